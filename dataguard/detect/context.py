@@ -1,0 +1,82 @@
+"""Context scoring: words near a candidate, or the field it sits in, move its score.
+
+Presidio's context enhancer adds a fixed boost when a context word occurs near a match;
+dataguard does the same with Chinese, English and pinyin words, and adds *negative*
+context (``订单号`` next to a Luhn-valid 18-digit number makes it an order number, not a
+card). When positive and negative words both occur, the one nearest the candidate wins.
+Matching is case-insensitive and runs on the normalised text, so ``%E6%89%8B%E6%9C%BA``
+counts as ``手机``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["CONTEXT_AFTER", "CONTEXT_BEFORE", "ContextScorer", "POSITIVE_BOOST"]
+
+#: How many characters before and after a candidate are searched for context words.
+CONTEXT_BEFORE = 32
+CONTEXT_AFTER = 16
+#: presidio's default context similarity factor and the floor it lifts a score to.
+POSITIVE_BOOST = 0.35
+POSITIVE_FLOOR = 0.4
+NEGATIVE_PENALTY = 0.5
+
+
+def _words_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ordered), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ContextScorer:
+    """Applies one recognizer's positive and negative context words to a candidate."""
+
+    positive: re.Pattern[str] | None
+    negative: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, positive: tuple[str, ...], negative: tuple[str, ...]) -> ContextScorer:
+        return cls(_words_regex(positive), _words_regex(negative))
+
+    def signal_in_field(self, field: str | None) -> int:
+        """+1, -1 or 0 for a structured record's field name (column name, JSON key)."""
+        if not field:
+            return 0
+        if self.positive is not None and self.positive.search(field):
+            return 1
+        if self.negative is not None and self.negative.search(field):
+            return -1
+        return 0
+
+    def signal_near(self, text: str, start: int, end: int) -> int:
+        """+1, -1 or 0 from the nearest context word around ``text[start:end]``."""
+        best_distance = CONTEXT_BEFORE + CONTEXT_AFTER + 1
+        best = 0
+        lo = max(0, start - CONTEXT_BEFORE)
+        hi = min(len(text), end + CONTEXT_AFTER)
+        for regex, sign in ((self.positive, 1), (self.negative, -1)):
+            if regex is None:
+                continue
+            for m in regex.finditer(text, lo, start):
+                distance = start - m.end()
+                if distance < best_distance or (distance == best_distance and sign > 0):
+                    best_distance, best = distance, sign
+            m_after = regex.search(text, end, hi)
+            if m_after is not None:
+                distance = m_after.start() - end
+                if distance < best_distance:
+                    best_distance, best = distance, sign
+        return best
+
+
+def apply_signal(score: float, signal: int) -> float:
+    """The score after a context signal (+1 boost with floor, -1 penalty, 0 unchanged)."""
+    if signal > 0:
+        return min(1.0, max(score + POSITIVE_BOOST, POSITIVE_FLOOR))
+    if signal < 0:
+        return max(0.0, score - NEGATIVE_PENALTY)
+    return score

@@ -1,0 +1,148 @@
+"""Normalisation of text before scanning, with offsets mapped back to the original.
+
+Personal data hides behind encodings in logs. Before scanning, the engine rewrites:
+
+* compatibility forms by NFKC: full-width digits and letters (``１３８…`` → ``138…``),
+  the ideographic space, Kangxi radicals;
+* CJK Radicals Supplement characters, which NFKC leaves alone, to the ideograph they stand
+  for (``⻄`` → ``西``); # ref. Unicode 15 CJK Radicals Supplement block, U+2E80–U+2EFF;
+* percent-encoded UTF-8 runs of URLs and query strings (``a%40b.com`` → ``a@b.com``,
+  ``%E6%89%8B%E6%9C%BA`` → ``手机``);
+* JSON ``\\uXXXX`` escapes, surrogate pairs included (``\\u624b\\u673a`` → ``手机``).
+
+Every change is recorded as an edit, so a span found in the normalised text maps back to
+the exact surface form in the original (a finding covers the whole ``%40`` escape). Text
+that needs none of this (plain ASCII and CJK) is returned as is, with no mapping cost.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["NormalizedText", "normalize"]
+
+# ref. Unicode CJK Radicals Supplement: simplified-form radicals seen in mixed-script text.
+_RADICALS = str.maketrans(
+    {
+        "⺁": "厂", "⺇": "几", "⺈": "刀", "⺊": "卜", "⺌": "小", "⺍": "小", "⺎": "兀",
+        "⺏": "尢", "⺐": "尢", "⺑": "尢", "⺒": "巳", "⺓": "幺", "⺔": "彐", "⺖": "心",
+        "⺗": "心", "⺘": "手", "⺙": "攴", "⺛": "无", "⺜": "日", "⺝": "月", "⺞": "歹",
+        "⺟": "母", "⺠": "民", "⺡": "水", "⺢": "水", "⺣": "火", "⺤": "爪", "⺥": "爪",
+        "⺦": "丬", "⺧": "牛", "⺨": "犬", "⺩": "王", "⺪": "疋", "⺫": "目", "⺬": "示",
+        "⺭": "示", "⺮": "竹", "⺯": "糸", "⺰": "纟", "⺱": "网", "⺲": "网", "⺳": "网",
+        "⺴": "网", "⺵": "网", "⺶": "羊", "⺷": "羊", "⺸": "羊", "⺹": "老", "⺺": "肀",
+        "⺻": "聿", "⺼": "肉", "⺽": "臼", "⺾": "艸", "⺿": "艸", "⻀": "艸", "⻁": "虎",
+        "⻂": "衣", "⻃": "襾", "⻄": "西", "⻅": "见", "⻆": "角", "⻇": "角", "⻈": "讠",
+        "⻉": "贝", "⻊": "足", "⻋": "车", "⻌": "辶", "⻍": "辶", "⻎": "辶", "⻏": "阝",
+        "⻐": "金", "⻑": "長", "⻒": "镸", "⻓": "长", "⻔": "门", "⻕": "阝", "⻖": "阝",
+        "⻗": "雨", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食",
+        "⻞": "食", "⻟": "食", "⻠": "饣", "⻡": "首", "⻢": "马", "⻣": "骨", "⻤": "鬼",
+        "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻫": "斉",
+        "⻬": "齐", "⻭": "歯", "⻮": "齿", "⻯": "竜", "⻰": "龙", "⻱": "龜", "⻲": "亀",
+        "⻳": "龟",
+    }
+)
+
+# Characters that never change under normalisation are copied in bulk; only these are
+# looked at one by one: percent runs, \u escape runs, and anything outside ASCII and the
+# CJK Unified Ideographs block.
+_SPECIAL = re.compile(r"(?:%[0-9A-Fa-f]{2})+|(?:\\u[0-9A-Fa-f]{4})+|[^\x00-\x7f\u4e00-\u9fff]")
+_NEEDS_WORK = re.compile(r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|[^\x00-\x7f\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """The normalised text plus the edits that map its offsets back to the original.
+
+    ``edits`` holds ``(norm_start, orig_start, norm_len, orig_len)`` for every replaced
+    unit, sorted; an offset outside every edit is shifted by the edits before it.
+    """
+
+    original: str
+    text: str
+    edits: tuple[tuple[int, int, int, int], ...] = ()
+
+    @property
+    def identity(self) -> bool:
+        """True when the normalised text is the original (no mapping needed)."""
+        return not self.edits
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of the normalised text onto the original text."""
+        if not self.edits:
+            return start, end
+        return self._map(start, is_end=False), self._map(end - 1, is_end=True)
+
+    def _map(self, pos: int, *, is_end: bool) -> int:
+        keys = _norm_starts(self.edits)
+        i = bisect.bisect_right(keys, pos) - 1
+        if i < 0:
+            return pos + 1 if is_end else pos
+        n_start, o_start, n_len, o_len = self.edits[i]
+        if pos < n_start + n_len:  # inside a replaced unit: the span covers all of it
+            return o_start + o_len if is_end else o_start
+        shifted = pos + (o_start + o_len) - (n_start + n_len)
+        return shifted + 1 if is_end else shifted
+
+
+def _norm_starts(edits: tuple[tuple[int, int, int, int], ...]) -> list[int]:
+    return [e[0] for e in edits]
+
+
+def _decode_percent(run: str) -> str | None:
+    try:
+        return bytes.fromhex(run.replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_unicode_escapes(run: str) -> str | None:
+    try:
+        decoded = json.loads(f'"{run}"')
+    except ValueError:
+        return None
+    # Lone surrogates cannot be scanned meaningfully; leave such runs untouched.
+    if any("\ud800" <= ch <= "\udfff" for ch in decoded):
+        return None
+    return str(decoded)
+
+
+def _replacement(unit: str) -> str | None:
+    """The normalised form of one special unit, or None when it stays as it is."""
+    if unit[0] == "%" and len(unit) >= 3:
+        decoded = _decode_percent(unit)
+        return None if decoded is None else normalize(decoded).text
+    if unit.startswith("\\u"):
+        decoded = _decode_unicode_escapes(unit)
+        return None if decoded is None else normalize(decoded).text
+    folded = unicodedata.normalize("NFKC", unit.translate(_RADICALS))
+    return None if folded == unit else folded
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalise *text* for scanning; see the module docstring for what changes."""
+    if _NEEDS_WORK.search(text) is None:
+        return NormalizedText(text, text)
+    pieces: list[str] = []
+    edits: list[tuple[int, int, int, int]] = []
+    orig_pos = 0
+    norm_len = 0
+    for m in _SPECIAL.finditer(text):
+        replacement = _replacement(m.group())
+        if replacement is None:
+            continue
+        plain = text[orig_pos : m.start()]
+        pieces.append(plain)
+        norm_len += len(plain)
+        edits.append((norm_len, m.start(), len(replacement), m.end() - m.start()))
+        pieces.append(replacement)
+        norm_len += len(replacement)
+        orig_pos = m.end()
+    if not edits:
+        return NormalizedText(text, text)
+    pieces.append(text[orig_pos:])
+    return NormalizedText(text, "".join(pieces), tuple(edits))

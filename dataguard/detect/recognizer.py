@@ -1,0 +1,142 @@
+"""The recognizer contract: what one file under ``recognizers/`` declares.
+
+A recognizer is a small class (detect-secrets' plugins; presidio's ``PatternRecognizer``
+contract) that declares:
+
+* ``entity``: the public entity name (``CN_MOBILE`` …);
+* ``patterns``: ``Pattern(name, regex, score)`` triples, Python ``re`` syntax. Digit
+  boundaries are lookarounds (:data:`DIGITS_BEFORE_NOT` / :data:`DIGITS_AFTER_NOT`), never
+  ``\\b``, which fails between a CJK character and a digit (architecture.md §3);
+* ``validate(value)``: the tri-state validator of presidio: ``True`` confirms (the score is
+  raised to ``validated_score``), ``False`` rejects the candidate, ``None`` keeps the score;
+* ``context``: words (Chinese, English, pinyin) whose presence near a candidate, or in the
+  field name of a structured record, raises its score; ``negative_context`` lowers it;
+* documentation used by ``dataguard recognizers``: ``description``, ``validation``,
+  ``standard``.
+
+The class docstring lists examples as ``match: TEXT`` and ``no-match: TEXT`` lines under an
+``Examples:`` heading. A ``match`` example is found as exactly one finding of the entity;
+the span is the whole text, or the part between ``⟦`` and ``⟧`` when the text marks one.
+A ``no-match`` example yields no finding of the entity. The test-suite runs every example,
+so documentation and behaviour cannot drift (sqlfluff's rule docstrings).
+
+Suppressors (``suppress_only = True``) report nothing themselves: any finding lying wholly
+inside one of their matches is dropped. They carry the hard negatives that are easier to
+recognise positively (UUIDs, hex digests, docker digests, already-masked values).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from dataguard.errors import RecognizerError
+
+__all__ = [
+    "ALNUM_AFTER_NOT",
+    "ALNUM_BEFORE_NOT",
+    "DIGITS_AFTER_NOT",
+    "DIGITS_BEFORE_NOT",
+    "Example",
+    "Pattern",
+    "Recognizer",
+]
+
+# Boundaries for digit-shaped values. After NFKC normalisation every digit is ASCII, so
+# ASCII classes suffice. A value is not embedded in a longer digit run, nor in a run of
+# letters and digits (hex hashes, base64, identifiers like ``a13812345678f``); the escape
+# sequences ``\n``, ``\t``, ``\r`` of logged JSON do count as a boundary.
+DIGITS_BEFORE_NOT = r"(?<![0-9])"
+DIGITS_AFTER_NOT = r"(?![0-9])"
+ALNUM_BEFORE_NOT = r"(?:(?<![0-9A-Za-z])|(?<=\\[ntr]))"
+ALNUM_AFTER_NOT = r"(?![0-9A-Za-z])"
+
+_EXAMPLE_LINE = re.compile(r"^\s*(match|no-match):\s?(.*?)\s*$")
+_SPAN_MARK = re.compile(r"⟦(.*?)⟧")
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A named regular expression with the score its bare match earns (presidio's contract)."""
+
+    name: str
+    regex: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One documented example: the text, whether it must match, and the expected span."""
+
+    text: str
+    should_match: bool
+    start: int
+    end: int
+
+    @classmethod
+    def parse(cls, kind: str, raw: str) -> Example:
+        """Parse the text after ``match:`` / ``no-match:``, honouring ``⟦…⟧`` span marks."""
+        marked = _SPAN_MARK.search(raw)
+        if marked is None:
+            return cls(raw, kind == "match", 0, len(raw))
+        text = raw[: marked.start()] + marked.group(1) + raw[marked.end() :]
+        start = marked.start()
+        return cls(text, kind == "match", start, start + len(marked.group(1)))
+
+
+class Recognizer:
+    """Base class of every recognizer. Subclasses declare class attributes; see module doc."""
+
+    entity: ClassVar[str] = ""
+    patterns: ClassVar[tuple[Pattern, ...]] = ()
+    context: ClassVar[tuple[str, ...]] = ()
+    negative_context: ClassVar[tuple[str, ...]] = ()
+    #: Report only when a context word is present (names in free text).
+    requires_context: ClassVar[bool] = False
+    #: The score a candidate reaches when ``validate`` returns True.
+    validated_score: ClassVar[float] = 0.9
+    #: Overlap tie-breaker: among equally scored overlapping findings the more specific
+    #: entity wins (an ID number is not also a bank card).
+    specificity: ClassVar[int] = 50
+    suppress_only: ClassVar[bool] = False
+    supported_language: ClassVar[str] = "zh"
+    description: ClassVar[str] = ""
+    validation: ClassVar[str] = ""
+    standard: ClassVar[str] = ""
+
+    @property
+    def name(self) -> str:
+        """The recognizer's name: its class name."""
+        return type(self).__name__
+
+    def validate(self, value: str) -> bool | None:
+        """Tri-state check of a candidate's text: True confirms, False rejects, None keeps."""
+        return None
+
+    def check(self) -> None:
+        """Fail early on a malformed declaration (constructors fail early, not on first use)."""
+        cls = type(self)
+        if not cls.suppress_only and not re.fullmatch(r"[A-Z][A-Z0-9_]*", cls.entity):
+            raise RecognizerError(f"{self.name}: entity must be UPPER_SNAKE_CASE")
+        if not cls.patterns:
+            raise RecognizerError(f"{self.name}: declares no patterns")
+        for pattern in cls.patterns:
+            if not 0.0 < pattern.score <= 1.0:
+                raise RecognizerError(f"{self.name}/{pattern.name}: score outside (0, 1]")
+            try:
+                re.compile(pattern.regex)
+            except re.error as exc:
+                raise RecognizerError(f"{self.name}/{pattern.name}: bad regex: {exc}") from None
+        if not cls.suppress_only and not (cls.description and cls.validation and cls.standard):
+            raise RecognizerError(f"{self.name}: description, validation and standard required")
+
+    @classmethod
+    def examples(cls) -> list[Example]:
+        """The ``match:`` / ``no-match:`` examples documented in the class docstring."""
+        found: list[Example] = []
+        for line in (cls.__doc__ or "").splitlines():
+            m = _EXAMPLE_LINE.match(line)
+            if m:
+                found.append(Example.parse(m.group(1), m.group(2)))
+        return found

@@ -1,0 +1,24 @@
+"""The dataguard exception tree.
+
+Two tones (architecture.md §7): :class:`UsageError` and its children say what to do
+next and are shown to users without a traceback (the CLI exits 2); crypto failures
+(added with the crypto package) say nothing about why they failed.
+
+No exception message may contain a detected value: callers pass masked previews.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DataguardError", "RecognizerError", "UsageError"]
+
+
+class DataguardError(Exception):
+    """Base class of every error dataguard raises on purpose."""
+
+
+class UsageError(DataguardError):
+    """The user or their configuration asked for something impossible; the message says what to do."""
+
+
+class RecognizerError(DataguardError):
+    """A recognizer is malformed (bad pattern, missing metadata, failing docstring vectors)."""
