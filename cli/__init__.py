@@ -1,0 +1,1 @@
+"""The ``dataguard`` command line: one module per command group (see ``main``)."""

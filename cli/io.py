@@ -1,0 +1,70 @@
+"""Line-oriented input for the CLI: files or stdin, bytes in, text records out.
+
+Input is read as bytes and decoded as UTF-8 with ``surrogateescape``, so invalid UTF-8 or
+binary junk never stops a run: each undecodable byte becomes one code point (a lone
+surrogate) that no recognizer matches, and offsets still count code points of the record.
+A record is a line without its ``\\n`` (or ``\\r\\n``) terminator.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from typing import BinaryIO
+
+__all__ = [
+    "batches",
+    "decode_line",
+    "open_inputs",
+    "silence_closed_stdout",
+    "stdin_is_interactive",
+]
+
+
+def decode_line(raw: bytes) -> str:
+    """A record's text: the line without its terminator, undecodable bytes escaped."""
+    if raw.endswith(b"\n"):
+        raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def open_inputs(stack: ExitStack, paths: Sequence[str]) -> list[BinaryIO]:
+    """Binary streams for the given paths (``-`` or none means stdin)."""
+    if not paths:
+        return [sys.stdin.buffer]
+    streams: list[BinaryIO] = []
+    for path in paths:
+        if path == "-":
+            streams.append(sys.stdin.buffer)
+        else:
+            streams.append(stack.enter_context(open(path, "rb")))  # noqa: SIM115
+    return streams
+
+
+def batches(streams: Sequence[BinaryIO], size: int) -> Iterator[list[str]]:
+    """Records of all streams in order, in lists of at most ``size``."""
+    batch: list[str] = []
+    for stream in streams:
+        for raw in stream:
+            batch.append(decode_line(raw))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def stdin_is_interactive() -> bool:
+    """True when stdin is a terminal (records then go out one at a time)."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def silence_closed_stdout() -> None:
+    """After stdout closed early (``| head``), stop the interpreter's exit-time error."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

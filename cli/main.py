@@ -1,0 +1,39 @@
+"""Entry point of the ``dataguard`` console script."""
+
+from __future__ import annotations
+
+import click
+
+from dataguard import __version__
+from dataguard.cli.detect import detect_command, recognizers_command
+
+HELP = """Find and protect Chinese personal data in logs, databases and exports.
+
+\b
+Examples:
+  dataguard detect samples/app.log            # findings per line, as JSON
+  tail -f app.log | dataguard detect          # from a pipe
+  dataguard detect --jsonl --field msg a.jsonl
+  dataguard recognizers                       # what can be detected
+
+Exit status: 0 no findings, 1 findings reported, 2 usage or input error.
+"""
+
+
+@click.group(help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="dataguard")
+def cli() -> None:
+    """The dataguard command group."""
+
+
+cli.add_command(detect_command)
+cli.add_command(recognizers_command)
+
+
+def main() -> None:
+    """Run the CLI (console-script entry point)."""
+    cli(prog_name="dataguard")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,139 @@
+"""Mainland China fixed-line (landline) telephone numbers."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+from typing import ClassVar
+
+from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
+
+# ref. MIIT national numbering plan: 2-digit area codes (010, 02x) carry 8-digit local
+# numbers; 3-digit area codes (03xx-09xx) carry 7 or 8; a local number starts with 2-8.
+_AREA2 = r"(?:10|2[0-9])"
+_AREA3 = r"[3-9][0-9]{2}"
+_LOCAL8 = r"[2-8][0-9]{3}[- ]?[0-9]{4}"
+_LOCAL78 = r"[2-8][0-9]{2,3}[- ]?[0-9]{4}"
+_LOCAL8_BARE = r"[2-8][0-9]{7}"
+_LOCAL78_BARE = r"[2-8][0-9]{6,7}"
+# ref. ITU-T E.164 country code 86; the international form drops the trunk 0.
+_INTL = r"(?:\+86|\(\+?86\)|0086(?=[- ]))[- ]?"
+# Extensions: ``-1234`` (no leading 0, so a second number after a dash is not swallowed),
+# ``转1234``, ``ext.1234``, ``x1234``.
+_EXT = r"(?:[ ]?(?:-[1-9][0-9]{0,5}|(?:转|[Ee][Xx][Tt]\.?|[Xx])[ ]?[0-9]{1,6}))?"
+# A decimal point followed by digits makes the run a number, not a phone number.
+_END = _EXT + ALNUM_AFTER_NOT + r"(?!\.[0-9])"
+
+# ref. MIIT numbering plan: written forms 0571-88881234, (010)62345678, 010 6234 5678.
+_TRUNK = (
+    r"(?:\(0" + _AREA2 + r"\)[ ]?" + _LOCAL8 + r"|\(0" + _AREA3 + r"\)[ ]?" + _LOCAL78
+    + r"|0" + _AREA2 + r"[- ]" + _LOCAL8 + r"|0" + _AREA3 + r"[- ]" + _LOCAL78 + r")"
+)
+# ref. ITU-T E.123 international notation: +86-10-6234-5678, +86 571 8888 1234.
+_INTERNATIONAL = (
+    _INTL + r"(?:\(0\)|0)?(?:" + _AREA2 + r"[- ]?" + _LOCAL8 + r"|" + _AREA3 + r"[- ]?"
+    + _LOCAL78 + r")"
+)
+# ref. MIIT numbering plan: bare digit runs 01062345678, 057188881234 (11-12 digits).
+_BARE = r"0(?:" + _AREA2 + _LOCAL8_BARE + r"|" + _AREA3 + _LOCAL78_BARE + r")"
+
+# Splits a candidate into country prefix, trunk, area code, separator, local number.
+_PARSE = re.compile(
+    r"(?P<cc>\+86|\(\+?86\)|0086)?[- ]?(?P<open>\(0\)|\(?0)?"
+    r"(?P<area>10|2[0-9]|[3-9][0-9]{2})\)?(?P<sep>[- ]?)"
+    r"(?P<local>[2-8][0-9]{2,3}[- ]?[0-9]{4})"
+    r"(?:[ ]?(?:-|转|[Ee][Xx][Tt]\.?|[Xx])[ ]?[0-9]{1,6})?"
+)
+
+
+@cache
+def area_codes() -> frozenset[str]:
+    """Mainland area codes with their trunk 0 (``010``, ``0571`` …) from the packaged table."""
+    text = (
+        files("dataguard.recognizers").joinpath("data/cn_area_codes.txt").read_text("utf-8")
+    )
+    return frozenset(
+        line.split("\t", 1)[0]
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+def parse_landline(value: str) -> tuple[str, str, bool] | None:
+    """``(area code with trunk 0, local digits, bare?)``, or None when *value* is no landline.
+
+    ``bare`` is true for an unseparated national digit run (``057188881234``), which
+    needs context to be reported.
+    """
+    m = _PARSE.fullmatch(value.strip())
+    if m is None or (m.group("cc") is None and not m.group("open")):
+        return None  # a national number needs its trunk 0
+    local = re.sub(r"[- ]", "", m.group("local"))
+    bare = m.group("cc") is None and m.group("open") == "0" and not m.group("sep")
+    return "0" + m.group("area"), local, bare
+
+
+class LandlineRecognizer(Recognizer):
+    """A mainland fixed-line number: trunk 0, area code, 7-8 digit local number, extension.
+
+    Format: ``0`` + a 2-digit (``010``, ``02x``, then 8 local digits) or 3-digit area code
+    (``03xx``-``09xx``, then 7 or 8 local digits); the local number starts with 2-8. Written
+    ``0571-88881234``, ``(010)62345678``, ``010 6234 5678``, or internationally without the
+    trunk 0 (``+86-10-6234-5678``); an extension (``-1234``, ``转1234``, ``ext.1234``) is part
+    of the span. The area code must be in ``data/cn_area_codes.txt``. A bare digit run
+    (``057188881234``) is reported only with context (座机, tel, …).
+
+    Examples:
+        match: 0571-88881234
+        match: (010)62345678
+        match: 010 6234 5678
+        match: +86-10-6234-5678
+        match: +86 571 8888 1234
+        match: 办公电话：⟦0755-26661234转8021⟧
+        match: {"tel": "⟦057188881234⟧"}
+        match: 座机⟦01062345678⟧
+        no-match: 057188881234
+        no-match: 0600-88881234
+        no-match: 026-62345678
+        no-match: 010-1234567
+        no-match: 021-12345678
+        no-match: ts=1700000000123
+        no-match: 邮编310012
+        no-match: 0571-****1234
+        no-match: id=90571888812345
+        no-match: hash=ab0571-88881234
+    """
+
+    entity: ClassVar[str] = "CN_LANDLINE"
+    patterns: ClassVar[tuple[Pattern, ...]] = (
+        Pattern("cn_landline", ALNUM_BEFORE_NOT + _TRUNK + _END, 0.5),
+        Pattern("cn_landline_intl", ALNUM_BEFORE_NOT + _INTERNATIONAL + _END, 0.5),
+        Pattern("cn_landline_bare", ALNUM_BEFORE_NOT + _BARE + _END, 0.4),
+    )
+    context: ClassVar[tuple[str, ...]] = (
+        "座机", "固话", "固定电话", "电话", "联系电话", "办公电话", "传真", "总机",
+        "tel", "phone", "landline", "fax", "telephone", "office",
+        "zuoji", "guhua", "dianhua", "lxdh",
+    )
+    negative_context: ClassVar[tuple[str, ...]] = (
+        "订单", "order", "流水", "trace", "交易号", "txn", "邮编", "zip",
+    )
+    specificity: ClassVar[int] = 55
+    description: ClassVar[str] = "Mainland China fixed-line telephone number"
+    validation: ClassVar[str] = (
+        "area code in the mainland table; local length 8 after 010/02x, 7-8 after 3-digit "
+        "codes; a bare digit run needs context"
+    )
+    standard: ClassVar[str] = "MIIT national numbering plan; ITU-T E.164 / E.123 (+86)"
+
+    def validate(self, value: str) -> bool | None:
+        parsed = parse_landline(value)
+        if parsed is None:
+            return False
+        area, local, bare = parsed
+        if area not in area_codes():
+            return False
+        if len(local) not in ((8,) if len(area) == 3 else (7, 8)):
+            return False
+        return None if bare else True

@@ -1,0 +1,59 @@
+"""Normalisation rewrites encodings and maps every span back to its surface form."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dataguard.detect.normalize import normalize
+
+
+def test_plain_ascii_and_cjk_are_untouched() -> None:
+    norm = normalize("订单 order 42 已发货")
+    assert norm.identity
+    assert norm.text == "订单 order 42 已发货"
+
+
+def test_full_width_digits_become_ascii_and_map_back() -> None:
+    original = "手机１３８１２３４５６７８。"
+    norm = normalize(original)
+    assert norm.text == "手机13812345678。"
+    start, end = norm.to_original(2, 13)
+    assert original[start:end] == "１３８１２３４５６７８"
+
+
+def test_percent_escape_is_decoded_and_the_span_covers_the_escape() -> None:
+    original = "GET /u?email=tt%40163.com&x=1"
+    norm = normalize(original)
+    assert "tt@163.com" in norm.text
+    i = norm.text.index("tt@")
+    start, end = norm.to_original(i, i + len("tt@163.com"))
+    assert original[start:end] == "tt%40163.com"
+
+
+def test_percent_encoded_utf8_context_words_are_decoded() -> None:
+    assert normalize("q=%E6%89%8B%E6%9C%BA").text == "q=手机"
+
+
+def test_invalid_percent_utf8_is_left_alone() -> None:
+    assert normalize("x=%E6%89").text == "x=%E6%89"
+
+
+def test_json_unicode_escapes_including_surrogate_pairs() -> None:
+    assert normalize(r'{"k":"\u624b\u673a"}').text == '{"k":"手机"}'
+    assert normalize(r"\ud83d\ude00").text == "\U0001f600"
+    assert normalize(r"\ud83d alone").text == r"\ud83d alone"
+
+
+def test_cjk_radical_supplement_folds_to_the_ideograph() -> None:
+    assert normalize("⻄湖区").text == "西湖区"
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab1２%4０\\u00e6手⻄X")), max_size=40))
+def test_mapped_spans_stay_inside_the_original(text: str) -> None:
+    norm = normalize(text)
+    n = len(norm.text)
+    for start in range(n):
+        for end in range(start + 1, n + 1):
+            o_start, o_end = norm.to_original(start, end)
+            assert 0 <= o_start < o_end <= len(text)

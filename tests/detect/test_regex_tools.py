@@ -1,0 +1,52 @@
+"""The regex rewrites the combined scanner and the prefilter depend on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dataguard.detect.regex_tools import strip_lookarounds, uncapture
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        ("(a)(b)", "(?:a)(?:b)"),
+        ("(?P<v>x)", "(?:x)"),
+        (r"\(a\)", r"\(a\)"),
+        ("[(]x[)]", "[(]x[)]"),
+        ("[^)]+", "[^)]+"),
+        ("(?:a)(?=b)", "(?:a)(?=b)"),
+    ],
+)
+def test_uncapture(regex: str, expected: str) -> None:
+    assert uncapture(regex) == expected
+    assert re.compile(uncapture(regex)).groups == 0
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        ("(?<![0-9])1[3-9][0-9]{9}(?![0-9])", "1[3-9][0-9]{9}"),
+        ("(?:(?<![0-9])|(?<=x))a", "(?:|)a"),
+        ("a(?=[)])b", "ab"),
+    ],
+)
+def test_strip_lookarounds(regex: str, expected: str) -> None:
+    assert strip_lookarounds(regex) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["13812345678", "x13812345678y", "9913812345678", "138 1234 5678", ""]
+)
+def test_stripped_pattern_matches_a_superset(text: str) -> None:
+    original = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+    superset = re.compile(strip_lookarounds(original.pattern))
+    if original.search(text):
+        assert superset.search(text)
+
+
+def test_unbalanced_group_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unbalanced"):
+        strip_lookarounds("(?=abc")
