@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any
 
 import click
-
 from dataguard.cli.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, user_errors
 from dataguard.cli.io import batches, open_inputs, silence_closed_stdout, stdin_is_interactive
+
 from dataguard.detect import DEFAULT_MIN_SCORE, Detector, Finding
+from dataguard.detect.parallel import detect_batches
 from dataguard.detect.registry import load_recognizers
 
 __all__ = ["detect_command", "recognizers_command"]
@@ -59,6 +61,25 @@ def _spans(findings: list[Finding]) -> dict[str, Any]:
     return {"spans": [f.to_dict() for f in findings]}
 
 
+def _scan_json_batch(
+    detector: Detector, batch: list[str], path: Sequence[str]
+) -> list[dict[str, Any]]:
+    """One output object per JSON line: spans in the value at ``path``, or an error."""
+    out: list[dict[str, Any]] = []
+    for text in batch:
+        try:
+            record = json.loads(text)
+        except ValueError:
+            out.append({"spans": [], "error": "not valid JSON"})
+            continue
+        value = _field_value(record, path)
+        if value is None or isinstance(value, dict | list | bool):
+            out.append({"spans": []})
+            continue
+        out.append(_spans(detector.detect(str(value), field=path[-1])))
+    return out
+
+
 @click.command("detect", help=DETECT_HELP)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--jsonl", is_flag=True, help="Records are JSON lines; scan the value of --field.")
@@ -85,6 +106,14 @@ def _spans(findings: list[Finding]) -> dict[str, Any]:
     default=None,
     help="Answer each line as it arrives (default when stdin is a terminal).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes for plain-text input (0: one per CPU).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @user_errors
 def detect_command(
@@ -94,10 +123,13 @@ def detect_command(
     entities: str | None,
     min_score: float,
     line_buffered: bool | None,
+    jobs: int,
     exit_zero: bool,
 ) -> None:
-    detector = Detector(_parse_entities(entities), min_score=min_score)
+    wanted = _parse_entities(entities)
+    detector = Detector(wanted, min_score=min_score)
     interactive = stdin_is_interactive() if line_buffered is None else line_buffered
+    jobs = 1 if interactive else (jobs or os.cpu_count() or 1)
     path = field.split(".")
     found_any = False
     bad_records = 0
@@ -106,27 +138,24 @@ def detect_command(
     try:
         with ExitStack() as stack:
             streams = open_inputs(stack, files)
+            records = batches(streams, 1 if interactive else 4096)
+            results: Iterator[list[dict[str, Any]]]
+            if jsonl:
+                results = (_scan_json_batch(detector, batch, path) for batch in records)
+            else:
+                results = (
+                    [_spans(f) for f in found]
+                    for found in detect_batches(
+                        records, jobs=jobs, entities=wanted, min_score=min_score
+                    )
+                )
             seen = 0
-            for batch in batches(streams, 1 if interactive else 4096):
-                if jsonl:
-                    lines: list[dict[str, Any]] = []
-                    for offset, text in enumerate(batch):
-                        try:
-                            record = json.loads(text)
-                        except ValueError:
-                            bad_records += 1
-                            first_bad = first_bad or seen + offset + 1
-                            lines.append({"spans": [], "error": "not valid JSON"})
-                            continue
-                        value = _field_value(record, path)
-                        if value is None or isinstance(value, dict | list | bool):
-                            lines.append({"spans": []})
-                            continue
-                        lines.append(_spans(detector.detect(str(value), field=path[-1])))
-                else:
-                    lines = [_spans(f) for f in detector.detect_lines(batch)]
-                seen += len(batch)
+            for lines in results:
                 for obj in lines:
+                    seen += 1
+                    if "error" in obj:
+                        bad_records += 1
+                        first_bad = first_bad or seen
                     found_any = found_any or bool(obj["spans"])
                     out.write(json.dumps(obj) + "\n")
                 if interactive:

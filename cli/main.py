@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import click
+from dataguard.cli.detect import detect_command, recognizers_command
 
 from dataguard import __version__
-from dataguard.cli.detect import detect_command, recognizers_command
 
 HELP = """Find and protect Chinese personal data in logs, databases and exports.
 

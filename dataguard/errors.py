@@ -17,7 +17,7 @@ class DataguardError(Exception):
 
 
 class UsageError(DataguardError):
-    """The user or their configuration asked for something impossible; the message says what to do."""
+    """The user or their configuration asked for the impossible; the message says what to do."""
 
 
 class RecognizerError(DataguardError):

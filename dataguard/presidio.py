@@ -167,9 +167,7 @@ def recognizers_for_presidio(
     wanted = set(known) if entities is None else {e.strip().upper() for e in entities}
     unknown = wanted - set(known)
     if unknown:
-        raise UsageError(
-            f"unknown entity {', '.join(sorted(unknown))}; known: {', '.join(known)}"
-        )
+        raise UsageError(f"unknown entity {', '.join(sorted(unknown))}; known: {', '.join(known)}")
     return [
         DataguardPresidioRecognizer(r, suppressors, min_score=min_score)
         for r in pool

@@ -42,9 +42,7 @@ def birth_date(value: str) -> dt.date | None:
 @cache
 def regions() -> frozenset[str]:
     """GB/T 2260 region codes, abolished ones included, from the packaged table."""
-    text = (
-        files("dataguard.recognizers").joinpath("data/gb2260_regions.txt").read_text("utf-8")
-    )
+    text = files("dataguard.recognizers").joinpath("data/gb2260_regions.txt").read_text("utf-8")
     return frozenset(
         line.split("\t", 1)[0]
         for line in text.splitlines()
@@ -60,7 +58,7 @@ def is_valid_id(value: str, *, today: dt.date | None = None) -> bool:
     elif len(value) != 15 or not value.isdigit():
         return False
     born = birth_date(value)
-    return born is not None and 1900 <= born.year and born <= (today or dt.date.today())
+    return born is not None and born.year >= 1900 and born <= (today or dt.date.today())
 
 
 class IdCardRecognizer(Recognizer):
@@ -97,10 +95,28 @@ class IdCardRecognizer(Recognizer):
         Pattern("cn_id_card_15", _BEFORE + _ID15 + _AFTER, 0.4),
     )
     context: ClassVar[tuple[str, ...]] = (
-        "身份证", "身份证号", "证件号", "证件号码", "公民身份号码", "身份号码", "证件",
-        "idcard", "id_card", "id card", "id_no", "idno", "id_number", "idnumber",
-        "cert_no", "certno", "identity", "citizen",
-        "sfz", "sfzh", "shenfenzheng", "zjhm",
+        "身份证",
+        "身份证号",
+        "证件号",
+        "证件号码",
+        "公民身份号码",
+        "身份号码",
+        "证件",
+        "idcard",
+        "id_card",
+        "id card",
+        "id_no",
+        "idno",
+        "id_number",
+        "idnumber",
+        "cert_no",
+        "certno",
+        "identity",
+        "citizen",
+        "sfz",
+        "sfzh",
+        "shenfenzheng",
+        "zjhm",
     )
     negative_context: ClassVar[tuple[str, ...]] = ("订单号", "order_no", "orderno", "流水号")
     specificity: ClassVar[int] = 90

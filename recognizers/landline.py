@@ -27,18 +27,16 @@ _END = _EXT + ALNUM_AFTER_NOT + r"(?!\.[0-9])"
 
 # ref. MIIT numbering plan: written forms 0571-88881234, (010)62345678, 010 6234 5678.
 _TRUNK = (
-    r"(?:\(0" + _AREA2 + r"\)[ ]?" + _LOCAL8 + r"|\(0" + _AREA3 + r"\)[ ]?" + _LOCAL78
-    + r"|0" + _AREA2 + r"[- ]" + _LOCAL8 + r"|0" + _AREA3 + r"[- ]" + _LOCAL78 + r")"
+    rf"(?:\(0{_AREA2}\)[ ]?{_LOCAL8}|\(0{_AREA3}\)[ ]?{_LOCAL78}"
+    rf"|0{_AREA2}[- ]{_LOCAL8}|0{_AREA3}[- ]{_LOCAL78})"
 )
 # ref. ITU-T E.123 international notation: +86-10-6234-5678, +86 571 8888 1234.
-_INTERNATIONAL = (
-    _INTL + r"(?:\(0\)|0)?(?:" + _AREA2 + r"[- ]?" + _LOCAL8 + r"|" + _AREA3 + r"[- ]?"
-    + _LOCAL78 + r")"
-)
+_INTERNATIONAL = rf"{_INTL}(?:\(0\)|0)?(?:{_AREA2}[- ]?{_LOCAL8}|{_AREA3}[- ]?{_LOCAL78})"
 # ref. MIIT numbering plan: bare digit runs 01062345678, 057188881234 (11-12 digits).
 _BARE = r"0(?:" + _AREA2 + _LOCAL8_BARE + r"|" + _AREA3 + _LOCAL78_BARE + r")"
 
-# Splits a candidate into country prefix, trunk, area code, separator, local number.
+# ref. MIIT numbering plan, as above: splits a candidate into country prefix, trunk, area
+# code, separator and local number.
 _PARSE = re.compile(
     r"(?P<cc>\+86|\(\+?86\)|0086)?[- ]?(?P<open>\(0\)|\(?0)?"
     r"(?P<area>10|2[0-9]|[3-9][0-9]{2})\)?(?P<sep>[- ]?)"
@@ -50,9 +48,7 @@ _PARSE = re.compile(
 @cache
 def area_codes() -> frozenset[str]:
     """Mainland area codes with their trunk 0 (``010``, ``0571`` …) from the packaged table."""
-    text = (
-        files("dataguard.recognizers").joinpath("data/cn_area_codes.txt").read_text("utf-8")
-    )
+    text = files("dataguard.recognizers").joinpath("data/cn_area_codes.txt").read_text("utf-8")
     return frozenset(
         line.split("\t", 1)[0]
         for line in text.splitlines()
@@ -112,12 +108,34 @@ class LandlineRecognizer(Recognizer):
         Pattern("cn_landline_bare", ALNUM_BEFORE_NOT + _BARE + _END, 0.4),
     )
     context: ClassVar[tuple[str, ...]] = (
-        "座机", "固话", "固定电话", "电话", "联系电话", "办公电话", "传真", "总机",
-        "tel", "phone", "landline", "fax", "telephone", "office",
-        "zuoji", "guhua", "dianhua", "lxdh",
+        "座机",
+        "固话",
+        "固定电话",
+        "电话",
+        "联系电话",
+        "办公电话",
+        "传真",
+        "总机",
+        "tel",
+        "phone",
+        "landline",
+        "fax",
+        "telephone",
+        "office",
+        "zuoji",
+        "guhua",
+        "dianhua",
+        "lxdh",
     )
     negative_context: ClassVar[tuple[str, ...]] = (
-        "订单", "order", "流水", "trace", "交易号", "txn", "邮编", "zip",
+        "订单",
+        "order",
+        "流水",
+        "trace",
+        "交易号",
+        "txn",
+        "邮编",
+        "zip",
     )
     specificity: ClassVar[int] = 55
     description: ClassVar[str] = "Mainland China fixed-line telephone number"

@@ -42,8 +42,21 @@ class MobileRecognizer(Recognizer):
         ),
     )
     context: ClassVar[tuple[str, ...]] = (
-        "手机", "电话", "联系方式", "号码", "手机号", "mobile", "phone", "tel", "cell",
-        "contact", "msisdn", "shouji", "dianhua", "sjh", "lxdh",
+        "手机",
+        "电话",
+        "联系方式",
+        "号码",
+        "手机号",
+        "mobile",
+        "phone",
+        "tel",
+        "cell",
+        "contact",
+        "msisdn",
+        "shouji",
+        "dianhua",
+        "sjh",
+        "lxdh",
     )
     negative_context: ClassVar[tuple[str, ...]] = ("订单", "order", "trace", "流水")
     specificity: ClassVar[int] = 60

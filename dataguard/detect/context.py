@@ -3,7 +3,8 @@
 Presidio's context enhancer adds a fixed boost when a context word occurs near a match;
 dataguard does the same with Chinese, English and pinyin words, and adds *negative*
 context (``订单号`` next to a Luhn-valid 18-digit number makes it an order number, not a
-card). When positive and negative words both occur, the one nearest the candidate wins.
+card). When positive and negative words both occur before the candidate, the nearest
+wins; words after it count only when none come before.
 Matching is case-insensitive and runs on the normalised text, so ``%E6%89%8B%E6%9C%BA``
 counts as ``手机``.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CONTEXT_AFTER", "CONTEXT_BEFORE", "ContextScorer", "POSITIVE_BOOST"]
+__all__ = ["CONTEXT_AFTER", "CONTEXT_BEFORE", "POSITIVE_BOOST", "ContextScorer"]
 
 #: How many characters before and after a candidate are searched for context words.
 CONTEXT_BEFORE = 32
@@ -53,23 +54,34 @@ class ContextScorer:
         return 0
 
     def signal_near(self, text: str, start: int, end: int) -> int:
-        """+1, -1 or 0 from the nearest context word around ``text[start:end]``."""
-        best_distance = CONTEXT_BEFORE + CONTEXT_AFTER + 1
+        """+1, -1 or 0 from the context words around ``text[start:end]``.
+
+        The nearest word *before* the candidate decides; words after it count only when
+        there is none before, since in ``key=value`` and JSON logs the word after a value
+        is usually the next field's key. The window never crosses a line break.
+        """
+        lo = max(0, start - CONTEXT_BEFORE, text.rfind("\n", 0, start) + 1)
+        best_at = -1
         best = 0
-        lo = max(0, start - CONTEXT_BEFORE)
-        hi = min(len(text), end + CONTEXT_AFTER)
         for regex, sign in ((self.positive, 1), (self.negative, -1)):
             if regex is None:
                 continue
             for m in regex.finditer(text, lo, start):
-                distance = start - m.end()
-                if distance < best_distance or (distance == best_distance and sign > 0):
-                    best_distance, best = distance, sign
+                if m.end() > best_at or (m.end() == best_at and sign > 0):
+                    best_at, best = m.end(), sign
+        if best:
+            return best
+        hi = min(len(text), end + CONTEXT_AFTER)
+        newline = text.find("\n", end, hi)
+        if newline >= 0:
+            hi = newline
+        best_at = hi + 1
+        for regex, sign in ((self.positive, 1), (self.negative, -1)):
+            if regex is None:
+                continue
             m_after = regex.search(text, end, hi)
-            if m_after is not None:
-                distance = m_after.start() - end
-                if distance < best_distance:
-                    best_distance, best = distance, sign
+            if m_after is not None and m_after.start() < best_at:
+                best_at, best = m_after.start(), sign
         return best
 
 

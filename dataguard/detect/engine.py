@@ -19,8 +19,7 @@ only the rest reach step 2.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +28,8 @@ from dataguard.detect.finding import Finding, preview_of
 from dataguard.detect.normalize import normalize
 from dataguard.detect.overlap import resolve_overlaps
 from dataguard.detect.recognizer import Pattern, Recognizer
-from dataguard.detect.regex_tools import uncapture
 from dataguard.detect.registry import load_recognizers
+from dataguard.detect.scan import ScanForm, scan_form
 from dataguard.errors import UsageError
 
 __all__ = ["DEFAULT_MIN_SCORE", "Detector", "detect"]
@@ -40,35 +39,35 @@ DEFAULT_MIN_SCORE = 0.5
 
 @dataclass(frozen=True)
 class _Alternative:
+    """One recognizer pattern, ready to scan: its scan form and its context scorer."""
+
     recognizer: Recognizer
     pattern: Pattern
     scorer: ContextScorer
-    #: The pattern on its own when it has a ``(?P<value>…)`` group: the finding covers only
+    form: ScanForm
+    #: Whether the pattern has a ``(?P<value>…)`` group: the finding then covers only
     #: that group (``password=⟦hunter2⟧``), since Python lookbehinds must be fixed-width.
-    value_regex: re.Pattern[str] | None
+    has_value_group: bool
 
     @classmethod
     def of(cls, recognizer: Recognizer, pattern: Pattern) -> _Alternative:
-        compiled = re.compile(pattern.regex)
+        form = scan_form(pattern)
         return cls(
             recognizer,
             pattern,
             ContextScorer.of(recognizer.context, recognizer.negative_context),
-            compiled if "value" in compiled.groupindex else None,
+            form,
+            "value" in form.verify.groupindex,
         )
 
-    def value_span(self, text: str, start: int, end: int) -> tuple[int, int]:
-        """The reported span of a candidate matched at ``[start, end)``."""
-        if self.value_regex is None:
-            return start, end
-        m = self.value_regex.match(text, start)
-        if m is None or m.start("value") < 0:
-            return start, end
-        return m.start("value"), m.end("value")
-
-
-def _alternation(alternatives: Sequence[_Alternative]) -> re.Pattern[str]:
-    return re.compile("|".join(f"({uncapture(a.pattern.regex)})" for a in alternatives))
+    def verify(self, text: str, start: int) -> tuple[int, int] | None:
+        """The candidate's span if the full pattern matches anchored at ``start``."""
+        m = self.form.verify.match(text, start)
+        if m is None:
+            return None
+        if self.has_value_group and m.start("value") >= 0:
+            return m.start("value"), m.end("value")
+        return start, m.end()
 
 
 class Detector:
@@ -113,15 +112,9 @@ class Detector:
         )
         ordered = sorted(self.recognizers, key=lambda r: -r.specificity)
         self._alternatives: tuple[_Alternative, ...] = tuple(
-            _Alternative.of(r, p)
-            for r in ordered
-            for p in r.patterns
+            _Alternative.of(r, p) for r in ordered for p in r.patterns
         )
-        # _rest[i] matches alternatives i.. only, to find every alternative at a position.
-        self._rest: tuple[re.Pattern[str], ...] = tuple(
-            _alternation(self._alternatives[i:]) for i in range(len(self._alternatives))
-        )
-        self._prefilter: Any = None
+        self._batch: Any = None
 
     # -- single texts -------------------------------------------------------------------
 
@@ -135,61 +128,51 @@ class Detector:
             return []
         norm = normalize(text)
         scanned = norm.text
-        candidates: list[tuple[Finding, int]] = []
+        candidates = (
+            (alt, m.start(2))
+            for alt in self._alternatives
+            for m in alt.form.python.finditer(scanned)
+        )
+        return self._evaluate(scanned, candidates, norm.to_original, field)
+
+    def _evaluate(
+        self,
+        text: str,
+        candidates: Iterable[tuple[_Alternative, int]],
+        to_original: Callable[[int, int], tuple[int, int]],
+        field: str | None = None,
+    ) -> list[Finding]:
+        """Verify, validate and score candidate starts; resolve overlaps (shared by paths)."""
+        found: list[tuple[Finding, int]] = []
         shadows: list[tuple[int, int]] = []
-        for alt, match_start, match_end in self._candidates(scanned):
+        for alt, at in candidates:
+            span = alt.verify(text, at)
+            if span is None:
+                continue
+            start, end = span
             recognizer = alt.recognizer
-            start, end = alt.value_span(scanned, match_start, match_end)
-            value = scanned[start:end]
+            value = text[start:end]
             verdict = recognizer.validate(value)
             if verdict is False:
                 continue
             if recognizer.suppress_only:
-                shadows.append(norm.to_original(start, end))
+                shadows.append(to_original(start, end))
                 continue
             score = alt.pattern.score
             if verdict is True:
                 score = max(score, recognizer.validated_score)
-            signal = alt.scorer.signal_in_field(field) or alt.scorer.signal_near(
-                scanned, start, end
-            )
+            signal = alt.scorer.signal_in_field(field) or alt.scorer.signal_near(text, start, end)
             if recognizer.requires_context and signal <= 0:
                 continue
             score = apply_signal(score, signal)
             if score < self.min_score:
                 continue
-            o_start, o_end = norm.to_original(start, end)
+            o_start, o_end = to_original(start, end)
             finding = Finding(
                 recognizer.entity, o_start, o_end, score, recognizer.name, preview_of(value)
             )
-            candidates.append((finding, recognizer.specificity))
-        return resolve_overlaps(candidates, shadows)
-
-    def _candidates(self, text: str) -> Iterator[tuple[_Alternative, int, int]]:
-        """Every (alternative, start, end) the patterns match, leftmost position first."""
-        rest = self._rest
-        alternatives = self._alternatives
-        search = rest[0].search
-        n = len(alternatives)
-        pos = 0
-        while pos <= len(text):
-            m = search(text, pos)
-            if m is None:
-                return
-            at = m.start()
-            index = (m.lastindex or 1) - 1
-            yield alternatives[index], at, m.end()
-            # Other patterns may match at the same position (ID vs card vs mobile).
-            while index + 1 < n:
-                m2 = rest[index + 1].match(text, at)
-                if m2 is None:
-                    break
-                index = index + 1 + (m2.lastindex or 1) - 1
-                yield alternatives[index], at, m2.end()
-            # Step one character, not to the match end: a candidate may start inside a
-            # rejected one (a mobile number inside a non-card group of digits). Boundary
-            # lookbehinds make the positions inside a value fail fast.
-            pos = at + 1
+            found.append((finding, recognizer.specificity))
+        return resolve_overlaps(found, shadows)
 
     # -- structured records -----------------------------------------------------------
 
@@ -209,13 +192,27 @@ class Detector:
     # -- batches of lines -------------------------------------------------------------
 
     def detect_lines(self, lines: Sequence[str]) -> list[list[Finding]]:
-        """Findings for each line of a batch; lines the prefilter clears are not scanned."""
-        from dataguard.detect.prefilter import Prefilter
+        """Findings for each line of a batch, equal to ``[detect(l) for l in lines]``.
 
-        if self._prefilter is None:
-            self._prefilter = Prefilter(self.recognizers)
-        flags = self._prefilter.flags(lines)
-        return [self.detect(line) if flag else [] for line, flag in zip(lines, flags, strict=True)]
+        Rust (through polars) scans the whole batch for candidate starts; Python only
+        verifies and scores candidates. See :mod:`dataguard.detect.batch`.
+        """
+        from dataguard.detect.batch import BatchScanner
+
+        if self._batch is None:
+            self._batch = BatchScanner(self._alternatives)
+        results: list[list[Finding]] = [[] for _ in lines]
+        for index, text, candidates, normalized in self._batch.scan(lines):
+            if candidates is None:  # the line cannot go through polars
+                results[index] = self.detect(text)
+            else:
+                to_original = _identity if normalized is None else normalized.to_original
+                results[index] = self._evaluate(text, candidates, to_original)
+        return results
+
+
+def _identity(start: int, end: int) -> tuple[int, int]:
+    return start, end
 
 
 def _leaves(node: Any, path: str, key: str | None = None) -> Iterator[tuple[str, str | None, str]]:

@@ -28,21 +28,111 @@ __all__ = ["NormalizedText", "normalize"]
 # ref. Unicode CJK Radicals Supplement: simplified-form radicals seen in mixed-script text.
 _RADICALS = str.maketrans(
     {
-        "⺁": "厂", "⺇": "几", "⺈": "刀", "⺊": "卜", "⺌": "小", "⺍": "小", "⺎": "兀",
-        "⺏": "尢", "⺐": "尢", "⺑": "尢", "⺒": "巳", "⺓": "幺", "⺔": "彐", "⺖": "心",
-        "⺗": "心", "⺘": "手", "⺙": "攴", "⺛": "无", "⺜": "日", "⺝": "月", "⺞": "歹",
-        "⺟": "母", "⺠": "民", "⺡": "水", "⺢": "水", "⺣": "火", "⺤": "爪", "⺥": "爪",
-        "⺦": "丬", "⺧": "牛", "⺨": "犬", "⺩": "王", "⺪": "疋", "⺫": "目", "⺬": "示",
-        "⺭": "示", "⺮": "竹", "⺯": "糸", "⺰": "纟", "⺱": "网", "⺲": "网", "⺳": "网",
-        "⺴": "网", "⺵": "网", "⺶": "羊", "⺷": "羊", "⺸": "羊", "⺹": "老", "⺺": "肀",
-        "⺻": "聿", "⺼": "肉", "⺽": "臼", "⺾": "艸", "⺿": "艸", "⻀": "艸", "⻁": "虎",
-        "⻂": "衣", "⻃": "襾", "⻄": "西", "⻅": "见", "⻆": "角", "⻇": "角", "⻈": "讠",
-        "⻉": "贝", "⻊": "足", "⻋": "车", "⻌": "辶", "⻍": "辶", "⻎": "辶", "⻏": "阝",
-        "⻐": "金", "⻑": "長", "⻒": "镸", "⻓": "长", "⻔": "门", "⻕": "阝", "⻖": "阝",
-        "⻗": "雨", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食",
-        "⻞": "食", "⻟": "食", "⻠": "饣", "⻡": "首", "⻢": "马", "⻣": "骨", "⻤": "鬼",
-        "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻫": "斉",
-        "⻬": "齐", "⻭": "歯", "⻮": "齿", "⻯": "竜", "⻰": "龙", "⻱": "龜", "⻲": "亀",
+        "⺁": "厂",
+        "⺇": "几",
+        "⺈": "刀",
+        "⺊": "卜",
+        "⺌": "小",
+        "⺍": "小",
+        "⺎": "兀",
+        "⺏": "尢",
+        "⺐": "尢",
+        "⺑": "尢",
+        "⺒": "巳",
+        "⺓": "幺",
+        "⺔": "彐",
+        "⺖": "心",
+        "⺗": "心",
+        "⺘": "手",
+        "⺙": "攴",
+        "⺛": "无",
+        "⺜": "日",
+        "⺝": "月",
+        "⺞": "歹",
+        "⺟": "母",
+        "⺠": "民",
+        "⺡": "水",
+        "⺢": "水",
+        "⺣": "火",
+        "⺤": "爪",
+        "⺥": "爪",
+        "⺦": "丬",
+        "⺧": "牛",
+        "⺨": "犬",
+        "⺩": "王",
+        "⺪": "疋",
+        "⺫": "目",
+        "⺬": "示",
+        "⺭": "示",
+        "⺮": "竹",
+        "⺯": "糸",
+        "⺰": "纟",
+        "⺱": "网",
+        "⺲": "网",
+        "⺳": "网",
+        "⺴": "网",
+        "⺵": "网",
+        "⺶": "羊",
+        "⺷": "羊",
+        "⺸": "羊",
+        "⺹": "老",
+        "⺺": "肀",
+        "⺻": "聿",
+        "⺼": "肉",
+        "⺽": "臼",
+        "⺾": "艸",
+        "⺿": "艸",
+        "⻀": "艸",
+        "⻁": "虎",
+        "⻂": "衣",
+        "⻃": "襾",
+        "⻄": "西",
+        "⻅": "见",
+        "⻆": "角",
+        "⻇": "角",
+        "⻈": "讠",
+        "⻉": "贝",
+        "⻊": "足",
+        "⻋": "车",
+        "⻌": "辶",
+        "⻍": "辶",
+        "⻎": "辶",
+        "⻏": "阝",
+        "⻐": "金",
+        "⻑": "長",
+        "⻒": "镸",
+        "⻓": "长",
+        "⻔": "门",
+        "⻕": "阝",
+        "⻖": "阝",
+        "⻗": "雨",
+        "⻘": "青",
+        "⻙": "韦",
+        "⻚": "页",
+        "⻛": "风",
+        "⻜": "飞",
+        "⻝": "食",
+        "⻞": "食",
+        "⻟": "食",
+        "⻠": "饣",
+        "⻡": "首",
+        "⻢": "马",
+        "⻣": "骨",
+        "⻤": "鬼",
+        "⻥": "鱼",
+        "⻦": "鸟",
+        "⻧": "卤",
+        "⻨": "麦",
+        "⻩": "黄",
+        "⻪": "黾",
+        "⻫": "斉",
+        "⻬": "齐",
+        "⻭": "歯",
+        "⻮": "齿",
+        "⻯": "竜",
+        "⻰": "龙",
+        "⻱": "龜",
+        "⻲": "亀",
         "⻳": "龟",
     }
 )
@@ -93,14 +183,22 @@ def _norm_starts(edits: tuple[tuple[int, int, int, int], ...]) -> list[int]:
     return [e[0] for e in edits]
 
 
-def _decode_percent(run: str) -> str | None:
+def _fold(char: str) -> str:
+    """NFKC with CJK radical supplements folded first."""
+    return unicodedata.normalize("NFKC", char.translate(_RADICALS))
+
+
+def _percent_units(run: str) -> list[tuple[int, str]] | None:
+    """``(escape length, character)`` per character of a percent-encoded UTF-8 run."""
     try:
-        return bytes.fromhex(run.replace("%", "")).decode("utf-8")
+        decoded = bytes.fromhex(run.replace("%", "")).decode("utf-8")
     except UnicodeDecodeError:
         return None
+    return [(3 * len(ch.encode("utf-8")), ch) for ch in decoded]
 
 
-def _decode_unicode_escapes(run: str) -> str | None:
+def _escape_units(run: str) -> list[tuple[int, str]] | None:
+    """``(escape length, character)`` per character of a run of JSON ``\\uXXXX`` escapes."""
     try:
         decoded = json.loads(f'"{run}"')
     except ValueError:
@@ -108,19 +206,24 @@ def _decode_unicode_escapes(run: str) -> str | None:
     # Lone surrogates cannot be scanned meaningfully; leave such runs untouched.
     if any("\ud800" <= ch <= "\udfff" for ch in decoded):
         return None
-    return str(decoded)
+    return [(6 if ord(ch) < 0x10000 else 12, ch) for ch in str(decoded)]
 
 
-def _replacement(unit: str) -> str | None:
-    """The normalised form of one special unit, or None when it stays as it is."""
-    if unit[0] == "%" and len(unit) >= 3:
-        decoded = _decode_percent(unit)
-        return None if decoded is None else normalize(decoded).text
-    if unit.startswith("\\u"):
-        decoded = _decode_unicode_escapes(unit)
-        return None if decoded is None else normalize(decoded).text
-    folded = unicodedata.normalize("NFKC", unit.translate(_RADICALS))
-    return None if folded == unit else folded
+def _units(special: str) -> list[tuple[int, str]] | None:
+    """The replacement of one special match, one ``(length, text)`` unit per character.
+
+    Each decoded character is its own unit, so a value that starts inside an escape run
+    (``%E7%94%B5%E8%AF%9D%2B86…``) maps back to where *it* starts, not to the run's start.
+    """
+    if special[0] == "%" and len(special) >= 3:
+        units = _percent_units(special)
+    elif special.startswith("\\u"):
+        units = _escape_units(special)
+    else:
+        units = [(len(special), special)]
+    if units is None:
+        return None
+    return [(length, _fold(ch)) for length, ch in units]
 
 
 def normalize(text: str) -> NormalizedText:
@@ -132,15 +235,19 @@ def normalize(text: str) -> NormalizedText:
     orig_pos = 0
     norm_len = 0
     for m in _SPECIAL.finditer(text):
-        replacement = _replacement(m.group())
-        if replacement is None:
+        units = _units(m.group())
+        if units is None:
             continue
         plain = text[orig_pos : m.start()]
         pieces.append(plain)
         norm_len += len(plain)
-        edits.append((norm_len, m.start(), len(replacement), m.end() - m.start()))
-        pieces.append(replacement)
-        norm_len += len(replacement)
+        at = m.start()
+        for length, replacement in units:
+            if replacement != text[at : at + length]:
+                edits.append((norm_len, at, len(replacement), length))
+            pieces.append(replacement)
+            norm_len += len(replacement)
+            at += length
         orig_pos = m.end()
     if not edits:
         return NormalizedText(text, text)

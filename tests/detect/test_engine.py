@@ -48,9 +48,7 @@ class Word(Recognizer):
     """'secret=VALUE' where only VALUE is the finding; needs context."""
 
     entity: ClassVar[str] = "WORD"
-    patterns: ClassVar[tuple[Pattern, ...]] = (
-        Pattern("kv", r"secret=(?P<value>[a-z]+)", 0.7),
-    )
+    patterns: ClassVar[tuple[Pattern, ...]] = (Pattern("kv", r"secret=(?P<value>[a-z]+)", 0.7),)
     description = validation = standard = "test"
 
 
@@ -189,18 +187,21 @@ LINE = st.text(
 )
 
 
+SMALL = make(EvenSix(), AnySix(), Word(), Named(), HexRun(), min_score=0.0)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(LINE, max_size=20))
 def test_batch_path_equals_line_by_line(lines: list[str]) -> None:
-    det = make(EvenSix(), AnySix(), Word(), Named(), HexRun(), min_score=0.0)
-    assert det.detect_lines(lines) == [det.detect(line) for line in lines]
+    assert SMALL.detect_lines(lines) == [SMALL.detect(line) for line in lines]
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(max_size=80), max_size=10))
-def test_batch_path_equals_line_by_line_with_the_builtins(lines: list[str]) -> None:
-    det = Detector()
-    assert det.detect_lines(lines) == [det.detect(line) for line in lines]
+def test_batch_path_equals_line_by_line_with_the_builtins(
+    detector: Detector, lines: list[str]
+) -> None:
+    assert detector.detect_lines(lines) == [detector.detect(line) for line in lines]
 
 
 def test_batch_path_survives_undecodable_bytes() -> None:
@@ -208,3 +209,18 @@ def test_batch_path_survives_undecodable_bytes() -> None:
     line = b"\xff\xfe 123456".decode("utf-8", "surrogateescape")
     assert det.detect_lines([line]) == [det.detect(line)]
     assert spans(det.detect_lines([line])[0]) == [("ANY6", 3, 9)]
+
+
+def test_a_word_before_the_value_outweighs_a_nearer_word_after_it() -> None:
+    det = make(EvenSix(), min_score=0.0)
+    assert det.detect("code=112233, order=7")[0].score > det.detect("112233")[0].score
+
+
+def test_words_after_count_when_none_come_before() -> None:
+    det = make(EvenSix(), min_score=0.0)
+    assert det.detect("112233 (order)")[0].score < det.detect("112233")[0].score
+
+
+def test_context_never_crosses_a_line_break() -> None:
+    det = make(EvenSix(), min_score=0.0)
+    assert det.detect("code\n112233")[0].score == det.detect("112233")[0].score

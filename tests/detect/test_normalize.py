@@ -57,3 +57,21 @@ def test_mapped_spans_stay_inside_the_original(text: str) -> None:
         for end in range(start + 1, n + 1):
             o_start, o_end = norm.to_original(start, end)
             assert 0 <= o_start < o_end <= len(text)
+
+
+def test_a_value_inside_an_escape_run_maps_to_its_own_escapes() -> None:
+    original = "q=%E7%94%B5%E8%AF%9D%2B8613812345678"
+    norm = normalize(original)
+    assert norm.text == "q=电话+8613812345678"
+    i = norm.text.index("+")
+    start, end = norm.to_original(i, len(norm.text))
+    assert original[start:end] == "%2B8613812345678"
+
+
+def test_unicode_escapes_map_one_character_at_a_time() -> None:
+    original = r'{"m":"\u624b\u673a\uff11\uff13"}'
+    norm = normalize(original)
+    assert norm.text == '{"m":"手机13"}'
+    i = norm.text.index("1")
+    start, end = norm.to_original(i, i + 2)
+    assert original[start:end] == r"\uff11\uff13"

@@ -1,0 +1,62 @@
+"""Detection over a stream of line batches on several processes, order preserved.
+
+Python's ``re`` holds the GIL, so threads do not help; worker processes each build their
+own :class:`~dataguard.detect.engine.Detector` once. Workers are *spawned*, not forked:
+polars runs its own thread pool, and forking a process that holds other threads' locks
+can deadlock the child. At most ``2 × jobs`` batches are in
+flight, so memory stays bounded however long the stream (``Executor.map`` would submit
+the whole input at once).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from dataguard.detect.engine import DEFAULT_MIN_SCORE, Detector
+from dataguard.detect.finding import Finding
+
+__all__ = ["detect_batches"]
+
+_worker: Detector | None = None
+
+
+def _init_worker(entities: Sequence[str] | None, min_score: float) -> None:
+    global _worker
+    _worker = Detector(entities, min_score=min_score)
+
+
+def _detect_batch(lines: list[str]) -> list[list[Finding]]:
+    assert _worker is not None, "worker not initialised"
+    return _worker.detect_lines(lines)
+
+
+def detect_batches(
+    batches: Iterable[list[str]],
+    *,
+    jobs: int = 1,
+    entities: Sequence[str] | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> Iterator[list[list[Finding]]]:
+    """Findings per line for each batch, in input order, using ``jobs`` processes."""
+    if jobs <= 1:
+        detector = Detector(entities, min_score=min_score)
+        for batch in batches:
+            yield detector.detect_lines(batch)
+        return
+    Detector(entities, min_score=min_score)  # fail early, in this process, on bad options
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(entities, min_score),
+    ) as pool:
+        pending: deque[Future[list[list[Finding]]]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(_detect_batch, batch))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

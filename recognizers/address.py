@@ -1,0 +1,253 @@
+"""Mainland China postal addresses, from any administrative level down to the room."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import ClassVar
+
+from dataguard.detect.recognizer import Pattern, Recognizer
+
+__all__ = ["AddressRecognizer", "split_at_county"]
+
+_LEVELS = {"province": 0, "prefecture": 1, "county": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class _Division:
+    levels: frozenset[int]
+    #: A short form (``浙江``, ``杭州``) rather than a full name (``浙江省``).
+    short: bool
+
+
+# ref. GB/T 2260 naming: suffixes dropped in everyday short forms of provinces and prefectures
+# (浙江省 → 浙江, 杭州市 → 杭州, 广西壮族自治区 → 广西, 延边朝鲜族自治州 → 延边 / 延边州).
+_SHORT_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|省|市|地区|盟)$")
+# ref. GB/T 3304-1991 names of China's nationalities: those named in autonomous regions and
+# prefectures, stripped from the end of a short form (新疆维吾尔 → 新疆).
+_NATIONALITY = re.compile(
+    r"(?:(?:朝鲜|土家|布依|哈尼|景颇|傈僳|蒙古|哈萨克|柯尔克孜|维吾尔|苗|藏|羌|彝|侗|壮|傣|白|回)族?)+$"
+)
+
+
+def _short_form(name: str) -> str | None:
+    stem = _SHORT_SUFFIX.sub("", name)
+    if stem == name:
+        return None
+    bare = _NATIONALITY.sub("", stem)
+    stem = bare if len(bare) >= 2 else stem  # 内蒙古 keeps its 蒙古
+    return stem if len(stem) >= 2 else None
+
+
+@cache
+def _gazetteer() -> dict[str, _Division]:
+    """Division names (full and short forms) → levels, from ``data/cn_divisions.tsv``."""
+    text = files("dataguard.recognizers").joinpath("data/cn_divisions.tsv").read_text("utf-8")
+    full: dict[str, set[int]] = {}
+    short: dict[str, set[int]] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        _code, name, level = line.split("\t")
+        lv = _LEVELS[level]
+        full.setdefault(name, set()).add(lv)
+        if lv < 2:
+            stem = _short_form(name)
+            if stem is not None:
+                short.setdefault(stem, set()).add(lv)
+                if name.endswith("自治州"):
+                    short.setdefault(stem + "州", set()).add(lv)
+    table = {name: _Division(frozenset(lv), short=True) for name, lv in short.items()}
+    table.update({name: _Division(frozenset(lv), short=False) for name, lv in full.items()})
+    return table
+
+
+_MAX_NAME = 15
+_CJK = "\u4e00-\u9fff"
+# Function characters that never occur in a division or road name (checked against the
+# gazetteer in the tests): a place-name run stops at them, so ``我住在文三路90号`` starts at 文.
+_STOP = "的了是在我你他她您这吗呢吧啊把被给说到往与或及住寄送去位址"
+
+
+def _name_class() -> str:
+    """``[\u4e00-\u9fff]`` without the stop characters, as a character class."""
+    stops = sorted(ord(c) for c in _STOP)
+    ranges: list[str] = []
+    lo = 0x4E00
+    for s in stops:
+        if s > lo:
+            ranges.append(f"{chr(lo)}-{chr(s - 1)}" if s - 1 > lo else chr(lo))
+        lo = s + 1
+    ranges.append(f"{chr(lo)}-\u9fff")
+    return "[" + "".join(ranges) + "]"
+
+
+# Function words that also begin a few division names (于洪区, 从化区, 来宾市, 和平区): an
+# address does not *start* at them (位于杭州市… starts at 杭), though a chain may contain them
+# (沈阳市于洪区) and a street address may start there (于洪区黄河北大街12号).
+_NOT_FIRST = "于至从向来将离自和由对经为同"
+
+
+def _first_chars() -> str:
+    """The characters a division name (full or short) starts with, as a character class."""
+    first = {name[0] for name in _gazetteer()} - set(_NOT_FIRST)
+    return "[" + "".join(sorted(first)) + "]"
+
+
+_N = _name_class()
+_CNUM = "[0-9一二三四五六七八九十]"
+# ref. standards.md §1 CN_ADDRESS hierarchy: province (省/自治区/直辖市 市/特别行政区) ›
+# prefecture (市/地区/自治州/盟) › county (区/县/县级市/旗).
+_ADMIN_SUFFIX = r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|林区|省|市|区|县|旗|盟)"
+_ADMIN = _N + f"{{1,{_MAX_NAME - 1}}}?" + _ADMIN_SUFFIX
+# The first division of an address starts at a gazetteer first character (a cheap charset
+# test at every position; the validator checks the names themselves).
+_FIRST_ADMIN = _first_chars() + _N + f"{{0,{_MAX_NAME - 2}}}?" + _ADMIN_SUFFIX
+# ref. standards.md §1: township (街道/镇/乡) › road (路/街/大道/巷/弄/胡同) › number (号) ›
+# building (栋/幢/座/号楼) › unit (单元) › room (室); villages (村/社区) sit under townships.
+_TOWN = _N + r"{1,8}?(?:街道|镇|乡)"
+_VILLAGE = _N + r"{1,8}?(?:社区|村)"
+_SECTION = r"(?:[东西南北中]?段|" + _CNUM + r"{1,2}段)?"
+_ROAD = _N + r"{1,10}?(?:大道|大街|胡同|路|街|巷|弄)" + _SECTION
+_NAMED = _N + r"{1,10}?(?:街道|大道|大街|胡同|社区|镇|乡|村|路|街|巷|弄)" + _SECTION
+_NUMBER = r"[0-9]{1,5}(?:-[0-9]{1,5})?(?:号院|号(?![线楼]))"
+_ESTATE = _N + r"{1,12}?(?:小区|大厦|花园|公寓|家园|新村|广场|大楼|中心|公馆|苑|园)"
+_BUILDING = r"(?:[0-9]{1,4}|[A-Za-z]|" + _CNUM + r"{1,3})(?:号楼|栋|幢|座)"
+_UNIT = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})单元(?: ?[0-9]{1,5}(?:室|房)?(?![0-9]))?"
+_FLOOR = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})(?:楼|层)"
+_ROOM = r"[A-Za-z]?[0-9]{1,5}(?:室|房)"
+_TAIL = "".join(f"(?: ?{part})?" for part in (_ESTATE, _BUILDING, _UNIT, _FLOOR, _ROOM))
+_LOWER = "".join(f"(?: ?{part})?" for part in (_TOWN, _VILLAGE, _ROAD, _NUMBER)) + _TAIL
+_STREET = _NAMED + r"(?: ?" + _NAMED + r")? ?" + _NUMBER + _TAIL
+
+_LOWER_RE = re.compile(_LOWER)
+_STREET_RE = re.compile(_STREET)
+# A short form directly followed by one of these is a road or estate name (中山路), not a city.
+_LOWER_SUFFIX_CHARS = frozenset("路街道巷弄镇乡村号区县市段园苑")
+
+
+def _admin_prefix(address: str) -> int:
+    """Length of the leading run of gazetteer divisions, levels strictly descending."""
+    table = _gazetteer()
+    pos = 0
+    last = -1
+    n = len(address)
+    while pos < n:
+        start = pos + 1 if pos and address[pos] == " " else pos
+        found = 0
+        for size in range(min(_MAX_NAME, n - start), 1, -1):
+            division = table.get(address[start : start + size])
+            if division is None:
+                continue
+            deeper = [lv for lv in division.levels if lv > last]
+            if not deeper:
+                continue
+            end = start + size
+            if division.short and end < n and address[end] in _LOWER_SUFFIX_CHARS:
+                continue
+            found, last = size, min(deeper)
+            break
+        if not found:
+            break
+        pos = start + found
+    return pos
+
+
+def split_at_county(address: str) -> tuple[str, str]:
+    """Split an address after its county-level part (Ele.me 8.4 masks everything below it).
+
+    The head is the leading run of administrative divisions found in the gazetteer
+    (province › prefecture › county, each optional); the tail is the rest, from the
+    township or road on. An address without a county keeps its deepest administrative
+    level in the head (``杭州市文三路90号`` → ``("杭州市", "文三路90号")``); one that starts
+    below the county has an empty head.
+
+    >>> split_at_county("浙江省杭州市西湖区文三路90号1幢")
+    ('浙江省杭州市西湖区', '文三路90号1幢')
+    """
+    head = _admin_prefix(address)
+    return address[:head], address[head:]
+
+
+class AddressRecognizer(Recognizer):
+    """A mainland postal address, starting at any level of the administrative hierarchy.
+
+    Format: province (省 / 自治区 / 直辖市 / 特别行政区) › prefecture (市 / 地区 / 自治州 / 盟) ›
+    county (区 / 县 / 县级市 / 旗) › township (街道 / 镇 / 乡) › village (村 / 社区) › road
+    (路 / 街 / 大道 / 巷 / 弄 / 胡同) › number (号) › estate (小区 / 大厦 …) › building
+    (栋 / 幢 / 座 / 号楼) › unit (单元) › floor (楼 / 层) › room (室), every level optional,
+    single spaces allowed between levels. The span runs from the first recognisable level
+    to the last and never crosses punctuation.
+
+    Scoring: an address whose administrative head is in the gazetteer
+    (``data/cn_divisions.tsv``, GB/T 2260 names and their short forms) and which goes on
+    below the county is confirmed. A street address without a gazetteer head needs a named
+    level and a number (``文三路90号``). An administrative head alone (``杭州市``,
+    ``浙江省杭州市西湖区``, or the ``杭州市西湖区`` of ``杭州市西湖区人民政府``) is a place or an
+    organisation, not a personal address: it is reported only next to a context word
+    (地址, 收货地址, address …). Without an administrative head a street address starts after
+    the last function character or punctuation, so ``快递放文三路90号`` is reported whole.
+
+    Masking below the county (Ele.me 8.4): :func:`split_at_county` splits an address into the
+    administrative head and the rest.
+
+    Examples:
+        match: 浙江省杭州市西湖区文三路90号1幢2单元301室
+        match: 收货地址：⟦浙江省杭州市西湖区文三路90号⟧，电话13812345678
+        match: 我家在⟦西湖区文三路90号1幢⟧
+        match: {"address": "⟦杭州市西湖区文三路90号⟧"}
+        match: 地址：⟦文三路90号⟧
+        match: 寄到⟦北京市朝阳区建国路88号院3号楼⟧
+        no-match: 杭州市今天多云转晴，气温12到20度
+        no-match: 杭州市西湖区人民政府发布通知
+        no-match: 第3号
+        no-match: 乘坐地铁5号线到终点站
+    """
+
+    entity: ClassVar[str] = "CN_ADDRESS"
+    patterns: ClassVar[tuple[Pattern, ...]] = (
+        Pattern(
+            "cn_address_admin",
+            _FIRST_ADMIN + r"(?: ?" + _ADMIN + r"){0,3}" + _LOWER,
+            0.3,
+        ),
+        Pattern("cn_address_street", _STREET, 0.6),
+    )
+    context: ClassVar[tuple[str, ...]] = (
+        "地址",
+        "住址",
+        "收货",
+        "收件",
+        "寄送",
+        "送货",
+        "配送",
+        "居住",
+        "户籍",
+        "所在地",
+        "address",
+        "addr",
+        "dizhi",
+        "zhuzhi",
+        "shdz",
+        "jtzz",
+    )
+    specificity: ClassVar[int] = 30
+    description: ClassVar[str] = "Mainland China postal address"
+    validation: ClassVar[str] = (
+        "administrative divisions looked up in the GB/T 2260 gazetteer; otherwise a named "
+        "level plus a house number; an administrative head alone needs context"
+    )
+    standard: ClassVar[str] = "GB/T 2260 divisions; address hierarchy of standards.md §1"
+
+    def validate(self, value: str) -> bool | None:
+        head = _admin_prefix(value)
+        rest = value[head:].lstrip(" ")
+        if not rest:
+            return None if head else False
+        if _LOWER_RE.fullmatch(rest) is None:
+            return False
+        if head:
+            return True
+        return None if _STREET_RE.fullmatch(rest) else False

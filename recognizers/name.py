@@ -1,0 +1,227 @@
+"""Chinese personal names, reported only where a label or field says they are names."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+from typing import ClassVar
+
+from dataguard.detect.recognizer import Pattern, Recognizer
+
+__all__ = ["NameRecognizer", "surnames"]
+
+
+def _data(name: str) -> str:
+    return files("dataguard.recognizers").joinpath(f"data/{name}").read_text("utf-8")
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Single and compound surnames from ``data/cn_surnames.txt``."""
+    return frozenset(
+        line.strip()
+        for line in _data("cn_surnames.txt").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    """Division names and their suffix-less forms: ``张家口`` is a city, not a person."""
+    found: set[str] = set()
+    for line in _data("cn_divisions.tsv").splitlines():
+        if line and not line.startswith("#"):
+            name = line.split("\t")[1]
+            found.add(name)
+            if len(name) > 2 and name[-1] in "省市区县盟旗":
+                found.add(name[:-1])
+    return frozenset(found)
+
+
+def _surname_regex() -> str:
+    names = surnames()
+    compound = sorted(n for n in names if len(n) == 2)
+    single = "".join(sorted(n for n in names if len(n) == 1))
+    return "(?:" + "|".join(compound) + "|[" + single + "])"
+
+
+_CJK = r"[\u4e00-\u9fff]"
+# ref. GB/T 28039-2011 (Chinese names in Roman letters) §5.5: the separator of minority and
+# transliterated names is the middle dot (U+00B7; ・ and • are common stand-ins).
+_DOT = "[·•・‧]"
+# Words that may directly follow a name in run-on text (收件人张三电话…).
+_FOLLOWERS = (
+    "电话|手机|联系|地址|住址|身份|性别|年龄|先生|女士|小姐|您好|你好|来电|致电|签收|"
+    "的|已|在|于|和|与|说|收"
+)
+_END = r"(?=[^\u4e00-\u9fff]|$|" + _FOLLOWERS + ")"
+_MINORITY = _CJK + "{1,8}" + _DOT + _CJK + "{1,10}(?:" + _DOT + _CJK + "{1,10})?"
+_NAME = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2})" + _END + ")"
+_QUOTE = r"""(?:\\?["'])?"""
+# ref. standards.md §1 CN_NAME context: labels of name fields in Chinese forms and logs.
+_LABELS = (
+    "真实姓名|客户姓名|用户姓名|姓名|名字|收件人|收货人|联系人|寄件人|签收人|持卡人|"
+    "开户名|开户人|账户名|户名|客户|用户名|用户|xingming"
+)
+# ref. common field names for a person's name in JSON APIs, Java beans and SQL columns.
+_KEYS = (
+    r"(?i:real_?name|user_?name|full_?name|cust(?:omer)?_?name|receiver(?:_?name)?|"
+    r"recipient(?:_?name)?|consignee(?:_?name)?|contact(?:_?name)?|"
+    r"(?:card_?)?holder(?:_?name)?|acc(?:oun)?t_?name|name|xingming)"
+)
+# The first character of a key (or its quote) is tested first, a cheap lookahead, before the
+# boundary lookbehind and the case-insensitive alternation.
+_KEY_START = r"""(?=[\\"'RrUuFfCcNnXxAaHh])(?<![A-Za-z0-9_])"""
+
+# ref. standards.md §1 CN_NAME: values that follow a name label but are not names.
+_NOT_NAMES = frozenset(
+    (
+        "管理员",
+        "经理",
+        "信息",
+        "名称",
+        "全部",
+        "公司",
+        "司机",
+        "师傅",
+        "平台",
+        "国家",
+        "家人",
+        "成功",
+        "时间",
+        "文件",
+        "明细",
+        "方式",
+        "金额",
+        "单位",
+        "车辆",
+        "高级",
+        "万能",
+        "和平",
+        "有效",
+        "能力",
+        "路径",
+        "东西",
+        "未知",
+        "匿名",
+        "保密",
+        "测试",
+        "同上",
+        "本人",
+    )
+)
+# Titles and placeholders after a surname: 张先生, 王总, 李某 are not full names.
+_NOT_GIVEN = frozenset(
+    (
+        "先生",
+        "女士",
+        "小姐",
+        "总",
+        "经理",
+        "老师",
+        "师傅",
+        "同学",
+        "某",
+        "某某",
+        "工",
+        "医生",
+        "护士",
+        "律师",
+        "主任",
+        "阿姨",
+        "哥",
+        "姐",
+        "叔",
+        "太太",
+        "夫人",
+        "教授",
+        "博士",
+        "警官",
+        "书记",
+        "总监",
+        "董",
+    )
+)
+
+
+class NameRecognizer(Recognizer):
+    """A Chinese personal name after a name label or in a name field.
+
+    Format: a surname from ``data/cn_surnames.txt`` (the single surnames of 百家姓 plus
+    common modern ones, and compound surnames such as 欧阳, 司马, 上官, 诸葛) followed by one
+    or two given-name characters; or a minority / transliterated name joined by a middle dot
+    (``买买提·艾力``, ``阿沛·阿旺晋美``). Names are too easily confused with words to be
+    reported in free text: a candidate needs a label right before it (姓名, 收件人, 联系人,
+    客户, 持卡人, 户名 …), a key (``"name":``, ``realName=``, ``consignee:`` …) or a
+    structured field whose name is a name field (``detect_record({"name": "张三"})``).
+    Titles (张先生, 王总), place names (张家口) and placeholders are rejected.
+
+    Examples:
+        match: 收件人：⟦张三⟧，电话13812345678
+        match: {"realName":"⟦欧阳娜娜⟧","mobile":"13812345678"}
+        match: 联系人⟦王小明⟧电话13912345678
+        match: INFO order created, consignee=⟦司马相如⟧, city=杭州
+        match: 姓名：⟦买买提·艾力⟧
+        no-match: 张家口今天下雪了
+        no-match: 姓名：未填写
+        no-match: login ok name=admin
+        no-match: 王小明今天没来上班
+        no-match: 收货人：张先生
+    """
+
+    entity: ClassVar[str] = "CN_NAME"
+    patterns: ClassVar[tuple[Pattern, ...]] = (
+        Pattern(
+            "cn_name_label",
+            "(?:" + _LABELS + ")" + _QUOTE + r"[ \t]*(?:[:：=][ \t]*" + _QUOTE + "|是|为)?" + _NAME,
+            0.5,
+        ),
+        Pattern(
+            "cn_name_key",
+            _KEY_START + _QUOTE + _KEYS + _QUOTE + r"[ \t]*[:=][ \t]*" + _QUOTE + _NAME,
+            0.5,
+        ),
+        # A whole field value ({"name": "张三"}); the field name supplies the context.
+        Pattern("cn_name_field", r"^[ \t]*" + _NAME + r"[ \t]*$", 0.5),
+    )
+    context: ClassVar[tuple[str, ...]] = (
+        "姓名",
+        "名字",
+        "收件人",
+        "收货人",
+        "联系人",
+        "寄件人",
+        "签收人",
+        "客户",
+        "用户",
+        "持卡人",
+        "户名",
+        "开户人",
+        "name",
+        "consignee",
+        "receiver",
+        "recipient",
+        "contact",
+        "holder",
+        "xingming",
+        "shoujianren",
+        "lianxiren",
+    )
+    requires_context: ClassVar[bool] = True
+    specificity: ClassVar[int] = 20
+    description: ClassVar[str] = "Chinese personal name (with a name label or field)"
+    validation: ClassVar[str] = (
+        "known surname (百家姓 and compound surnames) or a dotted minority name; "
+        "titles, placeholders and place names rejected; only with context"
+    )
+    standard: ClassVar[str] = "standards.md §1 CN_NAME; 百家姓 surnames; GB/T 28039-2011"
+
+    def validate(self, value: str) -> bool | None:
+        if re.search(_DOT, value):
+            return None
+        if value in _NOT_NAMES or value in _place_names():
+            return False
+        surname = value[:2] if value[:2] in surnames() and len(value) > 2 else value[:1]
+        given = value[len(surname) :]
+        return False if given in _NOT_GIVEN or given.startswith("某") else None

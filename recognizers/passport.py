@@ -1,0 +1,74 @@
+"""Passports of the People's Republic of China."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
+
+# ref. standards.md §1 (MPS / NIA passport numbering): a type letter E (electronic
+# ordinary), G (ordinary, pre-2012), D (diplomatic), S (service), P (public affairs) or
+# H, then 8 digits.
+_LETTER_8 = r"[EGDSPH][0-9]{8}"
+# ref. standards.md §1: electronic ordinary passports after the E + 8-digit series ran
+# out (2017-): E, a second letter, 7 digits.
+_EE_7 = r"E[A-Z][0-9]{7}"
+
+
+class PassportRecognizer(Recognizer):
+    """A passport number of the People's Republic of China.
+
+    Format: ``[EGDSPH]`` + 8 digits (``E12345678``, ``G12345678``) or ``E`` + letter + 7
+    digits (``EA1234567``), not glued to other letters or digits. No check digit exists,
+    and the shape is common among order and SKU codes, so a bare match scores below the
+    reporting threshold: a context word (护照, passport, huzhao, 证件 …) nearby or in the
+    field name is needed.
+
+    Examples:
+        match: 护照号码：⟦E12345678⟧
+        match: passport_no=⟦EA1234567⟧
+        match: 证件类型：护照 证件号：⟦G23456789⟧
+        match: {"huzhao":"⟦D10293847⟧"}
+        no-match: E12345678
+        no-match: 护照号码：E123456789
+        no-match: 护照号码：XE12345678
+        no-match: 订单号G12345678
+        no-match: 护照 e12345678
+    """
+
+    entity: ClassVar[str] = "CN_PASSPORT"
+    patterns: ClassVar[tuple[Pattern, ...]] = (
+        Pattern("cn_passport", ALNUM_BEFORE_NOT + _LETTER_8 + ALNUM_AFTER_NOT, 0.3),
+        Pattern("cn_passport_e2", ALNUM_BEFORE_NOT + _EE_7 + ALNUM_AFTER_NOT, 0.3),
+    )
+    context: ClassVar[tuple[str, ...]] = (
+        "护照",
+        "护照号",
+        "护照号码",
+        "证件",
+        "证件号",
+        "证件号码",
+        "旅行证件",
+        "passport",
+        "passport_no",
+        "passportno",
+        "travel document",
+        "huzhao",
+        "hzhm",
+        "zhengjian",
+        "zjhm",
+    )
+    negative_context: ClassVar[tuple[str, ...]] = (
+        "订单",
+        "order",
+        "sku",
+        "型号",
+        "model",
+        "流水",
+        "trace",
+        "批次",
+    )
+    specificity: ClassVar[int] = 50
+    description: ClassVar[str] = "Passport number of the People's Republic of China"
+    validation: ClassVar[str] = "shape only (no check digit exists); needs context to report"
+    standard: ClassVar[str] = "standards.md §1 (PRC passport numbering)"

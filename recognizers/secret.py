@@ -1,0 +1,204 @@
+"""Credentials in logs: passwords, tokens, cookies, session ids, API keys, SMS codes."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from dataguard.detect.recognizer import Pattern, Recognizer
+
+__all__ = ["SecretRecognizer"]
+
+# ref. Feishu ISV security spec (standards.md §1 SECRET): logs must not contain Cookie,
+# SessionID, phone numbers or verification codes; Youzan 7.4: no plaintext passwords.
+# Key names: the key word may end a longer name (db_password, accessToken, client_secret).
+_KEY = (
+    r"(?=[PpSsTtAaIiRrCcJj])(?i:pass(?:word|wd|code)|pwd|secret(?:_?key)?|"
+    r"(?:(?:access|refresh|id|auth|session|csrf)[_-]?)?token|(?:api|app|private)[_-]?key|"
+    r"jsessionid|phpsessid|asp\.net_sessionid|session[_-]?id)"
+)
+_Q = r"""(?:\\?["'])"""
+_SEP = r"[ \t]*(?:=>|[:=])[ \t]*"
+# A bare value ends at &, whitespace, a comma or semicolon, a quote, a backslash (the \n of
+# logged JSON) or a closing bracket; a quoted value runs to its closing quote. Three
+# patterns, not one with lookbehinds, so that each matches no further than its value.
+_DOUBLE = r"""\\?"(?P<value>[^"\\\r\n]+)"""
+_SINGLE = r"""'(?P<value>[^'\\\r\n]+)'"""
+_BARE = r"""(?P<value>[^\s"'&,;\\<>)\]}]+)"""
+# ref. RFC 6265 §4.2 (Cookie) and §4.1 (Set-Cookie): the header value is the secret; it is
+# reported whole, to the end of the line or the closing quote of a logged header map.
+_COOKIE = r"(?=[SsCc])(?<![A-Za-z-])(?i:set-cookie|cookies?)"
+# ref. RFC 6750 §2.1 (Bearer) and RFC 7617 §2 (Basic): the credential after the scheme.
+_AUTH_SCHEME = r"(?i:bearer|basic|token)[ \t]+"
+_TOKEN68 = r"(?P<value>[A-Za-z0-9._~+/-]{8,}=*)(?![A-Za-z0-9._~+/=-])"
+# ref. Chinese SMS templates (验证码 / 校验码 / 动态码): a 4-8 digit one-time code.
+_CODE_KEY = (
+    r"(?=[短验校动确VvSsOo])(?:短信验证码|验证码|校验码|动态码|动态密码|确认码|"
+    r"(?i:verification[ _]code|verify_?code|sms_?code|otp_?code|otp))"
+)
+_CODE_SEP = r"""(?:\\?["'])?[ \t]*(?:[:：=]|是|为|is)?[ \t]*(?:[:：][ \t]*)?(?:\\?["'])?"""
+
+
+def _shape(prefix: str, body: str) -> str:
+    """A token shape not embedded in a longer identifier; the literal prefix is tested first
+    (a cheap lookahead) so that the boundary lookbehind runs only where the prefix is."""
+    return f"(?={prefix})(?<![A-Za-z0-9_-]){body}(?![A-Za-z0-9_-])"
+
+
+# Values that are placeholders, masks or empty markers, not secrets.
+_PLACEHOLDER = re.compile(
+    r"""(?ix)
+    [*xX•●#.?-]+                                  # ******, xxxx, ----
+    | null | none | nil | undefined | true | false | empty | n/?a | \(?null\)? | <null>
+    | \$\{.* | \$[A-Z_][A-Z0-9_]* | \{\{.* | \{[^}]*\} | %\(?\w*\)?s | %s
+    | <[^>]*>? | \[?(?:redacted|filtered|masked|hidden|removed|protected|secret)\]?
+    | \*+(?:redacted|filtered)\*+
+    | enc\(.*\)?                                    # jasypt ENC(…) is ciphertext
+    | /[\w./-]*                                      # a path: PWD=/home/app
+    """
+)
+
+
+class SecretRecognizer(Recognizer):
+    """A credential in a log line, config file or request dump: the value, never the key.
+
+    By key: ``password=`` / ``passwd`` / ``pwd`` / ``secret`` / ``token`` / ``access_token`` /
+    ``refresh_token`` / ``api_key`` / ``apikey`` / ``JSESSIONID`` / ``PHPSESSID`` /
+    ``sessionid`` (also as the end of a longer key: ``db_password``, ``accessToken``), as
+    ``key=value``, ``key: value``, ``"key":"value"``, ``key='value'`` (SQL, YAML, JSON, Java
+    ``toString``); 密码 / 口令 followed by ``:`` ``：`` ``是`` ``为``; 验证码 / 校验码 / 动态码
+    with a 4-8 digit code; ``Authorization: Bearer|Basic <credential>`` (the credential only). A
+    bare value ends at ``&``, whitespace, ``,``, ``;``, a quote, a backslash or a closing
+    bracket; a quoted value runs to its closing quote. ``Cookie:`` and ``Set-Cookie:``:
+    the whole header value to the end of the line or the closing quote, since every cookie
+    may be a session credential (``JSESSIONID=…`` alone is a key=value secret).
+
+    By shape: JWTs (``eyJ….eyJ….sig``), AWS access key ids (``AKIA`` / ``ASIA`` + 16),
+    GitHub tokens (``ghp_`` ``gho_`` ``ghu_`` ``ghs_`` ``ghr_`` + 36, ``github_pat_``), Slack
+    tokens (``xoxb-`` …), Stripe live secret keys (``sk_live_``, ``rk_live_``), Alibaba Cloud
+    AccessKey ids (``LTAI``), Tencent Cloud SecretIds (``AKID``), Google API keys (``AIza``)
+    and PEM private-key header lines.
+
+    Empty values, masks (``******``), ``null`` / ``none``, placeholders (``${DB_PASSWORD}``,
+    ``{{token}}``, ``<password>``, ``%s``), ``[REDACTED]``, ``ENC(…)`` ciphertexts and paths
+    (``PWD=/home/app``) are not reported.
+
+    Examples:
+        match: GET /login?user=bob&password=⟦hunter2⟧&next=/
+        match: {"access_token":"⟦a1b2c3d4e5f6g7h8⟧","expires_in":7200}
+        match: 【某某】您的验证码是 ⟦482913⟧，5分钟内有效
+        match: Authorization: Bearer ⟦eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlMTIz⟧
+        match: Cookie: ⟦JSESSIONID=9F8E7D6C5B4A; theme=dark⟧
+        match: aws_key=⟦AKIAQWERTYUIOPASDFGH⟧
+        no-match: password=
+        no-match: password=******
+        no-match: {"token": null}
+        no-match: db.password=${DB_PASSWORD}
+        no-match: 密码错误，请重新输入
+        no-match: token_type=bearer&expires_in=7200
+    """
+
+    entity: ClassVar[str] = "SECRET"
+    # A known key prefix of the exact length (AKIA + 16, ghp_ + 36) is near-certain: 0.98, so
+    # that ``https://x:ghp_…@github.com`` is a token, not the local part of an email address.
+    patterns: ClassVar[tuple[Pattern, ...]] = (
+        Pattern("secret_kv_double", _KEY + _Q + "?" + _SEP + _DOUBLE, 0.85),
+        Pattern("secret_kv_single", _KEY + _Q + "?" + _SEP + _SINGLE, 0.85),
+        Pattern("secret_kv", _KEY + _Q + "?" + _SEP + _BARE, 0.85),
+        Pattern(
+            "secret_password_zh",
+            r"(?:密码|口令)[ \t]*(?:[:：=]|是|为)[ \t]*(?P<value>[!-~]+?)(?=[\s，。；、,;\"']|$)",
+            0.85,
+        ),
+        Pattern(
+            "secret_sms_code",
+            _CODE_KEY + _CODE_SEP + r"(?<![0-9])(?P<value>[0-9]{4,8})(?![0-9])",
+            0.85,
+        ),
+        Pattern(
+            "secret_cookie_quoted",
+            _COOKIE + _Q + r"?[ \t]*[:=][ \t]*" + _DOUBLE,
+            0.85,
+        ),
+        Pattern(
+            "secret_cookie",
+            _COOKIE + r"[ \t]*:[ \t]*(?P<value>[^\r\n\"\\]*[^\s\"\\])",
+            0.85,
+        ),
+        Pattern(
+            "secret_authorization",
+            r"(?=[AaPp])(?i:(?:proxy-)?authorization)"
+            + _Q
+            + "?"
+            + r"[ \t]*[:=][ \t]*"
+            + _Q
+            + "?"
+            + _AUTH_SCHEME
+            + _TOKEN68,
+            0.85,
+        ),
+        Pattern("secret_bearer", r"(?=[Bb])(?<![A-Za-z])(?i:bearer)[ \t]+" + _TOKEN68, 0.7),
+        # ref. RFC 7519 §3: a JWT is base64url(header).base64url(payload).signature, and
+        # both JSON objects start with {" (base64 eyJ).
+        Pattern(
+            "secret_jwt",
+            _shape("eyJ", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
+            0.95,
+        ),
+        # ref. AWS IAM identifiers: access key ids AKIA (long-term) / ASIA (temporary) + 16.
+        Pattern("secret_aws_key_id", _shape("A[KS]IA", "A[KS]IA[0-9A-Z]{16}"), 0.98),
+        # ref. GitHub token formats (2021): ghp_/gho_/ghu_/ghs_/ghr_ + 36, github_pat_ + 82.
+        Pattern(
+            "secret_github_token",
+            _shape("gh", "(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,255})"),
+            0.98,
+        ),
+        # ref. Slack token types: xoxb (bot), xoxa, xoxp (user), xoxr (refresh), xoxs.
+        Pattern("secret_slack_token", _shape("xox", "xox[baprs]-[A-Za-z0-9-]{10,}"), 0.98),
+        # ref. Stripe API keys: live secret sk_live_ and restricted rk_live_ keys.
+        Pattern("secret_stripe_key", _shape("[sr]k_", "[sr]k_live_[A-Za-z0-9]{16,}"), 0.98),
+        # ref. Alibaba Cloud RAM AccessKey ids start LTAI; Tencent Cloud SecretIds AKID.
+        Pattern("secret_aliyun_key_id", _shape("LTAI", "LTAI[0-9A-Za-z]{12,20}"), 0.98),
+        Pattern("secret_tencent_key_id", _shape("AKID", "AKID[0-9A-Za-z]{13,40}"), 0.98),
+        # ref. Google Cloud API keys: AIza + 35 characters.
+        Pattern("secret_google_api_key", _shape("AIza", "AIza[0-9A-Za-z_-]{35}"), 0.98),
+        # ref. RFC 7468 §10 / OpenSSH: the PEM header line of a private key.
+        Pattern(
+            "secret_private_key",
+            r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
+            0.98,
+        ),
+    )
+    context: ClassVar[tuple[str, ...]] = (
+        "password",
+        "passwd",
+        "token",
+        "secret",
+        "cookie",
+        "session",
+        "authorization",
+        "credential",
+        "apikey",
+        "api_key",
+        "密码",
+        "口令",
+        "令牌",
+        "密钥",
+        "秘钥",
+        "凭证",
+        "验证码",
+        "mima",
+        "yanzhengma",
+    )
+    specificity: ClassVar[int] = 95
+    description: ClassVar[str] = "Credential: password, token, cookie, session id, API key"
+    validation: ClassVar[str] = (
+        "value after a credential key, or a known token shape (JWT, AKIA…, ghp_…, LTAI…); "
+        "empty, masked and placeholder values rejected"
+    )
+    standard: ClassVar[str] = "Feishu ISV security spec (logs); Youzan 7.4; RFC 6265/6750/7519"
+
+    def validate(self, value: str) -> bool | None:
+        if not value.strip() or _PLACEHOLDER.fullmatch(value.strip()):
+            return False
+        return None

@@ -1,0 +1,128 @@
+"""``dataguard detect`` and ``dataguard recognizers`` as scripts use them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from dataguard.cli.main import cli
+
+MOBILE = "13812345678"
+
+
+def run(args: list[str], stdin: bytes = b"") -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, args, input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def spans_of(stdout: str) -> list[list[tuple[int, int, str]]]:
+    return [
+        [(s["start"], s["end"], s["entity"]) for s in json.loads(line)["spans"]]
+        for line in stdout.splitlines()
+    ]
+
+
+def test_one_object_per_record_in_order_with_offsets_into_the_record() -> None:
+    code, out, _ = run(["detect"], f"手机号{MOBILE}\nnothing\nx {MOBILE}\n".encode())
+    assert code == 1
+    assert spans_of(out) == [[(3, 14, "CN_MOBILE")], [], [(2, 13, "CN_MOBILE")]]
+
+
+def test_output_never_contains_the_value() -> None:
+    _, out, err = run(["detect"], f"tel {MOBILE}\n".encode())
+    assert MOBILE not in out + err
+
+
+def test_no_findings_exits_zero_and_exit_zero_flag() -> None:
+    assert run(["detect"], b"nothing here\n")[0] == 0
+    assert run(["detect", "--exit-zero"], f"{MOBILE}\n".encode())[0] == 0
+
+
+def test_files_are_read_in_order(tmp_path: Path) -> None:
+    a = tmp_path / "a.log"
+    b = tmp_path / "b.log"
+    a.write_text(f"{MOBILE}\n", encoding="utf-8")
+    b.write_text("none\n", encoding="utf-8")
+    _, out, _ = run(["detect", str(b), str(a)])
+    assert spans_of(out) == [[], [(0, 11, "CN_MOBILE")]]
+
+
+def test_invalid_utf8_is_read_and_counted_one_code_point_per_byte() -> None:
+    _, out, _ = run(["detect"], b"\xff\xfe " + MOBILE.encode() + b"\n")
+    assert spans_of(out) == [[(3, 14, "CN_MOBILE")]]
+
+
+def test_crlf_and_missing_final_newline() -> None:
+    _, out, _ = run(["detect"], f"{MOBILE}\r\nx {MOBILE}".encode())
+    assert spans_of(out) == [[(0, 11, "CN_MOBILE")], [(2, 13, "CN_MOBILE")]]
+
+
+def test_jsonl_field_with_nested_path_and_bad_lines() -> None:
+    stdin = (
+        json.dumps({"msg": {"text": f"call {MOBILE}"}}) + "\n{broken\n" + '{"other": 1}\n'
+    ).encode()
+    code, out, err = run(["detect", "--jsonl", "--field", "msg.text"], stdin)
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [len(x["spans"]) for x in lines] == [1, 0, 0]
+    assert lines[1]["error"] == "not valid JSON"
+    assert code == 2
+    assert "line 2" in err
+
+
+def test_entities_filter_and_unknown_entity() -> None:
+    assert run(["detect", "--entities", "CN_MOBILE"], f"{MOBILE}\n".encode())[0] == 1
+    code, _, err = run(["detect", "--entities", "NOT_AN_ENTITY"], b"x\n")
+    assert code == 2
+    assert "dataguard recognizers" in err
+
+
+def test_missing_file_is_a_clear_error() -> None:
+    code, _, err = run(["detect", "/nonexistent/x.log"])
+    assert code == 2
+    assert err.startswith("error: cannot read")
+
+
+def test_parallel_jobs_give_the_same_output() -> None:
+    stdin = "".join(f"{i} {MOBILE if i % 3 else 'none'}\n" for i in range(9000)).encode()
+    serial = run(["detect"], stdin)[1]
+    parallel = run(["detect", "--jobs", "2"], stdin)[1]
+    assert serial == parallel
+    assert len(serial.splitlines()) == 9000
+
+
+def test_recognizers_lists_entities_as_table_and_json() -> None:
+    code, out, _ = run(["recognizers"])
+    assert code == 0
+    assert "CN_MOBILE" in out
+    rows = json.loads(run(["recognizers", "--format", "json"])[1])
+    assert {"entity", "description", "validation", "standard"} <= set(rows[0])
+
+
+@pytest.mark.parametrize("args", [["--help"], ["detect", "--help"], ["recognizers", "--help"]])
+def test_help_teaches_with_examples(args: list[str]) -> None:
+    code, out, _ = run(args)
+    assert code == 0
+    assert "Examples:" in out
+
+
+def test_version() -> None:
+    code, out, _ = run(["--version"])
+    assert code == 0
+    assert "dataguard" in out
+
+
+def test_closed_stdout_ends_quietly() -> None:
+    proc = subprocess.run(
+        f"yes 'x {MOBILE}' | head -n 200000 | {sys.executable} -m dataguard.cli.main detect"
+        " | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stdout.count("\n") == 1
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,117 @@
+"""CN_LANDLINE: area-code table, local-number length, bare digit runs."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import pytest
+from dataguard.recognizers.landline import LandlineRecognizer, area_codes, parse_landline
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataguard import Detector
+
+R = LandlineRecognizer()
+_CJK = "的是了我你他好在有个人这上们来到时大地为子中你说生国年着就那和要她出也得里后自以会"
+_FILLER = st.text(alphabet=_CJK + " ,;:=，。：、“”()[]{}bfgjkmqvwy", max_size=20)
+_EDGE = st.sampled_from([" ", ",", "：", "=", "“", "。", "\t", "的"])
+
+
+def test_area_code_table() -> None:
+    codes = area_codes()
+    assert len(codes) > 300
+    assert {"010", "020", "021", "022", "023", "024", "025", "027", "028", "029"} <= codes
+    assert {"0571", "0755", "0912", "0999"} <= codes
+    assert "026" not in codes  # not assigned
+    assert all(c[0] == "0" and c[1] != "0" and len(c) in (3, 4) for c in codes)
+    header = files("dataguard.recognizers").joinpath("data/cn_area_codes.txt").read_text("utf-8")
+    assert header.startswith("#")
+    assert "numbering plan" in header.splitlines()[1]
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"),
+    [
+        ("0571-88881234", ("0571", "88881234", False)),
+        ("0571-8888-1234", ("0571", "88881234", False)),
+        ("(010)62345678", ("010", "62345678", False)),
+        ("010 6234 5678", ("010", "62345678", False)),
+        ("+86-10-6234-5678", ("010", "62345678", False)),
+        ("+86 571 8888 1234", ("0571", "88881234", False)),
+        ("0755-26661234转8021", ("0755", "26661234", False)),
+        ("0571-88881234 ext.802", ("0571", "88881234", False)),
+        ("057188881234", ("0571", "88881234", True)),
+        ("01062345678", ("010", "62345678", True)),
+    ],
+)
+def test_parse(value: str, parsed: tuple[str, str, bool]) -> None:
+    assert parse_landline(value) == parsed
+
+
+@pytest.mark.parametrize(
+    ("value", "verdict"),
+    [
+        ("0571-88881234", True),
+        ("0571-8888123", True),  # 3-digit area codes: 7 or 8 local digits
+        ("010-62345678", True),
+        ("010-6234567", False),  # 2-digit area codes: 8 local digits
+        ("0600-88881234", False),  # not an area code
+        ("026-62345678", False),
+        ("010-12345678", False),  # local numbers start with 2-8
+        ("5718888123", False),  # a national number needs its trunk 0
+        ("057188881234", None),  # bare: pattern score, needs context
+        ("+86-571-88881234", True),
+    ],
+)
+def test_validate(value: str, verdict: bool | None) -> None:
+    assert R.validate(value) is verdict
+
+
+def test_bare_runs_need_context(detector: Detector) -> None:
+    assert [f for f in detector.detect("057188881234") if f.entity == "CN_LANDLINE"] == []
+    for word in ("座机", "tel=", "电话：", "zuoji ", "landline:"):
+        found = [f for f in detector.detect(word + "057188881234") if f.entity == "CN_LANDLINE"]
+        assert len(found) == 1, word
+
+
+_AREAS = sorted(area_codes())
+_NOT_AREAS = sorted({f"0{n}" for n in range(300, 1000)} - area_codes())
+
+
+@st.composite
+def numbers(draw: st.DrawFn, areas: list[str]) -> str:
+    area = draw(st.sampled_from(areas))
+    length = 8 if len(area) == 3 else draw(st.sampled_from([7, 8]))
+    local = draw(st.sampled_from("2345678")) + draw(
+        st.text("0123456789", min_size=length - 1, max_size=length - 1)
+    )
+    form = draw(st.integers(0, 4))
+    if form == 0:
+        return f"{area}-{local}"
+    if form == 1:
+        return f"({area}){local}"
+    if form == 2:
+        return f"{area} {local[:-4]} {local[-4:]}"
+    if form == 3:
+        return f"+86-{area[1:]}-{local}"
+    return f"{area}-{local}转{draw(st.integers(1, 9999))}"
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=numbers(_AREAS), before=_FILLER, after=_FILLER, left=_EDGE, right=_EDGE)
+def test_every_valid_landline_is_found_in_text(
+    detector: Detector, value: str, before: str, after: str, left: str, right: str
+) -> None:
+    text = before + left + value + right + after
+    start = len(before + left)
+    found = [(f.start, f.end) for f in detector.detect(text) if f.entity == "CN_LANDLINE"]
+    assert found == [(start, start + len(value))]
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=numbers(_NOT_AREAS), before=_FILLER, after=_FILLER, left=_EDGE, right=_EDGE)
+def test_an_unknown_area_code_is_not_found(
+    detector: Detector, value: str, before: str, after: str, left: str, right: str
+) -> None:
+    text = before + left + value + right + after
+    assert [f for f in detector.detect(text) if f.entity == "CN_LANDLINE"] == []
