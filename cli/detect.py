@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any
 
 import click
 from dataguard.cli.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, user_errors
-from dataguard.cli.io import batches, open_inputs, silence_closed_stdout, stdin_is_interactive
+from dataguard.cli.io import (
+    batches,
+    open_inputs,
+    silence_closed_stdout,
+    stdin_is_interactive,
+    total_size,
+)
 
 from dataguard.detect import DEFAULT_MIN_SCORE, Detector, Finding
 from dataguard.detect.parallel import detect_batches
@@ -33,6 +40,7 @@ Examples:
   dataguard detect --jsonl --field message events.jsonl
   dataguard detect --entities CN_MOBILE,CN_ID_CARD --min-score 0.8 app.log
   tail -f app.log | dataguard detect --line-buffered
+  dataguard detect --summary app.log > spans.jsonl   # counts per entity on stderr
 
 Invalid UTF-8 is read, not rejected: each undecodable byte counts as one code point.
 With --jsonl, a line that is not valid JSON yields {"spans": [], "error": "..."}
@@ -59,6 +67,23 @@ def _field_value(record: Any, path: Sequence[str]) -> Any:
 
 def _spans(findings: list[Finding]) -> dict[str, Any]:
     return {"spans": [f.to_dict() for f in findings]}
+
+
+def _progress_bar(stack: ExitStack, files: Sequence[str]) -> Any:
+    """A progress bar on stderr for regular files when stderr is a terminal, else None."""
+    total = total_size(files)
+    if total is None or not sys.stderr.isatty():
+        return None
+    return stack.enter_context(
+        click.progressbar(length=total, label="scanning", file=sys.stderr, show_pos=False)
+    )
+
+
+def _print_summary(records: int, counts: Counter[str]) -> None:
+    found = sum(counts.values())
+    click.echo(f"{records} record(s), {found} finding(s)", err=True)
+    for entity, n in counts.most_common():
+        click.echo(f"  {entity:<18} {n}", err=True)
 
 
 def _scan_json_batch(
@@ -114,6 +139,11 @@ def _scan_json_batch(
     show_default=True,
     help="Worker processes for plain-text input (0: one per CPU).",
 )
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="After the run, print counts per entity to stderr (never values).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @user_errors
 def detect_command(
@@ -124,21 +154,29 @@ def detect_command(
     min_score: float,
     line_buffered: bool | None,
     jobs: int,
+    summary: bool,
     exit_zero: bool,
 ) -> None:
     wanted = _parse_entities(entities)
     detector = Detector(wanted, min_score=min_score)
-    interactive = stdin_is_interactive() if line_buffered is None else line_buffered
+    reads_stdin = not files or "-" in files
+    interactive = (
+        (reads_stdin and stdin_is_interactive()) if line_buffered is None else line_buffered
+    )
     jobs = 1 if interactive else (jobs or os.cpu_count() or 1)
     path = field.split(".")
-    found_any = False
+    seen = 0
     bad_records = 0
     first_bad = 0
     out = sys.stdout
+    counts: Counter[str] = Counter()
     try:
         with ExitStack() as stack:
             streams = open_inputs(stack, files)
-            records = batches(streams, 1 if interactive else 4096)
+            progress = _progress_bar(stack, files)
+            records = batches(
+                streams, 1 if interactive else 4096, None if progress is None else progress.update
+            )
             results: Iterator[list[dict[str, Any]]]
             if jsonl:
                 results = (_scan_json_batch(detector, batch, path) for batch in records)
@@ -149,14 +187,13 @@ def detect_command(
                         records, jobs=jobs, entities=wanted, min_score=min_score
                     )
                 )
-            seen = 0
             for lines in results:
                 for obj in lines:
                     seen += 1
                     if "error" in obj:
                         bad_records += 1
                         first_bad = first_bad or seen
-                    found_any = found_any or bool(obj["spans"])
+                    counts.update(span["entity"] for span in obj["spans"])
                     out.write(json.dumps(obj) + "\n")
                 if interactive:
                     out.flush()
@@ -166,6 +203,8 @@ def detect_command(
         raise SystemExit(EXIT_OK) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None
+    if summary:
+        _print_summary(seen, counts)
     if bad_records:
         click.echo(
             f"error: {bad_records} record(s) were not valid JSON (first at line {first_bad}); "
@@ -173,7 +212,7 @@ def detect_command(
             err=True,
         )
         raise SystemExit(EXIT_USAGE)
-    raise SystemExit(EXIT_FINDINGS if found_any and not exit_zero else EXIT_OK)
+    raise SystemExit(EXIT_FINDINGS if counts and not exit_zero else EXIT_OK)
 
 
 RECOGNIZERS_HELP = """List the entities dataguard detects, how each is validated, and its standard.

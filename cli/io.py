@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import BinaryIO
 
@@ -20,6 +20,7 @@ __all__ = [
     "open_inputs",
     "silence_closed_stdout",
     "stdin_is_interactive",
+    "total_size",
 ]
 
 
@@ -43,17 +44,36 @@ def open_inputs(stack: ExitStack, paths: Sequence[str]) -> list[BinaryIO]:
     return streams
 
 
-def batches(streams: Sequence[BinaryIO], size: int) -> Iterator[list[str]]:
-    """Records of all streams in order, in lists of at most ``size``."""
+def batches(
+    streams: Sequence[BinaryIO], size: int, on_bytes: Callable[[int], object] | None = None
+) -> Iterator[list[str]]:
+    """Records of all streams in order, in lists of at most ``size``.
+
+    ``on_bytes`` is told how many bytes each line took (for a progress bar).
+    """
     batch: list[str] = []
     for stream in streams:
         for raw in stream:
+            if on_bytes is not None:
+                on_bytes(len(raw))
             batch.append(decode_line(raw))
             if len(batch) >= size:
                 yield batch
                 batch = []
     if batch:
         yield batch
+
+
+def total_size(paths: Sequence[str]) -> int | None:
+    """Bytes in all the given regular files, or None when any input is a pipe or stdin."""
+    if not paths:
+        return None
+    total = 0
+    for path in paths:
+        if path == "-" or not os.path.isfile(path):
+            return None
+        total += os.path.getsize(path)
+    return total
 
 
 def stdin_is_interactive() -> bool:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from importlib.resources import files
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # ref. GB 11643-1999 §5: 6-digit address code, 8-digit birth date, 3-digit sequence, check.
 _MONTH = r"(?:0[1-9]|1[0-2])"
@@ -126,6 +129,21 @@ class IdCardRecognizer(Recognizer):
         "GB/T 2260 (soft: unknown regions keep a lower score)"
     )
     standard: ClassVar[str] = "GB 11643-1999; ISO 7064 MOD 11-2; GB/T 2260"
+
+    def reject_many(self, pattern: str, core: pl.Expr) -> pl.Expr | None:
+        """Batch path: a wrong MOD 11-2 check character (18-character pattern only).
+
+        The 18-character pattern has a fixed length, so the verified value is the core.
+        """
+        if pattern != "cn_id_card_18":
+            return None
+        import polars as pl
+
+        total = pl.sum_horizontal(
+            [core.str.slice(k, 1).cast(pl.Int64) * w for k, w in enumerate(_WEIGHTS)]
+        )
+        expected = pl.lit(_CHECK_CHARS).str.slice(total % 11, 1)
+        return core.str.slice(17, 1).str.to_uppercase() != expected
 
     def validate(self, value: str) -> bool | None:
         if not is_valid_id(value):

@@ -1,21 +1,21 @@
 """The batch path: Rust finds candidate starts for a whole batch of lines at once.
 
 :meth:`Detector.detect_lines <dataguard.detect.engine.Detector.detect_lines>` hands a
-batch here. For each line that needs no Python-only normalisation, every pattern's scan
+batch here. Every pattern's scan
 form (:mod:`dataguard.detect.scan`) runs in polars' Rust regex engine over the column of
 lines; the starts of its matches come back as ``(line, offset)`` pairs, computed without
 Python touching the text:
 
-* ``replace_all(form, "${1}\\x00${2}\\x01")`` marks each candidate core;
-* splitting on ``\\x00`` and summing the code-point lengths of the pieces before each
+* ``replace_all(form, "${1}\\ufdd0${2}\\ufdd1")`` marks each candidate core;
+* splitting on ``\\ufdd0`` and summing the code-point lengths of the pieces before each
   mark gives the core's offset.
 
-Lines the Python
-normaliser would change in ways NFKC in polars does not reproduce one-for-one (percent
-and ``\\uXXXX`` escapes, characters outside ASCII, CJK ideographs, CJK punctuation and
-full-width forms) go to the single-text path instead, as do lines holding the marker
-characters. The result is identical to scanning each line with ``Detector.detect``; a
-property test holds the two paths to that.
+Lines that polars' NFKC normalises one character for one character are normalised in
+Rust; the rest (percent and ``\\uXXXX`` escapes, characters outside ASCII, CJK
+ideographs, CJK punctuation and full-width forms) by the Python normaliser, whose edits
+map offsets back. Lone surrogates (undecodable input bytes) become U+FFFD for the scan.
+Only lines holding the marker characters take the single-text path. The result equals
+scanning each line with ``Detector.detect``; property tests hold the two paths to that.
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ __all__ = ["BatchScanner"]
 _FAST_CHARS = r"\x{00}-\x{7F}\x{4E00}-\x{9FFF}\x{3000}-\x{303F}\x{FF01}-\x{FF5E}\x{2018}-\x{201D}"
 _NEEDS_PYTHON = r"[^" + _FAST_CHARS + r"]|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}"
 _NFKC_CHANGES = r"[\x{3000}\x{3036}\x{3038}-\x{303A}\x{FF01}-\x{FF5E}]"
-_MARK_START = "\x00"
-_MARK_END = "\x01"
+# Noncharacters: never in interchanged text, and never produced by decoding junk bytes.
+_MARK_START = "\ufdd0"
+_MARK_END = "\ufdd1"
 
 Candidate = tuple["_Alternative", int]
 
@@ -54,12 +55,16 @@ def _rust_accepts(regex: str) -> bool:
     return True
 
 
-def _storable(line: str) -> str | None:
-    """The line if polars can hold it (no lone surrogates), else None."""
+def _storable(line: str) -> str:
+    """The line as polars can hold it: each lone surrogate becomes U+FFFD.
+
+    Undecodable input bytes arrive as lone surrogates (``surrogateescape``). One code
+    point replaces one, so offsets hold; no pattern matches either character.
+    """
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        return None
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in line)
     return line
 
 
@@ -80,10 +85,8 @@ class BatchScanner:
         ``normalized`` maps its offsets back (None: offsets are the original's).
         """
         storable = [_storable(line) for line in lines]
-        single = [
-            i for i, s in enumerate(storable) if s is None or _MARK_START in s or _MARK_END in s
-        ]
-        raw = pl.Series("t", [s if s is not None else "" for s in storable], dtype=pl.String)
+        single = [i for i, s in enumerate(storable) if _MARK_START in s or _MARK_END in s]
+        raw = pl.Series("t", storable, dtype=pl.String)
         text = raw
         # NFKC changes only these characters of the fast set; normalise just those lines.
         changed = raw.str.contains(_NFKC_CHANGES).arg_true()
@@ -93,8 +96,7 @@ class BatchScanner:
         needy = raw.str.contains(_NEEDS_PYTHON).arg_true().to_list()
         mapped: dict[int, NormalizedText] = {}
         for index in needy:
-            if storable[index] is not None:
-                mapped[index] = normalize(lines[index])
+            mapped[index] = normalize(storable[index])
         if mapped:
             text = text.scatter(list(mapped), [n.text for n in mapped.values()])
         frame = pl.DataFrame(
@@ -107,23 +109,38 @@ class BatchScanner:
         if frame.height == 0:
             return
         per_line: dict[int, list[Candidate]] = defaultdict(list)
+        # Lines with a candidate that can become a finding; suppressor matches alone
+        # cannot make one, so a line holding nothing else is skipped.
+        reportable: set[int] = set()
         for alt, in_rust in zip(self.alternatives, self.in_rust, strict=True):
             if in_rust:
-                for index, start in _core_starts(frame, alt.form.regex):
-                    per_line[index].append((alt, start))
+                reject = alt.recognizer.reject_many(alt.pattern.name, pl.col("core"))
+                starts = _core_starts(frame, alt.form.regex, reject)
             else:
-                for index, line in zip(frame["i"], frame["t"], strict=True):
-                    for m in alt.form.python.finditer(line):
-                        per_line[index].append((alt, m.start(2)))
-        if not per_line:
+                starts = [
+                    (index, m.start(2))
+                    for index, line in zip(frame["i"], frame["t"], strict=True)
+                    for m in alt.form.python.finditer(line)
+                ]
+            for index, start in starts:
+                per_line[index].append((alt, start))
+            if not alt.recognizer.suppress_only:
+                reportable.update(index for index, _ in starts)
+        if not reportable:
             return
-        texts = frame.filter(pl.col("i").is_in(list(per_line)))
+        texts = frame.filter(pl.col("i").is_in(list(reportable)))
         for index, line in zip(texts["i"].to_list(), texts["t"].to_list(), strict=True):
             yield index, line, per_line[index], mapped.get(index)
 
 
-def _core_starts(frame: pl.DataFrame, regex: str) -> list[tuple[int, int]]:
-    """``(line index, code-point offset)`` of every scan-form core in ``frame``."""
+def _core_starts(
+    frame: pl.DataFrame, regex: str, reject: pl.Expr | None = None
+) -> list[tuple[int, int]]:
+    """``(line index, code-point offset)`` of every scan-form core in ``frame``.
+
+    ``reject`` (over the column ``core``, the text the scan form's core matched) drops
+    candidates the recognizer has proved, column-wise, that it would reject.
+    """
     hits = frame.filter(pl.col("t").str.contains(regex))
     if hits.height == 0:
         return []
@@ -142,5 +159,9 @@ def _core_starts(frame: pl.DataFrame, regex: str) -> list[tuple[int, int]]:
         .with_columns(offset=(pl.col("length").cum_sum() - pl.col("length")).over("i"))
         .filter(pl.col("nth") > 0)
     )
+    if reject is not None:
+        pieces = pieces.with_columns(
+            core=pl.col("piece").str.splitn(_MARK_END, 2).struct.field("field_0")
+        ).filter(~reject)
     rows: Any = zip(pieces["i"].to_list(), pieces["offset"].to_list(), strict=True)
     return list(rows)

@@ -35,6 +35,9 @@ from dataguard.errors import UsageError
 __all__ = ["DEFAULT_MIN_SCORE", "Detector", "detect"]
 
 DEFAULT_MIN_SCORE = 0.5
+#: Below this many lines the batch path's fixed cost (one polars pass per pattern) loses
+#: to scanning the lines one by one.
+_SMALL_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,8 @@ class Detector:
         """
         from dataguard.detect.batch import BatchScanner
 
+        if len(lines) < _SMALL_BATCH:  # polars' per-call overhead outweighs the scan
+            return [self.detect(line) for line in lines]
         if self._batch is None:
             self._batch = BatchScanner(self._alternatives)
         results: list[list[Finding]] = [[] for _ in lines]

@@ -140,7 +140,7 @@ _RADICALS = str.maketrans(
 # Characters that never change under normalisation are copied in bulk; only these are
 # looked at one by one: percent runs, \u escape runs, and anything outside ASCII and the
 # CJK Unified Ideographs block.
-_SPECIAL = re.compile(r"(?:%[0-9A-Fa-f]{2})+|(?:\\u[0-9A-Fa-f]{4})+|[^\x00-\x7f\u4e00-\u9fff]")
+_SPECIAL = re.compile(r"(?:%[0-9A-Fa-f]{2})+|(?:\\u[0-9A-Fa-f]{4})+|[^\x00-\x7f\u4e00-\u9fff%\\]+")
 _NEEDS_WORK = re.compile(r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|[^\x00-\x7f\u4e00-\u9fff]")
 
 
@@ -219,8 +219,10 @@ def _units(special: str) -> list[tuple[int, str]] | None:
         units = _percent_units(special)
     elif special.startswith("\\u"):
         units = _escape_units(special)
+    elif _fold(special) == special:
+        return None  # a run already in normal form (most Chinese punctuation-free text)
     else:
-        units = [(len(special), special)]
+        units = [(1, ch) for ch in special]
     if units is None:
         return None
     return [(length, _fold(ch)) for length, ch in units]

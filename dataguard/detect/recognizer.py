@@ -29,9 +29,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from dataguard.errors import RecognizerError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
     "ALNUM_AFTER_NOT",
@@ -112,6 +115,20 @@ class Recognizer:
 
     def validate(self, value: str) -> bool | None:
         """Tri-state check of a candidate's text: True confirms, False rejects, None keeps."""
+        return None
+
+    def reject_many(self, pattern: str, core: pl.Expr) -> pl.Expr | None:
+        """Column-wise rejection for the batch path, or None (the default) to opt out.
+
+        ``core`` is a polars expression over the text that pattern ``pattern``'s scan form
+        core matched at each candidate start. Return a boolean expression that is True
+        only where :meth:`validate` would certainly return False for the value the full
+        pattern matches there. It may say False for values validate rejects (they are
+        then validated in Python); it must never say True for one it would not reject,
+        or the batch path would lose findings. Override only for patterns whose verified
+        value is always the core's text (fixed length, or a maximal run bounded by
+        lookaheads), and hold it to ``validate`` with a property test.
+        """
         return None
 
     def check(self) -> None:

@@ -126,3 +126,12 @@ def test_closed_stdout_ends_quietly() -> None:
     )
     assert proc.stdout.count("\n") == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_summary_counts_entities_on_stderr_without_values() -> None:
+    code, out, err = run(["detect", "--summary"], f"{MOBILE}\nx\n{MOBILE} {MOBILE}\n".encode())
+    assert code == 1
+    assert "3 record(s), 3 finding(s)" in err
+    assert "CN_MOBILE" in err
+    assert MOBILE not in err
+    assert len(out.splitlines()) == 3

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataguard import Detector, Finding
+from dataguard.detect.engine import _SMALL_BATCH
 from dataguard.detect.recognizer import DIGITS_AFTER_NOT, DIGITS_BEFORE_NOT, Pattern, Recognizer
 from dataguard.errors import RecognizerError, UsageError
 
@@ -193,7 +194,8 @@ SMALL = make(EvenSix(), AnySix(), Word(), Named(), HexRun(), min_score=0.0)
 @settings(max_examples=300, deadline=None)
 @given(st.lists(LINE, max_size=20))
 def test_batch_path_equals_line_by_line(lines: list[str]) -> None:
-    assert SMALL.detect_lines(lines) == [SMALL.detect(line) for line in lines]
+    padded = lines + [""] * _SMALL_BATCH  # always take the batch path
+    assert SMALL.detect_lines(padded)[: len(lines)] == [SMALL.detect(x) for x in lines]
 
 
 @settings(max_examples=200, deadline=None)
@@ -201,14 +203,16 @@ def test_batch_path_equals_line_by_line(lines: list[str]) -> None:
 def test_batch_path_equals_line_by_line_with_the_builtins(
     detector: Detector, lines: list[str]
 ) -> None:
-    assert detector.detect_lines(lines) == [detector.detect(line) for line in lines]
+    padded = lines + [""] * _SMALL_BATCH
+    assert detector.detect_lines(padded)[: len(lines)] == [detector.detect(x) for x in lines]
 
 
 def test_batch_path_survives_undecodable_bytes() -> None:
     det = make(AnySix())
     line = b"\xff\xfe 123456".decode("utf-8", "surrogateescape")
-    assert det.detect_lines([line]) == [det.detect(line)]
-    assert spans(det.detect_lines([line])[0]) == [("ANY6", 3, 9)]
+    batch = [line] * _SMALL_BATCH
+    assert det.detect_lines(batch) == [det.detect(line)] * _SMALL_BATCH
+    assert spans(det.detect_lines(batch)[0]) == [("ANY6", 3, 9)]
 
 
 def test_a_word_before_the_value_outweighs_a_nearer_word_after_it() -> None:

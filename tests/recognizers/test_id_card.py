@@ -146,3 +146,19 @@ def test_an_id_inside_a_longer_digit_run_is_not_found(
 ) -> None:
     text = f"{value}{digit}" if right else f"{digit}{value}"
     assert [f for f in detector.detect(text) if f.entity == "CN_ID_CARD"] == []
+
+
+@given(st.text(alphabet="0123456789Xx", min_size=18, max_size=18).filter(lambda s: s[:17].isdigit()))
+def test_batch_rejection_only_rejects_what_validate_rejects(value: str) -> None:
+    import polars as pl
+
+    recognizer = IdCardRecognizer()
+    rejected = (
+        pl.DataFrame({"core": [value]})
+        .select(recognizer.reject_many("cn_id_card_18", pl.col("core")))
+        .item()
+    )
+    if rejected:
+        assert recognizer.validate(value) is False
+    else:
+        assert value[17].upper() == check_char(value[:17])
