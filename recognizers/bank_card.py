@@ -6,6 +6,8 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
 
+from ._context import ORDER_FIELD_WORDS
+
 # A decimal point followed by digits makes the run a number (an amount), not a card.
 _BEFORE = ALNUM_BEFORE_NOT + r"(?<![0-9]\.)"
 _AFTER = ALNUM_AFTER_NOT + r"(?!\.[0-9])"
@@ -119,7 +121,7 @@ class BankCardRecognizer(Recognizer):
     negative_context: ClassVar[tuple[str, ...]] = (
         "订单",
         "订单号",
-        "order",
+        *ORDER_FIELD_WORDS,
         "trade",
         "交易号",
         "流水",

@@ -33,8 +33,19 @@ def _cjk_tlds() -> str:
 _ATOM = r"[A-Za-z0-9_+\-]+"
 _LOCAL_ASCII = _ATOM + r"(?:\." + _ATOM + r")*"
 # ref. RFC 6532 §3.2 (UTF-8 local parts): a local part holding Chinese characters.
+# A Chinese character directly followed by an ASCII atom character is where Chinese text
+# runs into an ASCII address (``联系人zhugao@…``, ``发到我邮箱791868678@…``): the address
+# stops at CJK text on either side (standards.md §1), so such a local part is not taken
+# whole and the ASCII pattern finds the address after the Chinese text. Only a dot joins
+# Chinese to ASCII atoms (``张三.2024@…``).
 _CJK_ATOM = f"[{_CJK}A-Za-z0-9_+\\-]+"
-_LOCAL_CJK = f"(?=[A-Za-z0-9_+.\\-]*[{_CJK}])" + _CJK_ATOM + r"(?:\." + _CJK_ATOM + r")*"
+_LOCAL_CJK = (
+    f"(?=[A-Za-z0-9_+.\\-]*[{_CJK}])(?![{_CJK}A-Za-z0-9_+.\\-]*[{_CJK}][A-Za-z0-9_+\\-])"
+    + _CJK_ATOM
+    + r"(?:\."
+    + _CJK_ATOM
+    + r")*"
+)
 # An ASCII local part starts where no address character (nor ``word.``) precedes it, or
 # right after a logged ``\n`` / ``\t`` / ``\r`` escape; never in ``ssh://git@…`` URLs.
 _BEFORE_ASCII = ALNUM_BEFORE_NOT + r"(?<![_+\-\\])(?<![A-Za-z0-9_+\-]\.)(?<!//)"
@@ -79,6 +90,7 @@ class EmailRecognizer(Recognizer):
     Examples:
         match: tt@163.com
         match: 联系邮箱⟦tt@163.com⟧谢谢
+        match: 下单成功，联系人⟦zhugao@corp.example.com.cn⟧
         match: zhang.san+news@example.com.cn
         match: 用户@例子.中国
         match: email=⟦user@例子.公司⟧&x=1

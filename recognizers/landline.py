@@ -9,6 +9,8 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
 
+from ._context import ORDER_FIELD_WORDS
+
 # ref. MIIT national numbering plan: 2-digit area codes (010, 02x) carry 8-digit local
 # numbers; 3-digit area codes (03xx-09xx) carry 7 or 8; a local number starts with 2-8.
 _AREA2 = r"(?:10|2[0-9])"
@@ -19,11 +21,18 @@ _LOCAL8_BARE = r"[2-8][0-9]{7}"
 _LOCAL78_BARE = r"[2-8][0-9]{6,7}"
 # ref. ITU-T E.164 country code 86; the international form drops the trunk 0.
 _INTL = r"(?:\+86|\(\+?86\)|0086(?=[- ]))[- ]?"
-# Extensions: ``-1234`` (no leading 0, so a second number after a dash is not swallowed),
-# ``转1234``, ``ext.1234``, ``x1234``.
+# Extensions: ``-1234``, ``转1234``, ``ext.1234``, ``x1234``.
 _EXT = r"(?:[ ]?(?:-[1-9][0-9]{0,5}|(?:转|[Ee][Xx][Tt]\.?|[Xx])[ ]?[0-9]{1,6}))?"
+# Switchboards number extensions with leading zeros too (``-085``, ``-0226``). Such an
+# extension has patterns of its own: candidates of one pattern never overlap, so an
+# optional ``-0…`` tail would eat the start of a second number after a dash
+# (``0571-88881234-0571-88885678``); and it is not followed by a further separator and
+# digit, so that the second number is not swallowed by the full match either.
+_EXT0 = r"[ ]?-0[0-9]{0,5}(?![- ][0-9])"
 # A decimal point followed by digits makes the run a number, not a phone number.
-_END = _EXT + ALNUM_AFTER_NOT + r"(?!\.[0-9])"
+_AFTER = ALNUM_AFTER_NOT + r"(?!\.[0-9])"
+_END = _EXT + _AFTER
+_END0 = _EXT0 + _AFTER
 
 # ref. MIIT numbering plan: written forms 0571-88881234, (010)62345678, 010 6234 5678.
 _TRUNK = (
@@ -59,8 +68,8 @@ def area_codes() -> frozenset[str]:
 def parse_landline(value: str) -> tuple[str, str, bool] | None:
     """``(area code with trunk 0, local digits, bare?)``, or None when *value* is no landline.
 
-    ``bare`` is true for an unseparated national digit run (``057188881234``), which
-    needs context to be reported.
+    ``bare`` is true for an unseparated national digit run (``057188881234``), which the
+    area code and length confirm less well: it keeps the pattern score.
     """
     m = _PARSE.fullmatch(value.strip())
     if m is None or (m.group("cc") is None and not m.group("open")):
@@ -76,9 +85,11 @@ class LandlineRecognizer(Recognizer):
     Format: ``0`` + a 2-digit (``010``, ``02x``, then 8 local digits) or 3-digit area code
     (``03xx``-``09xx``, then 7 or 8 local digits); the local number starts with 2-8. Written
     ``0571-88881234``, ``(010)62345678``, ``010 6234 5678``, or internationally without the
-    trunk 0 (``+86-10-6234-5678``); an extension (``-1234``, ``转1234``, ``ext.1234``) is part
-    of the span. The area code must be in ``data/cn_area_codes.txt``. A bare digit run
-    (``057188881234``) is reported only with context (座机, tel, …).
+    trunk 0 (``+86-10-6234-5678``); an extension (``-1234``, ``-085``, ``转1234``,
+    ``ext.1234``) is part of the span. The area code must be in ``data/cn_area_codes.txt``.
+    A bare digit run (``057188881234``) is not confirmed by the table and keeps the pattern
+    score (0.5): it is reported on its own, but negative context (订单号, orderNo, 流水 …)
+    drops it.
 
     Examples:
         match: 0571-88881234
@@ -89,7 +100,9 @@ class LandlineRecognizer(Recognizer):
         match: 办公电话：⟦0755-26661234转8021⟧
         match: {"tel": "⟦057188881234⟧"}
         match: 座机⟦01062345678⟧
-        no-match: 057188881234
+        match: 057188881234
+        match: "officeTel":"⟦(0891)7065083-085⟧"
+        no-match: orderNo=057188881234
         no-match: 0600-88881234
         no-match: 026-62345678
         no-match: 010-1234567
@@ -105,7 +118,10 @@ class LandlineRecognizer(Recognizer):
     patterns: ClassVar[tuple[Pattern, ...]] = (
         Pattern("cn_landline", ALNUM_BEFORE_NOT + _TRUNK + _END, 0.5),
         Pattern("cn_landline_intl", ALNUM_BEFORE_NOT + _INTERNATIONAL + _END, 0.5),
-        Pattern("cn_landline_bare", ALNUM_BEFORE_NOT + _BARE + _END, 0.4),
+        Pattern("cn_landline_bare", ALNUM_BEFORE_NOT + _BARE + _END, 0.5),
+        Pattern("cn_landline_ext0", ALNUM_BEFORE_NOT + _TRUNK + _END0, 0.5),
+        Pattern("cn_landline_intl_ext0", ALNUM_BEFORE_NOT + _INTERNATIONAL + _END0, 0.5),
+        Pattern("cn_landline_bare_ext0", ALNUM_BEFORE_NOT + _BARE + _END0, 0.5),
     )
     context: ClassVar[tuple[str, ...]] = (
         "座机",
@@ -127,21 +143,24 @@ class LandlineRecognizer(Recognizer):
         "dianhua",
         "lxdh",
     )
+    # Order words are written as field names (``orderNo``, ``order_id``), not ``order``
+    # alone, which also occurs in logger and class names (``OrderController``) and URL
+    # paths (``/api/order/create``) that say nothing about the value. Postcode words
+    # (邮编, zip) are no negative: a postcode is 6 digits and never landline-shaped, while
+    # ``邮编310012，0571-88881234`` is common in address blocks.
     negative_context: ClassVar[tuple[str, ...]] = (
         "订单",
-        "order",
+        *ORDER_FIELD_WORDS,
         "流水",
         "trace",
         "交易号",
         "txn",
-        "邮编",
-        "zip",
     )
     specificity: ClassVar[int] = 55
     description: ClassVar[str] = "Mainland China fixed-line telephone number"
     validation: ClassVar[str] = (
         "area code in the mainland table; local length 8 after 010/02x, 7-8 after 3-digit "
-        "codes; a bare digit run needs context"
+        "codes; a bare digit run keeps the pattern score (negative context drops it)"
     )
     standard: ClassVar[str] = "MIIT national numbering plan; ITU-T E.164 / E.123 (+86)"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from dataguard.recognizers._context import ORDER_FIELD_WORDS
+
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
 
 # ref. MIIT numbering plan as condensed in standards.md §1: allocated 3-digit prefixes.
@@ -31,6 +33,8 @@ class MobileRecognizer(Recognizer):
         no-match: 14012345678
         no-match: 138****5678
         no-match: ts=1700000000123
+        no-match: orderNo=13812345678
+        match: OrderController - receiver ⟦13812345678⟧
     """
 
     entity: ClassVar[str] = "CN_MOBILE"
@@ -58,7 +62,13 @@ class MobileRecognizer(Recognizer):
         "sjh",
         "lxdh",
     )
-    negative_context: ClassVar[tuple[str, ...]] = ("订单", "order", "trace", "流水")
+    negative_context: ClassVar[tuple[str, ...]] = (
+        "订单",
+        "流水",
+        "traceid",
+        "trace_id",
+        *ORDER_FIELD_WORDS,
+    )
     specificity: ClassVar[int] = 60
     description: ClassVar[str] = "Mainland China mobile phone number"
     validation: ClassVar[str] = "allocated 3-digit prefix; not part of a longer digit run"

@@ -6,6 +6,8 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
 
+from ._context import ORDER_FIELD_WORDS
+
 # ref. standards.md §1 (MPS / NIA passport numbering): a type letter E (electronic
 # ordinary), G (ordinary, pre-2012), D (diplomatic), S (service), P (public affairs) or
 # H, then 8 digits.
@@ -60,7 +62,7 @@ class PassportRecognizer(Recognizer):
     )
     negative_context: ClassVar[tuple[str, ...]] = (
         "订单",
-        "order",
+        *ORDER_FIELD_WORDS,
         "sku",
         "型号",
         "model",

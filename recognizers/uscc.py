@@ -7,6 +7,8 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
 
+from ._context import ORDER_FIELD_WORDS
+
 # ref. GB 32100-2015 §4.2 / Table 1: the 31-character code set (no I, O, S, V, Z).
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # ref. GB 32100-2015 §4.3 / Table 2: weights W_i = 3^(i-1) mod 31 for positions 1-17.
@@ -89,6 +91,8 @@ class UsccRecognizer(Recognizer):
         "uscc",
         "credit code",
         "credit_code",
+        "creditcode",
+        "credit-code",
         "tax id",
         "tax_no",
         "taxno",
@@ -99,7 +103,13 @@ class UsccRecognizer(Recognizer):
         "shxydm",
         "tyshxydm",
     )
-    negative_context: ClassVar[tuple[str, ...]] = ("订单", "order", "trace", "流水", "sku")
+    negative_context: ClassVar[tuple[str, ...]] = (
+        "订单",
+        *ORDER_FIELD_WORDS,
+        "trace",
+        "流水",
+        "sku",
+    )
     validated_score: ClassVar[float] = 0.9
     specificity: ClassVar[int] = 85
     description: ClassVar[str] = "Unified social credit code of an organisation (China)"

@@ -96,6 +96,41 @@ def test_addresses_stop_at_cjk_text_on_both_sides(
     assert _spans(detector, text) == [(len(before), len(before) + len(address))]
 
 
+@given(
+    local=_LOCAL,
+    labels=st.lists(_LABEL, min_size=1, max_size=3),
+    tld=st.sampled_from(_TLDS),
+    lead=st.sampled_from(["，", "。", " ", "：", '"', "、"]),
+    before=_CJK_TEXT.filter(bool),
+)
+def test_chinese_text_after_punctuation_is_not_a_local_part(
+    detector: Detector, local: str, labels: list[str], tld: str, lead: str, before: str
+) -> None:
+    # Regression: ``下单成功，联系人zhugao@corp.example.com.cn`` was taken whole, with a
+    # Chinese local part ``联系人zhugao``.
+    address = f"{local}@{'.'.join(labels)}.{tld}"
+    text = f"下单成功{lead}{before}{address}，谢谢"
+    start = len(f"下单成功{lead}{before}")
+    assert _spans(detector, text) == [(start, start + len(address))]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("下单成功，联系人zhugao@corp.example.com.cn", "zhugao@corp.example.com.cn"),
+        ("。发到我邮箱791868678@aliyun.com，谢谢", "791868678@aliyun.com"),
+        ("send sms，手机号tao.xiaoming@邮件.网络", "tao.xiaoming@邮件.网络"),
+        ("联系人 用户@例子.中国", "用户@例子.中国"),
+        ("收件人：张三.2024@例子.中国", "张三.2024@例子.中国"),
+        ("用户@例子.中国", "用户@例子.中国"),
+    ],
+)
+def test_chinese_local_parts_only_in_narrow_cases(
+    detector: Detector, text: str, value: str
+) -> None:
+    assert [text[s:e] for s, e in _spans(detector, text)] == [value]
+
+
 @given(local=_LOCAL, label=_LABEL, ext=st.sampled_from(["png", "jpg", "gif", "webp", "svg"]))
 def test_file_names_are_not_addresses(detector: Detector, local: str, label: str, ext: str) -> None:
     assert _spans(detector, f"src={local}@{label}.{ext}") == []

@@ -148,7 +148,9 @@ def test_an_id_inside_a_longer_digit_run_is_not_found(
     assert [f for f in detector.detect(text) if f.entity == "CN_ID_CARD"] == []
 
 
-@given(st.text(alphabet="0123456789Xx", min_size=18, max_size=18).filter(lambda s: s[:17].isdigit()))
+@given(
+    st.text(alphabet="0123456789Xx", min_size=18, max_size=18).filter(lambda s: s[:17].isdigit())
+)
 def test_batch_rejection_only_rejects_what_validate_rejects(value: str) -> None:
     import polars as pl
 

@@ -59,7 +59,7 @@ def test_parse(value: str, parsed: tuple[str, str, bool]) -> None:
         ("026-62345678", False),
         ("010-12345678", False),  # local numbers start with 2-8
         ("5718888123", False),  # a national number needs its trunk 0
-        ("057188881234", None),  # bare: pattern score, needs context
+        ("057188881234", None),  # bare: keeps the pattern score
         ("+86-571-88881234", True),
     ],
 )
@@ -67,11 +67,47 @@ def test_validate(value: str, verdict: bool | None) -> None:
     assert R.validate(value) is verdict
 
 
-def test_bare_runs_need_context(detector: Detector) -> None:
-    assert [f for f in detector.detect("057188881234") if f.entity == "CN_LANDLINE"] == []
+def test_bare_runs_keep_the_pattern_score(detector: Detector) -> None:
+    # A bare run is reported on its own (CSV cells, SQL values: the column name is not
+    # near it), unconfirmed; context raises it and negative context drops it.
+    found = [f for f in detector.detect("057188881234") if f.entity == "CN_LANDLINE"]
+    assert [(f.start, f.end, f.score) for f in found] == [(0, 12, 0.5)]
     for word in ("座机", "tel=", "电话：", "zuoji ", "landline:"):
         found = [f for f in detector.detect(word + "057188881234") if f.entity == "CN_LANDLINE"]
         assert len(found) == 1, word
+        assert found[0].score > 0.5, word
+    for word in ("订单号", "orderNo=", "流水号：", "trace_no=", "交易号 "):
+        found = [f for f in detector.detect(word + "057188881234") if f.entity == "CN_LANDLINE"]
+        assert found == [], word
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("0571-88881234-085", "0571-88881234-085"),
+        ("(0891)7065083-085", "(0891)7065083-085"),
+        ("+86-431-3118-3404-075", "+86-431-3118-3404-075"),
+        ("08912062758-012", "08912062758-012"),
+        ("tel: 024 8595 3938-028", "024 8595 3938-028"),
+    ],
+)
+def test_extensions_with_leading_zeros_are_part_of_the_span(
+    detector: Detector, text: str, span: str
+) -> None:
+    found = [text[f.start : f.end] for f in detector.detect(text) if f.entity == "CN_LANDLINE"]
+    assert found == [span]
+
+
+def test_a_second_number_after_a_dash_is_not_an_extension(detector: Detector) -> None:
+    text = "0571-88881234-0571-88885678"
+    found = [text[f.start : f.end] for f in detector.detect(text) if f.entity == "CN_LANDLINE"]
+    assert found == ["0571-88881234", "0571-88885678"]
+
+
+def test_order_in_a_logger_name_is_no_negative_context(detector: Detector) -> None:
+    text = '{"logger":"com.example.OrderController","msg":"绑定银行卡，0591-66632633"}'
+    found = [f for f in detector.detect(text) if f.entity == "CN_LANDLINE"]
+    assert len(found) == 1
 
 
 _AREAS = sorted(area_codes())
