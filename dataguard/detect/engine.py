@@ -1,27 +1,25 @@
-"""The detection engine: every recognizer compiled into one scanner.
+"""The detection engine: every recognizer's patterns, validators and context in one place.
 
-How a text is scanned:
+How a text is scanned (docs/engine.md has the full story):
 
 1. :func:`~dataguard.detect.normalize.normalize` rewrites full-width forms, percent and
    ``\\uXXXX`` escapes, keeping a map back to the original offsets.
-2. One combined regular expression, ``(pattern0)|(pattern1)|…`` over all recognizers,
-   finds the leftmost position where *any* pattern matches (one pass, not one per
-   recognizer). At that position the remaining alternatives are tried too, so an 18-digit
-   run that fails the ID checksum can still be a Luhn-valid card.
+2. Each pattern's scan form (:mod:`~dataguard.detect.scan`) yields candidate starts; the
+   full pattern, lookarounds included, is matched anchored at each.
 3. Validators run only on those candidates; context words near them (or the field name
    of a structured record) move their score.
 4. Overlaps are resolved (:mod:`~dataguard.detect.overlap`) and spans mapped back.
 
-For batches of lines, :meth:`Detector.detect_lines` first runs a vectorised prefilter in
-polars (Rust regex, no Python per byte) that proves most lines hold no candidate at all;
-only the rest reach step 2.
+:meth:`Detector.detect` runs step 2 with Python's ``re``; :meth:`Detector.detect_lines`
+runs it for a whole batch in Rust through polars (:mod:`~dataguard.detect.batch`), so
+Python never touches the bytes between candidates. Both give the same findings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataguard.detect.context import ContextScorer, apply_signal
 from dataguard.detect.finding import Finding, preview_of
@@ -31,6 +29,9 @@ from dataguard.detect.recognizer import Pattern, Recognizer
 from dataguard.detect.registry import load_recognizers
 from dataguard.detect.scan import ScanForm, scan_form
 from dataguard.errors import UsageError
+
+if TYPE_CHECKING:
+    from dataguard.detect.batch import BatchScanner
 
 __all__ = ["DEFAULT_MIN_SCORE", "Detector", "detect"]
 
@@ -117,7 +118,7 @@ class Detector:
         self._alternatives: tuple[_Alternative, ...] = tuple(
             _Alternative.of(r, p) for r in ordered for p in r.patterns
         )
-        self._batch: Any = None
+        self._batch: BatchScanner | None = None
 
     # -- single texts -------------------------------------------------------------------
 
@@ -200,11 +201,11 @@ class Detector:
         Rust (through polars) scans the whole batch for candidate starts; Python only
         verifies and scores candidates. See :mod:`dataguard.detect.batch`.
         """
-        from dataguard.detect.batch import BatchScanner
-
         if len(lines) < _SMALL_BATCH:  # polars' per-call overhead outweighs the scan
             return [self.detect(line) for line in lines]
         if self._batch is None:
+            from dataguard.detect.batch import BatchScanner  # imports polars: only when used
+
             self._batch = BatchScanner(self._alternatives)
         results: list[list[Finding]] = [[] for _ in lines]
         for index, text, candidates, normalized in self._batch.scan(lines):
