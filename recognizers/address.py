@@ -112,8 +112,15 @@ _VILLAGE = _N + r"{1,8}?(?:社区|村)"
 _SECTION = r"(?:[东西南北中]?段|" + _CNUM + r"{1,2}段)?"
 _ROAD = _N + r"{1,10}?(?:大道|大街|胡同|路|街|巷|弄)" + _SECTION
 _NAMED = _N + r"{1,10}?(?:街道|大道|大街|胡同|社区|镇|乡|村|路|街|巷|弄)" + _SECTION
-_NUMBER = r"[0-9]{1,5}(?:-[0-9]{1,5})?(?:号院|号(?![线楼]))"
-_ESTATE = _N + r"{1,12}?(?:小区|大厦|花园|公寓|家园|新村|广场|大楼|中心|公馆|苑|园)"
+# A lane number may come between the road and the house number (上海 漕溪北路100弄29号).
+_NUMBER = r"(?:[0-9]{1,5}弄)?[0-9]{1,5}(?:-[0-9]{1,5})?(?:号院|号(?![线楼]))"
+# ref. common estate (小区) naming: 万科城, 锦绣华庭, 翠苑 + a numbered or lettered section
+# (翠苑一区, 阳光花园二期, 金色家园B区). The name is greedy up to its last suffix, bounded.
+_ESTATE = (
+    _N
+    + r"{1,12}(?:小区|大厦|花园|公寓|家园|新村|广场|大楼|中心|公馆|华庭|苑|园|城|邸|湾)"
+    + r"(?:(?:[一二三四五六七八九十]{1,2}|[东西南北中]|[A-Za-z0-9]{1,2})(?:区|期))?"
+)
 _BUILDING = r"(?:[0-9]{1,4}|[A-Za-z]|" + _CNUM + r"{1,3})(?:号楼|栋|幢|座)"
 _UNIT = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})单元(?: ?[0-9]{1,5}(?:室|房)?(?![0-9]))?"
 _FLOOR = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})(?:楼|层)"
@@ -121,6 +128,10 @@ _ROOM = r"[A-Za-z]?[0-9]{1,5}(?:室|房)"
 _TAIL = "".join(f"(?: ?{part})?" for part in (_ESTATE, _BUILDING, _UNIT, _FLOOR, _ROOM))
 _LOWER = "".join(f"(?: ?{part})?" for part in (_TOWN, _VILLAGE, _ROAD, _NUMBER)) + _TAIL
 _STREET = _NAMED + r"(?: ?" + _NAMED + r")? ?" + _NUMBER + _TAIL
+
+# Verbs that introduce an address in chat and notes (收货地址改成…, 快递放…): an address
+# starting right after one of them does not include it.
+_LEAD = r"(?:改成|改为|改到|更改为|修改为|换成|变更为|快递放|放到|放在|发往|送至|寄至)?"
 
 _LOWER_RE = re.compile(_LOWER)
 _STREET_RE = re.compile(_STREET)
@@ -210,10 +221,10 @@ class AddressRecognizer(Recognizer):
     patterns: ClassVar[tuple[Pattern, ...]] = (
         Pattern(
             "cn_address_admin",
-            _FIRST_ADMIN + r"(?: ?" + _ADMIN + r"){0,3}" + _LOWER,
+            _LEAD + "(?P<value>" + _FIRST_ADMIN + r"(?: ?" + _ADMIN + r"){0,3}" + _LOWER + ")",
             0.3,
         ),
-        Pattern("cn_address_street", _STREET, 0.6),
+        Pattern("cn_address_street", _LEAD + "(?P<value>" + _STREET + ")", 0.6),
     )
     context: ClassVar[tuple[str, ...]] = (
         "地址",

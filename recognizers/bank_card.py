@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
 
 from ._context import ORDER_FIELD_WORDS
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # A decimal point followed by digits makes the run a number (an amount), not a card.
 _BEFORE = ALNUM_BEFORE_NOT + r"(?<![0-9]\.)"
@@ -138,6 +141,23 @@ class BankCardRecognizer(Recognizer):
         "prefix needs context"
     )
     standard: ClassVar[str] = "ISO/IEC 7812-1 (IIN, Luhn); JR/T 0171-2020 (masking practice)"
+
+    def reject_many(self, pattern: str, core: pl.Expr) -> pl.Expr | None:
+        """Batch path: Luhn failures of the bare pattern, computed column-wise.
+
+        The bare pattern is a maximal digit run bounded by lookaheads, so the value the
+        full pattern verifies is the core itself.
+        """
+        if pattern != "bank_card":
+            return None
+        import polars as pl
+
+        reversed_digits = core.str.reverse()
+        terms = []
+        for k in range(19):
+            d = reversed_digits.str.slice(k, 1).cast(pl.Int64, strict=False).fill_null(0)
+            terms.append(pl.when(d > 4).then(d * 2 - 9).otherwise(d * 2) if k % 2 else d)
+        return pl.sum_horizontal(terms) % 10 != 0
 
     def validate(self, value: str) -> bool | None:
         digits = "".join(ch for ch in value if ch.isdigit())

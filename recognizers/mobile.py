@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from dataguard.recognizers._context import ORDER_FIELD_WORDS
-
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
+
+from ._context import ORDER_FIELD_WORDS
 
 # ref. MIIT numbering plan as condensed in standards.md §1: allocated 3-digit prefixes.
 _ALLOCATED = re.compile(r"1(?:3[0-9]|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8[0-9]|9[0-35-9])")

@@ -9,6 +9,8 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern, Recognizer
 
+from ._tabular import csv_column, sql_insert_column
+
 __all__ = ["NameRecognizer", "surnames"]
 
 
@@ -56,20 +58,34 @@ _FOLLOWERS = (
     "的|已|在|于|和|与|说|收"
 )
 _END = r"(?=[^\u4e00-\u9fff]|$|" + _FOLLOWERS + ")"
-_MINORITY = _CJK + "{1,8}" + _DOT + _CJK + "{1,10}(?:" + _DOT + _CJK + "{1,10})?"
+# The first part of a dotted name does not start with a pronoun or verb of self-introduction
+# (用户：我叫热依拉·阿不都 is 热依拉·阿不都).
+_MINORITY_FIRST = r"[\u4e00-\u6210\u6212-\u9fff]"  # no 我 (U+6211)
+_MINORITY = _MINORITY_FIRST + _CJK + "{0,7}" + _DOT + _CJK + "{1,10}(?:" + _DOT + _CJK + "{1,10})?"
 _NAME = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2})" + _END + ")"
 _QUOTE = r"""(?:\\?["'])?"""
 # ref. standards.md §1 CN_NAME context: labels of name fields in Chinese forms and logs.
 _LABELS = (
-    "真实姓名|客户姓名|用户姓名|姓名|名字|收件人|收货人|联系人|寄件人|签收人|持卡人|"
-    "开户名|开户人|账户名|户名|客户|用户名|用户|xingming"
+    "真实姓名|客户姓名|用户姓名|姓名|名字|收件人|收货人|紧急联系人|联系人|寄件人|签收人|持卡人|"
+    "开户名|开户人|账户名|户名|客户经理|客户|用户名|用户|经办人|负责人|申请人|投保人|"
+    "被保险人|受益人|法定代表人|乘机人|乘车人|入住人|就诊人|患者姓名|学生姓名|xingming"
 )
+# ref. self-introductions in chat (我叫张三, 我的名字是张三, 本人张三).
+_SELF = "我叫|我的名字(?:是|叫)|本人姓名(?:是|为)?[:：]?"
 # ref. common field names for a person's name in JSON APIs, Java beans and SQL columns.
 _KEYS = (
     r"(?i:real_?name|user_?name|full_?name|cust(?:omer)?_?name|receiver(?:_?name)?|"
     r"recipient(?:_?name)?|consignee(?:_?name)?|contact(?:_?name)?|"
     r"(?:card_?)?holder(?:_?name)?|acc(?:oun)?t_?name|name|xingming)"
 )
+# A name column of a CSV header or an INSERT column list.
+_COLUMN = (
+    "(?:" + _LABELS + ")|"
+    r"(?i:(?:[a-z]+_?)?(?:real_?name|full_?name|cust(?:omer)?_?name|receiver_?name|"
+    r"recipient_?name|consignee(?:_?name)?|contact_?name|holder_?name|acc(?:oun)?t_?name)|"
+    r"name|xingming)"
+)
+_CSV_NAME = '"?' + _NAME + r'"?(?=[,\r\n]|$)'
 # The first character of a key (or its quote) is tested first, a cheap lookahead, before the
 # boundary lookbehind and the case-insensitive alternation.
 _KEY_START = r"""(?=[\\"'RrUuFfCcNnXxAaHh])(?<![A-Za-z0-9_])"""
@@ -155,6 +171,8 @@ class NameRecognizer(Recognizer):
     reported in free text: a candidate needs a label right before it (姓名, 收件人, 联系人,
     客户, 持卡人, 户名 …), a key (``"name":``, ``realName=``, ``consignee:`` …) or a
     structured field whose name is a name field (``detect_record({"name": "张三"})``).
+    A self-introduction (我叫张三) and a name column (a CSV header, an INSERT column list;
+    see ``_tabular.py``) count as labels.
     Titles (张先生, 王总), place names (张家口) and placeholders are rejected.
 
     Examples:
@@ -182,8 +200,13 @@ class NameRecognizer(Recognizer):
             _KEY_START + _QUOTE + _KEYS + _QUOTE + r"[ \t]*[:=][ \t]*" + _QUOTE + _NAME,
             0.5,
         ),
-        # A whole field value ({"name": "张三"}); the field name supplies the context.
-        Pattern("cn_name_field", r"^[ \t]*" + _NAME + r"[ \t]*$", 0.5),
+        Pattern("cn_name_self", "(?=[我本])(?:" + _SELF + ")" + _NAME, 0.5),
+        # A whole field value ({"name": "张三"}); the field name supplies the context, so
+        # the base score is below the default threshold: only a name field lifts it.
+        Pattern("cn_name_field", r"^[ \t]*" + _NAME + r"[ \t]*$", 0.3),
+        # The value under a name column of a CSV export or an INSERT statement.
+        Pattern("cn_name_csv_column", csv_column(_COLUMN, _CSV_NAME), 0.5),
+        Pattern("cn_name_sql_column", sql_insert_column(_COLUMN, "'" + _NAME + "'"), 0.5),
     )
     context: ClassVar[tuple[str, ...]] = (
         "姓名",
@@ -208,7 +231,9 @@ class NameRecognizer(Recognizer):
         "shoujianren",
         "lianxiren",
     )
-    requires_context: ClassVar[bool] = True
+    # Every pattern but cn_name_field carries its label (a context word) or its column;
+    # cn_name_field scores below the threshold unless its field name lifts it.
+    requires_context: ClassVar[bool] = False
     specificity: ClassVar[int] = 20
     description: ClassVar[str] = "Chinese personal name (with a name label or field)"
     validation: ClassVar[str] = (

@@ -7,6 +7,8 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern, Recognizer
 
+from ._tabular import csv_column, sql_insert_column
+
 __all__ = ["SecretRecognizer"]
 
 # ref. Feishu ISV security spec (standards.md §1 SECRET): logs must not contain Cookie,
@@ -19,12 +21,14 @@ _KEY = (
 )
 _Q = r"""(?:\\?["'])"""
 _SEP = r"[ \t]*(?:=>|[:=])[ \t]*"
-# A bare value ends at &, whitespace, a comma or semicolon, a quote, a backslash (the \n of
-# logged JSON) or a closing bracket; a quoted value runs to its closing quote. Three
-# patterns, not one with lookbehinds, so that each matches no further than its value.
+# A bare value is printable ASCII and ends at &, whitespace, a comma or semicolon, a quote,
+# a backslash (the \n of logged JSON), a closing bracket, a | (the field separator of
+# ``k=v|k=v`` logs) or any non-ASCII character (``pwd=abc123。电话…`` in chat); a quoted
+# value runs to its closing quote. Three patterns, not one with lookbehinds, so that each
+# matches no further than its value.
 _DOUBLE = r"""\\?"(?P<value>[^"\\\r\n]+)"""
 _SINGLE = r"""'(?P<value>[^'\\\r\n]+)'"""
-_BARE = r"""(?P<value>[^\s"'&,;\\<>)\]}]+)"""
+_BARE = r"""(?P<value>[!#-%(*+\--:=?-\[^-{~]+)"""
 # ref. RFC 6265 §4.2 (Cookie) and §4.1 (Set-Cookie): the header value is the secret; it is
 # reported whole, to the end of the line or the closing quote of a logged header map.
 _COOKIE = r"(?=[SsCc])(?<![A-Za-z-])(?i:set-cookie|cookies?)"
@@ -37,6 +41,12 @@ _CODE_KEY = (
     r"(?i:verification[ _]code|verify_?code|sms_?code|otp_?code|otp))"
 )
 _CODE_SEP = r"""(?:\\?["'])?[ \t]*(?:[:：=]|是|为|is)?[ \t]*(?:[:：][ \t]*)?(?:\\?["'])?"""
+
+# A column holding credentials in a CSV header or an INSERT column list: a credential key,
+# possibly at the end of a longer name (login_password, userPwd), or 密码 / 口令.
+_COLUMN = r"(?:[A-Za-z0-9]+[_-]?)?" + _KEY + r"|[\u4e00-\u9fff]{0,4}(?:密码|口令)"
+_CSV_VALUE = r""""?(?P<value>[^,"\r\n]+)"?(?=[,\r\n]|$)"""
+_SQL_VALUE = r"""'(?P<value>(?:[^'\\\r\n]|''|\\.)+)'"""
 
 
 def _shape(prefix: str, body: str) -> str:
@@ -72,6 +82,8 @@ class SecretRecognizer(Recognizer):
     bracket; a quoted value runs to its closing quote. ``Cookie:`` and ``Set-Cookie:``:
     the whole header value to the end of the line or the closing quote, since every cookie
     may be a session credential (``JSESSIONID=…`` alone is a key=value secret).
+    The value under a credential column of a CSV header or an INSERT column list is
+    reported too (see ``_tabular.py``).
 
     By shape: JWTs (``eyJ….eyJ….sig``), AWS access key ids (``AKIA`` / ``ASIA`` + 16),
     GitHub tokens (``ghp_`` ``gho_`` ``ghu_`` ``ghs_`` ``ghr_`` + 36, ``github_pat_``), Slack
@@ -138,6 +150,9 @@ class SecretRecognizer(Recognizer):
             0.85,
         ),
         Pattern("secret_bearer", r"(?=[Bb])(?<![A-Za-z])(?i:bearer)[ \t]+" + _TOKEN68, 0.7),
+        # The value under a credential column of a CSV export or an INSERT statement.
+        Pattern("secret_csv_column", csv_column(_COLUMN, _CSV_VALUE), 0.85),
+        Pattern("secret_sql_column", sql_insert_column(_COLUMN, _SQL_VALUE), 0.85),
         # ref. RFC 7519 §3: a JWT is base64url(header).base64url(payload).signature, and
         # both JSON objects start with {" (base64 eyJ).
         Pattern(

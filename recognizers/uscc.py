@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
 
 from ._context import ORDER_FIELD_WORDS
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # ref. GB 32100-2015 §4.2 / Table 1: the 31-character code set (no I, O, S, V, Z).
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -118,6 +121,23 @@ class UsccRecognizer(Recognizer):
         "code check also holds and the code is not ID-card shaped (all digits)"
     )
     standard: ClassVar[str] = "GB 32100-2015; GB 11714-1997"
+
+    def reject_many(self, pattern: str, core: pl.Expr) -> pl.Expr | None:
+        """Batch path: a wrong GB 32100 check character, computed column-wise.
+
+        The pattern has a fixed length of 18, so the verified value is the core itself.
+        """
+        import polars as pl
+
+        values = {ch: i for i, ch in enumerate(ALPHABET)}
+        total = pl.sum_horizontal(
+            [
+                core.str.slice(k, 1).replace_strict(values, return_dtype=pl.Int64) * w
+                for k, w in enumerate(WEIGHTS)
+            ]
+        )
+        expected = pl.lit(ALPHABET).str.slice((31 - total % 31) % 31, 1)
+        return core.str.slice(17, 1) != expected
 
     def validate(self, value: str) -> bool | None:
         if not is_valid_uscc(value):

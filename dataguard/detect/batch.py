@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -39,6 +39,7 @@ __all__ = ["BatchScanner"]
 # normalised in Python (dataguard.detect.normalize) before the scan.
 _FAST_CHARS = r"\x{00}-\x{7F}\x{4E00}-\x{9FFF}\x{3000}-\x{303F}\x{FF01}-\x{FF5E}\x{2018}-\x{201D}"
 _NEEDS_PYTHON = r"[^" + _FAST_CHARS + r"]|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}"
+_CORE = pl.col("core")
 _NFKC_CHANGES = r"[\x{3000}\x{3036}\x{3038}-\x{303A}\x{FF01}-\x{FF5E}]"
 # Noncharacters: never in interchanged text, and never produced by decoding junk bytes.
 _MARK_START = "\ufdd0"
@@ -112,10 +113,21 @@ class BatchScanner:
         # Lines with a candidate that can become a finding; suppressor matches alone
         # cannot make one, so a line holding nothing else is skipped.
         reportable: set[int] = set()
+        # All Rust scans are planned lazily and collected together, so polars runs them
+        # in parallel on its thread pool.
+        lazy = frame.lazy()
+        planned = [
+            _core_starts(lazy, alt.form.regex, alt.recognizer.reject_many(alt.pattern.name, _CORE))
+            for alt, in_rust in zip(self.alternatives, self.in_rust, strict=True)
+            if in_rust
+        ]
+        collected = iter(pl.collect_all(planned))
         for alt, in_rust in zip(self.alternatives, self.in_rust, strict=True):
             if in_rust:
-                reject = alt.recognizer.reject_many(alt.pattern.name, pl.col("core"))
-                starts = _core_starts(frame, alt.form.regex, reject)
+                found = next(collected)
+                starts: list[tuple[int, int]] = list(
+                    zip(found["i"].to_list(), found["offset"].to_list(), strict=True)
+                )
             else:
                 starts = [
                     (index, m.start(2))
@@ -133,19 +145,15 @@ class BatchScanner:
             yield index, line, per_line[index], mapped.get(index)
 
 
-def _core_starts(
-    frame: pl.DataFrame, regex: str, reject: pl.Expr | None = None
-) -> list[tuple[int, int]]:
-    """``(line index, code-point offset)`` of every scan-form core in ``frame``.
+def _core_starts(frame: pl.LazyFrame, regex: str, reject: pl.Expr | None) -> pl.LazyFrame:
+    """Columns ``i`` (line) and ``offset`` (code points) of every scan-form core in ``frame``.
 
-    ``reject`` (over the column ``core``, the text the scan form's core matched) drops
+    ``reject`` (over :data:`_CORE`, the text the scan form's core matched) drops
     candidates the recognizer has proved, column-wise, that it would reject.
     """
-    hits = frame.filter(pl.col("t").str.contains(regex))
-    if hits.height == 0:
-        return []
     pieces = (
-        hits.select(
+        frame.filter(pl.col("t").str.contains(regex))
+        .select(
             "i",
             piece=pl.col("t")
             .str.replace_all(regex, "${1}" + _MARK_START + "${2}" + _MARK_END)
@@ -163,5 +171,4 @@ def _core_starts(
         pieces = pieces.with_columns(
             core=pl.col("piece").str.splitn(_MARK_END, 2).struct.field("field_0")
         ).filter(~reject)
-    rows: Any = zip(pieces["i"].to_list(), pieces["offset"].to_list(), strict=True)
-    return list(rows)
+    return pieces.select("i", "offset")

@@ -148,3 +148,18 @@ def test_a_changed_digit_is_not_found(
     assert not luhn_ok(changed)  # Luhn catches every single-digit error
     text = before + left + changed + right + after
     assert [f for f in detector.detect(text) if f.entity == "BANK_CARD"] == []
+
+
+@given(st.text(alphabet="0123456789", min_size=15, max_size=19).filter(lambda s: s[0] != "0"))
+def test_batch_rejection_only_rejects_what_validate_rejects(value: str) -> None:
+    import polars as pl
+
+    recognizer = BankCardRecognizer()
+    rejected = (
+        pl.DataFrame({"core": [value]})
+        .select(recognizer.reject_many("bank_card", pl.col("core")))
+        .item()
+    )
+    assert rejected == (not luhn_ok(value))
+    if rejected:
+        assert recognizer.validate(value) is False

@@ -100,3 +100,11 @@ def test_generated_names_after_a_label(
     text = f"2024-05-01 INFO {label}{name}，电话13812345678"
     assert _spans(name_only, text) == [name]
     assert _spans(name_only, f"今天{name}来了") == []
+
+
+def test_a_bare_name_needs_its_field_name() -> None:
+    # cn_name_field scores below the default threshold; only a name field lifts it
+    detector = Detector(entities=["CN_NAME"])
+    assert detector.detect("王小明") == []
+    assert [f.entity for f in detector.detect("王小明", field="realName")] == ["CN_NAME"]
+    assert detector.detect("王小明", field="remark") == []

@@ -99,3 +99,18 @@ def test_a_corrupted_check_char_is_not_found(
     assert not is_valid_uscc(bad)
     found = [f for f in detector.detect(f"{before}{bad}。") if f.entity == "CN_USCC"]
     assert found == []
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=18, max_size=18))
+def test_batch_rejection_only_rejects_what_validate_rejects(value: str) -> None:
+    import polars as pl
+
+    recognizer = UsccRecognizer()
+    rejected = (
+        pl.DataFrame({"core": [value]})
+        .select(recognizer.reject_many("cn_uscc", pl.col("core")))
+        .item()
+    )
+    assert rejected == (not is_valid_uscc(value))
+    if rejected:
+        assert recognizer.validate(value) is False

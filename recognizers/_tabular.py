@@ -1,0 +1,62 @@
+"""Column-aware patterns: a value under its column name in CSV and SQL ``INSERT`` text.
+
+Not a recognizer (the registry skips ``_`` modules). In a CSV export (header line, then a
+row) or a SQL ``INSERT INTO t (id, real_name, …) VALUES (1, '张三', …)`` the column name is
+the value's label, but it is not next to the value: it sits at the same position of the
+header or of the column list. Regexes cannot count, so a pattern has one alternative
+per column position (``COLUMNS`` of them); each requires the column name at position *k* of the
+header or column list and takes the value at position *k* of the next line or of the
+``VALUES`` list. Only the first row after a header, and the first tuple of a ``VALUES``
+list, are reached.
+"""
+
+from __future__ import annotations
+
+#: Column positions covered (0-based); a wider table's later columns are not reached.
+COLUMNS = 8
+
+# ref. RFC 4180 §2: a field is either quoted ("…", a quote doubled inside) or has no comma,
+# quote or line break.
+_CSV_FIELD = r'(?:"(?:[^"\r\n]|"")*"|[^,"\r\n]*)'
+# ref. MySQL INSERT syntax: a column name, optionally back-quoted; a value is a quoted string
+# (quotes doubled or backslash-escaped), or a bare literal (number, NULL).
+_SQL_COLUMN = r"`?[A-Za-z_][A-Za-z0-9_]*`?"
+_SQL_VALUE = r"(?:'(?:[^'\\\r\n]|''|\\.)*'|[^,()'\r\n]*)"
+
+
+def csv_column(header: str, value: str) -> str:
+    """A regex for *value* in the row right under a *header* column of a CSV header line.
+
+    *header* must match a whole header field (it is wrapped in optional quotes); *value*
+    should hold a ``(?P<value>…)`` group and match a whole field, optionally quoted. One
+    alternative per column position, all sharing the value at the end.
+    """
+    positions = []
+    for k in range(COLUMNS):
+        skip = "" if k == 0 else f"(?:{_CSV_FIELD},){{{k}}}"
+        positions.append(skip + f'"?(?:{header})"?(?=[,\\r\\n])(?:,[^\\r\\n]*)?\\r?\\n' + skip)
+    return r"(?m:^)(?:" + "|".join(positions) + ")" + value
+
+
+def sql_insert_column(column: str, value: str) -> str:
+    """A regex for *value* in the first ``VALUES`` tuple of an INSERT, under *column*.
+
+    *column* must match a whole column name; *value* should hold a ``(?P<value>…)`` group
+    and match a whole quoted value (quotes included). One alternative per column
+    position, all sharing the value at the end.
+    """
+    positions = []
+    for k in range(COLUMNS):
+        cols = "" if k == 0 else f"(?:{_SQL_COLUMN}[ \\t]*,[ \\t]*){{{k}}}"
+        vals = "" if k == 0 else f"(?:{_SQL_VALUE}[ \\t]*,[ \\t]*){{{k}}}"
+        positions.append(
+            cols
+            + f"`?(?:{column})`?[ \\t]*(?:,[^()\\r\\n]*)?\\)[ \\t]*(?i:values)[ \\t]*\\([ \\t]*"
+            + vals
+        )
+    return (
+        r"(?=[Ii])(?i:insert[ \t]+into)[ \t]+[`A-Za-z0-9_.]+[ \t]*\([ \t]*(?:"
+        + "|".join(positions)
+        + ")"
+        + value
+    )
