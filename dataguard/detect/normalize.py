@@ -188,11 +188,19 @@ def _fold(char: str) -> str:
     return unicodedata.normalize("NFKC", char.translate(_RADICALS))
 
 
+def _has_control(decoded: str) -> bool:
+    """Escapes that decode to control characters (``%00``, ``\\u000a``) stay escaped: no value
+    contains them, and a decoded line break would cut the line's context windows."""
+    return any(unicodedata.category(ch) == "Cc" for ch in decoded)
+
+
 def _percent_units(run: str) -> list[tuple[int, str]] | None:
     """``(escape length, character)`` per character of a percent-encoded UTF-8 run."""
     try:
         decoded = bytes.fromhex(run.replace("%", "")).decode("utf-8")
     except UnicodeDecodeError:
+        return None
+    if _has_control(decoded):
         return None
     return [(3 * len(ch.encode("utf-8")), ch) for ch in decoded]
 
@@ -204,7 +212,7 @@ def _escape_units(run: str) -> list[tuple[int, str]] | None:
     except ValueError:
         return None
     # Lone surrogates cannot be scanned meaningfully; leave such runs untouched.
-    if any("\ud800" <= ch <= "\udfff" for ch in decoded):
+    if any("\ud800" <= ch <= "\udfff" for ch in decoded) or _has_control(str(decoded)):
         return None
     return [(6 if ord(ch) < 0x10000 else 12, ch) for ch in str(decoded)]
 

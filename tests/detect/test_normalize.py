@@ -75,3 +75,8 @@ def test_unicode_escapes_map_one_character_at_a_time() -> None:
     i = norm.text.index("1")
     start, end = norm.to_original(i, i + 2)
     assert original[start:end] == r"\uff11\uff13"
+
+
+def test_escapes_that_decode_to_control_characters_stay_escaped() -> None:
+    assert normalize("pwd=0%00&x=%0A").text == "pwd=0%00&x=%0A"
+    assert normalize(r"a\u000ab").text == r"a\u000ab"
