@@ -1,10 +1,19 @@
-"""Shared fixtures: one default detector per session (compiling it is the slow part)."""
+"""Shared fixtures (one default detector per session) and hypothesis profiles."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from dataguard import Detector
+
+# CI runs the same examples every time (a red build must be reproducible); a developer's
+# run explores new ones. HYPOTHESIS_PROFILE=dev forces exploration anywhere.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture(scope="session")

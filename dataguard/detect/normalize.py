@@ -188,10 +188,20 @@ def _fold(char: str) -> str:
     return unicodedata.normalize("NFKC", char.translate(_RADICALS))
 
 
+_SEPARATORS = frozenset("\"'&,;|<>")
+
+
 def _has_control(decoded: str) -> bool:
-    """Escapes that decode to control characters (``%00``, ``\\u000a``) stay escaped: no value
-    contains them, and a decoded line break would cut the line's context windows."""
-    return any(unicodedata.category(ch) == "Cc" for ch in decoded)
+    """Whether decoding would introduce a separator: whitespace, a control character, or
+    one of the characters that split records into values (quotes, ``& , ; | < >``).
+
+    Such escapes (``%20``, ``%22``, ``%00``, ``\\u000a``) stay escaped: values in logs end
+    at separators, so a decoded ``%20`` would cut an encoded value in two, and a decoded
+    line break would cut the line's context windows.
+    """
+    return any(
+        ch.isspace() or ch in _SEPARATORS or unicodedata.category(ch) == "Cc" for ch in decoded
+    )
 
 
 def _percent_units(run: str) -> list[tuple[int, str]] | None:
