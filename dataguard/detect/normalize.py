@@ -192,16 +192,14 @@ _SEPARATORS = frozenset("\"'&,;|<>")
 
 
 def _has_control(decoded: str) -> bool:
-    """Whether decoding would introduce a separator: whitespace, a control character, or
-    one of the characters that split records into values (quotes, ``& , ; | < >``).
+    """Whether decoding would introduce a control character or a record separator.
 
-    Such escapes (``%20``, ``%22``, ``%00``, ``\\u000a``) stay escaped: values in logs end
-    at separators, so a decoded ``%20`` would cut an encoded value in two, and a decoded
-    line break would cut the line's context windows.
+    Such escapes (``%00``, ``%0A``, ``%22``, ``%26``, ``\\u000a``) stay escaped: a decoded
+    ``&`` or quote would cut an encoded value in two, and a decoded line break would cut
+    the line's context windows. Spaces do decode: ``138%201234%205678`` is a grouped
+    mobile number.
     """
-    return any(
-        ch.isspace() or ch in _SEPARATORS or unicodedata.category(ch) == "Cc" for ch in decoded
-    )
+    return any(ch in _SEPARATORS or unicodedata.category(ch) == "Cc" for ch in decoded)
 
 
 def _percent_units(run: str) -> list[tuple[int, str]] | None:

@@ -77,6 +77,10 @@ def test_unicode_escapes_map_one_character_at_a_time() -> None:
     assert original[start:end] == r"\uff11\uff13"
 
 
-def test_escapes_that_decode_to_separators_stay_escaped() -> None:
-    assert normalize("pwd=0%00&x=%0A&y=a%20b&z=%22q%22").text == "pwd=0%00&x=%0A&y=a%20b&z=%22q%22"
-    assert normalize(r"a\u000ab\u0020").text == r"a\u000ab\u0020"
+def test_escapes_that_decode_to_separators_or_controls_stay_escaped() -> None:
+    assert normalize("pwd=0%00&x=%0A&z=%22q%22%26").text == "pwd=0%00&x=%0A&z=%22q%22%26"
+    assert normalize(r"a\u000ab").text == r"a\u000ab"
+
+
+def test_encoded_spaces_decode_so_grouped_numbers_are_found() -> None:
+    assert normalize("tel=138%201234%205678").text == "tel=138 1234 5678"
