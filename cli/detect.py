@@ -91,6 +91,8 @@ def _scan_json_batch(
 ) -> list[dict[str, Any]]:
     """One output object per JSON line: spans in the value at ``path``, or an error."""
     out: list[dict[str, Any]] = []
+    texts: list[str] = []
+    slots: list[int] = []
     for text in batch:
         try:
             record = json.loads(text)
@@ -98,10 +100,13 @@ def _scan_json_batch(
             out.append({"spans": [], "error": "not valid JSON"})
             continue
         value = _field_value(record, path)
-        if value is None or isinstance(value, dict | list | bool):
-            out.append({"spans": []})
-            continue
-        out.append(_spans(detector.detect(str(value), field=path[-1])))
+        out.append({"spans": []})
+        if value is not None and not isinstance(value, dict | list | bool):
+            slots.append(len(out) - 1)
+            texts.append(str(value))
+    found = detector.detect_lines(texts, fields=[path[-1]] * len(texts))
+    for slot, findings in zip(slots, found, strict=True):
+        out[slot] = _spans(findings)
     return out
 
 

@@ -184,25 +184,29 @@ class Detector:
         """Findings per field of a (nested) record; keys are paths like ``user.phones[0]``.
 
         Strings and numbers are scanned (phone numbers are often stored as integers); the
-        innermost key is context for the value under it.
+        innermost key is context for the value under it. Records with many fields go
+        through the batch path.
         """
-        results: dict[str, list[Finding]] = {}
-        for path, key, value in _leaves(record, ""):
-            findings = self.detect(value, field=key)
-            if findings:
-                results[path] = findings
-        return results
+        leaves = list(_leaves(record, ""))
+        found = self.detect_lines([v for _, _, v in leaves], fields=[k for _, k, _ in leaves])
+        return {path: f for (path, _, _), f in zip(leaves, found, strict=True) if f}
 
     # -- batches of lines -------------------------------------------------------------
 
-    def detect_lines(self, lines: Sequence[str]) -> list[list[Finding]]:
+    def detect_lines(
+        self, lines: Sequence[str], *, fields: Sequence[str | None] | None = None
+    ) -> list[list[Finding]]:
         """Findings for each line of a batch, equal to ``[detect(l) for l in lines]``.
 
-        Rust (through polars) scans the whole batch for candidate starts; Python only
-        verifies and scores candidates. See :mod:`dataguard.detect.batch`.
+        ``fields`` optionally names, per line, the field or column it came from (context,
+        as in :meth:`detect`). Rust (through polars) scans the whole batch for candidate
+        starts; Python only verifies and scores candidates (:mod:`dataguard.detect.batch`).
         """
+        if fields is not None and len(fields) != len(lines):
+            raise ValueError("fields must name one field per line")
+        field_of = (lambda i: None) if fields is None else fields.__getitem__
         if len(lines) < _SMALL_BATCH:  # polars' per-call overhead outweighs the scan
-            return [self.detect(line) for line in lines]
+            return [self.detect(line, field=field_of(i)) for i, line in enumerate(lines)]
         if self._batch is None:
             from dataguard.detect.batch import BatchScanner  # imports polars: only when used
 
@@ -210,10 +214,10 @@ class Detector:
         results: list[list[Finding]] = [[] for _ in lines]
         for index, text, candidates, normalized in self._batch.scan(lines):
             if candidates is None:  # the line cannot go through polars
-                results[index] = self.detect(text)
+                results[index] = self.detect(text, field=field_of(index))
             else:
                 to_original = _identity if normalized is None else normalized.to_original
-                results[index] = self._evaluate(text, candidates, to_original)
+                results[index] = self._evaluate(text, candidates, to_original, field_of(index))
         return results
 
 

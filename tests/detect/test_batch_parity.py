@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from urllib.parse import quote
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,3 +70,31 @@ def log_lines(draw: st.DrawFn) -> str:
 def test_batch_equals_single_on_generated_logs(detector: Detector, lines: list[str]) -> None:
     padded = lines + [""] * _SMALL_BATCH  # always take the batch path
     assert detector.detect_lines(padded)[: len(lines)] == [detector.detect(x) for x in lines]
+
+
+FIELDS = st.sampled_from([None, "mobile", "orderNo", "realName", "bank_card", "address", "x"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(log_lines(), FIELDS), min_size=1, max_size=20))
+def test_batch_with_field_names_equals_single(
+    detector: Detector, rows: list[tuple[str, str | None]]
+) -> None:
+    padded = rows + [("", None)] * _SMALL_BATCH
+    lines = [text for text, _ in padded]
+    fields = [field for _, field in padded]
+    batch = detector.detect_lines(lines, fields=fields)[: len(rows)]
+    assert batch == [detector.detect(text, field=field) for text, field in rows]
+
+
+def test_detect_record_with_many_fields_uses_field_names(detector: Detector) -> None:
+    record = {f"k{i}": "nothing" for i in range(30)}
+    record["receiver"] = {"mobile": 13812345678, "name": "x"}  # type: ignore[assignment]
+    found = detector.detect_record(record)
+    assert list(found) == ["receiver.mobile"]
+    assert found["receiver.mobile"][0].entity == "CN_MOBILE"
+
+
+def test_fields_must_match_lines(detector: Detector) -> None:
+    with pytest.raises(ValueError, match="one field per line"):
+        detector.detect_lines(["a", "b"], fields=["x"])
