@@ -26,6 +26,10 @@ from dataguard.detect.registry import load_recognizers
 
 __all__ = ["detect_command", "recognizers_command"]
 
+#: Lines per batch when input streams in: large enough that polars' fixed cost per batch
+#: (one planned scan per pattern) is spread thin, small enough to keep memory flat.
+_BATCH_LINES = 32_768
+
 DETECT_HELP = """Find personal data in text, one record per line; print one JSON object per record.
 
 Reads FILES in order (stdin when none, or `-`). Each output line is
@@ -180,7 +184,9 @@ def detect_command(
             streams = open_inputs(stack, files)
             progress = _progress_bar(stack, files)
             records = batches(
-                streams, 1 if interactive else 4096, None if progress is None else progress.update
+                streams,
+                1 if interactive else _BATCH_LINES,
+                None if progress is None else progress.update,
             )
             results: Iterator[list[dict[str, Any]]]
             if jsonl:
