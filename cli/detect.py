@@ -166,8 +166,7 @@ def detect_command(
     summary: bool,
     exit_zero: bool,
 ) -> None:
-    wanted = _parse_entities(entities)
-    detector = Detector(wanted, min_score=min_score)
+    detector = Detector(_parse_entities(entities), min_score=min_score)
     reads_stdin = not files or "-" in files
     interactive = (
         (reads_stdin and stdin_is_interactive()) if line_buffered is None else line_buffered
@@ -194,9 +193,7 @@ def detect_command(
             else:
                 results = (
                     [_spans(f) for f in found]
-                    for found in detect_batches(
-                        records, jobs=jobs, entities=wanted, min_score=min_score
-                    )
+                    for found in detect_batches(records, detector, jobs=jobs)
                 )
             for lines in results:
                 for obj in lines:

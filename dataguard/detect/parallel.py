@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from dataguard.detect.engine import DEFAULT_MIN_SCORE, Detector
+from dataguard.detect.engine import Detector
 from dataguard.detect.finding import Finding
 
 __all__ = ["detect_batches"]
@@ -34,24 +34,22 @@ def _detect_batch(lines: list[str]) -> list[list[Finding]]:
 
 
 def detect_batches(
-    batches: Iterable[list[str]],
-    *,
-    jobs: int = 1,
-    entities: Sequence[str] | None = None,
-    min_score: float = DEFAULT_MIN_SCORE,
+    batches: Iterable[list[str]], detector: Detector, *, jobs: int = 1
 ) -> Iterator[list[list[Finding]]]:
-    """Findings per line for each batch, in input order, using ``jobs`` processes."""
+    """Findings per line for each batch, in input order, using ``jobs`` processes.
+
+    With one job ``detector`` does the work; worker processes build their own detector
+    from its entities and minimum score (built-in and plugin recognizers).
+    """
     if jobs <= 1:
-        detector = Detector(entities, min_score=min_score)
         for batch in batches:
             yield detector.detect_lines(batch)
         return
-    Detector(entities, min_score=min_score)  # fail early, in this process, on bad options
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(entities, min_score),
+        initargs=(detector.entities, detector.min_score),
     ) as pool:
         pending: deque[Future[list[list[Finding]]]] = deque()
         for batch in batches:
