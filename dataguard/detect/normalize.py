@@ -168,8 +168,7 @@ class NormalizedText:
         return self._map(start, is_end=False), self._map(end - 1, is_end=True)
 
     def _map(self, pos: int, *, is_end: bool) -> int:
-        keys = _norm_starts(self.edits)
-        i = bisect.bisect_right(keys, pos) - 1
+        i = bisect.bisect_right(self.edits, pos, key=_norm_start) - 1
         if i < 0:
             return pos + 1 if is_end else pos
         n_start, o_start, n_len, o_len = self.edits[i]
@@ -179,8 +178,8 @@ class NormalizedText:
         return shifted + 1 if is_end else shifted
 
 
-def _norm_starts(edits: tuple[tuple[int, int, int, int], ...]) -> list[int]:
-    return [e[0] for e in edits]
+def _norm_start(edit: tuple[int, int, int, int]) -> int:
+    return edit[0]
 
 
 def _fold(char: str) -> str:
