@@ -1,16 +1,14 @@
-"""Small rewrites of recognizer regexes so they can be combined into one scanner.
+"""The regex rewrite behind scan forms (:mod:`dataguard.detect.scan`).
 
-* :func:`uncapture` turns every capturing group into a non-capturing one, so that in the
-  combined alternation the only capturing groups are the per-pattern wrappers and
-  ``match.lastindex`` names the pattern that matched.
-* :func:`strip_lookarounds` deletes lookaround assertions. The result matches a superset
-  of the original (lookarounds only ever restrict), which is what a prefilter needs, and
-  it is in the syntax subset shared with Rust's ``regex`` crate, which polars runs.
+:func:`strip_lookarounds` deletes lookaround assertions and makes every capturing group
+non-capturing. The result matches a superset of the original (lookarounds only ever
+restrict), its only groups are the ones the scan form adds, and it is in the syntax
+subset shared with Rust's ``regex`` crate, which polars runs.
 """
 
 from __future__ import annotations
 
-__all__ = ["strip_lookarounds", "uncapture"]
+__all__ = ["strip_lookarounds"]
 
 _LOOKAROUND_OPENERS = ("(?=", "(?!", "(?<=", "(?<!")
 
@@ -42,7 +40,8 @@ def _group_end(regex: str, open_index: int) -> int:
     raise ValueError("unbalanced group in regex")
 
 
-def _rewrite(regex: str, *, drop_lookarounds: bool) -> str:
+def strip_lookarounds(regex: str) -> str:
+    """Remove lookaround assertions and captures; the result matches a superset."""
     out: list[str] = []
     i = 0
     in_class = False
@@ -70,7 +69,7 @@ def _rewrite(regex: str, *, drop_lookarounds: bool) -> str:
             i += 1
             continue
         if ch == "(":
-            if drop_lookarounds and regex.startswith(_LOOKAROUND_OPENERS, i):
+            if regex.startswith(_LOOKAROUND_OPENERS, i):
                 i = _group_end(regex, i)
                 continue
             if regex.startswith("(?P<", i):
@@ -85,15 +84,3 @@ def _rewrite(regex: str, *, drop_lookarounds: bool) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
-
-
-def uncapture(regex: str) -> str:
-    """Make every capturing group (numbered or named) non-capturing."""
-    return _rewrite(regex, drop_lookarounds=False)
-
-
-def strip_lookarounds(regex: str) -> str:
-    """Remove lookaround assertions (and captures); the result matches a superset."""
-    stripped = _rewrite(regex, drop_lookarounds=True)
-    # An alternation whose branches were all lookarounds collapses to ``(?:|)``: harmless.
-    return stripped
