@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -16,11 +15,18 @@ from dataguard.cli.io import (
     batches,
     open_inputs,
     silence_closed_stdout,
-    stdin_is_interactive,
     total_size,
 )
+from dataguard.cli.options import (
+    entities_option,
+    interactive_and_jobs,
+    jobs_option,
+    line_buffered_option,
+    min_score_option,
+    parse_entities,
+)
 
-from dataguard.detect import DEFAULT_MIN_SCORE, Detector, Finding
+from dataguard.detect import Detector, Finding
 from dataguard.detect.parallel import detect_batches
 from dataguard.detect.registry import load_recognizers
 
@@ -52,12 +58,6 @@ and the command exits 2 at the end.
 
 Exit status: 0 no findings, 1 findings, 2 usage or input error (--exit-zero: 0 on findings).
 """
-
-
-def _parse_entities(value: str | None) -> list[str] | None:
-    if not value:
-        return None
-    return [e for e in (part.strip() for part in value.split(",")) if e]
 
 
 def _field_value(record: Any, path: Sequence[str]) -> Any:
@@ -123,31 +123,10 @@ def _scan_json_batch(
     show_default=True,
     help="With --jsonl: the field to scan; a dotted path reaches nested objects (a.b).",
 )
-@click.option(
-    "--entities",
-    metavar="LIST",
-    help="Comma-separated entities to report (default: all; see `dataguard recognizers`).",
-)
-@click.option(
-    "--min-score",
-    type=click.FloatRange(0.0, 1.0),
-    default=DEFAULT_MIN_SCORE,
-    show_default=True,
-    help="Drop findings scoring below this.",
-)
-@click.option(
-    "--line-buffered/--block-buffered",
-    default=None,
-    help="Answer each line as it arrives (default when stdin is a terminal).",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Worker processes for plain-text input (0: one per CPU).",
-)
+@entities_option
+@min_score_option
+@line_buffered_option
+@jobs_option
 @click.option(
     "--summary",
     is_flag=True,
@@ -166,12 +145,8 @@ def detect_command(
     summary: bool,
     exit_zero: bool,
 ) -> None:
-    detector = Detector(_parse_entities(entities), min_score=min_score)
-    reads_stdin = not files or "-" in files
-    interactive = (
-        (reads_stdin and stdin_is_interactive()) if line_buffered is None else line_buffered
-    )
-    jobs = 1 if interactive else (jobs or os.cpu_count() or 1)
+    detector = Detector(parse_entities(entities), min_score=min_score)
+    interactive, jobs = interactive_and_jobs(files, line_buffered, jobs)
     path = field.split(".")
     seen = 0
     bad_records = 0

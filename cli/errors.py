@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import click
+from dataguard.cli.io import silence_closed_stdout
 
 from dataguard.errors import UsageError
 
@@ -30,6 +31,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except UsageError as exc:
             click.echo(f"error: {exc}", err=True)
             raise SystemExit(EXIT_USAGE) from None
+        except BrokenPipeError:  # stdout closed early (| head): end quietly
+            silence_closed_stdout()
+            raise SystemExit(EXIT_OK) from None
         except OSError as exc:
             where = f" {exc.filename}" if exc.filename else ""
             click.echo(f"error: cannot read{where}: {exc.strerror}", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from dataguard.cli.detect import detect_command, recognizers_command
+from dataguard.cli.mask import filter_command, mask_command, profiles_command
 
 from dataguard import __version__
 
@@ -15,6 +16,9 @@ Examples:
   tail -f app.log | dataguard detect          # from a pipe
   dataguard detect --jsonl --field msg a.jsonl
   dataguard recognizers                       # what can be detected
+  dataguard mask 13812341050                  # ******1050
+  tail -F app.log | dataguard filter          # mask a log stream
+  dataguard profiles                          # masking profiles, with examples
 
 Exit status: 0 no findings, 1 findings reported, 2 usage or input error.
 """
@@ -28,6 +32,9 @@ def cli() -> None:
 
 cli.add_command(detect_command)
 cli.add_command(recognizers_command)
+cli.add_command(mask_command)
+cli.add_command(filter_command)
+cli.add_command(profiles_command)
 
 
 def main() -> None:

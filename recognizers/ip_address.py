@@ -54,7 +54,8 @@ class IpAddressRecognizer(Recognizer):
     Format: IPv4 dotted decimal (RFC 791), each octet 0-255 without leading zeros; IPv6 in
     full, compressed (``::``) or IPv4-embedded form (RFC 4291 §2.2). Checked with the
     standard library's :mod:`ipaddress`; the unspecified addresses ``0.0.0.0`` and ``::``
-    are not anyone's address. Version strings are not addresses: ``v1.2.3.4`` is glued to
+    are not anyone's address, and neither is an IPv6 address written with one group
+    (``::1``). Version strings are not addresses: ``v1.2.3.4`` is glued to
     a letter, ``version=1.2.3.4`` and ``build 1.2.3.4`` carry negative context, and four
     numbers inside a longer dotted run (``1.2.3.4.5``, OIDs) are not taken.
 
@@ -63,7 +64,7 @@ class IpAddressRecognizer(Recognizer):
         match: client=⟦10.0.0.1⟧:8080
         match: ⟦203.0.113.7⟧ - - [02/Jan/2024:10:00:00 +0800] "GET / HTTP/1.1" 200
         match: 登录IP：⟦2001:db8::8a2e:370:7334⟧
-        match: [⟦::1⟧]:443
+        match: [⟦fe80::1⟧]:443
         match: 2001:0db8:0000:0000:0000:ff00:0042:8329
         no-match: version=1.2.3.4
         no-match: v1.2.3.4
@@ -72,6 +73,8 @@ class IpAddressRecognizer(Recognizer):
         no-match: 192.168.01.1
         no-match: 256.1.1.1
         no-match: 12:30:45
+        no-match: tt@163.com:::0991
+        no-match: [::1]:443
     """
 
     entity: ClassVar[str] = "IP_ADDRESS"
@@ -128,5 +131,9 @@ class IpAddressRecognizer(Recognizer):
         try:
             address = ipaddress.ip_address(value)
         except ValueError:
+            return False
+        if address.version == 6 and sum(1 for g in value.split(":") if g) < 2:
+            # ::1 and ::991 write one group: loopback, or digits after "::" in some other
+            # notation (a masked log's ":::0991-****578"), never a person's address.
             return False
         return not address.is_unspecified

@@ -28,7 +28,8 @@ _SEP = r"[ \t]*(?:=>|[:=])[ \t]*"
 # matches no further than its value.
 _DOUBLE = r"""\\?"(?P<value>[^"\\\r\n]+)"""
 _SINGLE = r"""'(?P<value>[^'\\\r\n]+)'"""
-_BARE = r"""(?P<value>[!#-%(*+\--:=?-\[^-{~]+)"""
+# A bare value never opens a structure: {"password": []} holds no secret to report.
+_BARE = r"""(?P<value>(?![\[{(])[!#-%(*+\--:=?-\[^-{~]+)"""
 # ref. RFC 6265 §4.2 (Cookie) and §4.1 (Set-Cookie): the header value is the secret; it is
 # reported whole, to the end of the line or the closing quote of a logged header map.
 _COOKIE = r"(?=[SsCc])(?<![A-Za-z-])(?i:set-cookie|cookies?)"

@@ -39,6 +39,7 @@ DEFAULT_MIN_SCORE = 0.5
 #: Below this many lines the batch path's fixed cost (one polars pass per pattern) loses
 #: to scanning the lines one by one.
 _SMALL_BATCH = 16
+_SMALL_TEXT = 16_384
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,9 @@ class Detector:
         if fields is not None and len(fields) != len(lines):
             raise ValueError("fields must name one field per line")
         field_of = (lambda i: None) if fields is None else fields.__getitem__
-        if len(lines) < _SMALL_BATCH:  # polars' per-call overhead outweighs the scan
+        if len(lines) < _SMALL_BATCH and sum(map(len, lines)) < _SMALL_TEXT:
+            # polars' per-call overhead outweighs the scan; a long line still goes to Rust,
+            # since Python's re scans it ~50x slower.
             return [self.detect(line, field=field_of(i)) for i, line in enumerate(lines)]
         if self._batch is None:
             from dataguard.detect.batch import BatchScanner  # imports polars: only when used

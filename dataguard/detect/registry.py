@@ -11,11 +11,10 @@ classes under the ``dataguard.recognizers`` entry-point group::
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from functools import cache
 from importlib.metadata import entry_points
 
+from dataguard._discovery import classes_in_package
 from dataguard.detect.recognizer import Recognizer
 from dataguard.errors import RecognizerError
 
@@ -26,20 +25,7 @@ ENTRY_POINT_GROUP = "dataguard.recognizers"
 
 @cache
 def _builtin_classes() -> tuple[type[Recognizer], ...]:
-    package = importlib.import_module("dataguard.recognizers")
-    found: list[type[Recognizer]] = []
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name.startswith("_") or info.ispkg:
-            continue
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        for obj in vars(module).values():
-            if (
-                isinstance(obj, type)
-                and issubclass(obj, Recognizer)
-                and obj.__module__ == module.__name__
-                and obj.patterns
-            ):
-                found.append(obj)
+    found = classes_in_package("dataguard.recognizers", Recognizer, lambda cls: bool(cls.patterns))
     return tuple(found)
 
 

@@ -1,0 +1,67 @@
+"""Options shared by the commands that read streams (``detect``, ``filter``)."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from dataguard.cli.io import stdin_is_interactive
+
+from dataguard.detect import DEFAULT_MIN_SCORE
+
+__all__ = [
+    "entities_option",
+    "interactive_and_jobs",
+    "jobs_option",
+    "line_buffered_option",
+    "min_score_option",
+    "parse_entities",
+]
+
+entities_option = click.option(
+    "--entities",
+    metavar="LIST",
+    help="Comma-separated entities (default: all; see `dataguard recognizers`).",
+)
+min_score_option = click.option(
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    default=DEFAULT_MIN_SCORE,
+    show_default=True,
+    help="Leave findings scoring below this.",
+)
+line_buffered_option = click.option(
+    "--line-buffered/--block-buffered",
+    default=None,
+    help="Answer each line before reading the next (default when stdin is a terminal).",
+)
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes (0: one per CPU). Starting workers costs about a second.",
+)
+
+
+def parse_entities(value: str | None) -> tuple[str, ...] | None:
+    """``"CN_MOBILE, CN_ID_CARD"`` → ``("CN_MOBILE", "CN_ID_CARD")``; empty → None (all)."""
+    if not value:
+        return None
+    return tuple(e for e in (part.strip() for part in value.split(",")) if e)
+
+
+def interactive_and_jobs(
+    files: tuple[str, ...], line_buffered: bool | None, jobs: int
+) -> tuple[bool, int]:
+    """Whether to answer line by line, and how many jobs to run.
+
+    Line by line when asked, or by default when stdin is read and is a terminal; then one
+    job (workers would only add latency). ``jobs`` 0 means one per CPU.
+    """
+    reads_stdin = not files or "-" in files
+    interactive = (
+        (reads_stdin and stdin_is_interactive()) if line_buffered is None else line_buffered
+    )
+    return interactive, 1 if interactive else (jobs or os.cpu_count() or 1)

@@ -1,0 +1,349 @@
+"""The masker: apply a policy to the findings in a text, a batch of lines or a record.
+
+Masking replaces exactly the spans of findings (and of values under sensitive keys) and
+nothing else: every character outside them is copied as it was. Each replacement is
+encoded the way its original was written, so the container stays valid:
+
+* a value written with percent escapes (``tt%40163.com`` in a query string) gets its
+  replacement percent-encoded (``tt**%401**.com``);
+* a value written with ``\\uXXXX`` escapes (JSON logs) gets non-ASCII characters of its
+  replacement escaped the same way;
+* a value inside a JSON string gets a JSON-escaped replacement; a bare JSON number under
+  a sensitive key becomes a JSON string (``13812341050`` → ``"******1050"``), since a mask
+  is not a number.
+
+Operators see the normalised value (full-width digits folded, escapes decoded): see
+:mod:`dataguard.mask.operator`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from dataguard.detect import Detector, Finding
+from dataguard.detect.normalize import normalize
+from dataguard.mask.kv import KeySpan, key_spans
+from dataguard.mask.operator import MaskContext, OperatorEnv
+from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
+
+__all__ = ["Masker", "Replacement"]
+
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_UNICODE_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}")
+# Already-masked values under sensitive keys are left alone, so masking is idempotent.
+_ALREADY_MASKED = re.compile(r"\*\*|^<[A-Z_]+>$|^[A-Z][A-Z_]*_[0-9a-f]{8,64}$")
+# Characters an unreserved percent-encoded replacement may keep (RFC 3986) plus the mask.
+_URL_SAFE = "-._~*"
+# A key as kv.py reads one: a word before "=" (key=value) or before ":" after a quote
+# ("key": value). Wider than kv.py on purpose: this only selects lines to read properly.
+# Character classes are spelled out: Unicode \w makes Rust's regex three times slower here.
+_KEY_BEFORE_VALUE = (
+    r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]{0,63}(?:=|[\"'][ \t]*:)"
+)
+# A bare JSON number long enough to be personal data (after ``:``, ``[`` or ``,``).
+_BARE_NUMBER = r"[:\[,][ \t]*-?[0-9]{5,}"
+# Below this many lines polars' per-call cost outweighs reading keys in Python.
+_SMALL_BATCH = 16
+
+
+def _storable(line: str) -> str:
+    """The line with lone surrogates (undecodable bytes) as U+FFFD, which polars can hold."""
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return line
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """One masked span: where it was (original offsets), what it was, how it was masked."""
+
+    start: int
+    end: int
+    entity: str
+    operator: str
+    by_key: bool
+
+
+class Masker:
+    """Masks text, lines and records with a policy.
+
+    Args:
+        policy: a built-in profile name (``"display"``), a policy file path, or a
+            :class:`~dataguard.mask.policy.Policy`.
+        detector: the detector to use (default: all entities, default min score).
+        env: key material for keyed operators (pseudonymize, surrogate).
+        fmt: how lines are read for keys (:mod:`dataguard.mask.kv`): ``auto`` (default),
+            ``plain``, ``json``, ``kv``/``logfmt``/``nginx``/``apache``.
+
+    Attributes:
+        stats: counts per ``entity:<name>``, ``operator:<name>`` and ``by_key``; never
+            values.
+
+    Raises:
+        UsageError: unknown profile or operator, bad parameters, or a keyed operator with
+            no key; raised here, before any text is masked.
+    """
+
+    def __init__(
+        self,
+        policy: str | Path | Policy = "display",
+        *,
+        detector: Detector | None = None,
+        env: OperatorEnv | None = None,
+        fmt: str = "auto",
+    ) -> None:
+        loaded = policy if isinstance(policy, Policy) else load_policy(policy)
+        self.policy: CompiledPolicy = loaded.compile(env)
+        self.detector = detector or Detector()
+        self.fmt = "kv" if fmt in ("logfmt", "nginx", "apache") else fmt
+        self.stats: Counter[str] = Counter()
+
+    # -- values -------------------------------------------------------------------------
+
+    def mask_value(self, value: str, entity: str, *, field: str | None = None) -> str:
+        """*value* masked as *entity* (no detection): ``dataguard mask --as``, by-key values."""
+        context = MaskContext(entity, field)
+        operator = self.policy.operator_for(context)
+        self.stats[f"entity:{entity}"] += 1
+        self.stats[f"operator:{operator.name}"] += 1
+        return operator.apply(normalize(value).text, context)
+
+    # -- texts --------------------------------------------------------------------------
+
+    def mask(self, text: str, *, field: str | None = None) -> str:
+        """*text* with every finding masked (no key handling: a single value or sentence)."""
+        return self._apply(text, self.detector.detect(text, field=field), [], field)
+
+    def mask_lines(
+        self, lines: Sequence[str], *, fields: Sequence[str | None] | None = None
+    ) -> list[str]:
+        """Each line masked: findings by the batch detector, plus values of sensitive keys.
+
+        Lines are read in :attr:`fmt`; ``fields`` (one per line) names the field each
+        line came from, when it came from one.
+        """
+        found = self.detector.detect_lines(lines, fields=fields)
+        keyed = self._lines_with_keys(lines)
+        out: list[str] = []
+        for i, (line, findings) in enumerate(zip(lines, found, strict=True)):
+            spans = key_spans(line, self.fmt) if i in keyed else []
+            field = fields[i] if fields is not None else None
+            if not findings and not spans:
+                out.append(line)
+                continue
+            out.append(self._apply(line, findings, spans, field))
+        return out
+
+    def _lines_with_keys(self, lines: Sequence[str]) -> set[int] | range:
+        """Indexes of the lines whose keys need reading.
+
+        Reading keys costs far more than finding them, so when the policy has no field
+        rules (which need every key), only lines with a sensitive key are read: polars
+        pulls every ``key=`` / ``"key":`` out of the batch, folds it like
+        :func:`~dataguard.mask.keys.canonical_key` and looks it up, in Rust.
+        """
+        if self.fmt == "plain" or not lines:
+            return set()
+        if self.policy.fields or len(lines) < _SMALL_BATCH:
+            return range(len(lines))
+        import polars as pl  # the batch path already depends on it
+
+        keys = list(self.policy.policy.keys)
+        frame = pl.DataFrame({"t": pl.Series([_storable(x) for x in lines], dtype=pl.String)})
+        hits = (
+            frame.with_row_index("i")
+            .select("i", k=pl.col("t").str.extract_all(_KEY_BEFORE_VALUE))
+            .explode("k")
+            .drop_nulls("k")
+            .with_columns(
+                pl.col("k")
+                .str.replace(r"\s*[\"']?\s*[=:]$", "")
+                .str.replace(r"^.*\.", "")
+                .str.replace_all(r"[\s_\-\[\]]", "")
+                .str.to_lowercase()
+            )
+            .filter(pl.col("k").is_in(keys))
+        )
+        flagged = set(hits["i"].to_list())
+        # A finding in a bare JSON number must become a quoted string: those lines too.
+        numbers = frame.select(pl.col("t").str.contains(_BARE_NUMBER)).to_series().arg_true()
+        flagged.update(numbers.to_list())
+        return flagged
+
+    def _apply(
+        self, text: str, findings: Sequence[Finding], spans: Sequence[KeySpan], field: str | None
+    ) -> str:
+        edits = list(self._plan(text, findings, spans, field))
+        if not edits:
+            return text
+        pieces: list[str] = []
+        at = 0
+        for start, end, replacement in edits:
+            pieces.append(text[at:start])
+            pieces.append(replacement)
+            at = end
+        pieces.append(text[at:])
+        return "".join(pieces)
+
+    def _plan(
+        self, text: str, findings: Sequence[Finding], spans: Sequence[KeySpan], field: str | None
+    ) -> Iterator[tuple[int, int, str]]:
+        """Non-overlapping ``(start, end, replacement)`` in order.
+
+        Key spans are sorted and disjoint (:func:`~dataguard.mask.kv.key_spans`), and so are
+        findings, so each finding finds the key spans it touches by bisection: a line with
+        thousands of both (a huge line's piece) costs O(n log n), not O(n²).
+        """
+        starts = [s.start for s in spans]
+        # For each finding, the index of the key span holding it whole, or -1.
+        holder: list[int] = []
+        # Key spans that a finding reaches past (receiverPhone=+86 138 …, where the
+        # key=value reading stops at the first space): the finding is the real extent.
+        overridden: set[int] = set()
+        for f in findings:
+            first = max(bisect_right(starts, f.start) - 1, 0)
+            last = bisect_left(starts, f.end) - 1
+            inside = -1
+            for k in range(first, last + 1):
+                span = spans[k]
+                if span.start < f.end and f.start < span.end:
+                    if span.start <= f.start and f.end <= span.end:
+                        inside = k
+                    if (f.start, f.end) != (span.start, span.end) and not (
+                        span.start <= f.start and f.end <= span.end
+                    ):
+                        overridden.add(k)
+                    elif text[span.start : span.end].strip() == text[f.start : f.end]:
+                        # The detector recognised the whole value ({"tel": "0571-…"} is a
+                        # landline): its entity is more precise than the key's.
+                        overridden.add(k)
+            holder.append(inside)
+        edits: list[tuple[int, int, str]] = []
+        forced: set[int] = set()
+        for k, span in enumerate(spans):
+            entity = self.policy.entity_of_key(span.key)
+            if entity is None or k in overridden:
+                continue
+            raw = text[span.start : span.end]
+            if _already_masked(raw, entity):
+                continue
+            value = json.loads(f'"{raw}"') if span.kind == "string" else raw
+            masked = self.mask_value(value, entity, field=span.field)
+            self.stats["by_key"] += 1
+            edits.append((span.start, span.end, _encode_like(raw, masked, span.kind)))
+            forced.add(k)
+        for f, k in zip(findings, holder, strict=True):
+            if k in forced:
+                continue
+            surface = text[f.start : f.end]
+            context = MaskContext(f.entity, spans[k].field if k >= 0 else field)
+            operator = self.policy.operator_for(context)
+            masked = operator.apply(normalize(surface).text, context)
+            self.stats[f"entity:{f.entity}"] += 1
+            self.stats[f"operator:{operator.name}"] += 1
+            kind = spans[k].kind if k >= 0 else "raw"
+            if kind == "number":
+                # A mask is no number: the whole JSON number becomes a string around it.
+                span = spans[k]
+                whole = text[span.start : f.start] + masked + text[f.end : span.end]
+                edits.append((span.start, span.end, json.dumps(whole, ensure_ascii=False)))
+                continue
+            edits.append((f.start, f.end, _encode_like(surface, masked, kind)))
+        edits.sort()
+        return iter(edits)
+
+    # -- records ------------------------------------------------------------------------
+
+    def mask_record(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """A copy of a (nested) record with its values masked; key order kept.
+
+        Values under sensitive keys are masked whole; other strings and numbers are
+        scanned, with their key as context. A masked number becomes a string.
+        """
+        leaves: list[tuple[tuple[Any, ...], str | None, Any]] = list(_leaves(record, ()))
+        texts = [str(v) for _, _, v in leaves]
+        keys = [k for _, k, _ in leaves]
+        found = self.detector.detect_lines(texts, fields=keys)
+        result: Any = _copy(record)
+        for (path, key, value), text, findings in zip(leaves, texts, found, strict=True):
+            entity = self.policy.entity_of_key(key) if key is not None else None
+            dotted = ".".join(str(step) for step in path if isinstance(step, str))
+            whole = len(findings) == 1 and text.strip() == text[findings[0].start : findings[0].end]
+            if entity is not None and not whole and not _already_masked(text, entity):
+                masked = self.mask_value(text, entity, field=dotted or key)
+                self.stats["by_key"] += 1
+            elif findings:
+                masked = self._apply(text, findings, [], dotted or key)
+            else:
+                continue
+            if masked != text or not isinstance(value, str):
+                _assign(result, path, masked)
+        return dict(result)
+
+
+def _already_masked(value: str, entity: str) -> bool:
+    """Whether a value under a sensitive key already went through masking.
+
+    Never for secrets: a password may well contain ``**``, and their operator (a
+    constant) is idempotent anyway.
+    """
+    return entity != "SECRET" and _ALREADY_MASKED.search(value) is not None
+
+
+def _encode_like(surface: str, masked: str, kind: str) -> str:
+    """*masked* written the way *surface* was (see the module docstring)."""
+    if _PERCENT.search(surface):
+        masked = quote(masked, safe=_URL_SAFE)  # ASCII from here on
+    escaped = _UNICODE_ESCAPE.search(surface) is not None
+    if kind == "string":  # inside a JSON string: quotes, backslashes (and non-ASCII) escaped
+        return json.dumps(masked, ensure_ascii=escaped)[1:-1]
+    if kind == "number":  # a bare JSON number: the mask becomes a string
+        return json.dumps(masked, ensure_ascii=escaped)
+    if escaped:
+        masked = masked.encode("ascii", "backslashreplace").decode("ascii")
+        masked = re.sub(r"\\U([0-9a-f]{8})", lambda m: _utf16_escape(int(m.group(1), 16)), masked)
+        masked = re.sub(r"\\x([0-9a-f]{2})", r"\\u00\1", masked)
+    return masked
+
+
+def _utf16_escape(code: int) -> str:
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _leaves(
+    node: Any, path: tuple[Any, ...], key: str | None = None
+) -> Iterator[tuple[tuple[Any, ...], str | None, Any]]:
+    if isinstance(node, Mapping):
+        for k, v in node.items():
+            yield from _leaves(v, (*path, k), str(k))
+    elif isinstance(node, list | tuple):
+        for i, v in enumerate(node):
+            yield from _leaves(v, (*path, i), key)
+    elif isinstance(node, str | int | float) and not isinstance(node, bool):
+        yield path, key, node
+
+
+def _copy(node: Any) -> Any:
+    if isinstance(node, Mapping):
+        return {k: _copy(v) for k, v in node.items()}
+    if isinstance(node, list | tuple):
+        return [_copy(v) for v in node]
+    return node
+
+
+def _assign(root: Any, path: tuple[Any, ...], value: Any) -> None:
+    node = root
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value

@@ -1,0 +1,71 @@
+"""Sensitive keys: field names whose value is masked whatever it looks like.
+
+A log line ``password=hunter2`` or ``{"phone": "n/a"}`` holds nothing a pattern finds, yet
+the key says what the value is. These keys (compared after :func:`canonical_key`) map to
+the entity whose rule masks them. Policies add or drop keys (``[keys]`` in a policy file).
+
+Bare ``name`` and ``id`` are deliberately absent: in logs they name services, products and
+rows far more often than people; the detector still finds Chinese names under them.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["SENSITIVE_KEYS", "canonical_key"]
+
+_FOLD = re.compile(r"[\s_\-.\[\]]")
+
+
+def canonical_key(key: str) -> str:
+    """Lower-case, without ``_ - .`` spaces or brackets: ``ID_Card-No`` → ``idcardno``.
+
+    For a dotted path (``user.phone``) only the last component counts.
+    """
+    last = key.rsplit(".", 1)[-1] if "." in key and not key.endswith(".") else key
+    return _FOLD.sub("", last).lower()
+
+
+def _keys(entity: str, names: str) -> dict[str, str]:
+    return {canonical_key(n): entity for n in names.split()}
+
+
+# ref. the field names of Feishu, Youzan and Ele.me open-platform APIs and common Java /
+# Go / Python log conventions; Chinese keys as they appear in CSV headers and JSON logs.
+SENSITIVE_KEYS: dict[str, str] = {
+    **_keys(
+        "SECRET",
+        "password passwd pwd pass secret token access_token refresh_token id_token "
+        "api_key apikey app_secret client_secret secret_key private_key cookie set-cookie "
+        "session session_id sessionid sid jsessionid authorization auth credential credentials "
+        "sms_code smscode verify_code verifycode verification_code captcha otp 密码 验证码 令牌",
+    ),
+    **_keys(
+        "CN_MOBILE",
+        "phone mobile mobile_phone mobilephone cellphone cell_phone phone_number phone_no "
+        "phoneno mobile_no mobileno tel telephone contact_phone receiver_phone buyer_phone "
+        "shouji 手机 手机号 手机号码 电话 联系电话 联系方式",
+    ),
+    **_keys(
+        "CN_ID_CARD",
+        "id_card idcard id_card_no idcardno id_no idno id_number idnumber identity_card "
+        "cert_no certno sfz sfzh 身份证 身份证号 身份证号码 证件号 证件号码",
+    ),
+    **_keys(
+        "BANK_CARD",
+        "bank_card bankcard bank_card_no bankcardno card_no cardno card_number cardnumber "
+        "account_no 银行卡 银行卡号 卡号",
+    ),
+    **_keys("EMAIL_ADDRESS", "email e_mail mail email_address 邮箱 电子邮箱"),
+    **_keys(
+        "CN_NAME",
+        "real_name realname true_name truename full_name fullname receiver_name "
+        "receivername buyer_name consignee contact_name 姓名 真实姓名 收货人 联系人",
+    ),
+    **_keys(
+        "CN_ADDRESS",
+        "address addr receiver_address detail_address detailaddress home_address "
+        "地址 收货地址 详细地址 家庭住址",
+    ),
+    **_keys("CN_PASSPORT", "passport passport_no passportno 护照 护照号"),
+}

@@ -1,0 +1,143 @@
+"""Where the values of keys sit in a log line: JSON, logfmt / key=value, query strings.
+
+:func:`key_spans` returns, for one line and one format, every scalar value that sits under
+a key, as a :class:`KeySpan` with offsets into the line (code points). The masker masks a
+span whole when its key is sensitive (``password=…``), and uses the key as the field of
+the findings inside it. Offsets are exact: text between spans is never touched.
+
+Formats:
+    ``plain``: no keys. ``json``: the line is a JSON object (else it is treated as plain);
+    every string and number value, with its innermost key. ``kv``: ``key=value`` pairs
+    (logfmt, Java ``toString``, query strings ``?a=1&b=2`` in nginx and Apache access logs)
+    and ``"key": value`` fragments embedded in text. ``auto``: ``json`` for a line that is a
+    JSON object, ``kv`` otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+__all__ = ["FORMATS", "KeySpan", "key_spans"]
+
+FORMATS = ("auto", "plain", "json", "kv", "logfmt", "nginx", "apache")
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpan:
+    """A value under a key: ``line[start:end]`` is the raw value (without its quotes).
+
+    ``key`` is the innermost key (``phone``); ``path`` the dotted path to the value
+    (``user.phone``; array positions are not part of it), equal to ``key`` outside JSON.
+    ``kind`` is ``"string"`` (inside JSON quotes: the replacement must be JSON-escaped),
+    ``"number"`` (a bare JSON number: the replacement must be quoted) or ``"raw"``.
+    """
+
+    key: str
+    start: int
+    end: int
+    kind: str = "raw"
+    path: str = ""
+
+    @property
+    def field(self) -> str:
+        """The name policies match field rules against: the path, else the key."""
+        return self.path or self.key
+
+
+# key=value: a key not glued to a word before it; the value quoted or up to a delimiter.
+_KV = re.compile(
+    r"(?<![\w.\-])(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]{0,63})="
+    r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s&,;'\"<>()\[\]{}]*))"
+)
+# "key": value fragments (JSON inside a text line).
+_JSON_PAIR = re.compile(
+    r"\"(?P<key>[^\"\\\n]{1,64})\"\s*:\s*"
+    r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|(?P<num>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?))"
+)
+_JSON_TOKEN = re.compile(
+    r"\"(?:[^\"\\]|\\.)*\"|[{}\[\]:,]|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+    r"|true|false|null|[ \t\r\n]+"
+)
+_EMPTY = frozenset({"", "-", "null", "none", "nil", "undefined"})
+
+
+def key_spans(line: str, fmt: str = "auto") -> list[KeySpan]:
+    """Values under keys in *line* (see the module docstring for the formats)."""
+    if fmt == "plain":
+        return []
+    if fmt in ("json", "auto"):
+        spans = _json_spans(line)
+        if spans is not None or fmt == "json":
+            return spans or []
+    return _kv_spans(line)
+
+
+def _kv_spans(line: str) -> list[KeySpan]:
+    if "=" not in line and '":' not in line and '" :' not in line:
+        return []
+    spans: list[KeySpan] = []
+    for regex in (_KV, _JSON_PAIR):
+        for m in regex.finditer(line):
+            group = next(g for g in ("dq", "sq", "bare", "num") if m.groupdict().get(g) is not None)
+            start, end = m.span(group)
+            if line[start:end].lower() in _EMPTY:
+                continue
+            kind = "number" if group == "num" else ("string" if regex is _JSON_PAIR else "raw")
+            spans.append(KeySpan(m.group("key"), start, end, kind))
+    spans.sort(key=lambda s: s.start)
+    # A value can be found twice (a=1 inside a JSON string); keep the outermost.
+    kept: list[KeySpan] = []
+    for span in spans:
+        if kept and span.start < kept[-1].end:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _json_spans(line: str) -> list[KeySpan] | None:
+    """Scalar values of a JSON object line with their innermost keys; None if not JSON."""
+    stripped = line.lstrip()
+    if not stripped.startswith("{"):
+        return None
+    try:
+        json.loads(line)
+    except ValueError:
+        return None
+    spans: list[KeySpan] = []
+    # Parser state: a stack of containers; in an object, the key awaiting its value.
+    stack: list[str | None] = []  # None for arrays, else the object's pending key
+    expect_key = False
+    pos = 0
+    for m in _JSON_TOKEN.finditer(line):
+        if m.start() != pos:  # cannot happen for valid JSON; be safe
+            return None
+        pos = m.end()
+        token = m.group()
+        first = token[0]
+        if first in " \t\r\n":
+            continue
+        if first == "{":
+            stack.append("")
+            expect_key = True
+        elif first == "[":
+            stack.append(None)
+        elif first in "}]":
+            stack.pop()
+        elif first == ",":
+            expect_key = bool(stack) and stack[-1] is not None
+        elif first == ":":
+            expect_key = False
+        elif first == '"' and expect_key:
+            stack[-1] = json.loads(token)
+        else:
+            key = next((k for k in reversed(stack) if k), None)
+            if key is not None and token not in ("true", "false", "null"):
+                path = ".".join(k for k in stack if k)
+                if first == '"':
+                    if token[1:-1].lower() not in _EMPTY:
+                        spans.append(KeySpan(key, m.start() + 1, m.end() - 1, "string", path))
+                else:
+                    spans.append(KeySpan(key, m.start(), m.end(), "number", path))
+    return spans

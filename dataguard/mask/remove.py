@@ -1,0 +1,24 @@
+"""remove: delete the value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dataguard.mask.operator import MaskContext, Operator
+
+__all__ = ["Remove"]
+
+
+@dataclass(frozen=True)
+class Remove(Operator):
+    """Replace the value with nothing (the text around it stays).
+
+    >>> Remove().apply("13812341050", MaskContext("CN_MOBILE"))
+    ''
+    """
+
+    name = "remove"
+    summary = "delete the value, leaving the text around it"
+
+    def apply(self, value: str, context: MaskContext) -> str:
+        return ""

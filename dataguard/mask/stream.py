@@ -1,0 +1,178 @@
+"""Masking a byte stream line by line: the engine behind ``dataguard filter``.
+
+Bytes in, bytes out. Each piece of the input (:func:`dataguard.sources.logs.read_pieces`)
+is decoded as UTF-8 with ``surrogateescape``, masked, and encoded back the same way, so
+invalid UTF-8 and binary junk come out byte for byte while decodable findings around them
+are still masked. Line terminators (``\\n``, ``\\r\\n``) are kept as they were. Nothing is
+dropped or reordered: with several jobs, batches go to worker processes and come back in
+input order, at most ``2 × jobs`` in flight, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from dataguard.detect import DEFAULT_MIN_SCORE, Detector
+from dataguard.mask.apply import Masker
+from dataguard.mask.operator import OperatorEnv
+from dataguard.mask.policy import Policy
+from dataguard.sources.logs import read_pieces, split_terminator
+
+__all__ = ["MaskerSpec", "filter_stream", "mask_pieces"]
+
+
+@dataclass(frozen=True)
+class MaskerSpec:
+    """Everything needed to build the same :class:`Masker` in another process."""
+
+    policy: Policy
+    fmt: str = "auto"
+    entities: tuple[str, ...] | None = None
+    min_score: float = DEFAULT_MIN_SCORE
+    key: bytes | None = None
+
+    def build(self) -> Masker:
+        """The masker this spec describes."""
+        env = OperatorEnv() if self.key is None else OperatorEnv(master_key=self._key)
+        detector = Detector(self.entities, min_score=self.min_score)
+        return Masker(self.policy, detector=detector, env=env, fmt=self.fmt)
+
+    def _key(self) -> bytes:
+        assert self.key is not None
+        return self.key
+
+    def __repr__(self) -> str:  # never show key material
+        return f"MaskerSpec(policy={self.policy.name!r}, fmt={self.fmt!r})"
+
+
+def mask_pieces(masker: Masker, pieces: Sequence[bytes]) -> list[bytes]:
+    """Each piece masked; terminators and undecodable bytes kept exactly."""
+    bodies: list[str] = []
+    terminators: list[bytes] = []
+    for piece in pieces:
+        body, terminator = split_terminator(piece)
+        bodies.append(body.decode("utf-8", "surrogateescape"))
+        terminators.append(terminator)
+    masked = masker.mask_lines(bodies)
+    return [
+        text.encode("utf-8", "surrogateescape") + terminator
+        for text, terminator in zip(masked, terminators, strict=True)
+    ]
+
+
+_worker: Masker | None = None
+
+
+def _init_worker(spec: MaskerSpec) -> None:
+    global _worker
+    _worker = spec.build()
+
+
+def _mask_in_worker(pieces: list[bytes]) -> tuple[list[bytes], Counter[str]]:
+    assert _worker is not None, "worker not initialised"
+    _worker.stats.clear()
+    return mask_pieces(_worker, pieces), Counter(_worker.stats)
+
+
+def _batches(
+    src: BinaryIO, line_buffered: bool, on_bytes: Callable[[int], object] | None
+) -> Iterator[list[bytes]]:
+    for batch in read_pieces(src, line_buffered=line_buffered):
+        if on_bytes is not None:
+            on_bytes(sum(len(p) for p in batch))
+        yield batch
+
+
+def filter_stream(
+    sources: Iterable[BinaryIO],
+    dst: BinaryIO,
+    spec: MaskerSpec,
+    *,
+    jobs: int = 1,
+    line_buffered: bool = False,
+    on_bytes: Callable[[int], object] | None = None,
+    stats: Counter[str] | None = None,
+) -> Counter[str]:
+    """Mask every line of *sources* into *dst*; return the counts (never values).
+
+    The counts are ``lines``, ``lines_changed``, ``bytes``, and the masker's
+    ``entity:…`` / ``operator:…`` / ``by_key``; pass ``stats`` to have them kept up to
+    date as batches are written (so an interrupted run still knows what it did). Output is
+    flushed after every batch, so lines that trickle in come out at once, with one job or
+    several: with several, a writer thread waits for each batch in input order and
+    writes it as soon as it is done, while the reader keeps feeding the workers.
+    """
+    counts: Counter[str] = Counter() if stats is None else stats
+
+    def emit(original: Sequence[bytes], masked: Sequence[bytes], found: Counter[str]) -> None:
+        dst.write(b"".join(masked))
+        dst.flush()
+        counts["lines"] += sum(1 for p in original if p.endswith(b"\n"))
+        counts["bytes"] += sum(len(p) for p in original)
+        counts["lines_changed"] += sum(1 for a, b in zip(original, masked, strict=True) if a != b)
+        counts.update(found)
+
+    batches = (b for src in sources for b in _batches(src, line_buffered, on_bytes))
+    if jobs <= 1 or line_buffered:
+        masker = spec.build()
+        for batch in batches:
+            masker.stats.clear()
+            emit(batch, mask_pieces(masker, batch), masker.stats)
+        return counts
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(spec,),
+    ) as pool:
+        _run_parallel(pool, batches, emit, jobs)
+    return counts
+
+
+_Pending = tuple[list[bytes], "Future[tuple[list[bytes], Counter[str]]]"]
+
+
+def _run_parallel(
+    pool: ProcessPoolExecutor,
+    batches: Iterator[list[bytes]],
+    emit: Callable[[Sequence[bytes], Sequence[bytes], Counter[str]], None],
+    jobs: int,
+) -> None:
+    """Feed workers from this thread; write results in order from a writer thread.
+
+    The queue holds at most ``2 × jobs`` batches, so memory stays bounded; a write error
+    (a closed pipe) stops the reader and is raised here.
+    """
+    pending: queue.Queue[_Pending | None] = queue.Queue(maxsize=2 * jobs)
+    failed: list[BaseException] = []
+
+    def writer() -> None:
+        while (item := pending.get()) is not None:
+            if failed:
+                continue  # drain, so the reader never blocks on a full queue
+            original, future = item
+            try:
+                masked, found = future.result()
+                emit(original, masked, found)
+            except BaseException as exc:  # handed to the reader thread below
+                failed.append(exc)
+
+    thread = threading.Thread(target=writer, name="dataguard-writer", daemon=True)
+    thread.start()
+    try:
+        for batch in batches:
+            if failed:
+                break
+            pending.put((batch, pool.submit(_mask_in_worker, batch)))
+    finally:
+        pending.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]

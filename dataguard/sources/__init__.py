@@ -1,0 +1,1 @@
+"""Sources: where data comes from (log streams now; tables, databases and dumps later)."""

@@ -1,0 +1,580 @@
+"""Values under keys (dataguard/mask/kv.py) and masking inside containers (standards.md §2:
+"Masking must never change the text around a finding, and must handle a finding inside JSON,
+URL-encoded query strings and CSV quoting without breaking the container").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import re
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from dataguard.mask import Masker
+from dataguard.mask.kv import FORMATS, KeySpan, key_spans
+from dataguard.testing import generators as g
+
+
+def spans(line: str, fmt: str = "auto") -> list[tuple[str, str, str]]:
+    """(key, raw value text, kind) of every span, checking the offsets on the way."""
+    out = []
+    for s in key_spans(line, fmt):
+        assert isinstance(s, KeySpan)
+        assert 0 <= s.start <= s.end <= len(line)
+        out.append((s.key, line[s.start : s.end], s.kind))
+    return out
+
+
+@pytest.fixture(scope="module")
+def masker() -> Masker:
+    return Masker("display")
+
+
+def mask1(masker: Masker, line: str) -> str:
+    return masker.mask_lines([line])[0]
+
+
+# -- key_spans: JSON ----------------------------------------------------------------------
+
+
+NESTED = (
+    '{"user": {"phone": "13812341050", "tags": ["a", {"email": "tt@163.com"}]}, '
+    '"n": 42, "f": -1.5e3, "ok": true, "x": null, "e": "", "d": "-"}'
+)
+
+
+@pytest.mark.parametrize("fmt", ["json", "auto"])
+def test_json_nested_objects_and_arrays(fmt: str) -> None:
+    assert spans(NESTED, fmt) == [
+        ("phone", "13812341050", "string"),
+        ("tags", "a", "string"),  # an array's items sit under the array's key
+        ("email", "tt@163.com", "string"),
+        ("n", "42", "number"),
+        ("f", "-1.5e3", "number"),
+    ]
+
+
+def test_json_escaped_quotes_and_backslashes() -> None:
+    line = r'{"msg": "say \"hi\" C:\\dir 13812341050", "k\"q": "v"}'
+    assert spans(line, "json") == [
+        ("msg", r"say \"hi\" C:\\dir 13812341050", "string"),
+        ('k"q', "v", "string"),
+    ]
+
+
+def test_json_unicode_escapes_in_keys_and_values() -> None:
+    line = r'{"\u624b\u673a": "\u0031\u0033\u0038", "name": "\u5f20\u4e09"}'
+    assert spans(line, "json") == [
+        ("手机", r"\u0031\u0033\u0038", "string"),  # the key is decoded, the value raw
+        ("name", r"\u5f20\u4e09", "string"),
+    ]
+
+
+def test_json_whitespace_and_unicode_text() -> None:
+    line = '{ "地址" : "浙江省杭州市西湖区文三路90号" ,\t"a" : [ 1 , "x" ] }'
+    assert spans(line, "json") == [
+        ("地址", "浙江省杭州市西湖区文三路90号", "string"),
+        ("a", "1", "number"),
+        ("a", "x", "string"),
+    ]
+
+
+def test_json_innermost_non_empty_key() -> None:
+    line = '{"outer": {"": "v1", "inner": {"deep": "v2"}, "after": "v3"}}'
+    assert spans(line, "json") == [
+        ("outer", "v1", "string"),
+        ("deep", "v2", "string"),
+        ("after", "v3", "string"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['{"a": 1,}', '{"a": "x"', "{'a': 'x'}", '{"a": x}', "{not json at all"],
+)
+def test_invalid_json_gives_nothing_in_json_format(line: str) -> None:
+    assert key_spans(line, "json") == []
+
+
+def test_invalid_json_falls_back_to_kv_in_auto() -> None:
+    assert spans('{"phone": "13812341050",}', "auto") == [("phone", "13812341050", "string")]
+    assert spans('{"a": 1,} phone=13812341050', "auto") == [
+        ("a", "1", "number"),
+        ("phone", "13812341050", "raw"),
+    ]
+
+
+def test_json_array_line_is_not_an_object() -> None:
+    assert key_spans('[{"phone": "13812341050"}]', "json") == []
+
+
+def test_plain_has_no_keys() -> None:
+    assert key_spans(NESTED, "plain") == []
+    assert key_spans("phone=13812341050", "plain") == []
+
+
+def test_formats() -> None:
+    assert {"auto", "plain", "json", "kv", "logfmt", "nginx", "apache"} <= set(FORMATS)
+
+
+# -- key_spans: kv / logfmt / query strings -----------------------------------------------
+
+
+def test_logfmt_quoted_and_empty_values() -> None:
+    line = (
+        "level=info user=alice phone=\"138 1234 1050\" note='hi there' "
+        'empty= dash=- nil=null q="" esc="a\\"b"'
+    )
+    assert spans(line, "kv") == [
+        ("level", "info", "raw"),
+        ("user", "alice", "raw"),
+        ("phone", "138 1234 1050", "raw"),
+        ("note", "hi there", "raw"),
+        ("esc", 'a\\"b', "raw"),
+    ]
+
+
+def test_kv_keys_with_dots_dashes_and_chinese() -> None:
+    assert spans("order.remark=x buyer-tel=1 手机号=13812341050", "kv") == [
+        ("order.remark", "x", "raw"),
+        ("buyer-tel", "1", "raw"),
+        ("手机号", "13812341050", "raw"),
+    ]
+
+
+def test_kv_values_stop_at_delimiters() -> None:
+    assert spans("a=1,b=2;c=3 d=(x) e=[y]", "kv") == [
+        ("a", "1", "raw"),
+        ("b", "2", "raw"),
+        ("c", "3", "raw"),
+    ]
+
+
+def test_nginx_query_string_with_percent_encoding() -> None:
+    line = (
+        '10.0.0.1 - - [17/May/2024:10:00:00 +0800] "GET /api/user?phone=13812341050'
+        '&email=tt%40163.com&name=%E5%BC%A0%E4%B8%89&empty=&x=1 HTTP/1.1" 200 512 "-" "curl/8"'
+    )
+    for fmt in ("kv", "nginx", "apache", "auto"):
+        assert spans(line, fmt) == [
+            ("phone", "13812341050", "raw"),
+            ("email", "tt%40163.com", "raw"),
+            ("name", "%E5%BC%A0%E4%B8%89", "raw"),
+            ("x", "1", "raw"),
+        ]
+
+
+def test_json_fragments_in_text() -> None:
+    line = 'resp={"phone": "13812341050", "n": 42, "ok": true} took 3ms'
+    assert spans(line, "kv") == [
+        ("phone", "13812341050", "string"),
+        ("n", "42", "number"),
+    ]
+
+
+def test_kv_inside_json_fragment_is_found_once() -> None:
+    line = 'payload: {"msg": "phone=13812341050"}'
+    assert spans(line, "kv") == [("msg", "phone=13812341050", "string")]
+
+
+def test_kv_without_keys() -> None:
+    assert key_spans("no keys here 13812341050", "kv") == []
+    assert key_spans("", "auto") == []
+
+
+# -- key_spans: JSON reference walk (property) --------------------------------------------
+
+_EMPTY = {"", "-", "null", "none", "nil", "undefined"}
+_KEYS = st.sampled_from(
+    ["phone", "mobile", "email", "name", "real_name", "id_card", "addr", "password", "note"]
+) | st.from_regex(r"[a-z][a-z_]{0,9}", fullmatch=True)
+_SCALARS = (
+    st.text(max_size=20)
+    | st.integers(-(10**6), 10**6)
+    | st.booleans()
+    | st.none()
+    | st.floats(allow_nan=False, allow_infinity=False, width=32)
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=15,
+)
+
+
+def _walk(node: Any, key: str | None) -> list[tuple[str, Any]]:
+    """Reference: (innermost non-empty key, value) of every non-empty scalar, in order."""
+    out: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _walk(v, k or key)
+    elif isinstance(node, list):
+        for v in node:
+            out += _walk(v, key)
+    elif isinstance(node, bool) or node is None:
+        pass
+    elif isinstance(node, str):
+        if key is not None and node.lower() not in _EMPTY:
+            out.append((key, node))
+    elif key is not None:
+        out.append((key, node))
+    return out
+
+
+@settings(max_examples=300)
+@given(obj=st.dictionaries(_KEYS, _JSON, max_size=5), ascii_only=st.booleans())
+def test_json_spans_match_a_reference_walk(obj: dict[str, Any], ascii_only: bool) -> None:
+    line = json.dumps(obj, ensure_ascii=ascii_only)
+    found = key_spans(line, "json")
+    expected = _walk(obj, None)
+    assert [s.key for s in found] == [k for k, _ in expected]
+    for span, (_, value) in zip(found, expected, strict=True):
+        raw = line[span.start : span.end]
+        if span.kind == "string":
+            assert json.loads(f'"{raw}"') == value
+        else:
+            assert span.kind == "number"
+            assert json.loads(raw) == value
+
+
+# -- Masker.mask_lines: JSON --------------------------------------------------------------
+
+
+def _outside(line: str, ranges: list[tuple[int, int]]) -> re.Pattern[str]:
+    """A pattern matching *line* with any text in place of each range."""
+    parts, at = [], 0
+    for start, end in sorted(ranges):
+        parts.append(re.escape(line[at:start]))
+        parts.append("(.*?)")
+        at = end
+    parts.append(re.escape(line[at:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _shape(node: Any) -> Any:
+    if isinstance(node, dict):
+        return [(k, _shape(v)) for k, v in node.items()]
+    if isinstance(node, list):
+        return [_shape(v) for v in node]
+    return None
+
+
+JSON_LINE = (
+    '{"ts": "2024-05-17T10:00:00+08:00", "level": "INFO", "user": {"id": 1024, '
+    '"phone": "13812341050", "email": "tt@163.com", "address": '
+    '"浙江省杭州市西湖区文三路90号1幢"}, "note": "联系人手机13912345678，谢谢", '
+    '"amount": 13800.00, "items": [{"sku": "A-1", "qty": 2}], "ok": true}'
+)
+
+
+def test_json_line_stays_valid_with_same_keys_and_untouched_bytes(masker: Masker) -> None:
+    out = mask1(masker, JSON_LINE)
+    before, after = json.loads(JSON_LINE), json.loads(out)
+    assert _shape(after) == _shape(before)
+    assert list(after) == list(before)
+    assert after["user"]["phone"] == "******1050"
+    assert after["user"]["email"] == "tt**@1**.com"
+    assert after["user"]["address"] == "浙江省杭州市西湖区****"
+    assert after["note"] == "联系人手机******5678，谢谢"
+    # values that are not personal data are unchanged, as values and as raw text
+    for key in ("ts", "level", "amount", "items", "ok"):
+        assert after[key] == before[key]
+    assert after["user"]["id"] == 1024
+    for raw in ('"ts": "2024-05-17T10:00:00+08:00"', '"amount": 13800.00', '"qty": 2'):
+        assert raw in out
+    # every character outside the masked values is as it was
+    masked = [(s.start, s.end) for s in key_spans(JSON_LINE, "json")]
+    assert _outside(JSON_LINE, masked).fullmatch(out)
+
+
+def test_json_number_under_sensitive_key_becomes_string(masker: Masker) -> None:
+    line = '{"phone": 13812341050, "idno": 11010519491231002, "card_no": 6222021234567890128}'
+    out = mask1(masker, line)
+    assert out == (
+        '{"phone": "******1050", "idno": "1***************2", "card_no": "622202*********0128"}'
+    )
+    assert json.loads(out)["phone"] == "******1050"
+
+
+def test_json_non_value_sensitive_key_masked_whole(masker: Masker) -> None:
+    out = mask1(masker, '{"phone": "n/a", "password": "hunter2", "token": "abc"}')
+    assert json.loads(out) == {"phone": "******", "password": "******", "token": "******"}
+
+
+def test_json_number_finding_under_ordinary_key_stays_valid(masker: Masker) -> None:
+    out = mask1(masker, '{"n": 13812341050, "x": 1}')
+    assert json.loads(out) == {"n": "******1050", "x": 1}
+
+
+def test_json_escaped_quotes_survive(masker: Masker) -> None:
+    line = r'{"msg": "他说\"电话13812341050\"", "path": "C:\\tmp"}'
+    out = mask1(masker, line)
+    assert out == r'{"msg": "他说\"电话******1050\"", "path": "C:\\tmp"}'
+    assert json.loads(out)["msg"] == '他说"电话******1050"'
+
+
+def test_json_unicode_escaped_key_is_a_sensitive_key(masker: Masker) -> None:
+    out = mask1(masker, r'{"\u624b\u673a": "n/a"}')  # 手机
+    assert out == r'{"\u624b\u673a": "******"}'
+
+
+def test_json_unicode_escaped_ascii_value(masker: Masker) -> None:
+    line = r'{"email": "tt\u0040163.com", "msg": "\ud83d\ude00 13812341050"}'
+    out = mask1(masker, line)
+    assert json.loads(out) == {"email": "tt**@1**.com", "msg": "\U0001f600 ******1050"}
+    assert out.endswith(r'"msg": "\ud83d\ude00 ******1050"}')
+
+
+def test_json_unicode_escaped_value_under_key(masker: Masker) -> None:
+    # The replacement is escaped once, the way the original was (not "\\u6b27…").
+    out = mask1(masker, r'{"real_name": "\u6b27\u9633\u5a1c\u5a1c"}')  # 欧阳娜娜
+    assert json.loads(out) == {"real_name": "欧阳**"}
+    assert out == r'{"real_name": "\u6b27\u9633**"}'
+
+
+def test_json_unicode_escaped_finding_in_text(masker: Masker) -> None:
+    line = json.dumps({"note": "收货地址浙江省杭州市西湖区文三路90号1幢", "n": 1})  # ASCII
+    out = mask1(masker, line)
+    assert json.loads(out) == {"note": "收货地址浙江省杭州市西湖区****", "n": 1}
+    assert out.isascii()
+
+
+def test_kv_unicode_escaped_value_keeps_its_escapes(masker: Masker) -> None:
+    assert mask1(masker, r"real_name=\u5f20\u4e09 x=1") == r"real_name=\u5f20* x=1"
+
+
+def test_json_fragment_in_text(masker: Masker) -> None:
+    line = 'resp={"phone": 13812341050, "email": "tt@163.com", "n": 42} took 3ms'
+    assert mask1(masker, line) == (
+        'resp={"phone": "******1050", "email": "tt**@1**.com", "n": 42} took 3ms'
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('{"tel": "0571-88881123"}', '{"tel": "0571-*****123"}'),
+        ("联系电话=0571-88881123", "联系电话=0571-*****123"),
+    ],
+)
+def test_landline_under_a_phone_key_gets_the_landline_mask(
+    masker: Masker, line: str, expected: str
+) -> None:
+    assert mask1(masker, line) == expected
+
+
+# -- Masker.mask_lines: query strings, kv, CSV --------------------------------------------
+
+
+def test_percent_encoded_email_stays_percent_encoded(masker: Masker) -> None:
+    assert mask1(masker, "GET /a?email=tt%40163.com&x=1") == "GET /a?email=tt**%401**.com&x=1"
+    # found by the detector, not by the key
+    assert mask1(masker, "GET /a?q=tt%40163.com&x=1") == "GET /a?q=tt**%401**.com&x=1"
+
+
+def test_percent_encoded_name_stays_percent_encoded(masker: Masker) -> None:
+    line = "GET /a?receiver_name=%E6%AC%A7%E9%98%B3%E5%A8%9C%E5%A8%9C&page=2 HTTP/1.1"
+    out = mask1(masker, line)
+    assert out == "GET /a?receiver_name=%E6%AC%A7%E9%98%B3**&page=2 HTTP/1.1"
+    assert unquote(out.split("=")[1].split("&")[0]) == "欧阳**"
+
+
+def test_nginx_line_keeps_everything_but_the_values(masker: Masker) -> None:
+    line = (
+        '10.0.0.1 - - [17/May/2024:10:00:00 +0800] "GET /api?phone=13812341050&page=2 '
+        'HTTP/1.1" 200 512 "-" "Mozilla/5.0"'
+    )
+    out = Masker("display", fmt="nginx").mask_lines([line])[0]
+    assert out == line.replace("13812341050", "******1050").replace("10.0.0.1", "10.0.*.*")
+
+
+def test_logfmt_values(masker: Masker) -> None:
+    line = "user=alice phone=\"138 1234 5678\" note='hi there' password=hunter2 token=abc"
+    assert mask1(masker, line) == (
+        "user=alice phone=\"******5678\" note='hi there' password=****** token=******"
+    )
+
+
+def test_already_masked_values_are_left_alone(masker: Masker) -> None:
+    lines = [
+        '{"phone": "******1050", "password": "******", "email": "tt**@1**.com"}',
+        "phone=<CN_MOBILE> mobile=138****1050",
+    ]
+    assert masker.mask_lines(lines) == lines
+
+
+def test_mask_lines_is_idempotent(masker: Masker) -> None:
+    lines = [
+        '{"user": {"phone": "13812341050", "email": "tt@163.com"}, "n": 1}',
+        "GET /a?email=tt%40163.com&phone=13812341050",
+        "password=hunter2 电话0571-88881123 收件人张三",
+        '{"note": "联系人手机13912345678", "idno": "11010519491231002X"}',
+    ]
+    once = masker.mask_lines(lines)
+    assert once != lines
+    assert masker.mask_lines(once) == once
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "地址：浙江省杭州市西湖区文三路90号1幢",
+        '{"address": "浙江省杭州市西湖区文三路90号1幢"}',
+        JSON_LINE,
+    ],
+)
+def test_mask_lines_is_idempotent_for_addresses(masker: Masker, line: str) -> None:
+    once = mask1(masker, line)
+    assert "浙江省杭州市西湖区****" in once
+    assert mask1(masker, once) == once
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('{"password": []}', {"password": []}),
+        ('{"password": {}}', {"password": {}}),
+        ('{"token": [1]}', {"token": ["******"]}),
+        ('{"password": ["hunter2"]}', {"password": ["******"]}),
+    ],
+)
+def test_container_under_credential_key_stays_valid_json(
+    masker: Masker, line: str, expected: Any
+) -> None:
+    assert json.loads(mask1(masker, line)) == expected
+
+
+def test_csv_quoted_fields_keep_their_number(masker: Masker) -> None:
+    line = (
+        '2,"备注: 他说""电话13812341050"", 收件",'
+        '"浙江省杭州市西湖区文三路90号1幢, 2单元",tt@163.com,x'
+    )
+    out = mask1(masker, line)
+    before = next(csv.reader(io.StringIO(line)))
+    after = next(csv.reader(io.StringIO(out)))
+    assert len(after) == len(before) == 5
+    assert after == [
+        "2",
+        '备注: 他说"电话******1050", 收件',
+        "浙江省杭州市西湖区****, 2单元",
+        "tt**@1**.com",
+        "x",
+    ]
+
+
+def test_format_selection() -> None:
+    line = '{"phone": "n/a"}'
+    assert Masker("display", fmt="plain").mask_lines([line]) == [line]
+    assert Masker("display", fmt="json").mask_lines([line]) == ['{"phone": "******"}']
+    kv = "buyer_phone=n/a"
+    assert Masker("display", fmt="json").mask_lines([kv]) == [kv]
+    assert Masker("display", fmt="kv").mask_lines([kv]) == ["buyer_phone=******"]
+    assert Masker("display", fmt="logfmt").mask_lines([kv]) == ["buyer_phone=******"]
+
+
+def test_mask_lines_counts_by_key(masker: Masker) -> None:
+    m = Masker("display")
+    m.mask_lines(['{"phone": "n/a", "password": "x"}'])
+    assert m.stats["by_key"] == 2
+    assert m.stats["entity:CN_MOBILE"] >= 1
+
+
+def test_mask_record_keeps_order_and_turns_numbers_to_strings() -> None:
+    m = Masker("display")
+    record = {"id": 7, "phone": 13812341050, "note": "邮箱 tt@163.com", "ok": True, "z": None}
+    out = m.mask_record(record)
+    assert list(out) == list(record)
+    assert out == {
+        "id": 7,
+        "phone": "******1050",
+        "note": "邮箱 tt**@1**.com",
+        "ok": True,
+        "z": None,
+    }
+    assert record["phone"] == 13812341050  # the input is not modified
+
+
+# -- property: generated personal data in random JSON -------------------------------------
+
+_PERSONAL = {
+    "CN_MOBILE": g.mobile,
+    "CN_LANDLINE": g.landline,
+    "CN_ID_CARD": g.id_card,
+    "BANK_CARD": g.bank_card,
+    "EMAIL_ADDRESS": g.email,
+    "CN_ADDRESS": g.address,
+    "CN_NAME": g.chinese_name,
+    "IP_ADDRESS": g.ipv4,
+}
+
+
+@st.composite
+def _personal_text(draw: st.DrawFn) -> str:
+    entity = draw(st.sampled_from(sorted(_PERSONAL)))
+    value = _PERSONAL[entity](random.Random(draw(st.integers(0, 2**32))))
+    prefix = draw(st.sampled_from(["", "手机 ", "联系人：", "addr=", 'say "', "a\\b "]))
+    suffix = draw(st.sampled_from(["", "，谢谢", " ok", '"', "\n", "\t"]))
+    return prefix + value + suffix
+
+
+_LEAF = (
+    _personal_text()
+    | st.text(max_size=12)
+    | st.integers(-(10**5), 10**5)
+    | st.booleans()
+    | st.none()
+)
+_KEY = st.sampled_from(
+    ["phone", "mobile", "email", "real_name", "id_card", "address", "password", "note", "msg"]
+) | st.from_regex(r"[a-z][a-z_]{0,9}", fullmatch=True)
+_DOC = st.dictionaries(
+    _KEY,
+    st.recursive(
+        _LEAF,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEY, inner, max_size=3),
+        max_leaves=10,
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+# Key names the SECRET recognizer reads as credential keys (a superset, recognizers/secret.py).
+_CREDENTIAL_KEY = re.compile(r"(?i)pass|pwd|secret|token|key|session")
+
+
+def _container_under_credential_key(node: Any) -> bool:
+    if isinstance(node, dict):
+        return any(
+            (isinstance(v, dict | list) and _CREDENTIAL_KEY.search(k))
+            or _container_under_credential_key(v)
+            for k, v in node.items()
+        )
+    if isinstance(node, list):
+        return any(_container_under_credential_key(v) for v in node)
+    return False
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=_DOC, ascii_only=st.booleans(), compact=st.booleans())
+def test_masked_json_lines_stay_valid(
+    masker: Masker, doc: dict[str, Any], ascii_only: bool, compact: bool
+) -> None:
+    # A list or object right under a credential key is a known bug with its own test
+    # (test_container_under_credential_key_stays_valid_json).
+    assume(not _container_under_credential_key(doc))
+    separators = (",", ":") if compact else (", ", ": ")
+    line = json.dumps(doc, ensure_ascii=ascii_only, separators=separators)
+    out = mask1(masker, line)
+    after = json.loads(out)  # valid JSON
+    assert _shape(after) == _shape(doc)  # same keys, same order, same nesting
+    # nothing outside the values changed
+    ranges = [(s.start, s.end) for s in key_spans(line, "json")]
+    assert _outside(line, ranges).fullmatch(out)
