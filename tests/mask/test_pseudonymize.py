@@ -199,7 +199,7 @@ def test_no_key_is_the_operator_env_usage_error() -> None:
 
 
 def test_operator_built_without_key_refuses_to_apply() -> None:
-    with pytest.raises(UsageError, match="DATAGUARD_MASK_KEY|no key"):
+    with pytest.raises(UsageError, match=r"DATAGUARD_MASK_KEY|no key"):
         Pseudonymize().apply("13812345678", MaskContext("CN_MOBILE"))
 
 

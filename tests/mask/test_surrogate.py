@@ -107,7 +107,7 @@ def test_registered_and_flags() -> None:
 def test_no_key_is_the_operator_env_usage_error() -> None:
     with pytest.raises(UsageError, match="DATAGUARD_MASK_KEY"):
         build_operator("surrogate", {}, OperatorEnv())
-    with pytest.raises(UsageError, match="DATAGUARD_MASK_KEY|no key"):
+    with pytest.raises(UsageError, match=r"DATAGUARD_MASK_KEY|no key"):
         Surrogate().apply("13812345678", MaskContext("CN_MOBILE"))
 
 
