@@ -9,23 +9,20 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any
 
 __all__ = ["classes_in_package"]
 
-T = TypeVar("T")
-
-
 def classes_in_package(
-    package: str, base: type[T], accept: Callable[[type[T]], bool]
-) -> list[type[T]]:
+    package: str, base: type[Any], accept: Callable[[Any], bool]
+) -> list[type[Any]]:
     """Subclasses of *base* defined in the public modules of *package*, in a stable order.
 
     Modules whose name starts with ``_`` and subpackages are skipped; a class counts only
     in the module that defines it (not where it is imported) and when *accept* says so.
     """
     root = importlib.import_module(package)
-    found: list[type[T]] = []
+    found: list[type[Any]] = []
     for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda i: i.name):
         if info.name.startswith("_") or info.ispkg:
             continue
