@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = ["classes_in_package"]
 
+
 def classes_in_package(
     package: str, base: type[Any], accept: Callable[[Any], bool]
 ) -> list[type[Any]]:
