@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from dataguard.cli.detect import detect_command, recognizers_command
 from dataguard.cli.mask import filter_command, mask_command, profiles_command
+from dataguard.cli.redact import redact_command
 
 from dataguard import __version__
 
@@ -19,6 +20,7 @@ Examples:
   dataguard mask 13812341050                  # ******1050
   tail -F app.log | dataguard filter          # mask a log stream
   dataguard profiles                          # masking profiles, with examples
+  dataguard redact orders.csv -o safe.csv     # a redacted copy of an export
 
 Exit status: 0 no findings, 1 findings reported, 2 usage or input error.
 """
@@ -35,6 +37,7 @@ cli.add_command(recognizers_command)
 cli.add_command(mask_command)
 cli.add_command(filter_command)
 cli.add_command(profiles_command)
+cli.add_command(redact_command)
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from dataguard.cli.options import (
     line_buffered_option,
     min_score_option,
     parse_entities,
+    profile_option,
 )
 
 from dataguard.errors import UsageError
@@ -28,7 +29,7 @@ from dataguard.mask import PROFILES, MaskContext, OperatorEnv, load_policy
 from dataguard.mask.kv import FORMATS
 from dataguard.mask.master_key import ENV_VAR, key_from_env, key_from_fd
 from dataguard.mask.operator import operator_classes
-from dataguard.mask.profiles import DEFAULT_PROFILE, EXAMPLES
+from dataguard.mask.profiles import EXAMPLES
 from dataguard.mask.stream import MaskerSpec, filter_stream
 
 __all__ = ["filter_command", "mask_command", "profiles_command"]
@@ -57,14 +58,6 @@ def _spec(
     return MaskerSpec(policy, fmt, parse_entities(entities), min_score, key.key)
 
 
-_profile_option = click.option(
-    "-p",
-    "--profile",
-    default=DEFAULT_PROFILE,
-    show_default=True,
-    metavar="NAME|FILE",
-    help=f"A built-in profile ({', '.join(PROFILES)}) or a TOML policy file.",
-)
 _key_fd_option = click.option(
     "--key-fd",
     type=int,
@@ -89,7 +82,7 @@ For files and pipes use `dataguard filter`.
 
 @click.command("mask", help=MASK_HELP)
 @click.argument("texts", nargs=-1, required=True, metavar="TEXT...")
-@_profile_option
+@profile_option
 @click.option("--as", "as_entity", metavar="ENTITY", help="Mask each TEXT whole as this entity.")
 @entities_option
 @min_score_option
@@ -146,7 +139,7 @@ the next. Exit status: 0 done, 2 usage or input error.
 
 @click.command("filter", help=FILTER_HELP)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
-@_profile_option
+@profile_option
 @click.option(
     "-f",
     "--format",

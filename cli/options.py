@@ -8,6 +8,7 @@ import click
 from dataguard.cli.io import stdin_is_interactive
 
 from dataguard.detect import DEFAULT_MIN_SCORE
+from dataguard.mask.profiles import DEFAULT_PROFILE, PROFILES
 
 __all__ = [
     "entities_option",
@@ -16,6 +17,7 @@ __all__ = [
     "line_buffered_option",
     "min_score_option",
     "parse_entities",
+    "profile_option",
 ]
 
 entities_option = click.option(
@@ -65,3 +67,13 @@ def interactive_and_jobs(
         (reads_stdin and stdin_is_interactive()) if line_buffered is None else line_buffered
     )
     return interactive, 1 if interactive else (jobs or os.cpu_count() or 1)
+
+
+profile_option = click.option(
+    "-p",
+    "--profile",
+    default=DEFAULT_PROFILE,
+    show_default=True,
+    metavar="NAME|FILE",
+    help=f"A built-in profile ({', '.join(PROFILES)}) or a TOML policy file.",
+)

@@ -90,6 +90,10 @@ _CSV_NAME = '"?' + _NAME + r'"?(?=[,\r\n]|$)'
 # boundary lookbehind and the case-insensitive alternation.
 _KEY_START = r"""(?=[\\"'RrUuFfCcNnXxAaHh])(?<![A-Za-z0-9_])"""
 
+# Words that open a clause after a label like 客户 and start with a surname character
+# (来 is one): 客户来电要求… is "the customer called", not a customer named 来电.
+_NOT_NAME_STARTS = frozenset(("来电", "来信", "来访", "来店", "来过", "来了", "来问", "来取"))
+
 # ref. standards.md §1 CN_NAME: values that follow a name label but are not names.
 _NOT_NAMES = frozenset(
     (
@@ -184,6 +188,7 @@ class NameRecognizer(Recognizer):
         no-match: 张家口今天下雪了
         no-match: 姓名：未填写
         no-match: login ok name=admin
+        no-match: 客户来电要求改地址
         no-match: 王小明今天没来上班
         no-match: 收货人：张先生
     """
@@ -245,7 +250,7 @@ class NameRecognizer(Recognizer):
     def validate(self, value: str) -> bool | None:
         if re.search(_DOT, value):
             return None
-        if value in _NOT_NAMES or value in _place_names():
+        if value in _NOT_NAMES or value in _place_names() or value[:2] in _NOT_NAME_STARTS:
             return False
         surname = value[:2] if value[:2] in surnames() and len(value) > 2 else value[:1]
         given = value[len(surname) :]

@@ -48,7 +48,8 @@ _MARK_END = "\ufdd1"
 Candidate = tuple["_Alternative", int]
 
 
-def _rust_accepts(regex: str) -> bool:
+def rust_accepts(regex: str) -> bool:
+    """Whether polars' (Rust's) regex engine compiles *regex*."""
     try:
         pl.Series([""], dtype=pl.String).str.contains(regex)
     except Exception:  # polars raises its own error types for regexes it cannot compile
@@ -74,7 +75,7 @@ class BatchScanner:
 
     def __init__(self, alternatives: Sequence[_Alternative]) -> None:
         self.alternatives = tuple(alternatives)
-        self.in_rust = tuple(_rust_accepts(a.form.regex) for a in self.alternatives)
+        self.in_rust = tuple(rust_accepts(a.form.regex) for a in self.alternatives)
 
     def scan(
         self, lines: Sequence[str]

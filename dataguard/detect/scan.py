@@ -45,6 +45,7 @@ class ScanForm:
     regex: str
     python: re.Pattern[str]
     verify: re.Pattern[str]
+    core: str = ""
 
 
 def scan_form(pattern: Pattern) -> ScanForm:
@@ -57,4 +58,4 @@ def scan_form(pattern: Pattern) -> ScanForm:
             break
     core = strip_lookarounds(regex)
     form = f"({boundary})({core})"
-    return ScanForm(form, re.compile(form), re.compile(pattern.regex))
+    return ScanForm(form, re.compile(form), re.compile(pattern.regex), core)

@@ -108,6 +108,15 @@ class Masker:
         self.fmt = "kv" if fmt in ("logfmt", "nginx", "apache") else fmt
         self.stats: Counter[str] = Counter()
 
+    def fork(self) -> Masker:
+        """A masker sharing this one's policy, detector and format, with its own counts."""
+        twin = object.__new__(Masker)
+        twin.policy = self.policy
+        twin.detector = self.detector
+        twin.fmt = self.fmt
+        twin.stats = Counter()
+        return twin
+
     # -- values -------------------------------------------------------------------------
 
     def mask_value(self, value: str, entity: str, *, field: str | None = None) -> str:

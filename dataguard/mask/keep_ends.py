@@ -39,6 +39,8 @@ class KeepEnds(Operator):
         check_mask_char(self.char)
 
     def apply(self, value: str, context: MaskContext) -> str:
+        if value and all(ch == self.char or ch in SEPARATORS for ch in value):
+            return value  # already masked whole: masking again must not change it
         if self.width is not None:
             core = "".join(ch for ch in value if ch not in SEPARATORS)
             if len(core) <= self.first + self.last:

@@ -1,0 +1,302 @@
+"""Redacting tables column by column: the plan, and its vectorised application.
+
+A :class:`TablePlan` holds one :class:`ColumnPlan` per column, made from a classified
+sample (:mod:`dataguard.scan.classify`) and the policy:
+
+* a ``value`` column (every value is personal data of one entity) is masked as that
+  entity with the policy's operator, once per *distinct* value per batch: exports repeat
+  values, so the operator runs far fewer times than there are rows, and polars maps the
+  results back onto the column;
+* a ``text`` column (remarks, chat, JSON blobs) goes through the detection engine
+  (:meth:`Masker.mask_lines <dataguard.mask.apply.Masker.mask_lines>`) with the column
+  name as context;
+* a ``clean`` column is copied untouched.
+
+The policy pins columns: ``[keys] col = "CN_MOBILE"`` makes ``col`` a value column of
+that entity whatever the sample says, and ``[fields.col] operator = "keep"`` exempts it.
+:meth:`TableRedactor.apply` turns a plan into expressions on a polars ``LazyFrame``, so
+polars' streaming engine runs it in bounded memory; counts of changed values are kept per
+column (never values).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from dataguard.detect.normalize import normalize
+from dataguard.mask.apply import Masker
+from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
+from dataguard.mask.operator import MaskContext, Operator
+from dataguard.scan.classify import ColumnClass, classify_column
+
+__all__ = ["ColumnPlan", "TablePlan", "TableRedactor"]
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """What happens to one column: ``mask`` (as ``entity``), ``engine``, or ``keep``."""
+
+    column: str
+    action: str
+    entity: str | None
+    operator: str
+    classification: ColumnClass
+    pinned: bool = False
+    dtype: str = "String"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of the plan (``--dry-run``, reports)."""
+        return {
+            "column": self.column,
+            "action": self.action,
+            "entity": self.entity,
+            "operator": self.operator,
+            "pinned": self.pinned,
+            "dtype": self.dtype,
+            "classification": self.classification.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """The plan for every column, in column order."""
+
+    columns: tuple[ColumnPlan, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of the plan."""
+        return {"columns": [c.to_dict() for c in self.columns]}
+
+
+class TableRedactor:
+    """Plans and applies column-wise redaction with a :class:`Masker`'s policy.
+
+    Attributes:
+        counts: per column, ``values`` seen (non-null) and ``changed``.
+        rows: rows processed so far (for progress bars), counted on one planned column.
+    """
+
+    def __init__(self, masker: Masker) -> None:
+        self.masker = masker
+        self.counts: dict[str, Counter[str]] = {}
+        self.rows = 0
+        self._lock = threading.Lock()
+        self.on_rows: Callable[[int], object] | None = None
+
+    # -- planning -------------------------------------------------------------------------
+
+    def plan(self, sample: pl.DataFrame) -> TablePlan:
+        """Classify every column of *sample* and choose its treatment."""
+        policy = self.masker.policy
+        columns: dict[str, list[str]] = {
+            name: [
+                v
+                for v in sample.get_column(name).cast(pl.String, strict=False).to_list()
+                if v is not None and v.strip()
+            ]
+            for name in sample.columns
+        }
+        # One detection batch for the whole sample, each value with its column as field.
+        texts = [v for values in columns.values() for v in values]
+        fields: list[str | None] = [name for name, values in columns.items() for _ in values]
+        findings = iter(self.masker.detector.detect_lines(texts, fields=fields))
+        keys = dict(policy.policy.keys)
+        plans = []
+        for name, dtype in sample.schema.items():
+            values = columns[name]
+            per_value = [next(findings) for _ in values]
+            found = classify_column(name, values, self.masker.detector, keys=keys, found=per_value)
+            named_entity = policy.entity_of_key(name)
+            # A key the policy file adds (or changes) pins the column; a built-in key is
+            # evidence, and values that classify confidently as another entity win.
+            pinned = named_entity is not None and (
+                SENSITIVE_KEYS.get(canonical_key(name)) != named_entity
+            )
+            field_rule = _field_operator(policy, name)
+            if field_rule is not None and field_rule.name == "keep":
+                plans.append(ColumnPlan(name, "keep", None, "keep", found, True, str(dtype)))
+                continue
+            if pinned or found.kind != "value":
+                entity = named_entity or (found.entity if found.kind == "value" else None)
+            else:
+                entity = found.entity
+            if entity is not None:
+                op = policy.operator_for(MaskContext(entity, name))
+                plans.append(ColumnPlan(name, "mask", entity, op.name, found, pinned, str(dtype)))
+            elif found.kind == "text":
+                plans.append(ColumnPlan(name, "engine", None, "engine", found, False, str(dtype)))
+            else:
+                plans.append(ColumnPlan(name, "keep", None, "keep", found, False, str(dtype)))
+        return TablePlan(tuple(plans))
+
+    # -- applying -------------------------------------------------------------------------
+
+    def apply(self, frame: pl.LazyFrame, plan: TablePlan) -> pl.LazyFrame:
+        """*frame* with the plan's columns replaced; other columns and the order kept."""
+        exprs = []
+        first = True
+        for column in plan.columns:
+            if column.action == "keep":
+                continue
+            self.counts.setdefault(column.column, Counter())
+            func = self._masking_function(column, count_rows=first)
+            first = False
+            exprs.append(
+                pl.col(column.column).map_batches(func, return_dtype=pl.String, is_elementwise=True)
+            )
+        return frame.with_columns(exprs) if exprs else frame
+
+    def _masking_function(
+        self, column: ColumnPlan, *, count_rows: bool
+    ) -> Callable[[pl.Series], pl.Series]:
+        # Each column has its own masker (shared policy and detector, own counts) and
+        # lock: polars may run batches of several columns, or of one, on several threads.
+        masker = self.masker.fork()
+        column_lock = threading.Lock()
+        counts = self.counts[column.column]
+        name = column.column
+        context = MaskContext(column.entity or "", name)
+        operator = masker.policy.operator_for(context)
+        memo: dict[str, str] = {}
+        shape = _entity_shape(masker, column.entity) if column.action == "mask" else None
+
+        def run(series: pl.Series) -> pl.Series:
+            text = series.cast(pl.String, strict=False)
+            with column_lock:
+                if column.action == "mask":
+                    out = _mask_distinct(text, operator, context, memo, shape, masker)
+                    found = Counter({f"entity:{column.entity}": 0})
+                else:
+                    out = _mask_text(masker, text, name, memo)
+                    found = Counter(
+                        {k: v for k, v in masker.stats.items() if k.startswith("entity:")}
+                    )
+                    masker.stats.clear()
+            changed = int((out != text).sum() or 0)
+            if column.action == "mask":
+                found[f"entity:{column.entity}"] += changed
+            with self._lock:
+                counts["values"] += text.len() - text.null_count()
+                counts["changed"] += changed
+                counts.update(found)
+                if count_rows:
+                    self.rows += len(series)
+                    if self.on_rows is not None:
+                        self.on_rows(len(series))
+            return out.alias(name)
+
+        return run
+
+
+#: Masked forms remembered per column across batches (values repeat across the file);
+#: the memory is dropped when full, so it stays bounded whatever the file.
+_MEMO_SIZE = 200_000
+
+
+def _mask_distinct(
+    text: pl.Series,
+    operator: Operator,
+    context: MaskContext,
+    memo: dict[str, str],
+    clean_shape: str | None,
+    masker: Masker,
+) -> pl.Series:
+    """The column's operator once per distinct non-empty value, mapped back by polars.
+
+    A value that is one token of the entity's shape (``clean_shape``, checked in Rust) goes
+    straight to the operator. Any other value (``登录 13812341050`` in an ``ip`` column,
+    ``a@b.com，13812341050`` in an ``email`` column) goes through the detection engine
+    first and then the operator, so personal data of another kind inside it is masked too.
+    """
+    distinct = text.drop_nulls().unique()
+    old = [v for v in distinct.to_list() if v.strip() and v not in memo]
+    if len(memo) + len(old) > _MEMO_SIZE:
+        memo.clear()
+        old = [v for v in distinct.to_list() if v.strip()]
+    if old:
+        fresh = pl.Series(old, dtype=pl.String)
+        clean = (
+            fresh.str.contains(clean_shape).fill_null(False).to_list()
+            if clean_shape
+            else [False] * len(old)
+        )
+        dirty = [v for v, ok in zip(old, clean, strict=True) if not ok]
+        engine = (
+            dict(
+                zip(
+                    dirty,
+                    masker.mask_lines(dirty, fields=[context.field] * len(dirty)),
+                    strict=True,
+                )
+            )
+            if dirty
+            else {}
+        )
+        for value in old:
+            through = engine.get(value, value)
+            memo[value] = operator.apply(normalize(through).text, context)
+    present = [v for v in distinct.to_list() if v.strip()]
+    if not present:
+        return text
+    return text.replace(present, [memo[v] for v in present])
+
+
+def _mask_text(masker: Masker, text: pl.Series, name: str, memo: dict[str, str]) -> pl.Series:
+    """Every distinct non-empty value through the detection engine (column name as context).
+
+    Distinct values only, remembered across batches: exports repeat remarks ("无", "同上",
+    templated messages), and the engine is the expensive part.
+    """
+    old = [v for v in text.drop_nulls().unique().to_list() if v]
+    if not old:
+        return text
+    fresh = [v for v in old if v not in memo]
+    if len(memo) + len(fresh) > _MEMO_SIZE:
+        memo.clear()
+        fresh = old
+    for value, masked in zip(
+        fresh, masker.mask_lines(fresh, fields=[name] * len(fresh)), strict=True
+    ):
+        memo[value] = masked
+    changed = [(v, memo[v]) for v in old if memo[v] != v]
+    if not changed:
+        return text
+    return text.replace([o for o, _ in changed], [n for _, n in changed])
+
+
+def _entity_shape(masker: Masker, entity: str | None) -> str | None:
+    """A Rust regex matching a value that is exactly one candidate of *entity*, or None.
+
+    Built from the scan-form cores of the entity's patterns (lookaround-free, so polars
+    can run them): ``^(?:core1|core2…)$``.
+    """
+    if entity is None:
+        return None
+    from dataguard.detect.batch import rust_accepts
+
+    cores = []
+    for alt in masker.detector._alternatives:
+        if alt.recognizer.entity != entity or alt.recognizer.suppress_only:
+            continue
+        core = alt.form.core
+        if core and rust_accepts(f"^(?:{core})$"):
+            cores.append(core)
+    if not cores:
+        return None
+    return "^(?:" + "|".join(f"(?:{c})" for c in cores) + ")$"
+
+
+def _field_operator(policy: Any, column: str) -> Operator | None:
+    """The operator a ``[fields]`` rule gives this column (exact name or glob), if any."""
+    path = column.lower()
+    for pattern, op in policy.fields:
+        if pattern == path or fnmatch.fnmatchcase(path, pattern):
+            return op  # type: ignore[no-any-return]
+    return None

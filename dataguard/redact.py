@@ -1,0 +1,224 @@
+"""Redacting an export file: source → classify → plan → transform → sink, atomically.
+
+:func:`redact_file` is what ``dataguard redact`` runs. CSV, TSV and Parquet go through
+the column-wise :class:`~dataguard.mask.table.TableRedactor` on a polars ``LazyFrame``
+(streamed: bounded memory whatever the size). JSONL goes through the line masker in JSON
+mode, which keeps every byte outside the masked values (key order, spacing, number
+formats) and masks the keys the sample classified as personal data.
+
+The output is written to a temporary file next to it and renamed into place only when
+complete, so a failed or interrupted run never leaves a partial file under the final
+name; the input is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dataguard.errors import UsageError
+from dataguard.mask.apply import Masker
+from dataguard.mask.keys import canonical_key
+from dataguard.mask.stream import MaskerSpec, filter_stream
+from dataguard.mask.table import TablePlan, TableRedactor
+from dataguard.sources.tables import (
+    explain_csv_error,
+    open_table,
+    sample_jsonl,
+    sample_rows,
+    table_format,
+    write_table,
+)
+
+__all__ = ["DEFAULT_SAMPLE", "redact_file"]
+
+DEFAULT_SAMPLE = 2000
+
+
+def _check_paths(source: Path, target: Path, force: bool) -> None:
+    if not source.is_file():
+        raise UsageError(f"no such file: {source}")
+    if target.exists():
+        if target.resolve() == source.resolve() or os.path.samefile(source, target):
+            raise UsageError(f"{target} is the input: dataguard never overwrites its input")
+        if not force:
+            raise UsageError(f"{target} exists; pass --force to replace it")
+
+
+def _temporary(target: Path) -> Path:
+    return target.with_name(f".{target.name}.dataguard-{os.getpid()}.tmp")
+
+
+def redact_file(
+    source: Path,
+    target: Path | None,
+    masker: Masker,
+    *,
+    source_format: str | None = None,
+    target_format: str | None = None,
+    encoding: str = "auto",
+    sample: int = DEFAULT_SAMPLE,
+    seed: int = 0,
+    dry_run: bool = False,
+    force: bool = False,
+    on_rows: Callable[[int], object] | None = None,
+) -> dict[str, Any]:
+    """Redact *source* into *target*; return the report (plan, counts; never values).
+
+    With ``dry_run`` nothing is written (``target`` may be None) and the report holds
+    the classification and the plan.
+
+    Raises:
+        UsageError: unreadable or malformed input (naming the record or byte), an output
+            that is the input or exists without ``force``, an unsupported format.
+    """
+    started = time.monotonic()
+    fmt = table_format(source, source_format)
+    if target is None and not dry_run:
+        raise UsageError("give an output file with -o (or use --dry-run)")
+    out_fmt = target_format or (table_format(target) if target is not None else fmt)
+    if target is not None and not dry_run:
+        _check_paths(source, target, force)
+    if fmt == "jsonl" or out_fmt == "jsonl":
+        if fmt != out_fmt:
+            raise UsageError("JSONL is redacted to JSONL only (--to jsonl)")
+        report = _redact_jsonl(source, target, masker, sample, seed, dry_run, on_rows)
+    else:
+        report = _redact_table(
+            source, target, masker, fmt, out_fmt, encoding, sample, seed, dry_run, on_rows
+        )
+    report["seconds"] = round(time.monotonic() - started, 3)
+    return report
+
+
+def _redact_table(
+    source_path: Path,
+    target: Path | None,
+    masker: Masker,
+    fmt: str,
+    out_fmt: str,
+    encoding: str,
+    sample: int,
+    seed: int,
+    dry_run: bool,
+    on_rows: Callable[[int], object] | None,
+) -> dict[str, Any]:
+    source = open_table(source_path, fmt, encoding)
+    try:
+        redactor = TableRedactor(masker)
+        redactor.on_rows = on_rows
+        try:
+            drawn = sample_rows(source, sample, seed)
+            plan = redactor.plan(drawn)
+        except pl.exceptions.PolarsError as exc:
+            raise _input_error(source, fmt, exc) from None
+        report = _report_head(source_path, target, fmt, out_fmt, source.encoding, plan)
+        if dry_run:
+            return report
+        assert target is not None
+        temporary = _temporary(target)
+        try:
+            write_table(redactor.apply(source.frame, plan), source, temporary, out_fmt)
+            os.replace(temporary, target)
+        except pl.exceptions.PolarsError as exc:
+            raise _input_error(source, fmt, exc) from None
+        finally:
+            temporary.unlink(missing_ok=True)
+    finally:
+        source.close()
+    for column in report["columns"]:
+        counts = redactor.counts.get(column["column"], Counter())
+        column["values"] = counts.get("values", 0)
+        column["changed"] = counts.get("changed", 0)
+        column["entities"] = {k[7:]: v for k, v in counts.items() if k.startswith("entity:") and v}
+    report["rows"] = redactor.rows if redactor.counts else None
+    return report
+
+
+def _input_error(source: Any, fmt: str, exc: Exception) -> UsageError:
+    """A UsageError for a polars read error, locating it; polars' text is not echoed.
+
+    Polars may quote the offending data in its message, so only its first line's error
+    class is kept, and the location comes from our own reading of the file.
+    """
+    where = explain_csv_error(source, fmt) if fmt in ("csv", "tsv") else None
+    kind = type(exc).__name__
+    detail = where or f"polars could not read it ({kind})"
+    return UsageError(f"{source.path.name}: not valid {fmt.upper()}: {detail}")
+
+
+def _report_head(
+    source: Path, target: Path | None, fmt: str, out_fmt: str, encoding: str, plan: TablePlan
+) -> dict[str, Any]:
+    return {
+        "input": str(source),
+        "output": None if target is None else str(target),
+        "format": fmt,
+        "output_format": out_fmt,
+        "encoding": encoding,
+        "profile": "",
+        "columns": [
+            {
+                "column": c.column,
+                "action": c.action,
+                "entity": c.entity,
+                "operator": c.operator,
+                "pinned": c.pinned,
+                "dtype": c.dtype,
+                "confidence": c.classification.to_dict()["confidence"],
+                "evidence": list(c.classification.evidence),
+            }
+            for c in plan.columns
+        ],
+    }
+
+
+def _redact_jsonl(
+    source: Path,
+    target: Path | None,
+    masker: Masker,
+    sample: int,
+    seed: int,
+    dry_run: bool,
+    on_rows: Callable[[int], object] | None,
+) -> dict[str, Any]:
+    """JSON lines: classify top-level keys from a sample, then mask line by line."""
+    drawn = sample_jsonl(source, sample, seed)
+    plan = TableRedactor(masker).plan(drawn)
+    report = _report_head(source, target, "jsonl", "jsonl", "utf-8", plan)
+    if dry_run:
+        return report
+    assert target is not None
+    keys = dict(masker.policy.policy.keys)
+    for column in plan.columns:
+        if column.action == "mask" and column.entity is not None:
+            keys[canonical_key(column.column)] = column.entity
+    policy = replace(masker.policy.policy, keys=keys)
+    spec = MaskerSpec(policy, "json", masker.detector.entities, masker.detector.min_score)
+    temporary = _temporary(target)
+    stats: Counter[str] = Counter()
+    try:
+        with source.open("rb") as src, temporary.open("wb") as dst:
+            filter_stream([src], dst, spec, stats=stats, on_bytes=None)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    if on_rows is not None:
+        on_rows(stats.get("lines", 0))
+    report["rows"] = stats.get("lines", 0)
+    report["lines_changed"] = stats.get("lines_changed", 0)
+    report["entities"] = {k[7:]: v for k, v in sorted(stats.items()) if k.startswith("entity:")}
+    return report
+
+
+def report_json(report: dict[str, Any]) -> str:
+    """The report as indented JSON (no values are ever in it)."""
+    return json.dumps(report, ensure_ascii=False, indent=2)

@@ -1,0 +1,1 @@
+"""Classification of columns (and, with the scan issue, grading and reports)."""

@@ -1,0 +1,155 @@
+"""Classifying a column from a sample of its values: which entity, how sure, and why.
+
+For each column the classifier looks at two kinds of evidence:
+
+* **the values**: every sampled value goes through the detector with the column name as
+  context; a value is *whole* when one finding covers it entirely (``13812341050`` in a
+  ``mobile`` column) and *partial* when findings sit inside longer text (a remark);
+* **the name**: a column named like a sensitive key (``phone``, ``id_card``, ``身份证号``:
+  :mod:`dataguard.mask.keys`) implies its entity even when the values are dirty.
+
+The verdict is one of three kinds: ``value`` (the whole value is personal data of one
+entity: masked as that entity, vectorised), ``text`` (personal data inside free text:
+every value goes through the detection engine) or ``clean``. Evidence carries counts and
+the column name, never a value.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dataguard.detect import Detector, Finding
+from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
+
+__all__ = ["ColumnClass", "classify_column"]
+
+#: Share of non-empty sampled values that must be wholly one entity for a ``value`` column.
+WHOLE_RATIO = 0.5
+#: Share of values with findings inside that makes a ``text`` column.
+TEXT_RATIO = 0.001
+
+
+@dataclass(frozen=True)
+class ColumnClass:
+    """The classification of one column.
+
+    Attributes:
+        column: the column name.
+        kind: ``value``, ``text`` or ``clean`` (see the module docstring).
+        entity: the entity of a ``value`` column (None otherwise).
+        confidence: in [0, 1]: the share of sampled values that confirm the verdict,
+            raised when the name agrees.
+        sampled: non-empty values looked at.
+        whole: values wholly of the entity.
+        partial: values with findings inside longer text.
+        entities: findings per entity over the sample.
+        evidence: human-readable reasons (names and counts only).
+    """
+
+    column: str
+    kind: str
+    entity: str | None
+    confidence: float
+    sampled: int
+    whole: int = 0
+    partial: int = 0
+    entities: dict[str, int] = field(default_factory=dict)
+    evidence: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used in plans and reports."""
+        return {
+            "column": self.column,
+            "kind": self.kind,
+            "entity": self.entity,
+            "confidence": round(self.confidence, 3),
+            "sampled": self.sampled,
+            "whole": self.whole,
+            "partial": self.partial,
+            "entities": dict(sorted(self.entities.items())),
+            "evidence": list(self.evidence),
+        }
+
+
+def classify_column(
+    column: str,
+    values: Sequence[str],
+    detector: Detector,
+    *,
+    keys: dict[str, str] | None = None,
+    found: Sequence[Sequence[Finding]] | None = None,
+) -> ColumnClass:
+    """Classify *column* from its sampled non-empty *values* (strings).
+
+    ``keys`` maps canonical key names to entities (default: the built-in sensitive keys).
+    ``found`` gives the values' findings when the caller detected them already (one batch
+    for all the columns of a table is much cheaper than one per column).
+    """
+    named = (SENSITIVE_KEYS if keys is None else keys).get(canonical_key(column))
+    if found is None:
+        found = detector.detect_lines(list(values), fields=[column] * len(values))
+    whole: Counter[str] = Counter()
+    entities: Counter[str] = Counter()
+    partial = 0
+    for value, findings in zip(values, found, strict=True):
+        entities.update(f.entity for f in findings)
+        stripped = value.strip()
+        if len(findings) == 1 and value[findings[0].start : findings[0].end] == stripped:
+            whole[findings[0].entity] += 1
+        elif findings:
+            partial += 1
+    n = len(values)
+    evidence: list[str] = []
+    if named:
+        evidence.append(f"column name {column!r} is a {named} key")
+    best, best_count = whole.most_common(1)[0] if whole else (None, 0)
+    if best is not None:
+        evidence.append(f"{best_count}/{n} sampled values are valid {best}")
+    if partial:
+        evidence.append(f"{partial}/{n} sampled values hold personal data inside text")
+    share = best_count / n if n else 0.0
+    if best is not None and share >= WHOLE_RATIO and partial <= best_count:
+        confidence = min(1.0, share + (0.1 if named == best else 0.0))
+        return ColumnClass(
+            column,
+            "value",
+            best,
+            confidence,
+            n,
+            best_count,
+            partial,
+            dict(entities),
+            tuple(evidence),
+        )
+    if named and partial / max(n, 1) < WHOLE_RATIO:
+        # The name says what the column is; dirty or sparse values do not unsay it.
+        confidence = max(0.6, whole[named] / n if n else 0.6)
+        return ColumnClass(
+            column,
+            "value",
+            named,
+            confidence,
+            n,
+            whole[named],
+            partial,
+            dict(entities),
+            tuple(evidence),
+        )
+    if n and (partial + sum(whole.values())) / n >= TEXT_RATIO:
+        confidence = (partial + sum(whole.values())) / n
+        return ColumnClass(
+            column,
+            "text",
+            None,
+            confidence,
+            n,
+            sum(whole.values()),
+            partial,
+            dict(entities),
+            tuple(evidence),
+        )
+    evidence.append(f"no personal data in {n} sampled values")
+    return ColumnClass(column, "clean", None, 1.0, n, 0, 0, dict(entities), tuple(evidence))

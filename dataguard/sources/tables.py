@@ -1,0 +1,297 @@
+"""Tables on disk: CSV/TSV (UTF-8 with or without BOM, GBK/GB18030), Parquet, JSONL.
+
+Everything here is lazy or streamed, so memory stays bounded whatever the file size:
+
+* :func:`table_format` names a file's format from its extension (or ``--to``);
+* :func:`sniff_encoding` tells UTF-8 (BOM or not) from GB18030, the superset of GBK that
+  Chinese Excel exports still use, from the first megabyte;
+* :func:`open_table` gives a polars ``LazyFrame`` over a file: CSV columns are read as
+  text (no type guessing, so ``0571…`` keeps its zero and an ID keeps its ``X``); a
+  GB18030 file is first transcoded to a temporary UTF-8 copy in chunks;
+* :func:`sample_rows` draws a seeded, reproducible sample without reading the file into
+  memory;
+* :func:`write_table` sinks a ``LazyFrame`` into a file of the same format and encoding
+  (streaming); :func:`explain_csv_error` finds the row a polars CSV error is about.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from dataguard.errors import UsageError
+
+__all__ = [
+    "TableSource",
+    "explain_csv_error",
+    "open_table",
+    "sample_jsonl",
+    "sample_rows",
+    "sniff_encoding",
+    "table_format",
+    "write_table",
+]
+
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+FORMATS = ("csv", "tsv", "parquet", "jsonl")
+_SNIFF_BYTES = 1 << 20
+_CHUNK = 1 << 22
+
+
+def table_format(path: Path, override: str | None = None) -> str:
+    """``csv``, ``tsv``, ``parquet`` or ``jsonl`` from *override* or the file extension."""
+    if override:
+        return override
+    fmt = _EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        if path.suffix.lower() in (".xlsx", ".xls"):
+            raise UsageError(
+                f"{path.name}: Excel files are not supported yet; save the sheet as CSV "
+                "(UTF-8 or GBK) and redact that"
+            )
+        raise UsageError(
+            f"{path.name}: cannot tell the format from the extension; "
+            f"pass --to / --from with one of {', '.join(FORMATS)}"
+        )
+    return fmt
+
+
+def sniff_encoding(path: Path) -> tuple[str, bool]:
+    """``(encoding, has_bom)``: ``utf-8`` or ``gb18030``, from the first megabyte.
+
+    UTF-8 is tried first (a cut multi-byte character at the end of the sample is allowed);
+    text that is not UTF-8 is taken as GB18030, which decodes GBK and GB2312 too.
+    """
+    with path.open("rb") as stream:
+        head = stream.read(_SNIFF_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8", True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        try:
+            codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"{path.name}: neither UTF-8 nor GB18030/GBK text; pass --encoding"
+            ) from None
+        return "gb18030", False
+    return "utf-8", False
+
+
+@dataclass
+class TableSource:
+    """An opened table: its lazy frame, format and encoding, and temporary files to remove."""
+
+    path: Path
+    fmt: str
+    frame: pl.LazyFrame
+    encoding: str = "utf-8"
+    bom: bool = False
+    scratch: Path | None = None
+    crlf: bool = False
+
+    def close(self) -> None:
+        """Remove the temporary UTF-8 copy of a transcoded file, if any."""
+        if self.scratch is not None:
+            self.scratch.unlink(missing_ok=True)
+            self.scratch = None
+
+
+def _transcode(src: Path, dst: Path, source: str, target: str) -> None:
+    """Re-encode a file in chunks (bounded memory); raises UsageError naming the byte."""
+    decoder = codecs.getincrementaldecoder(source)()
+    offset = 0
+    with src.open("rb") as fin, dst.open("wb") as fout:
+        while chunk := fin.read(_CHUNK):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise UsageError(
+                    f"{src.name}: not valid {source} at byte {offset + exc.start}; "
+                    "pass --encoding if the file uses another one"
+                ) from None
+            fout.write(text.encode(target))
+            offset += len(chunk)
+        fout.write(decoder.decode(b"", final=True).encode(target))
+
+
+def open_table(path: Path, fmt: str, encoding: str = "auto") -> TableSource:
+    """A lazy frame over *path* (see the module docstring)."""
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    if fmt == "parquet":
+        return TableSource(path, fmt, pl.scan_parquet(path))
+    if fmt == "jsonl":
+        return TableSource(path, fmt, pl.scan_ndjson(path, infer_schema_length=1000))
+    bom = False
+    if encoding == "auto":
+        encoding, bom = sniff_encoding(path)
+    encoding = codecs.lookup(encoding).name
+    source = path
+    scratch = None
+    if encoding not in ("utf-8", "utf-8-sig"):
+        handle, name = tempfile.mkstemp(prefix="dataguard-", suffix=".utf8.csv")
+        os.close(handle)
+        scratch = Path(name)
+        try:
+            _transcode(path, scratch, encoding, "utf-8")
+        except BaseException:
+            scratch.unlink(missing_ok=True)
+            raise
+        source = scratch
+    separator = "\t" if fmt == "tsv" else ","
+    header, crlf = _header(source, separator)
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            if scratch is not None:
+                scratch.unlink(missing_ok=True)
+            raise UsageError(
+                f"{path.name}: the column name {name!r} appears twice in the header; "
+                "rename one (polars would rename it silently)"
+            )
+        seen.add(name)
+    frame = pl.scan_csv(
+        source,
+        separator=separator,
+        infer_schema=False,
+        quote_char='"',
+        raise_if_empty=False,
+    )
+    return TableSource(path, fmt, frame, encoding, bom, scratch, crlf)
+
+
+def _header(path: Path, separator: str) -> tuple[list[str], bool]:
+    """The header's column names, and whether lines end with CRLF."""
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        first = stream.readline()
+    row = next(csv.reader([first], delimiter=separator), [])
+    return row, first.endswith("\r\n")
+
+
+def sample_jsonl(path: Path, rows: int, seed: int) -> pl.DataFrame:
+    """A seeded sample of a JSON-lines file's top-level scalar values, as text columns.
+
+    Read line by line (types may change from line to line, which polars' schema
+    inference refuses); a line that is not a JSON object raises a UsageError naming it.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as stream:
+        head = stream.read(1 << 16)
+    per_line = max(1, len(head) // max(head.count(b"\n"), 1))
+    stride = max(1, (size // per_line) // max(rows, 1))
+    records: list[dict[str, str | None]] = []
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            if len(records) >= rows:
+                break
+            if stride > 1 and hash((seed, number)) % stride:
+                continue
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                raise UsageError(f"{path.name}: line {number} is not valid JSON") from None
+            if not isinstance(record, dict):
+                raise UsageError(f"{path.name}: line {number} is not a JSON object")
+            records.append(
+                {
+                    str(k): None
+                    if v is None
+                    else (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+                    for k, v in record.items()
+                }
+            )
+    columns: dict[str, list[str | None]] = {}
+    for i, record in enumerate(records):
+        for key, value in record.items():
+            columns.setdefault(key, [None] * i).append(value)
+        for values in columns.values():
+            if len(values) < i + 1:
+                values.append(None)
+    return pl.DataFrame({k: pl.Series(k, v, dtype=pl.String) for k, v in columns.items()})
+
+
+def sample_rows(source: TableSource, rows: int, seed: int) -> pl.DataFrame:
+    """A seeded sample of about *rows* rows spread over the whole file, streamed.
+
+    Rows are kept when a hash of their position (seeded) falls in a band sized from an
+    estimate of the row count, so the same seed gives the same sample and the file is
+    never held in memory.
+    """
+    head = source.frame.head(1000).collect()
+    if head.height < 1000:
+        return head
+    size = source.path.stat().st_size
+    per_row = max(1, _approx_bytes(head) // head.height)
+    stride = max(1, (size // per_row) // max(rows, 1))
+    keep = pl.int_range(pl.len()).hash(seed) % stride == 0
+    return source.frame.filter(keep).head(rows).collect(engine="streaming")
+
+
+def _approx_bytes(frame: pl.DataFrame) -> int:
+    return int(frame.estimated_size()) or 1
+
+
+def write_table(frame: pl.LazyFrame, source: TableSource, target: Path, fmt: str) -> None:
+    """Stream *frame* into *target* in *fmt*, in the source's encoding (and BOM)."""
+    if fmt == "parquet":
+        frame.sink_parquet(target)
+        return
+    if fmt == "jsonl":
+        frame.sink_ndjson(target)
+        return
+    separator = "\t" if fmt == "tsv" else ","
+    ending = "\r\n" if source.crlf else "\n"
+    if source.encoding in ("utf-8", "utf-8-sig"):
+        frame.sink_csv(target, separator=separator, include_bom=source.bom, line_terminator=ending)
+        return
+    handle, name = tempfile.mkstemp(prefix="dataguard-", suffix=".utf8.csv")
+    os.close(handle)
+    scratch = Path(name)
+    try:
+        frame.sink_csv(scratch, separator=separator, line_terminator=ending)
+        _transcode(scratch, target, "utf-8", source.encoding)
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
+def explain_csv_error(source: TableSource, fmt: str) -> str | None:
+    """Where a CSV breaks: the first row whose field count differs from the header's.
+
+    Read with Python's csv module (only on the error path), so the message names a row
+    number and counts, never the row's content.
+    """
+    path = source.scratch or source.path
+    separator = "\t" if fmt == "tsv" else ","
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            reader = csv.reader(stream, delimiter=separator, strict=True)
+            header = next(reader, None)
+            if header is None:
+                return None
+            for number, row in enumerate(reader, start=2):
+                if len(row) != len(header):
+                    return (
+                        f"record {number} has {len(row)} fields where the header has {len(header)}"
+                    )
+    except csv.Error as exc:
+        return f"malformed CSV near line {reader.line_num}: {exc}"
+    except UnicodeDecodeError as exc:
+        return f"not valid UTF-8 at byte {exc.start}"
+    return None
