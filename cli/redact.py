@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,9 @@ Examples:
   dataguard redact export.parquet -o out.parquet --report report.json
   dataguard redact orders.csv -o out.csv -p policy.toml # pin or exempt columns
   dataguard redact events.jsonl -o events.redacted.jsonl
+  dataguard redact --from-db sqlite:///shop.db --table members -o members.csv
+  dataguard redact --from-db postgresql+psycopg://postgres@127.0.0.1/test \\
+      --query "SELECT * FROM orders WHERE created_at > '2024-01-01'" -o orders.parquet
 
 A policy pins columns: [keys] buyer_tel = "CN_MOBILE" masks that column as
 mobiles whatever the sample says; [fields.remark] operator = "keep" leaves it.
@@ -51,11 +55,20 @@ the input is never overwritten. Exit status: 0 done, 2 usage or input error.
 
 
 @click.command("redact", help=REDACT_HELP)
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="The redacted copy."
 )
 @profile_option
+@click.option(
+    "--from-db",
+    "database",
+    metavar="URL",
+    help="Read a database instead of a file (SQLAlchemy URL; read-only), with --table or --query.",
+)
+@click.option("--table", metavar="NAME", help="With --from-db: the table to read.")
+@click.option("--query", metavar="SQL", help="With --from-db: a SELECT to read.")
+@click.option("--db-schema", metavar="NAME", help="With --from-db --table: the schema.")
 @click.option("--from", "source_format", type=click.Choice(FORMATS), help="Input format.")
 @click.option("--to", "target_format", type=click.Choice(FORMATS), help="Output format.")
 @click.option(
@@ -84,9 +97,13 @@ the input is never overwritten. Exit status: 0 done, 2 usage or input error.
 @min_score_option
 @user_errors
 def redact_command(
-    source: Path,
+    source: Path | None,
     output: Path | None,
     profile: str,
+    database: str | None,
+    table: str | None,
+    query: str | None,
+    db_schema: str | None,
     source_format: str | None,
     target_format: str | None,
     encoding: str,
@@ -99,7 +116,7 @@ def redact_command(
     min_score: float,
 ) -> None:
     if report_path is not None:
-        for other, what in ((source, "the input"), (output, "the output")):
+        for other, what in ((source, "the input"), (output, "the output")):  # never clobber
             if other is not None and report_path.resolve() == other.resolve():
                 raise UsageError(f"--report {report_path} is {what}; give the report its own file")
     policy = load_policy(profile)
@@ -111,6 +128,10 @@ def redact_command(
             source,
             output,
             masker,
+            database=database,
+            table=table,
+            query=query,
+            db_schema=db_schema,
             source_format=source_format,
             target_format=target_format,
             encoding=encoding,
@@ -119,6 +140,7 @@ def redact_command(
             dry_run=dry_run,
             force=force,
             on_rows=progress,
+            on_total=progress.total,
         )
     report["profile"] = policy.name
     if report_path is not None:
@@ -133,24 +155,36 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 class _progress:
-    """Rows and rows/s on stderr when it is a terminal; nothing in pipes."""
+    """Rows, rows/s and ETA on stderr when it is a terminal; nothing in pipes.
+
+    The bar starts when the redaction knows its (estimated) row count.
+    """
 
     def __init__(self, dry_run: bool) -> None:
         self.enabled = sys.stderr.isatty() and not dry_run
         self.rows = 0
+        self.started = 0.0
         self.bar: Any = None
 
-    def __enter__(self) -> _progress | None:
-        if not self.enabled:
-            return None
-        self.bar = click.progressbar(
-            length=None, label="redacting", file=sys.stderr, item_show_func=self._show
-        )
-        self.bar.__enter__()
+    def __enter__(self) -> _progress:
         return self
 
+    def total(self, rows: int | None) -> None:
+        if not self.enabled or self.bar is not None:
+            return
+        self.started = time.monotonic()
+        self.bar = click.progressbar(
+            length=rows or None,
+            label="redacting",
+            file=sys.stderr,
+            show_eta=True,
+            item_show_func=self._show,
+        )
+        self.bar.__enter__()
+
     def _show(self, _: object) -> str:
-        return f"{self.rows:,} rows"
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        return f"{self.rows:,} rows, {self.rows / elapsed:,.0f} rows/s"
 
     def __call__(self, rows: int) -> None:
         self.rows += rows

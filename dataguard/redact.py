@@ -30,6 +30,8 @@ from dataguard.mask.keys import canonical_key
 from dataguard.mask.stream import MaskerSpec, filter_stream
 from dataguard.mask.table import TablePlan, TableRedactor
 from dataguard.sources.tables import (
+    TableSource,
+    estimate_rows,
     explain_csv_error,
     open_table,
     sample_jsonl,
@@ -58,10 +60,14 @@ def _temporary(target: Path) -> Path:
 
 
 def redact_file(
-    source: Path,
+    source: Path | None,
     target: Path | None,
     masker: Masker,
     *,
+    database: str | None = None,
+    table: str | None = None,
+    query: str | None = None,
+    db_schema: str | None = None,
     source_format: str | None = None,
     target_format: str | None = None,
     encoding: str = "auto",
@@ -70,30 +76,54 @@ def redact_file(
     dry_run: bool = False,
     force: bool = False,
     on_rows: Callable[[int], object] | None = None,
+    on_total: Callable[[int | None], object] | None = None,
 ) -> dict[str, Any]:
     """Redact *source* into *target*; return the report (plan, counts; never values).
 
     With ``dry_run`` nothing is written (``target`` may be None) and the report holds
-    the classification and the plan.
+    the classification and the plan. ``on_total`` is told the (estimated) row count
+    before rows are processed, ``on_rows`` how many rows each batch held: a progress bar.
 
     Raises:
         UsageError: unreadable or malformed input (naming the record or byte), an output
             that is the input or exists without ``force``, an unsupported format.
     """
     started = time.monotonic()
-    fmt = table_format(source, source_format)
     if target is None and not dry_run:
         raise UsageError("give an output file with -o (or use --dry-run)")
+    if database is not None:
+        if source is not None:
+            raise UsageError("give either an input file or --from-db, not both")
+        report = _redact_database(
+            database,
+            table,
+            query,
+            db_schema,
+            target,
+            masker,
+            target_format,
+            sample,
+            seed,
+            dry_run,
+            force,
+            on_rows,
+            on_total,
+        )
+        report["seconds"] = round(time.monotonic() - started, 3)
+        return report
+    if source is None:
+        raise UsageError("give an input file (or --from-db URL with --table or --query)")
+    fmt = table_format(source, source_format)
     out_fmt = target_format or (table_format(target) if target is not None else fmt)
     if target is not None and not dry_run:
         _check_paths(source, target, force)
-    if fmt == "jsonl" or out_fmt == "jsonl":
+    if fmt == "jsonl":
         if fmt != out_fmt:
             raise UsageError("JSONL is redacted to JSONL only (--to jsonl)")
         report = _redact_jsonl(source, target, masker, sample, seed, dry_run, on_rows)
     else:
         report = _redact_table(
-            source, target, masker, fmt, out_fmt, encoding, sample, seed, dry_run, on_rows
+            source, target, masker, fmt, out_fmt, encoding, sample, seed, dry_run, on_rows, on_total
         )
     report["seconds"] = round(time.monotonic() - started, 3)
     return report
@@ -110,20 +140,42 @@ def _redact_table(
     seed: int,
     dry_run: bool,
     on_rows: Callable[[int], object] | None,
+    on_total: Callable[[int | None], object] | None = None,
 ) -> dict[str, Any]:
     source = open_table(source_path, fmt, encoding)
+    return _redact_source(
+        source, target, masker, out_fmt, sample_rows, sample, seed, dry_run, on_rows, on_total
+    )
+
+
+def _redact_source(
+    source: TableSource,
+    target: Path | None,
+    masker: Masker,
+    out_fmt: str,
+    sampler: Callable[[TableSource, int, int], pl.DataFrame],
+    sample: int,
+    seed: int,
+    dry_run: bool,
+    on_rows: Callable[[int], object] | None,
+    on_total: Callable[[int | None], object] | None,
+) -> dict[str, Any]:
+    """Sample, plan and (unless a dry run) write one opened source; closes it."""
+    fmt = source.fmt
     try:
         redactor = TableRedactor(masker)
         redactor.on_rows = on_rows
         try:
-            drawn = sample_rows(source, sample, seed)
+            drawn = sampler(source, sample, seed)
             plan = redactor.plan(drawn)
         except pl.exceptions.PolarsError as exc:
             raise _input_error(source, fmt, exc) from None
-        report = _report_head(source_path, target, fmt, out_fmt, source.encoding, plan)
+        report = _report_head(source.path, target, fmt, out_fmt, source.encoding, plan)
         if dry_run:
             return report
         assert target is not None
+        if on_total is not None:
+            on_total(estimate_rows(source) if fmt != "database" else None)
         temporary = _temporary(target)
         try:
             write_table(redactor.apply(source.frame, plan), source, temporary, out_fmt)
@@ -140,6 +192,37 @@ def _redact_table(
         column["changed"] = counts.get("changed", 0)
         column["entities"] = {k[7:]: v for k, v in counts.items() if k.startswith("entity:") and v}
     report["rows"] = redactor.rows if redactor.counts else None
+    return report
+
+
+def _redact_database(
+    url: str,
+    table: str | None,
+    query: str | None,
+    db_schema: str | None,
+    target: Path | None,
+    masker: Masker,
+    target_format: str | None,
+    sample: int,
+    seed: int,
+    dry_run: bool,
+    force: bool,
+    on_rows: Callable[[int], object] | None,
+    on_total: Callable[[int | None], object] | None,
+) -> dict[str, Any]:
+    """A table or query of a database, read-only and streamed, into a file."""
+    from dataguard.sources.database import open_database, sample_database
+
+    out_fmt = target_format or (table_format(target) if target is not None else "csv")
+    if out_fmt == "jsonl":
+        out_fmt = "jsonl"
+    if target is not None and not dry_run and target.exists() and not force:
+        raise UsageError(f"{target} exists; pass --force to replace it")
+    source = open_database(url, table=table, query=query, schema=db_schema)
+    report = _redact_source(
+        source, target, masker, out_fmt, sample_database, sample, seed, dry_run, on_rows, on_total
+    )
+    report["read_only"] = True
     return report
 
 

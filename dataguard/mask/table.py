@@ -298,5 +298,5 @@ def _field_operator(policy: Any, column: str) -> Operator | None:
     path = column.lower()
     for pattern, op in policy.fields:
         if pattern == path or fnmatch.fnmatchcase(path, pattern):
-            return op  # type: ignore[no-any-return]
+            return op
     return None

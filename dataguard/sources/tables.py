@@ -30,6 +30,7 @@ from dataguard.errors import UsageError
 
 __all__ = [
     "TableSource",
+    "estimate_rows",
     "explain_csv_error",
     "open_table",
     "sample_jsonl",
@@ -242,6 +243,17 @@ def sample_rows(source: TableSource, rows: int, seed: int) -> pl.DataFrame:
     stride = max(1, (size // per_row) // max(rows, 1))
     keep = pl.int_range(pl.len()).hash(seed) % stride == 0
     return source.frame.filter(keep).head(rows).collect(engine="streaming")
+
+
+def estimate_rows(source: TableSource) -> int | None:
+    """The row count: exact for Parquet (from its metadata), estimated for text files."""
+    if source.fmt == "parquet":
+        return int(source.frame.select(pl.len()).collect().item())
+    head = source.frame.head(1000).collect()
+    if head.height < 1000:
+        return head.height
+    per_row = max(1, _approx_bytes(head) // head.height)
+    return max(head.height, (source.scratch or source.path).stat().st_size // per_row)
 
 
 def _approx_bytes(frame: pl.DataFrame) -> int:
