@@ -56,7 +56,26 @@ def _check_paths(source: Path, target: Path, force: bool) -> None:
 
 
 def _temporary(target: Path) -> Path:
+    """Where the output is written before it is renamed into place.
+
+    A run killed outright (SIGKILL, power loss) cannot clean up after itself; its leftover
+    is removed here by the next run to the same output, once its process is gone.
+    """
+    for stale in target.parent.glob(f".{target.name}.dataguard-*.tmp"):
+        pid = stale.name.rsplit("-", 1)[-1].removesuffix(".tmp")
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
     return target.with_name(f".{target.name}.dataguard-{os.getpid()}.tmp")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def redact_file(

@@ -1,0 +1,73 @@
+"""A truncated Parquet file and a killed run: a clear error, no output under the final name."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+from click.testing import CliRunner
+from dataguard.cli.main import cli
+
+from dataguard.testing import generators as gen
+
+
+def _orders(path: Path, rows: int) -> None:
+    rng = random.Random(11)
+    pool = [
+        f"{i},{gen.mobile_digits(rng)},{gen.id_card(rng)},客户电话{gen.mobile_digits(rng)}"
+        for i in range(2000)
+    ]
+    with path.open("w", encoding="utf-8") as out:
+        out.write("id,mobile,id_card,remark\n")
+        for i in range(rows):
+            out.write(pool[i % len(pool)] + "\n")
+
+
+def test_a_truncated_parquet_file_is_a_clear_error_and_leaves_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "in.parquet"
+    pl.DataFrame({"mobile": ["13812341050"] * 1000, "n": list(range(1000))}).write_parquet(source)
+    data = source.read_bytes()
+    source.write_bytes(data[: len(data) // 2])
+    out = tmp_path / "out.parquet"
+    result = CliRunner().invoke(cli, ["redact", str(source), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
+
+
+def test_a_killed_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path: Path) -> None:
+    source = tmp_path / "orders.csv"
+    _orders(source, 400_000)
+    out = tmp_path / "out.csv"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dataguard.cli.main", "redact", str(source), "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    temporary = None
+    while time.monotonic() < deadline and proc.poll() is None:
+        found = list(tmp_path.glob(".out.csv.dataguard-*.tmp"))
+        if found and found[0].stat().st_size > 0:
+            temporary = found[0]
+            break
+        time.sleep(0.05)
+    if temporary is None:  # finished before it could be killed: nothing to test
+        proc.wait()
+        assert out.exists()
+        return
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()  # nothing under the final name
+    assert temporary.exists()  # SIGKILL leaves the temporary file behind...
+    result = CliRunner().invoke(cli, ["redact", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert not temporary.exists()  # ...and the next run to the same output removes it
+    assert sum(1 for _ in out.open(encoding="utf-8")) == 400_001
