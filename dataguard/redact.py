@@ -34,10 +34,12 @@ from dataguard.sources.tables import (
     estimate_rows,
     explain_csv_error,
     open_table,
+    read_workbook,
     sample_jsonl,
     sample_rows,
     table_format,
     write_table,
+    write_workbook,
 )
 
 __all__ = ["DEFAULT_SAMPLE", "redact_file"]
@@ -136,7 +138,11 @@ def redact_file(
     out_fmt = target_format or (table_format(target) if target is not None else fmt)
     if target is not None and not dry_run:
         _check_paths(source, target, force)
-    if fmt == "jsonl":
+    if fmt == "xlsx" or out_fmt == "xlsx":
+        if fmt != out_fmt:
+            raise UsageError("an .xlsx workbook is redacted to .xlsx only")
+        report = _redact_workbook(source, target, masker, sample, seed, dry_run, on_rows)
+    elif fmt == "jsonl":
         if fmt != out_fmt:
             raise UsageError("JSONL is redacted to JSONL only (--to jsonl)")
         report = _redact_jsonl(source, target, masker, sample, seed, dry_run, on_rows)
@@ -211,6 +217,48 @@ def _redact_source(
         column["changed"] = counts.get("changed", 0)
         column["entities"] = {k[7:]: v for k, v in counts.items() if k.startswith("entity:") and v}
     report["rows"] = redactor.rows if redactor.counts else None
+    return report
+
+
+def _redact_workbook(
+    source: Path,
+    target: Path | None,
+    masker: Masker,
+    sample: int,
+    seed: int,
+    dry_run: bool,
+    on_rows: Callable[[int], object] | None,
+) -> dict[str, Any]:
+    """Every sheet of an .xlsx workbook, each with its own plan, into a new workbook."""
+    sheets = read_workbook(source)
+    redacted: dict[str, pl.DataFrame] = {}
+    reports = []
+    for name, frame in sheets.items():
+        redactor = TableRedactor(masker)
+        redactor.on_rows = on_rows
+        drawn = frame.sample(min(sample, frame.height), seed=seed) if frame.height else frame
+        plan = redactor.plan(drawn)
+        head = _report_head(source, target, "xlsx", "xlsx", "utf-8", plan)
+        if not dry_run:
+            redacted[name] = redactor.apply(frame.lazy(), plan).collect()
+            for column in head["columns"]:
+                counts = redactor.counts.get(column["column"], Counter())
+                column["values"] = counts.get("values", 0)
+                column["changed"] = counts.get("changed", 0)
+        reports.append({"sheet": name, "rows": frame.height, "columns": head["columns"]})
+    report = _report_head(source, target, "xlsx", "xlsx", "utf-8", TablePlan(()))
+    report["columns"] = [dict(c, sheet=r["sheet"]) for r in reports for c in r["columns"]]
+    report["sheets"] = [{"sheet": r["sheet"], "rows": r["rows"]} for r in reports]
+    report["rows"] = sum(r["rows"] for r in reports)
+    if dry_run:
+        return report
+    assert target is not None
+    temporary = _temporary(target)
+    try:
+        write_workbook(redacted, temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
     return report
 
 

@@ -33,11 +33,13 @@ __all__ = [
     "estimate_rows",
     "explain_csv_error",
     "open_table",
+    "read_workbook",
     "sample_jsonl",
     "sample_rows",
     "sniff_encoding",
     "table_format",
     "write_table",
+    "write_workbook",
 ]
 
 _EXTENSIONS = {
@@ -48,8 +50,9 @@ _EXTENSIONS = {
     ".pq": "parquet",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".xlsx": "xlsx",
 }
-FORMATS = ("csv", "tsv", "parquet", "jsonl")
+FORMATS = ("csv", "tsv", "parquet", "jsonl", "xlsx")
 _SNIFF_BYTES = 1 << 20
 _CHUNK = 1 << 22
 
@@ -60,10 +63,10 @@ def table_format(path: Path, override: str | None = None) -> str:
         return override
     fmt = _EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
-        if path.suffix.lower() in (".xlsx", ".xls"):
+        if path.suffix.lower() == ".xls":
             raise UsageError(
-                f"{path.name}: Excel files are not supported yet; save the sheet as CSV "
-                "(UTF-8 or GBK) and redact that"
+                f"{path.name}: legacy .xls workbooks are not supported; save it as .xlsx "
+                "or as CSV (UTF-8 or GBK) and redact that"
             )
         raise UsageError(
             f"{path.name}: cannot tell the format from the extension; "
@@ -184,6 +187,31 @@ def _header(path: Path, separator: str) -> tuple[list[str], bool]:
         first = stream.readline()
     row = next(csv.reader([first], delimiter=separator), [])
     return row, first.endswith("\r\n")
+
+
+def read_workbook(path: Path) -> dict[str, pl.DataFrame]:
+    """Every sheet of an ``.xlsx`` workbook, by name (read whole: a sheet holds at most
+    1,048,576 rows). Needs ``pip install 'dataguard[excel]'``."""
+    try:
+        sheets = pl.read_excel(path, sheet_id=0, raise_if_empty=False)
+    except ImportError:
+        raise UsageError("reading .xlsx needs: pip install 'dataguard[excel]'") from None
+    except Exception as exc:  # calamine's own error types; never echo cell contents
+        raise UsageError(
+            f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__})"
+        ) from None
+    return dict(sheets)
+
+
+def write_workbook(sheets: dict[str, pl.DataFrame], target: Path) -> None:
+    """Write sheets, in order, into a new ``.xlsx`` workbook at *target*."""
+    try:
+        import xlsxwriter  # type: ignore[import-untyped]
+    except ImportError:
+        raise UsageError("writing .xlsx needs: pip install 'dataguard[excel]'") from None
+    with xlsxwriter.Workbook(str(target)) as workbook:
+        for name, frame in sheets.items():
+            frame.write_excel(workbook, worksheet=name, autofit=True)
 
 
 def sample_jsonl(path: Path, rows: int, seed: int) -> pl.DataFrame:

@@ -226,22 +226,47 @@ def test_a_missing_input(tmp_path: Path) -> None:
     assert listing(tmp_path) == []
 
 
-@pytest.mark.parametrize("which", ["input", "output"])
-def test_excel_is_refused_clearly(tmp_path: Path, which: str) -> None:
+@pytest.mark.parametrize("which", ["broken", "csv-to-xlsx", "xls"])
+def test_unusable_excel_is_refused_clearly(tmp_path: Path, which: str) -> None:
     csv_path, xlsx = tmp_path / "orders.csv", tmp_path / "orders.xlsx"
     csv_path.write_text(ORDERS, "utf-8")
-    if which == "input":
+    if which == "broken":
         xlsx.write_bytes(b"PK\x03\x04 not really a workbook")
-        result = run(xlsx, "-o", tmp_path / "out.csv")
-        expected = ["orders.csv", "orders.xlsx"]
+        result = run(xlsx, "-o", tmp_path / "out.xlsx")
+        expected, says = ["orders.csv", "orders.xlsx"], "not a readable .xlsx"
+    elif which == "xls":
+        legacy = tmp_path / "orders.xls"
+        legacy.write_bytes(b"\xd0\xcf\x11\xe0 legacy")
+        result = run(legacy, "-o", tmp_path / "out.xls")
+        expected, says = ["orders.csv", "orders.xls"], "legacy .xls"
     else:
         result = run(csv_path, "-o", xlsx)
-        expected = ["orders.csv"]
+        expected, says = ["orders.csv"], "redacted to .xlsx only"
     assert result.exit_code == 2
-    assert "Excel" in result.output
-    assert "CSV" in result.output
+    assert says in result.output
     assert "Traceback" not in result.output
     assert listing(tmp_path) == expected
+
+
+def test_an_xlsx_workbook_is_redacted_sheet_by_sheet(tmp_path: Path) -> None:
+    import polars as pl
+    import xlsxwriter
+
+    source = tmp_path / "book.xlsx"
+    with xlsxwriter.Workbook(str(source)) as book:
+        pl.DataFrame({"姓名": ["张三"], "手机": ["13812341050"], "金额": [1.5]}).write_excel(
+            book, worksheet="订单"
+        )
+        pl.DataFrame({"email": ["tt@163.com"], "备注": ["客户电话13912345678"]}).write_excel(
+            book, worksheet="客户"
+        )
+    out = tmp_path / "out.xlsx"
+    result = run(source, "-o", out)
+    assert result.exit_code == 0, result.output
+    sheets = pl.read_excel(out, sheet_id=0)
+    assert list(sheets) == ["订单", "客户"]
+    assert sheets["订单"].rows() == [("张*", "******1050", 1.5)]
+    assert sheets["客户"].rows() == [("tt**@1**.com", "客户电话******5678")]
 
 
 def test_an_unknown_extension_asks_for_the_format(tmp_path: Path) -> None:
