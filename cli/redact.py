@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +126,7 @@ def redact_command(
     detector = Detector(parse_entities(entities), min_score=min_score)
     masker = Masker(policy, detector=detector, env=OperatorEnv(master_key=key_from_env))
     signal.signal(signal.SIGTERM, _terminate)
-    with _progress(dry_run) as progress:
+    with _progress(dry_run) as progress, _exit_at_once_when_interrupted():
         report = redact_file(
             source,
             output,
@@ -152,6 +155,27 @@ def redact_command(
 
 def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def _exit_at_once_when_interrupted() -> Iterator[None]:
+    """After Ctrl-C or SIGTERM (and the cleanup the redaction does on its way out), exit.
+
+    The exit skips interpreter shutdown: polars' worker threads may still be unwinding a
+    cancelled query, and finalising the interpreter under them aborts the process.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo("error: interrupted; no output was written", err=True)
+        sys.stderr.flush()
+        os._exit(130)
+    except SystemExit as exc:
+        if exc.code in (0, None):
+            raise
+        click.echo("error: terminated; no output was written", err=True)
+        sys.stderr.flush()
+        os._exit(exc.code if isinstance(exc.code, int) else 1)
 
 
 class _progress:

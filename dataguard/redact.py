@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -38,7 +39,7 @@ from dataguard.sources.tables import (
     sample_jsonl,
     sample_rows,
     table_format,
-    write_table,
+    write_batches,
     write_workbook,
 )
 
@@ -203,7 +204,8 @@ def _redact_source(
             on_total(estimate_rows(source) if fmt != "database" else None)
         temporary = _temporary(target)
         try:
-            write_table(redactor.apply(source.frame, plan), source, temporary, out_fmt)
+            batches = redactor.apply_batches(source.frame, plan)
+            _interruptible(redactor, lambda: write_batches(batches, source, temporary, out_fmt))
             os.replace(temporary, target)
         except pl.exceptions.PolarsError as exc:
             raise _input_error(source, fmt, exc) from None
@@ -218,6 +220,34 @@ def _redact_source(
         column["entities"] = {k[7:]: v for k, v in counts.items() if k.startswith("entity:") and v}
     report["rows"] = redactor.rows if redactor.counts else None
     return report
+
+
+def _interruptible(redactor: TableRedactor, work: Callable[[], None]) -> None:
+    """Run *work* (a polars sink) on a thread, so this thread keeps handling signals.
+
+    While polars runs, the main thread would sit in Rust and a SIGTERM or Ctrl-C would
+    wait for the whole file; here it cancels the redactor's stream at the next batch and
+    is raised as soon as the sink has stopped.
+    """
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the waiting thread below
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="dataguard-sink", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.2)
+    except BaseException:
+        redactor.cancel.set()
+        thread.join()
+        raise
+    if failure:
+        raise failure[0]
 
 
 def _redact_workbook(

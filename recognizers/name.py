@@ -238,6 +238,10 @@ class NameRecognizer(Recognizer):
     )
     # Every pattern but cn_name_field carries its label (a context word) or its column;
     # cn_name_field scores below the threshold unless its field name lifts it.
+    # A bare cell of a name column: 2-4 ideographs, or a dotted minority name.
+    value_shape: ClassVar[str | None] = (
+        r"^(?:[\x{4e00}-\x{9fff}]{2,4}|[\x{4e00}-\x{9fff}]{1,10}·[\x{4e00}-\x{9fff}]{1,10})$"
+    )
     requires_context: ClassVar[bool] = False
     specificity: ClassVar[int] = 20
     description: ClassVar[str] = "Chinese personal name (with a name label or field)"

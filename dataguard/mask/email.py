@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dataguard.mask.operator import MaskContext, Operator
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["Email"]
 
@@ -52,6 +56,20 @@ class Email(Operator):
             raise ValueError("local_keep and domain_keep must not be negative")
         if any(ch in self.fill for ch in "\"'\\,@.%&= "):
             raise ValueError("fill must not contain quotes, backslashes, commas, @, . or spaces")
+
+    def expression(self, column: pl.Expr, context: MaskContext) -> pl.Expr | None:
+        """Vectorised with one regex replace, mirroring :func:`_split_domain`."""
+        import polars as pl
+
+        second = "|".join(sorted(_SECOND_LEVEL))
+        shape = (
+            rf"^([^@]{{0,{self.local_keep}}})[^@]*@([^@.]{{0,{self.domain_keep}}})[^@]*?"
+            rf"((?:\.(?i:{second}))?\.[^.@]+)$"
+        )
+        fill = self.fill.replace("$", "$$")
+        replaced = column.str.replace(shape, f"${{1}}{fill}@${{2}}{fill}${{3}}")
+        # Values the regex does not take (no dot in the domain, several @) go to apply().
+        return pl.when(column.str.contains(shape)).then(replaced).otherwise(None)
 
     def apply(self, value: str, context: MaskContext) -> str:
         local, at, domain = value.rpartition("@")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dataguard.mask.operator import MaskContext, Operator
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["Fixed"]
 
@@ -25,6 +29,11 @@ class Fixed(Operator):
     def __post_init__(self) -> None:
         if any(ch in self.text for ch in "\"'\\,\n\r\t"):
             raise ValueError("text must not contain quotes, backslashes, commas or breaks")
+
+    def expression(self, column: pl.Expr, context: MaskContext) -> pl.Expr | None:
+        import polars as pl
+
+        return pl.lit(self.text)
 
     def apply(self, value: str, context: MaskContext) -> str:
         return self.text

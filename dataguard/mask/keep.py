@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dataguard.mask.operator import MaskContext, Operator
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["Keep"]
 
@@ -19,6 +23,10 @@ class Keep(Operator):
 
     name = "keep"
     summary = "leave the value unchanged (an explicit exemption)"
+
+    def expression(self, column: pl.Expr, context: MaskContext) -> pl.Expr | None:
+
+        return column
 
     def apply(self, value: str, context: MaskContext) -> str:
         return value

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dataguard.mask._chars import SEPARATORS, check_mask_char
 from dataguard.mask.operator import MaskContext, Operator
+
+if TYPE_CHECKING:
+    import polars as pl
+
+# The longest value the vectorised form handles (longer ones are rare and go to apply()).
+_LONGEST = 256
 
 __all__ = ["KeepEnds"]
 
@@ -37,6 +45,39 @@ class KeepEnds(Operator):
         if self.first < 0 or self.last < 0 or (self.width is not None and self.width < 0):
             raise ValueError("first, last and width must not be negative")
         check_mask_char(self.char)
+
+    def expression(self, column: pl.Expr, context: MaskContext) -> pl.Expr | None:
+        """Vectorised: separators dropped (``width``) or values without separators only.
+
+        Runs of mask characters are sliced from a constant, so values longer than
+        :data:`_LONGEST` characters go to :meth:`apply`.
+        """
+        import polars as pl
+
+        stars = pl.lit(self.char * _LONGEST)
+        separators = "[" + re.escape("".join(sorted(SEPARATORS))) + "]"
+        if self.width is not None:
+            core = column.str.replace_all(separators, "")
+            length = core.str.len_chars()
+            tail = core.str.slice(-self.last) if self.last else pl.lit("")
+            masked = pl.concat_str(
+                core.str.slice(0, self.first), pl.lit(self.char * self.width), tail
+            )
+            short = stars.str.slice(0, pl.max_horizontal(length, pl.lit(self.width)))
+            plain = pl.when(length > self.first + self.last).then(masked).otherwise(short)
+        else:
+            length = column.str.len_chars()
+            hidden = (length - self.first - self.last).clip(lower_bound=0)
+            tail = column.str.slice(-self.last) if self.last else pl.lit("")
+            masked = pl.concat_str(
+                column.str.slice(0, self.first), stars.str.slice(0, hidden), tail
+            )
+            everything = stars.str.slice(0, length)
+            plain = pl.when(length > self.first + self.last).then(masked).otherwise(everything)
+            plain = pl.when(column.str.contains(separators)).then(None).otherwise(plain)
+        too_long = column.str.len_chars() > _LONGEST
+        masked_whole = column.str.contains("^[" + re.escape(self.char) + separators[1:] + "+$")
+        return pl.when(too_long).then(None).when(masked_whole).then(column).otherwise(plain)
 
     def apply(self, value: str, context: MaskContext) -> str:
         if value and all(ch == self.char or ch in SEPARATORS for ch in value):

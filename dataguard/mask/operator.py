@@ -30,11 +30,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from dataguard._discovery import classes_in_package
 from dataguard.errors import UsageError
 from dataguard.mask.master_key import key_from_env
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -117,6 +120,16 @@ class Operator(ABC):
     @abstractmethod
     def apply(self, value: str, context: MaskContext) -> str:
         """The replacement for *value* (normalised text of one finding)."""
+
+    def expression(self, column: pl.Expr, context: MaskContext) -> pl.Expr | None:
+        """The operator as a polars expression over a column of clean values, or None.
+
+        Batch redaction uses it for values that are exactly one token of the entity's
+        shape (ASCII, already normalised), so the per-value work runs in Rust. Where the
+        expression yields null for a value, the value goes through :meth:`apply` instead.
+        The default (None) means: always :meth:`apply`.
+        """
+        return None
 
     def describe(self) -> str:
         """``name(param=value, …)`` with the non-default parameters, for listings."""

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dataguard.mask.operator import MaskContext, Operator
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["Remove"]
 
@@ -19,6 +23,11 @@ class Remove(Operator):
 
     name = "remove"
     summary = "delete the value, leaving the text around it"
+
+    def expression(self, column: pl.Expr, context: MaskContext) -> pl.Expr | None:
+        import polars as pl
+
+        return pl.lit("")
 
     def apply(self, value: str, context: MaskContext) -> str:
         return ""

@@ -24,7 +24,7 @@ from __future__ import annotations
 import fnmatch
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +36,14 @@ from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.scan.classify import ColumnClass, classify_column
 
-__all__ = ["ColumnPlan", "TablePlan", "TableRedactor"]
+__all__ = ["BATCH_ROWS", "ColumnPlan", "RedactionCancelled", "TablePlan", "TableRedactor"]
+
+#: Rows per batch when streaming a table through the redactor.
+BATCH_ROWS = 100_000
+
+
+class RedactionCancelled(Exception):
+    """Raised inside the batch stream when :attr:`TableRedactor.cancel` is set."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,8 @@ class TableRedactor:
         self.rows = 0
         self._lock = threading.Lock()
         self.on_rows: Callable[[int], object] | None = None
+        #: Set it (from another thread or a signal handler) to stop at the next batch.
+        self.cancel = threading.Event()
 
     # -- planning -------------------------------------------------------------------------
 
@@ -138,20 +147,45 @@ class TableRedactor:
 
     # -- applying -------------------------------------------------------------------------
 
+    def apply_batches(self, frame: pl.LazyFrame, plan: TablePlan) -> Iterator[pl.DataFrame]:
+        """*frame* redacted batch by batch (about :data:`BATCH_ROWS` rows each), in order.
+
+        *frame* is read with ``collect_batches`` (streaming), each batch is masked and
+        handed on before the next is read, so memory stays bounded whatever the input.
+        Setting :attr:`cancel` stops the stream at the next batch
+        (:class:`RedactionCancelled`).
+        """
+        functions = self._functions(plan)
+        for batch in frame.collect_batches(chunk_size=BATCH_ROWS):
+            if self.cancel.is_set():
+                raise RedactionCancelled("redaction cancelled")
+            if functions:
+                batch = batch.with_columns(
+                    [func(batch.get_column(name)) for name, func in functions.items()]
+                )
+            yield batch
+
     def apply(self, frame: pl.LazyFrame, plan: TablePlan) -> pl.LazyFrame:
-        """*frame* with the plan's columns replaced; other columns and the order kept."""
-        exprs = []
-        first = True
+        """*frame* with the plan's columns replaced (in memory: for frames that fit, and Spark).
+
+        Files go through :meth:`apply_batches` instead, which keeps memory bounded.
+        """
+        functions = self._functions(plan)
+        if not functions:
+            return frame
+        data = frame.collect()
+        return data.with_columns(
+            [func(data.get_column(name)) for name, func in functions.items()]
+        ).lazy()
+
+    def _functions(self, plan: TablePlan) -> dict[str, Callable[[pl.Series], pl.Series]]:
+        functions: dict[str, Callable[[pl.Series], pl.Series]] = {}
         for column in plan.columns:
             if column.action == "keep":
                 continue
             self.counts.setdefault(column.column, Counter())
-            func = self._masking_function(column, count_rows=first)
-            first = False
-            exprs.append(
-                pl.col(column.column).map_batches(func, return_dtype=pl.String, is_elementwise=True)
-            )
-        return frame.with_columns(exprs) if exprs else frame
+            functions[column.column] = self._masking_function(column, count_rows=not functions)
+        return functions
 
     def _masking_function(
         self, column: ColumnPlan, *, count_rows: bool
@@ -197,7 +231,7 @@ class TableRedactor:
 
 #: Masked forms remembered per column across batches (values repeat across the file);
 #: the memory is dropped when full, so it stays bounded whatever the file.
-_MEMO_SIZE = 200_000
+_MEMO_SIZE = 50_000
 
 
 def _mask_distinct(
@@ -208,44 +242,47 @@ def _mask_distinct(
     clean_shape: str | None,
     masker: Masker,
 ) -> pl.Series:
-    """The column's operator once per distinct non-empty value, mapped back by polars.
+    """The column's operator on every distinct non-empty value, mapped back by polars.
 
-    A value that is one token of the entity's shape (``clean_shape``, checked in Rust) goes
-    straight to the operator. Any other value (``登录 13812341050`` in an ``ip`` column,
+    A value that is one token of the entity's shape (``clean_shape``, checked in Rust) is
+    masked by the operator's polars expression when it has one (all in Rust), else by
+    :meth:`~dataguard.mask.operator.Operator.apply` once per distinct value (remembered
+    across batches in *memo*). Any other value (``登录 13812341050`` in an ``ip`` column,
     ``a@b.com，13812341050`` in an ``email`` column) goes through the detection engine
     first and then the operator, so personal data of another kind inside it is masked too.
     """
     distinct = text.drop_nulls().unique()
-    old = [v for v in distinct.to_list() if v.strip() and v not in memo]
-    if len(memo) + len(old) > _MEMO_SIZE:
-        memo.clear()
-        old = [v for v in distinct.to_list() if v.strip()]
-    if old:
-        fresh = pl.Series(old, dtype=pl.String)
-        clean = (
-            fresh.str.contains(clean_shape).fill_null(False).to_list()
-            if clean_shape
-            else [False] * len(old)
-        )
-        dirty = [v for v, ok in zip(old, clean, strict=True) if not ok]
-        engine = (
-            dict(
-                zip(
-                    dirty,
-                    masker.mask_lines(dirty, fields=[context.field] * len(dirty)),
-                    strict=True,
-                )
-            )
-            if dirty
-            else {}
-        )
-        for value in old:
-            through = engine.get(value, value)
-            memo[value] = operator.apply(normalize(through).text, context)
-    present = [v for v in distinct.to_list() if v.strip()]
-    if not present:
+    frame = pl.DataFrame({"v": distinct}).filter(pl.col("v").str.strip_chars() != "")
+    if frame.height == 0:
         return text
-    return text.replace(present, [memo[v] for v in present])
+    clean = pl.col("v").str.contains(clean_shape).fill_null(False) if clean_shape else pl.lit(False)
+    vectorised = operator.expression(pl.col("v"), context)
+    frame = frame.with_columns(
+        clean=clean,
+        out=pl.when(clean).then(vectorised) if vectorised is not None else pl.lit(None, pl.String),
+    )
+    pending = frame.filter(pl.col("out").is_null())
+    todo = [v for v in pending["v"].to_list() if v not in memo]
+    if len(memo) + len(todo) > _MEMO_SIZE:
+        memo.clear()
+        todo = pending["v"].to_list()
+    dirty = set(pending.filter(~pl.col("clean"))["v"].to_list())
+    dirty_todo = [v for v in todo if v in dirty]
+    engine = dict(
+        zip(
+            dirty_todo,
+            masker.mask_lines(dirty_todo, fields=[context.field] * len(dirty_todo)),
+            strict=True,
+        )
+    )
+    for value in todo:
+        memo[value] = operator.apply(normalize(engine.get(value, value)).text, context)
+    if pending.height:
+        filled = pl.Series([memo[v] for v in pending["v"].to_list()], dtype=pl.String)
+        frame = frame.join(
+            pending.select("v").with_columns(filled=filled), on="v", how="left"
+        ).with_columns(out=pl.coalesce("out", "filled"))
+    return text.replace(frame["v"], frame["out"])
 
 
 def _mask_text(masker: Masker, text: pl.Series, name: str, memo: dict[str, str]) -> pl.Series:
@@ -285,6 +322,8 @@ def _entity_shape(masker: Masker, entity: str | None) -> str | None:
     for alt in masker.detector._alternatives:
         if alt.recognizer.entity != entity or alt.recognizer.suppress_only:
             continue
+        if alt.recognizer.value_shape is not None:
+            return alt.recognizer.value_shape
         core = alt.form.core
         if core and rust_accepts(f"^(?:{core})$"):
             cores.append(core)

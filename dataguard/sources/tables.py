@@ -21,6 +21,7 @@ import csv
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,7 @@ __all__ = [
     "sample_rows",
     "sniff_encoding",
     "table_format",
+    "write_batches",
     "write_table",
     "write_workbook",
 ]
@@ -286,6 +288,64 @@ def estimate_rows(source: TableSource) -> int | None:
 
 def _approx_bytes(frame: pl.DataFrame) -> int:
     return int(frame.estimated_size()) or 1
+
+
+def write_batches(
+    batches: Iterator[pl.DataFrame], source: TableSource, target: Path, fmt: str
+) -> None:
+    """Write *batches* into *target* one at a time (bounded memory), like :func:`write_table`.
+
+    CSV and TSV keep the source's encoding, BOM and line ending; Parquet is written with
+    pyarrow's ``ParquetWriter`` when pyarrow is installed (``dataguard[spark]`` brings it),
+    else collected by polars' sink.
+    """
+    if fmt == "parquet":
+        _write_parquet_batches(batches, source, target)
+        return
+    separator = "\t" if fmt == "tsv" else ","
+    ending = "\r\n" if source.crlf else "\n"
+    encoding = source.encoding if source.encoding not in ("utf-8-sig",) else "utf-8"
+    with target.open("wb") as out:
+        first = True
+        for batch in batches:
+            if fmt == "jsonl":
+                out.write(batch.write_ndjson().encode("utf-8"))
+                continue
+            text = batch.write_csv(
+                separator=separator, include_header=first, line_terminator=ending
+            )
+            if first and source.bom:
+                out.write(codecs.BOM_UTF8)
+            out.write(text.encode(encoding))
+            first = False
+        if first and fmt != "jsonl":  # no batch at all: still write the header
+            header = pl.DataFrame(schema=source.frame.collect_schema()).write_csv(
+                separator=separator, line_terminator=ending
+            )
+            out.write(header.encode(encoding))
+
+
+def _write_parquet_batches(
+    batches: Iterator[pl.DataFrame], source: TableSource, target: Path
+) -> None:
+    try:
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    except ImportError:  # polars alone cannot append to a Parquet file
+        frames = list(batches)
+        (pl.concat(frames) if frames else pl.DataFrame()).write_parquet(target)
+        return
+    writer = None
+    try:
+        for batch in batches:
+            table = batch.to_arrow()
+            if writer is None:
+                writer = pq.ParquetWriter(str(target), table.schema)
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        pl.DataFrame(schema=source.frame.collect_schema()).write_parquet(target)
 
 
 def write_table(frame: pl.LazyFrame, source: TableSource, target: Path, fmt: str) -> None:

@@ -318,12 +318,12 @@ def test_an_interrupted_write_leaves_neither_output_nor_temporary_files(
     src.write_bytes(ORDERS.encode(encoding))
     seen: list[Path] = []
 
-    def interrupted(frame: object, source: object, target: Path, fmt: str) -> None:
+    def interrupted(batches: object, source: object, target: Path, fmt: str) -> None:
         seen.append(target)
         target.write_bytes(b"order_id,name\n6223,\xe5\xbc")  # a partial write
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(dataguard.redact, "write_table", interrupted)
+    monkeypatch.setattr(dataguard.redact, "write_batches", interrupted)
     with pytest.raises(KeyboardInterrupt):
         redact(src, dst)
     assert len(seen) == 1
@@ -354,11 +354,11 @@ def test_a_failing_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_text(ORDERS, "utf-8")
 
-    def failing(frame: object, source: object, target: Path, fmt: str) -> None:
+    def failing(batches: object, source: object, target: Path, fmt: str) -> None:
         target.write_bytes(b"partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr(dataguard.redact, "write_table", failing)
+    monkeypatch.setattr(dataguard.redact, "write_batches", failing)
     with pytest.raises(OSError, match="disk full"):
         redact(src, dst)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

@@ -71,3 +71,26 @@ def test_a_killed_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path: Path
     assert result.exit_code == 0, result.stderr
     assert not temporary.exists()  # ...and the next run to the same output removes it
     assert sum(1 for _ in out.open(encoding="utf-8")) == 400_001
+
+
+def test_sigterm_stops_a_run_at_once_and_leaves_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "orders.csv"
+    _orders(source, 400_000)
+    out = tmp_path / "out.csv"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dataguard.cli.main", "redact", str(source), "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(p.stat().st_size for p in tmp_path.glob(".out.csv.dataguard-*.tmp")):
+            break
+        time.sleep(0.05)
+    if proc.poll() is not None:  # finished before the signal: nothing to test
+        return
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert b"no output was written" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
