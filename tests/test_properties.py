@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import string
 from functools import cache
 
@@ -130,9 +131,16 @@ _CONTEXT_CHARS = CJK + ASCII_WORDS + " ，。：、"
 _SEPARATORS = list(PUNCT) + list(CJK[:12])
 
 
+# A value right after a credential key (``PASSWORD：13812345678``) is reported as that
+# secret, rightly; the context of these properties is neutral text, so no such keys.
+_CREDENTIAL = re.compile(r"(?i)pass|pwd|token|secret|session|cookie|auth|key|code|sid|otp")
+
+
 @st.composite
 def context(draw: st.DrawFn) -> tuple[str, str]:
-    before = draw(st.text(alphabet=_CONTEXT_CHARS, max_size=20))
+    before = draw(
+        st.text(alphabet=_CONTEXT_CHARS, max_size=20).filter(lambda s: not _CREDENTIAL.search(s))
+    )
     after = draw(st.text(alphabet=_CONTEXT_CHARS, max_size=20))
     return before + draw(st.sampled_from(_SEPARATORS)), draw(st.sampled_from(_SEPARATORS)) + after
 
