@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import signal
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -11,7 +12,7 @@ from dataguard.cli.io import silence_closed_stdout
 
 from dataguard.errors import UsageError
 
-__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "user_errors"]
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "exit_on_sigterm", "user_errors"]
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -40,3 +41,16 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise SystemExit(EXIT_USAGE) from None
 
     return wrapper
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM (a pipeline shutting down) end the command like Ctrl-C does.
+
+    It raises ``SystemExit(143)`` in the main thread, so ``finally`` blocks run: stats
+    still get written, temporary files removed.
+    """
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
 from collections import Counter
 from contextlib import ExitStack
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from dataguard.cli.errors import EXIT_OK, user_errors
+from dataguard.cli.errors import EXIT_OK, exit_on_sigterm, user_errors
 from dataguard.cli.io import open_inputs, silence_closed_stdout, total_size
 from dataguard.cli.options import (
     entities_option,
@@ -176,7 +175,7 @@ def filter_command(
     interactive, jobs = interactive_and_jobs(files, line_buffered, jobs)
     stats: Counter[str] = Counter()
     # SIGTERM (a pipeline shutting down) ends the run like Ctrl-C: stats still get written.
-    signal.signal(signal.SIGTERM, _terminate)
+    exit_on_sigterm()
     try:
         with ExitStack() as stack:
             streams = open_inputs(stack, files)
@@ -203,10 +202,6 @@ def filter_command(
     finally:
         if stats_path is not None:
             _write_stats(Path(stats_path), spec, stats)
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
 
 
 def _write_stats(path: Path, spec: MaskerSpec, stats: Counter[str]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from dataguard.cli.errors import user_errors
+from dataguard.cli.errors import exit_on_sigterm, user_errors
 from dataguard.cli.options import (
     entities_option,
     min_score_option,
@@ -125,7 +124,7 @@ def redact_command(
     policy = load_policy(profile)
     detector = Detector(parse_entities(entities), min_score=min_score)
     masker = Masker(policy, detector=detector, env=OperatorEnv(master_key=key_from_env))
-    signal.signal(signal.SIGTERM, _terminate)
+    exit_on_sigterm()
     with _progress(dry_run) as progress, _exit_at_once_when_interrupted():
         report = redact_file(
             source,
@@ -151,10 +150,6 @@ def redact_command(
     if dry_run:
         click.echo(report_json(report))
     _summary(report, dry_run)
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
 
 
 @contextlib.contextmanager

@@ -57,7 +57,7 @@ def rust_accepts(regex: str) -> bool:
     return True
 
 
-def _storable(line: str) -> str:
+def storable(line: str) -> str:
     """The line as polars can hold it: each lone surrogate becomes U+FFFD.
 
     Undecodable input bytes arrive as lone surrogates (``surrogateescape``). One code
@@ -86,9 +86,9 @@ class BatchScanner:
         text is then the original line). Otherwise ``text`` is the normalised line and
         ``normalized`` maps its offsets back (None: offsets are the original's).
         """
-        storable = [_storable(line) for line in lines]
-        single = [i for i, s in enumerate(storable) if _MARK_START in s or _MARK_END in s]
-        raw = pl.Series("t", storable, dtype=pl.String)
+        storable_lines = [storable(line) for line in lines]
+        single = [i for i, s in enumerate(storable_lines) if _MARK_START in s or _MARK_END in s]
+        raw = pl.Series("t", storable_lines, dtype=pl.String)
         text = raw
         # NFKC changes only these characters of the fast set; normalise just those lines.
         changed = raw.str.contains(_NFKC_CHANGES).arg_true()
@@ -98,7 +98,7 @@ class BatchScanner:
         needy = raw.str.contains(_NEEDS_PYTHON).arg_true().to_list()
         mapped: dict[int, NormalizedText] = {}
         for index in needy:
-            mapped[index] = normalize(storable[index])
+            mapped[index] = normalize(storable_lines[index])
         if mapped:
             text = text.scatter(list(mapped), [n.text for n in mapped.values()])
         frame = pl.DataFrame(

@@ -54,15 +54,6 @@ _BARE_NUMBER = r"[:\[,][ \t]*-?[0-9]{5,}"
 _SMALL_BATCH = 16
 
 
-def _storable(line: str) -> str:
-    """The line with lone surrogates (undecodable bytes) as U+FFFD, which polars can hold."""
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return line
-
-
 @dataclass(frozen=True, slots=True)
 class Replacement:
     """One masked span: where it was (original offsets), what it was, how it was masked."""
@@ -167,8 +158,10 @@ class Masker:
             return range(len(lines))
         import polars as pl  # the batch path already depends on it
 
+        from dataguard.detect.batch import storable
+
         keys = list(self.policy.policy.keys)
-        frame = pl.DataFrame({"t": pl.Series([_storable(x) for x in lines], dtype=pl.String)})
+        frame = pl.DataFrame({"t": pl.Series([storable(x) for x in lines], dtype=pl.String)})
         hits = (
             frame.with_row_index("i")
             .select("i", k=pl.col("t").str.extract_all(_KEY_BEFORE_VALUE))

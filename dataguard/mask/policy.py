@@ -153,13 +153,20 @@ class CompiledPolicy:
 
     def operator_for(self, context: MaskContext) -> Operator:
         """The operator for a value: field rule, else entity rule, else the default."""
-        if context.field and self.fields:
-            path = context.field.lower()
-            last = path.rsplit(".", 1)[-1]
-            for pattern, op in self.fields:
-                if pattern in (path, last) or fnmatch.fnmatchcase(path, pattern):
-                    return op
-        return self.entities.get(context.entity, self.default)
+        by_field = self.field_operator(context.field) if context.field else None
+        return by_field or self.entities.get(context.entity, self.default)
+
+    def field_operator(self, field: str) -> Operator | None:
+        """The operator of the first ``[fields]`` rule matching *field*, or None.
+
+        A rule matches the field's dotted path, its last key, or (a glob) the path.
+        """
+        path = field.lower()
+        last = path.rsplit(".", 1)[-1]
+        for pattern, op in self.fields:
+            if pattern in (path, last) or fnmatch.fnmatchcase(path, pattern):
+                return op
+        return None
 
     def entity_of_key(self, key: str) -> str | None:
         """The entity a sensitive key implies (``password`` → ``SECRET``), or None."""

@@ -21,7 +21,6 @@ column (never values).
 
 from __future__ import annotations
 
-import fnmatch
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -128,7 +127,7 @@ class TableRedactor:
             pinned = named_entity is not None and (
                 SENSITIVE_KEYS.get(canonical_key(name)) != named_entity
             )
-            field_rule = _field_operator(policy, name)
+            field_rule = policy.field_operator(name)
             if field_rule is not None and field_rule.name == "keep":
                 plans.append(ColumnPlan(name, "keep", None, "keep", found, True, str(dtype)))
                 continue
@@ -190,10 +189,9 @@ class TableRedactor:
     def _masking_function(
         self, column: ColumnPlan, *, count_rows: bool
     ) -> Callable[[pl.Series], pl.Series]:
-        # Each column has its own masker (shared policy and detector, own counts) and
-        # lock: polars may run batches of several columns, or of one, on several threads.
+        # Each column has its own masker (shared policy and detector, own counts), so the
+        # entity counts taken from it after a batch are that column's.
         masker = self.masker.fork()
-        column_lock = threading.Lock()
         counts = self.counts[column.column]
         name = column.column
         context = MaskContext(column.entity or "", name)
@@ -203,16 +201,13 @@ class TableRedactor:
 
         def run(series: pl.Series) -> pl.Series:
             text = series.cast(pl.String, strict=False)
-            with column_lock:
-                if column.action == "mask":
-                    out = _mask_distinct(text, operator, context, memo, shape, masker)
-                    found = Counter({f"entity:{column.entity}": 0})
-                else:
-                    out = _mask_text(masker, text, name, memo)
-                    found = Counter(
-                        {k: v for k, v in masker.stats.items() if k.startswith("entity:")}
-                    )
-                    masker.stats.clear()
+            if column.action == "mask":
+                out = _mask_distinct(text, operator, context, memo, shape, masker)
+                found = Counter({f"entity:{column.entity}": 0})
+            else:
+                out = _mask_text(masker, text, name, memo)
+                found = Counter({k: v for k, v in masker.stats.items() if k.startswith("entity:")})
+                masker.stats.clear()
             changed = int((out != text).sum() or 0)
             if column.action == "mask":
                 found[f"entity:{column.entity}"] += changed
@@ -232,6 +227,15 @@ class TableRedactor:
 #: Masked forms remembered per column across batches (values repeat across the file);
 #: the memory is dropped when full, so it stays bounded whatever the file.
 _MEMO_SIZE = 50_000
+
+
+def _not_remembered(memo: dict[str, str], values: list[str]) -> list[str]:
+    """The *values* not in *memo*; when they would overfill it, *memo* is emptied first."""
+    fresh = [v for v in values if v not in memo]
+    if len(memo) + len(fresh) > _MEMO_SIZE:
+        memo.clear()
+        return values
+    return fresh
 
 
 def _mask_distinct(
@@ -262,10 +266,7 @@ def _mask_distinct(
         out=pl.when(clean).then(vectorised) if vectorised is not None else pl.lit(None, pl.String),
     )
     pending = frame.filter(pl.col("out").is_null())
-    todo = [v for v in pending["v"].to_list() if v not in memo]
-    if len(memo) + len(todo) > _MEMO_SIZE:
-        memo.clear()
-        todo = pending["v"].to_list()
+    todo = _not_remembered(memo, pending["v"].to_list())
     dirty = set(pending.filter(~pl.col("clean"))["v"].to_list())
     dirty_todo = [v for v in todo if v in dirty]
     engine = dict(
@@ -294,10 +295,7 @@ def _mask_text(masker: Masker, text: pl.Series, name: str, memo: dict[str, str])
     old = [v for v in text.drop_nulls().unique().to_list() if v]
     if not old:
         return text
-    fresh = [v for v in old if v not in memo]
-    if len(memo) + len(fresh) > _MEMO_SIZE:
-        memo.clear()
-        fresh = old
+    fresh = _not_remembered(memo, old)
     for value, masked in zip(
         fresh, masker.mask_lines(fresh, fields=[name] * len(fresh)), strict=True
     ):
@@ -330,12 +328,3 @@ def _entity_shape(masker: Masker, entity: str | None) -> str | None:
     if not cores:
         return None
     return "^(?:" + "|".join(f"(?:{c})" for c in cores) + ")$"
-
-
-def _field_operator(policy: Any, column: str) -> Operator | None:
-    """The operator a ``[fields]`` rule gives this column (exact name or glob), if any."""
-    path = column.lower()
-    for pattern, op in policy.fields:
-        if pattern == path or fnmatch.fnmatchcase(path, pattern):
-            return op
-    return None

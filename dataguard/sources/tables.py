@@ -10,8 +10,8 @@ Everything here is lazy or streamed, so memory stays bounded whatever the file s
   GB18030 file is first transcoded to a temporary UTF-8 copy in chunks;
 * :func:`sample_rows` draws a seeded, reproducible sample without reading the file into
   memory;
-* :func:`write_table` sinks a ``LazyFrame`` into a file of the same format and encoding
-  (streaming); :func:`explain_csv_error` finds the row a polars CSV error is about.
+* :func:`write_batches` writes batches into a file of the same format and encoding,
+  one at a time; :func:`explain_csv_error` finds the row a polars CSV error is about.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ __all__ = [
     "sniff_encoding",
     "table_format",
     "write_batches",
-    "write_table",
     "write_workbook",
 ]
 
@@ -293,7 +292,7 @@ def _approx_bytes(frame: pl.DataFrame) -> int:
 def write_batches(
     batches: Iterator[pl.DataFrame], source: TableSource, target: Path, fmt: str
 ) -> None:
-    """Write *batches* into *target* one at a time (bounded memory), like :func:`write_table`.
+    """Write *batches* into *target* one at a time, in *fmt*.
 
     CSV and TSV keep the source's encoding, BOM and line ending; Parquet is written with
     pyarrow's ``ParquetWriter`` when pyarrow is installed (``dataguard[spark]`` brings it),
@@ -346,29 +345,6 @@ def _write_parquet_batches(
             writer.close()
     if writer is None:
         pl.DataFrame(schema=source.frame.collect_schema()).write_parquet(target)
-
-
-def write_table(frame: pl.LazyFrame, source: TableSource, target: Path, fmt: str) -> None:
-    """Stream *frame* into *target* in *fmt*, in the source's encoding (and BOM)."""
-    if fmt == "parquet":
-        frame.sink_parquet(target)
-        return
-    if fmt == "jsonl":
-        frame.sink_ndjson(target)
-        return
-    separator = "\t" if fmt == "tsv" else ","
-    ending = "\r\n" if source.crlf else "\n"
-    if source.encoding in ("utf-8", "utf-8-sig"):
-        frame.sink_csv(target, separator=separator, include_bom=source.bom, line_terminator=ending)
-        return
-    handle, name = tempfile.mkstemp(prefix="dataguard-", suffix=".utf8.csv")
-    os.close(handle)
-    scratch = Path(name)
-    try:
-        frame.sink_csv(scratch, separator=separator, line_terminator=ending)
-        _transcode(scratch, target, "utf-8", source.encoding)
-    finally:
-        scratch.unlink(missing_ok=True)
 
 
 def explain_csv_error(source: TableSource, fmt: str) -> str | None:
