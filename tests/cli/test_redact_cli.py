@@ -231,6 +231,7 @@ def test_unusable_excel_is_refused_clearly(tmp_path: Path, which: str) -> None:
     csv_path, xlsx = tmp_path / "orders.csv", tmp_path / "orders.xlsx"
     csv_path.write_text(ORDERS, "utf-8")
     if which == "broken":
+        pytest.importorskip("fastexcel", reason="pip install 'dataguard[excel]'")
         xlsx.write_bytes(b"PK\x03\x04 not really a workbook")
         result = run(xlsx, "-o", tmp_path / "out.xlsx")
         expected, says = ["orders.csv", "orders.xlsx"], "not a readable .xlsx"
@@ -250,7 +251,9 @@ def test_unusable_excel_is_refused_clearly(tmp_path: Path, which: str) -> None:
 
 def test_an_xlsx_workbook_is_redacted_sheet_by_sheet(tmp_path: Path) -> None:
     import polars as pl
-    import xlsxwriter
+
+    xlsxwriter = pytest.importorskip("xlsxwriter", reason="pip install 'dataguard[excel]'")
+    pytest.importorskip("fastexcel", reason="pip install 'dataguard[excel]'")
 
     source = tmp_path / "book.xlsx"
     with xlsxwriter.Workbook(str(source)) as book:
