@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 from dataguard.cli.detect import detect_command, recognizers_command
+from dataguard.cli.lint import lint_command
 from dataguard.cli.mask import filter_command, mask_command, profiles_command
 from dataguard.cli.redact import redact_command
+from dataguard.cli.scan import scan_group
 
 from dataguard import __version__
 
@@ -21,6 +23,9 @@ Examples:
   tail -F app.log | dataguard filter          # mask a log stream
   dataguard profiles                          # masking profiles, with examples
   dataguard redact orders.csv -o safe.csv     # a redacted copy of an export
+  dataguard scan db sqlite:///samples/shop.db -o report.html  # personal data in a database
+  dataguard scan dump backup.sql              # ... in a SQL dump, without a server
+  dataguard lint shop.sql                     # schema hygiene (Youzan 7.1-7.3)
 
 Exit status: 0 no findings, 1 findings reported, 2 usage or input error.
 """
@@ -38,6 +43,8 @@ cli.add_command(mask_command)
 cli.add_command(filter_command)
 cli.add_command(profiles_command)
 cli.add_command(redact_command)
+cli.add_command(scan_group)
+cli.add_command(lint_command)
 
 
 def main() -> None:

@@ -12,8 +12,9 @@ from dataguard.detect.recognizer import ALNUM_BEFORE_NOT, Pattern, Recognizer
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 _IPV4 = r"(?:" + _OCTET + r"\.){3}" + _OCTET
 # Not inside a longer dotted run (``1.2.3.4.5``, OIDs, ``jquery-1.2.3.4.min.js``) nor glued
-# to letters or digits (``v1.2.3.4``); a logged ``\n`` escape counts as a boundary.
-_V4_BEFORE = ALNUM_BEFORE_NOT + r"(?<![.\\])"
+# to letters or digits (``v1.2.3.4``); a logged ``\n`` escape counts as a boundary. Nor a
+# product version in a User-Agent (RFC 9110 §10.1.5 ``product/version``: ``Chrome/120.0.0.0``).
+_V4_BEFORE = ALNUM_BEFORE_NOT + r"(?<![.\\])(?<![A-Za-z]/)"
 _V4_AFTER = r"(?![0-9A-Za-z])(?!\.[0-9A-Za-z])"
 
 # ref. RFC 4291 §2.2 text forms: eight groups of 1-4 hex digits; ``::`` for one run of

@@ -98,6 +98,7 @@ _NOT_NAME_STARTS = frozenset(("来电", "来信", "来访", "来店", "来过", 
 _NOT_NAMES = frozenset(
     (
         "管理员",
+        "管理",
         "经理",
         "信息",
         "名称",
@@ -131,6 +132,8 @@ _NOT_NAMES = frozenset(
         "本人",
     )
 )
+# Units of an organisation end like this: 法务部, 财务部门, 长沙分公司, 数据中心.
+_ORGANISATION_SUFFIXES = ("部", "部门", "公司", "中心", "管理", "分局", "厅", "办公室")
 # Titles and placeholders after a surname: 张先生, 王总, 李某 are not full names.
 _NOT_GIVEN = frozenset(
     (
@@ -255,6 +258,8 @@ class NameRecognizer(Recognizer):
         if re.search(_DOT, value):
             return None
         if value in _NOT_NAMES or value in _place_names() or value[:2] in _NOT_NAME_STARTS:
+            return False
+        if value.endswith(_ORGANISATION_SUFFIXES):
             return False
         surname = value[:2] if value[:2] in surnames() and len(value) > 2 else value[:1]
         given = value[len(surname) :]

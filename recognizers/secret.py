@@ -26,7 +26,9 @@ _SEP = r"[ \t]*(?:=>|[:=])[ \t]*"
 # ``k=v|k=v`` logs) or any non-ASCII character (``pwd=abc123。电话…`` in chat); a quoted
 # value runs to its closing quote. Three patterns, not one with lookbehinds, so that each
 # matches no further than its value.
-_DOUBLE = r"""\\?"(?P<value>[^"\\\r\n]+)"""
+# A quote followed by a closing bracket or a comma is the end of a JSON string that held
+# the key, not the start of a value: {"a": "PASSWORD:"} holds no secret.
+_DOUBLE = r"""\\?"(?P<value>(?![\]},])[^"\\\r\n]+)"""
 _SINGLE = r"""'(?P<value>[^'\\\r\n]+)'"""
 # A bare value never opens a structure: {"password": []} holds no secret to report.
 _BARE = r"""(?P<value>(?![\[{(])[!#-%(*+\--:=?-\[^-{~]+)"""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -25,3 +28,65 @@ def detector() -> Detector:
 def _no_masking_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests that need a masking key set one; a developer's own key must not leak in."""
     monkeypatch.delenv("DATAGUARD_MASK_KEY", raising=False)
+
+
+# -- real database servers ------------------------------------------------------------------
+# PostgreSQL and MariaDB are real servers: their URLs come from DATAGUARD_TEST_POSTGRES_URL
+# and DATAGUARD_TEST_MYSQL_URL (defaults: the local services). Without a reachable server a
+# test skips, naming the variable, unless DATAGUARD_REQUIRE_DATABASES is set (``.ci/run``
+# sets it), in which case it fails.
+
+SERVER_URLS = {
+    "postgresql": (
+        "DATAGUARD_TEST_POSTGRES_URL",
+        "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    ),
+    "mariadb": ("DATAGUARD_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
+}
+
+
+def server_url(name: str) -> str:
+    """The URL of the *name* server (``postgresql`` or ``mariadb``), or skip / fail."""
+    import sqlalchemy as sa
+
+    variable, default = SERVER_URLS[name]
+    url = os.environ.get(variable, default)
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as exc:  # any driver or connection failure means "not reachable"
+        message = f"{name} not reachable ({type(exc).__name__}); set {variable} to a reachable URL"
+        if os.environ.get("DATAGUARD_REQUIRE_DATABASES"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database of each kind, dropped afterwards.
+
+    SQLite: a file in tmp_path. MariaDB: a new database on the server. PostgreSQL: a new
+    database on the server (so a scan of "every schema" sees only this test's tables).
+    """
+    import sqlalchemy as sa
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    url = sa.engine.make_url(server_url(request.param))
+    name = f"dg_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f"CREATE DATABASE {name}"))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            if request.param == "postgresql":
+                connection.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
+            else:
+                connection.execute(sa.text(f"DROP DATABASE {name}"))
+        admin.dispose()

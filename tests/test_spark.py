@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,8 @@ pyspark_sql = pytest.importorskip("pyspark.sql", reason="pip install 'dataguard[
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[object]:
+    # Workers run this interpreter, whatever `python3` is on PATH (an unactivated venv).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         pyspark_sql.SparkSession.builder.master("local[2]")
         .appName("dataguard-tests")

@@ -121,6 +121,30 @@ class Detector:
         )
         self._batch: BatchScanner | None = None
 
+    def value_shape(self, entity: str | None) -> str | None:
+        """A Rust regex matching a value that is exactly one candidate of *entity*, or None.
+
+        Built from the scan-form cores of the entity's patterns (lookaround-free, so polars
+        can run them): ``^(?:core1|core2…)$``. A recognizer's own ``value_shape`` wins.
+        Shapes say nothing about validity: a shaped value may fail its checksum.
+        """
+        if entity is None:
+            return None
+        from dataguard.detect.batch import rust_accepts
+
+        cores = []
+        for alt in self._alternatives:
+            if alt.recognizer.entity != entity or alt.recognizer.suppress_only:
+                continue
+            if alt.recognizer.value_shape is not None:
+                return alt.recognizer.value_shape
+            core = alt.form.core
+            if core and rust_accepts(f"^(?:{core})$"):
+                cores.append(core)
+        if not cores:
+            return None
+        return "^(?:" + "|".join(f"(?:{c})" for c in cores) + ")$"
+
     # -- single texts -------------------------------------------------------------------
 
     def detect(self, text: str, *, field: str | None = None) -> list[Finding]:

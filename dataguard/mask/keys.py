@@ -54,13 +54,14 @@ SENSITIVE_KEYS: dict[str, str] = {
     **_keys(
         "BANK_CARD",
         "bank_card bankcard bank_card_no bankcardno card_no cardno card_number cardnumber "
-        "account_no 银行卡 银行卡号 卡号",
+        "account_no bank_account bank_account_no 银行卡 银行卡号 卡号 银行账号",
     ),
     **_keys("EMAIL_ADDRESS", "email e_mail mail email_address 邮箱 电子邮箱"),
     **_keys(
         "CN_NAME",
         "real_name realname true_name truename full_name fullname receiver_name "
-        "receivername buyer_name consignee contact_name 姓名 真实姓名 收货人 联系人",
+        "receivername buyer_name consignee contact_name linkman leader 姓名 真实姓名 收货人 "
+        "联系人 负责人",
     ),
     **_keys(
         "CN_ADDRESS",

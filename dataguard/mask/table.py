@@ -197,7 +197,7 @@ class TableRedactor:
         context = MaskContext(column.entity or "", name)
         operator = masker.policy.operator_for(context)
         memo: dict[str, str] = {}
-        shape = _entity_shape(masker, column.entity) if column.action == "mask" else None
+        shape = masker.detector.value_shape(column.entity) if column.action == "mask" else None
 
         def run(series: pl.Series) -> pl.Series:
             text = series.cast(pl.String, strict=False)
@@ -304,27 +304,3 @@ def _mask_text(masker: Masker, text: pl.Series, name: str, memo: dict[str, str])
     if not changed:
         return text
     return text.replace([o for o, _ in changed], [n for _, n in changed])
-
-
-def _entity_shape(masker: Masker, entity: str | None) -> str | None:
-    """A Rust regex matching a value that is exactly one candidate of *entity*, or None.
-
-    Built from the scan-form cores of the entity's patterns (lookaround-free, so polars
-    can run them): ``^(?:core1|core2…)$``.
-    """
-    if entity is None:
-        return None
-    from dataguard.detect.batch import rust_accepts
-
-    cores = []
-    for alt in masker.detector._alternatives:
-        if alt.recognizer.entity != entity or alt.recognizer.suppress_only:
-            continue
-        if alt.recognizer.value_shape is not None:
-            return alt.recognizer.value_shape
-        core = alt.form.core
-        if core and rust_accepts(f"^(?:{core})$"):
-            cores.append(core)
-    if not cores:
-        return None
-    return "^(?:" + "|".join(f"(?:{c})" for c in cores) + ")$"

@@ -5,8 +5,9 @@ For each column the classifier looks at two kinds of evidence:
 * **the values**: every sampled value goes through the detector with the column name as
   context; a value is *whole* when one finding covers it entirely (``13812341050`` in a
   ``mobile`` column) and *partial* when findings sit inside longer text (a remark);
-* **the name**: a column named like a sensitive key (``phone``, ``id_card``, ``身份证号``:
-  :mod:`dataguard.mask.keys`) implies its entity even when the values are dirty.
+* **the name** (and, for database columns, the comment): a column named like a sensitive
+  key (``phone``, ``receiver_mobile``, ``身份证号``: :mod:`dataguard.scan.naming`) implies
+  its entity even when the values are dirty.
 
 The verdict is one of three kinds: ``value`` (the whole value is personal data of one
 entity: masked as that entity, vectorised), ``text`` (personal data inside free text:
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dataguard.detect import Detector, Finding
-from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
+from dataguard.scan.naming import entity_of_comment, entity_of_name
 
 __all__ = ["ColumnClass", "classify_column"]
 
@@ -81,14 +82,18 @@ def classify_column(
     *,
     keys: dict[str, str] | None = None,
     found: Sequence[Sequence[Finding]] | None = None,
+    comment: str | None = None,
 ) -> ColumnClass:
     """Classify *column* from its sampled non-empty *values* (strings).
 
     ``keys`` maps canonical key names to entities (default: the built-in sensitive keys).
     ``found`` gives the values' findings when the caller detected them already (one batch
-    for all the columns of a table is much cheaper than one per column).
+    for all the columns of a table is much cheaper than one per column). ``comment`` is
+    the column comment of a database column: evidence when the name says nothing.
     """
-    named = (SENSITIVE_KEYS if keys is None else keys).get(canonical_key(column))
+    by_name = entity_of_name(column, keys)
+    by_comment = entity_of_comment(comment)
+    named = by_name or by_comment
     if found is None:
         found = detector.detect_lines(list(values), fields=[column] * len(values))
     whole: Counter[str] = Counter()
@@ -103,8 +108,10 @@ def classify_column(
             partial += 1
     n = len(values)
     evidence: list[str] = []
-    if named:
-        evidence.append(f"column name {column!r} is a {named} key")
+    if by_name:
+        evidence.append(f"column name {column!r} names {by_name}")
+    if by_comment:
+        evidence.append(f"column comment names {by_comment}")
     best, best_count = whole.most_common(1)[0] if whole else (None, 0)
     if best is not None:
         evidence.append(f"{best_count}/{n} sampled values are valid {best}")

@@ -13,6 +13,7 @@ its password hidden and never echo row data.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,16 @@ from typing import Any
 import polars as pl
 
 from dataguard.errors import UsageError
+from dataguard.sources.catalog import TableInfo
 from dataguard.sources.tables import TableSource
 
-__all__ = ["describe_url", "open_database", "sample_database"]
+__all__ = [
+    "describe_url",
+    "open_database",
+    "read_only_engine",
+    "sample_database",
+    "sample_table",
+]
 
 #: Rows fetched per round trip and per polars batch.
 BATCH_ROWS = 50_000
@@ -183,3 +191,68 @@ def sample_database(source: TableSource, rows: int, seed: int) -> pl.DataFrame:
         return source.frame.head(rows).collect()
     keep = pl.col("__row").hash(seed) % stride == 0
     return source.frame.with_row_index("__row").filter(keep).drop("__row").head(rows).collect()
+
+
+def read_only_engine(url: str) -> Any:
+    """A read-only SQLAlchemy engine for *url* (see the module docstring), or a UsageError.
+
+    For callers that need the engine itself, such as
+    :func:`~dataguard.sources.catalog.read_catalog`.
+    """
+    return _engine(url)
+
+
+def sample_table(connection: Any, info: TableInfo, rows: int, seed: int) -> dict[str, list[Any]]:
+    """About *rows* rows of the table *info* describes, spread over it, as column lists.
+
+    Small tables (at most twice *rows*) are read whole up to *rows*. Larger ones are
+    sampled where the rows live, each row kept with probability ``p`` chosen to draw about
+    1.5 × *rows*, then *rows* of those are picked with the seed (so no part of the table is
+    favoured by a LIMIT):
+
+    * PostgreSQL: ``TABLESAMPLE BERNOULLI (p) REPEATABLE (seed)`` (row by row; ``SYSTEM``
+      would be faster but takes whole pages, i.e. runs of neighbouring rows);
+    * MySQL/MariaDB (no TABLESAMPLE): ``WHERE RAND(seed) < p``, one pass without sorting;
+    * SQLite: rows whose ``rowid`` hashes into a band (tables without rowid: the first rows).
+
+    Values come back as the driver gives them (int, Decimal, str, dict for JSON…).
+    """
+    import sqlalchemy as sa
+
+    table = sa.table(info.name, *(sa.column(c.name) for c in info.columns), schema=info.schema)
+    columns = [table.c[c.name] for c in info.columns]
+    dialect = connection.dialect.name
+    big = info.rows is not None and info.rows > 2 * rows
+    statement = sa.select(*columns).limit(rows)
+    if big and info.rows:
+        share = min(1.0, 1.5 * rows / info.rows)
+        cap = 3 * rows  # a bound on what one sample may fetch, estimates being estimates
+        if dialect == "postgresql":
+            sampled = sa.tablesample(table, sa.func.bernoulli(share * 100), seed=sa.literal(seed))
+            statement = sa.select(*(sampled.c[c.name] for c in info.columns)).limit(cap)
+        elif dialect in ("mysql", "mariadb"):
+            statement = sa.select(*columns).where(sa.func.rand(seed) < share).limit(cap)
+        elif dialect == "sqlite":
+            stride = max(1, round(1 / share))
+            # A Lehmer step then a square mod 2**31 - 1: a linear hash of rowid would pick
+            # every k-th row, in step with any periodic pattern in the data.
+            prime = 2147483647
+            step: Any = (sa.literal_column("rowid") % prime * 48271 + seed % prime) % prime
+            band = step * step % prime % stride
+            statement = sa.select(*columns).where(band == 0).limit(cap)
+    try:
+        fetched = connection.execute(statement).fetchall()
+    except sa.exc.OperationalError:
+        if dialect != "sqlite":
+            raise
+        connection.rollback()  # a WITHOUT ROWID table
+        fetched = connection.execute(sa.select(*columns).limit(rows)).fetchall()
+    if len(fetched) > rows:
+        picker = random.Random(seed)  # noqa: S311 - a repeatable sample, not a secret
+        fetched = [fetched[i] for i in sorted(picker.sample(range(len(fetched)), rows))]
+    names = [c.name for c in info.columns]
+    out: dict[str, list[Any]] = {name: [] for name in names}
+    for row in fetched:
+        for name, value in zip(names, row, strict=True):
+            out[name].append(value)
+    return out

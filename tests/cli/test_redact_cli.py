@@ -297,36 +297,36 @@ def test_the_report_never_overwrites_the_input(tmp_path: Path) -> None:
 def test_a_policy_pins_a_column_and_exempts_another(tmp_path: Path) -> None:
     src, dst, policy = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "policy.toml"
     src.write_text(
-        "buyer_tel,remark,mobile\n"
+        "buyer_f1,remark,mobile\n"
         "garbage42x,买家电话 13812341050,13812341050\n"
         "unknown,地址 浙江省杭州市西湖区文三路90号1幢,13912345678\n"
         "待确认电话号码,无,15000001234\n",
         "utf-8",
     )
     policy.write_text(
-        '[keys]\nbuyer_tel = "CN_MOBILE"\n\n[fields.remark]\noperator = "keep"\n', "utf-8"
+        '[keys]\nbuyer_f1 = "CN_MOBILE"\n\n[fields.remark]\noperator = "keep"\n', "utf-8"
     )
-    # Without the policy: buyer_tel holds nothing a pattern finds, remark goes to the engine.
+    # Without the policy: buyer_f1 holds nothing a pattern finds, remark goes to the engine.
     plain = run(src, "--dry-run")
     assert plain.exit_code == 0, plain.output
     before = {c["column"]: c["action"] for c in json.loads(plain.stdout)["columns"]}
-    assert before == {"buyer_tel": "keep", "remark": "engine", "mobile": "mask"}
+    assert before == {"buyer_f1": "keep", "remark": "engine", "mobile": "mask"}
 
     result = run(src, "-o", dst, "-p", policy, "--report", tmp_path / "r.json")
     assert result.exit_code == 0, result.output
     assert dst.read_text("utf-8") == (
-        "buyer_tel,remark,mobile\n"
+        "buyer_f1,remark,mobile\n"
         "******e42x,买家电话 13812341050,******1050\n"
         "******nown,地址 浙江省杭州市西湖区文三路90号1幢,******5678\n"
         "******电话号码,无,******1234\n"
     )
     columns = {c["column"]: c for c in json.loads((tmp_path / "r.json").read_text())["columns"]}
-    assert (columns["buyer_tel"]["action"], columns["buyer_tel"]["entity"]) == (
+    assert (columns["buyer_f1"]["action"], columns["buyer_f1"]["entity"]) == (
         "mask",
         "CN_MOBILE",
     )
-    assert columns["buyer_tel"]["pinned"] is True
-    assert columns["buyer_tel"]["changed"] == 3
+    assert columns["buyer_f1"]["pinned"] is True
+    assert columns["buyer_f1"]["changed"] == 3
     assert (columns["remark"]["action"], columns["remark"]["pinned"]) == ("keep", True)
     assert columns["remark"]["changed"] == 0
 
@@ -334,7 +334,7 @@ def test_a_policy_pins_a_column_and_exempts_another(tmp_path: Path) -> None:
 def test_a_bad_policy_file_is_a_usage_error(tmp_path: Path) -> None:
     src, policy = tmp_path / "in.csv", tmp_path / "policy.toml"
     src.write_text(ORDERS, "utf-8")
-    policy.write_text("[keys\nbuyer_tel = ", "utf-8")
+    policy.write_text("[keys\nbuyer_f1 = ", "utf-8")
     result = run(src, "-o", tmp_path / "out.csv", "-p", policy)
     assert result.exit_code == 2
     assert listing(tmp_path) == ["in.csv", "policy.toml"]

@@ -43,7 +43,7 @@ def test_a_mobile_column_with_dirty_values_is_still_a_mobile_column(
     assert (found.kind, found.entity) == ("value", "CN_MOBILE")
     assert found.sampled == 10
     assert found.whole == valid
-    assert "column name 'mobile' is a CN_MOBILE key" in found.evidence
+    assert "column name 'mobile' names CN_MOBILE" in found.evidence
     assert f"{valid}/10 sampled values are valid CN_MOBILE" in found.evidence
     assert 0.0 < found.confidence <= 1.0
     assert_no_value_in(found, values)

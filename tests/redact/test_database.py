@@ -8,24 +8,16 @@ sets it), in which case they fail.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import server_url
 from dataguard.cli.main import cli
 
 sa = pytest.importorskip("sqlalchemy", reason="pip install 'dataguard[postgres,mysql]'")
-
-URLS = {
-    "postgresql": (
-        "DATAGUARD_TEST_POSTGRES_URL",
-        "postgresql+psycopg://postgres@127.0.0.1:5432/test",
-    ),
-    "mariadb": ("DATAGUARD_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
-}
 
 # Hand-written display masks (standards.md §2) of the rows below.
 ROWS = [
@@ -39,28 +31,13 @@ EXPECTED = [
 ]
 
 
-def _server_url(name: str) -> str:
-    variable, default = URLS[name]
-    url = os.environ.get(variable, default)
-    try:
-        engine = sa.create_engine(url)
-        with engine.connect():
-            pass
-    except Exception as exc:  # any driver or connection failure means "not reachable"
-        message = f"{name} not reachable ({type(exc).__name__}); set {variable} to a reachable URL"
-        if os.environ.get("DATAGUARD_REQUIRE_DATABASES"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """``(url, table)`` of a table holding ROWS, dropped afterwards."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'shop.db'}"
     else:
-        url = _server_url(request.param)
+        url = server_url(request.param)
     table = f"dg_test_{uuid.uuid4().hex[:10]}"
     engine = sa.create_engine(url)
     with engine.begin() as connection:

@@ -1,0 +1,446 @@
+"""From a table's sampled values to one :class:`~dataguard.scan.report.ColumnReport` per column.
+
+Shared by every scan source (live databases, SQL dumps, files). For each table:
+
+1. every sampled value becomes text (:func:`as_text`: integral DECIMAL and float phone
+   numbers lose their ``.0``, JSON documents are serialised, binary data is skipped);
+2. blanks and placeholders are counted apart (:mod:`.placeholders`);
+3. the protection form of the rest is read (:mod:`.protection`); a column that is mostly
+   masked, hashed or encrypted is judged by its name and comment, because its values
+   cannot show what they were;
+4. otherwise one detection batch for the whole table feeds
+   :func:`~dataguard.scan.classify.classify_column` per column, with the column comment as
+   evidence beside the name;
+5. the grade, mandates and action follow (:mod:`.grading`), and up to three masked
+   previews are made with the ``display`` profile.
+
+Columns whose declared type cannot hold personal data (dates, booleans, small integers) are
+reported clean without detection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import functools
+import json
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from dataguard.detect import Detector, Finding
+from dataguard.mask.apply import Masker
+from dataguard.scan.classify import ColumnClass, classify_column
+from dataguard.scan.grading import Scheme, action_for, grade, mandates_for
+from dataguard.scan.naming import entity_of_comment, entity_of_name
+from dataguard.scan.placeholders import is_placeholder
+from dataguard.scan.protection import PROTECTED, column_protection, masked_entities
+from dataguard.scan.report import ColumnReport, Evidence
+from dataguard.sources.catalog import ColumnInfo
+
+__all__ = ["MAX_VALUE_CHARS", "TableAssessor", "as_text"]
+
+#: Longer values are cut for detection: a scan samples, it does not read whole documents.
+MAX_VALUE_CHARS = 8192
+#: Values whose protection form is read, per column.
+PROTECTION_SAMPLE = 256
+#: Previews per column.
+PREVIEWS = 3
+
+# ref. SQL type names (SQL:2016, PostgreSQL, MySQL) that hold no personal data by type.
+_NO_PERSONAL_TYPES = re.compile(
+    r"^(?:DATE|TIME|TIMESTAMP|DATETIME|INTERVAL|YEAR|BOOL|BOOLEAN|BIT|TINYINT|SMALLINT|"
+    r"INT2|UUID|SERIAL|SMALLSERIAL|MONEY|REAL|FLOAT|DOUBLE|BLOB|LONGBLOB|MEDIUMBLOB|BYTEA|"
+    r"BINARY|VARBINARY|ENUM|SET|GEOMETRY|POINT)\b",
+    re.IGNORECASE,
+)
+_BINARY = ("BLOB", "LONGBLOB", "MEDIUMBLOB", "BYTEA", "BINARY", "VARBINARY")
+_SMALL_INTEGERS = ("TINYINT", "SMALLINT", "INT2")
+_PASSWORD_WORDS = re.compile(r"(?i)passw|passwd|pwd|密码")
+
+
+def as_text(value: Any) -> str | None:
+    """*value* as the text a person would read, or None for NULL and binary data.
+
+    Integral numbers print without a fraction (a phone number stored as DECIMAL(11,0) or
+    DOUBLE reads ``13812341050``, not ``13812341050.0``).
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, decimal.Decimal):
+        if value.is_finite() and value == value.to_integral_value():
+            return str(int(value))
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e19 else repr(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, bytes | bytearray | memoryview):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return None
+    return str(value)
+
+
+class TableAssessor:
+    """Assesses the columns of tables from their samples.
+
+    Args:
+        detector: the detection engine.
+        grading: the grading scheme.
+        keys: extra sensitive column names (canonical key → entity), on top of the built-ins.
+    """
+
+    def __init__(
+        self, detector: Detector, grading: Scheme, keys: Mapping[str, str] | None = None
+    ) -> None:
+        self.detector = detector
+        self.grading = grading
+        self.keys = None if keys is None else dict(keys)
+        self._previewer = Masker("display", detector=detector)
+        self._shapes: dict[str, re.Pattern[str] | None] = {}
+
+    def assess(
+        self, table: str, columns: Sequence[ColumnInfo], sample: Mapping[str, Sequence[Any]]
+    ) -> list[ColumnReport]:
+        """One report per column of *table*, from *sample* (column name → sampled values)."""
+        real: dict[str, list[str]] = {}
+        counts: dict[str, tuple[int, int, int]] = {}
+        for column in columns:
+            raw = sample.get(column.name, ())
+            texts = (as_text(v) for v in raw)
+            present = [v[:MAX_VALUE_CHARS] for v in texts if v is not None and v.strip()]
+            kept = [v for v in present if not _placeholder(v)]
+            real[column.name] = kept
+            counts[column.name] = (len(raw), len(present), len(present) - len(kept))
+        judged = {c.name: self._by_type(table, c) for c in columns}
+        # One detection batch for the table (much cheaper than one per column), each
+        # distinct value once per column: status codes, cities and flags repeat a lot.
+        distinct = list(
+            dict.fromkeys(
+                (c.name, v) for c in columns if judged[c.name] is None for v in real[c.name]
+            )
+        )
+        found = self.detector.detect_lines(
+            [v for _, v in distinct], fields=[name for name, _ in distinct]
+        )
+        by_pair = dict(zip(distinct, found, strict=True))
+        reports = []
+        for column in columns:
+            by_type = judged[column.name]
+            if by_type is not None:
+                reports.append(by_type)
+                continue
+            values = real[column.name]
+            per_value = [by_pair[column.name, v] for v in values]
+            reports.append(
+                self._assess_column(table, column, values, per_value, *counts[column.name])
+            )
+        return reports
+
+    # -- one column ---------------------------------------------------------------------
+
+    def _by_type(self, table: str, column: ColumnInfo) -> ColumnReport | None:
+        """A clean report for a column whose type cannot hold personal data, else None."""
+        declared = column.type.strip().upper()
+        if not _NO_PERSONAL_TYPES.match(declared):
+            return None
+        if declared.startswith(_BINARY):
+            return None  # may hold UTF-8 text: as_text decides per value
+        if declared.startswith(_SMALL_INTEGERS) and (
+            entity_of_name(column.name, self.keys) or entity_of_comment(column.comment)
+        ):
+            return None  # a code named like something: worth reading
+        # Dates, times and booleans hold no entity whatever they are called
+        # (``pwd_update_date``, 密码更新时间).
+        return _clean(column, table=table)
+
+    def _assess_column(
+        self,
+        table: str,
+        column: ColumnInfo,
+        values: list[str],
+        found: list[list[Finding]],
+        sampled: int,
+        non_empty: int,
+        placeholders: int,
+    ) -> ColumnReport:
+        real = values
+        # The form of most values shows in a few hundred of them.
+        protection, forms = column_protection(real[:PROTECTION_SAMPLE])
+        by_name = entity_of_name(column.name, self.keys)
+        by_comment = entity_of_comment(column.comment)
+        named = by_name or by_comment
+        if protection in PROTECTED or protection == "weak-hash":
+            if named == "SECRET" and protection == "opaque-ciphertext":
+                # Random tokens in a token column are the credentials themselves.
+                protection = "plaintext"
+            elif named is None:
+                # Masked values still show what they were (length and kept ends).
+                named = _masked_majority(real) if protection == "masked" else None
+                if named is None:
+                    return _clean(
+                        column, sampled, non_empty, forms, placeholders, table,
+                        reason=f"most values are {protection}, and nothing says of what",
+                    )  # fmt: skip
+                return self._protected(
+                    table, column, named, None, None, protection, forms, sampled,
+                    non_empty, placeholders,
+                )  # fmt: skip
+            else:
+                return self._protected(
+                    table, column, named, by_name, by_comment, protection, forms, sampled,
+                    non_empty, placeholders,
+                )  # fmt: skip
+        verdict = classify_column(
+            column.name,
+            real,
+            self.detector,
+            keys=self.keys,
+            found=found,
+            comment=column.comment,
+        )
+        if verdict.kind == "clean":
+            return _clean(column, sampled, non_empty, forms, placeholders, table, verdict)
+        hits = verdict.whole + verdict.partial
+        if verdict.kind == "text" and hits < min(2, len(real)):
+            # One finding in a sample of many is as likely a false positive as a leak.
+            return _clean(
+                column, sampled, non_empty, forms, placeholders, table,
+                reason=f"a single finding in {len(real)} sampled values",
+            )  # fmt: skip
+        if (
+            verdict.kind == "value"
+            and verdict.whole == 0
+            and len(real) >= 5
+            and not self._invalid(verdict.entity or "", real, found)
+        ):
+            # The name says it, but not one value is even shaped like one: a
+            # ``service_phone`` of 400 numbers holds no one's phone.
+            return _clean(
+                column, sampled, non_empty, forms, placeholders, table,
+                reason=f"named {verdict.entity}, but none of {len(real)} values is shaped like one",
+            )  # fmt: skip
+        return self._personal(
+            table, column, verdict, by_name, by_comment, protection, forms, sampled, non_empty,
+            placeholders, real, found,
+        )  # fmt: skip
+
+    def _personal(
+        self,
+        table: str,
+        column: ColumnInfo,
+        verdict: ColumnClass,
+        by_name: str | None,
+        by_comment: str | None,
+        protection: str,
+        forms: Counter[str],
+        sampled: int,
+        non_empty: int,
+        placeholders: int,
+        values: list[str],
+        found: list[list[Finding]],
+    ) -> ColumnReport:
+        ranked = tuple(e for e, _ in Counter(verdict.entities).most_common())
+        entity = verdict.entity or (ranked[0] if ranked else None)
+        entities = ranked if verdict.kind == "text" else (entity,) if entity else ()
+        if verdict.kind == "value" and entity:
+            invalid = self._invalid(entity, values, found)
+            entities = (entity,)
+        else:
+            invalid = 0
+        reasons = list(verdict.evidence)
+        if placeholders:
+            reasons.append(f"{placeholders} placeholder values (12345678901, N/A, …) ignored")
+        if invalid:
+            reasons.append(f"{invalid} values shaped like {entity} fail its validation")
+        confidence = verdict.confidence
+        if verdict.kind == "text":
+            # The share of rows with findings is not the doubt: a remark column where a
+            # third of the rows hold phone numbers certainly holds personal data.
+            hits = verdict.partial + verdict.whole
+            confidence = min(1.0, 0.6 + 0.08 * hits)
+        if by_name and by_comment and by_name == by_comment == entity:
+            confidence = min(1.0, confidence + 0.1)
+        # In a value column personal data is plaintext unless most values are protected.
+        if verdict.kind == "text":
+            protection = "plaintext"
+        evidence = Evidence(
+            name=by_name,
+            comment=by_comment,
+            sampled=sampled,
+            non_empty=non_empty,
+            valid=verdict.whole if verdict.kind == "value" else 0,
+            invalid=invalid,
+            partial=verdict.partial,
+            placeholders=placeholders,
+            forms=dict(forms),
+            reasons=tuple(reasons),
+        )
+        previews = self._previews(verdict.kind, entity, values, column.name)
+        return self._report(
+            table, column, verdict.kind, entities, confidence, protection, evidence, previews
+        )
+
+    def _protected(
+        self,
+        table: str,
+        column: ColumnInfo,
+        named: str,
+        by_name: str | None,
+        by_comment: str | None,
+        protection: str,
+        forms: Counter[str],
+        sampled: int,
+        non_empty: int,
+        placeholders: int,
+    ) -> ColumnReport:
+        share = forms[protection] / max(1, sum(forms.values()))
+        if by_name:
+            said = f"column name {column.name!r} names {named}"
+        elif by_comment:
+            said = f"column comment names {named}"
+        else:
+            said = f"the masked values keep the length and ends of {named}"
+        reasons = (
+            said,
+            f"{forms[protection]}/{sum(forms.values())} sampled values are {protection}",
+        )
+        evidence = Evidence(
+            name=by_name,
+            comment=by_comment,
+            sampled=sampled,
+            non_empty=non_empty,
+            placeholders=placeholders,
+            forms=dict(forms),
+            reasons=reasons,
+        )
+        confidence = min(1.0, 0.5 + share / 2)
+        return self._report(table, column, "value", (named,), confidence, protection, evidence, ())
+
+    def _report(
+        self,
+        table: str,
+        column: ColumnInfo,
+        kind: str,
+        entities: tuple[str, ...],
+        confidence: float,
+        protection: str,
+        evidence: Evidence,
+        previews: tuple[str, ...],
+    ) -> ColumnReport:
+        """The report of a personal column: grade, mandates and action follow (:mod:`.grading`)."""
+        password = bool(_PASSWORD_WORDS.search(column.name + " " + (column.comment or "")))
+        return ColumnReport(
+            table=table,
+            column=column.name,
+            type=column.type,
+            comment=column.comment,
+            kind=kind,
+            entity=entities[0] if entities else None,
+            entities=entities,
+            confidence=confidence,
+            protection=protection,
+            grade=grade(entities, self.grading),
+            mandates=tuple(mandates_for(entities, protection)),
+            action=action_for(entities, kind, protection, password),
+            evidence=evidence,
+            previews=previews,
+        )
+
+    def _invalid(self, entity: str, values: list[str], found: list[list[Finding]]) -> int:
+        """Values shaped like *entity* with no finding: they failed validation."""
+        if entity not in self._shapes:
+            self._shapes[entity] = _python_regex(self.detector.value_shape(entity))
+        pattern = self._shapes[entity]
+        if pattern is None:
+            return 0
+        return sum(
+            1 for v, f in zip(values, found, strict=True) if not f and pattern.match(v.strip())
+        )
+
+    def _previews(
+        self, kind: str, entity: str | None, values: list[str], name: str
+    ) -> tuple[str, ...]:
+        picked = list(dict.fromkeys(v for v in values if v.strip()))[:PREVIEWS]
+        if kind == "value" and entity:
+            return tuple(self._previewer.mask_value(v.strip(), entity, field=name) for v in picked)
+        return tuple(_cut(self._previewer.mask(v, field=name)) for v in picked)
+
+
+def _masked_majority(values: list[str]) -> str | None:
+    """The entity most masked tokens in *values* were, or None."""
+    counts = Counter(e for v in values for e in masked_entities(v))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+_placeholder = functools.lru_cache(maxsize=65536)(is_placeholder)
+
+
+_RUST_CODEPOINT = re.compile(r"\\x\{([0-9a-fA-F]+)\}")
+
+
+def _python_regex(shape: str | None) -> re.Pattern[str] | None:
+    """A value shape (written for polars' Rust regex engine) compiled for Python's ``re``.
+
+    The two dialects differ in code-point escapes: Rust's ``\\x{4e00}`` is ``\\U00004e00``.
+    """
+    if shape is None:
+        return None
+    try:
+        return re.compile(_RUST_CODEPOINT.sub(lambda m: f"\\U{int(m[1], 16):08x}", shape))
+    except re.error:
+        return None
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _clean(
+    column: ColumnInfo,
+    sampled: int = 0,
+    non_empty: int = 0,
+    forms: Counter[str] | None = None,
+    placeholders: int = 0,
+    table: str = "",
+    verdict: ColumnClass | None = None,
+    reason: str | None = None,
+) -> ColumnReport:
+    if reason is not None:
+        reasons: tuple[str, ...] = (reason,)
+    elif verdict is not None:
+        reasons = verdict.evidence
+    else:
+        reasons = (f"type {column.type} holds no personal data",)
+    return ColumnReport(
+        table=table,
+        column=column.name,
+        type=column.type,
+        comment=column.comment,
+        kind="clean",
+        entity=None,
+        entities=(),
+        confidence=verdict.confidence if verdict else 1.0,
+        protection=None,
+        grade=None,
+        mandates=(),
+        action="none",
+        evidence=Evidence(
+            sampled=sampled,
+            non_empty=non_empty,
+            placeholders=placeholders,
+            forms=dict(forms or {}),
+            reasons=tuple(reasons),
+        ),
+    )

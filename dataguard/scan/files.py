@@ -1,0 +1,151 @@
+"""``dataguard scan files``: CSV, TSV, JSON lines, Parquet, Excel and log files.
+
+Tables (by extension, :func:`dataguard.sources.tables.table_format`) are sampled as batch
+redaction samples them (seeded, spread over the file, streamed) and each column is assessed
+like a database column (:mod:`dataguard.scan.assess`); JSON lines give one column per
+top-level field. Any other file is read as a log: a seeded reservoir of its lines, held
+to the sample size, is assessed as one free-text column named ``<line>``. Directories are
+walked; hidden files and directories are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from dataguard.detect import Detector
+from dataguard.errors import UsageError
+from dataguard.scan.assess import MAX_VALUE_CHARS, TableAssessor
+from dataguard.scan.grading import scheme as grading_scheme
+from dataguard.scan.report import ScanReport, TableSummary
+from dataguard.sources.catalog import ColumnInfo
+from dataguard.sources.tables import (
+    _EXTENSIONS,
+    estimate_rows,
+    open_table,
+    read_workbook,
+    sample_jsonl,
+    sample_rows,
+)
+
+__all__ = ["LINE_COLUMN", "scan_files"]
+
+#: The column name a log file's lines are reported under.
+LINE_COLUMN = "<line>"
+
+
+def _walk(paths: Sequence[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path).parts
+                if child.is_file() and not any(p.startswith(".") for p in relative):
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            raise UsageError(f"no such file or directory: {path}")
+
+
+def scan_files(
+    paths: Sequence[Path],
+    *,
+    sample: int = 1000,
+    seed: int = 0,
+    scheme: str = "S1-S4",
+    detector: Detector | None = None,
+    keys: Mapping[str, str] | None = None,
+    on_file: Callable[[Path, int], object] | None = None,
+) -> ScanReport:
+    """Scan files and directories; one table per file (per sheet for workbooks)."""
+    if sample < 1:
+        raise UsageError("--sample must be at least 1")
+    try:
+        grading = grading_scheme(scheme)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    clock = time.perf_counter()
+    assessor = TableAssessor(detector or Detector(), grading, keys)
+    report = ScanReport(
+        target=", ".join(str(p) for p in paths),
+        source="files",
+        scheme=grading.name,
+        sample=sample,
+        seed=seed,
+        started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    for done, path in enumerate(_walk(paths), 1):
+        for name, frame, rows in _tables(path, sample, seed):
+            columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
+            values = {c: frame.get_column(c).to_list() for c in frame.columns}
+            report.columns.extend(assessor.assess(name, columns, values))
+            report.tables.append(TableSummary(name, rows, len(columns), None, frame.height))
+        if on_file is not None:
+            on_file(path, done)
+    if not report.tables:
+        raise UsageError("no files to scan")
+    report.seconds = time.perf_counter() - clock
+    return report
+
+
+def _type_name(dtype: pl.DataType) -> str:
+    return "TEXT" if dtype == pl.String else str(dtype).upper()
+
+
+def _tables(path: Path, sample: int, seed: int) -> Iterator[tuple[str, pl.DataFrame, int | None]]:
+    """``(name, sample frame, row count or estimate)`` for each table in *path*."""
+    fmt = _EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        lines, total = _sample_lines(path, sample, seed)
+        yield str(path), pl.DataFrame({LINE_COLUMN: lines}, schema={LINE_COLUMN: pl.String}), total
+        return
+    if fmt == "xlsx":
+        for sheet, frame in read_workbook(path).items():
+            yield f"{path}#{sheet}", frame.head(sample), frame.height
+        return
+    if fmt == "jsonl":
+        yield str(path), sample_jsonl(path, sample, seed), None
+        return
+    source = open_table(path, fmt)
+    try:
+        try:
+            frame = sample_rows(source, sample, seed)
+            rows = estimate_rows(source)
+        except pl.exceptions.PolarsError as exc:
+            kind = type(exc).__name__
+            raise UsageError(f"{path.name}: cannot read it as {fmt} ({kind})") from None
+        yield str(path), frame, rows
+    finally:
+        source.close()
+
+
+def _sample_lines(path: Path, sample: int, seed: int) -> tuple[list[str], int]:
+    """A seeded reservoir sample (Algorithm R) of *path*'s lines, and the line count.
+
+    Memory stays at *sample* lines whatever the file's size; undecodable bytes become
+    U+FFFD (the sample is for detection; nothing is written back).
+    """
+    rng = random.Random(seed)  # noqa: S311 - a repeatable sample, not a secret
+    kept: list[str] = []
+    count = 0
+    limit = MAX_VALUE_CHARS * 4
+    with path.open("rb") as stream:
+        while raw := stream.readline(limit):
+            if not raw.endswith(b"\n"):
+                # A huge line: keep its head, skip the rest without holding it.
+                while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+                    pass
+            count += 1
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if len(kept) < sample:
+                kept.append(line)
+            else:
+                slot = rng.randrange(count)
+                if slot < sample:
+                    kept[slot] = line
+    return kept, count

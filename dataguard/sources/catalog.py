@@ -1,0 +1,186 @@
+"""What a schema declares: tables, their columns, types and comments.
+
+The same description comes from a live database (:func:`read_catalog`, through SQLAlchemy's
+inspector) and from a SQL dump or DDL file (:mod:`dataguard.sources.dump`), so scanning
+and schema linting work the same on both. It holds names, types and comments only, never
+row data.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["ColumnInfo", "TableInfo", "matches", "read_catalog"]
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One column as the schema declares it.
+
+    Attributes:
+        name: the column name as declared (case kept).
+        type: the declared SQL type as text (``VARCHAR(20)``, ``BIGINT``, ``DECIMAL(10,2)``).
+        comment: the column comment (MySQL ``COMMENT '…'``, PostgreSQL ``COMMENT ON``).
+        nullable: whether NULL is allowed.
+        primary_key: whether the column is part of the primary key.
+    """
+
+    name: str
+    type: str
+    comment: str | None = None
+    nullable: bool = True
+    primary_key: bool = False
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """One table as the schema declares it.
+
+    Attributes:
+        name: the table name.
+        columns: its columns in declaration order.
+        schema: the schema (PostgreSQL) or database (MySQL) it lives in; None for the default.
+        comment: the table comment.
+        engine: the MySQL/MariaDB storage engine (``InnoDB``), None elsewhere or when unknown.
+        charset: the MySQL/MariaDB default character set (``utf8mb4``), None when unknown.
+        rows: the row count or the database's estimate of it, None when unknown.
+    """
+
+    name: str
+    columns: tuple[ColumnInfo, ...]
+    schema: str | None = None
+    comment: str | None = None
+    engine: str | None = None
+    charset: str | None = None
+    rows: int | None = None
+    options: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def qualified_name(self) -> str:
+        """``schema.table``, or the bare table name in the default schema."""
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        """The primary-key column names, in declaration order."""
+        return tuple(c.name for c in self.columns if c.primary_key)
+
+
+def matches(name: str, patterns: Sequence[str]) -> bool:
+    """Whether *name* matches one of the shell-style *patterns* (all match when empty).
+
+    Comparison ignores case, as MySQL and unquoted PostgreSQL identifiers do.
+    """
+    return not patterns or any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in patterns)
+
+
+# Schemas that belong to the database system, never to the application.
+_SYSTEM_SCHEMAS = frozenset(
+    {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
+)
+
+
+def _schemas(inspector: Any, dialect: str, schemas: Sequence[str]) -> list[str | None]:
+    if dialect == "sqlite":
+        return [None]
+    if dialect in ("mysql", "mariadb") and not schemas:
+        # The database in the URL; scanning every database on a server is opt-in.
+        return [None]
+    names = [s for s in inspector.get_schema_names() if s not in _SYSTEM_SCHEMAS]
+    return [s for s in names if matches(s, schemas) and not s.startswith("pg_")]
+
+
+def _row_estimate(connection: Any, dialect: str, schema: str | None, table: str) -> int | None:
+    """The catalogue's row estimate (cheap), or an exact count for SQLite."""
+    import sqlalchemy as sa
+
+    if dialect == "postgresql":
+        query = sa.text(
+            "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE c.relname = :t AND n.nspname = :s"
+        )
+        value = connection.execute(query, {"t": table, "s": schema or "public"}).scalar()
+        if value is not None and value >= 0:
+            return int(value)
+        # -1: never analysed (a new table autovacuum has not reached): count it.
+    if dialect in ("mysql", "mariadb"):
+        query = sa.text(
+            "SELECT table_rows FROM information_schema.tables "
+            "WHERE table_name = :t AND table_schema = COALESCE(:s, DATABASE())"
+        )
+        value = connection.execute(query, {"t": table, "s": schema}).scalar()
+        return None if value is None else int(value)
+    quoted = sa.table(table, schema=schema)
+    return int(connection.execute(sa.select(sa.func.count()).select_from(quoted)).scalar())
+
+
+def read_catalog(
+    engine: Any,
+    *,
+    schemas: Sequence[str] = (),
+    tables: Sequence[str] = (),
+    count_rows: bool = True,
+) -> Iterator[TableInfo]:
+    """Every table of the database behind *engine* (an SQLAlchemy engine), filtered.
+
+    *schemas* and *tables* are shell-style patterns (``sales``, ``order_*``); a table
+    pattern may be qualified (``public.users``). Views are left out: they hold no data of
+    their own. ``count_rows=False`` leaves :attr:`TableInfo.rows` None (no estimate, and
+    no ``COUNT(*)`` on SQLite), for callers that need only the schema.
+    """
+    import sqlalchemy as sa
+
+    inspector = sa.inspect(engine)
+    dialect = engine.dialect.name
+    with engine.connect() as connection:
+        for schema in _schemas(inspector, dialect, schemas):
+            for name in sorted(inspector.get_table_names(schema=schema)):
+                qualified = f"{schema}.{name}" if schema else name
+                if tables and not (matches(name, tables) or matches(qualified, tables)):
+                    continue
+                yield _table_info(inspector, connection, dialect, schema, name, count_rows)
+
+
+def _table_info(
+    inspector: Any,
+    connection: Any,
+    dialect: str,
+    schema: str | None,
+    name: str,
+    count_rows: bool = True,
+) -> TableInfo:
+    primary = set(inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or [])
+    columns = tuple(
+        ColumnInfo(
+            name=c["name"],
+            type=str(c["type"]),
+            comment=c.get("comment") or None,
+            nullable=bool(c.get("nullable", True)),
+            primary_key=c["name"] in primary,
+        )
+        for c in inspector.get_columns(name, schema=schema)
+    )
+    try:
+        comment = inspector.get_table_comment(name, schema=schema).get("text") or None
+    except NotImplementedError:  # SQLite has no table comments
+        comment = None
+    options: dict[str, str] = {}
+    if dialect in ("mysql", "mariadb"):
+        options = {
+            k: str(v) for k, v in inspector.get_table_options(name, schema=schema).items() if v
+        }
+    engine_name = options.get(f"{dialect}_engine") or options.get("mysql_engine")
+    charset = options.get(f"{dialect}_default charset") or options.get("mysql_default charset")
+    return TableInfo(
+        name=name,
+        columns=columns,
+        schema=schema,
+        comment=comment,
+        engine=engine_name,
+        charset=charset,
+        rows=_row_estimate(connection, dialect, schema, name) if count_rows else None,
+        options=options,
+    )

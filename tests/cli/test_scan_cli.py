@@ -1,0 +1,200 @@
+"""``dataguard scan``: formats, baselines, exit statuses and errors, through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from dataguard.cli.main import cli
+
+from dataguard.testing import generators as gen
+
+
+def _make_db(path: Path, *, with_email: bool = False, rows: int = 60) -> str:
+    rng = random.Random(11)
+    connection = sqlite3.connect(path)
+    connection.execute("DROP TABLE IF EXISTS members")
+    extra = ", email TEXT" if with_email else ""
+    connection.execute(
+        f"CREATE TABLE members (id INTEGER PRIMARY KEY, mobile TEXT, nickname TEXT{extra})"
+    )
+    for i in range(rows):
+        values = [i, gen.mobile_digits(rng), f"user{i}"]
+        if with_email:
+            values.append(gen.email(rng))
+        connection.execute(f"INSERT INTO members VALUES ({', '.join('?' * len(values))})", values)
+    connection.commit()
+    connection.close()
+    return f"sqlite:///{path}"
+
+
+def run(*args: object) -> object:
+    return CliRunner().invoke(cli, ["scan", *map(str, args)])
+
+
+def test_json_on_stdout_by_default(tmp_path: Path) -> None:
+    url = _make_db(tmp_path / "shop.db")
+    result = run("db", url)
+    assert result.exit_code == 1, result.output  # plaintext personal data: the default gate
+    report = json.loads(result.stdout)
+    assert report["format"] == 1
+    verdicts = {c["column"]: c["entity"] for c in report["columns"]}
+    assert verdicts == {"id": None, "mobile": "CN_MOBILE", "nickname": None}
+    for column in report["columns"]:
+        assert {"table", "column", "entity", "confidence", "grade"} <= set(column)
+    assert "1 of 3 columns in 1 tables hold personal data, 1 in plaintext" in result.stderr
+
+
+@pytest.mark.parametrize(("suffix", "marker"), [(".md", "# dataguard scan"), (".csv", "table,")])
+def test_the_format_follows_the_output_suffix(tmp_path: Path, suffix: str, marker: str) -> None:
+    url = _make_db(tmp_path / "shop.db")
+    out = tmp_path / f"report{suffix}"
+    result = run("db", url, "-o", out, "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    text = out.read_text("utf-8")
+    assert text.startswith(marker)
+    assert result.stdout == ""
+    if suffix == ".csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [(r["column"], r["entity"], r["grade"]) for r in rows] == [
+            ("mobile", "CN_MOBILE", "S2")
+        ]
+
+
+def test_an_unknown_suffix_asks_for_a_format(tmp_path: Path) -> None:
+    url = _make_db(tmp_path / "shop.db")
+    result = run("db", url, "-o", tmp_path / "report.txt")
+    assert result.exit_code == 2
+    assert "pass -f" in result.stderr
+
+
+def test_a_baseline_records_then_reports_only_changes(tmp_path: Path) -> None:
+    db, baseline = tmp_path / "shop.db", tmp_path / "baseline.json"
+    url = _make_db(db)
+    first = run("db", url, "--baseline", baseline, "--fail-on", "new-plaintext")
+    # No baseline yet: this scan is recorded and reported whole; nothing is "new".
+    assert first.exit_code == 0, first.output
+    assert "baseline recorded" in first.stderr
+    assert [c["column"] for c in json.loads(first.stdout)["columns"]] == [
+        "id",
+        "mobile",
+        "nickname",
+    ]
+    assert baseline.exists()
+    again = run("db", url, "--baseline", baseline, "--fail-on", "new-plaintext")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["columns"] == []
+    assert "0 new, 0 changed, 0 gone, 0 new in plaintext" in again.stderr
+
+    _make_db(db, with_email=True)  # a release adds a plaintext email column
+    changed = run("db", url, "--baseline", baseline, "--fail-on", "new-plaintext")
+    assert changed.exit_code == 1, changed.output
+    report = json.loads(changed.stdout)
+    assert [c["column"] for c in report["columns"]] == ["email"]
+    assert report["baseline"]["new_plaintext"] == ["members.email"]
+    assert report["baseline"]["new"] == ["members.email"]
+
+
+def test_fail_on_new_needs_a_baseline(tmp_path: Path) -> None:
+    result = run("db", _make_db(tmp_path / "shop.db"), "--fail-on", "new-plaintext")
+    assert result.exit_code == 2
+    assert "needs --baseline" in result.stderr
+
+
+def test_a_corrupt_baseline_is_a_clear_error(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text("{not json", "utf-8")
+    result = run("db", _make_db(tmp_path / "shop.db"), "--baseline", baseline)
+    assert result.exit_code == 2
+    assert "not a dataguard scan baseline" in result.stderr
+
+
+def test_an_unreachable_database_hides_the_password() -> None:
+    result = run("db", "postgresql+psycopg://scanner:s3cr3t-pw@127.0.0.1:1/none")
+    assert result.exit_code == 2
+    assert "s3cr3t-pw" not in result.output
+    assert "127.0.0.1:1" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.db"
+    result = run("db", f"sqlite:///{missing}")
+    assert result.exit_code == 2
+    assert "no SQLite database file" in result.stderr
+    assert not missing.exists()
+
+
+def test_files_and_logs(tmp_path: Path) -> None:
+    rng = random.Random(2)
+    (tmp_path / "members.csv").write_text(
+        "id,phone,city\n" + "".join(f"{i},{gen.mobile_digits(rng)},杭州\n" for i in range(40)),
+        "utf-8",
+    )
+    (tmp_path / "app.log").write_text(
+        "".join(
+            f"2024-05-01 INFO login ok user={i} phone={gen.mobile(rng)}\n"
+            if i % 2
+            else f"2024-05-01 INFO heartbeat {i}\n"
+            for i in range(100)
+        ),
+        "utf-8",
+    )
+    result = run("files", tmp_path, "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    personal = {
+        (Path(c["table"]).name, c["column"]): (c["entity"], c["kind"])
+        for c in report["columns"]
+        if c["entity"]
+    }
+    assert personal == {
+        ("members.csv", "phone"): ("CN_MOBILE", "value"),
+        ("app.log", "<line>"): ("CN_MOBILE", "text"),
+    }
+
+
+def test_jsonl_and_parquet_columns(tmp_path: Path) -> None:
+    import polars as pl
+
+    rng = random.Random(5)
+    records = [
+        {
+            "id": i,
+            "email": gen.email(rng),
+            "profile": {"idNo": gen.id_card(rng)},
+            "sku": f"SKU{i:06d}",
+        }
+        for i in range(50)
+    ]
+    (tmp_path / "events.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8"
+    )
+    pl.DataFrame({"card_no": [gen.bank_card_digits(rng) for _ in range(50)]}).write_parquet(
+        tmp_path / "cards.parquet"
+    )
+    result = run("files", tmp_path / "events.jsonl", tmp_path / "cards.parquet", "-f", "csv")
+    assert result.exit_code == 1, result.output  # plaintext personal data
+    rows = {
+        (Path(r["table"]).name, r["column"]): (r["entity"], r["kind"])
+        for r in csv.DictReader(io.StringIO(result.stdout))
+    }
+    assert rows == {
+        ("events.jsonl", "email"): ("EMAIL_ADDRESS", "value"),
+        ("events.jsonl", "profile"): ("CN_ID_CARD", "text"),  # a nested document
+        ("cards.parquet", "card_no"): ("BANK_CARD", "value"),
+    }
+
+
+def test_a_malformed_jsonl_file_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"a": 1}\n{"a": \n', "utf-8")
+    result = run("files", bad)
+    assert result.exit_code == 2
+    assert "line 2" in result.stderr
