@@ -16,6 +16,7 @@ from dataguard.errors import UsageError
 from dataguard.scan.baseline import Changes, compare, load_baseline, save_baseline
 from dataguard.scan.database import DEFAULT_SAMPLE, scan_database
 from dataguard.scan.grading import SCHEMES
+from dataguard.scan.parallel import default_workers
 from dataguard.scan.report import ScanReport
 
 __all__ = ["scan_group"]
@@ -157,7 +158,7 @@ def scan_db_command(
             scheme=opts["scheme"],
             detector=_detector(opts),
             on_table=lambda info, done, total: progress(info.qualified_name, done, total),
-            workers=jobs or None,
+            workers=jobs or default_workers(),
         )
     _finish(report, opts)
 

@@ -61,12 +61,14 @@ SENSITIVE_KEYS: dict[str, str] = {
         "CN_NAME",
         "real_name realname true_name truename full_name fullname receiver_name "
         "receivername buyer_name consignee contact_name linkman leader 姓名 真实姓名 收货人 "
-        "联系人 负责人",
+        "联系人 负责人 legal_person legal_rep legal_representative 法人 法定代表人",
     ),
     **_keys(
         "CN_ADDRESS",
         "address addr receiver_address detail_address detailaddress home_address "
         "地址 收货地址 详细地址 家庭住址",
     ),
-    **_keys("CN_PASSPORT", "passport passport_no passportno 护照 护照号"),
+    **_keys(
+        "CN_PASSPORT", "passport passport_no passportno travel_doc_no travel_document 护照 护照号"
+    ),
 }

@@ -22,7 +22,7 @@ from dataguard.detect import Detector
 from dataguard.errors import UsageError
 from dataguard.scan.assess import TableAssessor
 from dataguard.scan.grading import scheme as grading_scheme
-from dataguard.scan.parallel import assess_tables, default_workers
+from dataguard.scan.parallel import assess_tables
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.sources.catalog import ColumnInfo, TableInfo, read_catalog
 from dataguard.sources.database import describe_url, read_only_engine, sample_table
@@ -61,8 +61,10 @@ def scan_database(
         detector: the detection engine (default: all recognizers).
         keys: extra sensitive column names (canonical name → entity).
         on_table: called as ``on_table(table, done, total)`` after each table.
-        workers: processes assessing tables (default: one per CPU, at most 4; scans of
-            few tables stay in one process). Samples are read by two threads meanwhile.
+        workers: processes assessing tables (default 1: in this process). More use
+            ``spawn``, so a calling script needs the ``if __name__ == "__main__":`` guard
+            that multiprocessing requires; ``dataguard scan db`` uses one per CPU.
+            Samples are read by a thread (two with workers) meanwhile.
 
     Raises:
         UsageError: a bad URL, an unreachable database, an unknown scheme, or filters that
@@ -105,7 +107,7 @@ def scan_database(
                     sample_table(connection, info, sample, seed),
                 )
 
-        jobs = default_workers() if workers is None else workers
+        jobs = 1 if workers is None else workers
         assessed = assess_tables(catalog, read, assessor, workers=jobs)
         for done, (info, values, reports) in enumerate(assessed, 1):
             report.columns.extend(reports)

@@ -19,6 +19,10 @@ KNOWN_MISSES = {
     # Personal names mixed with company names, with no name context in the column name
     # ("buyer_title"): names are only recognised with context (standards §1 CN_NAME).
     ("invoices", "buyer_title"): "names without context",
+    # A customer-service conversation id named session_id: by name a SessionID, which
+    # Feishu counts as a credential, and any value may be one (a password or an SMS
+    # code has no shape), so the name wins. A DBA dismisses it in the report.
+    ("cs_messages", "session_id"): "a conversation id named like a login session id",
 }
 SQLITE_MISSES = {
     # The comment 护照号码 is the only evidence, and SQLite keeps no comments; a passport

@@ -10,6 +10,7 @@ import hashlib
 import json
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -177,3 +178,53 @@ def test_big_tables_are_sampled_across_their_rows(empty_database: str) -> None:
     # Spread over the table, not its first rows.
     assert max(ids) > 10_000
     assert min(ids) < 10_000
+
+
+def _accounts(path: str, tables: int = 1) -> str:
+    import sqlite3
+
+    rng = random.Random(8)
+    connection = sqlite3.connect(path)
+    for t in range(tables):
+        connection.execute(
+            f"CREATE TABLE accounts_{t} (id INTEGER PRIMARY KEY, c4 TEXT, password TEXT, "
+            "sms_code TEXT, city TEXT)"
+        )
+        connection.executemany(
+            f"INSERT INTO accounts_{t} VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    i,
+                    gen.chinese_name(rng),
+                    "".join(rng.choice("abcdefgh12345!") for _ in range(10)),
+                    f"{rng.randrange(10**6):06d}",
+                    rng.choice(["杭州", "北京", "上海"]),
+                )
+                for i in range(200)
+            ],
+        )
+    connection.commit()
+    connection.close()
+    return f"sqlite:///{path}"
+
+
+def test_names_without_context_and_shapeless_credentials(tmp_path: Path) -> None:
+    report = scan_database(_accounts(str(tmp_path / "a.db")))
+    verdicts = {c.column: (c.entity, c.protection, c.action) for c in report.columns}
+    assert verdicts == {
+        "id": (None, None, "none"),
+        # Nothing names c4, but a column of surname-led names is its own context.
+        "c4": ("CN_NAME", "plaintext", "encrypt"),
+        # Passwords and SMS codes have no shape: the name decides.
+        "password": ("SECRET", "plaintext", "hash"),
+        "sms_code": ("SECRET", "plaintext", "encrypt"),
+        "city": (None, None, "none"),
+    }
+
+
+def test_worker_processes_give_the_same_report(tmp_path: Path) -> None:
+    url = _accounts(str(tmp_path / "many.db"), tables=9)  # enough tables for workers
+    alone = scan_database(url, workers=1)
+    shared = scan_database(url, workers=2)
+    assert [c.to_dict() for c in shared.columns] == [c.to_dict() for c in alone.columns]
+    assert [t.table for t in shared.tables] == [f"accounts_{t}" for t in range(9)]
