@@ -49,6 +49,7 @@ def test_json_on_stdout_by_default(tmp_path: Path) -> None:
     for column in report["columns"]:
         assert {"table", "column", "entity", "confidence", "grade"} <= set(column)
     assert "1 of 3 columns in 1 tables hold personal data, 1 in plaintext" in result.stderr
+    assert "read-only scan: nothing was written" in result.stderr
 
 
 @pytest.mark.parametrize(("suffix", "marker"), [(".md", "# dataguard scan"), (".csv", "table,")])

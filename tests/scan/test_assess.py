@@ -1,0 +1,73 @@
+"""TableAssessor on hand-made samples: evidence from names and comments, dirty values."""
+
+from __future__ import annotations
+
+import decimal
+import random
+
+from dataguard.detect import Detector
+from dataguard.scan.assess import TableAssessor, as_text
+from dataguard.scan.grading import SCHEMES
+from dataguard.sources.catalog import ColumnInfo
+from dataguard.testing import generators as gen
+
+
+def _assessor() -> TableAssessor:
+    return TableAssessor(Detector(), SCHEMES["S1-S4"])
+
+
+def test_half_invalid_ids_under_an_id_name_and_comment_are_still_ids() -> None:
+    rng = random.Random(1)
+    values = [gen.id_card(rng) for _ in range(50)] + [gen.id_card_bad_check(rng) for _ in range(50)]
+    values += ["12345678901", "N/A", None, ""]
+    column = ColumnInfo("id_card", "VARCHAR(18)", comment="身份证号")
+    (report,) = _assessor().assess("employees", [column], {"id_card": values})
+    assert (report.entity, report.kind, report.protection) == ("CN_ID_CARD", "value", "plaintext")
+    evidence = report.evidence
+    assert (evidence.sampled, evidence.non_empty, evidence.placeholders) == (104, 102, 2)
+    assert evidence.valid == 50
+    assert evidence.invalid == 50  # shaped like an ID, failing MOD 11-2
+    assert (evidence.name, evidence.comment) == ("CN_ID_CARD", "CN_ID_CARD")
+    assert report.grade == "S3"
+
+
+def test_a_comment_alone_names_a_column() -> None:
+    rng = random.Random(2)
+    column = ColumnInfo("c3", "VARCHAR(32)", comment="收货人手机号")
+    values = [gen.mobile_digits(rng) for _ in range(30)]
+    (report,) = _assessor().assess("orders", [column], {"c3": values})
+    assert (report.entity, report.evidence.name, report.evidence.comment) == (
+        "CN_MOBILE",
+        None,
+        "CN_MOBILE",
+    )
+
+
+def test_numbers_read_as_people_write_them() -> None:
+    assert as_text(decimal.Decimal("13812341050")) == "13812341050"
+    assert as_text(decimal.Decimal("13812341050.00")) == "13812341050"
+    assert as_text(13812341050.0) == "13812341050"
+    assert as_text(decimal.Decimal("10.50")) == "10.50"
+    assert as_text({"tel": "13812341050"}) == '{"tel": "13812341050"}'
+    assert as_text(b"\xff\xfe") is None  # binary, not text
+    assert as_text(None) is None
+
+
+def test_masked_values_without_a_name_still_show_their_entity() -> None:
+    rng = random.Random(3)
+    values = []
+    for _ in range(40):
+        card = gen.bank_card_digits(rng)
+        values.append(card[:6] + "*" * (len(card) - 10) + card[-4:])
+    (report,) = _assessor().assess("t", [ColumnInfo("x1", "VARCHAR(32)")], {"x1": values})
+    assert (report.entity, report.protection, report.action) == ("BANK_CARD", "masked", "none")
+    assert report.mandates == ()
+
+
+def test_a_name_without_a_single_shaped_value_loses() -> None:
+    values = [f"400-{i:03d}-{i * 7 % 10000:04d}" for i in range(1, 31)]  # service hotlines
+    (report,) = _assessor().assess(
+        "products", [ColumnInfo("service_phone", "VARCHAR(20)")], {"service_phone": values}
+    )
+    assert report.entity is None
+    assert "none of 30 values is shaped like one" in report.evidence.reasons[0]
