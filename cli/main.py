@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from dataguard.cli.detect import detect_command, recognizers_command
+from dataguard.cli.keys import decrypt_command, encrypt_command, keys_group
 from dataguard.cli.lint import lint_command
 from dataguard.cli.mask import filter_command, mask_command, profiles_command
 from dataguard.cli.redact import redact_command
@@ -26,6 +27,8 @@ Examples:
   dataguard scan db sqlite:///samples/shop.db -o report.html  # personal data in a database
   dataguard scan dump backup.sql              # ... in a SQL dump, without a server
   dataguard lint shop.sql                     # schema hygiene (Youzan 7.1-7.3)
+  dataguard keys init                         # a keystore for envelope encryption
+  dataguard encrypt --scope members.mobile 13812341050   # a dg1: token
 
 Exit status: 0 no findings, 1 findings reported, 2 usage or input error.
 """
@@ -45,6 +48,9 @@ cli.add_command(profiles_command)
 cli.add_command(redact_command)
 cli.add_command(scan_group)
 cli.add_command(lint_command)
+cli.add_command(keys_group)
+cli.add_command(encrypt_command)
+cli.add_command(decrypt_command)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import click
 from dataguard.cli.errors import EXIT_OK, exit_on_sigterm, user_errors
 from dataguard.cli.io import open_inputs, silence_closed_stdout, total_size
+from dataguard.cli.keys import KeyringOnDemand, keystore_options
 from dataguard.cli.options import (
     entities_option,
     interactive_and_jobs,
@@ -48,13 +49,20 @@ class _KeyOnDemand:
 
 
 def _spec(
-    profile: str, fmt: str, entities: str | None, min_score: float, key_fd: int | None
+    profile: str,
+    fmt: str,
+    entities: str | None,
+    min_score: float,
+    key_fd: int | None,
+    keys: KeyringOnDemand | None = None,
 ) -> MaskerSpec:
     """Load and check the policy now (bad rules and missing keys fail before any input)."""
     policy = load_policy(profile)
     key = _KeyOnDemand(key_fd)
-    policy.compile(OperatorEnv(master_key=key))
-    return MaskerSpec(policy, fmt, parse_entities(entities), min_score, key.key)
+    extras = keys if keys is not None else KeyringOnDemand(None, None)
+    policy.compile(OperatorEnv(master_key=key, extras=extras))
+    used = extras if extras.used else None  # the encrypt operator asked for the keyring
+    return MaskerSpec(policy, fmt, parse_entities(entities), min_score, key.key, used)
 
 
 _key_fd_option = click.option(
@@ -86,6 +94,7 @@ For files and pipes use `dataguard filter`.
 @entities_option
 @min_score_option
 @_key_fd_option
+@keystore_options
 @user_errors
 def mask_command(
     texts: tuple[str, ...],
@@ -94,8 +103,11 @@ def mask_command(
     entities: str | None,
     min_score: float,
     key_fd: int | None,
+    keystore: Path | None,
+    passphrase_fd: int | None,
 ) -> None:
-    spec = _spec(profile, "plain", entities, min_score, key_fd)
+    keys = KeyringOnDemand(keystore, passphrase_fd)
+    spec = _spec(profile, "plain", entities, min_score, key_fd, keys)
     masker = spec.build()
     entity = as_entity.strip().upper() if as_entity else None
     if entity is not None and entity not in masker.detector.entities:
@@ -159,6 +171,7 @@ the next. Exit status: 0 done, 2 usage or input error.
     help="Write counts per entity and per operator to this JSON file (never values).",
 )
 @_key_fd_option
+@keystore_options
 @user_errors
 def filter_command(
     files: tuple[str, ...],
@@ -170,8 +183,12 @@ def filter_command(
     jobs: int,
     stats_path: str | None,
     key_fd: int | None,
+    keystore: Path | None,
+    passphrase_fd: int | None,
 ) -> None:
-    spec = _spec(profile, fmt, entities, min_score, key_fd)
+    spec = _spec(
+        profile, fmt, entities, min_score, key_fd, KeyringOnDemand(keystore, passphrase_fd)
+    )
     interactive, jobs = interactive_and_jobs(files, line_buffered, jobs)
     stats: Counter[str] = Counter()
     # SIGTERM (a pipeline shutting down) ends the run like Ctrl-C: stats still get written.

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 from dataguard.cli.errors import exit_on_sigterm, user_errors
+from dataguard.cli.keys import KeyringOnDemand, keystore_options
 from dataguard.cli.options import (
     entities_option,
     min_score_option,
@@ -97,6 +98,7 @@ the input is never overwritten. Exit status: 0 done, 2 usage or input error.
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @entities_option
 @min_score_option
+@keystore_options
 @user_errors
 def redact_command(
     source: Path | None,
@@ -116,6 +118,8 @@ def redact_command(
     force: bool,
     entities: str | None,
     min_score: float,
+    keystore: Path | None,
+    passphrase_fd: int | None,
 ) -> None:
     if report_path is not None:
         for other, what in ((source, "the input"), (output, "the output")):  # never clobber
@@ -123,7 +127,9 @@ def redact_command(
                 raise UsageError(f"--report {report_path} is {what}; give the report its own file")
     policy = load_policy(profile)
     detector = Detector(parse_entities(entities), min_score=min_score)
-    masker = Masker(policy, detector=detector, env=OperatorEnv(master_key=key_from_env))
+    extras = KeyringOnDemand(keystore, passphrase_fd)  # opened only by the encrypt operator
+    env = OperatorEnv(master_key=key_from_env, extras=extras)
+    masker = Masker(policy, detector=detector, env=env)
     exit_on_sigterm()
     with _progress(dry_run) as progress, _exit_at_once_when_interrupted():
         report = redact_file(

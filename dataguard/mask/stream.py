@@ -14,10 +14,10 @@ import multiprocessing
 import queue
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from typing import BinaryIO
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
 
 from dataguard.detect import DEFAULT_MIN_SCORE, Detector
 from dataguard.mask.apply import Masker
@@ -37,10 +37,17 @@ class MaskerSpec:
     entities: tuple[str, ...] | None = None
     min_score: float = DEFAULT_MIN_SCORE
     key: bytes | None = None
+    #: Resources for operators (the ``encrypt`` operator's keyring); used in this process
+    #: only: a spec with extras runs with one job (keys are not sent to workers).
+    extras: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def build(self) -> Masker:
         """The masker this spec describes."""
-        env = OperatorEnv() if self.key is None else OperatorEnv(master_key=self._key)
+        extras = self.extras if self.extras is not None else {}
+        if self.key is None:
+            env = OperatorEnv(extras=extras)
+        else:
+            env = OperatorEnv(master_key=self._key, extras=extras)
         detector = Detector(self.entities, min_score=self.min_score)
         return Masker(self.policy, detector=detector, env=env, fmt=self.fmt)
 
@@ -120,7 +127,7 @@ def filter_stream(
         counts.update(found)
 
     batches = (b for src in sources for b in _batches(src, line_buffered, on_bytes))
-    if jobs <= 1 or line_buffered:
+    if jobs <= 1 or line_buffered or spec.extras:
         masker = spec.build()
         for batch in batches:
             masker.stats.clear()

@@ -37,6 +37,7 @@ from dataguard.errors import UsageError
 from dataguard.sources import dump as dump_module
 from dataguard.sources.catalog import ColumnInfo, TableInfo
 from dataguard.sources.dump import DumpRows, read_ddl, read_dump
+from dataguard.sources.dump import stream as dump_stream
 from dataguard.testing import generators as g
 
 Row = tuple[str | None, ...]
@@ -75,7 +76,7 @@ def chunks_of(size: int | None) -> Iterator[None]:
         yield
         return
     with (
-        mock.patch.object(dump_module, "_CHUNK", size),
+        mock.patch.object(dump_stream, "_CHUNK", size),
         mock.patch.object(dump_module, "_WINDOW", 64),
     ):
         yield

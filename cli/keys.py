@@ -1,0 +1,320 @@
+"""``dataguard keys`` (init, list, rotate, destroy) and ``dataguard encrypt`` / ``decrypt``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from dataguard.cli.errors import user_errors
+
+from dataguard.crypto.hazmat.kek import ENV_VAR, PassphraseSource
+from dataguard.crypto.keyring import Keyring, default_keystore_path
+from dataguard.crypto.keystore import Keystore
+from dataguard.errors import UsageError
+
+__all__ = [
+    "KeyringOnDemand",
+    "decrypt_command",
+    "encrypt_command",
+    "keys_group",
+    "keystore_options",
+]
+
+KEYS_HELP = f"""Manage the keystore: data-encryption keys wrapped by a key-encryption key.
+
+The keystore file never holds a plaintext key: each data key (DEK) is wrapped
+by a KEK derived from a passphrase (scrypt or Argon2id) or held by a KMS. The
+passphrase comes from --passphrase-fd N, from ${ENV_VAR}, or from a prompt;
+never from an argument or a plain file. Keep the keystore apart from the data.
+
+\b
+Examples:
+  dataguard keys init                                 # ~/.config/dataguard/keystore.json
+  dataguard keys init --suite gm --keystore keys.json # SM4-GCM / HMAC-SM3
+  dataguard keys list
+  dataguard keys rotate orders.receiver_phone         # a new DEK version
+  dataguard keys rotate --kek --new-passphrase-fd 4   # re-wrap every DEK
+  dataguard keys destroy subject:10086 --yes          # crypto-shredding
+
+The keystore path: --keystore, else $DATAGUARD_KEYSTORE, else
+~/.config/dataguard/keystore.json. See docs/keys.md.
+"""
+
+
+def _keystore_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--passphrase-fd",
+        type=int,
+        metavar="N",
+        help=f"Read the passphrase from file descriptor N (else ${ENV_VAR}, else a prompt).",
+    )(func)
+    return click.option(
+        "--keystore",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The keystore file (default: $DATAGUARD_KEYSTORE or ~/.config/dataguard/).",
+    )(func)
+
+
+def _passphrase(fd: int | None, *, new: bool = False, env: str = ENV_VAR) -> PassphraseSource:
+    """Where the passphrase comes from: the fd, the environment, or a prompt on a terminal."""
+    if fd is not None:
+        return PassphraseSource.from_fd(fd)
+    if os.environ.get(env):
+        return PassphraseSource.from_env(env)
+    if sys.stdin.isatty():
+        # A new passphrase is asked twice by the keystore when it derives the KEK.
+        return PassphraseSource.from_prompt(
+            "New keystore passphrase: " if new else "Keystore passphrase: "
+        )
+    raise UsageError(
+        f"no keystore passphrase: pass --passphrase-fd N or set {env} "
+        "(or run in a terminal to be asked)"
+    )
+
+
+def _path(keystore: Path | None) -> Path:
+    return keystore or default_keystore_path()
+
+
+def _open(keystore: Path | None, passphrase_fd: int | None) -> Keyring:
+    path = _path(keystore)
+    if not path.exists():
+        raise UsageError(f"no keystore at {path}; run `dataguard keys init` first")
+    return Keyring.open(path, _passphrase(passphrase_fd))
+
+
+class KeyringOnDemand(Mapping[str, Any]):
+    """Operator extras whose ``"keyring"`` opens the keystore on first use.
+
+    Commands that mask (``mask``, ``filter``, ``redact``) pass it to their policy; only a
+    policy using the ``encrypt`` operator asks for the keyring, so only then is a
+    passphrase needed. :attr:`used` says whether it was.
+    """
+
+    def __init__(self, keystore: Path | None, passphrase_fd: int | None) -> None:
+        self.keystore = keystore
+        self.passphrase_fd = passphrase_fd
+        self._keyring: Keyring | None = None
+
+    @property
+    def used(self) -> bool:
+        """Whether the keyring was opened."""
+        return self._keyring is not None
+
+    def __getitem__(self, name: str) -> Any:
+        if name != "keyring":
+            raise KeyError(name)
+        if self._keyring is None:
+            self._keyring = _open(self.keystore, self.passphrase_fd)
+        return self._keyring
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("keyring",))
+
+    def __len__(self) -> int:
+        return 1
+
+
+def keystore_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--keystore`` and ``--passphrase-fd``, for commands whose policy may encrypt."""
+    return _keystore_options(func)
+
+
+@click.group("keys", help=KEYS_HELP)
+def keys_group() -> None:
+    """The ``dataguard keys`` command group."""
+
+
+@keys_group.command("init")
+@_keystore_options
+@click.option("--suite", type=click.Choice(["intl", "gm"]), default="intl", show_default=True,
+              help="intl: AES-256-GCM, HMAC-SHA-256; gm: SM4-GCM, HMAC-SM3.")  # fmt: skip
+@click.option("--kdf", type=click.Choice(["scrypt", "argon2id"]), default="scrypt",
+              show_default=True, help="How a passphrase becomes the KEK.")  # fmt: skip
+@click.option("--kek", "kek_uri", default="file:", show_default=True, metavar="URI",
+              help="The KEK: file: (a passphrase) or a KMS provider's URI.")  # fmt: skip
+@user_errors
+def keys_init_command(
+    keystore: Path | None, passphrase_fd: int | None, suite: str, kdf: str, kek_uri: str
+) -> None:
+    """Create an empty keystore."""
+    path = _path(keystore)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    passphrase = _passphrase(passphrase_fd, new=True) if kek_uri == "file:" else None
+    created = Keystore.create(path, suite, kek_uri, passphrase, kdf)
+    click.echo(f"created keystore {path} (suite {created.suite}, KEK {created.kek_uri})", err=True)
+
+
+@keys_group.command("list")
+@_keystore_options
+@user_errors
+def keys_list_command(keystore: Path | None, passphrase_fd: int | None) -> None:
+    """List the keys: id, version, scope, state and dates (never key material)."""
+    keyring = _open(keystore, passphrase_fd)
+    click.echo("id\tversion\tscope\tstate\tcreated")
+    for info in keyring.keystore.keys():  # noqa: SIM118 - a method, not a dict
+        scope = info.scope if info.scope is not None else "-"
+        click.echo(f"{info.id}\t{info.version}\t{scope}\t{info.state}\t{info.created}")
+
+
+@keys_group.command("rotate")
+@click.argument("scope", required=False)
+@_keystore_options
+@click.option("--kek", "rotate_kek", is_flag=True, help="Re-wrap every DEK under a new KEK.")
+@click.option("--new-passphrase-fd", type=int, metavar="N",
+              help="With --kek: the new passphrase on fd N "
+              "(else $DATAGUARD_KEYSTORE_NEW_PASSPHRASE, else a prompt).")  # fmt: skip
+@user_errors
+def keys_rotate_command(
+    scope: str | None,
+    keystore: Path | None,
+    passphrase_fd: int | None,
+    rotate_kek: bool,
+    new_passphrase_fd: int | None,
+) -> None:
+    """Rotate SCOPE's data key (old ciphertexts stay readable), or the KEK with --kek."""
+    if rotate_kek == (scope is not None):
+        raise UsageError("give a SCOPE to rotate its data key, or --kek to rotate the KEK")
+    keyring = _open(keystore, passphrase_fd)
+    if scope is not None:
+        ref = keyring.rotate(scope)
+        click.echo(f"{scope}: key {ref.id} is now at version {ref.version}", err=True)
+        return
+    new = _passphrase(new_passphrase_fd, new=True, env="DATAGUARD_KEYSTORE_NEW_PASSPHRASE")
+    keyring.keystore.rotate_kek(new)
+    keyring.keystore.save()
+    click.echo(f"every data key re-wrapped under a new KEK in {keyring.keystore.path}", err=True)
+
+
+@keys_group.command("destroy")
+@click.argument("target")
+@_keystore_options
+@click.option("--yes", is_flag=True, help="Do it without asking.")
+@user_errors
+def keys_destroy_command(
+    target: str, keystore: Path | None, passphrase_fd: int | None, yes: bool
+) -> None:
+    """Destroy every version of TARGET's key (a scope or key id): crypto-shredding.
+
+    Whatever was encrypted under it, in every copy of the data, can never be decrypted
+    again once no older copy of the keystore file survives (see docs/keys.md).
+    """
+    if not yes and not click.confirm(f"destroy every version of {target}'s key for good?"):
+        raise UsageError("nothing destroyed")
+    keyring = _open(keystore, passphrase_fd)
+    for ref in keyring.destroy(target):
+        click.echo(f"destroyed key {ref.id} version {ref.version}", err=True)
+
+
+# -- encrypt / decrypt ------------------------------------------------------------------------
+
+
+def _context(pairs: tuple[str, ...]) -> dict[str, str] | None:
+    context = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--context takes NAME=VALUE, not {pair!r}")
+        context[name] = value
+    return context or None
+
+
+def _inputs(values: tuple[str, ...]) -> Iterator[str]:
+    if values:
+        yield from values
+        return
+    for line in sys.stdin:
+        yield line.rstrip("\r\n")
+
+
+_context_option = click.option(
+    "--context",
+    "context_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Associated data bound to the value (table=orders, column=phone, row=42): "
+    "decrypting needs the same.",
+)
+
+ENCRYPT_HELP = """Encrypt values under a scope's data key: one dg1: token per value.
+
+Values come from the arguments, or one per line on stdin. The token carries the
+suite, key id and version, so `dataguard decrypt` needs only the keystore.
+
+\b
+Examples:
+  dataguard encrypt --scope orders.receiver_phone 13812341050
+  cut -d, -f3 phones.csv | dataguard encrypt --scope members.mobile --deterministic
+  dataguard encrypt --scope members.mobile --context table=members --context row=42 1381234105
+  dataguard encrypt --scope members.mobile --blind-index 13812341050   # token<TAB>index
+"""
+
+
+@click.command("encrypt", help=ENCRYPT_HELP)
+@click.argument("values", nargs=-1)
+@click.option(
+    "--scope", required=True, help="The key's purpose (orders.receiver_phone) or subject:ID."
+)
+@click.option("--deterministic", is_flag=True,
+              help="Equal values give equal tokens (joins); leaks equality.")  # fmt: skip
+@click.option("--blind-index", is_flag=True, help="Also print a keyed equality index.")
+@_context_option
+@_keystore_options
+@user_errors
+def encrypt_command(
+    values: tuple[str, ...],
+    scope: str,
+    deterministic: bool,
+    blind_index: bool,
+    context_pairs: tuple[str, ...],
+    keystore: Path | None,
+    passphrase_fd: int | None,
+) -> None:
+    cipher = _open(keystore, passphrase_fd).cipher(scope, deterministic=deterministic)
+    context = _context(context_pairs)
+    for value in _inputs(values):
+        token = cipher.encrypt(value, context)
+        click.echo(f"{token}\t{cipher.blind_index(value)}" if blind_index else token)
+
+
+DECRYPT_HELP = """Decrypt dg1: tokens (arguments, or one per line on stdin).
+
+A token that does not decrypt (tampered, another row's context, a destroyed key)
+is an error: nothing about why is said, and the exit status is 1.
+
+\b
+Examples:
+  dataguard decrypt dg1:AQEAF...
+  dataguard decrypt --context table=members --context row=42 < tokens.txt
+"""
+
+
+@click.command("decrypt", help=DECRYPT_HELP)
+@click.argument("tokens", nargs=-1)
+@_context_option
+@_keystore_options
+@user_errors
+def decrypt_command(
+    tokens: tuple[str, ...],
+    context_pairs: tuple[str, ...],
+    keystore: Path | None,
+    passphrase_fd: int | None,
+) -> None:
+    from dataguard.errors import InvalidToken
+
+    keyring = _open(keystore, passphrase_fd)
+    context = _context(context_pairs)
+    failed = 0
+    for number, token in enumerate(_inputs(tokens), 1):
+        try:
+            click.echo(keyring.decrypt(token.strip(), context))
+        except InvalidToken:
+            failed += 1
+            click.echo(f"error: token {number} does not decrypt", err=True)
+            click.echo("")  # keep line positions: one output line per input line
+    if failed:
+        raise SystemExit(1)

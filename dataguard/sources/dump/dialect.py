@@ -1,0 +1,22 @@
+"""Which SQL dialect a dump is written in, when the caller says ``auto``."""
+
+from __future__ import annotations
+
+import re
+
+DIALECTS = ("auto", "mysql", "postgresql")
+
+_DIALECT_MARKERS = re.compile(
+    r"(?P<postgresql>PostgreSQL database dump|pg_dump|SET\s+search_path|"
+    r"set_config\('search_path'|SET\s+standard_conforming_strings|"
+    r"COPY\s+[^;\n]+\s+FROM\s+stdin)"
+    r"|(?P<mysql>`|\bENGINE\s*=|/\*!\d{5}|MySQL dump|MariaDB dump|\bLOCK\s+TABLES\b|"
+    r"\bAUTO_INCREMENT\b)",
+    re.I,
+)
+
+
+def detect_dialect(head: str) -> str:
+    """The dialect whose marker comes first in *head*; mysql when there is none."""
+    match = _DIALECT_MARKERS.search(head)
+    return "postgresql" if match and match.lastgroup == "postgresql" else "mysql"
