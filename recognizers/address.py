@@ -258,7 +258,9 @@ class AddressRecognizer(Recognizer):
         if not rest:
             return None if head else False
         if _LOWER_RE.fullmatch(rest) is None:
-            return False
+            # A road named after a division (山东大道, 北京路): the "division" was the road's
+            # name, so read the whole value as a street.
+            return None if head and _STREET_RE.fullmatch(value) else False
         if head:
             return True
         return None if _STREET_RE.fullmatch(rest) else False

@@ -78,9 +78,14 @@ def render_csv(report: ScanReport, *, include_clean: bool = False) -> str:
     return out.getvalue()
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _cell(text: object) -> str:
     """Text safe inside a Markdown table cell."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    escaped = str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return escaped.replace("<", "&lt;").replace(">", "&gt;")  # <line> is not an HTML tag
 
 
 def render_markdown(report: ScanReport, *, include_clean: bool = False) -> str:
@@ -89,7 +94,7 @@ def render_markdown(report: ScanReport, *, include_clean: bool = False) -> str:
     lines = [
         f"# dataguard scan: {_cell(report.target)}",
         "",
-        f"- Scanned {summary['tables']} tables, {summary['columns']} columns "
+        f"- Scanned {_plural(summary['tables'], 'table')}, {_plural(summary['columns'], 'column')} "
         f"({report.source}, {'read-only' if report.read_only else 'read-write'}), "
         f"sample {report.sample} rows per table, seed {report.seed}, "
         f"{report.seconds:.1f} s, started {report.started}.",
