@@ -38,6 +38,7 @@ Examples:
   dataguard keys list
   dataguard keys rotate orders.receiver_phone         # a new DEK version
   dataguard keys rotate --kek --new-passphrase-fd 4   # re-wrap every DEK
+  dataguard keys rotate --kek --to aws-kms://alias/dataguard   # move the KEK to KMS
   dataguard keys destroy subject:10086 --yes          # crypto-shredding
 
 The keystore path: --keystore, else $DATAGUARD_KEYSTORE, else
@@ -84,7 +85,9 @@ def _open(keystore: Path | None, passphrase_fd: int | None) -> Keyring:
     path = _path(keystore)
     if not path.exists():
         raise UsageError(f"no keystore at {path}; run `dataguard keys init` first")
-    return Keyring.open(path, _passphrase(passphrase_fd))
+    # A KMS keystore needs no passphrase; a file: one, given none, says how to give it.
+    unattended = passphrase_fd is None and not os.environ.get(ENV_VAR) and not sys.stdin.isatty()
+    return Keyring.open(path, None if unattended else _passphrase(passphrase_fd))
 
 
 class KeyringOnDemand(Mapping[str, Any]):
@@ -168,6 +171,9 @@ def keys_list_command(keystore: Path | None, passphrase_fd: int | None) -> None:
 @click.option("--new-passphrase-fd", type=int, metavar="N",
               help="With --kek: the new passphrase on fd N "
               "(else $DATAGUARD_KEYSTORE_NEW_PASSPHRASE, else a prompt).")  # fmt: skip
+@click.option("--to", "new_kek_uri", metavar="URI",
+              help="With --kek: move to this KEK (file: or aws-kms://…; default: the same "
+              "kind, a new passphrase).")  # fmt: skip
 @user_errors
 def keys_rotate_command(
     scope: str | None,
@@ -175,6 +181,7 @@ def keys_rotate_command(
     passphrase_fd: int | None,
     rotate_kek: bool,
     new_passphrase_fd: int | None,
+    new_kek_uri: str | None,
 ) -> None:
     """Rotate SCOPE's data key (old ciphertexts stay readable), or the KEK with --kek."""
     if rotate_kek == (scope is not None):
@@ -184,8 +191,13 @@ def keys_rotate_command(
         ref = keyring.rotate(scope)
         click.echo(f"{scope}: key {ref.id} is now at version {ref.version}", err=True)
         return
-    new = _passphrase(new_passphrase_fd, new=True, env="DATAGUARD_KEYSTORE_NEW_PASSPHRASE")
-    keyring.keystore.rotate_kek(new)
+    if new_kek_uri is not None and not new_kek_uri.startswith("file:"):
+        new = None  # a KMS holds the new KEK: no passphrase
+    elif new_kek_uri is None and not keyring.keystore.kek_uri.startswith("file:"):
+        new = None  # rotate to a fresh wrap under the same KMS key
+    else:
+        new = _passphrase(new_passphrase_fd, new=True, env="DATAGUARD_KEYSTORE_NEW_PASSPHRASE")
+    keyring.keystore.rotate_kek(new, kek_uri=new_kek_uri)
     keyring.keystore.save()
     click.echo(f"every data key re-wrapped under a new KEK in {keyring.keystore.path}", err=True)
 
@@ -251,10 +263,61 @@ Examples:
   cut -d, -f3 phones.csv | dataguard encrypt --scope members.mobile --deterministic
   dataguard encrypt --scope members.mobile --context table=members --context row=42 1381234105
   dataguard encrypt --scope members.mobile --blind-index 13812341050   # token<TAB>index
+
+A database column is encrypted in place by `dataguard encrypt db URL --table T
+--column C` (see `dataguard encrypt db --help`); columns of a CSV, TSV, JSONL or
+Parquet file by `dataguard encrypt file SRC -o DST --column C` (`... file --help`).
 """
 
 
-@click.command("encrypt", help=ENCRYPT_HELP)
+class _WithSubcommands(click.Command):
+    """A command that runs a subcommand when its first argument names one.
+
+    ``dataguard encrypt VALUES…`` stays a plain command, and ``dataguard encrypt db …``
+    runs the ``db`` command. *subcommands* maps a name to ``(module, attribute)``,
+    imported only when asked for (``db`` needs SQLAlchemy). To encrypt the word "db"
+    itself, put an option first (``--scope S db``) or pass it on stdin.
+    """
+
+    def __init__(
+        self, *args: Any, subcommands: Mapping[str, tuple[str, str]] | None = None, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.subcommands = dict(subcommands or {})
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        if args and args[0] in self.subcommands:
+            import importlib
+
+            module, name = self.subcommands[args[0]]
+            command: click.Command = getattr(importlib.import_module(module), name)
+            # This command acting as a group: usage reads `dataguard encrypt db [OPTIONS] URL`.
+            group = click.Group(info_name, commands={args[0]: command})
+            here = click.Context(group, info_name=info_name, parent=parent, **extra)
+            return command.make_context(args[0], args[1:], parent=here)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        if ctx.command is not self:  # make_context chose a subcommand
+            return ctx.command.invoke(ctx)
+        return super().invoke(ctx)
+
+
+@click.command(
+    "encrypt",
+    cls=_WithSubcommands,
+    subcommands={
+        "db": ("dataguard.cli.encrypt_db", "encrypt_db_command"),
+        "file": ("dataguard.cli.encrypt_file", "encrypt_file_command"),
+    },
+    help=ENCRYPT_HELP,
+)
 @click.argument("values", nargs=-1)
 @click.option(
     "--scope", required=True, help="The key's purpose (orders.receiver_phone) or subject:ID."
@@ -290,10 +353,16 @@ is an error: nothing about why is said, and the exit status is 1.
 Examples:
   dataguard decrypt dg1:AQEAF...
   dataguard decrypt --context table=members --context row=42 < tokens.txt
+  dataguard decrypt file orders.enc.csv -o orders.csv --column mobile
 """
 
 
-@click.command("decrypt", help=DECRYPT_HELP)
+@click.command(
+    "decrypt",
+    help=DECRYPT_HELP,
+    cls=_WithSubcommands,
+    subcommands={"file": ("dataguard.cli.encrypt_file", "decrypt_file_command")},
+)
 @click.argument("tokens", nargs=-1)
 @_context_option
 @_keystore_options

@@ -162,6 +162,7 @@ class FieldCipher:
         self.scope = scope
         self.deterministic = deterministic
         keyring.ensure(scope)  # fail early: a bad scope or a read-only keystore shows here
+        self._index_keys: dict[tuple[str, int], bytes] = {}
 
     def __repr__(self) -> str:
         mode = "deterministic" if self.deterministic else "randomised"
@@ -206,9 +207,12 @@ class FieldCipher:
         a dictionary of 10^11 numbers reverses).
         """
         ref = self.keyring.ensure(self.scope + BLIND_INDEX_SUFFIX)
-        key = self.keyring.suite.derive(
-            self.keyring._key(ref.id, ref.version), _BLIND_INDEX_INFO, 32
-        )
+        key = self._index_keys.get((ref.id, ref.version))
+        if key is None:  # derived once per key version, not per value
+            key = self.keyring.suite.derive(
+                self.keyring._key(ref.id, ref.version), _BLIND_INDEX_INFO, 32
+            )
+            self._index_keys[ref.id, ref.version] = key
         normal = unicodedata.normalize("NFKC", value).strip()
         return self.keyring.suite.mac(key, normal.encode("utf-8"))[:_BLIND_INDEX_BYTES].hex()
 

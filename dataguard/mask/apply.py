@@ -94,7 +94,9 @@ class Masker:
         fmt: str = "auto",
     ) -> None:
         loaded = policy if isinstance(policy, Policy) else load_policy(policy)
-        self.policy: CompiledPolicy = loaded.compile(env)
+        #: What the policy's operators were built with (keys, the encrypt keyring).
+        self.env = env if env is not None else OperatorEnv()
+        self.policy: CompiledPolicy = loaded.compile(self.env)
         self.detector = detector or Detector()
         self.fmt = "kv" if fmt in ("logfmt", "nginx", "apache") else fmt
         self.stats: Counter[str] = Counter()
@@ -103,6 +105,7 @@ class Masker:
         """A masker sharing this one's policy, detector and format, with its own counts."""
         twin = object.__new__(Masker)
         twin.policy = self.policy
+        twin.env = self.env
         twin.detector = self.detector
         twin.fmt = self.fmt
         twin.stats = Counter()

@@ -151,6 +151,10 @@ class CompiledPolicy:
     entities: Mapping[str, Operator]
     fields: list[tuple[str, Operator]]
 
+    def operators(self) -> list[Operator]:
+        """Every operator the policy built: the default, per entity, per field."""
+        return [self.default, *self.entities.values(), *(op for _, op in self.fields)]
+
     def operator_for(self, context: MaskContext) -> Operator:
         """The operator for a value: field rule, else entity rule, else the default."""
         by_field = self.field_operator(context.field) if context.field else None

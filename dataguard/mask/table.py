@@ -14,6 +14,13 @@ sample (:mod:`dataguard.scan.classify`) and the policy:
 
 The policy pins columns: ``[keys] col = "CN_MOBILE"`` makes ``col`` a value column of
 that entity whatever the sample says, and ``[fields.col] operator = "keep"`` exempts it.
+A ``[fields]`` rule whose operator is *verbatim* (it has a true ``verbatim`` attribute,
+like ``decrypt``: operators that must see a value exactly as stored) takes the column
+over (action ``apply``): every non-empty value goes to that operator as read, with no
+classification, no detection and no normalisation, so ``encrypt`` then ``decrypt`` gives
+back the original bytes. Such an operator runs once per distinct value, or once per value
+when its ``deterministic`` attribute is false (randomised encryption must not give equal
+values equal outputs).
 :meth:`TableRedactor.apply` turns a plan into expressions on a polars ``LazyFrame``, so
 polars' streaming engine runs it in bounded memory; counts of changed values are kept per
 column (never values).
@@ -47,7 +54,7 @@ class RedactionCancelled(Exception):
 
 @dataclass(frozen=True)
 class ColumnPlan:
-    """What happens to one column: ``mask`` (as ``entity``), ``engine``, or ``keep``."""
+    """What happens to one column: ``mask`` (as ``entity``), ``engine``, ``apply`` or ``keep``."""
 
     column: str
     action: str
@@ -131,6 +138,11 @@ class TableRedactor:
             if field_rule is not None and field_rule.name == "keep":
                 plans.append(ColumnPlan(name, "keep", None, "keep", found, True, str(dtype)))
                 continue
+            if field_rule is not None and getattr(field_rule, "verbatim", False):
+                plans.append(
+                    ColumnPlan(name, "apply", None, field_rule.name, found, True, str(dtype))
+                )
+                continue
             if pinned or found.kind != "value":
                 entity = named_entity or (found.entity if found.kind == "value" else None)
             else:
@@ -201,7 +213,13 @@ class TableRedactor:
 
         def run(series: pl.Series) -> pl.Series:
             text = series.cast(pl.String, strict=False)
-            if column.action == "mask":
+            if column.action == "apply":
+                out = _apply_verbatim(text, operator, context, memo)
+                found: Counter[str] = Counter()
+            elif column.action == "mask" and not getattr(operator, "deterministic", True):
+                out = _mask_each(text, operator, context, shape, masker)
+                found = Counter({f"entity:{column.entity}": 0})
+            elif column.action == "mask":
                 out = _mask_distinct(text, operator, context, memo, shape, masker)
                 found = Counter({f"entity:{column.entity}": 0})
             else:
@@ -284,6 +302,58 @@ def _mask_distinct(
             pending.select("v").with_columns(filled=filled), on="v", how="left"
         ).with_columns(out=pl.coalesce("out", "filled"))
     return text.replace(frame["v"], frame["out"])
+
+
+def _mask_each(
+    text: pl.Series,
+    operator: Operator,
+    context: MaskContext,
+    clean_shape: str | None,
+    masker: Masker,
+) -> pl.Series:
+    """Like :func:`_mask_distinct`, but the operator runs once per *row*, nothing remembered.
+
+    For randomised operators (``deterministic = False``: ``encrypt`` by default), whose
+    output for equal values must differ: a per-value memo would hand every row of the same
+    phone number the same ciphertext, leaking equality the mode promises to hide.
+    """
+    clean = (
+        text.str.contains(clean_shape).fill_null(False).to_list()
+        if clean_shape
+        else [False] * text.len()
+    )
+    out: list[str | None] = []
+    for value, is_clean in zip(text.to_list(), clean, strict=True):
+        if value is None or not value.strip():
+            out.append(value)
+            continue
+        if not is_clean:  # other personal data inside it goes through the engine first
+            value = masker.mask_lines([value], fields=[context.field])[0]
+        out.append(operator.apply(normalize(value).text, context))
+    return pl.Series(text.name, out, dtype=pl.String)
+
+
+def _apply_verbatim(
+    text: pl.Series, operator: Operator, context: MaskContext, memo: dict[str, str]
+) -> pl.Series:
+    """A verbatim operator on every non-empty value exactly as read (action ``apply``).
+
+    Once per distinct value, remembered across batches, when the operator is
+    deterministic; once per value when it is not (``deterministic = False``: a randomised
+    cipher gives equal values unequal outputs, and must keep doing so here).
+    """
+    if not getattr(operator, "deterministic", True):
+        return pl.Series(
+            text.name,
+            [v if not v else operator.apply(v, context) for v in text.to_list()],
+            dtype=pl.String,
+        )
+    distinct = [v for v in text.drop_nulls().unique().to_list() if v]
+    if not distinct:
+        return text
+    for value in _not_remembered(memo, distinct):
+        memo[value] = operator.apply(value, context)
+    return text.replace(distinct, [memo[v] for v in distinct])
 
 
 def _mask_text(masker: Masker, text: pl.Series, name: str, memo: dict[str, str]) -> pl.Series:

@@ -121,3 +121,29 @@ def test_a_policy_without_encrypt_needs_no_keystore(
     monkeypatch.setenv("DATAGUARD_KEYSTORE", str(tmp_path / "none.json"))
     result = run("mask", "13812341050")
     assert (result.exit_code, result.stdout) == (0, "******1050\n")
+
+
+def test_randomised_encryption_hides_equal_values_in_a_redacted_table(
+    keystore: Path, tmp_path: Path
+) -> None:
+    policy = tmp_path / "encrypt.toml"
+    policy.write_text('[entities.CN_MOBILE]\noperator = "encrypt"\n', "utf-8")
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text("id,mobile\n1,13812341050\n2,13812341050\n3,13812341050\n", "utf-8")
+    result = run("redact", src, "-o", dst, "-p", policy)
+    assert result.exit_code == 0, result.output
+    tokens = [r.split(",")[1] for r in dst.read_text("utf-8").splitlines()[1:]]
+    assert len(set(tokens)) == 3  # the same phone, three different ciphertexts
+    assert run("decrypt", *tokens).stdout == "13812341050\n" * 3
+
+
+def test_a_jsonl_export_can_be_encrypted_by_policy(keystore: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "encrypt.toml"
+    policy.write_text('[entities.CN_MOBILE]\noperator = "encrypt"\n', "utf-8")
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text('{"id": 1, "mobile": "13812341050", "note": "ok"}\n', "utf-8")
+    result = run("redact", src, "-o", dst, "-p", policy)
+    assert result.exit_code == 0, result.output
+    record = json.loads(dst.read_text("utf-8"))
+    assert record["note"] == "ok"
+    assert run("decrypt", record["mobile"]).stdout == "13812341050\n"

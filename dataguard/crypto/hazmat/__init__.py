@@ -21,6 +21,8 @@ Modules:
     which algorithm names configuration may ask for (Feishu: no MD5, DES or SHA-1).
 :mod:`~dataguard.crypto.hazmat.kek`
     key-encryption keys (passphrase keystore, KMS adapters) that wrap the data keys.
+:mod:`~dataguard.crypto.hazmat.aws_kms`
+    the ``aws-kms://`` KEK: AWS KMS through boto3 (``dataguard[aws]``).
 
 Every decryption failure raises :class:`dataguard.errors.InvalidToken`, without detail.
 This package never imports the recipes (architecture.md, convention 9).

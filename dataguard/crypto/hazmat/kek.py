@@ -18,9 +18,12 @@ Providers are chosen by the scheme of a URI (:func:`open_kek`):
     keystore file holds the KDF name, its parameters and the salt, never the key.
 ``fake-kms://NAME``
     :mod:`dataguard.testing.fake_kms`, an in-memory KMS for tests only.
+``aws-kms://<key id, ARN or alias>``
+    :mod:`dataguard.crypto.hazmat.aws_kms`, AWS KMS through boto3 (``dataguard[aws]``;
+    imported only when used).
 any other scheme
     a factory registered in the ``dataguard.kms`` entry-point group under the scheme's name
-    (Vault Transit, Alibaba KMS, an HSM, and ``aws-kms`` once it ships)::
+    (Vault Transit, Alibaba KMS, an HSM)::
 
         [project.entry-points."dataguard.kms"]
         vault-transit = "my_package.kms:open_vault_kek"
@@ -527,6 +530,7 @@ _SECRET_QUERY_KEYS = frozenset(
 _BUILTINS: dict[str, str] = {
     "file": "dataguard.crypto.hazmat.kek:open_file_kek",
     "fake-kms": "dataguard.testing.fake_kms:open_fake_kek",
+    "aws-kms": "dataguard.crypto.hazmat.aws_kms:open_aws_kek",  # needs boto3: dataguard[aws]
 }
 
 
@@ -597,7 +601,8 @@ def open_kek(
     *keystore_meta* is what the provider's ``meta`` gave when the keystore was created
     (``None`` for a new KEK); *suite* is the keystore's suite (``intl`` or ``gm``);
     *options* go to the provider as keywords (for ``file:``: ``kdf`` and ``kdf_params``
-    of a new KEK; for ``fake-kms:``: ``kms``, the fake instance). Built-in schemes win over
+    of a new KEK; for ``fake-kms:``: ``kms``, the fake instance; for ``aws-kms:``:
+    ``client``, ``region``, ``endpoint_url``, ``profile``). Built-in schemes win over
     entry points of the same name. Raises :class:`UsageError` for an unknown scheme (the
     message lists the known ones), a URI holding a password, or a provider that does not
     return a :class:`KeyEncryptionKey`.
