@@ -211,6 +211,8 @@ class TableRedactor:
         memo: dict[str, str] = {}
         shape = masker.detector.value_shape(column.entity) if column.action == "mask" else None
 
+        randomised = any(not getattr(op, "deterministic", True) for op in masker.policy.operators())
+
         def run(series: pl.Series) -> pl.Series:
             text = series.cast(pl.String, strict=False)
             if column.action == "apply":
@@ -222,6 +224,18 @@ class TableRedactor:
             elif column.action == "mask":
                 out = _mask_distinct(text, operator, context, memo, shape, masker)
                 found = Counter({f"entity:{column.entity}": 0})
+            elif randomised:
+                # A randomised operator (encrypt) in the policy: equal remarks must not get
+                # equal outputs, so every row goes through the engine on its own.
+                values = text.to_list()
+                masked = masker.mask_lines([v or "" for v in values], fields=[name] * len(values))
+                out = pl.Series(
+                    text.name,
+                    [v if not v else m for v, m in zip(values, masked, strict=True)],
+                    dtype=pl.String,
+                )
+                found = Counter({k: v for k, v in masker.stats.items() if k.startswith("entity:")})
+                masker.stats.clear()
             else:
                 out = _mask_text(masker, text, name, memo)
                 found = Counter({k: v for k, v in masker.stats.items() if k.startswith("entity:")})

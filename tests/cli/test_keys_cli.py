@@ -147,3 +147,18 @@ def test_a_jsonl_export_can_be_encrypted_by_policy(keystore: Path, tmp_path: Pat
     record = json.loads(dst.read_text("utf-8"))
     assert record["note"] == "ok"
     assert run("decrypt", record["mobile"]).stdout == "13812341050\n"
+
+
+def test_randomised_encryption_inside_free_text_differs_per_row(
+    keystore: Path, tmp_path: Path
+) -> None:
+    policy = tmp_path / "encrypt.toml"
+    policy.write_text('[entities.CN_MOBILE]\noperator = "encrypt"\n', "utf-8")
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text("id,remark\n" + "".join(f"{i},请联系13812341050\n" for i in range(3)), "utf-8")
+    result = run("redact", src, "-o", dst, "-p", policy)
+    assert result.exit_code == 0, result.output
+    remarks = [r.split(",", 1)[1] for r in dst.read_text("utf-8").splitlines()[1:]]
+    assert len(set(remarks)) == 3
+    tokens = [r[len("请联系") :] for r in remarks]
+    assert run("decrypt", *tokens).stdout == "13812341050\n" * 3
