@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from dataguard.cli.audit import audit_group
 from dataguard.cli.detect import detect_command, recognizers_command
 from dataguard.cli.keys import decrypt_command, encrypt_command, keys_group
 from dataguard.cli.lint import lint_command
@@ -29,6 +30,7 @@ Examples:
   dataguard lint shop.sql                     # schema hygiene (Youzan 7.1-7.3)
   dataguard keys init                         # a keystore for envelope encryption
   dataguard encrypt --scope members.mobile 13812341050   # a dg1: token
+  dataguard audit verify                      # check the tamper-evident audit log
 
 Exit status: 0 no findings, 1 findings reported, 2 usage or input error.
 """
@@ -51,6 +53,7 @@ cli.add_command(lint_command)
 cli.add_command(keys_group)
 cli.add_command(encrypt_command)
 cli.add_command(decrypt_command)
+cli.add_command(audit_group)
 
 
 def main() -> None:
