@@ -106,7 +106,8 @@ def test_csv_round_trip_gives_back_the_bytes(keystore: Path, tmp_path: Path) -> 
             else:
                 assert new[column] == old[column]
     text = enc.read_text("utf-8")
-    for secret in ("13812341050", "１３８", "tt%40163", "电话", "padded", "hi"):
+    # Long or non-ASCII enough never to occur in base64url by chance ("hi" would, 1 in 100).
+    for secret in ("13812341050", "１３８", "tt%40163", "电话", "padded"):
         assert secret not in text
     # Randomised: the same phone twice gives two tokens.
     assert after[0]["mobile"] != after[3]["mobile"]
