@@ -13,7 +13,6 @@ assessing them, on every core (:mod:`dataguard.scan.parallel`).
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -21,7 +20,6 @@ from typing import Any
 from dataguard.detect import Detector
 from dataguard.errors import UsageError
 from dataguard.scan.assess import TableAssessor
-from dataguard.scan.grading import scheme as grading_scheme
 from dataguard.scan.parallel import assess_tables
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.sources.catalog import ColumnInfo, TableInfo, read_catalog
@@ -72,25 +70,13 @@ def scan_database(
     """
     import sqlalchemy as sa
 
-    if sample < 1:
-        raise UsageError("--sample must be at least 1")
-    try:
-        grading = grading_scheme(scheme)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    started = dt.datetime.now(dt.UTC)
+    report = ScanReport.begin(
+        describe_url(url), "database", scheme=scheme, sample=sample, seed=seed
+    )
     clock = time.perf_counter()
     engine = read_only_engine(url)
-    target = describe_url(url)
-    assessor = TableAssessor(detector or Detector(), grading, keys)
-    report = ScanReport(
-        target=target,
-        source="database",
-        scheme=grading.name,
-        sample=sample,
-        seed=seed,
-        started=started.isoformat(timespec="seconds"),
-    )
+    target = report.target
+    assessor = TableAssessor(detector or Detector(), report.grading, keys)
     try:
         catalog = list(read_catalog(engine, schemas=schemas, tables=tables))
         if not catalog:

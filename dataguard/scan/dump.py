@@ -10,8 +10,6 @@ the tables are assessed.
 
 from __future__ import annotations
 
-import datetime as dt
-import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -19,30 +17,11 @@ from pathlib import Path
 from dataguard.detect import Detector
 from dataguard.errors import UsageError
 from dataguard.scan.assess import TableAssessor
-from dataguard.scan.grading import scheme as grading_scheme
 from dataguard.scan.report import ScanReport, TableSummary
+from dataguard.scan.reservoir import Reservoir
 from dataguard.sources.catalog import ColumnInfo, TableInfo, matches
 
 __all__ = ["scan_dump"]
-
-
-class _Reservoir:
-    """At most *size* rows of one table, each row of the stream equally likely to be kept."""
-
-    def __init__(self, size: int, seed: int) -> None:
-        self.size = size
-        self.seen = 0
-        self.rows: list[dict[str, str | None]] = []
-        self._rng = random.Random(seed)  # noqa: S311 - a repeatable sample, not a secret
-
-    def add(self, row: dict[str, str | None]) -> None:
-        self.seen += 1
-        if len(self.rows) < self.size:
-            self.rows.append(row)
-            return
-        slot = self._rng.randrange(self.seen)
-        if slot < self.size:
-            self.rows[slot] = row
 
 
 def scan_dump(
@@ -60,23 +39,10 @@ def scan_dump(
     """Scan the SQL dump at *path* (plain or ``.gz``) and return the report."""
     from dataguard.sources.dump import DumpRows, read_dump
 
-    if sample < 1:
-        raise UsageError("--sample must be at least 1")
-    try:
-        grading = grading_scheme(scheme)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    report = ScanReport.begin(str(path), "dump", scheme=scheme, sample=sample, seed=seed)
     clock = time.perf_counter()
-    report = ScanReport(
-        target=str(path),
-        source="dump",
-        scheme=grading.name,
-        sample=sample,
-        seed=seed,
-        started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    )
     definitions: dict[str, TableInfo] = {}
-    reservoirs: dict[str, _Reservoir] = {}
+    reservoirs: dict[str, Reservoir[dict[str, str | None]]] = {}
     for item in read_dump(path, dialect=dialect, on_bytes=on_bytes):
         if isinstance(item, TableInfo):
             definitions[item.qualified_name] = item
@@ -85,24 +51,26 @@ def scan_dump(
         if not _wanted(item.table, tables):
             continue
         names = item.columns or _declared(definitions.get(item.table), item)
-        reservoir = reservoirs.setdefault(item.table, _Reservoir(sample, seed))
+        reservoir = reservoirs.get(item.table)
+        if reservoir is None:  # not setdefault: a Random per batch would be built for nothing
+            reservoir = reservoirs[item.table] = Reservoir(sample, seed)
         for row in item.rows:
             reservoir.add(dict(zip(names, row, strict=False)))
-    assessor = TableAssessor(detector or Detector(), grading, keys)
+    assessor = TableAssessor(detector or Detector(), report.grading, keys)
     for name in sorted(set(definitions) | set(reservoirs)):
         if not _wanted(name, tables):
             continue
-        reservoir = reservoirs.get(name, _Reservoir(0, seed))
+        reservoir = reservoirs.get(name, Reservoir(0, seed))
         # Rows with a column list for a table the dump never defines: names only, as TEXT.
         info = definitions.get(name) or TableInfo(
             name,
-            tuple(ColumnInfo(c, "TEXT") for c in (reservoir.rows[0] if reservoir.rows else {})),
+            tuple(ColumnInfo(c, "TEXT") for c in (reservoir.items[0] if reservoir.items else {})),
         )
         columns = info.columns
-        values = {c.name: [row.get(c.name) for row in reservoir.rows] for c in columns}
+        values = {c.name: [row.get(c.name) for row in reservoir.items] for c in columns}
         report.columns.extend(assessor.assess(name, columns, values))
         report.tables.append(
-            TableSummary(name, reservoir.seen, len(columns), info.comment, len(reservoir.rows))
+            TableSummary(name, reservoir.seen, len(columns), info.comment, len(reservoir.items))
         )
     if not report.tables:
         raise UsageError(

@@ -10,8 +10,6 @@ walked; hidden files and directories are skipped.
 
 from __future__ import annotations
 
-import datetime as dt
-import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -21,8 +19,8 @@ import polars as pl
 from dataguard.detect import Detector
 from dataguard.errors import UsageError
 from dataguard.scan.assess import MAX_VALUE_CHARS, TableAssessor
-from dataguard.scan.grading import scheme as grading_scheme
 from dataguard.scan.report import ScanReport, TableSummary
+from dataguard.scan.reservoir import Reservoir
 from dataguard.sources.catalog import ColumnInfo
 from dataguard.sources.tables import (
     _EXTENSIONS,
@@ -63,22 +61,11 @@ def scan_files(
     on_file: Callable[[Path, int], object] | None = None,
 ) -> ScanReport:
     """Scan files and directories; one table per file (per sheet for workbooks)."""
-    if sample < 1:
-        raise UsageError("--sample must be at least 1")
-    try:
-        grading = grading_scheme(scheme)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    clock = time.perf_counter()
-    assessor = TableAssessor(detector or Detector(), grading, keys)
-    report = ScanReport(
-        target=", ".join(str(p) for p in paths),
-        source="files",
-        scheme=grading.name,
-        sample=sample,
-        seed=seed,
-        started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    report = ScanReport.begin(
+        ", ".join(str(p) for p in paths), "files", scheme=scheme, sample=sample, seed=seed
     )
+    clock = time.perf_counter()
+    assessor = TableAssessor(detector or Detector(), report.grading, keys)
     for done, path in enumerate(_walk(paths), 1):
         for name, frame, rows in _tables(path, sample, seed):
             columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
@@ -130,9 +117,7 @@ def _sample_lines(path: Path, sample: int, seed: int) -> tuple[list[str], int]:
     Memory stays at *sample* lines whatever the file's size; undecodable bytes become
     U+FFFD (the sample is for detection; nothing is written back).
     """
-    rng = random.Random(seed)  # noqa: S311 - a repeatable sample, not a secret
-    kept: list[str] = []
-    count = 0
+    kept: Reservoir[str] = Reservoir(sample, seed)
     limit = MAX_VALUE_CHARS * 4
     with path.open("rb") as stream:
         while raw := stream.readline(limit):
@@ -140,12 +125,5 @@ def _sample_lines(path: Path, sample: int, seed: int) -> tuple[list[str], int]:
                 # A huge line: keep its head, skip the rest without holding it.
                 while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
                     pass
-            count += 1
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            if len(kept) < sample:
-                kept.append(line)
-            else:
-                slot = rng.randrange(count)
-                if slot < sample:
-                    kept[slot] = line
-    return kept, count
+            kept.add(raw.decode("utf-8", "replace").rstrip("\r\n"))
+    return kept.items, kept.seen

@@ -8,10 +8,16 @@ names, counts, grades and *masked* previews, never a sampled value in plaintext
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from dataguard.errors import UsageError
+
+if TYPE_CHECKING:
+    from dataguard.scan.grading import Scheme
 
 __all__ = ["FORMAT_VERSION", "ColumnReport", "Evidence", "ScanReport", "TableSummary"]
 
@@ -204,6 +210,37 @@ class ScanReport:
     columns: list[ColumnReport] = field(default_factory=list)
     read_only: bool = True
     baseline: dict[str, Any] | None = None
+
+    @classmethod
+    def begin(cls, target: str, source: str, *, scheme: str, sample: int, seed: int) -> ScanReport:
+        """An empty report for a scan starting now; the scan settings are checked first.
+
+        Raises:
+            UsageError: *sample* below 1, or an unknown grading *scheme*.
+        """
+        from dataguard.scan.grading import scheme as grading_scheme
+
+        if sample < 1:
+            raise UsageError("--sample must be at least 1")
+        try:
+            grading = grading_scheme(scheme)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        return cls(
+            target=target,
+            source=source,
+            scheme=grading.name,
+            sample=sample,
+            seed=seed,
+            started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+
+    @property
+    def grading(self) -> Scheme:
+        """The grading scheme the report uses."""
+        from dataguard.scan.grading import SCHEMES
+
+        return SCHEMES[self.scheme]
 
     @property
     def personal(self) -> list[ColumnReport]:
