@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from dataguard.errors import InvalidToken, UsageError
-from dataguard.mask.operator import MaskContext, Operator, OperatorEnv
+from dataguard.mask.operator import MaskContext, Operator, OperatorEnv, keyring_of
 
 __all__ = ["CIPHERTEXT_PREFIX", "Decrypt"]
 
@@ -56,13 +56,7 @@ class Decrypt(Operator):
     def from_params(cls, params: Mapping[str, Any], env: OperatorEnv) -> Operator:
         """Build from policy parameters, with the keyring of ``env.extras["keyring"]``."""
         operator = super().from_params(params, env)
-        keyring = env.extras.get("keyring")
-        if keyring is None:
-            raise UsageError(
-                "the decrypt operator needs a keystore: pass --keystore (or set "
-                "DATAGUARD_KEYSTORE) and its passphrase"
-            )
-        object.__setattr__(operator, "_keyring", keyring)
+        object.__setattr__(operator, "_keyring", keyring_of(env, cls.name))
         object.__setattr__(operator, "_failures", Counter())
         object.__setattr__(operator, "_lock", threading.Lock())
         return operator

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from dataguard.errors import UsageError
-from dataguard.mask.operator import MaskContext, Operator, OperatorEnv
+from dataguard.mask.operator import MaskContext, Operator, OperatorEnv, keyring_of
 
 __all__ = ["Encrypt"]
 
@@ -45,12 +45,7 @@ class Encrypt(Operator):
     def from_params(cls, params: Mapping[str, Any], env: OperatorEnv) -> Operator:
         """Build from policy parameters, with the keyring of ``env.extras["keyring"]``."""
         operator = super().from_params(params, env)
-        keyring = env.extras.get("keyring")
-        if keyring is None:
-            raise UsageError(
-                "the encrypt operator needs a keystore: pass --keystore (or set "
-                "DATAGUARD_KEYSTORE) and its passphrase; `dataguard keys init` makes one"
-            )
+        keyring = keyring_of(env, cls.name, hint="; `dataguard keys init` makes one")
         object.__setattr__(operator, "_keyring", keyring)
         object.__setattr__(operator, _CIPHERS, {})
         return operator

@@ -45,6 +45,7 @@ __all__ = [
     "Operator",
     "OperatorEnv",
     "build_operator",
+    "keyring_of",
     "operator_classes",
 ]
 
@@ -80,6 +81,20 @@ class OperatorEnv:
 
     master_key: Callable[[], bytes] = key_from_env
     extras: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def keyring_of(env: OperatorEnv, operator: str, *, hint: str = "") -> Any:
+    """The keyring in ``env.extras["keyring"]`` (the crypto operators' keys), or a UsageError.
+
+    Raised when the policy is loaded, before any value is read; *hint* ends the message.
+    """
+    keyring = env.extras.get("keyring")
+    if keyring is None:
+        raise UsageError(
+            f"the {operator} operator needs a keystore: pass --keystore (or set "
+            f"DATAGUARD_KEYSTORE) and its passphrase{hint}"
+        )
+    return keyring
 
 
 class Operator(ABC):

@@ -211,14 +211,14 @@ class TableRedactor:
         memo: dict[str, str] = {}
         shape = masker.detector.value_shape(column.entity) if column.action == "mask" else None
 
-        randomised = any(not getattr(op, "deterministic", True) for op in masker.policy.operators())
+        randomised = any(_randomised(op) for op in masker.policy.operators())
 
         def run(series: pl.Series) -> pl.Series:
             text = series.cast(pl.String, strict=False)
             if column.action == "apply":
                 out = _apply_verbatim(text, operator, context, memo)
                 found: Counter[str] = Counter()
-            elif column.action == "mask" and not getattr(operator, "deterministic", True):
+            elif column.action == "mask" and _randomised(operator):
                 out = _mask_each(text, operator, context, shape, masker)
                 found = Counter({f"entity:{column.entity}": 0})
             elif column.action == "mask":
@@ -318,6 +318,15 @@ def _mask_distinct(
     return text.replace(frame["v"], frame["out"])
 
 
+def _randomised(operator: Operator) -> bool:
+    """Whether equal inputs must get unequal outputs (``deterministic = False``: encrypt).
+
+    Such an operator runs once per row: remembering its output per value would leak which
+    rows are equal.
+    """
+    return not getattr(operator, "deterministic", True)
+
+
 def _mask_each(
     text: pl.Series,
     operator: Operator,
@@ -356,7 +365,7 @@ def _apply_verbatim(
     deterministic; once per value when it is not (``deterministic = False``: a randomised
     cipher gives equal values unequal outputs, and must keep doing so here).
     """
-    if not getattr(operator, "deterministic", True):
+    if _randomised(operator):
         return pl.Series(
             text.name,
             [v if not v else operator.apply(v, context) for v in text.to_list()],
