@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from dataguard.cli.errors import EXIT_FINDINGS, EXIT_OK, user_errors
-from dataguard.cli.keys import _keystore_options, _open
+from dataguard.cli.keys import keystore_options, open_keyring
 
 from dataguard.audit import audit_key, default_audit_log_path, verify
 from dataguard.errors import UsageError
@@ -53,7 +53,7 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 @_LOG_OPTION
-@_keystore_options
+@keystore_options
 @user_errors
 def audit_verify_command(
     log: Path | None, keystore: Path | None, passphrase_fd: int | None
@@ -64,7 +64,7 @@ def audit_verify_command(
     number), 2 usage error (no log, no keystore, wrong passphrase).
     """
     path = _log_path(log)
-    keyring = _open(keystore, passphrase_fd)
+    keyring = open_keyring(keystore, passphrase_fd)
     result = verify(path, audit_key(keyring), suite=keyring.suite.name)
     for problem in result.problems:
         click.echo(f"{path}: {problem}", err=True)

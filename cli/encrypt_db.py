@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 from dataguard.cli.errors import EXIT_FINDINGS, exit_on_sigterm, user_errors
-from dataguard.cli.keys import _open, keystore_options
+from dataguard.cli.keys import keystore_options, open_keyring
 
 from dataguard.crypto.migrate import (
     DEFAULT_BATCH,
@@ -116,7 +116,7 @@ def encrypt_db_command(
 ) -> None:
     if rekey and verify:
         raise UsageError("--rekey writes and --verify only reads: run them one after the other")
-    keyring = _open(keystore, passphrase_fd)
+    keyring = open_keyring(keystore, passphrase_fd)
     if verify:
         report = verify_column(
             url,

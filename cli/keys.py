@@ -22,6 +22,7 @@ __all__ = [
     "encrypt_command",
     "keys_group",
     "keystore_options",
+    "open_keyring",
 ]
 
 KEYS_HELP = f"""Manage the keystore: data-encryption keys wrapped by a key-encryption key.
@@ -46,7 +47,8 @@ The keystore path: --keystore, else $DATAGUARD_KEYSTORE, else
 """
 
 
-def _keystore_options(func: Callable[..., Any]) -> Callable[..., Any]:
+def keystore_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--keystore`` and ``--passphrase-fd``, for every command that may open the keyring."""
     func = click.option(
         "--passphrase-fd",
         type=int,
@@ -81,7 +83,8 @@ def _path(keystore: Path | None) -> Path:
     return keystore or default_keystore_path()
 
 
-def _open(keystore: Path | None, passphrase_fd: int | None) -> Keyring:
+def open_keyring(keystore: Path | None, passphrase_fd: int | None) -> Keyring:
+    """The keyring of the keystore at *keystore* (or the default path), or a what-to-do error."""
     path = _path(keystore)
     if not path.exists():
         raise UsageError(f"no keystore at {path}; run `dataguard keys init` first")
@@ -112,7 +115,7 @@ class KeyringOnDemand(Mapping[str, Any]):
         if name != "keyring":
             raise KeyError(name)
         if self._keyring is None:
-            self._keyring = _open(self.keystore, self.passphrase_fd)
+            self._keyring = open_keyring(self.keystore, self.passphrase_fd)
         return self._keyring
 
     def __iter__(self) -> Iterator[str]:
@@ -122,18 +125,13 @@ class KeyringOnDemand(Mapping[str, Any]):
         return 1
 
 
-def keystore_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--keystore`` and ``--passphrase-fd``, for commands whose policy may encrypt."""
-    return _keystore_options(func)
-
-
 @click.group("keys", help=KEYS_HELP)
 def keys_group() -> None:
     """The ``dataguard keys`` command group."""
 
 
 @keys_group.command("init")
-@_keystore_options
+@keystore_options
 @click.option("--suite", type=click.Choice(["intl", "gm"]), default="intl", show_default=True,
               help="intl: AES-256-GCM, HMAC-SHA-256; gm: SM4-GCM, HMAC-SM3.")  # fmt: skip
 @click.option("--kdf", type=click.Choice(["scrypt", "argon2id"]), default="scrypt",
@@ -153,11 +151,11 @@ def keys_init_command(
 
 
 @keys_group.command("list")
-@_keystore_options
+@keystore_options
 @user_errors
 def keys_list_command(keystore: Path | None, passphrase_fd: int | None) -> None:
     """List the keys: id, version, scope, state and dates (never key material)."""
-    keyring = _open(keystore, passphrase_fd)
+    keyring = open_keyring(keystore, passphrase_fd)
     click.echo("id\tversion\tscope\tstate\tcreated")
     for info in keyring.keystore.keys():  # noqa: SIM118 - a method, not a dict
         scope = info.scope if info.scope is not None else "-"
@@ -166,7 +164,7 @@ def keys_list_command(keystore: Path | None, passphrase_fd: int | None) -> None:
 
 @keys_group.command("rotate")
 @click.argument("scope", required=False)
-@_keystore_options
+@keystore_options
 @click.option("--kek", "rotate_kek", is_flag=True, help="Re-wrap every DEK under a new KEK.")
 @click.option("--new-passphrase-fd", type=int, metavar="N",
               help="With --kek: the new passphrase on fd N "
@@ -186,7 +184,7 @@ def keys_rotate_command(
     """Rotate SCOPE's data key (old ciphertexts stay readable), or the KEK with --kek."""
     if rotate_kek == (scope is not None):
         raise UsageError("give a SCOPE to rotate its data key, or --kek to rotate the KEK")
-    keyring = _open(keystore, passphrase_fd)
+    keyring = open_keyring(keystore, passphrase_fd)
     if scope is not None:
         ref = keyring.rotate(scope)
         click.echo(f"{scope}: key {ref.id} is now at version {ref.version}", err=True)
@@ -204,7 +202,7 @@ def keys_rotate_command(
 
 @keys_group.command("destroy")
 @click.argument("target")
-@_keystore_options
+@keystore_options
 @click.option("--yes", is_flag=True, help="Do it without asking.")
 @user_errors
 def keys_destroy_command(
@@ -217,7 +215,7 @@ def keys_destroy_command(
     """
     if not yes and not click.confirm(f"destroy every version of {target}'s key for good?"):
         raise UsageError("nothing destroyed")
-    keyring = _open(keystore, passphrase_fd)
+    keyring = open_keyring(keystore, passphrase_fd)
     for ref in keyring.destroy(target):
         click.echo(f"destroyed key {ref.id} version {ref.version}", err=True)
 
@@ -326,7 +324,7 @@ class _WithSubcommands(click.Command):
               help="Equal values give equal tokens (joins); leaks equality.")  # fmt: skip
 @click.option("--blind-index", is_flag=True, help="Also print a keyed equality index.")
 @_context_option
-@_keystore_options
+@keystore_options
 @user_errors
 def encrypt_command(
     values: tuple[str, ...],
@@ -337,7 +335,7 @@ def encrypt_command(
     keystore: Path | None,
     passphrase_fd: int | None,
 ) -> None:
-    cipher = _open(keystore, passphrase_fd).cipher(scope, deterministic=deterministic)
+    cipher = open_keyring(keystore, passphrase_fd).cipher(scope, deterministic=deterministic)
     context = _context(context_pairs)
     for value in _inputs(values):
         token = cipher.encrypt(value, context)
@@ -365,7 +363,7 @@ Examples:
 )
 @click.argument("tokens", nargs=-1)
 @_context_option
-@_keystore_options
+@keystore_options
 @user_errors
 def decrypt_command(
     tokens: tuple[str, ...],
@@ -375,7 +373,7 @@ def decrypt_command(
 ) -> None:
     from dataguard.errors import InvalidToken
 
-    keyring = _open(keystore, passphrase_fd)
+    keyring = open_keyring(keystore, passphrase_fd)
     context = _context(context_pairs)
     failed = 0
     for number, token in enumerate(_inputs(tokens), 1):
