@@ -87,51 +87,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from bench_db import META_TABLE, admin_engine, database_name, log, read_meta  # noqa: E402
+
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dg_bench_encrypt"
 DEFAULT_MARIADB_URL = "mysql+pymysql://root@127.0.0.1:3306/dg_bench_encrypt"
-ADMIN_DB = "test"
 DEFAULT_ROWS = 1_000_000
 DEFAULT_MARIADB_ROWS = 200_000
 SEED = 20240517
-META_TABLE = "dg_bench_meta"
 PASSPHRASE = "benchmark passphrase, not a secret"
 FAST_KDF = {"n": 2**15, "r": 8, "p": 1}
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 # -- the database -------------------------------------------------------------------------------
-
-
-def _database_name(url: str) -> str:
-    import sqlalchemy as sa
-
-    name = sa.engine.make_url(url).database or ""
-    if not name.startswith("dg_bench"):
-        raise SystemExit(
-            f"refusing to use database {name!r}: a benchmark database's name starts with dg_bench"
-        )
-    return name
-
-
-def _admin(url: str) -> Any:
-    import sqlalchemy as sa
-
-    admin_url = sa.engine.make_url(url).set(database=ADMIN_DB)
-    return sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-
-
-def _meta(engine: Any) -> dict[str, Any] | None:
-    import sqlalchemy as sa
-
-    try:
-        with engine.connect() as connection:
-            row = connection.execute(sa.text(f"SELECT meta FROM {META_TABLE}")).scalar()
-    except sa.exc.SQLAlchemyError:
-        return None
-    return json.loads(row) if row else None
 
 
 def _mobiles(rows: int, seed: int) -> list[str]:
@@ -145,9 +116,9 @@ def ensure_postgres(url: str, rows: int, seed: int, rebuild: bool) -> Any:
     """An engine on the benchmark database, with ``base`` built if it is not as asked."""
     import sqlalchemy as sa
 
-    name = _database_name(url)
+    name = database_name(url)
     wanted = {"rows": rows, "seed": seed, "version": 1}
-    admin = _admin(url)
+    admin = admin_engine(url)
     with admin.connect() as connection:
         exists = connection.execute(
             sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
@@ -155,7 +126,7 @@ def ensure_postgres(url: str, rows: int, seed: int, rebuild: bool) -> Any:
         if not exists:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     engine = sa.create_engine(url)
-    if not rebuild and _meta(engine) == wanted:
+    if not rebuild and read_meta(engine) == wanted:
         log(f"reusing {name}.base ({rows:,} rows)")
         admin.dispose()
         return engine
@@ -207,14 +178,14 @@ def fresh_copy(engine: Any) -> None:
 def ensure_mariadb(url: str, rows: int, seed: int) -> Any:
     import sqlalchemy as sa
 
-    name = _database_name(url)
-    admin = _admin(url)
+    name = database_name(url)
+    admin = admin_engine(url)
     with admin.connect() as connection:
         connection.execute(sa.text(f"CREATE DATABASE IF NOT EXISTS `{name}`"))
     admin.dispose()
     engine = sa.create_engine(url)
     wanted = {"rows": rows, "seed": seed, "version": 1}
-    if _meta(engine) == wanted:
+    if read_meta(engine) == wanted:
         log(f"reusing MariaDB {name}.base ({rows:,} rows)")
         return engine
     log(f"building MariaDB {name}.base: {rows:,} generated mobiles ...")

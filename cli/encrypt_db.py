@@ -14,7 +14,9 @@ from typing import Any
 import click
 from dataguard.cli.errors import EXIT_FINDINGS, exit_on_sigterm, user_errors
 from dataguard.cli.keys import keystore_options, open_keyring
+from dataguard.cli.trail import Trail, audited, scope_detail
 
+from dataguard.crypto.keyring import Keyring
 from dataguard.crypto.migrate import (
     DEFAULT_BATCH,
     MigrationReport,
@@ -116,51 +118,71 @@ def encrypt_db_command(
 ) -> None:
     if rekey and verify:
         raise UsageError("--rekey writes and --verify only reads: run them one after the other")
-    keyring = open_keyring(keystore, passphrase_fd)
-    if verify:
-        report = verify_column(
-            url,
-            table,
-            column,
-            keyring,
-            schema=db_schema,
-            key_columns=key_columns or None,
-            sample=sample,
-            seed=seed,
-        )
-        _verify_summary(report)
-        if not report.passed:
-            raise SystemExit(EXIT_FINDINGS)
-        return
-    exit_on_sigterm()
-    progress = _Progress()
-    try:
-        migrated = (rekey_column if rekey else encrypt_column)(
-            url,
-            table,
-            column,
-            keyring,
-            schema=db_schema,
-            scope=scope,
-            key_columns=key_columns or None,
-            batch=batch,
-            deterministic=deterministic,
-            blind_index_column=blind_index,
-            on_rows=progress,
-            on_total=progress.start,
-        )
-    except (KeyboardInterrupt, SystemExit) as exc:
-        progress.close()
-        if isinstance(exc, SystemExit) and exc.code in (0, None):
-            raise
-        click.echo(
-            f"error: interrupted after {progress.rows:,} value(s) in {progress.batches:,} "
-            "committed batch(es), which stay encrypted; run the same command again to finish",
-            err=True,
-        )
-        raise SystemExit(130 if isinstance(exc, KeyboardInterrupt) else exc.code) from None
-    finally:
-        progress.close()
+    event = "encrypt.db.verify" if verify else "encrypt.db.rekey" if rekey else "encrypt.db"
+    with audited(event, role="operator") as trail:
+        keyring = trail.attach(open_keyring(keystore, passphrase_fd))
+        trail.details.update(database=describe_url(url), table=table, column=column)
+        if db_schema:
+            trail.details["schema"] = db_schema
+        if verify:
+            report = verify_column(
+                url,
+                table,
+                column,
+                keyring,
+                schema=db_schema,
+                key_columns=key_columns or None,
+                sample=sample,
+                seed=seed,
+            )
+            # Counts only: the keys of failing rows (report.failed_rows) may be personal data.
+            trail.details.update(
+                rows=report.rows,
+                sampled=report.sampled,
+                ok=report.ok,
+                failed=report.failed,
+                not_encrypted=report.not_encrypted,
+                empty=report.empty,
+            )
+            _verify_summary(report)
+            if not report.passed:
+                raise SystemExit(EXIT_FINDINGS)
+            return
+        trail.details["scope"] = scope_detail(keyring, scope or f"{table}.{column}")
+        exit_on_sigterm()
+        progress = _Progress()
+        try:
+            migrated = (rekey_column if rekey else encrypt_column)(
+                url,
+                table,
+                column,
+                keyring,
+                schema=db_schema,
+                scope=scope,
+                key_columns=key_columns or None,
+                batch=batch,
+                deterministic=deterministic,
+                blind_index_column=blind_index,
+                on_rows=progress,
+                on_total=progress.start,
+            )
+        except (KeyboardInterrupt, SystemExit) as exc:
+            progress.close()
+            if isinstance(exc, SystemExit) and exc.code in (0, None):
+                raise
+            click.echo(
+                f"error: interrupted after {progress.rows:,} value(s) in {progress.batches:,} "
+                "committed batch(es), which stay encrypted; run the same command again to "
+                "finish",
+                err=True,
+            )
+            trail.details.update(
+                committed=progress.rows, batches=progress.batches, error=type(exc).__name__
+            )
+            raise SystemExit(130 if isinstance(exc, KeyboardInterrupt) else exc.code) from None
+        finally:
+            progress.close()
+        _record(trail, keyring, migrated)
     if rekey:
         _rekey_summary(migrated)
     else:
@@ -171,6 +193,21 @@ def encrypt_db_command(
             f"--column {column} --verify",
             err=True,
         )
+
+
+def _record(trail: Trail, keyring: Keyring, report: MigrationReport) -> None:
+    """The run's counts in its audit entry; never values nor row keys (they may be personal)."""
+    trail.details.update(
+        scope=scope_detail(keyring, report.scope),
+        rows=report.rows,
+        encrypted=report.encrypted,
+        rekeyed=report.rekeyed,
+        indexed=report.indexed,
+        already_encrypted=report.already_encrypted,
+        empty=report.empty,
+        undecryptable=report.undecryptable,
+        batches=report.batches,
+    )
 
 
 class _Progress:

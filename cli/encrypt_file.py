@@ -34,6 +34,7 @@ import polars as pl
 from dataguard.cli.errors import EXIT_FINDINGS, exit_on_sigterm, user_errors
 from dataguard.cli.keys import KeyringOnDemand, keystore_options
 from dataguard.cli.redact import _exit_at_once_when_interrupted
+from dataguard.cli.trail import Trail, audited
 
 from dataguard.detect import Detector
 from dataguard.errors import InvalidToken, UsageError
@@ -177,23 +178,30 @@ def encrypt_file_command(
 ) -> None:
     job = _Job.prepare(source, output, columns, source_format, target_format, force)
     extras = KeyringOnDemand(keystore, passphrase_fd)
-    keyring = extras["keyring"]
-    chosen = _scopes(job.columns, scopes, scope_prefix or source.stem)
-    for column, scope in chosen.items():
-        try:
-            keyring.cipher(scope, deterministic=deterministic)  # fail early; makes the key
-        except UsageError as exc:
-            raise UsageError(
-                f"column {column!r}: {exc}; pass --scope-prefix, or --scope '{column}=SCOPE'"
-            ) from None
-    rules = {
-        c: Rule("encrypt", {"scope": s, "deterministic": deterministic}) for c, s in chosen.items()
-    }
-    if job.fmt == "jsonl":
-        ciphers = {c: keyring.cipher(s, deterministic=deterministic) for c, s in chosen.items()}
-        stats = job.run_jsonl(lambda column, raw, value: _encrypt_json(ciphers[column], raw, value))
-    else:
-        stats = job.run_table(rules, encoding, extras)
+    with audited("encrypt.file", role="operator") as trail:
+        keyring = trail.attach(extras["keyring"])
+        job.describe(trail)
+        trail.details["deterministic"] = deterministic
+        chosen = _scopes(job.columns, scopes, scope_prefix or source.stem)
+        for column, scope in chosen.items():
+            try:
+                keyring.cipher(scope, deterministic=deterministic)  # fail early; makes the key
+            except UsageError as exc:
+                raise UsageError(
+                    f"column {column!r}: {exc}; pass --scope-prefix, or --scope '{column}=SCOPE'"
+                ) from None
+        rules = {
+            c: Rule("encrypt", {"scope": s, "deterministic": deterministic})
+            for c, s in chosen.items()
+        }
+        if job.fmt == "jsonl":
+            ciphers = {c: keyring.cipher(s, deterministic=deterministic) for c, s in chosen.items()}
+            stats = job.run_jsonl(
+                lambda column, raw, value: _encrypt_json(ciphers[column], raw, value)
+            )
+        else:
+            stats = job.run_table(rules, encoding, extras)
+        job.count(trail)
     for column in job.columns:
         counts = stats[column]
         click.echo(
@@ -219,11 +227,17 @@ def decrypt_file_command(
 ) -> None:
     job = _Job.prepare(source, output, columns, source_format, target_format, force)
     extras = KeyringOnDemand(keystore, passphrase_fd)
-    keyring = extras["keyring"]
-    if job.fmt == "jsonl":
-        stats = job.run_jsonl(lambda _column, raw, value: _decrypt_json(keyring, raw, value))
-    else:
-        stats = job.run_table({c: Rule("decrypt") for c in job.columns}, encoding, extras)
+    with audited("decrypt.file", role="operator") as trail:
+        keyring = trail.attach(extras["keyring"])
+        job.describe(trail)
+        if job.fmt == "jsonl":
+            stats = job.run_jsonl(lambda _column, raw, value: _decrypt_json(keyring, raw, value))
+        else:
+            stats = job.run_table({c: Rule("decrypt") for c in job.columns}, encoding, extras)
+        job.count(trail)
+        if trail.details["failed"]:
+            # Values that do not decrypt failed authentication; nothing was written.
+            trail.outcome = "failed"
     failed = {c: stats[c]["failed"] for c in job.columns if stats[c]["failed"]}
     for column in job.columns:
         counts = stats[column]
@@ -289,6 +303,20 @@ class _Job:
                     os.replace(temporary, self.output)
             finally:
                 temporary.unlink(missing_ok=True)
+
+    def describe(self, trail: Trail) -> None:
+        """What the audit entry says of the job: file names, format and column names."""
+        trail.details.update(
+            source=self.source.name,
+            output=self.output.name,
+            format=self.fmt,
+            columns=",".join(self.columns),
+        )
+
+    def count(self, trail: Trail) -> None:
+        """The job's counts, summed over its columns, in the audit entry (never values)."""
+        for name in ("values", "changed", "failed"):
+            trail.details[name] = sum(c[name] for c in self.stats.values())
 
     # -- tables: through the redaction pipeline ----------------------------------------------
 

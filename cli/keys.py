@@ -10,10 +10,13 @@ from typing import Any
 
 import click
 from dataguard.cli.errors import user_errors
+from dataguard.cli.trail import audited, scope_detail, target_detail
 
+from dataguard.audit import AUDIT_SCOPE
 from dataguard.crypto.hazmat.kek import ENV_VAR, PassphraseSource
 from dataguard.crypto.keyring import Keyring, default_keystore_path
 from dataguard.crypto.keystore import Keystore
+from dataguard.destroy.documents import DESTROY_SCOPE
 from dataguard.errors import UsageError
 
 __all__ = [
@@ -41,6 +44,9 @@ Examples:
   dataguard keys rotate --kek --new-passphrase-fd 4   # re-wrap every DEK
   dataguard keys rotate --kek --to aws-kms://alias/dataguard   # move the KEK to KMS
   dataguard keys destroy subject:10086 --yes          # crypto-shredding
+
+Every command but a failed opening (no keystore, wrong passphrase) writes an
+entry to the audit log (`dataguard audit show`), role admin (list: auditor).
 
 The keystore path: --keystore, else $DATAGUARD_KEYSTORE, else
 ~/.config/dataguard/keystore.json. See docs/keys.md.
@@ -142,11 +148,17 @@ def keys_group() -> None:
 def keys_init_command(
     keystore: Path | None, passphrase_fd: int | None, suite: str, kdf: str, kek_uri: str
 ) -> None:
-    """Create an empty keystore."""
+    """Create an empty keystore (and its audit scope's key)."""
     path = _path(keystore)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     passphrase = _passphrase(passphrase_fd, new=True) if kek_uri == "file:" else None
-    created = Keystore.create(path, suite, kek_uri, passphrase, kdf)
+    with audited("keys.init", role="admin") as trail:
+        created = Keystore.create(path, suite, kek_uri, passphrase, kdf)
+        # The audit key is made now, not by a later command racing another for the file.
+        trail.attach(Keyring(created))
+        trail.details.update(suite=created.suite, kek=_kek_kind(created.kek_uri))
+        if created.kek_uri.startswith("file:"):
+            trail.details["kdf"] = kdf
     click.echo(f"created keystore {path} (suite {created.suite}, KEK {created.kek_uri})", err=True)
 
 
@@ -155,11 +167,15 @@ def keys_init_command(
 @user_errors
 def keys_list_command(keystore: Path | None, passphrase_fd: int | None) -> None:
     """List the keys: id, version, scope, state and dates (never key material)."""
-    keyring = open_keyring(keystore, passphrase_fd)
-    click.echo("id\tversion\tscope\tstate\tcreated")
-    for info in keyring.keystore.keys():  # noqa: SIM118 - a method, not a dict
-        scope = info.scope if info.scope is not None else "-"
-        click.echo(f"{info.id}\t{info.version}\t{scope}\t{info.state}\t{info.created}")
+    # Opening the keystore unlocks every key: an auditor's read is recorded like any access.
+    with audited("keys.list", role="auditor") as trail:
+        keyring = trail.attach(open_keyring(keystore, passphrase_fd))
+        infos = keyring.keystore.keys()
+        click.echo("id\tversion\tscope\tstate\tcreated")
+        for info in infos:
+            scope = info.scope if info.scope is not None else "-"
+            click.echo(f"{info.id}\t{info.version}\t{scope}\t{info.state}\t{info.created}")
+        trail.details["keys"] = len(infos)
 
 
 @keys_group.command("rotate")
@@ -184,19 +200,24 @@ def keys_rotate_command(
     """Rotate SCOPE's data key (old ciphertexts stay readable), or the KEK with --kek."""
     if rotate_kek == (scope is not None):
         raise UsageError("give a SCOPE to rotate its data key, or --kek to rotate the KEK")
-    keyring = open_keyring(keystore, passphrase_fd)
-    if scope is not None:
-        ref = keyring.rotate(scope)
-        click.echo(f"{scope}: key {ref.id} is now at version {ref.version}", err=True)
-        return
-    if new_kek_uri is not None and not new_kek_uri.startswith("file:"):
-        new = None  # a KMS holds the new KEK: no passphrase
-    elif new_kek_uri is None and not keyring.keystore.kek_uri.startswith("file:"):
-        new = None  # rotate to a fresh wrap under the same KMS key
-    else:
-        new = _passphrase(new_passphrase_fd, new=True, env="DATAGUARD_KEYSTORE_NEW_PASSPHRASE")
-    keyring.keystore.rotate_kek(new, kek_uri=new_kek_uri)
-    keyring.keystore.save()
+    with audited("keys.rotate_kek" if rotate_kek else "keys.rotate", role="admin") as trail:
+        keyring = trail.attach(open_keyring(keystore, passphrase_fd))
+        if scope is not None:
+            trail.details["scope"] = scope_detail(keyring, scope)
+            _not_the_audit_key(keyring, scope, "rotate")
+            ref = keyring.rotate(scope)
+            click.echo(f"{scope}: key {ref.id} is now at version {ref.version}", err=True)
+            return
+        trail.details["kek"] = _kek_kind(keyring.keystore.kek_uri)
+        if new_kek_uri is not None and not new_kek_uri.startswith("file:"):
+            new = None  # a KMS holds the new KEK: no passphrase
+        elif new_kek_uri is None and not keyring.keystore.kek_uri.startswith("file:"):
+            new = None  # rotate to a fresh wrap under the same KMS key
+        else:
+            new = _passphrase(new_passphrase_fd, new=True, env="DATAGUARD_KEYSTORE_NEW_PASSPHRASE")
+        keyring.keystore.rotate_kek(new, kek_uri=new_kek_uri)
+        keyring.keystore.save()
+        trail.details["new_kek"] = _kek_kind(keyring.keystore.kek_uri)
     click.echo(f"every data key re-wrapped under a new KEK in {keyring.keystore.path}", err=True)
 
 
@@ -215,9 +236,46 @@ def keys_destroy_command(
     """
     if not yes and not click.confirm(f"destroy every version of {target}'s key for good?"):
         raise UsageError("nothing destroyed")
-    keyring = open_keyring(keystore, passphrase_fd)
-    for ref in keyring.destroy(target):
+    with audited("keys.destroy", role="admin") as trail:
+        keyring = trail.attach(open_keyring(keystore, passphrase_fd))
+        trail.details["target"] = target_detail(keyring, target)
+        _not_the_audit_key(keyring, target, "destroy")
+        destroyed = keyring.destroy(target)
+        trail.details["versions"] = len(destroyed)
+    for ref in destroyed:
         click.echo(f"destroyed key {ref.id} version {ref.version}", err=True)
+
+
+def _kek_kind(uri: str) -> str:
+    """A KEK URI's scheme (``file``, ``aws-kms``): what the audit log says of a KEK."""
+    return uri.split(":", 1)[0]
+
+
+def _not_the_audit_key(keyring: Keyring, target: str, verb: str) -> None:
+    """Refuse to rotate or destroy a key whose change would break what was signed with it.
+
+    The ``audit`` scope authenticates the audit log; the ``destroy`` scope made the keyed
+    hashes of destruction plans (their config and row hashes); an ``identity.*`` scope is an
+    identity's signing key, which its roster entries name (retire an identity by
+    destroying it and create a new one instead of rotating).
+    """
+    scopes = {info.id: info.scope for info in keyring.keystore.keys()}  # noqa: SIM118
+    scope = scopes.get(target, target)
+    if scope == AUDIT_SCOPE:
+        raise UsageError(
+            f"refusing to {verb} the `{AUDIT_SCOPE}` scope's key: the audit log's entries "
+            "are authenticated with it and would no longer verify (docs/audit.md)"
+        )
+    if scope == DESTROY_SCOPE:
+        raise UsageError(
+            f"refusing to {verb} the `{DESTROY_SCOPE}` scope's key: destruction plans made "
+            "with it would no longer run or verify (docs/destruction.md)"
+        )
+    if verb == "rotate" and scope is not None and scope.startswith("identity."):
+        raise UsageError(
+            "refusing to rotate an identity's key: it is the identity's signing key, named by "
+            "rosters; destroy it and create a new identity instead (docs/destruction.md)"
+        )
 
 
 # -- encrypt / decrypt ------------------------------------------------------------------------
@@ -335,11 +393,17 @@ def encrypt_command(
     keystore: Path | None,
     passphrase_fd: int | None,
 ) -> None:
-    cipher = open_keyring(keystore, passphrase_fd).cipher(scope, deterministic=deterministic)
-    context = _context(context_pairs)
-    for value in _inputs(values):
-        token = cipher.encrypt(value, context)
-        click.echo(f"{token}\t{cipher.blind_index(value)}" if blind_index else token)
+    with audited("encrypt.values", role="operator") as trail:
+        keyring = trail.attach(open_keyring(keystore, passphrase_fd))
+        trail.details.update(values=0, deterministic=deterministic)
+        trail.details["scope"] = scope_detail(keyring, scope)
+        cipher = keyring.cipher(scope, deterministic=deterministic)
+        trail.details["scope"] = scope_detail(keyring, scope)
+        context = _context(context_pairs)
+        for count, value in enumerate(_inputs(values), 1):
+            token = cipher.encrypt(value, context)
+            click.echo(f"{token}\t{cipher.blind_index(value)}" if blind_index else token)
+            trail.details["values"] = count
 
 
 DECRYPT_HELP = """Decrypt dg1: tokens (arguments, or one per line on stdin).
@@ -373,15 +437,21 @@ def decrypt_command(
 ) -> None:
     from dataguard.errors import InvalidToken
 
-    keyring = open_keyring(keystore, passphrase_fd)
-    context = _context(context_pairs)
-    failed = 0
-    for number, token in enumerate(_inputs(tokens), 1):
-        try:
-            click.echo(keyring.decrypt(token.strip(), context))
-        except InvalidToken:
-            failed += 1
-            click.echo(f"error: token {number} does not decrypt", err=True)
-            click.echo("")  # keep line positions: one output line per input line
-    if failed:
-        raise SystemExit(1)
+    with audited("decrypt.values", role="operator") as trail:
+        keyring = trail.attach(open_keyring(keystore, passphrase_fd))
+        context = _context(context_pairs)
+        trail.details.update(tokens=0, failed=0)
+        failed = 0
+        for number, token in enumerate(_inputs(tokens), 1):
+            trail.details["tokens"] = number
+            try:
+                click.echo(keyring.decrypt(token.strip(), context))
+            except InvalidToken:
+                failed += 1
+                trail.details["failed"] = failed
+                click.echo(f"error: token {number} does not decrypt", err=True)
+                click.echo("")  # keep line positions: one output line per input line
+        if failed:
+            # A token that does not decrypt failed authentication (DB23: recorded as such).
+            trail.outcome = "failed"
+            raise SystemExit(1)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 from dataguard.cli.audit import audit_group
+from dataguard.cli.destroy import destroy_group
 from dataguard.cli.detect import detect_command, recognizers_command
+from dataguard.cli.identity import identity_group
 from dataguard.cli.keys import decrypt_command, encrypt_command, keys_group
 from dataguard.cli.lint import lint_command
 from dataguard.cli.mask import filter_command, mask_command, profiles_command
@@ -31,6 +33,8 @@ Examples:
   dataguard keys init                         # a keystore for envelope encryption
   dataguard encrypt --scope members.mobile 13812341050   # a dg1: token
   dataguard audit verify                      # check the tamper-evident audit log
+  dataguard identity create olga --role operator   # a signing identity
+  dataguard destroy plan --config destroy.toml      # certified destruction
 
 Exit status: 0 no findings, 1 findings reported, 2 usage or input error.
 """
@@ -54,6 +58,8 @@ cli.add_command(keys_group)
 cli.add_command(encrypt_command)
 cli.add_command(decrypt_command)
 cli.add_command(audit_group)
+cli.add_command(identity_group)
+cli.add_command(destroy_group)
 
 
 def main() -> None:

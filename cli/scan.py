@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 from dataguard.cli.errors import EXIT_FINDINGS, exit_on_sigterm, user_errors
+from dataguard.cli.keys import keystore_options, open_keyring
 from dataguard.cli.options import entities_option, min_score_option, parse_entities
+from dataguard.cli.trail import Trail, audited
 
 from dataguard.detect import Detector
 from dataguard.errors import UsageError
@@ -18,6 +20,7 @@ from dataguard.scan.database import DEFAULT_SAMPLE, scan_database
 from dataguard.scan.grading import SCHEMES
 from dataguard.scan.parallel import default_workers
 from dataguard.scan.report import ScanReport
+from dataguard.sources.database import describe_url
 
 __all__ = ["scan_group"]
 
@@ -40,6 +43,10 @@ Examples:
   dataguard scan dump backup.sql.gz -o dump-report.json
   dataguard scan files exports/ app.log -f csv -o files.csv
   dataguard scan db URL --baseline scan-baseline.json --fail-on new-plaintext
+  dataguard scan db URL --audit        # also record the scan in the audit log
+
+--audit opens the keystore (for the audit key) and writes an entry with the
+counts of personal columns per grade; without it no keystore is needed.
 
 Exit status: 0 nothing to report, 1 the --fail-on condition holds (default:
 personal data in plaintext), 2 usage or input error.
@@ -47,8 +54,8 @@ personal data in plaintext), 2 usage or input error.
 
 
 def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every scan source shares: sampling, grading, output and gating."""
-    options = [
+    """The options every scan source shares: sampling, grading, output, gating and audit."""
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.option(
             "--sample",
             type=click.IntRange(min=1),
@@ -101,6 +108,12 @@ def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         entities_option,
         min_score_option,
+        click.option(
+            "--audit",
+            is_flag=True,
+            help="Record the scan (counts, never values) in the audit log; opens the keystore.",
+        ),
+        keystore_options,
     ]
     for option in reversed(options):
         func = option(func)
@@ -146,21 +159,23 @@ Examples:
 def scan_db_command(
     url: str, schemas: tuple[str, ...], tables: tuple[str, ...], jobs: int, **opts: Any
 ) -> None:
-    progress = _Progress("tables")
-    exit_on_sigterm()
-    with progress:
-        report = scan_database(
-            url,
-            schemas=schemas,
-            tables=tables,
-            sample=opts["sample"],
-            seed=opts["seed"],
-            scheme=opts["scheme"],
-            detector=_detector(opts),
-            on_table=lambda info, done, total: progress(info.qualified_name, done, total),
-            workers=jobs or default_workers(),
-        )
-    _finish(report, opts)
+    with audited("scan.db", role="operator") as trail:
+        _audit(trail, opts, target=describe_url(url))
+        progress = _Progress("tables")
+        exit_on_sigterm()
+        with progress:
+            report = scan_database(
+                url,
+                schemas=schemas,
+                tables=tables,
+                sample=opts["sample"],
+                seed=opts["seed"],
+                scheme=opts["scheme"],
+                detector=_detector(opts),
+                on_table=lambda info, done, total: progress(info.qualified_name, done, total),
+                workers=jobs or default_workers(),
+            )
+        _finish(report, opts, trail)
 
 
 DUMP_HELP = """Scan a MySQL/MariaDB or PostgreSQL SQL dump without a server.
@@ -191,20 +206,22 @@ Examples:
 def scan_dump_command(dump: Path, dialect: str, tables: tuple[str, ...], **opts: Any) -> None:
     from dataguard.scan.dump import scan_dump
 
-    progress = _Progress("bytes", total=dump.stat().st_size)
-    exit_on_sigterm()
-    with progress:
-        report = scan_dump(
-            dump,
-            dialect=dialect,
-            tables=tables,
-            sample=opts["sample"],
-            seed=opts["seed"],
-            scheme=opts["scheme"],
-            detector=_detector(opts),
-            on_bytes=progress.advance_to,
-        )
-    _finish(report, opts)
+    with audited("scan.dump", role="operator") as trail:
+        _audit(trail, opts, target=dump.name)
+        progress = _Progress("bytes", total=dump.stat().st_size)
+        exit_on_sigterm()
+        with progress:
+            report = scan_dump(
+                dump,
+                dialect=dialect,
+                tables=tables,
+                sample=opts["sample"],
+                seed=opts["seed"],
+                scheme=opts["scheme"],
+                detector=_detector(opts),
+                on_bytes=progress.advance_to,
+            )
+        _finish(report, opts, trail)
 
 
 FILES_HELP = """Scan files: CSV, TSV, JSON lines, Parquet, Excel (.xlsx) and logs.
@@ -227,21 +244,34 @@ Examples:
 def scan_files_command(paths: tuple[Path, ...], **opts: Any) -> None:
     from dataguard.scan.files import scan_files
 
-    progress = _Progress("files")
-    exit_on_sigterm()
-    with progress:
-        report = scan_files(
-            list(paths),
-            sample=opts["sample"],
-            seed=opts["seed"],
-            scheme=opts["scheme"],
-            detector=_detector(opts),
-            on_file=lambda path, done: progress(str(path), done, None),
-        )
-    _finish(report, opts)
+    with audited("scan.files", role="operator") as trail:
+        # File names may be personal (a CV, a case file): the entry counts the paths.
+        _audit(trail, opts, paths=len(paths))
+        progress = _Progress("files")
+        exit_on_sigterm()
+        with progress:
+            report = scan_files(
+                list(paths),
+                sample=opts["sample"],
+                seed=opts["seed"],
+                scheme=opts["scheme"],
+                detector=_detector(opts),
+                on_file=lambda path, done: progress(str(path), done, None),
+            )
+        _finish(report, opts, trail)
 
 
 # -- shared -------------------------------------------------------------------------------
+
+
+def _audit(trail: Trail, opts: dict[str, Any], **details: str | int) -> None:
+    """With --audit, open the keystore now (before scanning) so that the scan is recorded."""
+    if not opts["audit"]:
+        if opts["keystore"] is not None or opts["passphrase_fd"] is not None:
+            raise UsageError("--keystore and --passphrase-fd are for --audit; add --audit")
+        return
+    trail.attach(open_keyring(opts["keystore"], opts["passphrase_fd"]))
+    trail.details.update(details, scheme=opts["scheme"], sample=opts["sample"])
 
 
 def _detector(opts: dict[str, Any]) -> Detector:
@@ -279,8 +309,16 @@ def render(report: ScanReport, fmt: str, include_clean: bool) -> str:
     return render_html(report)
 
 
-def _finish(report: ScanReport, opts: dict[str, Any]) -> None:
+def _finish(report: ScanReport, opts: dict[str, Any], trail: Trail) -> None:
     """Compare with the baseline, write the report, summarise, and exit by --fail-on."""
+    counts = report.summary()
+    trail.details.update(
+        tables=counts["tables"],
+        columns=counts["columns"],
+        personal_columns=counts["personal_columns"],
+        plaintext_columns=counts["plaintext_columns"],
+    )
+    trail.details.update({f"grade {grade}": n for grade, n in counts["by_grade"].items()})
     fmt = _format(opts)
     baseline_path: Path | None = opts["baseline"]
     changes = None

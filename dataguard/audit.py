@@ -4,17 +4,19 @@ Kept apart from the application log (standards.md §4: Feishu, DB23, Ele.me). On
 line, UTF-8, in canonical JSON (sorted keys, no spaces, ``ensure_ascii=False``)::
 
     {"actor":"alice","details":{"rows":12},"event":"keys.rotate","hash":"…","mac":"…",
-     "outcome":"ok","prev":"…","role":"administrator","seq":7,"time":"2025-01-02T03:04:05.000000Z"}
+     "outcome":"ok","prev":"…","role":"admin","seq":7,"time":"2025-01-02T03:04:05.000000Z"}
 
 * ``seq`` counts from 0; ``time`` is UTC ISO 8601; ``prev`` is the previous entry's
-  ``hash`` (64 zeros for entry 0).
+  ``hash`` (64 zeros for entry 0); ``role`` is one of :data:`ROLES` (``operator``,
+  ``approver``, ``auditor``, ``admin``: Feishu's separation of roles).
 * ``hash`` is SHA-256 (``intl``) or SM3 (``gm``) of the canonical JSON of the entry without
   ``hash`` and ``mac``; ``mac`` is HMAC with the same hash, under the *audit key*, over the
   same bytes. The hash chain shows a changed, removed, inserted or reordered entry; the MAC
   shows one rewritten by someone who recomputed the hashes but has no audit key.
 * Never a plaintext value (architecture.md, convention 6): :meth:`AuditLog.append` runs the
-  detector over every ``details`` value and refuses one holding personal data. Callers
-  pass counts, keyed hashes (:meth:`FieldCipher.blind_index`) and masked previews.
+  detector over every ``details`` value and refuses one holding personal data (or, with
+  ``withhold=True``, writes :data:`WITHHELD` in its place). Callers pass counts, keyed
+  hashes (:meth:`FieldCipher.blind_index`) and masked previews.
 
 The audit key comes from the caller; the CLI keeps it in the keystore under the scope
 ``audit`` (:func:`audit_key`). Retention (:func:`prune`) never drops an entry younger than
@@ -52,10 +54,14 @@ __all__ = [
     "CHECKPOINT_EVENT",
     "DEFAULT_MINIMUM_RETENTION",
     "GENESIS",
+    "ROLES",
+    "WITHHELD",
     "AuditEntry",
     "AuditLog",
+    "DetailValue",
     "VerifyResult",
     "audit_key",
+    "chain_head",
     "default_audit_log_path",
     "prune",
     "verify",
@@ -71,6 +77,12 @@ CHECKPOINT_EVENT = "audit.checkpoint"
 # ref. standards.md §4: DB23 and Ele.me keep logs at least 6 months.
 DEFAULT_MINIMUM_RETENTION = timedelta(days=183)
 GENESIS = "0" * 64
+# ref. standards.md §4: Feishu separates the operator, auditor and admin roles; destruction
+# adds the approver who signs off a plan.
+#: The roles an entry may name.
+ROLES = ("operator", "approver", "auditor", "admin")
+#: What ``append(..., withhold=True)`` writes in place of a detail that looks like personal data.
+WITHHELD = "(withheld: looks like personal data)"
 _FIELDS = ("seq", "time", "event", "actor", "role", "outcome", "details", "prev")
 _MIN_KEY = 16
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -136,6 +148,8 @@ class VerifyResult:
     entries: int
     head: str
     problems: list[str] = field(default_factory=list)
+    #: Each entry's hash by its ``seq`` (how a certificate's anchored head is found).
+    hashes: dict[int, str] = field(default_factory=dict)
 
 
 # -- primitives -------------------------------------------------------------------------------
@@ -188,8 +202,18 @@ def _detector() -> Detector:
     return Detector()
 
 
-def _check_details(details: Mapping[str, DetailValue] | None) -> dict[str, DetailValue]:
-    """The details as a plain dict; ValueError for a bad type or a personal-data value."""
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"audit role must be one of {', '.join(ROLES)}, not {role!r}")
+
+
+def _check_details(
+    details: Mapping[str, DetailValue] | None, *, withhold: bool = False
+) -> dict[str, DetailValue]:
+    """The details as a plain dict; ValueError for a bad type or a personal-data value.
+
+    With *withhold*, a personal-data value becomes :data:`WITHHELD` instead of an error.
+    """
     checked: dict[str, DetailValue] = {}
     for name, value in (details or {}).items():
         if not isinstance(name, str):
@@ -200,6 +224,9 @@ def _check_details(details: Mapping[str, DetailValue] | None) -> dict[str, Detai
             raise ValueError(f"audit detail {name!r}: not a finite number")
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             findings = _detector().detect(str(value), field=name)
+            if findings and withhold:
+                checked[name] = WITHHELD
+                continue
             if findings:
                 # Never echo the value: say only which detail and what it looks like.
                 kinds = ", ".join(sorted({f.entity for f in findings}))
@@ -253,15 +280,22 @@ class AuditLog:
         role: str,
         outcome: str,
         details: Mapping[str, DetailValue] | None = None,
+        withhold: bool = False,
     ) -> AuditEntry:
-        """Write one entry and return it. ValueError for details holding personal data."""
+        """Write one entry and return it.
+
+        ValueError for a *role* not in :data:`ROLES` and for details holding personal data;
+        with *withhold*, such a detail is written as :data:`WITHHELD` instead (the entry is
+        still made, the value never).
+        """
         for name, value in (("event", event), ("actor", actor), ("role", role),
                             ("outcome", outcome)):  # fmt: skip
             if not isinstance(value, str) or not value:
                 raise ValueError(f"audit {name} must be a non-empty string")
+        _check_role(role)
         if event == CHECKPOINT_EVENT:
             raise ValueError(f"{CHECKPOINT_EVENT!r} entries are written by prune only")
-        checked = _check_details(details)
+        checked = _check_details(details, withhold=withhold)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(self.path) as fd:
             seq, prev = _next_link(self.path, fd)
@@ -280,6 +314,22 @@ class AuditLog:
             _write_all(fd, _canonical(entry.to_dict()) + b"\n")
             os.fsync(fd)
         return entry
+
+    def check_appendable(self) -> None:
+        """Raise UsageError if :meth:`append` would refuse (a partial or damaged last entry).
+
+        Also if the file cannot be written. Commands call it before they act, so that an
+        action is not done and then left unrecorded.
+        """
+        if not self.path.exists():
+            return
+        if not os.access(self.path, os.W_OK):
+            raise UsageError(f"cannot write the audit log {self.path}: permission denied")
+        fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            _next_link(self.path, fd)
+        finally:
+            os.close(fd)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -364,14 +414,19 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
         yield from enumerate(handle, start=1)
 
 
-def verify(path: str | os.PathLike[str], key: bytes, *, suite: str = "intl") -> VerifyResult:
+def verify(path: str | os.PathLike[str], key: bytes | None, *, suite: str = "intl") -> VerifyResult:
     """Check every entry of the log at *path*: canonical form, hash, MAC, sequence and links.
 
     Each problem names its line. After a problem the entry as stored becomes the base for
     the next one, so one removed or changed entry is reported where it is, not on every
     line after it. A missing file raises :class:`UsageError`.
+
+    With *key* None (a third party without the audit key) the MACs are not checked: the
+    chain shows a changed, removed, inserted or reordered entry, but not a log rewritten
+    whole with recomputed hashes; an anchored head (a destruction certificate's) does.
     """
-    _check_key(key)
+    if key is not None:
+        _check_key(key)
     _algorithm(suite)
     path = Path(path)
     if not path.exists():
@@ -381,6 +436,7 @@ def verify(path: str | os.PathLike[str], key: bytes, *, suite: str = "intl") -> 
     entries = 0
     prev_seq: int | None = None
     prev_hash = GENESIS
+    hashes: dict[int, str] = {}
     for number, raw in _lines(path):
         where = f"line {number}"
         if not raw.endswith(b"\n"):
@@ -403,7 +459,7 @@ def verify(path: str | os.PathLike[str], key: bytes, *, suite: str = "intl") -> 
         entries += 1
         body = {name: obj[name] for name in _FIELDS}
         try:
-            digest, mac = _seal(body, key, suite)
+            digest, mac = _seal(body, key or bytes(_MIN_KEY), suite)
             canonical = _canonical(obj) + b"\n"
         except (TypeError, ValueError):
             problems.append(f"{where}: not an audit entry (bad values)")
@@ -414,7 +470,7 @@ def verify(path: str | os.PathLike[str], key: bytes, *, suite: str = "intl") -> 
             continue
         if digest != obj["hash"] or canonical != raw.rstrip(b"\n") + b"\n":
             problems.append(f"{where}: entry changed (hash mismatch)")
-        elif not hmac.compare_digest(mac, str(obj["mac"])):
+        elif key is not None and not hmac.compare_digest(mac, str(obj["mac"])):
             mac_failures.append(number)
             problems.append(f"{where}: MAC does not verify (wrong key or forged)")
         if obj["event"] == CHECKPOINT_EVENT:
@@ -445,6 +501,7 @@ def verify(path: str | os.PathLike[str], key: bytes, *, suite: str = "intl") -> 
                 f"{where}: previous-hash link broken: entries inserted, removed or reordered"
             )
         prev_seq, prev_hash = seq, str(obj["hash"])
+        hashes[seq] = prev_hash
     if entries and len(mac_failures) == entries:
         # Every MAC fails and nothing else does: the key is wrong, say so once.
         problems = [p for p in problems if "MAC does not verify" not in p]
@@ -453,7 +510,27 @@ def verify(path: str | os.PathLike[str], key: bytes, *, suite: str = "intl") -> 
             f"line {mac_failures[0]}: MAC does not verify (wrong key or forged): no entry's "
             "MAC verifies, is this the right audit key and suite?",
         )
-    return VerifyResult(ok=not problems, entries=entries, head=prev_hash, problems=problems)
+    return VerifyResult(
+        ok=not problems, entries=entries, head=prev_hash, problems=problems, hashes=hashes
+    )
+
+
+def chain_head(path: str | os.PathLike[str]) -> tuple[int, str] | None:
+    """The last entry's ``(seq, hash)``, or None for a missing or empty log (not verified)."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    last: bytes | None = None
+    for _number, raw in _lines(path):
+        if raw.endswith(b"\n"):
+            last = raw
+    if last is None:
+        return None
+    try:
+        obj = json.loads(last)
+        return int(obj["seq"]), str(obj["hash"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 # -- retention --------------------------------------------------------------------------------
@@ -468,7 +545,7 @@ def prune(
     suite: str = "intl",
     clock: Callable[[], datetime] | None = None,
     actor: str = "dataguard",
-    role: str = "administrator",
+    role: str = "admin",
 ) -> int:
     """Drop the entries older than *older_than* from the start of the log; the number dropped.
 
@@ -485,6 +562,7 @@ def prune(
             f"{minimum.days} days (asked for {older_than.days} days)"
         )
     _check_key(key)
+    _check_role(role)
     path = Path(path)
     now = _now(clock)
     cutoff = now - older_than

@@ -30,6 +30,21 @@ def _no_masking_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("DATAGUARD_MASK_KEY", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _audit_log_of_the_test(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Commands record into a log of the test's own, never the developer's home.
+
+    It sits outside ``tmp_path``, so tests that list their directory do not see it; a test
+    that reads it takes ``os.environ["DATAGUARD_AUDIT_LOG"]`` or sets its own. The actor
+    is left to the login name unless a test sets ``DATAGUARD_ACTOR``.
+    """
+    log = tmp_path_factory.mktemp("audit") / "audit.jsonl"
+    monkeypatch.setenv("DATAGUARD_AUDIT_LOG", str(log))
+    monkeypatch.delenv("DATAGUARD_ACTOR", raising=False)
+
+
 # -- real database servers ------------------------------------------------------------------
 # PostgreSQL and MariaDB are real servers: their URLs come from DATAGUARD_TEST_POSTGRES_URL
 # and DATAGUARD_TEST_MYSQL_URL (defaults: the local services). Without a reachable server a

@@ -16,6 +16,7 @@ from dataguard.cli.audit import audit_group
 from dataguard.audit import (
     CHECKPOINT_EVENT,
     GENESIS,
+    WITHHELD,
     AuditLog,
     audit_key,
     prune,
@@ -147,7 +148,7 @@ def test_truncated_last_line_is_reported_distinctly(log50: Path) -> None:
     problems = verify(log50, KEY).problems
     assert problems == ["line 50: truncated last entry (a write was interrupted, e.g. a crash)"]
     with pytest.raises(UsageError, match="partial entry"):
-        AuditLog(log50, KEY).append("x", actor="a", role="r", outcome="ok")
+        AuditLog(log50, KEY).append("x", actor="a", role="operator", outcome="ok")
 
 
 def test_garbage_line_is_not_valid_json(log50: Path) -> None:
@@ -213,11 +214,39 @@ def test_bad_arguments(tmp_path: Path) -> None:
         AuditLog(tmp_path / "a", KEY, suite="des")
     log = AuditLog(tmp_path / "a", KEY)
     with pytest.raises(ValueError, match="only str"):
-        log.append("e", actor="a", role="r", outcome="ok", details={"x": [1]})  # type: ignore[dict-item]
+        log.append("e", actor="a", role="operator", outcome="ok", details={"x": [1]})  # type: ignore[dict-item]
     with pytest.raises(ValueError, match="prune only"):
-        log.append(CHECKPOINT_EVENT, actor="a", role="r", outcome="ok")
+        log.append(CHECKPOINT_EVENT, actor="a", role="operator", outcome="ok")
     with pytest.raises(UsageError, match="no audit log"):
         verify(tmp_path / "missing", KEY)
+
+
+def test_roles_are_the_issue_s_four(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "a.jsonl", KEY)
+    for role in ("operator", "approver", "auditor", "admin"):
+        log.append("keys.list", actor="a", role=role, outcome="ok")
+    with pytest.raises(ValueError, match="operator, approver, auditor, admin"):
+        log.append("keys.list", actor="a", role="administrator", outcome="ok")
+    with pytest.raises(ValueError, match="audit role"):
+        prune(tmp_path / "a.jsonl", KEY, older_than=timedelta(days=200), role="root")
+    assert verify(tmp_path / "a.jsonl", KEY).entries == 4
+
+
+def test_withhold_writes_the_entry_without_the_value(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "a.jsonl", KEY)
+    entry = log.append("encrypt.file", actor="a", role="operator", outcome="ok",
+                       details={"source": "13812345678.csv", "rows": 2}, withhold=True)  # fmt: skip
+    assert entry.details == {"source": WITHHELD, "rows": 2}
+    assert b"5678" not in (tmp_path / "a.jsonl").read_bytes()
+    assert verify(tmp_path / "a.jsonl", KEY).ok
+
+
+def test_check_appendable_refuses_a_partial_last_entry(log50: Path, tmp_path: Path) -> None:
+    AuditLog(tmp_path / "new.jsonl", KEY).check_appendable()  # no file yet: fine
+    AuditLog(log50, KEY).check_appendable()
+    log50.write_bytes(log50.read_bytes()[:-10])
+    with pytest.raises(UsageError, match="partial entry"):
+        AuditLog(log50, KEY).check_appendable()
 
 
 def test_prune_refuses_entries_younger_than_the_minimum(log50: Path) -> None:
@@ -241,7 +270,7 @@ def test_prune_keeps_the_chain_verifiable(tmp_path: Path) -> None:
     result = verify(path, KEY)
     assert (result.ok, result.entries) == (True, 11), result.problems
     # Appending after a prune continues the chain; so does a second prune.
-    log.append("keys.rotate", actor="bob", role="administrator", outcome="ok")
+    log.append("keys.rotate", actor="bob", role="admin", outcome="ok")
     assert verify(path, KEY).ok
     assert prune(path, KEY, older_than=timedelta(days=200), clock=lambda: now) == 0
     later = now + timedelta(days=1000)
@@ -249,7 +278,7 @@ def test_prune_keeps_the_chain_verifiable(tmp_path: Path) -> None:
     data = [json.loads(line) for line in lines(path)]
     assert len(data) == 1
     assert data[0]["details"]["pruned_entries"] == 31
-    log.append("keys.rotate", actor="bob", role="administrator", outcome="ok")
+    log.append("keys.rotate", actor="bob", role="admin", outcome="ok")
     result = verify(path, KEY)
     assert (result.ok, result.entries) == (True, 2), result.problems
     assert json.loads(lines(path)[-1])["seq"] == 31
@@ -324,3 +353,26 @@ def test_cli_show_tail(keyring_env: Keyring, tmp_path: Path) -> None:
     assert [json.loads(line)["seq"] for line in shown.stdout.splitlines()] == [3, 4]
     assert len(run("show").stdout.splitlines()) == 5
     assert run("show", "--log", str(tmp_path / "missing")).exit_code == 2
+
+
+def test_without_the_key_the_chain_is_checked_and_each_hash_is_known(log50: Path) -> None:
+    from dataguard.audit import chain_head
+
+    keyless = verify(log50, None)
+    assert (keyless.ok, keyless.entries) == (True, 50)
+    entries = [json.loads(line) for line in lines(log50)]
+    assert keyless.hashes == {e["seq"]: e["hash"] for e in entries}
+    assert chain_head(log50) == (49, entries[-1]["hash"])
+    # A changed entry is still found without the key; a wrong key is not an issue then.
+    data = lines(log50)
+    data[6] = data[6].replace(b'"rows":6', b'"rows":7')
+    log50.write_bytes(b"".join(data))
+    assert verify(log50, None).problems == ["line 7: entry changed (hash mismatch)"]
+
+
+def test_chain_head_of_a_missing_or_empty_log_is_none(tmp_path: Path) -> None:
+    from dataguard.audit import chain_head
+
+    assert chain_head(tmp_path / "none.jsonl") is None
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    assert chain_head(tmp_path / "empty.jsonl") is None

@@ -81,14 +81,18 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from dataguard.crypto.hazmat.wire import MODE_DETERMINISTIC, TEXT_PREFIX, Envelope
 from dataguard.crypto.keyring import FieldCipher, Keyring
 from dataguard.errors import InvalidToken, UsageError
 from dataguard.sources.catalog import ColumnInfo, TableInfo
-from dataguard.sources.database import describe_url, read_only_engine, sample_table
+from dataguard.sources.database import (
+    describe_url,
+    read_only_engine,
+    read_write_engine,
+    sample_table,
+)
 
 __all__ = [
     "DEFAULT_BATCH",
@@ -107,7 +111,6 @@ DEFAULT_BATCH = 5000
 #: How a batch is written back: ``auto`` picks the fastest for the dialect (module docstring).
 UPDATE_METHODS = ("auto", "executemany", "unnest", "temp-table")
 _AUTO_METHOD = {"postgresql": "unnest", "mysql": "temp-table", "mariadb": "temp-table"}
-_DIALECTS = ("sqlite", "postgresql", "mysql", "mariadb")
 #: FieldCipher.blind_index gives 32 hex digits.
 _BLIND_INDEX_LENGTH = 32
 #: Row keys of failing rows kept in a VerifyReport (keys locate rows; values are never kept).
@@ -229,49 +232,6 @@ class VerifyReport:
 
 
 # -- engines ------------------------------------------------------------------------------------
-
-
-def _engine(url: str) -> Any:
-    """A read-write engine for the migration (SQLite transactions begin IMMEDIATE)."""
-    try:
-        import sqlalchemy as sa
-        from sqlalchemy import event
-    except ImportError:
-        raise UsageError(
-            "encrypting a database column needs SQLAlchemy and a driver: "
-            "pip install 'dataguard[postgres]' or 'dataguard[mysql]'"
-        ) from None
-    shown = describe_url(url)
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        raise UsageError(
-            f"cannot parse database URL {shown}; write it as dialect+driver://user@host/db"
-        ) from None
-    dialect = parsed.get_backend_name()
-    if dialect not in _DIALECTS:
-        raise UsageError(f"{dialect} is not supported; use SQLite, PostgreSQL or MySQL/MariaDB")
-    try:
-        engine = sa.create_engine(parsed)
-    except (sa.exc.NoSuchModuleError, ImportError) as exc:
-        raise UsageError(f"cannot use database URL {shown}: {exc}") from None
-    if dialect == "sqlite":
-        database = parsed.database or ""
-        if database in ("", ":memory:") or not Path(database).is_file():
-            raise UsageError(f"no SQLite database file {database or '(none given)'}")
-
-        # ref. SQLAlchemy, "Serializable isolation / Savepoints / Transactional DDL" (pysqlite):
-        # the driver's own BEGIN is deferred; an IMMEDIATE one takes the write lock before
-        # the batch is read, so no other writer changes the batch between read and write.
-        @event.listens_for(engine, "connect")
-        def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None
-
-        @event.listens_for(engine, "begin")
-        def _begin_immediate(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
 
 
 def _session(connection: Any, dialect: str) -> None:
@@ -897,7 +857,7 @@ def _migrate(
     if batch < 1:
         raise UsageError("the batch size is at least 1 row")
     started = time.perf_counter()
-    engine = _engine(url)
+    engine = read_write_engine(url)
     try:
         target = _resolve(engine, url, table, column, schema, key_columns, blind_index_column)
         if rekey:

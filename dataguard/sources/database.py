@@ -28,9 +28,12 @@ __all__ = [
     "describe_url",
     "open_database",
     "read_only_engine",
+    "read_write_engine",
     "sample_database",
     "sample_table",
 ]
+
+_WRITABLE_DIALECTS = ("sqlite", "postgresql", "mysql", "mariadb")
 
 #: Rows fetched per round trip and per polars batch.
 BATCH_ROWS = 50_000
@@ -86,6 +89,53 @@ def _engine(url: str) -> Any:
         cursor.close()
         if engine.dialect.name == "postgresql":
             dbapi_connection.commit()
+
+    return engine
+
+
+def read_write_engine(url: str) -> Any:
+    """A read-write engine for *url*, for the commands that write (encrypt, destroy).
+
+    SQLite: the file must exist (nothing is created) and transactions begin IMMEDIATE.
+    Errors are UsageErrors naming the database with its password hidden.
+    """
+    try:
+        import sqlalchemy as sa
+        from sqlalchemy import event
+    except ImportError:
+        raise UsageError(
+            "writing to a database needs SQLAlchemy and a driver: "
+            "pip install 'dataguard[postgres]' or 'dataguard[mysql]'"
+        ) from None
+    shown = describe_url(url)
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        raise UsageError(
+            f"cannot parse database URL {shown}; write it as dialect+driver://user@host/db"
+        ) from None
+    dialect = parsed.get_backend_name()
+    if dialect not in _WRITABLE_DIALECTS:
+        raise UsageError(f"{dialect} is not supported; use SQLite, PostgreSQL or MySQL/MariaDB")
+    try:
+        engine = sa.create_engine(parsed)
+    except (sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise UsageError(f"cannot use database URL {shown}: {exc}") from None
+    if dialect == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:") or not Path(database).is_file():
+            raise UsageError(f"no SQLite database file {database or '(none given)'}")
+
+        # ref. SQLAlchemy, "Serializable isolation / Savepoints / Transactional DDL" (pysqlite):
+        # the driver's own BEGIN is deferred; an IMMEDIATE one takes the write lock before
+        # the batch is read, so no other writer changes the batch between read and write.
+        @event.listens_for(engine, "connect")
+        def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -128,7 +128,8 @@ def test_tokens_are_ordinary_dg1_tokens_under_the_scopes(keystore: Path, tmp_pat
     keyring = Keyring.open(keystore, PASSPHRASE)
     ref = keyring.keystore.active("shop.orders.mobile")
     assert Envelope.from_text(token).key_id == ref.id
-    assert {k.scope for k in keyring.keystore.keys()} == {"shop.orders.mobile"}  # noqa: SIM118
+    scopes = {k.scope for k in keyring.keystore.keys()}  # noqa: SIM118
+    assert scopes == {"audit", "shop.orders.mobile"}  # audit: the audit log's key
 
 
 def test_deterministic_mode_gives_equal_tokens(keystore: Path, tmp_path: Path) -> None:
