@@ -104,12 +104,17 @@ class KeyringOnDemand(Mapping[str, Any]):
 
     Commands that mask (``mask``, ``filter``, ``redact``) pass it to their policy; only a
     policy using the ``encrypt`` operator asks for the keyring, so only then is a
-    passphrase needed. :attr:`used` says whether it was.
+    passphrase needed. :attr:`used` says whether it was. With *command*, opening it writes
+    an ``encrypt.policy`` audit entry naming the command (Feishu: every key use is
+    recorded); commands that record their own entry (``encrypt file``) pass none.
     """
 
-    def __init__(self, keystore: Path | None, passphrase_fd: int | None) -> None:
+    def __init__(
+        self, keystore: Path | None, passphrase_fd: int | None, command: str | None = None
+    ) -> None:
         self.keystore = keystore
         self.passphrase_fd = passphrase_fd
+        self.command = command
         self._keyring: Keyring | None = None
 
     @property
@@ -121,7 +126,18 @@ class KeyringOnDemand(Mapping[str, Any]):
         if name != "keyring":
             raise KeyError(name)
         if self._keyring is None:
-            self._keyring = open_keyring(self.keystore, self.passphrase_fd)
+            keyring = open_keyring(self.keystore, self.passphrase_fd)
+            if self.command is not None:
+                from dataguard.cli.trail import record
+
+                record(
+                    keyring,
+                    "encrypt.policy",
+                    role="operator",
+                    outcome="ok",
+                    details={"command": self.command},
+                )
+            self._keyring = keyring
         return self._keyring
 
     def __iter__(self) -> Iterator[str]:
@@ -138,12 +154,28 @@ def keys_group() -> None:
 
 @keys_group.command("init")
 @keystore_options
-@click.option("--suite", type=click.Choice(["intl", "gm"]), default="intl", show_default=True,
-              help="intl: AES-256-GCM, HMAC-SHA-256; gm: SM4-GCM, HMAC-SM3.")  # fmt: skip
-@click.option("--kdf", type=click.Choice(["scrypt", "argon2id"]), default="scrypt",
-              show_default=True, help="How a passphrase becomes the KEK.")  # fmt: skip
-@click.option("--kek", "kek_uri", default="file:", show_default=True, metavar="URI",
-              help="The KEK: file: (a passphrase) or a KMS provider's URI.")  # fmt: skip
+@click.option(
+    "--suite",
+    type=click.Choice(["intl", "gm"]),
+    default="intl",
+    show_default=True,
+    help="intl: AES-256-GCM, HMAC-SHA-256; gm: SM4-GCM, HMAC-SM3.",
+)
+@click.option(
+    "--kdf",
+    type=click.Choice(["scrypt", "argon2id"]),
+    default="scrypt",
+    show_default=True,
+    help="How a passphrase becomes the KEK.",
+)
+@click.option(
+    "--kek",
+    "kek_uri",
+    default="file:",
+    show_default=True,
+    metavar="URI",
+    help="The KEK: file: (a passphrase) or a KMS provider's URI.",
+)
 @user_errors
 def keys_init_command(
     keystore: Path | None, passphrase_fd: int | None, suite: str, kdf: str, kek_uri: str
@@ -182,12 +214,20 @@ def keys_list_command(keystore: Path | None, passphrase_fd: int | None) -> None:
 @click.argument("scope", required=False)
 @keystore_options
 @click.option("--kek", "rotate_kek", is_flag=True, help="Re-wrap every DEK under a new KEK.")
-@click.option("--new-passphrase-fd", type=int, metavar="N",
-              help="With --kek: the new passphrase on fd N "
-              "(else $DATAGUARD_KEYSTORE_NEW_PASSPHRASE, else a prompt).")  # fmt: skip
-@click.option("--to", "new_kek_uri", metavar="URI",
-              help="With --kek: move to this KEK (file: or aws-kms://…; default: the same "
-              "kind, a new passphrase).")  # fmt: skip
+@click.option(
+    "--new-passphrase-fd",
+    type=int,
+    metavar="N",
+    help="With --kek: the new passphrase on fd N "
+    "(else $DATAGUARD_KEYSTORE_NEW_PASSPHRASE, else a prompt).",
+)
+@click.option(
+    "--to",
+    "new_kek_uri",
+    metavar="URI",
+    help="With --kek: move to this KEK (file: or aws-kms://…; default: the same "
+    "kind, a new passphrase).",
+)
 @user_errors
 def keys_rotate_command(
     scope: str | None,
@@ -378,8 +418,9 @@ class _WithSubcommands(click.Command):
 @click.option(
     "--scope", required=True, help="The key's purpose (orders.receiver_phone) or subject:ID."
 )
-@click.option("--deterministic", is_flag=True,
-              help="Equal values give equal tokens (joins); leaks equality.")  # fmt: skip
+@click.option(
+    "--deterministic", is_flag=True, help="Equal values give equal tokens (joins); leaks equality."
+)
 @click.option("--blind-index", is_flag=True, help="Also print a keyed equality index.")
 @_context_option
 @keystore_options

@@ -106,7 +106,7 @@ def mask_command(
     keystore: Path | None,
     passphrase_fd: int | None,
 ) -> None:
-    keys = KeyringOnDemand(keystore, passphrase_fd)
+    keys = KeyringOnDemand(keystore, passphrase_fd, command="mask")
     spec = _spec(profile, "plain", entities, min_score, key_fd, keys)
     masker = spec.build()
     entity = as_entity.strip().upper() if as_entity else None
@@ -187,7 +187,12 @@ def filter_command(
     passphrase_fd: int | None,
 ) -> None:
     spec = _spec(
-        profile, fmt, entities, min_score, key_fd, KeyringOnDemand(keystore, passphrase_fd)
+        profile,
+        fmt,
+        entities,
+        min_score,
+        key_fd,
+        KeyringOnDemand(keystore, passphrase_fd, "filter"),
     )
     interactive, jobs = interactive_and_jobs(files, line_buffered, jobs)
     stats: Counter[str] = Counter()

@@ -127,7 +127,8 @@ def redact_command(
                 raise UsageError(f"--report {report_path} is {what}; give the report its own file")
     policy = load_policy(profile)
     detector = Detector(parse_entities(entities), min_score=min_score)
-    extras = KeyringOnDemand(keystore, passphrase_fd)  # opened only by the encrypt operator
+    # Opened only by the encrypt operator, which then writes an audit entry.
+    extras = KeyringOnDemand(keystore, passphrase_fd, command="redact")
     env = OperatorEnv(master_key=key_from_env, extras=extras)
     masker = Masker(policy, detector=detector, env=env)
     exit_on_sigterm()

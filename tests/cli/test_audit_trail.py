@@ -384,3 +384,26 @@ def test_audited_records_the_class_of_an_error_never_its_message(tmp_path: Path)
         ("x.exit", "failed", {"exit": 3, "error": "SystemExit"}),
     ]
     assert PHONE.encode() not in log.read_bytes()
+
+
+def test_masking_commands_record_the_keystore_only_when_encrypting(
+    keystore: Path, tmp_path: Path
+) -> None:
+    policy = tmp_path / "encrypt.toml"
+    policy.write_text('[entities.CN_MOBILE]\noperator = "encrypt"\n', "utf-8")
+    before = len(entries(keystore))
+    masked = run("mask", "-p", "display", PHONE)  # no encrypt operator: no keystore, no entry
+    assert masked.exit_code == 0, masked.output
+    assert len(entries(keystore)) == before
+    source = tmp_path / "app.log"
+    source.write_text(f"user phone={PHONE}\n", "utf-8")
+    for args in (("mask", "-p", policy, PHONE), ("filter", "-p", policy, source)):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert PHONE not in result.output
+    log = entries(keystore)[before:]
+    assert [(e["event"], e["role"], e["details"]["command"]) for e in log] == [
+        ("encrypt.policy", "operator", "mask"),
+        ("encrypt.policy", "operator", "filter"),
+    ]
+    assert_nothing_secret(PHONE)
