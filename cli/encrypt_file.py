@@ -33,7 +33,7 @@ import click
 import polars as pl
 from dataguard.cli.errors import EXIT_FINDINGS, exit_on_sigterm, user_errors
 from dataguard.cli.keys import KeyringOnDemand, keystore_options
-from dataguard.cli.redact import _exit_at_once_when_interrupted
+from dataguard.cli.redact import exit_at_once_when_interrupted
 from dataguard.cli.trail import Trail, audited
 
 from dataguard.detect import Detector
@@ -42,7 +42,7 @@ from dataguard.mask import Masker, OperatorEnv
 from dataguard.mask.decrypt import CIPHERTEXT_PREFIX, Decrypt
 from dataguard.mask.operator import Operator
 from dataguard.mask.policy import Policy, Rule
-from dataguard.redact import _check_paths, _temporary, redact_file
+from dataguard.redact import check_paths, redact_file, temporary_path
 from dataguard.sources.tables import sniff_encoding, table_format
 
 __all__ = ["JSON_LITERAL", "decrypt_file_command", "encrypt_file_command"]
@@ -284,7 +284,7 @@ class _Job:
             raise UsageError("workbooks are not supported here: save the sheet as CSV")
         if (fmt == "jsonl") != (out_fmt == "jsonl"):
             raise UsageError("JSONL is written to JSONL only (--to jsonl)")
-        _check_paths(source, output, force)
+        check_paths(source, output, force)
         unique = tuple(dict.fromkeys(columns))
         return cls(source, output, fmt, out_fmt, unique, {c: Counter() for c in unique})
 
@@ -295,8 +295,8 @@ class _Job:
         Ctrl-C or SIGTERM remove it and exit (the redaction command's own handling).
         """
         exit_on_sigterm()
-        with _exit_at_once_when_interrupted():
-            temporary = _temporary(self.output)
+        with exit_at_once_when_interrupted():
+            temporary = temporary_path(self.output)
             try:
                 yield temporary
                 if not any(c["failed"] for c in self.stats.values()):

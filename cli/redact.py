@@ -27,7 +27,7 @@ from dataguard.mask.master_key import key_from_env
 from dataguard.redact import DEFAULT_SAMPLE, redact_file, report_json
 from dataguard.sources.tables import FORMATS
 
-__all__ = ["redact_command"]
+__all__ = ["exit_at_once_when_interrupted", "redact_command"]
 
 REDACT_HELP = """Write a redacted copy of an export: CSV, TSV, Parquet or JSONL.
 
@@ -132,7 +132,7 @@ def redact_command(
     env = OperatorEnv(master_key=key_from_env, extras=extras)
     masker = Masker(policy, detector=detector, env=env)
     exit_on_sigterm()
-    with _progress(dry_run) as progress, _exit_at_once_when_interrupted():
+    with _progress(dry_run) as progress, exit_at_once_when_interrupted():
         report = redact_file(
             source,
             output,
@@ -160,7 +160,7 @@ def redact_command(
 
 
 @contextlib.contextmanager
-def _exit_at_once_when_interrupted() -> Iterator[None]:
+def exit_at_once_when_interrupted() -> Iterator[None]:
     """After Ctrl-C or SIGTERM (and the cleanup the redaction does on its way out), exit.
 
     The exit skips interpreter shutdown: polars' worker threads may still be unwinding a

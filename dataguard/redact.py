@@ -43,12 +43,13 @@ from dataguard.sources.tables import (
     write_workbook,
 )
 
-__all__ = ["DEFAULT_SAMPLE", "redact_file"]
+__all__ = ["DEFAULT_SAMPLE", "check_paths", "redact_file", "temporary_path"]
 
 DEFAULT_SAMPLE = 2000
 
 
-def _check_paths(source: Path, target: Path, force: bool) -> None:
+def check_paths(source: Path, target: Path, force: bool) -> None:
+    """Refuse a missing input, an output that is the input, or an existing output (no --force)."""
     if not source.is_file():
         raise UsageError(f"no such file: {source}")
     if target.exists():
@@ -58,7 +59,7 @@ def _check_paths(source: Path, target: Path, force: bool) -> None:
             raise UsageError(f"{target} exists; pass --force to replace it")
 
 
-def _temporary(target: Path) -> Path:
+def temporary_path(target: Path) -> Path:
     """Where the output is written before it is renamed into place.
 
     A run killed outright (SIGKILL, power loss) cannot clean up after itself; its leftover
@@ -138,7 +139,7 @@ def redact_file(
     fmt = table_format(source, source_format)
     out_fmt = target_format or (table_format(target) if target is not None else fmt)
     if target is not None and not dry_run:
-        _check_paths(source, target, force)
+        check_paths(source, target, force)
     if fmt == "xlsx" or out_fmt == "xlsx":
         if fmt != out_fmt:
             raise UsageError("an .xlsx workbook is redacted to .xlsx only")
@@ -202,7 +203,7 @@ def _redact_source(
         assert target is not None
         if on_total is not None:
             on_total(estimate_rows(source) if fmt != "database" else None)
-        temporary = _temporary(target)
+        temporary = temporary_path(target)
         try:
             batches = redactor.apply_batches(source.frame, plan)
             _interruptible(redactor, lambda: write_batches(batches, source, temporary, out_fmt))
@@ -283,7 +284,7 @@ def _redact_workbook(
     if dry_run:
         return report
     assert target is not None
-    temporary = _temporary(target)
+    temporary = temporary_path(target)
     try:
         write_workbook(redacted, temporary)
         os.replace(temporary, target)
@@ -390,7 +391,7 @@ def _redact_jsonl(
         masker.env.master_key() if _keyed(masker) else None,
         _used_extras(masker),
     )
-    temporary = _temporary(target)
+    temporary = temporary_path(target)
     stats: Counter[str] = Counter()
     try:
         with source.open("rb") as src, temporary.open("wb") as dst:
