@@ -208,11 +208,16 @@ def _read_file(
         if (not schemas or (t.schema is not None and matches(t.schema, schemas)))
         and (not tables or matches(t.name, tables) or matches(t.qualified_name, tables))
     ]
-    return found, str(path), _file_dialect(dialect, found)
+    return found, str(path), _file_dialect(dialect, found, path)
 
 
-def _file_dialect(dialect: str, tables: Sequence[TableInfo]) -> str | None:
-    """The dialect given, or the one the tables betray (a storage engine is MySQL's)."""
+#: How much of a DDL file is sniffed for a dialect's markers (pg_dump's header, backquotes).
+_SNIFF_BYTES = 1 << 20
+
+
+def _file_dialect(dialect: str, tables: Sequence[TableInfo], path: Path) -> str | None:
+    """The dialect given, the one the tables betray (a storage engine is MySQL's), or the
+    one the file's first megabyte is marked with (a pg_dump header, ``SET search_path``)."""
     if dialect != "auto":
         return normalize_dialect(dialect)
     if any(
@@ -220,7 +225,14 @@ def _file_dialect(dialect: str, tables: Sequence[TableInfo]) -> str | None:
         for t in tables
     ):
         return "mysql"
-    return None
+    from dataguard.sources.dump.dialect import marked_dialect
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    return marked_dialect(head)
 
 
 # -- rendering -------------------------------------------------------------------------------

@@ -828,16 +828,24 @@ def test_cli_on_a_postgresql_dump(dumps: dict[str, Path]) -> None:
     assert ROW_VALUE not in result.output
 
 
-def test_a_dump_without_mysql_clauses_has_an_unknown_dialect_by_default(
-    dumps: dict[str, Path],
-) -> None:
+def test_a_pg_dump_is_linted_as_postgresql_without_dialect(dumps: dict[str, Path]) -> None:
+    # pg_dump's header and `SET search_path` mark the file, though its tables carry no clause
+    # that only PostgreSQL has.
     result = run(dumps["postgresql"], "--format", "json")
     assert result.exit_code == 1
     document = json.loads(result.stdout)
-    assert document["dialect"] is None
+    assert document["dialect"] == "postgresql"
     findings = {(f["rule"], f["table"], f["column"], f["severity"]) for f in document["findings"]}
-    assert findings == _expected("postgresql")  # every rule ran; none needed the dialect
-    assert document["not_checkable"] == []
+    assert findings == _expected("postgresql")
+    assert [n["rule"] for n in document["not_checkable"]] == NOT_CHECKABLE["postgresql"]
+
+
+def test_a_ddl_file_without_any_marker_has_an_unknown_dialect(tmp_path: Path) -> None:
+    ddl = tmp_path / "schema.sql"
+    ddl.write_text("CREATE TABLE good_order (id INTEGER PRIMARY KEY);\n", "utf-8")
+    result = run(ddl, "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["dialect"] is None
 
 
 def test_python_api_on_a_ddl_file(dumps: dict[str, Path]) -> None:

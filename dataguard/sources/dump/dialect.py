@@ -16,7 +16,12 @@ _DIALECT_MARKERS = re.compile(
 )
 
 
+def marked_dialect(head: str) -> str | None:
+    """The dialect whose marker comes first in *head*, or None when it has none."""
+    match = _DIALECT_MARKERS.search(head)
+    return match.lastgroup if match else None
+
+
 def detect_dialect(head: str) -> str:
     """The dialect whose marker comes first in *head*; mysql when there is none."""
-    match = _DIALECT_MARKERS.search(head)
-    return "postgresql" if match and match.lastgroup == "postgresql" else "mysql"
+    return marked_dialect(head) or "mysql"
