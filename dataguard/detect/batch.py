@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from dataguard.detect import multiscan
 from dataguard.detect.normalize import NormalizedText, normalize
 
 if TYPE_CHECKING:
@@ -73,9 +74,19 @@ def storable(line: str) -> str:
 class BatchScanner:
     """Candidate starts for batches of lines, per pattern, computed by polars."""
 
-    def __init__(self, alternatives: Sequence[_Alternative]) -> None:
+    def __init__(
+        self, alternatives: Sequence[_Alternative], *, hyperscan: bool | None = None
+    ) -> None:
         self.alternatives = tuple(alternatives)
         self.in_rust = tuple(rust_accepts(a.form.regex) for a in self.alternatives)
+        if hyperscan is None:
+            hyperscan = multiscan.available()
+        #: The one-pass Hyperscan prefilter (:mod:`dataguard.detect.multiscan`), or None:
+        #: then every pattern runs in polars, as on machines without Hyperscan.
+        self.multi = multiscan.MultiScanner(self.alternatives) if hyperscan else None
+        self.covered = (
+            self.multi.covered if self.multi is not None else (False,) * len(self.alternatives)
+        )
 
     def scan(
         self, lines: Sequence[str]
@@ -114,25 +125,30 @@ class BatchScanner:
         # Lines with a candidate that can become a finding; suppressor matches alone
         # cannot make one, so a line holding nothing else is skipped.
         reportable: set[int] = set()
+        sources = self._sources(frame)
         # All Rust scans are planned lazily and collected together, so polars runs them
         # in parallel on its thread pool.
-        lazy = frame.lazy()
         planned = [
-            _core_starts(lazy, alt.form.regex, alt.recognizer.reject_many(alt.pattern.name, _CORE))
-            for alt, in_rust in zip(self.alternatives, self.in_rust, strict=True)
-            if in_rust
+            _core_starts(
+                source, alt.form.regex, alt.recognizer.reject_many(alt.pattern.name, _CORE)
+            )
+            for alt, in_rust, source in zip(self.alternatives, self.in_rust, sources, strict=True)
+            if in_rust and source is not None
         ]
         collected = iter(pl.collect_all(planned))
-        for alt, in_rust in zip(self.alternatives, self.in_rust, strict=True):
+        for alt, in_rust, source in zip(self.alternatives, self.in_rust, sources, strict=True):
+            if source is None:  # Hyperscan found no line that could hold a candidate
+                continue
             if in_rust:
                 found = next(collected)
                 starts: list[tuple[int, int]] = list(
                     zip(found["i"].to_list(), found["offset"].to_list(), strict=True)
                 )
             else:
+                rows = source.select("i", "t").collect()
                 starts = [
                     (index, m.start(2))
-                    for index, line in zip(frame["i"], frame["t"], strict=True)
+                    for index, line in zip(rows["i"], rows["t"], strict=True)
                     for m in alt.form.python.finditer(line)
                 ]
             for index, start in starts:
@@ -144,6 +160,35 @@ class BatchScanner:
         texts = frame.filter(pl.col("i").is_in(list(reportable)))
         for index, line in zip(texts["i"].to_list(), texts["t"].to_list(), strict=True):
             yield index, line, per_line[index], mapped.get(index)
+
+    def _sources(self, frame: pl.DataFrame) -> list[pl.LazyFrame | None]:
+        """Per alternative, the lines polars must scan for it (None: no line).
+
+        One Hyperscan pass (:mod:`dataguard.detect.multiscan`) says which lines may hold
+        a verified candidate of each pattern it covers; polars scans only those, and the
+        lines Hyperscan may not scan. Other patterns are scanned on every line.
+        """
+        lazy = frame.lazy()
+        if self.multi is None or not any(self.covered) or frame.height == 0:
+            return [lazy] * len(self.alternatives)
+        safe = ~frame["t"].str.contains("[^" + multiscan.SAFE_LINE_CHARS + "]")
+        rows = pl.int_range(frame.height, eager=True, dtype=pl.UInt32).alias("row")
+        unsafe = rows.filter(~safe)
+        fast_rows = rows.filter(safe)
+        pairs = self.multi.scan(frame["t"].filter(safe))
+        pairs = pairs.with_columns(row=fast_rows.gather(pairs["n"]))
+        hits = {
+            int(k[0]): part["row"]  # type: ignore[call-overload]
+            for k, part in pairs.partition_by("k", as_dict=True).items()
+        }
+        sources: list[pl.LazyFrame | None] = []
+        for k, covered in enumerate(self.covered):
+            if not covered:
+                sources.append(lazy)
+                continue
+            wanted = hits[k].append(unsafe).sort() if k in hits else unsafe
+            sources.append(frame[wanted].lazy() if len(wanted) else None)
+        return sources
 
 
 def _core_starts(frame: pl.LazyFrame, regex: str, reject: pl.Expr | None) -> pl.LazyFrame:
