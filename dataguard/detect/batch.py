@@ -64,6 +64,8 @@ def storable(line: str) -> str:
     Undecodable input bytes arrive as lone surrogates (``surrogateescape``). One code
     point replaces one, so offsets hold; no pattern matches either character.
     """
+    if line.isascii():
+        return line
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
@@ -196,25 +198,28 @@ def _core_starts(frame: pl.LazyFrame, regex: str, reject: pl.Expr | None) -> pl.
 
     ``reject`` (over :data:`_CORE`, the text the scan form's core matched) drops
     candidates the recognizer has proved, column-wise, that it would reject.
+
+    After marking, a line splits at the start marks into pieces ``p0, p1, …, pn``; core
+    ``j`` (1-based) starts after ``p0 … p(j-1)``, less the ``j - 1`` end marks they hold:
+    its offset is ``cumsum(len)[j-1] - (j-1)``. The offsets are computed per line as lists
+    (no window over exploded rows) and only then exploded.
     """
     pieces = (
+        pl.col("t")
+        .str.replace_all(regex, "${1}" + _MARK_START + "${2}" + _MARK_END)
+        .str.split(_MARK_START)
+    )
+    offsets = pl.element().str.len_chars().cum_sum() - pl.int_range(pl.len())
+    columns = {"offset": pl.col("piece").list.eval(offsets.slice(0, pl.len() - 1))}
+    if reject is not None:
+        core = pl.element().str.splitn(_MARK_END, 2).struct.field("field_0")
+        columns["core"] = pl.col("piece").list.slice(1).list.eval(core)
+    found = (
         frame.filter(pl.col("t").str.contains(regex))
-        .select(
-            "i",
-            piece=pl.col("t")
-            .str.replace_all(regex, "${1}" + _MARK_START + "${2}" + _MARK_END)
-            .str.split(_MARK_START),
-        )
-        .explode("piece")
-        .with_columns(
-            length=pl.col("piece").str.replace_all(_MARK_END, "", literal=True).str.len_chars(),
-            nth=pl.int_range(pl.len()).over("i"),
-        )
-        .with_columns(offset=(pl.col("length").cum_sum() - pl.col("length")).over("i"))
-        .filter(pl.col("nth") > 0)
+        .select("i", piece=pieces)
+        .select("i", **columns)
+        .explode(*columns)
     )
     if reject is not None:
-        pieces = pieces.with_columns(
-            core=pl.col("piece").str.splitn(_MARK_END, 2).struct.field("field_0")
-        ).filter(~reject)
-    return pieces.select("i", "offset")
+        found = found.filter(~reject)
+    return found.select("i", pl.col("offset").cast(pl.Int64))

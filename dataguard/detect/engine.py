@@ -201,6 +201,8 @@ class Detector:
                 recognizer.entity, o_start, o_end, score, recognizer.name, preview_of(value)
             )
             found.append((finding, recognizer.specificity))
+        if len(found) <= 1 and not shadows:  # nothing to resolve (most lines)
+            return [finding for finding, _ in found]
         return resolve_overlaps(found, shadows)
 
     # -- structured records -----------------------------------------------------------

@@ -76,7 +76,8 @@ _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|x[0-9A-Fa-f]{2}|[sSdDwWntr]|[^0-9A
 _GROUP_OPENER = re.compile(r"\(\?[ims]{0,3}:")
 # POSIX classes (``[[:alpha:]]``) mean something in PCRE, a set of characters in re.
 _POSIX_CLASS = re.compile(r"\[:[^\]]*:\]|\[\.[^\]]*\.\]|\[=[^\]]*=\]")
-_CACHE_VERSION = 1
+_BOUNDED = re.compile(r"\{([0-9]+),[0-9]+\}")
+_CACHE_VERSION = 2
 
 
 def available() -> bool:
@@ -157,30 +158,75 @@ def _compile(expressions: Sequence[str | None]) -> _Compiled:
     return compiled
 
 
-def _build(expressions: Sequence[str | None]) -> _Compiled:
+def relax_repeats(regex: str) -> str:
+    """*regex* with every bounded repetition ``{m,n}`` opened up to ``{m,}``.
+
+    The result matches a superset of what *regex* matches, which is all a prefilter
+    needs; Hyperscan builds far smaller automata for it (the address and name patterns
+    repeat large classes up to ten times and are "too large" as written). Braces that are
+    escaped or inside a class are left alone.
+    """
+    out: list[str] = []
+    i = 0
+    in_class = False
+    while i < len(regex):
+        ch = regex[i]
+        if ch == "\\":
+            out.append(regex[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            for skip in ("^", "]"):  # a leading ^ negates; a leading ] is literal
+                if regex.startswith(skip, i + 1):
+                    out.append(regex[i])
+                    i += 1
+                    ch = regex[i]
+        elif ch == "{":
+            m = _BOUNDED.match(regex, i)
+            if m is not None:
+                out.append("{" + m[1] + ",}")
+                i = m.end()
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _compiles(expression: str) -> bool:
     assert _hs is not None
-    covered = []
+    try:
+        _hs.Database().compile(
+            expressions=[expression.encode()], ids=[0], elements=1, flags=[_flags()]
+        )
+    except _hs.error:
+        return False
+    return True
+
+
+def _build(expressions: Sequence[str | None]) -> _Compiled:
+    """Compile one by one (a refused expression is left out), then all together."""
+    assert _hs is not None
+    used: dict[int, str] = {}
     for index, expression in enumerate(expressions):
-        ok = expression is not None
-        if ok:
-            try:  # one by one: a rejected expression ("Pattern is too large") is left out
-                _hs.Database().compile(
-                    expressions=[expression.encode()], ids=[index], elements=1, flags=[_flags()]
-                )
-            except _hs.error:
-                ok = False
-        covered.append(ok)
-    ids = [i for i, ok in enumerate(covered) if ok]
+        if expression is None:
+            continue
+        for candidate in dict.fromkeys((expression, relax_repeats(expression))):
+            if _compiles(candidate):
+                used[index] = candidate
+                break
     database = None
-    if ids:
+    if used:
         database = _hs.Database()
         database.compile(
-            expressions=[str(expressions[i]).encode() for i in ids],
-            ids=ids,
-            elements=len(ids),
-            flags=[_flags()] * len(ids),
+            expressions=[e.encode() for e in used.values()],
+            ids=list(used),
+            elements=len(used),
+            flags=[_flags()] * len(used),
         )
-    return _Compiled(database, tuple(covered))
+    return _Compiled(database, tuple(i in used for i in range(len(expressions))))
 
 
 def _load(path: Path, count: int) -> _Compiled | None:

@@ -218,3 +218,35 @@ def test_database_is_cached_on_disk(
     files[0].write_bytes(b"junk")  # a damaged cache is rebuilt, not trusted
     monkeypatch.setattr(multiscan, "_compiled", {})
     assert multiscan.MultiScanner(alternatives).covered == first.covered
+
+
+@pytest.mark.parametrize(
+    ("regex", "relaxed"),
+    [
+        (r"a{1,10}?b", r"a{1,}?b"),
+        (r"[0-9]{2,4}-x{3}", r"[0-9]{2,}-x{3}"),
+        (r"\{1,2}", r"\{1,2}"),  # an escaped brace is a literal
+        (r"[{1,2}]", r"[{1,2}]"),  # so is a brace inside a class
+        (r"[]{1,2}]{0,5}", r"[]{1,2}]{0,}"),
+        (r"[^]x]{1,3}", r"[^]x]{1,}"),
+    ],
+)
+def test_relax_repeats(regex: str, relaxed: str) -> None:
+    assert multiscan.relax_repeats(regex) == relaxed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab{}1,2", max_size=12))
+def test_relaxed_regex_matches_a_superset(text: str) -> None:
+    for regex in (r"a{1,2}b", r"(?:ab){0,2}a", r"[ab]{2,3}\{1,2}", r"b{2,2}"):
+        if re.search(regex, text):
+            assert re.search(multiscan.relax_repeats(regex), text)
+
+
+def test_too_large_patterns_are_covered_relaxed(scanner: BatchScanner) -> None:
+    covered = {
+        alt.pattern.name
+        for alt, ok in zip(scanner.alternatives, scanner.covered, strict=True)
+        if ok
+    }
+    assert {"cn_address_admin", "cn_name_label", "cn_name_self"} <= covered
