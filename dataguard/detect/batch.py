@@ -47,6 +47,9 @@ _MARK_START = "\ufdd0"
 _MARK_END = "\ufdd1"
 
 Candidate = tuple["_Alternative", int]
+#: A pattern Hyperscan names at most this many lines for is scanned there by Python's re:
+#: cheaper than the fixed cost of one more polars plan.
+_FEW_LINES = 64
 
 
 def rust_accepts(regex: str) -> bool:
@@ -135,19 +138,19 @@ class BatchScanner:
                 source, alt.form.regex, alt.recognizer.reject_many(alt.pattern.name, _CORE)
             )
             for alt, in_rust, source in zip(self.alternatives, self.in_rust, sources, strict=True)
-            if in_rust and source is not None
+            if in_rust and isinstance(source, pl.LazyFrame)
         ]
         collected = iter(pl.collect_all(planned))
         for alt, in_rust, source in zip(self.alternatives, self.in_rust, sources, strict=True):
             if source is None:  # Hyperscan found no line that could hold a candidate
                 continue
-            if in_rust:
+            if in_rust and isinstance(source, pl.LazyFrame):
                 found = next(collected)
                 starts: list[tuple[int, int]] = list(
                     zip(found["i"].to_list(), found["offset"].to_list(), strict=True)
                 )
-            else:
-                rows = source.select("i", "t").collect()
+            else:  # the definition itself: Python's re (scan.py)
+                rows = source if isinstance(source, pl.DataFrame) else source.collect()
                 starts = [
                     (index, m.start(2))
                     for index, line in zip(rows["i"], rows["t"], strict=True)
@@ -163,8 +166,9 @@ class BatchScanner:
         for index, line in zip(texts["i"].to_list(), texts["t"].to_list(), strict=True):
             yield index, line, per_line[index], mapped.get(index)
 
-    def _sources(self, frame: pl.DataFrame) -> list[pl.LazyFrame | None]:
-        """Per alternative, the lines polars must scan for it (None: no line).
+    def _sources(self, frame: pl.DataFrame) -> list[pl.LazyFrame | pl.DataFrame | None]:
+        """Per alternative, the lines to scan for it: lazily in polars, or eagerly (a
+        :class:`~polars.DataFrame` of a few lines) with Python's ``re``; None: no line.
 
         One Hyperscan pass (:mod:`dataguard.detect.multiscan`) says which lines may hold
         a verified candidate of each pattern it covers; polars scans only those, and the
@@ -172,7 +176,7 @@ class BatchScanner:
         """
         lazy = frame.lazy()
         if self.multi is None or not any(self.covered) or frame.height == 0:
-            return [lazy] * len(self.alternatives)
+            return [lazy for _ in self.alternatives]
         safe = ~frame["t"].str.contains("[^" + multiscan.SAFE_LINE_CHARS + "]")
         rows = pl.int_range(frame.height, eager=True, dtype=pl.UInt32).alias("row")
         unsafe = rows.filter(~safe)
@@ -183,13 +187,18 @@ class BatchScanner:
             int(k[0]): part["row"]  # type: ignore[call-overload]
             for k, part in pairs.partition_by("k", as_dict=True).items()
         }
-        sources: list[pl.LazyFrame | None] = []
+        sources: list[pl.LazyFrame | pl.DataFrame | None] = []
         for k, covered in enumerate(self.covered):
             if not covered:
                 sources.append(lazy)
                 continue
             wanted = hits[k].append(unsafe).sort() if k in hits else unsafe
-            sources.append(frame[wanted].lazy() if len(wanted) else None)
+            if not len(wanted):
+                sources.append(None)
+            elif len(wanted) <= _FEW_LINES:  # Python's re beats one more polars plan
+                sources.append(frame[wanted])
+            else:
+                sources.append(frame[wanted].lazy())
         return sources
 
 
