@@ -174,6 +174,8 @@ class Detector:
         """Verify, validate and score candidate starts; resolve overlaps (shared by paths)."""
         found: list[tuple[Finding, int]] = []
         shadows: list[tuple[int, int]] = []
+        # Context words match the lowercased text of an ASCII line faster (context.py).
+        lowered = text.lower() if text.isascii() else None
         for alt, at in candidates:
             span = alt.verify(text, at)
             if span is None:
@@ -190,7 +192,9 @@ class Detector:
             score = alt.pattern.score
             if verdict is True:
                 score = max(score, recognizer.validated_score)
-            signal = alt.scorer.signal_in_field(field) or alt.scorer.signal_near(text, start, end)
+            signal = alt.scorer.signal_in_field(field) or alt.scorer.signal_near(
+                text, start, end, lowered
+            )
             if recognizer.requires_context and signal <= 0:
                 continue
             score = apply_signal(score, signal)
