@@ -183,10 +183,7 @@ class BatchScanner:
         fast_rows = rows.filter(safe)
         pairs = self.multi.scan(frame["t"].filter(safe))
         pairs = pairs.with_columns(row=fast_rows.gather(pairs["n"]))
-        hits = {
-            int(k[0]): part["row"]  # type: ignore[call-overload]
-            for k, part in pairs.partition_by("k", as_dict=True).items()
-        }
+        hits = {int(k[0]): part["row"] for k, part in pairs.partition_by("k", as_dict=True).items()}
         sources: list[pl.LazyFrame | pl.DataFrame | None] = []
         for k, covered in enumerate(self.covered):
             if not covered:

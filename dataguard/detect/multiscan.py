@@ -58,10 +58,13 @@ __all__ = [
     "hyperscan_syntax",
 ]
 
+_hs: Any  # the hyperscan module, or None
 try:  # the wheel bundles Hyperscan; it needs an x86-64 CPU with SSSE3
-    import hyperscan as _hs
+    import hyperscan as _hyperscan
 except Exception:  # ImportError, or the library refusing to load on this CPU
     _hs = None
+else:
+    _hs = _hyperscan
 
 #: Characters (as a Rust / PCRE class body) of lines the Hyperscan pass may scan: tab,
 #: printable ASCII, curly quotes, CJK punctuation and the CJK ideographs assigned since
