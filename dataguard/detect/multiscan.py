@@ -41,6 +41,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -284,6 +285,9 @@ class MultiScanner:
         self._database = compiled.database
         self.covered: tuple[bool, ...] = compiled.covered
         self._scratch = None if self._database is None else _hs.Scratch(self._database)
+        # One scratch space serves one scan at a time; the scan holds the GIL anyway, so
+        # threads sharing a detector lose nothing by taking turns.
+        self._lock = threading.Lock()
 
     def scan(self, texts: pl.Series) -> pl.DataFrame:
         """Unique pairs ``k`` (alternative), ``n`` (position in *texts*) that may match.
@@ -303,7 +307,8 @@ class MultiScanner:
                 add_end(end)
 
             buffer = "\n".join(texts.to_list()).encode("utf-8")
-            self._database.scan(buffer, match_event_handler=on_match, scratch=self._scratch)
+            with self._lock:
+                self._database.scan(buffer, match_event_handler=on_match, scratch=self._scratch)
         if not ends:
             return pl.DataFrame(schema={"k": pl.UInt32, "n": pl.UInt32})
         # An end is exclusive: its match's last byte, end - 1, lies in the line holding it.

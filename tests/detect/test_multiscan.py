@@ -250,3 +250,17 @@ def test_too_large_patterns_are_covered_relaxed(scanner: BatchScanner) -> None:
         if ok
     }
     assert {"cn_address_admin", "cn_name_label", "cn_name_self"} <= covered
+
+
+def test_threads_can_share_a_detector() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    detector = Detector()
+    rng = random.Random(3)
+    batches = [
+        [f"u{n} tel 1{rng.choice('3456789')}{rng.randrange(10**9):09d} id {n}" for n in range(200)]
+        for _ in range(8)
+    ]
+    expected = [[detector.detect(line) for line in batch] for batch in batches]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(detector.detect_lines, batches)) == expected
