@@ -16,6 +16,11 @@ ideographs, CJK punctuation and full-width forms) by the Python normaliser, whos
 map offsets back. Lone surrogates (undecodable input bytes) become U+FFFD for the scan.
 Only lines holding the marker characters take the single-text path. The result equals
 scanning each line with ``Detector.detect``; property tests hold the two paths to that.
+
+When Hyperscan is available, one pass over the batch (:mod:`dataguard.detect.multiscan`)
+first says which lines can hold a candidate of which pattern; each pattern is then scanned
+only on those lines (and on the lines Hyperscan may not scan), by polars, or by Python's
+``re`` when they are few and short. Without it, every pattern runs over every line.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ How a text is scanned (docs/engine.md has the full story):
 4. Overlaps are resolved (:mod:`~dataguard.detect.overlap`) and spans mapped back.
 
 :meth:`Detector.detect` runs step 2 with Python's ``re``; :meth:`Detector.detect_lines`
-runs it for a whole batch in Rust through polars (:mod:`~dataguard.detect.batch`), so
-Python never touches the bytes between candidates. Both give the same findings.
+runs it for a whole batch in Rust through polars (:mod:`~dataguard.detect.batch`), after
+one Hyperscan pass that rules lines out per pattern (:mod:`~dataguard.detect.multiscan`),
+so Python never touches the bytes between candidates. Both give the same findings.
 """
 
 from __future__ import annotations
