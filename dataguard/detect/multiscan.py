@@ -100,13 +100,14 @@ def hyperscan_syntax(regex: str) -> str | None:
     Only ``\\uXXXX`` needs rewriting (PCRE spells it ``\\x{XXXX}``). Escapes other than
     ``\\s \\d \\w`` (and negations), ``\\n \\t \\r``, ``\\xHH`` and escaped punctuation;
     groups other than ``(?:`` with optional ``i``, ``m``, ``s`` flags; ``{,n}`` (which PCRE
-    reads as literal text) and ``[:…:]`` (a POSIX class in PCRE) are refused, so the regex
-    stays on the polars path.
+    reads as literal text), possessive quantifiers and ``[:…:]`` (a POSIX class in PCRE) are
+    refused, so the regex stays on the polars path.
     """
     if _POSIX_CLASS.search(regex):
         return None
     out: list[str] = []
     i = 0
+    in_class = False
     while i < len(regex):
         ch = regex[i]
         if ch == "\\":
@@ -116,13 +117,32 @@ def hyperscan_syntax(regex: str) -> str | None:
             out.append(f"\\x{{{m[1]}}}" if m[1] else m[0])
             i = m.end()
             continue
-        if ch == "(" and regex.startswith("(?", i) and _GROUP_OPENER.match(regex, i) is None:
-            return None
-        if ch == "{" and regex.startswith("{,", i):
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            for literal in ("^", "]"):  # a leading ^ negates; a leading ] is literal
+                if regex.startswith(literal, i + 1):
+                    out.append(regex[i])
+                    i += 1
+                    ch = regex[i]
+        elif _refused_at(regex, i, out):
             return None
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def _refused_at(regex: str, i: int, out: list[str]) -> bool:
+    """Whether the construct at ``regex[i]`` (outside a class) is outside the subset."""
+    ch = regex[i]
+    if ch == "(":
+        return regex.startswith("(?", i) and _GROUP_OPENER.match(regex, i) is None
+    if ch == "{":
+        return regex.startswith("{,", i)
+    if ch == "+":  # possessive (a{1,2}+): opening its bounds would be no superset
+        return bool(out) and out[-1] in ("*", "+", "?", "}")
+    return False
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,9 @@ def test_safe_class_matches_its_python_twin() -> None:
         (r"(?x: a )", None),
         (r"(?P<v>a)", None),
         (r"[[:alpha:]]", None),
+        (r"a{1,2}+a", None),  # possessive
+        (r"a++b", None),
+        (r"\++a+?", r"\++a+?"),  # an escaped + then a quantifier; lazy is fine
     ],
 )
 def test_hyperscan_syntax(regex: str, expected: str | None) -> None:
