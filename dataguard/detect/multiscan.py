@@ -326,7 +326,7 @@ class MultiScanner:
                 add_pattern(pattern)
                 add_end(end)
 
-            buffer = "\n".join(texts.to_list()).encode("utf-8")
+            buffer = texts.str.join("\n").cast(pl.Binary).item()  # UTF-8, built in Rust
             with self._lock:
                 self._database.scan(buffer, match_event_handler=on_match, scratch=self._scratch)
         if not ends:
