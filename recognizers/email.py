@@ -22,8 +22,9 @@ def tlds() -> frozenset[str]:
 
 
 def _cjk_tlds() -> str:
-    # Longest first, so that ``中文网`` is tried before a shorter TLD it might start with.
-    names = sorted((t for t in tlds() if re.fullmatch(f"[{_CJK}]+", t)), key=len, reverse=True)
+    # Longest first, so that ``中文网`` is tried before a shorter TLD it might start with;
+    # then alphabetical, so the regex is the same in every process (a set's order is not).
+    names = sorted((t for t in tlds() if re.fullmatch(f"[{_CJK}]+", t)), key=lambda t: (-len(t), t))
     return "|".join(map(re.escape, names))
 
 

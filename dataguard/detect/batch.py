@@ -16,6 +16,11 @@ ideographs, CJK punctuation and full-width forms) by the Python normaliser, whos
 map offsets back. Lone surrogates (undecodable input bytes) become U+FFFD for the scan.
 Only lines holding the marker characters take the single-text path. The result equals
 scanning each line with ``Detector.detect``; property tests hold the two paths to that.
+
+When Hyperscan is available, one pass over the batch (:mod:`dataguard.detect.multiscan`)
+first says which lines can hold a candidate of which pattern; each pattern is then scanned
+only on those lines (and on the lines Hyperscan may not scan), by polars, or by Python's
+``re`` when they are few and short. Without it, every pattern runs over every line.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from dataguard.detect import multiscan
 from dataguard.detect.normalize import NormalizedText, normalize
 
 if TYPE_CHECKING:
@@ -46,6 +52,11 @@ _MARK_START = "\ufdd0"
 _MARK_END = "\ufdd1"
 
 Candidate = tuple["_Alternative", int]
+#: A pattern Hyperscan names at most this many lines (of at most this many characters in
+#: all) for is scanned there by Python's re: cheaper than the fixed cost of one more polars
+#: plan. Long lines stay in Rust, which scans them ~50x faster than re.
+_FEW_LINES = 64
+_FEW_CHARS = 16_384
 
 
 def rust_accepts(regex: str) -> bool:
@@ -63,6 +74,8 @@ def storable(line: str) -> str:
     Undecodable input bytes arrive as lone surrogates (``surrogateescape``). One code
     point replaces one, so offsets hold; no pattern matches either character.
     """
+    if line.isascii():
+        return line
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
@@ -73,9 +86,19 @@ def storable(line: str) -> str:
 class BatchScanner:
     """Candidate starts for batches of lines, per pattern, computed by polars."""
 
-    def __init__(self, alternatives: Sequence[_Alternative]) -> None:
+    def __init__(
+        self, alternatives: Sequence[_Alternative], *, hyperscan: bool | None = None
+    ) -> None:
         self.alternatives = tuple(alternatives)
         self.in_rust = tuple(rust_accepts(a.form.regex) for a in self.alternatives)
+        if hyperscan is None:
+            hyperscan = multiscan.available()
+        #: The one-pass Hyperscan prefilter (:mod:`dataguard.detect.multiscan`), or None:
+        #: then every pattern runs in polars, as on machines without Hyperscan.
+        self.multi = multiscan.MultiScanner(self.alternatives) if hyperscan else None
+        self.covered = (
+            self.multi.covered if self.multi is not None else (False,) * len(self.alternatives)
+        )
 
     def scan(
         self, lines: Sequence[str]
@@ -114,25 +137,30 @@ class BatchScanner:
         # Lines with a candidate that can become a finding; suppressor matches alone
         # cannot make one, so a line holding nothing else is skipped.
         reportable: set[int] = set()
+        sources = self._sources(frame)
         # All Rust scans are planned lazily and collected together, so polars runs them
         # in parallel on its thread pool.
-        lazy = frame.lazy()
         planned = [
-            _core_starts(lazy, alt.form.regex, alt.recognizer.reject_many(alt.pattern.name, _CORE))
-            for alt, in_rust in zip(self.alternatives, self.in_rust, strict=True)
-            if in_rust
+            _core_starts(
+                source, alt.form.regex, alt.recognizer.reject_many(alt.pattern.name, _CORE)
+            )
+            for alt, in_rust, source in zip(self.alternatives, self.in_rust, sources, strict=True)
+            if in_rust and isinstance(source, pl.LazyFrame)
         ]
         collected = iter(pl.collect_all(planned))
-        for alt, in_rust in zip(self.alternatives, self.in_rust, strict=True):
-            if in_rust:
+        for alt, in_rust, source in zip(self.alternatives, self.in_rust, sources, strict=True):
+            if source is None:  # Hyperscan found no line that could hold a candidate
+                continue
+            if in_rust and isinstance(source, pl.LazyFrame):
                 found = next(collected)
                 starts: list[tuple[int, int]] = list(
                     zip(found["i"].to_list(), found["offset"].to_list(), strict=True)
                 )
-            else:
+            else:  # the definition itself: Python's re (scan.py)
+                rows = source if isinstance(source, pl.DataFrame) else source.collect()
                 starts = [
                     (index, m.start(2))
-                    for index, line in zip(frame["i"], frame["t"], strict=True)
+                    for index, line in zip(rows["i"], rows["t"], strict=True)
                     for m in alt.form.python.finditer(line)
                 ]
             for index, start in starts:
@@ -145,31 +173,67 @@ class BatchScanner:
         for index, line in zip(texts["i"].to_list(), texts["t"].to_list(), strict=True):
             yield index, line, per_line[index], mapped.get(index)
 
+    def _sources(self, frame: pl.DataFrame) -> list[pl.LazyFrame | pl.DataFrame | None]:
+        """Per alternative, the lines to scan for it: lazily in polars, or eagerly (a
+        :class:`~polars.DataFrame` of a few lines) with Python's ``re``; None: no line.
+
+        One Hyperscan pass (:mod:`dataguard.detect.multiscan`) says which lines may hold
+        a verified candidate of each pattern it covers; polars scans only those, and the
+        lines Hyperscan may not scan. Other patterns are scanned on every line.
+        """
+        lazy = frame.lazy()
+        if self.multi is None or not any(self.covered) or frame.height == 0:
+            return [lazy for _ in self.alternatives]
+        safe = ~frame["t"].str.contains("[^" + multiscan.SAFE_LINE_CHARS + "]")
+        rows = pl.int_range(frame.height, eager=True, dtype=pl.UInt32).alias("row")
+        unsafe = rows.filter(~safe)
+        fast_rows = rows.filter(safe)
+        lengths = frame["t"].str.len_chars()
+        pairs = self.multi.scan(frame["t"].filter(safe))
+        pairs = pairs.with_columns(row=fast_rows.gather(pairs["n"]))
+        hits = {int(k[0]): part["row"] for k, part in pairs.partition_by("k", as_dict=True).items()}
+        sources: list[pl.LazyFrame | pl.DataFrame | None] = []
+        for k, covered in enumerate(self.covered):
+            if not covered:
+                sources.append(lazy)
+                continue
+            wanted = hits[k].append(unsafe).sort() if k in hits else unsafe
+            if not len(wanted):
+                sources.append(None)
+            elif len(wanted) <= _FEW_LINES and lengths.gather(wanted).sum() <= _FEW_CHARS:
+                sources.append(frame[wanted])  # Python's re beats one more polars plan
+            else:
+                sources.append(frame[wanted].lazy())
+        return sources
+
 
 def _core_starts(frame: pl.LazyFrame, regex: str, reject: pl.Expr | None) -> pl.LazyFrame:
     """Columns ``i`` (line) and ``offset`` (code points) of every scan-form core in ``frame``.
 
     ``reject`` (over :data:`_CORE`, the text the scan form's core matched) drops
     candidates the recognizer has proved, column-wise, that it would reject.
+
+    After marking, a line splits at the start marks into pieces ``p0, p1, …, pn``; core
+    ``j`` (1-based) starts after ``p0 … p(j-1)``, less the ``j - 1`` end marks they hold:
+    its offset is ``cumsum(len)[j-1] - (j-1)``. The offsets are computed per line as lists
+    (no window over exploded rows) and only then exploded.
     """
     pieces = (
+        pl.col("t")
+        .str.replace_all(regex, "${1}" + _MARK_START + "${2}" + _MARK_END)
+        .str.split(_MARK_START)
+    )
+    offsets = pl.element().str.len_chars().cum_sum() - pl.int_range(pl.len())
+    columns = {"offset": pl.col("piece").list.eval(offsets.slice(0, pl.len() - 1))}
+    if reject is not None:
+        core = pl.element().str.splitn(_MARK_END, 2).struct.field("field_0")
+        columns["core"] = pl.col("piece").list.slice(1).list.eval(core)
+    found = (
         frame.filter(pl.col("t").str.contains(regex))
-        .select(
-            "i",
-            piece=pl.col("t")
-            .str.replace_all(regex, "${1}" + _MARK_START + "${2}" + _MARK_END)
-            .str.split(_MARK_START),
-        )
-        .explode("piece")
-        .with_columns(
-            length=pl.col("piece").str.replace_all(_MARK_END, "", literal=True).str.len_chars(),
-            nth=pl.int_range(pl.len()).over("i"),
-        )
-        .with_columns(offset=(pl.col("length").cum_sum() - pl.col("length")).over("i"))
-        .filter(pl.col("nth") > 0)
+        .select("i", piece=pieces)
+        .select("i", **columns)
+        .explode(*columns)
     )
     if reject is not None:
-        pieces = pieces.with_columns(
-            core=pl.col("piece").str.splitn(_MARK_END, 2).struct.field("field_0")
-        ).filter(~reject)
-    return pieces.select("i", "offset")
+        found = found.filter(~reject)
+    return found.select("i", pl.col("offset").cast(pl.Int64))

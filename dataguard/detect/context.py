@@ -25,11 +25,24 @@ POSITIVE_FLOOR = 0.4
 NEGATIVE_PENALTY = 0.5
 
 
-def _words_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+def _words_regex(words: tuple[str, ...], flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
     if not words:
         return None
     ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in ordered), re.IGNORECASE)
+    return re.compile("|".join(re.escape(w) for w in ordered), flags)
+
+
+def _caseless_or_ascii(words: tuple[str, ...]) -> bool:
+    """Whether every character of *words* is ASCII or has no case (CJK, digits…).
+
+    Then, on ASCII text, matching the lowercased words case-sensitively against the
+    lowercased text finds exactly what ``re.IGNORECASE`` finds on the text: ASCII letters
+    fold among themselves, and the special folds of ``re`` (``ſ`` and ``s``, the Kelvin
+    sign and ``k``…) need a non-ASCII character on one side or the other.
+    """
+    return all(
+        ch.isascii() or ch.lower() == ch.upper() == ch.casefold() == ch for w in words for ch in w
+    )
 
 
 @dataclass(frozen=True)
@@ -38,10 +51,16 @@ class ContextScorer:
 
     positive: re.Pattern[str] | None
     negative: re.Pattern[str] | None
+    #: The same words, case-sensitive, for lowercased ASCII text (None: not applicable).
+    #: Python's ``re`` scans a case-sensitive alternation about four times faster.
+    folded: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
 
     @classmethod
     def of(cls, positive: tuple[str, ...], negative: tuple[str, ...]) -> ContextScorer:
-        return cls(_words_regex(positive), _words_regex(negative))
+        folded = None
+        if _caseless_or_ascii(positive + negative):
+            folded = (_words_regex(positive, 0), _words_regex(negative, 0))
+        return cls(_words_regex(positive), _words_regex(negative), folded)
 
     def signal_in_field(self, field: str | None) -> int:
         """+1, -1 or 0 for a structured record's field name (column name, JSON key)."""
@@ -53,17 +72,24 @@ class ContextScorer:
             return -1
         return 0
 
-    def signal_near(self, text: str, start: int, end: int) -> int:
+    def signal_near(self, text: str, start: int, end: int, lowered: str | None = None) -> int:
         """+1, -1 or 0 from the context words around ``text[start:end]``.
 
         The nearest word *before* the candidate decides; words after it count only when
         there is none before, since in ``key=value`` and JSON logs the word after a value
         is usually the next field's key. The window never crosses a line break.
+
+        ``lowered``, when given, is ``text.lower()`` of an ASCII *text*; the words are
+        then matched case-sensitively in it (same matches, see :func:`_caseless_or_ascii`).
         """
+        positive, negative = self.positive, self.negative
+        if lowered is not None and self.folded is not None:
+            text = lowered
+            positive, negative = self.folded
         lo = max(0, start - CONTEXT_BEFORE, text.rfind("\n", 0, start) + 1)
         best_at = -1
         best = 0
-        for regex, sign in ((self.positive, 1), (self.negative, -1)):
+        for regex, sign in ((positive, 1), (negative, -1)):
             if regex is None:
                 continue
             for m in regex.finditer(text, lo, start):
@@ -76,7 +102,7 @@ class ContextScorer:
         if newline >= 0:
             hi = newline
         best_at = hi + 1
-        for regex, sign in ((self.positive, 1), (self.negative, -1)):
+        for regex, sign in ((positive, 1), (negative, -1)):
             if regex is None:
                 continue
             m_after = regex.search(text, end, hi)

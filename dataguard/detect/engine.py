@@ -11,8 +11,9 @@ How a text is scanned (docs/engine.md has the full story):
 4. Overlaps are resolved (:mod:`~dataguard.detect.overlap`) and spans mapped back.
 
 :meth:`Detector.detect` runs step 2 with Python's ``re``; :meth:`Detector.detect_lines`
-runs it for a whole batch in Rust through polars (:mod:`~dataguard.detect.batch`), so
-Python never touches the bytes between candidates. Both give the same findings.
+runs it for a whole batch in Rust through polars (:mod:`~dataguard.detect.batch`), after
+one Hyperscan pass that rules lines out per pattern (:mod:`~dataguard.detect.multiscan`),
+so Python never touches the bytes between candidates. Both give the same findings.
 """
 
 from __future__ import annotations
@@ -174,6 +175,8 @@ class Detector:
         """Verify, validate and score candidate starts; resolve overlaps (shared by paths)."""
         found: list[tuple[Finding, int]] = []
         shadows: list[tuple[int, int]] = []
+        # Context words match the lowercased text of an ASCII line faster (context.py).
+        lowered = text.lower() if text.isascii() else None
         for alt, at in candidates:
             span = alt.verify(text, at)
             if span is None:
@@ -190,7 +193,9 @@ class Detector:
             score = alt.pattern.score
             if verdict is True:
                 score = max(score, recognizer.validated_score)
-            signal = alt.scorer.signal_in_field(field) or alt.scorer.signal_near(text, start, end)
+            signal = alt.scorer.signal_in_field(field) or alt.scorer.signal_near(
+                text, start, end, lowered
+            )
             if recognizer.requires_context and signal <= 0:
                 continue
             score = apply_signal(score, signal)
@@ -201,6 +206,8 @@ class Detector:
                 recognizer.entity, o_start, o_end, score, recognizer.name, preview_of(value)
             )
             found.append((finding, recognizer.specificity))
+        if len(found) <= 1 and not shadows:  # nothing to resolve (most lines)
+            return [finding for finding, _ in found]
         return resolve_overlaps(found, shadows)
 
     # -- structured records -----------------------------------------------------------

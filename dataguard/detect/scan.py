@@ -15,6 +15,13 @@ candidates:
    candidate is dropped, otherwise its own match gives the span.
 
 Python touches only candidate starts on the batch path: the per-byte work is Rust's.
+
+Each pattern also has a *prefilter form*: a lookaround-free regex matching a superset of
+the places where the full pattern matches, lookarounds included (the known leading
+lookbehind consumed as in the scan form, a trailing negative lookahead of one character
+class consumed as ``(?:$|[^CLASS])``, other lookarounds dropped). Where it has no match,
+no candidate of the pattern can pass the anchored check, so a line without one can skip
+the pattern altogether (:mod:`dataguard.detect.multiscan`).
 """
 
 from __future__ import annotations
@@ -46,6 +53,8 @@ class ScanForm:
     python: re.Pattern[str]
     verify: re.Pattern[str]
     core: str = ""
+    #: Lookaround-free superset of the full pattern's matches (see the module docstring).
+    prefilter: str = ""
 
 
 def scan_form(pattern: Pattern) -> ScanForm:
@@ -58,4 +67,15 @@ def scan_form(pattern: Pattern) -> ScanForm:
             break
     core = strip_lookarounds(regex)
     form = f"({boundary})({core})"
-    return ScanForm(form, re.compile(form), re.compile(pattern.regex), core)
+    tail = _TRAILING_LOOKAHEAD.search(regex)
+    if tail is not None:
+        checked = f"(?:{strip_lookarounds(regex[: tail.start()])})(?:$|[^{tail[1]}])"
+    else:
+        checked = f"(?:{core})"
+    prefilter = f"(?:{boundary}){checked}" if boundary else checked
+    return ScanForm(form, re.compile(form), re.compile(pattern.regex), core, prefilter)
+
+
+# A negative lookahead of one character class ending the pattern: ``(?![0-9])``. The class
+# body has no ``]`` (escaped or not) and does not start with ``^``.
+_TRAILING_LOOKAHEAD = re.compile(r"\(\?!\[([^\]\\^](?:[^\]\\]|\\[^\]])*)\]\)$")

@@ -1,0 +1,39 @@
+"""Context words match lowercased ASCII text case-sensitively exactly as re.IGNORECASE does."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataguard import Detector
+from dataguard.detect.context import ContextScorer, _caseless_or_ascii
+
+ASCII_PIECES = st.sampled_from(
+    [
+        *("Mobile", "MOBILE", "tel", "Phone", "order", "ORDER_NO", "Card", "id", "=", ":"),
+        *(" ", "_", "13812345678", "x", "K", "S", "\\n", "\t", "email", "Name", "PassWord"),
+        "token",
+    ]
+)
+
+
+def test_caseless_or_ascii() -> None:
+    assert _caseless_or_ascii(("mobile", "手机号", "卡号", "tel-1"))
+    assert not _caseless_or_ascii(("ſecret",))  # re folds ſ with s
+    assert not _caseless_or_ascii(("\u212aey",))  # and the Kelvin sign with k
+    assert not _caseless_or_ascii(("straße",))
+    assert ContextScorer.of(("ſ",), ()).folded is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ASCII_PIECES, min_size=1, max_size=14).map("".join), st.data())
+def test_folded_words_find_what_ignorecase_finds(
+    detector: Detector, text: str, data: st.DataObject
+) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    for alt in detector._alternatives:
+        scorer = alt.scorer
+        assert scorer.signal_near(text, start, end, text.lower()) == scorer.signal_near(
+            text, start, end
+        )

@@ -1,0 +1,269 @@
+"""The Hyperscan pass (dataguard.detect.multiscan) never hides a line that holds a candidate.
+
+The batch path's answer rests on one claim: for every pattern Hyperscan covers, a line
+where some candidate passes the anchored check is among the lines Hyperscan reports. These
+tests hold the claim on generated log lines and on random text over the safe characters,
+check that Hyperscan and Python's ``re`` read the class escapes alike on every safe
+character, and run the batch path without Hyperscan (the pure fallback) against the
+single-text path too.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+from typing import ClassVar
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataguard import Detector
+from dataguard.detect import multiscan
+from dataguard.detect.batch import BatchScanner
+from dataguard.detect.engine import _SMALL_BATCH
+from dataguard.detect.normalize import normalize
+from dataguard.detect.recognizer import DIGITS_AFTER_NOT, DIGITS_BEFORE_NOT, Pattern, Recognizer
+from dataguard.detect.scan import scan_form
+from tests.detect.test_batch_parity import log_lines
+
+hs = pytest.importorskip("hyperscan")
+
+# Every character of SAFE_LINE_CHARS, plus a few outside it.
+SAFE = (
+    ["\t"]
+    + [chr(c) for c in range(0x20, 0x7F)]
+    + [chr(c) for c in range(0x2018, 0x201E)]
+    + [chr(c) for c in range(0x3000, 0x3040)]
+    + [chr(c) for c in range(0x4E00, 0x9FA6)]
+)
+
+
+@pytest.fixture(scope="module")
+def scanner(detector: Detector) -> BatchScanner:
+    return BatchScanner(detector._alternatives, hyperscan=True)
+
+
+def test_safe_class_matches_its_python_twin() -> None:
+    assert all(multiscan.line_is_safe(ch) for ch in SAFE)
+    for outside in ["\n", "\x1c", "\x7f", "é", "\u00b7", "\uff10", "\u9fa6", "\U00020000"]:
+        assert not multiscan.line_is_safe("abc" + outside)
+        assert (
+            pl.Series(["abc" + outside]).str.contains("[^" + multiscan.SAFE_LINE_CHARS + "]").item()
+        )
+    assert not pl.Series(SAFE).str.contains("[^" + multiscan.SAFE_LINE_CHARS + "]").any()
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        (r"[0-9]{11}", r"[0-9]{11}"),
+        (r"[\u4e00-\u9fff]+", r"[\x{4e00}-\x{9fff}]+"),
+        (r"(?i:token)[ \t]*[:：=]", r"(?i:token)[ \t]*[:：=]"),
+        (r"\\?[\"'](?:a|b)\.\s\d\w\x41", r"\\?[\"'](?:a|b)\.\s\d\w\x41"),
+        (r"\bword", None),  # \b differs at CJK/digit edges; left to polars
+        (r"\Aa", None),
+        (r"a{,3}", None),  # PCRE reads {,3} literally
+        (r"(?x: a )", None),
+        (r"(?P<v>a)", None),
+        (r"[[:alpha:]]", None),
+        (r"a{1,2}+a", None),  # possessive
+        (r"a++b", None),
+        (r"\++a+?", r"\++a+?"),  # an escaped + then a quantifier; lazy is fine
+    ],
+)
+def test_hyperscan_syntax(regex: str, expected: str | None) -> None:
+    assert multiscan.hyperscan_syntax(regex) == expected
+
+
+@pytest.mark.parametrize(
+    "regex", [r"\s", r"\S", r"\d", r"\D", r"\w", r"\W", r".", r"[^0-9A-Za-z]", r"(?i:[a-z])"]
+)
+def test_class_escapes_agree_on_every_safe_character(regex: str) -> None:
+    database = hs.Database()
+    database.compile(
+        expressions=[f"^{regex}$".encode()],
+        ids=[0],
+        elements=1,
+        flags=[multiscan._flags()],
+    )
+    ends: list[int] = []
+    database.scan(
+        "\n".join(SAFE).encode("utf-8"),
+        match_event_handler=lambda _i, _s, end, _f, _c: ends.append(end),
+    )
+    starts = pl.Series([len(ch.encode("utf-8")) + 1 for ch in SAFE]).cum_sum().to_list()
+    by_hyperscan = {SAFE[starts.index(end + 1)] for end in ends}
+    by_python = {ch for ch in SAFE if re.fullmatch(regex, ch)}
+    assert by_hyperscan == by_python
+
+
+def test_prefilter_form_consumes_the_trailing_boundary() -> None:
+    form = scan_form(Pattern("p", DIGITS_BEFORE_NOT + r"1[3-9][0-9]{9}" + DIGITS_AFTER_NOT, 0.5))
+    assert form.prefilter == r"(?:^|[^0-9])(?:1[3-9][0-9]{9})(?:$|[^0-9])"
+    assert re.search(form.prefilter, "a13812345678b")
+    assert re.search(form.prefilter, "13812345678")
+    assert not re.search(form.prefilter, "1381234567890")  # a 13-digit timestamp
+
+
+def test_default_detector_uses_hyperscan(scanner: BatchScanner) -> None:
+    assert scanner.multi is not None
+    # The big name and address alternations are too large; the rest is covered.
+    assert sum(scanner.covered) >= len(scanner.covered) - 8
+
+
+def _verified_pairs(scanner: BatchScanner, texts: list[str]) -> set[tuple[int, int]]:
+    """(alternative, line) pairs where some candidate passes the anchored check (by re)."""
+    pairs = set()
+    for k, (alt, covered) in enumerate(zip(scanner.alternatives, scanner.covered, strict=True)):
+        if not covered:
+            continue
+        for n, text in enumerate(texts):
+            if any(alt.verify(text, m.start(2)) for m in alt.form.python.finditer(text)):
+                pairs.add((k, n))
+    return pairs
+
+
+def _reported_pairs(scanner: BatchScanner, texts: list[str]) -> set[tuple[int, int]]:
+    assert scanner.multi is not None
+    found = scanner.multi.scan(pl.Series(texts, dtype=pl.String))
+    return set(zip(found["k"].to_list(), found["n"].to_list(), strict=True))
+
+
+# Digits, separators, escapes and the words and CJK characters patterns are built from.
+PIECES = [
+    *"0123456789" * 6,
+    *"Xx-+@._ :=()\t\"'\\nrtAEGHKSYZaeiklmnopstz",
+    *["手机", "身份证", "京", "中", "密码", "：", "。", "姓名", "街道", "\u3000", "token="],
+]
+SAFE_TEXT = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(log_lines(), SAFE_TEXT), min_size=1, max_size=12))
+def test_no_line_with_a_verified_candidate_is_skipped(
+    scanner: BatchScanner, lines: list[str]
+) -> None:
+    texts = [t for t in (normalize(line).text for line in lines) if multiscan.line_is_safe(t)]
+    assert _verified_pairs(scanner, texts) <= _reported_pairs(scanner, texts)
+
+
+class Spanning(Recognizer):
+    """'a', anything but 'b', then 'c': a match can run across the line separator."""
+
+    entity: ClassVar[str] = "SPAN"
+    patterns: ClassVar[tuple[Pattern, ...]] = (Pattern("span", r"a[^b]*c", 0.9),)
+    description = validation = standard = "test"
+
+
+def test_matches_spanning_lines_only_add_pairs() -> None:
+    detector = Detector(recognizers=[Spanning()])
+    scanner = BatchScanner(detector._alternatives, hyperscan=True)
+    texts = ["xa", "c", "ac", "b"]
+    assert _reported_pairs(scanner, texts) == {(0, 1), (0, 2)}  # "a\nc" spans lines 0-1
+    assert _verified_pairs(scanner, texts) == {(0, 2)}
+    lines = texts + ["z"] * _SMALL_BATCH
+    assert detector.detect_lines(lines) == [detector.detect(x) for x in lines]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(log_lines(), min_size=1, max_size=30))
+def test_batch_without_hyperscan_equals_single(lines: list[str]) -> None:
+    padded = lines + [""] * _SMALL_BATCH
+    detector = _pure_detector()
+    assert detector.detect_lines(padded)[: len(lines)] == [detector.detect(x) for x in lines]
+
+
+_pure: Detector | None = None
+
+
+def _pure_detector() -> Detector:
+    """A detector whose batch path runs every pattern in polars (no Hyperscan)."""
+    global _pure
+    if _pure is None:
+        _pure = Detector()
+        _pure._batch = BatchScanner(_pure._alternatives, hyperscan=False)
+    return _pure
+
+
+def test_switched_off_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATAGUARD_NO_HYPERSCAN", "1")
+    assert not multiscan.available()
+    detector = Detector()
+    lines = [f"tel 1381234567{i % 10} ok" for i in range(40)]
+    assert detector.detect_lines(lines) == [detector.detect(x) for x in lines]
+    assert detector._batch is not None
+    assert detector._batch.multi is None
+
+
+def test_without_the_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(multiscan, "_hs", None)
+    assert not multiscan.available()
+
+
+def test_database_is_cached_on_disk(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, detector: Detector
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(multiscan, "_compiled", {})
+    rng = random.Random(7)
+    alternatives = [a for a in detector._alternatives if a.recognizer.entity == "CN_MOBILE"]
+    first = multiscan.MultiScanner(alternatives)
+    files = list((tmp_path / "dataguard").glob("hyperscan-*.bin"))
+    assert len(files) == 1
+    monkeypatch.setattr(multiscan, "_compiled", {})
+    second = multiscan.MultiScanner(alternatives)
+    texts = pl.Series([f"x{rng.randrange(10**10, 10**11)}1" for _ in range(5)] + ["13812345678"])
+    assert second.covered == first.covered
+    assert second.scan(texts).sort("n").equals(first.scan(texts).sort("n"))
+    files[0].write_bytes(b"junk")  # a damaged cache is rebuilt, not trusted
+    monkeypatch.setattr(multiscan, "_compiled", {})
+    assert multiscan.MultiScanner(alternatives).covered == first.covered
+
+
+@pytest.mark.parametrize(
+    ("regex", "relaxed"),
+    [
+        (r"a{1,10}?b", r"a{1,}?b"),
+        (r"[0-9]{2,4}-x{3}", r"[0-9]{2,}-x{3}"),
+        (r"\{1,2}", r"\{1,2}"),  # an escaped brace is a literal
+        (r"[{1,2}]", r"[{1,2}]"),  # so is a brace inside a class
+        (r"[]{1,2}]{0,5}", r"[]{1,2}]{0,}"),
+        (r"[^]x]{1,3}", r"[^]x]{1,}"),
+    ],
+)
+def test_relax_repeats(regex: str, relaxed: str) -> None:
+    assert multiscan.relax_repeats(regex) == relaxed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab{}1,2", max_size=12))
+def test_relaxed_regex_matches_a_superset(text: str) -> None:
+    for regex in (r"a{1,2}b", r"(?:ab){0,2}a", r"[ab]{2,3}\{1,2}", r"b{2,2}"):
+        if re.search(regex, text):
+            assert re.search(multiscan.relax_repeats(regex), text)
+
+
+def test_too_large_patterns_are_covered_relaxed(scanner: BatchScanner) -> None:
+    covered = {
+        alt.pattern.name
+        for alt, ok in zip(scanner.alternatives, scanner.covered, strict=True)
+        if ok
+    }
+    assert {"cn_address_admin", "cn_name_label", "cn_name_self"} <= covered
+
+
+def test_threads_can_share_a_detector() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    detector = Detector()
+    rng = random.Random(3)
+    batches = [
+        [f"u{n} tel 1{rng.choice('3456789')}{rng.randrange(10**9):09d} id {n}" for n in range(200)]
+        for _ in range(8)
+    ]
+    expected = [[detector.detect(line) for line in batch] for batch in batches]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(detector.detect_lines, batches)) == expected
