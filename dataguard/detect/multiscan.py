@@ -253,9 +253,25 @@ def _build(expressions: Sequence[str | None]) -> _Compiled:
     return _Compiled(database, tuple(i in used for i in range(len(expressions))))
 
 
+def _trusted(path: Path) -> bool:
+    """Whether *path* and its folder are this user's and writable by nobody else.
+
+    A database from the cache decides which lines are scanned at all: one that someone else
+    could write would let them hide personal data from the detector (the rule ssh applies
+    to its keys).
+    """
+    for item in (path.parent, path):
+        info = item.stat()
+        if info.st_uid != os.getuid() or info.st_mode & 0o022:
+            return False
+    return True
+
+
 def _load(path: Path, count: int) -> _Compiled | None:
     assert _hs is not None
     try:
+        if not _trusted(path):
+            return None
         blob = path.read_bytes()
         header, _, body = blob.partition(b"\n")
         covered = tuple(bool(c) for c in json.loads(header))
@@ -272,9 +288,11 @@ def _store(path: Path, compiled: _Compiled) -> None:
     body = b"" if compiled.database is None else _hs.dumpb(compiled.database)
     header = json.dumps([int(c) for c in compiled.covered]).encode()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(header + b"\n" + body)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(header + b"\n" + body)
         tmp.replace(path)
     except OSError:  # a read-only home: the cache is an optimisation only
         pass

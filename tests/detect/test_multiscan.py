@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import re
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import polars as pl
 import pytest
@@ -267,3 +267,30 @@ def test_threads_can_share_a_detector() -> None:
     expected = [[detector.detect(line) for line in batch] for batch in batches]
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(detector.detect_lines, batches)) == expected
+
+
+def test_a_cache_others_can_write_is_not_trusted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, detector: Detector
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(multiscan, "_compiled", {})
+    alternatives = [a for a in detector._alternatives if a.recognizer.entity == "CN_MOBILE"]
+    multiscan.MultiScanner(alternatives)
+    (cached,) = (tmp_path / "dataguard").glob("hyperscan-*.bin")
+    assert cached.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "dataguard").stat().st_mode & 0o077 == 0
+    builds: list[int] = []
+    real_build = multiscan._build
+
+    def counting_build(expressions: Any) -> Any:
+        builds.append(1)
+        return real_build(expressions)
+
+    monkeypatch.setattr(multiscan, "_build", counting_build)
+    monkeypatch.setattr(multiscan, "_compiled", {})
+    multiscan.MultiScanner(alternatives)
+    assert builds == []  # the private cache is used
+    cached.chmod(0o666)  # anyone could now replace what decides which lines are scanned
+    monkeypatch.setattr(multiscan, "_compiled", {})
+    multiscan.MultiScanner(alternatives)
+    assert builds == [1]
