@@ -22,7 +22,7 @@ ENTERPRISE_RULE = "Ele.me 5.12: enterprise registration information is never des
 
 # Word-bounded by "_" or the ends: `merchant_uscc`, `uscc_code` and `companies_registration`
 # count; `merchant_region`, `buyer_credit_score` and `credit_code_hint` do not.
-_HOLDER = r"(?:enterprise|company|compan(?:y|ie)|corp(?:orate)?|business|merchant|firm)s?"
+_HOLDER = r"(?:enterprise|compan(?:y|ie)|corp(?:orate)?|business|merchant|firm)s?"
 _RECORD = r"(?:registration|register|registry|reg|licen[cs]e)s?"
 _TABLE = re.compile(
     rf"(?:^|_){_HOLDER}_?{_RECORD}(?:_|$)|(?:^|_){_RECORD}_?{_HOLDER}(?:_|$)"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,13 +64,15 @@ def utc_stamp(moment: _dt.datetime | None = None) -> str:
     return (moment or _dt.datetime.now(_dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _check_where_text(target: RowsTarget, detector_check: Callable[[str], list[str]]) -> None:
-    for text in (target.where,):
-        if text and detector_check(text):
+def _check_where_text(target: RowsTarget) -> None:
+    """Refuse a ``where`` holding personal data: the plan records it, and it must not."""
+    if target.where:
+        kinds = _pii_kinds(target.where)
+        if kinds:
             raise UsageError(
                 f"{target.target_id}: the where condition holds personal data "
-                f"({', '.join(detector_check(text))}); list subjects in [subjects] instead, so "
-                "the plan records only their keyed hashes"
+                f"({', '.join(kinds)}); list subjects in [subjects] instead, so the plan "
+                "records only their keyed hashes"
             )
 
 
@@ -91,7 +94,6 @@ def _plan_rows(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     import sqlalchemy as sa
 
-    _check_where_text(target, _pii_kinds)
     cutoff = older_than_cutoff(target.older_than, now) if target.older_than else None
     engine = read_only_engine(target.database)
     try:
@@ -198,6 +200,38 @@ def _plan_files(config: DestroyConfig, key: bytes, algorithm: str) -> list[dict[
     return targets
 
 
+def _plan_targets(
+    config: DestroyConfig,
+    keyring: Keyring,
+    keyrings: dict[Path, Keyring],
+    key: bytes,
+    algorithm: str,
+    now: _dt.datetime,
+    companions: Companions,
+    progress: Progress | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every target's plan entry, and the exemptions honoured, in config order."""
+    targets: list[dict[str, Any]] = []
+    exemptions: list[dict[str, Any]] = []
+    for number, target in enumerate(config.rows, 1):
+        entry, exempt = _plan_rows(
+            target, config, number, key, algorithm, now, companions.rows, progress
+        )
+        targets.append(entry)
+        exemptions.extend(exempt)
+    targets.extend(_plan_files(config, key, algorithm))
+    for keys_target in config.keys:
+        opened = keyrings.get(keys_target.keystore)
+        if opened is None and keys_target.keystore == keyring.keystore.path.resolve():
+            opened = keyring
+        if opened is None:
+            raise UsageError(f"keystore {keys_target.keystore} of a [[keys]] target is not open")
+        entry = plan_keys(opened, config.subjects, key, algorithm)
+        entry.update(id=f"keys:{entry['keystore_id']}", kind="keys")
+        targets.append(entry)
+    return targets, exemptions
+
+
 def make_plan(
     config: DestroyConfig,
     keyring: Keyring,
@@ -219,27 +253,21 @@ def make_plan(
     if out.exists():
         raise UsageError(f"{out} exists; a plan is never overwritten (choose another name)")
     companions = Companions(out)
+    if companions.rows.exists():
+        raise UsageError(f"{companions.rows} exists; choose another plan name")
+    for target in config.rows:
+        _check_where_text(target)  # before anything is read or written
     now = now or _dt.datetime.now(_dt.UTC)
     algorithm = hash_algorithm(keyring.suite.name)
     key = destroy_key(keyring)
-    targets: list[dict[str, Any]] = []
-    exemptions: list[dict[str, Any]] = []
-    for number, target in enumerate(config.rows, 1):
-        entry, exempt = _plan_rows(
-            target, config, number, key, algorithm, now, companions.rows, progress
+    try:
+        targets, exemptions = _plan_targets(
+            config, keyring, keyrings or {}, key, algorithm, now, companions, progress
         )
-        targets.append(entry)
-        exemptions.extend(exempt)
-    targets.extend(_plan_files(config, key, algorithm))
-    for keys_target in config.keys:
-        opened = (keyrings or {}).get(keys_target.keystore)
-        if opened is None and keys_target.keystore == keyring.keystore.path.resolve():
-            opened = keyring
-        if opened is None:
-            raise UsageError(f"keystore {keys_target.keystore} of a [[keys]] target is not open")
-        entry = plan_keys(opened, config.subjects, key, algorithm)
-        entry.update(id=f"keys:{entry['keystore_id']}", kind="keys")
-        targets.append(entry)
+    except BaseException:
+        # A plan that could not be made leaves nothing behind (its rows files are unsigned).
+        shutil.rmtree(companions.rows, ignore_errors=True)
+        raise
     body = {
         "name": config.name,
         "reason": config.reason,
