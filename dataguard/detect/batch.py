@@ -153,20 +153,19 @@ class BatchScanner:
                 continue
             if in_rust and isinstance(source, pl.LazyFrame):
                 found = next(collected)
-                starts: list[tuple[int, int]] = list(
-                    zip(found["i"].to_list(), found["offset"].to_list(), strict=True)
-                )
+                indices: list[int] = found["i"].to_list()
+                offsets: list[int] = found["offset"].to_list()
             else:  # the definition itself: Python's re (scan.py)
                 rows = source if isinstance(source, pl.DataFrame) else source.collect()
-                starts = [
-                    (index, m.start(2))
-                    for index, line in zip(rows["i"], rows["t"], strict=True)
-                    for m in alt.form.python.finditer(line)
-                ]
-            for index, start in starts:
+                indices, offsets = [], []
+                for index, line in zip(rows["i"].to_list(), rows["t"].to_list(), strict=True):
+                    for m in alt.form.python.finditer(line):
+                        indices.append(index)
+                        offsets.append(m.start(2))
+            for index, start in zip(indices, offsets, strict=True):
                 per_line[index].append((alt, start))
             if not alt.recognizer.suppress_only:
-                reportable.update(index for index, _ in starts)
+                reportable.update(indices)
         if not reportable:
             return
         texts = frame.filter(pl.col("i").is_in(list(reportable)))
