@@ -33,6 +33,7 @@ import polars as pl
 
 from dataguard.detect import multiscan
 from dataguard.detect.normalize import NormalizedText, normalize
+from dataguard.detect.regex_tools import requires_char
 
 if TYPE_CHECKING:
     from dataguard.detect.engine import _Alternative
@@ -99,6 +100,9 @@ class BatchScanner:
         self.covered = (
             self.multi.covered if self.multi is not None else (False,) * len(self.alternatives)
         )
+        #: Per alternative: every match of its scan form holds a line break (the CSV
+        #: column patterns: a header, then a row), so only lines holding one are scanned.
+        self.multiline = tuple(requires_char(a.form.regex, "\n") for a in self.alternatives)
 
     def scan(
         self, lines: Sequence[str]
@@ -149,24 +153,23 @@ class BatchScanner:
         ]
         collected = iter(pl.collect_all(planned))
         for alt, in_rust, source in zip(self.alternatives, self.in_rust, sources, strict=True):
-            if source is None:  # Hyperscan found no line that could hold a candidate
+            if source is None:  # no line can hold a candidate (Hyperscan, or no line break)
                 continue
             if in_rust and isinstance(source, pl.LazyFrame):
                 found = next(collected)
-                starts: list[tuple[int, int]] = list(
-                    zip(found["i"].to_list(), found["offset"].to_list(), strict=True)
-                )
+                indices: list[int] = found["i"].to_list()
+                offsets: list[int] = found["offset"].to_list()
             else:  # the definition itself: Python's re (scan.py)
                 rows = source if isinstance(source, pl.DataFrame) else source.collect()
-                starts = [
-                    (index, m.start(2))
-                    for index, line in zip(rows["i"], rows["t"], strict=True)
-                    for m in alt.form.python.finditer(line)
-                ]
-            for index, start in starts:
+                indices, offsets = [], []
+                for index, line in zip(rows["i"].to_list(), rows["t"].to_list(), strict=True):
+                    for m in alt.form.python.finditer(line):
+                        indices.append(index)
+                        offsets.append(m.start(2))
+            for index, start in zip(indices, offsets, strict=True):
                 per_line[index].append((alt, start))
             if not alt.recognizer.suppress_only:
-                reportable.update(index for index, _ in starts)
+                reportable.update(indices)
         if not reportable:
             return
         texts = frame.filter(pl.col("i").is_in(list(reportable)))
@@ -179,11 +182,16 @@ class BatchScanner:
 
         One Hyperscan pass (:mod:`dataguard.detect.multiscan`) says which lines may hold
         a verified candidate of each pattern it covers; polars scans only those, and the
-        lines Hyperscan may not scan. Other patterns are scanned on every line.
+        lines Hyperscan may not scan. Other patterns are scanned on every line, except
+        that a pattern whose every match holds a line break skips lines without one.
         """
         lazy = frame.lazy()
+        broken: pl.LazyFrame | None = None  # lines holding a line break, if any
+        if any(self.multiline) and frame.height:
+            with_break = frame.filter(pl.col("t").str.contains("\n", literal=True))
+            broken = with_break.lazy() if with_break.height else None
         if self.multi is None or not any(self.covered) or frame.height == 0:
-            return [lazy for _ in self.alternatives]
+            return [broken if m else lazy for m in self.multiline]
         safe = ~frame["t"].str.contains("[^" + multiscan.SAFE_LINE_CHARS + "]")
         rows = pl.int_range(frame.height, eager=True, dtype=pl.UInt32).alias("row")
         unsafe = rows.filter(~safe)
@@ -195,7 +203,7 @@ class BatchScanner:
         sources: list[pl.LazyFrame | pl.DataFrame | None] = []
         for k, covered in enumerate(self.covered):
             if not covered:
-                sources.append(lazy)
+                sources.append(broken if self.multiline[k] else lazy)
                 continue
             wanted = hits[k].append(unsafe).sort() if k in hits else unsafe
             if not len(wanted):

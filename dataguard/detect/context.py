@@ -86,29 +86,28 @@ class ContextScorer:
         if lowered is not None and self.folded is not None:
             text = lowered
             positive, negative = self.folded
+        # Before: the word ending last wins, positive on a tie. finditer's matches end in
+        # increasing order, so each regex's last match is its nearest.
         lo = max(0, start - CONTEXT_BEFORE, text.rfind("\n", 0, start) + 1)
-        best_at = -1
-        best = 0
-        for regex, sign in ((positive, 1), (negative, -1)):
-            if regex is None:
-                continue
-            for m in regex.finditer(text, lo, start):
-                if m.end() > best_at or (m.end() == best_at and sign > 0):
-                    best_at, best = m.end(), sign
-        if best:
-            return best
+        positive_end = negative_end = -1
+        if positive is not None:
+            for m in positive.finditer(text, lo, start):
+                positive_end = m.end()
+        if negative is not None:
+            for m in negative.finditer(text, lo, start):
+                negative_end = m.end()
+        if positive_end >= 0 or negative_end >= 0:
+            return 1 if positive_end >= negative_end else -1
+        # After (only without a word before): the word starting first wins, positive on a tie.
         hi = min(len(text), end + CONTEXT_AFTER)
         newline = text.find("\n", end, hi)
         if newline >= 0:
             hi = newline
-        best_at = hi + 1
-        for regex, sign in ((positive, 1), (negative, -1)):
-            if regex is None:
-                continue
-            m_after = regex.search(text, end, hi)
-            if m_after is not None and m_after.start() < best_at:
-                best_at, best = m_after.start(), sign
-        return best
+        after = None if positive is None else positive.search(text, end, hi)
+        against = None if negative is None else negative.search(text, end, hi)
+        if against is not None and (after is None or against.start() < after.start()):
+            return -1
+        return 0 if after is None else 1
 
 
 def apply_signal(score: float, signal: int) -> float:

@@ -18,6 +18,7 @@ so Python never touches the bytes between candidates. Both give the same finding
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,8 @@ class _Alternative:
     #: Whether the pattern has a ``(?P<value>…)`` group: the finding then covers only
     #: that group (``password=⟦hunter2⟧``), since Python lookbehinds must be fixed-width.
     has_value_group: bool
+    #: ``form.verify.match``, bound once (the anchored check runs per candidate).
+    match: Callable[[str, int], re.Match[str] | None]
 
     @classmethod
     def of(cls, recognizer: Recognizer, pattern: Pattern) -> _Alternative:
@@ -64,6 +67,7 @@ class _Alternative:
             ContextScorer.of(recognizer.context, recognizer.negative_context),
             form,
             "value" in form.verify.groupindex,
+            form.verify.match,
         )
 
     def verify(self, text: str, start: int) -> tuple[int, int] | None:
@@ -177,37 +181,56 @@ class Detector:
         shadows: list[tuple[int, int]] = []
         # Context words match the lowercased text of an ASCII line faster (context.py).
         lowered = text.lower() if text.isascii() else None
+        min_score = self.min_score
+        # Suppressor candidates (UUIDs, digests: a third of all in logs) matter only around
+        # a finding, so they are checked after the others, and only if one was found.
+        suppressors: list[tuple[_Alternative, int]] = []
         for alt, at in candidates:
-            span = alt.verify(text, at)
-            if span is None:
+            if alt.recognizer.suppress_only:
+                suppressors.append((alt, at))
                 continue
-            start, end = span
+            m = alt.match(text, at)  # alt.verify, inlined: this loop runs per candidate
+            if m is None:
+                continue
+            if alt.has_value_group and m.start("value") >= 0:
+                start, end = m.span("value")
+            else:
+                start, end = at, m.end()
             recognizer = alt.recognizer
             value = text[start:end]
             verdict = recognizer.validate(value)
             if verdict is False:
                 continue
-            if recognizer.suppress_only:
-                shadows.append(to_original(start, end))
-                continue
             score = alt.pattern.score
             if verdict is True:
                 score = max(score, recognizer.validated_score)
-            signal = alt.scorer.signal_in_field(field) or alt.scorer.signal_near(
-                text, start, end, lowered
-            )
+            signal = alt.scorer.signal_in_field(field) if field else 0
+            if not signal:
+                signal = alt.scorer.signal_near(text, start, end, lowered)
             if recognizer.requires_context and signal <= 0:
                 continue
-            score = apply_signal(score, signal)
-            if score < self.min_score:
+            if signal:
+                score = apply_signal(score, signal)
+            if score < min_score:
                 continue
             o_start, o_end = to_original(start, end)
             finding = Finding(
                 recognizer.entity, o_start, o_end, score, recognizer.name, preview_of(value)
             )
             found.append((finding, recognizer.specificity))
-        if len(found) <= 1 and not shadows:  # nothing to resolve (most lines)
-            return [finding for finding, _ in found]
+        if not found:
+            return []
+        # A suppressor span holds a finding only if it starts at or before it; where offsets
+        # are the original's, one starting after every finding cannot matter.
+        last_start = max(f.start for f, _ in found) if to_original is _identity else None
+        for alt, at in suppressors:
+            if last_start is not None and at > last_start and not alt.has_value_group:
+                continue
+            span = alt.verify(text, at)
+            if span is not None and alt.recognizer.validate(text[span[0] : span[1]]) is not False:
+                shadows.append(to_original(*span))
+        if len(found) == 1 and not shadows:  # nothing to resolve (most lines)
+            return [found[0][0]]
         return resolve_overlaps(found, shadows)
 
     # -- structured records -----------------------------------------------------------

@@ -3,12 +3,16 @@
 :func:`strip_lookarounds` deletes lookaround assertions and makes every capturing group
 non-capturing. The result matches a superset of the original (lookarounds only ever
 restrict), its only groups are the ones the scan form adds, and it is in the syntax
-subset shared with Rust's ``regex`` crate, which polars runs.
+subset shared with Rust's ``regex`` crate, which polars runs. :func:`requires_char` proves
+that every match of a regex holds a character (a line without it cannot match).
 """
 
 from __future__ import annotations
 
-__all__ = ["strip_lookarounds"]
+import re
+from typing import Any
+
+__all__ = ["requires_char", "strip_lookarounds"]
 
 _LOOKAROUND_OPENERS = ("(?=", "(?!", "(?<=", "(?<!")
 
@@ -84,3 +88,35 @@ def strip_lookarounds(regex: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def requires_char(regex: str, char: str) -> bool:
+    """Whether every match of *regex* (Python syntax) contains *char*.
+
+    Read from Python's own parse tree: a literal *char*, a group or a sequence holding
+    one, every branch of an alternation, a repetition of at least once. Anything else
+    (classes, lookarounds, backreferences…) counts as not requiring it, so the answer
+    errs towards False; a True is a proof.
+    """
+    parsed = re._parser.parse(regex)  # type: ignore[attr-defined]
+    return _sequence_requires(list(parsed), ord(char))
+
+
+def _sequence_requires(items: list[tuple[Any, Any]], code: int) -> bool:
+    return any(_item_requires(op, av, code) for op, av in items)
+
+
+def _item_requires(op: Any, av: Any, code: int) -> bool:
+    constants = re._constants  # type: ignore[attr-defined]
+    if op is constants.LITERAL:
+        return bool(av == code)
+    if op is constants.SUBPATTERN:
+        return _sequence_requires(list(av[-1]), code)
+    if op is constants.BRANCH:
+        return all(_sequence_requires(list(branch), code) for branch in av[1])
+    if op in (constants.MAX_REPEAT, constants.MIN_REPEAT, constants.POSSESSIVE_REPEAT):
+        low, _high, item = av
+        return bool(low >= 1) and _sequence_requires(list(item), code)
+    if op is constants.ATOMIC_GROUP:
+        return _sequence_requires(list(av), code)
+    return False

@@ -18,8 +18,9 @@ Python touches only candidate starts on the batch path: the per-byte work is Rus
 
 Each pattern also has a *prefilter form*: a lookaround-free regex matching a superset of
 the places where the full pattern matches, lookarounds included (the known leading
-lookbehind consumed as in the scan form, a trailing negative lookahead of one character
-class consumed as ``(?:$|[^CLASS])``, other lookarounds dropped). Where it has no match,
+lookbehind consumed as in the scan form, the first negative lookahead of one character
+class among those ending the pattern consumed as ``(?:$|[^CLASS])``, other lookarounds
+dropped). Where it has no match,
 no candidate of the pattern can pass the anchored check, so a line without one can skip
 the pattern altogether (:mod:`dataguard.detect.multiscan`).
 """
@@ -34,7 +35,7 @@ from dataguard.detect.recognizer import (
     DIGITS_BEFORE_NOT,
     Pattern,
 )
-from dataguard.detect.regex_tools import strip_lookarounds
+from dataguard.detect.regex_tools import _group_end, strip_lookarounds
 
 __all__ = ["BOUNDARY_FORMS", "ScanForm", "scan_form"]
 
@@ -67,15 +68,58 @@ def scan_form(pattern: Pattern) -> ScanForm:
             break
     core = strip_lookarounds(regex)
     form = f"({boundary})({core})"
-    tail = _TRAILING_LOOKAHEAD.search(regex)
-    if tail is not None:
-        checked = f"(?:{strip_lookarounds(regex[: tail.start()])})(?:$|[^{tail[1]}])"
-    else:
-        checked = f"(?:{core})"
+    body, lookaheads = _trailing_lookaheads(regex)
+    classes = [m[1] for m in map(_ONE_CLASS_LOOKAHEAD.fullmatch, lookaheads) if m is not None]
+    # The lookaheads ending the pattern all hold where a match ends: one that excludes a
+    # single class (the first) is consumed; ``X(?![0-9A-Za-z])(?!\.[0-9])`` then reports
+    # once per maximal run, not at every length X allows.
+    checked = f"(?:{core})"
+    if classes:
+        checked = f"(?:{strip_lookarounds(body)})(?:$|[^{classes[0]}])"
     prefilter = f"(?:{boundary}){checked}" if boundary else checked
     return ScanForm(form, re.compile(form), re.compile(pattern.regex), core, prefilter)
 
 
-# A negative lookahead of one character class ending the pattern: ``(?![0-9])``. The class
-# body has no ``]`` (escaped or not) and does not start with ``^``.
-_TRAILING_LOOKAHEAD = re.compile(r"\(\?!\[([^\]\\^](?:[^\]\\]|\\[^\]])*)\]\)$")
+# A negative lookahead of one character class: ``(?![0-9])``. The class body has no ``]``
+# (escaped or not) and does not start with ``^``.
+_ONE_CLASS_LOOKAHEAD = re.compile(r"\(\?!\[([^\]\\^](?:[^\]\\]|\\[^\]])*)\]\)")
+
+
+def _trailing_lookaheads(regex: str) -> tuple[str, list[str]]:
+    """*regex* split into its body and the lookaheads ending it (``X(?!a)(?!b)``).
+
+    Only lookaheads at the top level count, and only when the body has no top-level
+    ``|`` (a trailing lookahead then constrains every match's end). Otherwise the whole
+    regex is the body and no lookahead is returned.
+    """
+    groups: list[tuple[int, int]] = []  # top-level lookahead groups (start, end)
+    i = 0
+    in_class = False
+    while i < len(regex):
+        ch = regex[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            for literal in ("^", "]"):  # a leading ^ negates; a leading ] is literal
+                if regex.startswith(literal, i + 1):
+                    i += 1
+        elif ch == "|":
+            return regex, []
+        elif ch == "(":
+            end = _group_end(regex, i)
+            if regex.startswith(("(?=", "(?!"), i):
+                groups.append((i, end))
+            i = end
+            continue
+        i += 1
+    start = len(regex)
+    for group_start, group_end in reversed(groups):
+        if group_end != start:
+            break
+        start = group_start
+    lookaheads = [regex[a:b] for a, b in groups if a >= start]
+    return regex[:start], lookaheads

@@ -87,6 +87,20 @@ def test_batch_with_field_names_equals_single(
     assert batch == [detector.detect(text, field=field) for text, field in rows]
 
 
+def test_batch_finds_columns_across_line_breaks(detector: Detector) -> None:
+    # The CSV column patterns match a header line and a row: only texts holding a line
+    # break are scanned for them, and those must still give what detect gives.
+    texts = [
+        "id,姓名,phone\n1,张伟,13812345678",
+        'user,password\nroot,"s3cr3t-Pa55"',
+        "姓名,电话 张伟,13812345678",
+        "nothing here",
+    ]
+    padded = texts + [""] * _SMALL_BATCH
+    assert detector.detect_lines(padded)[: len(texts)] == [detector.detect(t) for t in texts]
+    assert any(f.entity == "CN_NAME" for f in detector.detect(texts[0]))
+
+
 def test_detect_record_with_many_fields_uses_field_names(detector: Detector) -> None:
     record = {f"k{i}": "nothing" for i in range(30)}
     record["receiver"] = {"mobile": 13812345678, "name": "x"}  # type: ignore[assignment]

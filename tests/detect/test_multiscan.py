@@ -25,7 +25,14 @@ from dataguard.detect import multiscan
 from dataguard.detect.batch import BatchScanner
 from dataguard.detect.engine import _SMALL_BATCH
 from dataguard.detect.normalize import normalize
-from dataguard.detect.recognizer import DIGITS_AFTER_NOT, DIGITS_BEFORE_NOT, Pattern, Recognizer
+from dataguard.detect.recognizer import (
+    ALNUM_AFTER_NOT,
+    ALNUM_BEFORE_NOT,
+    DIGITS_AFTER_NOT,
+    DIGITS_BEFORE_NOT,
+    Pattern,
+    Recognizer,
+)
 from dataguard.detect.scan import scan_form
 from tests.detect.test_batch_parity import log_lines
 
@@ -106,6 +113,17 @@ def test_prefilter_form_consumes_the_trailing_boundary() -> None:
     assert re.search(form.prefilter, "a13812345678b")
     assert re.search(form.prefilter, "13812345678")
     assert not re.search(form.prefilter, "1381234567890")  # a 13-digit timestamp
+
+
+def test_prefilter_form_consumes_a_boundary_among_several_trailing_lookaheads() -> None:
+    regex = ALNUM_BEFORE_NOT + r"[1-9][0-9]{14,18}" + ALNUM_AFTER_NOT + r"(?!\.[0-9])"
+    form = scan_form(Pattern("p", regex, 0.5))
+    assert form.prefilter.endswith(r"(?:[1-9][0-9]{14,18})(?:$|[^0-9A-Za-z])")
+    assert re.search(form.prefilter, "card=6222021234567890128&x")
+    assert not re.search(form.prefilter, "6222021234567890128123")  # 22 digits
+    # A top-level alternation: the lookahead binds to one branch only, so nothing is consumed.
+    form = scan_form(Pattern("p", r"a|b" + DIGITS_AFTER_NOT, 0.5))
+    assert form.prefilter == r"(?:a|b)"
 
 
 def test_default_detector_uses_hyperscan(scanner: BatchScanner) -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dataguard.detect.regex_tools import strip_lookarounds
+from dataguard.detect.regex_tools import requires_char, strip_lookarounds
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,23 @@ def test_stripped_pattern_matches_a_superset(text: str) -> None:
 def test_unbalanced_group_is_an_error() -> None:
     with pytest.raises(ValueError, match="unbalanced"):
         strip_lookarounds("(?=abc")
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        (r"a\r?\n", True),
+        (r"[\n]", True),  # a one-character class is a literal
+        (r"(?:x\n|y\n)z", True),
+        (r"(?:\r?\n){2,}", True),
+        (r"(?i:key)\n", True),
+        (r"a\n?", False),
+        (r"(?:a|\n)", False),
+        (r"(?:\n){0,2}", False),
+        (r"[\r\n]", False),  # a class counts as not requiring (errs towards False)
+        (r"(?=\n)", False),
+        (r"a$", False),
+    ],
+)
+def test_requires_char(regex: str, expected: bool) -> None:
+    assert requires_char(regex, "\n") is expected
