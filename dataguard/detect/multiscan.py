@@ -49,6 +49,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from dataguard.detect.regex_tools import class_opener_end
+
 if TYPE_CHECKING:
     from dataguard.detect.engine import _Alternative
 
@@ -121,11 +123,10 @@ def hyperscan_syntax(regex: str) -> str | None:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-            for literal in ("^", "]"):  # a leading ^ negates; a leading ] is literal
-                if regex.startswith(literal, i + 1):
-                    out.append(regex[i])
-                    i += 1
-                    ch = regex[i]
+            end = class_opener_end(regex, i)
+            out.append(regex[i:end])
+            i = end
+            continue
         elif _refused_at(regex, i, out):
             return None
         out.append(ch)
@@ -203,11 +204,10 @@ def relax_repeats(regex: str) -> str:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-            for skip in ("^", "]"):  # a leading ^ negates; a leading ] is literal
-                if regex.startswith(skip, i + 1):
-                    out.append(regex[i])
-                    i += 1
-                    ch = regex[i]
+            end = class_opener_end(regex, i)
+            out.append(regex[i:end])
+            i = end
+            continue
         elif ch == "{":
             m = _BOUNDED.match(regex, i)
             if m is not None:

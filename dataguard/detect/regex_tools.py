@@ -12,12 +12,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["requires_char", "strip_lookarounds"]
+__all__ = ["class_opener_end", "group_end", "requires_char", "strip_lookarounds"]
 
 _LOOKAROUND_OPENERS = ("(?=", "(?!", "(?<=", "(?<!")
 
 
-def _group_end(regex: str, open_index: int) -> int:
+def class_opener_end(regex: str, i: int) -> int:
+    """Index just past the opener of the character class whose ``[`` is at *i*.
+
+    The opener is ``[`` with a leading ``^`` (negation) and then a leading ``]``, which is a
+    literal there, not the class's end (``[]a]``, ``[^]a]``). Every walker over regex text
+    that must know whether it is inside a class starts the class here, so they all agree
+    on where it ends.
+    """
+    j = i + 1
+    if regex.startswith("^", j):
+        j += 1
+    if regex.startswith("]", j):
+        j += 1
+    return j
+
+
+def group_end(regex: str, open_index: int) -> int:
     """Index just past the ``)`` closing the group opened at ``open_index``."""
     depth = 0
     i = open_index
@@ -32,8 +48,8 @@ def _group_end(regex: str, open_index: int) -> int:
                 in_class = False
         elif ch == "[":
             in_class = True
-            if regex[i + 1 : i + 2] == "]":
-                i += 1
+            i = class_opener_end(regex, i)
+            continue
         elif ch == "(":
             depth += 1
         elif ch == ")":
@@ -63,18 +79,13 @@ def strip_lookarounds(regex: str) -> str:
             continue
         if ch == "[":
             in_class = True
-            out.append(ch)
-            if regex[i + 1 : i + 2] == "^":
-                out.append("^")
-                i += 1
-            if regex[i + 1 : i + 2] == "]":
-                out.append("]")
-                i += 1
-            i += 1
+            end = class_opener_end(regex, i)
+            out.append(regex[i:end])
+            i = end
             continue
         if ch == "(":
             if regex.startswith(_LOOKAROUND_OPENERS, i):
-                i = _group_end(regex, i)
+                i = group_end(regex, i)
                 continue
             if regex.startswith("(?P<", i):
                 close = regex.index(">", i)

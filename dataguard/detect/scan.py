@@ -35,7 +35,7 @@ from dataguard.detect.recognizer import (
     DIGITS_BEFORE_NOT,
     Pattern,
 )
-from dataguard.detect.regex_tools import _group_end, strip_lookarounds
+from dataguard.detect.regex_tools import class_opener_end, group_end, strip_lookarounds
 
 __all__ = ["BOUNDARY_FORMS", "ScanForm", "scan_form"]
 
@@ -104,21 +104,20 @@ def _trailing_lookaheads(regex: str) -> tuple[str, list[str]]:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-            for literal in ("^", "]"):  # a leading ^ negates; a leading ] is literal
-                if regex.startswith(literal, i + 1):
-                    i += 1
+            i = class_opener_end(regex, i)
+            continue
         elif ch == "|":
             return regex, []
         elif ch == "(":
-            end = _group_end(regex, i)
+            end = group_end(regex, i)
             if regex.startswith(("(?=", "(?!"), i):
                 groups.append((i, end))
             i = end
             continue
         i += 1
     start = len(regex)
-    for group_start, group_end in reversed(groups):
-        if group_end != start:
+    for group_start, group_stop in reversed(groups):
+        if group_stop != start:
             break
         start = group_start
     lookaheads = [regex[a:b] for a, b in groups if a >= start]

@@ -6,7 +6,12 @@ import re
 
 import pytest
 
-from dataguard.detect.regex_tools import requires_char, strip_lookarounds
+from dataguard.detect.regex_tools import (
+    class_opener_end,
+    group_end,
+    requires_char,
+    strip_lookarounds,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +75,27 @@ def test_unbalanced_group_is_an_error() -> None:
 )
 def test_requires_char(regex: str, expected: bool) -> None:
     assert requires_char(regex, "\n") is expected
+
+
+@pytest.mark.parametrize(
+    ("regex", "opener_end"),
+    [("[a]", 1), ("[^a]", 2), ("[]a]", 2), ("[^]a]", 3), ("[^^]", 2), ("[]]", 2)],
+)
+def test_a_class_opener_takes_a_leading_caret_then_a_literal_bracket(
+    regex: str, opener_end: int
+) -> None:
+    assert class_opener_end(regex, 0) == opener_end
+    re.compile(regex)  # each is a valid class in Python's syntax
+
+
+@pytest.mark.parametrize(
+    ("regex", "stripped"),
+    [
+        (r"(?![^]x])a[]y]", r"a[]y]"),  # a ] opening a class does not end it
+        (r"a(?=[^])])b", r"ab"),
+        (r"([]()])(?<![^]])", r"(?:[]()])"),
+    ],
+)
+def test_lookarounds_holding_bracket_classes_are_removed_whole(regex: str, stripped: str) -> None:
+    assert strip_lookarounds(regex) == stripped
+    assert group_end("(?=[^])])x", 0) == len("(?=[^])])")
