@@ -26,8 +26,17 @@ def detector() -> Detector:
 
 @pytest.fixture(autouse=True)
 def _no_masking_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests that need a masking key set one; a developer's own key must not leak in."""
-    monkeypatch.delenv("DATAGUARD_MASK_KEY", raising=False)
+    """Tests that need a key, a keystore or an identity set one; a developer's own must not
+    leak in (a test would then sign or decrypt with it)."""
+    for variable in (
+        "DATAGUARD_MASK_KEY",
+        "DATAGUARD_KEYSTORE",
+        "DATAGUARD_KEYSTORE_PASSPHRASE",
+        "DATAGUARD_KEYSTORE_NEW_PASSPHRASE",
+        "DATAGUARD_IDENTITY_KEYSTORE",
+        "DATAGUARD_IDENTITY_PASSPHRASE",
+    ):
+        monkeypatch.delenv(variable, raising=False)
 
 
 @pytest.fixture(autouse=True)
