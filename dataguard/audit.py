@@ -104,9 +104,7 @@ def audit_key(keyring: Keyring) -> bytes:
     Rotating the ``audit`` scope changes the key, and entries written before no longer
     verify under the new one (docs/audit.md: not yet supported).
     """
-    ref = keyring.ensure(AUDIT_SCOPE)
-    dek = keyring.keystore.key(ref.id, ref.version)
-    return keyring.suite.derive(dek, _AUDIT_KEY_INFO, 32)
+    return keyring.derived_key(AUDIT_SCOPE, _AUDIT_KEY_INFO)
 
 
 @dataclass(frozen=True)

@@ -183,10 +183,8 @@ def _parse_scope(scope: str | None) -> tuple[str, str] | None:
 
 
 def _derive(keyring: Keyring, role: str, name: str) -> Identity:
-    ref = keyring.keystore.active(_scope(role, name))
-    dek = keyring.keystore.key(ref.id, ref.version)
     info = _DERIVE_INFO + f"{role}.{name}".encode("ascii")
-    seed = keyring.suite.derive(dek, info, 32)
+    seed = keyring.derived_key(_scope(role, name), info, create=False)
     return Identity(name, role, Ed25519PrivateKey.from_private_bytes(seed))
 
 

@@ -121,6 +121,18 @@ class Keyring:
         self.forget()
         return destroyed
 
+    def derived_key(
+        self, scope: str, info: bytes, length: int = 32, *, create: bool = True
+    ) -> bytes:
+        """A key for one purpose: HKDF (the suite's hash) of *scope*'s active DEK and *info*.
+
+        How the audit MAC key, the destroy key and identities' signing keys are made: the
+        purpose key is never stored, and it goes with the scope's DEK. With *create* the
+        scope's key is made (and saved) if missing; without, a missing one is a UsageError.
+        """
+        ref = self.ensure(scope) if create else self.keystore.active(scope)
+        return self.suite.derive(self._key(ref.id, ref.version), info, length)
+
     def forget(self) -> None:
         """Drop the decrypted keys this keyring holds in memory."""
         self._keys.clear()

@@ -105,9 +105,7 @@ def keyed_digest_bytes(key: bytes, label: bytes, data: bytes, algorithm: str = "
 
 def destroy_key(keyring: Keyring) -> bytes:
     """The destroy key of *keyring* (its ``destroy`` scope's DEK, made if missing), 32 bytes."""
-    ref = keyring.ensure(DESTROY_SCOPE)
-    dek = keyring.keystore.key(ref.id, ref.version)
-    return keyring.suite.derive(dek, _DESTROY_KEY_INFO, 32)
+    return keyring.derived_key(DESTROY_SCOPE, _DESTROY_KEY_INFO)
 
 
 @dataclass(frozen=True)
