@@ -61,6 +61,7 @@ __all__ = [
     "DetailValue",
     "VerifyResult",
     "audit_key",
+    "canonical_json",
     "chain_head",
     "default_audit_log_path",
     "prune",
@@ -166,7 +167,12 @@ def _check_key(key: bytes) -> None:
         raise ValueError(f"the audit key needs at least {_MIN_KEY} bytes")
 
 
-def _canonical(obj: Mapping[str, Any]) -> bytes:
+def canonical_json(obj: Any) -> bytes:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 (``ensure_ascii=False``), no NaN.
+
+    The bytes every hash chain and signature here covers: audit entries and the signed
+    destruction documents (:mod:`dataguard.destroy.documents`).
+    """
     return json.dumps(
         obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
@@ -174,7 +180,7 @@ def _canonical(obj: Mapping[str, Any]) -> bytes:
 
 def _seal(body: Mapping[str, Any], key: bytes, suite: str) -> tuple[str, str]:
     """``(hash, mac)`` in hex of the canonical bytes of *body* (no ``hash``/``mac``)."""
-    data = _canonical(body)
+    data = canonical_json(body)
     digest = hashes.Hash(_algorithm(suite))
     digest.update(data)
     mac = crypto_hmac.HMAC(key, _algorithm(suite))
@@ -309,7 +315,7 @@ class AuditLog:
             }
             digest, mac = _seal(body, self._key, self.suite)
             entry = AuditEntry(hash=digest, mac=mac, **body)
-            _write_all(fd, _canonical(entry.to_dict()) + b"\n")
+            _write_all(fd, canonical_json(entry.to_dict()) + b"\n")
             os.fsync(fd)
         return entry
 
@@ -458,7 +464,7 @@ def verify(path: str | os.PathLike[str], key: bytes | None, *, suite: str = "int
         body = {name: obj[name] for name in _FIELDS}
         try:
             digest, mac = _seal(body, key or bytes(_MIN_KEY), suite)
-            canonical = _canonical(obj) + b"\n"
+            canonical = canonical_json(obj) + b"\n"
         except (TypeError, ValueError):
             problems.append(f"{where}: not an audit entry (bad values)")
             continue
@@ -607,7 +613,7 @@ def prune(
             "prev": GENESIS,
         }
         digest, mac = _seal(body, key, suite)
-        checkpoint = _canonical({**body, "hash": digest, "mac": mac}) + b"\n"
+        checkpoint = canonical_json({**body, "hash": digest, "mac": mac}) + b"\n"
         _replace(path, [checkpoint, *lines[dropped:]])
     return pruned
 

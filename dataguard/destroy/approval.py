@@ -24,6 +24,7 @@ from dataguard.destroy.documents import (
     Companions,
     Document,
     digest,
+    plan_algorithm,
     read_document,
     seal,
     write_document,
@@ -43,10 +44,6 @@ __all__ = [
 ]
 
 APPROVAL_FORMAT = "dataguard.destroy.approval/1"
-
-
-def _algorithm(plan: Document) -> str:
-    return "sm3" if plan.body.get("suite") == "gm" else "sha256"
 
 
 def read_plan(path: str | os.PathLike[str]) -> Document:
@@ -69,7 +66,7 @@ def check_rows_files(plan: Document, plan_path: Path) -> None:
             data = file.read_bytes()
         except OSError:
             raise UsageError(f"{target['id']}: the plan's rows file {file} is missing") from None
-        if digest(data, _algorithm(plan)) != target["rows_digest"]:
+        if digest(data, plan_algorithm(plan)) != target["rows_digest"]:
             raise UsageError(
                 f"{target['id']}: the rows file {file} was changed after the plan was made"
             )
@@ -130,7 +127,7 @@ def approve(
         "approved": utc_stamp(now),
         "summary": _summary(plan),
     }
-    document = seal(APPROVAL_FORMAT, body, approver, _algorithm(plan))
+    document = seal(APPROVAL_FORMAT, body, approver, plan_algorithm(plan))
     write_document(out, document)
     return document
 
@@ -164,6 +161,6 @@ def read_approval(
         raise UsageError(
             f"{plan_path} is not approved: an approver runs `dataguard destroy approve {plan_path}`"
         )
-    approval = read_document(path, APPROVAL_FORMAT, _algorithm(plan))
+    approval = read_document(path, APPROVAL_FORMAT, plan_algorithm(plan))
     check_approval(plan, approval, roster=roster)
     return approval

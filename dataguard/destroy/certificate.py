@@ -42,6 +42,7 @@ from dataguard.destroy.documents import (
     Companions,
     Document,
     check_document,
+    plan_algorithm,
     read_document,
     seal,
     write_atomically,
@@ -181,7 +182,7 @@ def issue_certificate(
     plan = read_plan(plan_path)
     approval = read_approval(plan, plan_path, roster=roster)
     companions = Companions(plan_path)
-    algorithm = "sm3" if plan.body["suite"] == "gm" else "sha256"
+    algorithm = plan_algorithm(plan)
     run = read_document(companions.run, RUN_FORMAT, algorithm)
     verification = read_document(companions.verification, VERIFICATION_FORMAT, algorithm)
     if run.body["plan_hash"] != plan.hash or verification.body["plan_hash"] != plan.hash:

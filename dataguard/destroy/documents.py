@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
 
+from dataguard.audit import canonical_json as canonical
 from dataguard.errors import UsageError
 from dataguard.identity import Identity, PublicIdentity
 
@@ -50,6 +51,7 @@ __all__ = [
     "digest",
     "hash_algorithm",
     "keyed_digest",
+    "plan_algorithm",
     "read_document",
     "seal",
     "write_atomically",
@@ -69,19 +71,17 @@ def hash_algorithm(suite: str) -> str:
     return "sm3" if suite == "gm" else "sha256"
 
 
+def plan_algorithm(plan: Document) -> str:
+    """The hash of a plan's suite, which its companions and keyed hashes use too."""
+    return hash_algorithm(str(plan.body.get("suite")))
+
+
 def _hash(algorithm: str) -> hashes.HashAlgorithm:
     if algorithm == "sm3":
         return hashes.SM3()
     if algorithm == "sha256":
         return hashes.SHA256()
     raise UsageError(f"unknown hash {algorithm!r}; use sha256 or sm3")
-
-
-def canonical(obj: Any) -> bytes:
-    """Canonical JSON: sorted keys, no spaces, UTF-8, no NaN."""
-    return json.dumps(
-        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
 
 
 def digest(data: bytes, algorithm: str = "sha256") -> str:

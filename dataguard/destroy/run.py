@@ -40,6 +40,7 @@ from dataguard.destroy.documents import (
     Companions,
     Document,
     destroy_key,
+    plan_algorithm,
     seal,
     write_document,
 )
@@ -86,7 +87,7 @@ def load_plan_config(
     """destroy.toml as the plan pinned it (UsageError when it changed since)."""
     if not isinstance(config, DestroyConfig):
         config = load_config(config or plan.body["config"]["path"])
-    algorithm = "sm3" if plan.body["suite"] == "gm" else "sha256"
+    algorithm = plan_algorithm(plan)
     if not config.matches(key, plan.body["config"]["mac"], algorithm):
         raise UsageError(
             f"{config.path} changed since the plan was made (or is another file); a run uses "
@@ -347,7 +348,7 @@ def run_plan(
     if companions.run.exists():
         raise UsageError(f"{plan_path} has already run ({companions.run}); verify it next")
     key = destroy_key(keyring)
-    algorithm = "sm3" if plan.body["suite"] == "gm" else "sha256"
+    algorithm = plan_algorithm(plan)
     loaded = load_plan_config(plan, key, config)
     opened = {k.keystore.keystore_id: k for k in (keyring, *keyrings)}
     with Journal(companions.journal) as journal:

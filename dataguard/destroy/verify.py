@@ -27,6 +27,7 @@ from dataguard.destroy.documents import (
     Companions,
     Document,
     destroy_key,
+    plan_algorithm,
     read_document,
     seal,
     write_document,
@@ -158,7 +159,7 @@ def verify_plan(
             f"{verifier.name!r} is an {verifier.role}; an operator or auditor verifies"
         )
     companions = Companions(plan_path)
-    algorithm = "sm3" if plan.body["suite"] == "gm" else "sha256"
+    algorithm = plan_algorithm(plan)
     run = read_document(companions.run, RUN_FORMAT, algorithm)
     if run.body["plan_hash"] != plan.hash:
         raise UsageError(f"{companions.run} records the run of another plan")
