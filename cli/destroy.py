@@ -17,7 +17,7 @@ from dataguard.cli.trail import Trail, audited
 
 from dataguard.audit import default_audit_log_path
 from dataguard.crypto.keyring import Keyring
-from dataguard.destroy.documents import Companions
+from dataguard.destroy.documents import Companions, Document
 from dataguard.errors import UsageError
 from dataguard.identity import Identity, PublicIdentity, find_identity, load_roster
 
@@ -85,6 +85,19 @@ def _acting(trail: Trail, acting: Acting) -> tuple[Keyring, Identity]:
     trail.role = identity.role
     trail.details["fingerprint"] = identity.fingerprint
     return team, identity
+
+
+def _plan_and_config(plan: Path, config_path: Path | None) -> tuple[Document, DestroyConfig]:
+    """The plan (checked) and its destroy.toml: --config, else the path the plan recorded.
+
+    The CLI needs the config before the run to open the [[keys]] keystores; the run checks
+    it against the plan's keyed hash.
+    """
+    from dataguard.destroy.approval import read_plan
+    from dataguard.destroy.config import load_config
+
+    planned = read_plan(plan)
+    return planned, load_config(config_path or planned.body["config"]["path"])
 
 
 def _other_keyrings(config: DestroyConfig, team: Keyring) -> list[Keyring]:
@@ -287,14 +300,11 @@ def destroy_run_command(
     clears files (overwrite, then unlink) and destroys subject keys. Nothing
     outside the plan is touched; rows a hold protects stay.
     """
-    from dataguard.destroy.approval import read_plan
-    from dataguard.destroy.config import load_config
     from dataguard.destroy.run import run_plan
 
     with audited("destroy.run", role="operator") as trail:
         team, operator = _acting(trail, acting)
-        planned = read_plan(plan)
-        config = load_config(config_path or planned.body["config"]["path"])
+        planned, config = _plan_and_config(plan, config_path)
         progress = _RowsProgress(_plan_totals(plan), "destroying")
 
         def on_target(entry: Mapping[str, Any]) -> None:
@@ -375,14 +385,11 @@ def destroy_verify_command(
     Rows: a full key scan finds none of the plan's rows. Files: none exists.
     Keys: every subject's canary fails to decrypt. Exit 0 passed, 1 failed.
     """
-    from dataguard.destroy.approval import read_plan
-    from dataguard.destroy.config import load_config
     from dataguard.destroy.verify import verify_plan
 
     with audited("destroy.verify", role="auditor") as trail:
         team, verifier = _acting(trail, acting)
-        body = read_plan(plan).body
-        config = load_config(config_path or body["config"]["path"])
+        _planned, config = _plan_and_config(plan, config_path)
         document = verify_plan(
             plan,
             team,

@@ -61,8 +61,8 @@ __all__ = [
     "RUN_FORMAT",
     "Faults",
     "Progress",
-    "load_plan_config",
     "open_rows",
+    "plan_inputs",
     "planned_hashes",
     "run_plan",
 ]
@@ -81,19 +81,27 @@ def _no_fault(_point: str) -> None:
     return None
 
 
-def load_plan_config(
-    plan: Document, key: bytes, config: str | os.PathLike[str] | DestroyConfig | None
-) -> DestroyConfig:
-    """destroy.toml as the plan pinned it (UsageError when it changed since)."""
+def plan_inputs(
+    plan: Document, keyring: Keyring, config: str | os.PathLike[str] | DestroyConfig | None
+) -> tuple[bytes, DestroyConfig]:
+    """The destroy key and destroy.toml, as the plan pinned them (UsageError otherwise).
+
+    *keyring* must be the plan's keystore (its destroy key made the row hashes and the
+    config's keyed hash); *config* defaults to the path the plan recorded.
+    """
+    if keyring.keystore.keystore_id != plan.body["keystore_id"]:
+        raise UsageError(
+            f"{keyring.keystore.path} is not the plan's keystore ({plan.body['keystore_id']})"
+        )
+    key = destroy_key(keyring)
     if not isinstance(config, DestroyConfig):
         config = load_config(config or plan.body["config"]["path"])
-    algorithm = plan_algorithm(plan)
-    if not config.matches(key, plan.body["config"]["mac"], algorithm):
+    if not config.matches(key, plan.body["config"]["mac"], plan_algorithm(plan)):
         raise UsageError(
             f"{config.path} changed since the plan was made (or is another file); a run uses "
             "exactly the approved configuration: make and approve a new plan"
         )
-    return config
+    return key, config
 
 
 def planned_hashes(plan_path: Path, entry: Mapping[str, Any]) -> set[bytes]:
@@ -340,16 +348,11 @@ def run_plan(
         raise UsageError(f"{operator.name!r} is an {operator.role}; an operator runs a plan")
     if operator.public.same_holder(approval.signer):
         raise UsageError(f"{operator.name!r} approved this plan and cannot also run it")
-    if keyring.keystore.keystore_id != plan.body["keystore_id"]:
-        raise UsageError(
-            f"{keyring.keystore.path} is not the plan's keystore ({plan.body['keystore_id']})"
-        )
     companions = Companions(plan_path)
     if companions.run.exists():
         raise UsageError(f"{plan_path} has already run ({companions.run}); verify it next")
-    key = destroy_key(keyring)
+    key, loaded = plan_inputs(plan, keyring, config)
     algorithm = plan_algorithm(plan)
-    loaded = load_plan_config(plan, key, config)
     opened = {k.keystore.keystore_id: k for k in (keyring, *keyrings)}
     with Journal(companions.journal) as journal:
         pending = journal.pending()

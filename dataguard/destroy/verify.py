@@ -26,7 +26,6 @@ from dataguard.destroy.config import DestroyConfig
 from dataguard.destroy.documents import (
     Companions,
     Document,
-    destroy_key,
     plan_algorithm,
     read_document,
     seal,
@@ -36,8 +35,8 @@ from dataguard.destroy.plan import utc_stamp
 from dataguard.destroy.run import (
     PAGE,
     RUN_FORMAT,
-    load_plan_config,
     open_rows,
+    plan_inputs,
     planned_hashes,
 )
 from dataguard.destroy.selection import row_hasher
@@ -163,10 +162,7 @@ def verify_plan(
     run = read_document(companions.run, RUN_FORMAT, algorithm)
     if run.body["plan_hash"] != plan.hash:
         raise UsageError(f"{companions.run} records the run of another plan")
-    if keyring.keystore.keystore_id != plan.body["keystore_id"]:
-        raise UsageError(f"{keyring.keystore.path} is not the plan's keystore")
-    key = destroy_key(keyring)
-    loaded = load_plan_config(plan, key, config)
+    key, loaded = plan_inputs(plan, keyring, config)
     opened = {k.keystore.keystore_id: k for k in (keyring, *keyrings)}
     results = []
     for entry in plan.body["targets"]:
