@@ -444,10 +444,7 @@ def _shred_once(template: Path, people: People, directory: Path) -> dict[str, fl
     shutil.copytree(template, directory)
     config = load_config(_keys_config(directory))
     plan = directory / "plan.json"
-    store = directory / "subjects.json"
-    make_plan(
-        config, people.team, people.operator, plan, keyrings={store.resolve(): opened(directory)}
-    )
+    make_plan(config, people.team, people.operator, plan, keyrings=(opened(directory),))
     approve(plan, people.approver)
     shutil.copytree(template, directory / "alone")  # the same keystore, for shred_keys alone
 

@@ -208,7 +208,7 @@ def destroy_plan_command(
                 team,
                 operator,
                 output,
-                keyrings={k.keystore.path.resolve(): k for k in others},
+                keyrings=others,
                 progress=progress,
             )
         finally:

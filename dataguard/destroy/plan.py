@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -202,7 +202,6 @@ def _plan_files(config: DestroyConfig, key: bytes, algorithm: str) -> list[dict[
 
 def _plan_targets(
     config: DestroyConfig,
-    keyring: Keyring,
     keyrings: dict[Path, Keyring],
     key: bytes,
     algorithm: str,
@@ -222,8 +221,6 @@ def _plan_targets(
     targets.extend(_plan_files(config, key, algorithm))
     for keys_target in config.keys:
         opened = keyrings.get(keys_target.keystore)
-        if opened is None and keys_target.keystore == keyring.keystore.path.resolve():
-            opened = keyring
         if opened is None:
             raise UsageError(f"keystore {keys_target.keystore} of a [[keys]] target is not open")
         entry = plan_keys(opened, config.subjects, key, algorithm)
@@ -238,14 +235,15 @@ def make_plan(
     operator: Identity,
     out: str | os.PathLike[str],
     *,
-    keyrings: dict[Path, Keyring] | None = None,
+    keyrings: Sequence[Keyring] = (),
     now: _dt.datetime | None = None,
     progress: Progress | None = None,
 ) -> Document:
     """Make, sign and write the plan for *config* at *out* (and its ``.rows`` folder).
 
     *keyring* is the team keyring (destroy key, audit key); *operator* signs; *keyrings*
-    opens the keystores of [[keys]] targets by path (the team keyring serves its own path).
+    are the other keystores of [[keys]] targets, found by path, as in
+    :func:`~dataguard.destroy.run.run_plan` (the team keyring serves its own path).
     """
     if operator.role != "operator":
         raise UsageError(f"{operator.name!r} is an {operator.role}; a plan is made by an operator")
@@ -260,9 +258,10 @@ def make_plan(
     now = now or _dt.datetime.now(_dt.UTC)
     algorithm = hash_algorithm(keyring.suite.name)
     key = destroy_key(keyring)
+    by_path = {k.keystore.path.resolve(): k for k in (keyring, *keyrings)}
     try:
         targets, exemptions = _plan_targets(
-            config, keyring, keyrings or {}, key, algorithm, now, companions, progress
+            config, by_path, key, algorithm, now, companions, progress
         )
     except BaseException:
         # A plan that could not be made leaves nothing behind (its rows files are unsigned).
