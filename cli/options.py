@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 from dataguard.cli.io import stdin_is_interactive
 
 from dataguard.detect import DEFAULT_MIN_SCORE
 from dataguard.mask.profiles import DEFAULT_PROFILE, PROFILES
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
     "entities_option",
@@ -17,6 +21,7 @@ __all__ = [
     "line_buffered_option",
     "min_score_option",
     "parse_entities",
+    "processes_option",
     "profile_option",
 ]
 
@@ -45,6 +50,13 @@ jobs_option = click.option(
     show_default=True,
     help="Worker processes (0: one per CPU). Starting workers costs about a second.",
 )
+
+
+def processes_option(help: str) -> Callable[[F], F]:
+    """``-j/--jobs`` for batch commands, which use every CPU by default (``0``)."""
+    return click.option(
+        "-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True, help=help
+    )
 
 
 def parse_entities(value: str | None) -> tuple[str, ...] | None:

@@ -17,6 +17,7 @@ from dataguard.cli.options import (
     entities_option,
     min_score_option,
     parse_entities,
+    processes_option,
     profile_option,
 )
 
@@ -44,6 +45,7 @@ Examples:
   dataguard redact orders.csv --dry-run                 # the plan, nothing written
   dataguard redact export.parquet -o out.parquet --report report.json
   dataguard redact orders.csv -o out.csv -p policy.toml # pin or exempt columns
+  dataguard redact big.csv -o out.csv -j 1              # one process (default: all CPUs)
   dataguard redact events.jsonl -o events.redacted.jsonl
   dataguard redact --from-db sqlite:///shop.db --table members -o members.csv
   dataguard redact --from-db postgresql+psycopg://postgres@127.0.0.1/test \\
@@ -96,6 +98,10 @@ the input is never overwritten. Exit status: 0 done, 2 usage or input error.
     help="Write the JSON report here (counts per column, never values).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@processes_option(
+    "Worker processes masking batches (0: one per CPU). Inputs of one batch "
+    "(100,000 rows), JSONL, .xlsx and policies using encrypt run in one process."
+)
 @entities_option
 @min_score_option
 @keystore_options
@@ -116,6 +122,7 @@ def redact_command(
     dry_run: bool,
     report_path: Path | None,
     force: bool,
+    jobs: int,
     entities: str | None,
     min_score: float,
     keystore: Path | None,
@@ -148,6 +155,7 @@ def redact_command(
             seed=seed,
             dry_run=dry_run,
             force=force,
+            jobs=jobs,
             on_rows=progress,
             on_total=progress.total,
         )

@@ -10,7 +10,12 @@ from typing import Any
 import click
 from dataguard.cli.errors import EXIT_FINDINGS, exit_on_sigterm, user_errors
 from dataguard.cli.keys import keystore_options, open_keyring
-from dataguard.cli.options import entities_option, min_score_option, parse_entities
+from dataguard.cli.options import (
+    entities_option,
+    min_score_option,
+    parse_entities,
+    processes_option,
+)
 from dataguard.cli.trail import Trail, audited
 
 from dataguard.detect import Detector
@@ -146,14 +151,7 @@ Examples:
 @click.argument("url")
 @click.option("--schema", "schemas", multiple=True, metavar="PATTERN", help="Schemas to scan.")
 @click.option("--table", "tables", multiple=True, metavar="PATTERN", help="Tables to scan.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Processes assessing tables (0: one per CPU, at most 4; small scans use one).",
-)
+@processes_option("Processes assessing tables (0: one per CPU, at most 4; small scans use one).")
 @_output_options
 @user_errors
 def scan_db_command(

@@ -19,7 +19,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from dataguard.errors import UsageError
 from dataguard.mask.apply import Masker
 from dataguard.mask.keys import canonical_key
 from dataguard.mask.stream import MaskerSpec, filter_stream
-from dataguard.mask.table import TablePlan, TableRedactor
+from dataguard.mask.table import BATCH_ROWS, TablePlan, TableRedactor
 from dataguard.sources.tables import (
     TableSource,
     estimate_rows,
@@ -98,6 +98,7 @@ def redact_file(
     seed: int = 0,
     dry_run: bool = False,
     force: bool = False,
+    jobs: int = 1,
     on_rows: Callable[[int], object] | None = None,
     on_total: Callable[[int | None], object] | None = None,
 ) -> dict[str, Any]:
@@ -106,6 +107,9 @@ def redact_file(
     With ``dry_run`` nothing is written (``target`` may be None) and the report holds
     the classification and the plan. ``on_total`` is told the (estimated) row count
     before rows are processed, ``on_rows`` how many rows each batch held: a progress bar.
+    ``jobs`` worker processes mask CSV, TSV, Parquet and database batches (0: one per
+    CPU); one process is used anyway for inputs of a single batch, and when the policy
+    holds the keystore (``encrypt``: keys are never sent to other processes).
 
     Raises:
         UsageError: unreadable or malformed input (naming the record or byte), an output
@@ -114,23 +118,12 @@ def redact_file(
     started = time.monotonic()
     if target is None and not dry_run:
         raise UsageError("give an output file with -o (or use --dry-run)")
+    run = _Run(sample, seed, dry_run, jobs, on_rows, on_total)
     if database is not None:
         if source is not None:
             raise UsageError("give either an input file or --from-db, not both")
         report = _redact_database(
-            database,
-            table,
-            query,
-            db_schema,
-            target,
-            masker,
-            target_format,
-            sample,
-            seed,
-            dry_run,
-            force,
-            on_rows,
-            on_total,
+            database, table, query, db_schema, target, masker, target_format, force, run
         )
         report["seconds"] = round(time.monotonic() - started, 3)
         return report
@@ -149,30 +142,22 @@ def redact_file(
             raise UsageError("JSONL is redacted to JSONL only (--to jsonl)")
         report = _redact_jsonl(source, target, masker, sample, seed, dry_run, on_rows)
     else:
-        report = _redact_table(
-            source, target, masker, fmt, out_fmt, encoding, sample, seed, dry_run, on_rows, on_total
-        )
+        opened = open_table(source, fmt, encoding)
+        report = _redact_source(opened, target, masker, out_fmt, sample_rows, run)
     report["seconds"] = round(time.monotonic() - started, 3)
     return report
 
 
-def _redact_table(
-    source_path: Path,
-    target: Path | None,
-    masker: Masker,
-    fmt: str,
-    out_fmt: str,
-    encoding: str,
-    sample: int,
-    seed: int,
-    dry_run: bool,
-    on_rows: Callable[[int], object] | None,
-    on_total: Callable[[int | None], object] | None = None,
-) -> dict[str, Any]:
-    source = open_table(source_path, fmt, encoding)
-    return _redact_source(
-        source, target, masker, out_fmt, sample_rows, sample, seed, dry_run, on_rows, on_total
-    )
+@dataclass(frozen=True)
+class _Run:
+    """How a table or database is redacted: sampling, dry run, jobs, progress callbacks."""
+
+    sample: int
+    seed: int
+    dry_run: bool
+    jobs: int
+    on_rows: Callable[[int], object] | None
+    on_total: Callable[[int | None], object] | None
 
 
 def _redact_source(
@@ -181,31 +166,30 @@ def _redact_source(
     masker: Masker,
     out_fmt: str,
     sampler: Callable[[TableSource, int, int], pl.DataFrame],
-    sample: int,
-    seed: int,
-    dry_run: bool,
-    on_rows: Callable[[int], object] | None,
-    on_total: Callable[[int | None], object] | None,
+    run: _Run,
 ) -> dict[str, Any]:
     """Sample, plan and (unless a dry run) write one opened source; closes it."""
     fmt = source.fmt
     try:
         redactor = TableRedactor(masker)
-        redactor.on_rows = on_rows
+        redactor.on_rows = run.on_rows
         try:
-            drawn = sampler(source, sample, seed)
+            drawn = sampler(source, run.sample, run.seed)
             plan = redactor.plan(drawn)
         except pl.exceptions.PolarsError as exc:
             raise _input_error(source, fmt, exc) from None
         report = _report_head(source.path, target, fmt, out_fmt, source.encoding, plan)
-        if dry_run:
+        if run.dry_run:
             return report
         assert target is not None
-        if on_total is not None:
-            on_total(estimate_rows(source) if fmt != "database" else None)
+        total = estimate_rows(source) if fmt != "database" else None
+        if run.on_total is not None:
+            run.on_total(total)
+        spec, workers = _workers(masker, run.jobs, total)
+        report["jobs"] = workers
         temporary = temporary_path(target)
         try:
-            batches = redactor.apply_batches(source.frame, plan)
+            batches = redactor.apply_batches(source.frame, plan, jobs=workers, spec=spec)
             _interruptible(redactor, lambda: write_batches(batches, source, temporary, out_fmt))
             os.replace(temporary, target)
         except pl.exceptions.PolarsError as exc:
@@ -223,6 +207,33 @@ def _redact_source(
     return report
 
 
+def _workers(masker: Masker, jobs: int, rows: int | None) -> tuple[MaskerSpec | None, int]:
+    """The spec for worker processes and how many to start (1: mask in this process).
+
+    *jobs* 0 means one per CPU. Workers cost a second or two to start (each builds its
+    detector), so an input of one batch (*rows* known and at most :data:`BATCH_ROWS`)
+    stays here; so does a policy whose operators hold the keystore (``encrypt``), whose
+    keys never leave this process, and a detector given recognizers in code (a worker
+    could not build it).
+    """
+    wanted = jobs or os.cpu_count() or 1
+    if (
+        wanted <= 1
+        or (rows is not None and rows <= BATCH_ROWS)
+        or _used_extras(masker)
+        or not masker.detector.rebuildable
+    ):
+        return None, 1
+    spec = MaskerSpec(
+        masker.policy.policy,
+        masker.fmt,
+        masker.detector.entities,
+        masker.detector.min_score,
+        masker.env.master_key() if _keyed(masker) else None,
+    )
+    return spec, wanted
+
+
 def _interruptible(redactor: TableRedactor, work: Callable[[], None]) -> None:
     """Run *work* (a polars sink) on a thread, so this thread keeps handling signals.
 
@@ -231,21 +242,26 @@ def _interruptible(redactor: TableRedactor, work: Callable[[], None]) -> None:
     is raised as soon as the sink has stopped.
     """
     failure: list[BaseException] = []
+    # Waited on instead of Thread.join: a join interrupted by a signal can leave the thread
+    # looking finished (CPython 3.11), and the cleanup below would not wait for it.
+    finished = threading.Event()
 
     def run() -> None:
         try:
             work()
         except BaseException as exc:  # handed to the waiting thread below
             failure.append(exc)
+        finally:
+            finished.set()
 
     thread = threading.Thread(target=run, name="dataguard-sink", daemon=True)
     thread.start()
     try:
-        while thread.is_alive():
-            thread.join(0.2)
+        while not finished.wait(0.2):
+            pass
     except BaseException:
         redactor.cancel.set()
-        thread.join()
+        finished.wait()
         raise
     if failure:
         raise failure[0]
@@ -301,12 +317,8 @@ def _redact_database(
     target: Path | None,
     masker: Masker,
     target_format: str | None,
-    sample: int,
-    seed: int,
-    dry_run: bool,
     force: bool,
-    on_rows: Callable[[int], object] | None,
-    on_total: Callable[[int | None], object] | None,
+    run: _Run,
 ) -> dict[str, Any]:
     """A table or query of a database, read-only and streamed, into a file."""
     from dataguard.sources.database import open_database, sample_database
@@ -314,12 +326,10 @@ def _redact_database(
     out_fmt = target_format or (table_format(target) if target is not None else "csv")
     if out_fmt == "jsonl":
         out_fmt = "jsonl"
-    if target is not None and not dry_run and target.exists() and not force:
+    if target is not None and not run.dry_run and target.exists() and not force:
         raise UsageError(f"{target} exists; pass --force to replace it")
     source = open_database(url, table=table, query=query, schema=db_schema)
-    report = _redact_source(
-        source, target, masker, out_fmt, sample_database, sample, seed, dry_run, on_rows, on_total
-    )
+    report = _redact_source(source, target, masker, out_fmt, sample_database, run)
     report["read_only"] = True
     return report
 

@@ -104,7 +104,12 @@ class Detector:
         if not 0.0 <= min_score <= 1.0:
             raise UsageError(f"min score must be between 0 and 1, not {min_score}")
         pool = list(load_recognizers() if recognizers is None else recognizers)
-        pool.extend(extra_recognizers)
+        extra = list(extra_recognizers)
+        pool.extend(extra)
+        #: Whether ``Detector(self.entities, min_score=self.min_score)`` builds this same
+        #: detector in another process (worker processes do): not when recognizers were
+        #: given here rather than installed.
+        self.rebuildable = recognizers is None and not extra
         for recognizer in pool:
             recognizer.check()
         known = sorted({r.entity for r in pool if not r.suppress_only})

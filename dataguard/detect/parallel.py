@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from dataguard.detect.engine import Detector
 from dataguard.detect.finding import Finding
+from dataguard.workers import exit_with_parent
 
 __all__ = ["detect_batches"]
 
@@ -25,6 +26,7 @@ _worker: Detector | None = None
 
 def _init_worker(entities: Sequence[str] | None, min_score: float) -> None:
     global _worker
+    exit_with_parent()
     _worker = Detector(entities, min_score=min_score)
 
 

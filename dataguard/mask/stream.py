@@ -24,6 +24,7 @@ from dataguard.mask.apply import Masker
 from dataguard.mask.operator import OperatorEnv
 from dataguard.mask.policy import Policy
 from dataguard.sources.logs import read_pieces, split_terminator
+from dataguard.workers import exit_with_parent
 
 __all__ = ["MaskerSpec", "filter_stream", "mask_pieces"]
 
@@ -79,6 +80,7 @@ _worker: Masker | None = None
 
 def _init_worker(spec: MaskerSpec) -> None:
     global _worker
+    exit_with_parent()
     _worker = spec.build()
 
 

@@ -28,19 +28,26 @@ column (never values).
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from dataguard.detect.normalize import normalize
+from dataguard.errors import UsageError
 from dataguard.mask.apply import Masker
 from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
+from dataguard.mask.stream import MaskerSpec
 from dataguard.scan.classify import ColumnClass, classify_column
+from dataguard.workers import exit_with_parent
 
 __all__ = ["BATCH_ROWS", "ColumnPlan", "RedactionCancelled", "TablePlan", "TableRedactor"]
 
@@ -158,23 +165,85 @@ class TableRedactor:
 
     # -- applying -------------------------------------------------------------------------
 
-    def apply_batches(self, frame: pl.LazyFrame, plan: TablePlan) -> Iterator[pl.DataFrame]:
-        """*frame* redacted batch by batch (about :data:`BATCH_ROWS` rows each), in order.
+    def apply_batches(
+        self,
+        frame: pl.LazyFrame,
+        plan: TablePlan,
+        *,
+        jobs: int = 1,
+        spec: MaskerSpec | None = None,
+        batch_rows: int = BATCH_ROWS,
+    ) -> Iterator[pl.DataFrame]:
+        """*frame* redacted batch by batch (about *batch_rows* rows each), in order.
 
         *frame* is read with ``collect_batches`` (streaming), each batch is masked and
         handed on before the next is read, so memory stays bounded whatever the input.
-        Setting :attr:`cancel` stops the stream at the next batch
-        (:class:`RedactionCancelled`).
+        With ``jobs`` > 1 and a *spec* describing this redactor's masker (the same policy,
+        entities, minimum score and key), batches are masked on that many worker
+        processes instead (the engine is CPU-bound Python: threads would not help); the
+        output and the counts are the same. Setting :attr:`cancel` stops the stream at
+        the next batch (:class:`RedactionCancelled`).
         """
         functions = self._functions(plan)
-        for batch in frame.collect_batches(chunk_size=BATCH_ROWS):
+        if jobs > 1 and spec is not None and functions:
+            yield from self._apply_in_workers(frame, plan, spec, jobs, batch_rows)
+            return
+        for batch in frame.collect_batches(chunk_size=batch_rows):
             if self.cancel.is_set():
                 raise RedactionCancelled("redaction cancelled")
-            if functions:
-                batch = batch.with_columns(
-                    [func(batch.get_column(name)) for name, func in functions.items()]
-                )
-            yield batch
+            yield _redacted(batch, functions)
+
+    def _apply_in_workers(
+        self, frame: pl.LazyFrame, plan: TablePlan, spec: MaskerSpec, jobs: int, batch_rows: int
+    ) -> Iterator[pl.DataFrame]:
+        """:meth:`apply_batches` on *jobs* worker processes, batches kept in order.
+
+        Each worker builds the masker from *spec* and the plan's functions once, then masks
+        whole batches (polars frames travel as Arrow IPC in the pickle); its counts come
+        back with each batch and are added here. At most ``2 × jobs`` batches are in
+        flight, so memory stays bounded. Workers are spawned, not forked: polars' thread
+        pool must not be forked.
+        """
+        pending: deque[Future[tuple[pl.DataFrame, dict[str, Counter[str]]]]] = deque()
+        pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(spec, plan),
+        )
+        done = False
+        try:
+            for batch in frame.collect_batches(chunk_size=batch_rows):
+                if self.cancel.is_set():
+                    raise RedactionCancelled("redaction cancelled")
+                pending.append(pool.submit(_redact_in_worker, batch))
+                if len(pending) >= 2 * jobs:
+                    yield self._merged(*pending.popleft().result())
+            while pending:
+                if self.cancel.is_set():
+                    raise RedactionCancelled("redaction cancelled")
+                yield self._merged(*pending.popleft().result())
+            done = True
+        except BrokenProcessPool:
+            raise UsageError(
+                "a redaction worker process died (out of memory?); nothing was written. "
+                "Run again with --jobs 1 to use one process"
+            ) from None
+        finally:
+            # A cancelled or failed run drops the batches not yet started and waits for
+            # the running ones (seconds): killing workers instead can leave the pool's
+            # feeder thread blocked for ever on a pipe that nobody reads any more.
+            pool.shutdown(wait=True, cancel_futures=not done)
+
+    def _merged(self, batch: pl.DataFrame, counts: dict[str, Counter[str]]) -> pl.DataFrame:
+        """Add a worker's counts for *batch* to this redactor's; return the batch."""
+        with self._lock:
+            for column, found in counts.items():
+                self.counts.setdefault(column, Counter()).update(found)
+            self.rows += batch.height
+            if self.on_rows is not None:
+                self.on_rows(batch.height)
+        return batch
 
     def apply(self, frame: pl.LazyFrame, plan: TablePlan) -> pl.LazyFrame:
         """*frame* with the plan's columns replaced (in memory: for frames that fit, and Spark).
@@ -254,6 +323,40 @@ class TableRedactor:
             return out.alias(name)
 
         return run
+
+
+def _redacted(
+    batch: pl.DataFrame, functions: dict[str, Callable[[pl.Series], pl.Series]]
+) -> pl.DataFrame:
+    """*batch* with each planned column replaced by its function's output."""
+    if not functions:
+        return batch
+    return batch.with_columns([func(batch.get_column(name)) for name, func in functions.items()])
+
+
+# One redactor per worker process, built by the pool's initializer.
+_worker: tuple[TableRedactor, dict[str, Callable[[pl.Series], pl.Series]]] | None = None
+
+
+def _init_worker(spec: MaskerSpec, plan: TablePlan) -> None:
+    global _worker
+    # Ctrl-C reaches the whole process group; the parent handles it (it stops feeding
+    # batches and removes the partial output), so a worker must not die mid-batch first.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+    redactor = TableRedactor(spec.build())
+    _worker = (redactor, redactor._functions(plan))
+
+
+def _redact_in_worker(batch: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Counter[str]]]:
+    """One batch masked in a worker, with the counts it added (then reset)."""
+    assert _worker is not None, "worker not initialised"
+    redactor, functions = _worker
+    out = _redacted(batch, functions)
+    counts = {column: Counter(found) for column, found in redactor.counts.items()}
+    for found in redactor.counts.values():
+        found.clear()  # in place: each column's function holds its own Counter
+    return out, counts
 
 
 #: Masked forms remembered per column across batches (values repeat across the file);

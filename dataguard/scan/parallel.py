@@ -25,6 +25,7 @@ from dataguard.scan.assess import TableAssessor
 from dataguard.scan.grading import scheme as grading_scheme
 from dataguard.scan.report import ColumnReport
 from dataguard.sources.catalog import ColumnInfo
+from dataguard.workers import exit_with_parent
 
 __all__ = ["MIN_TABLES_FOR_WORKERS", "assess_tables", "default_workers"]
 
@@ -46,6 +47,7 @@ def default_workers() -> int:
 
 def _start_worker(detector: Detector, scheme: str, keys: Mapping[str, str] | None) -> None:
     global _assessor
+    exit_with_parent()
     _assessor = TableAssessor(detector, grading_scheme(scheme), keys)
 
 

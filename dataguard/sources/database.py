@@ -22,7 +22,7 @@ import polars as pl
 
 from dataguard.errors import UsageError
 from dataguard.sources.catalog import TableInfo
-from dataguard.sources.tables import TableSource
+from dataguard.sources.tables import TableSource, draw_sample
 
 __all__ = [
     "describe_url",
@@ -239,8 +239,8 @@ def sample_database(source: TableSource, rows: int, seed: int) -> pl.DataFrame:
     stride = max(1, total // max(rows, 1))
     if stride == 1:
         return source.frame.head(rows).collect()
-    keep = pl.col("__row").hash(seed) % stride == 0
-    return source.frame.with_row_index("__row").filter(keep).drop("__row").head(rows).collect()
+    empty = source.frame.head(0).collect()
+    return draw_sample(source.frame, rows, stride, seed, empty=empty)
 
 
 def read_only_engine(url: str) -> Any:

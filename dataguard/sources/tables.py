@@ -31,6 +31,7 @@ from dataguard.errors import UsageError
 
 __all__ = [
     "TableSource",
+    "draw_sample",
     "estimate_rows",
     "explain_csv_error",
     "open_table",
@@ -261,8 +262,9 @@ def sample_rows(source: TableSource, rows: int, seed: int) -> pl.DataFrame:
     """A seeded sample of about *rows* rows spread over the whole file, streamed.
 
     Rows are kept when a hash of their position (seeded) falls in a band sized from an
-    estimate of the row count, so the same seed gives the same sample and the file is
-    never held in memory.
+    estimate of the row count, so the same seed gives the same sample. The file is read
+    batch by batch and only the drawn rows are kept (copied out of their batch), so
+    memory does not grow with the file.
     """
     head = source.frame.head(1000).collect()
     if head.height < 1000:
@@ -270,8 +272,49 @@ def sample_rows(source: TableSource, rows: int, seed: int) -> pl.DataFrame:
     size = source.path.stat().st_size
     per_row = max(1, _approx_bytes(head) // head.height)
     stride = max(1, (size // per_row) // max(rows, 1))
-    keep = pl.int_range(pl.len()).hash(seed) % stride == 0
-    return source.frame.filter(keep).head(rows).collect(engine="streaming")
+    return draw_sample(source.frame, rows, stride, seed, empty=head.clear())
+
+
+def draw_sample(
+    frame: pl.LazyFrame, rows: int, stride: int, seed: int, *, empty: pl.DataFrame
+) -> pl.DataFrame:
+    """The first *rows* rows of *frame* whose position hashes to 0 modulo *stride*.
+
+    Position ``i`` (0-based, Int64) is kept when ``hash(i, seed) % stride == 0``: the same
+    seed gives the same rows on unchanged data. *frame* is read batch by batch and only the
+    drawn rows are kept, so memory does not grow with its size. *empty* is returned when
+    nothing is drawn.
+    """
+    drawn: list[pl.DataFrame] = []
+    taken = 0
+    offset = 0
+    for batch in frame.collect_batches(chunk_size=_SAMPLE_BATCH_ROWS):
+        position = pl.int_range(offset, offset + batch.height, dtype=pl.Int64)
+        offset += batch.height
+        kept = batch.filter(position.hash(seed) % stride == 0)
+        if kept.height:
+            drawn.append(_detached(kept))
+            taken += kept.height
+            if taken >= rows:
+                break
+    if not drawn:
+        return empty
+    return pl.concat(drawn).head(rows)
+
+
+#: Rows per batch of the sampling pass (the same batching as the redaction pass).
+_SAMPLE_BATCH_ROWS = 100_000
+
+
+def _detached(frame: pl.DataFrame) -> pl.DataFrame:
+    """A copy of a few rows that shares no buffers with the batch they came from.
+
+    A filtered polars string column is a set of views into its batch's buffers, so
+    keeping 20 rows of every batch would keep every batch alive: memory would grow with
+    the file (2.6 GB peak sampling a 2.2 GB CSV). The sample is small; copying it through
+    Python costs nothing.
+    """
+    return pl.DataFrame(frame.to_dict(as_series=False), schema=frame.schema)
 
 
 def estimate_rows(source: TableSource) -> int | None:

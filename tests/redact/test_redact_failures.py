@@ -42,12 +42,38 @@ def test_a_truncated_parquet_file_is_a_clear_error_and_leaves_nothing(tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
 
 
+def _children(pid: int) -> set[int]:
+    """The process ids of *pid*'s children (Linux /proc; empty elsewhere)."""
+    found: set[int] = set()
+    for listing in Path(f"/proc/{pid}/task").glob("*/children"):
+        found.update(int(child) for child in listing.read_text().split())
+    return found
+
+
+def _gone(pids: set[int], within: float) -> set[int]:
+    """Wait up to *within* seconds for *pids* to end; return those still running."""
+    deadline = time.monotonic() + within
+    alive = set(pids)
+    while alive and time.monotonic() < deadline:
+        alive = {pid for pid in alive if Path(f"/proc/{pid}").exists() and not _zombie(pid)}
+        time.sleep(0.1)
+    return alive
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return False
+
+
 def test_a_killed_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path: Path) -> None:
     source = tmp_path / "orders.csv"
     _orders(source, 400_000)
     out = tmp_path / "out.csv"
+    # Two worker processes: a killed parent must not leave them behind either.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dataguard.cli.main", "redact", str(source), "-o", str(out)],
+        [sys.executable, "-m", "dataguard.cli.main", "redact", str(source), "-o", str(out), "-j2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -63,8 +89,10 @@ def test_a_killed_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path: Path
         proc.wait()
         assert out.exists()
         return
+    workers = _children(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    assert not _gone(workers, within=15), "worker processes outlived their killed parent"
     assert not out.exists()  # nothing under the final name
     assert temporary.exists()  # SIGKILL leaves the temporary file behind...
     result = CliRunner().invoke(cli, ["redact", str(source), "-o", str(out)])
@@ -78,7 +106,7 @@ def test_sigterm_stops_a_run_at_once_and_leaves_nothing(tmp_path: Path) -> None:
     _orders(source, 400_000)
     out = tmp_path / "out.csv"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dataguard.cli.main", "redact", str(source), "-o", str(out)],
+        [sys.executable, "-m", "dataguard.cli.main", "redact", str(source), "-o", str(out), "-j2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -89,8 +117,11 @@ def test_sigterm_stops_a_run_at_once_and_leaves_nothing(tmp_path: Path) -> None:
         time.sleep(0.05)
     if proc.poll() is not None:  # finished before the signal: nothing to test
         return
+    workers = _children(proc.pid)
     proc.send_signal(signal.SIGTERM)
+    # Workers inherit stderr: this would also time out if one outlived the parent.
     _, err = proc.communicate(timeout=30)
+    assert not _gone(workers, within=15)
     assert proc.returncode == 128 + signal.SIGTERM
     assert b"no output was written" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
