@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern, Recognizer
 
-__all__ = ["AddressRecognizer", "split_at_county"]
+__all__ = ["AddressRecognizer", "WalkStep", "split_at_county", "walk_steps"]
 
 _LEVELS = {"province": 0, "prefecture": 1, "county": 2}
 
@@ -164,6 +164,82 @@ def _admin_prefix(address: str) -> int:
             break
         pos = start + found
     return pos
+
+
+@dataclass(frozen=True, slots=True)
+class WalkStep:
+    """One step of :func:`_admin_prefix`'s walk, as data for engines that cannot call Python
+    per value (the ``address`` mask's polars expression, :mod:`dataguard.mask.address`).
+
+    The step is the one taken when the deepest level reached so far is *last* (``-1`` at the
+    start, ``0`` province, ``1`` prefecture; after a county the walk stops). Where the walk
+    may skip a space (after the first division), the caller skips it before matching.
+
+    Attributes:
+        pattern: ``^(?:name|name|…)``, the gazetteer names (2 to ``_MAX_NAME`` characters)
+            with a level deeper than *last*, longest first. Read alike by Python's ``re``
+            and Rust's ``regex``; being literals only, Rust runs it as one Aho-Corasick
+            automaton. Its leftmost-first match is the walk's first candidate: the longest
+            name that starts the text (浙江省杭州市… → ``浙江省``).
+        level: every name of the pattern → the level the walk has reached after taking it.
+        suffixes: the characters after which a short form is a road's or estate's name
+            (中山路), not a division: ``_LOWER_SUFFIX_CHARS``.
+        fallback: every short form of the pattern → what the walk takes instead when one of
+            *suffixes* follows it: its longest proper prefix the walk accepts there, or
+            None (nothing: the walk stops). The walk's shorter candidates are prefixes of
+            the rejected name, each followed by a character of that name, so the answer
+            depends on the name alone (``中山`` + 路 → None).
+    """
+
+    pattern: str
+    level: dict[str, int]
+    suffixes: str
+    fallback: dict[str, str | None]
+
+
+def _regex_literal(name: str) -> str:
+    """*name* as a regex literal both engines read alike (every name is CJK today)."""
+    return "".join(ch if "\u4e00" <= ch <= "\u9fff" else f"\\U{ord(ch):08x}" for ch in name)
+
+
+def _shorter(name: str, last: int) -> str | None:
+    """What :func:`_admin_prefix`'s loop takes after rejecting the short form *name*."""
+    table = _gazetteer()
+    for size in range(len(name) - 1, 1, -1):
+        division = table.get(name[:size])
+        if division is None or not any(lv > last for lv in division.levels):
+            continue
+        if division.short and name[size] in _LOWER_SUFFIX_CHARS:
+            continue
+        return name[:size]
+    return None
+
+
+@cache
+def walk_steps() -> dict[int, WalkStep]:
+    """The walk of :func:`_admin_prefix` as one :class:`WalkStep` per level reached so far.
+
+    Keys are ``-1`` (start), ``0`` and ``1``; a walk visits them in that order, each at most
+    once (levels strictly descend), so three passes over a column replay every walk.
+    """
+    table = _gazetteer()
+    steps: dict[int, WalkStep] = {}
+    for last in (-1, 0, 1):
+        names = sorted(
+            (
+                name
+                for name, division in table.items()
+                if 2 <= len(name) <= _MAX_NAME and any(lv > last for lv in division.levels)
+            ),
+            key=lambda name: (-len(name), name),
+        )
+        steps[last] = WalkStep(
+            pattern="^(?:" + "|".join(_regex_literal(name) for name in names) + ")",
+            level={name: min(lv for lv in table[name].levels if lv > last) for name in names},
+            suffixes="".join(sorted(_LOWER_SUFFIX_CHARS)),
+            fallback={name: _shorter(name, last) for name in names if table[name].short},
+        )
+    return steps
 
 
 def split_at_county(address: str) -> tuple[str, str]:

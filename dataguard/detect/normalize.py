@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["NormalizedText", "normalize"]
+__all__ = ["NEEDS_WORK", "NormalizedText", "normalize"]
 
 # ref. Unicode CJK Radicals Supplement: simplified-form radicals seen in mixed-script text.
 _RADICALS = str.maketrans(
@@ -141,7 +141,11 @@ _RADICALS = str.maketrans(
 # looked at one by one: percent runs, \u escape runs, and anything outside ASCII and the
 # CJK Unified Ideographs block.
 _SPECIAL = re.compile(r"(?:%[0-9A-Fa-f]{2})+|(?:\\u[0-9A-Fa-f]{4})+|[^\x00-\x7f\u4e00-\u9fff%\\]+")
-_NEEDS_WORK = re.compile(r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|[^\x00-\x7f\u4e00-\u9fff]")
+#: Text in which this regex finds nothing is returned by :func:`normalize` unchanged.
+#: Python's ``re`` and Rust's ``regex`` read it alike, so polars can pick out such values
+#: (the vectorised masks, which must give what the operator gives the normalised value).
+NEEDS_WORK = r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|[^\x00-\x7f\u4e00-\u9fff]"
+_NEEDS_WORK = re.compile(NEEDS_WORK)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from dataguard.recognizers.address import (
     AddressRecognizer,
     _gazetteer,
     split_at_county,
+    walk_steps,
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -156,3 +158,59 @@ def test_two_addresses_on_one_line(address_only: Detector) -> None:
         "浙江省杭州市西湖区文三路90号",
         "江苏省苏州市吴中区木渎镇金山村15号",
     ]
+
+
+# -- the walk as data (walk_steps), replayed in Python -----------------------------------
+
+
+def _replay(address: str) -> int:
+    """The head length by walk_steps() alone, as the polars expression uses it."""
+    steps = walk_steps()
+    pos, last = 0, -1
+    while last in steps:
+        step = steps[last]
+        start = pos + 1 if pos and address[pos : pos + 1] == " " else pos
+        match = re.match(step.pattern, address[start:])
+        if match is None:
+            break
+        name: str | None = match.group()
+        after = address[start + len(match.group()) : start + len(match.group()) + 1]
+        if name in step.fallback and after and after in step.suffixes:
+            name = step.fallback[name]
+        if name is None:
+            break
+        pos, last = start + len(name), step.level[name]
+    return pos
+
+
+_NAMES = sorted(walk_steps()[-1].level)
+
+
+@settings(max_examples=300)
+@given(
+    parts=st.lists(
+        st.one_of(
+            st.sampled_from(_NAMES),
+            st.sampled_from(_NAMES).map(lambda name: name[:-1]),
+            st.sampled_from(list("路街道巷弄镇乡村号区县市段园苑州 *1")),
+            st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+        ),
+        max_size=6,
+    )
+)
+def test_walk_steps_replay_the_walk(parts: list[str]) -> None:
+    address = "".join(parts)
+    assert _replay(address) == len(split_at_county(address)[0])
+
+
+@pytest.mark.parametrize(
+    ("address", "head"),
+    [
+        ("中山路1号", ""),  # 中山 + 路: a road; no shorter name
+        ("大理州路1号", "大理"),  # 大理州 + 路 rejected, 大理 + 州 accepted
+        ("浙江 杭州 西湖区文三路", "浙江 杭州 西湖区"),
+        ("河北区中山路", "河北区"),
+    ],
+)
+def test_walk_steps_examples(address: str, head: str) -> None:
+    assert address[: _replay(address)] == head == split_at_county(address)[0]
