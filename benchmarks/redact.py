@@ -408,7 +408,15 @@ def presidio_worker(path: Path, rows: int, analysis_rows: int) -> dict[str, Any]
         logging.getLogger(name).setLevel(logging.ERROR)
     t0 = time.perf_counter()
     import pandas as pd
-    from presidio_structured import PandasAnalysisBuilder, PandasDataProcessor, StructuredEngine
+
+    try:
+        from presidio_structured import (
+            PandasAnalysisBuilder,
+            PandasDataProcessor,
+            StructuredEngine,
+        )
+    except ImportError:
+        return {"error": "presidio-structured is not installed: pip install presidio-structured"}
 
     try:
         from dataguard.presidio import analyzer_engine
@@ -641,7 +649,11 @@ def run_worker(args: list[str]) -> dict[str, Any]:
         if run["exit_status"] != 0:
             last = run["stderr_tail"].strip().splitlines()[-1:] or [f"exit {run['exit_status']}"]
             return {"error": last[0][:300], **run}
-        result: dict[str, Any] = json.loads(result_path.read_text().strip().splitlines()[-1])
+        lines = result_path.read_text().strip().splitlines()
+        if not lines:
+            last = run["stderr_tail"].strip().splitlines()[-1:] or ["no output"]
+            return {"error": f"no answer from the worker: {last[0]}"[:300], **run}
+        result: dict[str, Any] = json.loads(lines[-1])
     except (OSError, ValueError) as exc:
         return {"error": f"no answer from the worker: {exc!r}"[:300]}
     finally:
