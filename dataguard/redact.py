@@ -175,7 +175,11 @@ def _redact_source(
         redactor.on_rows = run.on_rows
         try:
             drawn = sampler(source, run.sample, run.seed)
+            # A short CSV record in the sample is refused before it is classified padded.
+            source.check_batch(drawn)
             plan = redactor.plan(drawn)
+            if run.dry_run:  # refuses what the real run would refuse
+                source.check_records()
         except pl.exceptions.PolarsError as exc:
             raise _input_error(source, fmt, exc) from None
         report = _report_head(source.path, target, fmt, out_fmt, source.encoding, plan)
@@ -189,7 +193,9 @@ def _redact_source(
         report["jobs"] = workers
         temporary = temporary_path(target)
         try:
-            batches = redactor.apply_batches(source.frame, plan, jobs=workers, spec=spec)
+            batches = redactor.apply_batches(
+                source.frame, plan, jobs=workers, spec=spec, check=source.check_batch
+            )
             _interruptible(redactor, lambda: write_batches(batches, source, temporary, out_fmt))
             os.replace(temporary, target)
         except pl.exceptions.PolarsError as exc:

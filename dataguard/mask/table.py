@@ -185,6 +185,7 @@ class TableRedactor:
         jobs: int = 1,
         spec: MaskerSpec | None = None,
         batch_rows: int | None = None,
+        check: Callable[[pl.DataFrame], object] | None = None,
     ) -> Iterator[pl.DataFrame]:
         """*frame* redacted batch by batch, in order.
 
@@ -196,21 +197,32 @@ class TableRedactor:
         With ``jobs`` > 1 and a *spec* describing this redactor's masker (the same policy,
         entities, minimum score and key), batches are masked on that many worker
         processes instead (the engine is CPU-bound Python: threads would not help); the
-        output and the counts are the same. Setting :attr:`cancel` stops the stream at
-        the next batch (:class:`RedactionCancelled`).
+        output and the counts are the same. *check* sees each batch as read, in this
+        process and before masking, and may raise to stop the stream
+        (:meth:`TableSource.check_batch <dataguard.sources.tables.TableSource.check_batch>`
+        refuses short CSV records). Setting :attr:`cancel` stops the stream at the next
+        batch (:class:`RedactionCancelled`).
         """
         functions = self._functions(plan)
         if jobs > 1 and spec is not None and functions:
             rows = batch_rows or WORKER_BATCH_ROWS
-            yield from self._apply_in_workers(frame, plan, spec, jobs, rows)
+            yield from self._apply_in_workers(frame, plan, spec, jobs, rows, check)
             return
         for batch in frame.collect_batches(chunk_size=batch_rows or BATCH_ROWS):
             if self.cancel.is_set():
                 raise RedactionCancelled("redaction cancelled")
+            if check is not None:
+                check(batch)
             yield _redacted(batch, functions)
 
     def _apply_in_workers(
-        self, frame: pl.LazyFrame, plan: TablePlan, spec: MaskerSpec, jobs: int, batch_rows: int
+        self,
+        frame: pl.LazyFrame,
+        plan: TablePlan,
+        spec: MaskerSpec,
+        jobs: int,
+        batch_rows: int,
+        check: Callable[[pl.DataFrame], object] | None,
     ) -> Iterator[pl.DataFrame]:
         """:meth:`apply_batches` on *jobs* worker processes, batches kept in order.
 
@@ -232,6 +244,8 @@ class TableRedactor:
             for batch in frame.collect_batches(chunk_size=batch_rows):
                 if self.cancel.is_set():
                     raise RedactionCancelled("redaction cancelled")
+                if check is not None:
+                    check(batch)
                 pending.append(pool.submit(_redact_in_worker, batch))
                 if len(pending) >= 2 * jobs:
                     yield self._merged(*pending.popleft().result())

@@ -11,7 +11,11 @@ Everything here is lazy or streamed, so memory stays bounded whatever the file s
 * :func:`sample_rows` draws a seeded, reproducible sample without reading the file into
   memory;
 * :func:`write_batches` writes batches into a file of the same format and encoding,
-  one at a time; :func:`explain_csv_error` finds the row a polars CSV error is about.
+  one at a time; :func:`explain_csv_error` finds the row a polars CSV error is about;
+* :func:`first_ragged_record` finds a record whose field count is not the header's,
+  counted in Rust over the raw lines: polars refuses a record with too many fields but
+  pads one with too few with nulls, and :meth:`TableSource.check_batch` uses it to refuse
+  those too.
 """
 
 from __future__ import annotations
@@ -22,18 +26,21 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
 from dataguard.errors import UsageError
 
 __all__ = [
+    "RaggedRecord",
     "TableSource",
     "draw_sample",
     "estimate_rows",
     "explain_csv_error",
+    "first_ragged_record",
     "open_table",
     "read_workbook",
     "sample_jsonl",
@@ -111,12 +118,54 @@ class TableSource:
     bom: bool = False
     scratch: Path | None = None
     crlf: bool = False
+    #: Whether :meth:`check_records` found every record as wide as the header.
+    records_checked: bool = field(default=False, init=False, repr=False)
 
     def close(self) -> None:
         """Remove the temporary UTF-8 copy of a transcoded file, if any."""
         if self.scratch is not None:
             self.scratch.unlink(missing_ok=True)
             self.scratch = None
+
+    def check_batch(self, batch: pl.DataFrame) -> None:
+        """Refuse the file if *batch*, rows as read from it, may come from a short record.
+
+        Polars pads a CSV record that has fewer fields than the header with nulls, and so
+        does it for an unquoted empty field: the rows cannot tell them apart. But a short
+        record always lacks the last field, so a batch whose last column has no null holds
+        none, and that costs one null count (kept by polars). Otherwise the whole file's
+        field counts are checked (:meth:`check_records`), once. No-op for other formats.
+
+        Raises:
+            UsageError: naming the first record whose field count is not the header's.
+        """
+        if self.fmt not in ("csv", "tsv") or self.records_checked or batch.width < 2:
+            return
+        if batch.get_column(batch.columns[-1]).null_count():
+            self.check_records()
+
+    def check_records(self) -> None:
+        """Refuse a CSV/TSV file with a record narrower (or wider) than its header.
+
+        Counted in Rust over the raw lines (:func:`first_ragged_record`), streamed; the
+        error names the record and the counts, never its content. No-op for other formats
+        and for one-column files (where a blank line is an empty value).
+
+        Raises:
+            UsageError: naming the first record whose field count is not the header's.
+        """
+        if self.fmt not in ("csv", "tsv") or self.records_checked:
+            return
+        columns = len(self.frame.collect_schema())
+        if columns >= 2:
+            separator = "\t" if self.fmt == "tsv" else ","
+            found = first_ragged_record(self.scratch or self.path, separator, columns)
+            if found is not None:
+                raise UsageError(
+                    f"{self.path.name}: not valid {self.fmt.upper()}: "
+                    + _field_count_error(found.number, found.fields, columns)
+                )
+        self.records_checked = True
 
 
 def _transcode(src: Path, dst: Path, source: str, target: str) -> None:
@@ -405,12 +454,114 @@ def explain_csv_error(source: TableSource, fmt: str) -> str | None:
             if header is None:
                 return None
             for number, row in enumerate(reader, start=2):
-                if len(row) != len(header):
-                    return (
-                        f"record {number} has {len(row)} fields where the header has {len(header)}"
-                    )
+                # The csv module reads a blank line as no fields: one empty value when
+                # the header has one column, as polars reads it.
+                if len(row) != len(header) and (row or len(header) != 1):
+                    return _field_count_error(number, len(row), len(header))
     except csv.Error as exc:
         return f"malformed CSV near line {reader.line_num}: {exc}"
     except UnicodeDecodeError as exc:
         return f"not valid UTF-8 at byte {exc.start}"
     return None
+
+
+def _field_count_error(number: int, fields: int, columns: int) -> str:
+    """The message for a record of *fields* fields (0: a blank line) under *columns*."""
+    if fields == 0:
+        return f"record {number} is a blank line where the header has {columns} fields"
+    return f"record {number} has {fields} fields where the header has {columns}"
+
+
+class RaggedRecord(NamedTuple):
+    """A record whose field count is not the header's: its number (the header is record
+    1) and its field count (0 for a blank line)."""
+
+    number: int
+    fields: int
+
+
+#: Lines per batch of :func:`first_ragged_record`.
+_CHECK_LINES = 50_000
+
+# ref. RFC 4180 §2, rules 5-7: a quoted field may hold separators, line breaks and
+# quotes doubled. A quoted stretch of a line: from a quote to the next one (a doubled
+# quote ends one stretch and opens the next), or to the end of the line when the field
+# goes on below.
+_QUOTED = r'"[^"]*(?:"|$)'
+
+
+def first_ragged_record(
+    path: Path, separator: str, columns: int, *, lines_per_batch: int = _CHECK_LINES
+) -> RaggedRecord | None:
+    """The first record of the UTF-8 CSV at *path* without *columns* fields, or None.
+
+    Polars refuses a record with more fields than the header and pads one with fewer with
+    nulls, which the frame cannot tell from empty fields (whatever
+    ``empty_string_is_null``, ``null_values``, ``missing_columns`` or
+    ``truncate_ragged_lines`` say: tests/sources/test_tables.py), so the fields are
+    counted here, on the raw lines, by polars expressions in bounded memory:
+
+    * a line starts inside a quoted field when the quotes before it are odd in number
+      (polars refuses a stray quote inside an unquoted field, so quotes pair up as in
+      RFC 4180: an escaped ``""`` is two);
+    * its separators outside quotes are counted after removing the quoted stretches
+      (a line that starts inside a field gets a quote in front first);
+    * a record ends on the line after which the quotes are even, and has one field more
+      than the separators of its lines: a blank line is one empty field, as polars reads
+      it (:class:`RaggedRecord` reports it as 0 fields, a blank line).
+
+    Lines without quotes, the usual case, take a plain count of the separator. Nothing
+    runs per row in Python; the state carried from batch to batch is three numbers.
+    """
+    line = pl.col("line")
+    odd = 0  # quotes before the batch, modulo 2: the batch starts inside a field
+    records = 0  # records started before the batch (the header is record 1)
+    carried = 0  # separators of the record still open at the end of the previous batch
+    for batch in pl.scan_lines(path, name="line").collect_batches(chunk_size=lines_per_batch):
+        if not batch.height:
+            continue
+        quotes = batch.get_column("line").str.count_matches('"', literal=True).cast(pl.Int64)
+        if not odd and not quotes.sum():
+            fields = batch.get_column("line").str.count_matches(separator, literal=True) + 1
+            wrong = (fields != columns).arg_true()
+            if wrong.len():
+                at = int(wrong[0])
+                return _ragged(batch, at, records + at + 1, int(fields[at]))
+            records += batch.height
+            continue
+        odd_after = (quotes.cum_sum() + odd) % 2
+        inside = (odd_after - quotes) % 2 == 1
+        text = pl.when(inside).then(pl.concat_str(pl.lit('"'), line)).otherwise(line)
+        counted = batch.select(
+            separators=text.str.replace_all(_QUOTED, "")
+            .str.count_matches(separator, literal=True)
+            .cast(pl.Int64),
+            start=~inside,
+            end=odd_after == 0,
+        ).with_columns(total=pl.col("separators").cum_sum() + carried)
+        counted = counted.with_columns(
+            # separators of earlier records: the running total where this record began
+            before=pl.when("start")
+            .then(pl.col("total") - pl.col("separators"))
+            .forward_fill()
+            .fill_null(0),
+            record=pl.col("start").cum_sum().cast(pl.Int64) + records,
+        ).with_columns(fields=pl.col("total") - pl.col("before") + 1)
+        wrong = (counted.get_column("end") & (counted.get_column("fields") != columns)).arg_true()
+        if wrong.len():
+            at = int(wrong[0])
+            row = counted.row(at, named=True)
+            if row["start"]:  # the record is this one line
+                return _ragged(batch, at, row["record"], row["fields"])
+            return RaggedRecord(row["record"], row["fields"])
+        odd = int(odd_after[-1])
+        records = int(counted.get_column("record")[-1])
+        last = counted.row(-1, named=True)
+        carried = last["total"] - last["before"] if odd else 0
+    return None
+
+
+def _ragged(batch: pl.DataFrame, at: int, number: int, fields: int) -> RaggedRecord:
+    """The record on line *at* of *batch*, a whole record: 0 fields when it is blank."""
+    blank = fields == 1 and not (batch.get_column("line")[at] or "").rstrip("\r")
+    return RaggedRecord(number, 0 if blank else fields)

@@ -17,10 +17,12 @@ import pytest
 import dataguard.redact
 from dataguard.detect import Detector
 from dataguard.detect.registry import load_recognizers
+from dataguard.errors import UsageError
 from dataguard.mask import Masker, OperatorEnv, load_policy
 from dataguard.mask.stream import MaskerSpec
 from dataguard.mask.table import TableRedactor
 from dataguard.redact import redact_file
+from dataguard.sources.tables import open_table
 from dataguard.testing import generators as gen
 from tests.redact.test_redact import ORDERS, ORDERS_MASKED
 
@@ -129,3 +131,32 @@ def test_what_workers_cannot_rebuild_runs_in_one_process(
     report = redact_file(src, dst, masker(), jobs=2)  # type: ignore[operator]
     assert report["jobs"] == 1
     assert dst.read_text("utf-8") == ORDERS_MASKED
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_batch_check_stops_the_stream_at_the_batch_it_refuses(
+    tmp_path: Path, jobs: int
+) -> None:
+    """``check`` sees every batch as read, in this process, also when workers mask; the
+    stream stops at the batch it refuses."""
+    src = tmp_path / "in.csv"
+    good = [f"1381234{i:04d},1" for i in range(100)]
+    src.write_text("\n".join(["mobile,x", *good, "13912345678", "13812349999,2"]) + "\n")
+    source = open_table(src, "csv")
+    masker = Masker()
+    redactor = TableRedactor(masker)
+    plan = redactor.plan(source.frame.head(10).collect())
+    batches = redactor.apply_batches(
+        source.frame,
+        plan,
+        jobs=jobs,
+        spec=MaskerSpec(masker.policy.policy),
+        batch_rows=25,
+        check=source.check_batch,
+    )
+    seen: list[int] = []
+    with pytest.raises(UsageError, match="record 102 has 1 fields where the header has 2"):
+        seen.extend(batch.height for batch in batches)
+    # The refused batch is never handed on (with workers, reading ahead, fewer come first).
+    assert seen == [25] * len(seen)
+    assert len(seen) == 4 or (jobs > 1 and len(seen) < 4)

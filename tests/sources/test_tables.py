@@ -1,0 +1,242 @@
+"""CSV/TSV records against their header: what polars reads, and the field count check.
+
+Polars refuses a record with more fields than the header but pads one with fewer with
+nulls; :func:`~dataguard.sources.tables.first_ragged_record` counts the fields on the raw
+lines instead, and :meth:`~dataguard.sources.tables.TableSource.check_batch` runs it only
+when a batch's last column holds a null. These tests pin both halves: the polars
+behaviour the design relies on (so an upgrade that changes it shows up here), and the
+count, against Python's csv module, on generated files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dataguard.errors import UsageError
+from dataguard.sources.tables import (
+    RaggedRecord,
+    explain_csv_error,
+    first_ragged_record,
+    open_table,
+)
+
+
+def read(data: bytes, separator: str = ",", **options: Any) -> list[tuple[Any, ...]]:
+    return pl.read_csv(data, separator=separator, infer_schema=False, **options).rows()
+
+
+# -- what polars does (the reasons for the design) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"empty_string_is_null": False},
+        {"null_values": [""]},
+        {"truncate_ragged_lines": True},
+        {"quote_char": None},
+    ],
+    ids=["default", "empty-string-is-not-null", "null-values", "truncate-ragged", "no-quotes"],
+)
+def test_polars_reads_a_missing_field_as_an_empty_one(options: dict[str, Any]) -> None:
+    """No reader option tells ``1`` from ``1,`` under a two-column header: the frame
+    carries no sign of a short record, so the check has to look at the raw lines."""
+    assert read(b"a,b\n1\n", **options) == read(b"a,b\n1,\n", **options)
+
+
+def test_polars_refuses_a_long_record_and_pads_a_short_one_with_null() -> None:
+    with pytest.raises(pl.exceptions.ComputeError):
+        read(b"a,b\n1,2,3\n")
+    assert read(b"a,b,c\n1\n") == [("1", None, None)]
+    assert read(b"a\tb\r\n1\r\n", "\t") == [("1", None)]
+    assert read(b'a,b\n"x\ny"\n') == [("x\ny", None)]
+    assert read(b"a,b\n1,2\n\n") == [("1", "2"), (None, None)]  # a blank line: a record
+
+
+def test_polars_keeps_unquoted_and_quoted_empty_fields_apart() -> None:
+    """``,,`` is null and ``""`` is an empty string, and each is written back as read: the
+    default ``empty_string_is_null=True`` keeps the bytes (False would quote every empty
+    field on the way out)."""
+    data = b'a,b,c\n,"",x\n"",,\n'
+    frame = pl.read_csv(data, infer_schema=False)
+    assert frame.rows() == [(None, "", "x"), ("", None, None)]
+    assert frame.write_csv().encode() == data
+    padded = pl.read_csv(data, infer_schema=False, empty_string_is_null=False)
+    assert padded.write_csv() == 'a,b,c\n"","",x\n"","",""\n'
+
+
+# -- first_ragged_record --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "columns", "found"),
+    [
+        (b"a,b\n1,2\n3,4\n", 2, None),
+        (b"a,b\n1\n2,3\n", 2, RaggedRecord(2, 1)),
+        (b"a,b\n1,2,3\n", 2, RaggedRecord(2, 3)),
+        (b"a,b\n1,\n,\n", 2, None),
+        (b'a,b\n1,""\n"",""\n', 2, None),
+        (b"a,b\n1,2\n\n3,4\n", 2, RaggedRecord(3, 0)),
+        (b"a,b\r\n1,2\r\n\r\n", 2, RaggedRecord(3, 0)),
+        (b"a\n1\n\n2\n", 1, None),  # one column: a blank line is an empty value
+        (b'a,b\n"x\ny",2\n"p\n\nq"\n3,4\n', 2, RaggedRecord(3, 1)),
+        (b'a,b\n"x\ny",2\n"p\n\n,q","r,""s"""\n3,4\n', 2, None),
+        (b'a,b,c\n"1,2,3",x\n', 3, RaggedRecord(2, 2)),
+        (b"\xef\xbb\xbfa,b\n1\n", 2, RaggedRecord(2, 1)),
+        (b"a,b\n1,2\n3", 2, RaggedRecord(3, 1)),
+    ],
+)
+@pytest.mark.parametrize("lines_per_batch", [1, 2, 1000])
+def test_first_ragged_record(
+    tmp_path: Path,
+    data: bytes,
+    columns: int,
+    found: RaggedRecord | None,
+    lines_per_batch: int,
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(data)
+    assert first_ragged_record(path, ",", columns, lines_per_batch=lines_per_batch) == found
+
+
+_PIECES = ["", "a", "1", ",", "\t", '"', "\n", "\r\n", " ", "张三", "x,y", '""']
+
+
+@st.composite
+def csv_files(draw: st.DrawFn) -> tuple[str, str, int]:
+    """``(text, separator, columns)``: mostly well-formed records, quoted as the csv
+    module does, some with too few or too many fields, some blank lines."""
+    separator = draw(st.sampled_from([",", "\t"]))
+    columns = draw(st.integers(1, 4))
+    buffer = io.StringIO()
+    writer = csv.writer(
+        buffer,
+        delimiter=separator,
+        lineterminator=draw(st.sampled_from(["\n", "\r\n"])),
+        quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])),
+    )
+    writer.writerow([f"c{i}" for i in range(columns)])
+    field = st.lists(st.sampled_from(_PIECES), max_size=3).map("".join)
+    for width in draw(st.lists(st.integers(0, columns + 1), max_size=8)):
+        if width == 0:
+            buffer.write(str(writer.dialect.lineterminator))
+        else:
+            writer.writerow(draw(st.lists(field, min_size=width, max_size=width)))
+    return buffer.getvalue(), separator, columns
+
+
+def _expected(text: str, separator: str, columns: int) -> RaggedRecord | None:
+    """The first record whose field count is off, by Python's csv module."""
+    for number, row in enumerate(
+        csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True), start=1
+    ):
+        if len(row) != columns and (row or columns != 1):
+            return RaggedRecord(number, len(row))
+    return None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(csv_files(), st.sampled_from([1, 3, 1000]))
+def test_the_count_agrees_with_the_csv_module(
+    generated: tuple[str, str, int], lines_per_batch: int
+) -> None:
+    text, separator, columns = generated
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "in.csv"
+        path.write_text(text, "utf-8", newline="")
+        found = first_ragged_record(path, separator, columns, lines_per_batch=lines_per_batch)
+    assert found == _expected(text, separator, columns)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(csv_files())
+def test_a_short_record_always_leaves_a_null_in_the_last_column(
+    generated: tuple[str, str, int],
+) -> None:
+    """What makes the per-batch check free: no null in the last column, no short record."""
+    text, separator, columns = generated
+    expected = _expected(text, separator, columns)
+    if columns < 2 or expected is None or expected.fields > columns:
+        return  # no short record first
+    try:
+        frame = pl.read_csv(text.encode(), separator=separator, infer_schema=False)
+    except pl.exceptions.ComputeError:
+        return  # a long record later on: polars' own error
+    assert frame.get_column(frame.columns[-1]).null_count() > 0
+
+
+# -- TableSource.check_batch / check_records --------------------------------------------
+
+
+def test_check_batch_looks_at_the_file_only_when_the_last_column_has_a_null(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"mobile,x\n13812341050\n13912345678,1\n")
+    source = open_table(path, "csv")
+    counted: list[Path] = []
+
+    def counting(path: Path, separator: str, columns: int) -> RaggedRecord | None:
+        counted.append(path)
+        return first_ragged_record(path, separator, columns)
+
+    monkeypatch.setattr("dataguard.sources.tables.first_ragged_record", counting)
+    text = {"mobile": pl.String, "x": pl.String}
+    source.check_batch(pl.DataFrame({"mobile": ["1"], "x": ["1"]}, schema=text))
+    assert counted == []
+    with pytest.raises(UsageError, match="record 2 has 1 fields where the header has 2"):
+        source.check_batch(pl.DataFrame({"mobile": ["1"], "x": [None]}, schema=text))
+    assert counted == [path]
+
+
+def test_a_checked_file_is_counted_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"mobile,x\n13812341050,\n13912345678,1\n")
+    source = open_table(path, "csv")
+    counted: list[Path] = []
+
+    def counting(path: Path, separator: str, columns: int) -> RaggedRecord | None:
+        counted.append(path)
+        return first_ragged_record(path, separator, columns)
+
+    monkeypatch.setattr("dataguard.sources.tables.first_ragged_record", counting)
+    batch = source.frame.collect()
+    source.check_batch(batch)
+    source.check_batch(batch)
+    source.check_records()
+    assert counted == [path]
+
+
+def test_a_transcoded_file_is_counted_on_its_utf8_copy(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes("mobile,备注\n13812341050,刘䶮\n13912345678\n".encode("gb18030"))
+    source = open_table(path, "csv")
+    try:
+        with pytest.raises(UsageError, match="record 3 has 1 fields where the header has 2"):
+            source.check_records()
+    finally:
+        source.close()
+
+
+def test_explain_csv_error_takes_a_blank_line_of_a_one_column_file_as_a_value(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"mobile\n13812341050\n\n13912345678,1\n")
+    assert explain_csv_error(open_table(path, "csv"), "csv") == (
+        "record 4 has 2 fields where the header has 1"
+    )
+    path.write_bytes(b"mobile,x\n13812341050,1\n\n")
+    assert explain_csv_error(open_table(path, "csv"), "csv") == (
+        "record 3 is a blank line where the header has 2 fields"
+    )
