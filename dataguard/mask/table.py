@@ -61,9 +61,10 @@ __all__ = [
 #: Rows per batch when streaming a table through the redactor in one process.
 BATCH_ROWS = 100_000
 #: Rows per batch sent to a worker process. Smaller, because up to 2 batches per worker
-#: are in flight and each is held by the parent, pickled, and held again by the worker:
-#: on a 600 MB export with 2 workers, 100,000-row batches peaked at 1.6-1.7 GB over the
-#: process tree, 25,000-row batches at 1.1 GB, at no cost in speed.
+#: are in flight and each is held by the parent, pickled, and held again by the worker.
+#: On the 2.2 GB benchmark export with 2 workers (process-tree peak RSS, wall time):
+#: 100,000 rows 1.87 GB, 125 s; 50,000 rows 1.43 GB, 135 s; 25,000 rows 1.19 GB, 134 s
+#: (single runs, ±10%). The 1.5 GB budget of issue 4 decides.
 WORKER_BATCH_ROWS = 25_000
 
 
