@@ -391,16 +391,26 @@ def _redact_in_worker(batch: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Coun
 
 
 #: Masked forms remembered per column across batches (values repeat across the file);
-#: the memory is dropped when full, so it stays bounded whatever the file.
+#: the oldest are forgotten when it is full, so it stays bounded whatever the file.
 _MEMO_SIZE = 50_000
 
 
 def _not_remembered(memo: dict[str, str], values: list[str]) -> list[str]:
-    """The *values* not in *memo*; when they would overfill it, *memo* is emptied first."""
+    """The *values* not in *memo*, after making room in *memo* for them.
+
+    Room is made by forgetting the oldest entries (a dict keeps insertion order) that
+    *values* do not need, so this batch's hits stay hits. Emptying the whole memo instead
+    threw those away too: on an export with more distinct remarks than the memo holds,
+    the engine then saw every distinct value of every batch again. The memo may exceed
+    :data:`_MEMO_SIZE` by at most one batch's distinct values, until the next batch.
+    """
     fresh = [v for v in values if v not in memo]
-    if len(memo) + len(fresh) > _MEMO_SIZE:
-        memo.clear()
-        return values
+    excess = len(memo) + len(fresh) - _MEMO_SIZE
+    if excess > 0:
+        needed = set(values)
+        stale = [key for key in memo if key not in needed]
+        for key in stale[:excess]:
+            del memo[key]
     return fresh
 
 
