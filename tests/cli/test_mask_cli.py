@@ -174,6 +174,7 @@ def test_filter_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
         shell=True,
         capture_output=True,
         check=False,
+        timeout=120,  # a filter that never ends after its reader left is the failure
     )
     assert proc.stdout == b"tel ******1050 and more text here\n" * 2
     assert b"Traceback" not in proc.stderr
