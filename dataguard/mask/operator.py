@@ -140,8 +140,11 @@ class Operator(ABC):
         """The operator as a polars expression over a column of clean values, or None.
 
         Batch redaction uses it for values that are exactly one token of the entity's
-        shape (ASCII, already normalised), so the per-value work runs in Rust. Where the
-        expression yields null for a value, the value goes through :meth:`apply` instead.
+        shape, so the per-value work runs in Rust. The values are as read, not
+        normalised: an expression must yield null for a value that :func:`normalize
+        <dataguard.detect.normalize.normalize>` would change (the shapes of phones, IDs,
+        cards and e-mails cannot match one; the address expression checks), and such a value
+        goes through :meth:`apply` instead, as does any value it yields null for.
         The default (None) means: always :meth:`apply`.
         """
         return None
