@@ -186,7 +186,7 @@ def _redact_source(
         if run.dry_run:
             return report
         assert target is not None
-        total = estimate_rows(source) if fmt != "database" else None
+        total = estimate_rows(source)
         if run.on_total is not None:
             run.on_total(total)
         spec, workers = _workers(masker, run.jobs, total)

@@ -233,9 +233,10 @@ def sample_database(source: TableSource, rows: int, seed: int) -> pl.DataFrame:
     """A seeded sample spread over the whole table: rows whose position hashes into a band.
 
     The band comes from the row count, so one streamed pass finds about *rows* rows; the
-    same seed gives the same sample on unchanged data.
+    same seed gives the same sample on unchanged data. The count is kept in
+    :attr:`TableSource.rows` (a progress bar's total; whether worker processes pay off).
     """
-    total = int(source.frame.select(pl.len()).collect().item())
+    total = source.rows = int(source.frame.select(pl.len()).collect().item())
     stride = max(1, total // max(rows, 1))
     if stride == 1:
         return source.frame.head(rows).collect()

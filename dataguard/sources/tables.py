@@ -118,6 +118,8 @@ class TableSource:
     bom: bool = False
     scratch: Path | None = None
     crlf: bool = False
+    #: The row count, when a pass over the source already counted it (database sampling).
+    rows: int | None = None
     #: Whether :meth:`check_records` found every record as wide as the header.
     records_checked: bool = field(default=False, init=False, repr=False)
 
@@ -367,7 +369,12 @@ def _detached(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def estimate_rows(source: TableSource) -> int | None:
-    """The row count: exact for Parquet (from its metadata), estimated for text files."""
+    """The row count: exact for Parquet (from its metadata) and for a source whose count
+    is known (:attr:`TableSource.rows`), estimated for text files, else None."""
+    if source.rows is not None:
+        return source.rows
+    if source.fmt == "database":
+        return None
     if source.fmt == "parquet":
         return int(source.frame.select(pl.len()).collect().item())
     head = source.frame.head(1000).collect()

@@ -17,6 +17,10 @@ from click.testing import CliRunner
 from conftest import server_url
 from dataguard.cli.main import cli
 
+import dataguard.redact
+from dataguard.mask import Masker
+from dataguard.redact import redact_file
+
 sa = pytest.importorskip("sqlalchemy", reason="pip install 'dataguard[postgres,mysql]'")
 
 # Hand-written display masks (standards.md §2) of the rows below.
@@ -70,6 +74,24 @@ def test_a_table_is_redacted_into_a_file(database: tuple[str, str], tmp_path: Pa
     out = tmp_path / "out.csv"
     result = CliRunner().invoke(cli, ["redact", "--from-db", url, "--table", table, "-o", str(out)])
     assert result.exit_code == 0, result.stderr
+    assert out.read_text("utf-8").splitlines() == EXPECTED
+
+
+@pytest.mark.parametrize("threshold", [None, 0])
+def test_a_table_is_redacted_on_worker_processes_only_when_it_is_large(
+    database: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    threshold: int | None,
+) -> None:
+    url, table = database
+    if threshold is not None:  # every table counts as large: the workers mask it
+        monkeypatch.setattr(dataguard.redact, "BATCH_ROWS", threshold)
+    out = tmp_path / "out.csv"
+    report = redact_file(None, out, Masker(), database=url, table=table, jobs=2)
+    # The sampling pass counted the rows: a two-row table stays in one process.
+    assert report["jobs"] == (1 if threshold is None else 2)
+    assert report["rows"] == len(ROWS)
     assert out.read_text("utf-8").splitlines() == EXPECTED
 
 
