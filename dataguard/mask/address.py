@@ -31,6 +31,7 @@ class Address(Operator):
     """
 
     name = "address"
+    drops_other_data = True
     summary = "keep province, prefecture and county; hide the rest (Ele.me)"
 
     fill: str = "****"

@@ -22,6 +22,7 @@ class Fixed(Operator):
     """
 
     name = "fixed"
+    drops_other_data = True
     summary = "replace the value with a constant (length hidden), ****** by default"
 
     text: str = "******"

@@ -106,12 +106,18 @@ class Operator(ABC):
         keyed: True when the operator needs :attr:`OperatorEnv.master_key`.
         idempotent: True when applying it to its own output changes nothing (a mask, a
             tag); False for operators whose output looks like a real value (surrogates).
+        drops_other_data: True when the output keeps nothing of the value but what the
+            operator chose to keep knowingly (nothing, for a tag or a fixed fill; the
+            gazetteer division names, for the address mask). Personal data of another
+            kind inside the value then cannot survive it, so batch redaction does not run
+            the detection engine over such a column's values first.
     """
 
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     keyed: ClassVar[bool] = False
     idempotent: ClassVar[bool] = True
+    drops_other_data: ClassVar[bool] = False
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], env: OperatorEnv) -> Operator:

@@ -22,6 +22,7 @@ class Remove(Operator):
     """
 
     name = "remove"
+    drops_other_data = True
     summary = "delete the value, leaving the text around it"
 
     def expression(self, column: pl.Expr, context: MaskContext) -> pl.Expr | None:

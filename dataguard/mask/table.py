@@ -429,13 +429,22 @@ def _mask_distinct(
     :meth:`~dataguard.mask.operator.Operator.apply` once per distinct value (remembered
     across batches in *memo*). Any other value (``登录 13812341050`` in an ``ip`` column,
     ``a@b.com，13812341050`` in an ``email`` column) goes through the detection engine
-    first and then the operator, so personal data of another kind inside it is masked too.
+    first and then the operator, so personal data of another kind inside it is masked too,
+    unless the operator keeps nothing of it but what it vouches for anyway
+    (:attr:`~dataguard.mask.operator.Operator.drops_other_data`: the address mask keeps the
+    gazetteer divisions only; tag, fixed and remove keep nothing): then every value is
+    treated as clean.
     """
     distinct = text.drop_nulls().unique()
     frame = pl.DataFrame({"v": distinct}).filter(pl.col("v").str.strip_chars() != "")
     if frame.height == 0:
         return text
-    clean = pl.col("v").str.contains(clean_shape).fill_null(False) if clean_shape else pl.lit(False)
+    if operator.drops_other_data:  # nothing else inside a value can survive it
+        clean = pl.lit(True)
+    elif clean_shape:
+        clean = pl.col("v").str.contains(clean_shape).fill_null(False)
+    else:
+        clean = pl.lit(False)
     vectorised = operator.expression(pl.col("v"), context)
     frame = frame.with_columns(
         clean=clean,
@@ -445,13 +454,10 @@ def _mask_distinct(
     todo = _not_remembered(memo, pending["v"].to_list())
     dirty = set(pending.filter(~pl.col("clean"))["v"].to_list())
     dirty_todo = [v for v in todo if v in dirty]
-    engine = dict(
-        zip(
-            dirty_todo,
-            masker.mask_lines(dirty_todo, fields=[context.field] * len(dirty_todo)),
-            strict=True,
-        )
-    )
+    engine: dict[str, str] = {}
+    if dirty_todo:
+        masked = masker.mask_lines(dirty_todo, fields=[context.field] * len(dirty_todo))
+        engine = dict(zip(dirty_todo, masked, strict=True))
     for value in todo:
         memo[value] = operator.apply(normalize(engine.get(value, value)).text, context)
     if pending.height:
@@ -484,11 +490,12 @@ def _mask_each(
     output for equal values must differ: a per-value memo would hand every row of the same
     phone number the same ciphertext, leaking equality the mode promises to hide.
     """
-    clean = (
-        text.str.contains(clean_shape).fill_null(False).to_list()
-        if clean_shape
-        else [False] * text.len()
-    )
+    if operator.drops_other_data:  # nothing else inside a value can survive it
+        clean = [True] * text.len()
+    elif clean_shape:
+        clean = text.str.contains(clean_shape).fill_null(False).to_list()
+    else:
+        clean = [False] * text.len()
     out: list[str | None] = []
     for value, is_clean in zip(text.to_list(), clean, strict=True):
         if value is None or not value.strip():

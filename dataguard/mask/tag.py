@@ -22,6 +22,7 @@ class Tag(Operator):
     """
 
     name = "tag"
+    drops_other_data = True
     summary = "replace the value with a tag naming its entity, <CN_MOBILE>"
 
     template: str = "<{entity}>"

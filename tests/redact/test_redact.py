@@ -459,3 +459,29 @@ def test_redacting_twice_is_idempotent_for_short_dirty_mobiles(tmp_path: Path) -
     assert once.read_text("utf-8") == "mobile\n******1050\n******\n"
     redact(once, twice)
     assert twice.read_bytes() == once.read_bytes()
+
+
+def test_other_data_in_an_address_column_goes_with_the_part_below_the_county(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The address mask keeps only the gazetteer divisions, so what follows them (a phone,
+    # a name) is gone without the engine looking at the value first.
+    engine_runs: list[int] = []
+    mask_lines = Masker.mask_lines
+
+    def counted(self: Masker, lines: list[str], **kwargs: object) -> list[str]:
+        engine_runs.append(len(lines))
+        return mask_lines(self, lines, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Masker, "mask_lines", counted)
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text(
+        "address\n"
+        "浙江省杭州市西湖区文三路90号1幢\n"
+        "北京市海淀区中关村大街1号 张三 13812341050\n"
+        "13912345678\n",
+        "utf-8",
+    )
+    redact(src, dst)
+    assert dst.read_text("utf-8") == ("address\n浙江省杭州市西湖区****\n北京市海淀区****\n****\n")
+    assert sum(engine_runs) == 0  # no value went through the engine
