@@ -52,10 +52,10 @@ jobs_option = click.option(
 )
 
 
-def processes_option(help: str) -> Callable[[F], F]:
-    """``-j/--jobs`` for batch commands, which use every CPU by default (``0``)."""
+def processes_option(help: str, default: int = 0) -> Callable[[F], F]:
+    """``-j/--jobs`` for batch commands: worker processes, ``0`` meaning one per CPU."""
     return click.option(
-        "-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True, help=help
+        "-j", "--jobs", type=click.IntRange(min=0), default=default, show_default=True, help=help
     )
 
 
