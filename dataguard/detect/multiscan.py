@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from dataguard.detect.regex_tools import class_opener_end
+from dataguard.detect.regex_tools import ESCAPE, OUTSIDE, pieces
 
 if TYPE_CHECKING:
     from dataguard.detect.engine import _Alternative
@@ -108,29 +108,20 @@ def hyperscan_syntax(regex: str) -> str | None:
     if _POSIX_CLASS.search(regex):
         return None
     out: list[str] = []
-    i = 0
-    in_class = False
-    while i < len(regex):
-        ch = regex[i]
-        if ch == "\\":
-            m = _ESCAPE.match(regex, i)
+    skip_to = 0
+    for start, end, kind in pieces(regex):
+        if start < skip_to:
+            continue  # the rest of a longer escape (\\uXXXX, \\xHH): hex digits only
+        if kind == ESCAPE:
+            m = _ESCAPE.match(regex, start)
             if m is None:
                 return None
             out.append(f"\\x{{{m[1]}}}" if m[1] else m[0])
-            i = m.end()
+            skip_to = m.end()
             continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            end = class_opener_end(regex, i)
-            out.append(regex[i:end])
-            i = end
-            continue
-        elif _refused_at(regex, i, out):
+        if kind == OUTSIDE and _refused_at(regex, start, out):
             return None
-        out.append(ch)
-        i += 1
+        out.append(regex[start:end])
     return "".join(out)
 
 
@@ -192,30 +183,17 @@ def relax_repeats(regex: str) -> str:
     escaped or inside a class are left alone.
     """
     out: list[str] = []
-    i = 0
-    in_class = False
-    while i < len(regex):
-        ch = regex[i]
-        if ch == "\\":
-            out.append(regex[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            end = class_opener_end(regex, i)
-            out.append(regex[i:end])
-            i = end
-            continue
-        elif ch == "{":
-            m = _BOUNDED.match(regex, i)
+    skip_to = 0
+    for start, end, kind in pieces(regex):
+        if start < skip_to:
+            continue  # the rest of a bound just rewritten: digits, a comma, a brace
+        if kind == OUTSIDE and regex[start] == "{":
+            m = _BOUNDED.match(regex, start)
             if m is not None:
                 out.append("{" + m[1] + ",}")
-                i = m.end()
+                skip_to = m.end()
                 continue
-        out.append(ch)
-        i += 1
+        out.append(regex[start:end])
     return "".join(out)
 
 

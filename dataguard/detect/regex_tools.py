@@ -10,9 +10,20 @@ that every match of a regex holds a character (a line without it cannot match).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["class_opener_end", "group_end", "requires_char", "strip_lookarounds"]
+__all__ = [
+    "CLASS_OPENER",
+    "ESCAPE",
+    "IN_CLASS",
+    "OUTSIDE",
+    "class_opener_end",
+    "group_end",
+    "pieces",
+    "requires_char",
+    "strip_lookarounds",
+]
 
 _LOOKAROUND_OPENERS = ("(?=", "(?!", "(?<=", "(?<!")
 
@@ -33,71 +44,75 @@ def class_opener_end(regex: str, i: int) -> int:
     return j
 
 
-def group_end(regex: str, open_index: int) -> int:
-    """Index just past the ``)`` closing the group opened at ``open_index``."""
-    depth = 0
-    i = open_index
+#: Kinds of :func:`pieces`: an escape, a class opener, a character inside a class (its
+#: closing ``]`` included), and a character outside every class (syntax or a literal).
+ESCAPE, CLASS_OPENER, IN_CLASS, OUTSIDE = "escape", "opener", "in_class", "outside"
+
+
+def pieces(regex: str, start: int = 0) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, kind)`` for each piece of *regex* from *start*, in order.
+
+    An escape is a backslash and the character after it, inside a class or not; a class
+    begins with its whole opener (:func:`class_opener_end`) and ends with its first
+    unescaped ``]``; every other character is a piece of its own. This is the one reading
+    of escapes and classes that every walker over regex text shares, so they agree on
+    what is syntax: only ``OUTSIDE`` pieces are.
+    """
+    i = start
     in_class = False
     while i < len(regex):
         ch = regex[i]
         if ch == "\\":
+            yield i, i + 2, ESCAPE
             i += 2
-            continue
-        if in_class:
-            if ch == "]":
-                in_class = False
+        elif in_class:
+            in_class = ch != "]"
+            yield i, i + 1, IN_CLASS
+            i += 1
         elif ch == "[":
             in_class = True
-            i = class_opener_end(regex, i)
+            end = class_opener_end(regex, i)
+            yield i, end, CLASS_OPENER
+            i = end
+        else:
+            yield i, i + 1, OUTSIDE
+            i += 1
+
+
+def group_end(regex: str, open_index: int) -> int:
+    """Index just past the ``)`` closing the group opened at ``open_index``."""
+    depth = 0
+    for start, end, kind in pieces(regex, open_index):
+        if kind != OUTSIDE:
             continue
-        elif ch == "(":
+        if regex[start] == "(":
             depth += 1
-        elif ch == ")":
+        elif regex[start] == ")":
             depth -= 1
             if depth == 0:
-                return i + 1
-        i += 1
+                return end
     raise ValueError("unbalanced group in regex")
 
 
 def strip_lookarounds(regex: str) -> str:
     """Remove lookaround assertions and captures; the result matches a superset."""
     out: list[str] = []
-    i = 0
-    in_class = False
-    while i < len(regex):
-        ch = regex[i]
-        if ch == "\\":
-            out.append(regex[i : i + 2])
-            i += 2
+    skip_to = 0
+    for start, end, kind in pieces(regex):
+        if start < skip_to:
             continue
-        if in_class:
-            if ch == "]":
-                in_class = False
-            out.append(ch)
-            i += 1
-            continue
-        if ch == "[":
-            in_class = True
-            end = class_opener_end(regex, i)
-            out.append(regex[i:end])
-            i = end
-            continue
-        if ch == "(":
-            if regex.startswith(_LOOKAROUND_OPENERS, i):
-                i = group_end(regex, i)
+        if kind == OUTSIDE and regex[start] == "(":
+            if regex.startswith(_LOOKAROUND_OPENERS, start):
+                skip_to = group_end(regex, start)
                 continue
-            if regex.startswith("(?P<", i):
-                close = regex.index(">", i)
+            if regex.startswith("(?P<", start):
                 out.append("(?:")
-                i = close + 1
+                skip_to = regex.index(">", start) + 1
                 continue
-            if not regex.startswith("(?", i):
+            if not regex.startswith("(?", start):
                 out.append("(?:")
-                i += 1
                 continue
-        out.append(ch)
-        i += 1
+        out.append(regex[start:end])
     return "".join(out)
 
 

@@ -35,7 +35,7 @@ from dataguard.detect.recognizer import (
     DIGITS_BEFORE_NOT,
     Pattern,
 )
-from dataguard.detect.regex_tools import class_opener_end, group_end, strip_lookarounds
+from dataguard.detect.regex_tools import OUTSIDE, group_end, pieces, strip_lookarounds
 
 __all__ = ["BOUNDARY_FORMS", "ScanForm", "scan_form"]
 
@@ -93,28 +93,16 @@ def _trailing_lookaheads(regex: str) -> tuple[str, list[str]]:
     regex is the body and no lookahead is returned.
     """
     groups: list[tuple[int, int]] = []  # top-level lookahead groups (start, end)
-    i = 0
-    in_class = False
-    while i < len(regex):
-        ch = regex[i]
-        if ch == "\\":
-            i += 2
+    skip_to = 0
+    for start, _, kind in pieces(regex):
+        if start < skip_to or kind != OUTSIDE:
             continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            i = class_opener_end(regex, i)
-            continue
-        elif ch == "|":
+        if regex[start] == "|":
             return regex, []
-        elif ch == "(":
-            end = group_end(regex, i)
-            if regex.startswith(("(?=", "(?!"), i):
-                groups.append((i, end))
-            i = end
-            continue
-        i += 1
+        if regex[start] == "(":
+            skip_to = group_end(regex, start)  # the group's insides are not top level
+            if regex.startswith(("(?=", "(?!"), start):
+                groups.append((start, skip_to))
     start = len(regex)
     for group_start, group_stop in reversed(groups):
         if group_stop != start:

@@ -7,8 +7,13 @@ import re
 import pytest
 
 from dataguard.detect.regex_tools import (
+    CLASS_OPENER,
+    ESCAPE,
+    IN_CLASS,
+    OUTSIDE,
     class_opener_end,
     group_end,
+    pieces,
     requires_char,
     strip_lookarounds,
 )
@@ -99,3 +104,17 @@ def test_a_class_opener_takes_a_leading_caret_then_a_literal_bracket(
 def test_lookarounds_holding_bracket_classes_are_removed_whole(regex: str, stripped: str) -> None:
     assert strip_lookarounds(regex) == stripped
     assert group_end("(?=[^])])x", 0) == len("(?=[^])])")
+
+
+def test_pieces_reads_escapes_and_classes_once_for_every_walker() -> None:
+    regex = r"a[^]\]x](\[)"
+    assert [(regex[s:e], kind) for s, e, kind in pieces(regex)] == [
+        ("a", OUTSIDE),
+        ("[^]", CLASS_OPENER),  # a leading ] is a literal, not the class's end
+        ("\\]", ESCAPE),
+        ("x", IN_CLASS),
+        ("]", IN_CLASS),  # the class ends here
+        ("(", OUTSIDE),
+        ("\\[", ESCAPE),  # an escaped [ opens no class
+        (")", OUTSIDE),
+    ]
