@@ -539,20 +539,25 @@ def test_a_plan_runs_only_on_the_database_it_was_made_on(
     assert len(_ids(f"sqlite:///{second}", "orders")) == ORDERS
 
 
-def test_a_where_condition_holding_personal_data_is_refused(people: People, tmp_path: Path) -> None:
+def _plan_with_where(people: People, tmp_path: Path, where: str) -> None:
+    """Plan the shop with the retention rule's ``where = "1 = 1"`` replaced by *where*."""
     url = f"sqlite:///{tmp_path / 'shop.db'}"
     _make_shop(url, people.team)
     config = _config(tmp_path, url).read_text()
-    config = config.replace('where = "1 = 1"', "where = \"receiver_phone = '13812340007'\"")
+    config = config.replace('where = "1 = 1"', f"where = {where}")
     (tmp_path / "destroy.toml").write_text(config, encoding="utf-8")
+    make_plan(
+        load_config(tmp_path / "destroy.toml"),
+        people.team,
+        people.operator,
+        tmp_path / "plan.json",
+        now=NOW,
+    )
+
+
+def test_a_where_condition_holding_personal_data_is_refused(people: People, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="holds personal data") as refused:
-        make_plan(
-            load_config(tmp_path / "destroy.toml"),
-            people.team,
-            people.operator,
-            tmp_path / "plan.json",
-            now=NOW,
-        )
+        _plan_with_where(people, tmp_path, "\"receiver_phone = '13812340007'\"")
     assert "13812340007" not in str(refused.value)
     assert "CN_MOBILE" in str(refused.value)
     assert not (tmp_path / "plan.json").exists()
@@ -560,19 +565,8 @@ def test_a_where_condition_holding_personal_data_is_refused(people: People, tmp_
 
 
 def test_a_plan_that_fails_part_way_leaves_nothing(people: People, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'shop.db'}"
-    _make_shop(url, people.team)
-    config = _config(tmp_path, url).read_text()
     # The first target is planned (its rows file written), then the third fails in SQL.
-    config = config.replace('where = "1 = 1"', 'where = "no_such_column = 1"')
-    (tmp_path / "destroy.toml").write_text(config, encoding="utf-8")
     with pytest.raises(UsageError, match="refused the selection"):
-        make_plan(
-            load_config(tmp_path / "destroy.toml"),
-            people.team,
-            people.operator,
-            tmp_path / "plan.json",
-            now=NOW,
-        )
+        _plan_with_where(people, tmp_path, '"no_such_column = 1"')
     assert not (tmp_path / "plan.json").exists()
     assert not (tmp_path / "plan.rows").exists()

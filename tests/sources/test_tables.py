@@ -178,12 +178,8 @@ def test_a_short_record_always_leaves_a_null_in_the_last_column(
 # -- TableSource.check_batch / check_records --------------------------------------------
 
 
-def test_check_batch_looks_at_the_file_only_when_the_last_column_has_a_null(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "in.csv"
-    path.write_bytes(b"mobile,x\n13812341050\n13912345678,1\n")
-    source = open_table(path, "csv")
+def _count_field_counts(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files :func:`first_ragged_record` is asked to count, from now on, in order."""
     counted: list[Path] = []
 
     def counting(path: Path, separator: str, columns: int) -> RaggedRecord | None:
@@ -191,6 +187,16 @@ def test_check_batch_looks_at_the_file_only_when_the_last_column_has_a_null(
         return first_ragged_record(path, separator, columns)
 
     monkeypatch.setattr("dataguard.sources.tables.first_ragged_record", counting)
+    return counted
+
+
+def test_check_batch_looks_at_the_file_only_when_the_last_column_has_a_null(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"mobile,x\n13812341050\n13912345678,1\n")
+    source = open_table(path, "csv")
+    counted = _count_field_counts(monkeypatch)
     text = {"mobile": pl.String, "x": pl.String}
     source.check_batch(pl.DataFrame({"mobile": ["1"], "x": ["1"]}, schema=text))
     assert counted == []
@@ -203,13 +209,7 @@ def test_a_checked_file_is_counted_once(tmp_path: Path, monkeypatch: pytest.Monk
     path = tmp_path / "in.csv"
     path.write_bytes(b"mobile,x\n13812341050,\n13912345678,1\n")
     source = open_table(path, "csv")
-    counted: list[Path] = []
-
-    def counting(path: Path, separator: str, columns: int) -> RaggedRecord | None:
-        counted.append(path)
-        return first_ragged_record(path, separator, columns)
-
-    monkeypatch.setattr("dataguard.sources.tables.first_ragged_record", counting)
+    counted = _count_field_counts(monkeypatch)
     batch = source.frame.collect()
     source.check_batch(batch)
     source.check_batch(batch)
