@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -223,20 +223,11 @@ def _workers(masker: Masker, jobs: int, rows: int | None) -> tuple[MaskerSpec | 
     could not build it).
     """
     wanted = jobs or os.cpu_count() or 1
-    if (
-        wanted <= 1
-        or (rows is not None and rows <= BATCH_ROWS)
-        or _used_extras(masker)
-        or not masker.detector.rebuildable
-    ):
+    if wanted <= 1 or (rows is not None and rows <= BATCH_ROWS):
         return None, 1
-    spec = MaskerSpec(
-        masker.policy.policy,
-        masker.fmt,
-        masker.detector.entities,
-        masker.detector.min_score,
-        masker.env.master_key() if _keyed(masker) else None,
-    )
+    spec = MaskerSpec.of(masker)
+    if spec.extras or not masker.detector.rebuildable:
+        return None, 1
     return spec, wanted
 
 
@@ -399,14 +390,7 @@ def _redact_jsonl(
         if column.action == "mask" and column.entity is not None:
             keys[canonical_key(column.column)] = column.entity
     policy = replace(masker.policy.policy, keys=keys)
-    spec = MaskerSpec(
-        policy,
-        "json",
-        masker.detector.entities,
-        masker.detector.min_score,
-        masker.env.master_key() if _keyed(masker) else None,
-        _used_extras(masker),
-    )
+    spec = MaskerSpec.of(masker, policy=policy, fmt="json")
     temporary = temporary_path(target)
     stats: Counter[str] = Counter()
     try:
@@ -426,20 +410,3 @@ def _redact_jsonl(
 def report_json(report: dict[str, Any]) -> str:
     """The report as indented JSON (no values are ever in it)."""
     return json.dumps(report, ensure_ascii=False, indent=2)
-
-
-def _keyed(masker: Masker) -> bool:
-    """Whether the masker's policy has a keyed operator (its key must reach the spec)."""
-    return any(getattr(op, "keyed", False) for op in masker.policy.operators())
-
-
-def _used_extras(masker: Masker) -> Mapping[str, Any] | None:
-    """The masker's operator extras if its operators use them (the encrypt keyring), else None.
-
-    Extras that open on demand (the CLI's keyring) say whether they were opened; reading
-    them otherwise would ask for a passphrase nobody needs.
-    """
-    extras = masker.env.extras
-    if not extras or not getattr(extras, "used", True):
-        return None
-    return extras

@@ -42,6 +42,28 @@ class MaskerSpec:
     #: only: a spec with extras runs with one job (keys are not sent to workers).
     extras: Mapping[str, Any] | None = field(default=None, compare=False)
 
+    @classmethod
+    def of(
+        cls, masker: Masker, *, policy: Policy | None = None, fmt: str | None = None
+    ) -> MaskerSpec:
+        """The spec that builds *masker* again (with *policy* or *fmt* in place of its own).
+
+        The master key is read only when an operator needs it (``keyed``). Operator extras
+        (the ``encrypt`` keyring) are kept only when they were opened: extras that open on
+        demand (the CLI's keyring) say so in ``used``, and reading them otherwise would
+        ask for a passphrase nobody needs.
+        """
+        keyed = any(getattr(op, "keyed", False) for op in masker.policy.operators())
+        extras = masker.env.extras
+        return cls(
+            policy or masker.policy.policy,
+            fmt or masker.fmt,
+            masker.detector.entities,
+            masker.detector.min_score,
+            masker.env.master_key() if keyed else None,
+            extras if extras and getattr(extras, "used", True) else None,
+        )
+
     def build(self) -> Masker:
         """The masker this spec describes."""
         extras = self.extras if self.extras is not None else {}
