@@ -1,4 +1,8 @@
-"""Worker processes that end with their parent.
+"""Worker pools: results in input order, and worker processes that end with their parent.
+
+:func:`in_order` maps a function over a stream through any executor with a bounded
+number of calls in flight, yielding results in input order: every pool of dataguard
+(``detect --jobs``, ``redact --jobs``, ``scan db``'s readers) feeds its workers with it.
 
 dataguard's worker pools (``detect --jobs``, ``filter --jobs``, ``redact --jobs``,
 ``scan --workers``) spawn processes that wait for batches on a pipe. If the parent is
@@ -11,10 +15,39 @@ a second that it was orphaned and exits.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
+from typing import TypeVar
 
-__all__ = ["exit_with_parent"]
+__all__ = ["exit_with_parent", "in_order"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def in_order(
+    pool: Executor, fn: Callable[[T], R], items: Iterable[T], *, window: int
+) -> Iterator[R]:
+    """``fn(item)`` for each of *items*, run on *pool*, yielded in input order.
+
+    At most *window* calls are submitted at a time, so memory stays bounded however long
+    the stream (``Executor.map`` would submit it all at once); the next item is submitted
+    as soon as a result is in and before it is handed on, so the pool keeps working while
+    the caller uses it.
+    An exception from ``fn`` is raised when its result's turn comes.
+    """
+    source = iter(items)
+    running: deque[Future[R]] = deque(
+        pool.submit(fn, item) for item in itertools.islice(source, window)
+    )
+    while running:
+        result = running.popleft().result()
+        running.extend(pool.submit(fn, item) for item in itertools.islice(source, 1))
+        yield result
 
 
 def exit_with_parent(interval: float = 1.0) -> None:

@@ -11,13 +11,12 @@ the whole input at once).
 from __future__ import annotations
 
 import multiprocessing
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 
 from dataguard.detect.engine import Detector
 from dataguard.detect.finding import Finding
-from dataguard.workers import exit_with_parent
+from dataguard.workers import exit_with_parent, in_order
 
 __all__ = ["detect_batches"]
 
@@ -53,10 +52,4 @@ def detect_batches(
         initializer=_init_worker,
         initargs=(detector.entities, detector.min_score),
     ) as pool:
-        pending: deque[Future[list[list[Finding]]]] = deque()
-        for batch in batches:
-            pending.append(pool.submit(_detect_batch, batch))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        yield from in_order(pool, _detect_batch, batches, window=2 * jobs)

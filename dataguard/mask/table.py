@@ -31,9 +31,9 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import threading
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +47,7 @@ from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.mask.stream import MaskerSpec
 from dataguard.scan.classify import ColumnClass, classify_column
-from dataguard.workers import exit_with_parent
+from dataguard.workers import exit_with_parent, in_order
 
 __all__ = [
     "BATCH_ROWS",
@@ -209,12 +209,22 @@ class TableRedactor:
             rows = batch_rows or WORKER_BATCH_ROWS
             yield from self._apply_in_workers(frame, plan, spec, jobs, rows, check)
             return
-        for batch in frame.collect_batches(chunk_size=batch_rows or BATCH_ROWS):
-            if self.cancel.is_set():
-                raise RedactionCancelled("redaction cancelled")
+        for batch in self._checked(frame, batch_rows or BATCH_ROWS, check):
+            yield _redacted(batch, functions)
+
+    def _checked(
+        self, frame: pl.LazyFrame, batch_rows: int, check: Callable[[pl.DataFrame], object] | None
+    ) -> Iterator[pl.DataFrame]:
+        """*frame*'s batches as read, each passed to *check*; stops when cancelled."""
+        for batch in frame.collect_batches(chunk_size=batch_rows):
+            self._stop_if_cancelled()
             if check is not None:
                 check(batch)
-            yield _redacted(batch, functions)
+            yield batch
+
+    def _stop_if_cancelled(self) -> None:
+        if self.cancel.is_set():
+            raise RedactionCancelled("redaction cancelled")
 
     def _apply_in_workers(
         self,
@@ -233,7 +243,6 @@ class TableRedactor:
         flight, so memory stays bounded. Workers are spawned, not forked: polars' thread
         pool must not be forked.
         """
-        pending: deque[Future[tuple[pl.DataFrame, dict[str, Counter[str]]]]] = deque()
         pool = ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=multiprocessing.get_context("spawn"),
@@ -242,18 +251,10 @@ class TableRedactor:
         )
         done = False
         try:
-            for batch in frame.collect_batches(chunk_size=batch_rows):
-                if self.cancel.is_set():
-                    raise RedactionCancelled("redaction cancelled")
-                if check is not None:
-                    check(batch)
-                pending.append(pool.submit(_redact_in_worker, batch))
-                if len(pending) >= 2 * jobs:
-                    yield self._merged(*pending.popleft().result())
-            while pending:
-                if self.cancel.is_set():
-                    raise RedactionCancelled("redaction cancelled")
-                yield self._merged(*pending.popleft().result())
+            batches = self._checked(frame, batch_rows, check)
+            for masked, counts in in_order(pool, _redact_in_worker, batches, window=2 * jobs):
+                self._stop_if_cancelled()
+                yield self._merged(masked, counts)
             done = True
         except BrokenProcessPool:
             raise UsageError(
@@ -284,10 +285,7 @@ class TableRedactor:
         functions = self._functions(plan)
         if not functions:
             return frame
-        data = frame.collect()
-        return data.with_columns(
-            [func(data.get_column(name)) for name, func in functions.items()]
-        ).lazy()
+        return _redacted(frame.collect(), functions).lazy()
 
     def _functions(self, plan: TablePlan) -> dict[str, Callable[[pl.Series], pl.Series]]:
         functions: dict[str, Callable[[pl.Series], pl.Series]] = {}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -25,7 +25,7 @@ from dataguard.scan.assess import TableAssessor
 from dataguard.scan.grading import scheme as grading_scheme
 from dataguard.scan.report import ColumnReport
 from dataguard.sources.catalog import ColumnInfo
-from dataguard.workers import exit_with_parent
+from dataguard.workers import exit_with_parent, in_order
 
 __all__ = ["MIN_TABLES_FOR_WORKERS", "assess_tables", "default_workers"]
 
@@ -75,7 +75,7 @@ def assess_tables(
     """
     if workers <= 1 or len(items) < MIN_TABLES_FOR_WORKERS:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dataguard-read") as pool:
-            for item, (name, columns, sample) in _in_order(pool, items, read, window=1):
+            for item, (name, columns, sample) in in_order(pool, _with_item(read), items, window=2):
                 yield item, sample, assessor.assess(name, columns, sample)
         return
     context = multiprocessing.get_context("spawn")
@@ -89,7 +89,9 @@ def assess_tables(
         ) as cpu,
     ):
         pending: deque[tuple[T, Sample, Future[list[ColumnReport]]]] = deque()
-        for item, (name, columns, sample) in _in_order(io, items, read, window=readers):
+        for item, (name, columns, sample) in in_order(
+            io, _with_item(read), items, window=readers + 1
+        ):
             pending.append((item, sample, cpu.submit(_assess_in_worker, name, columns, sample)))
             while len(pending) > 2 * workers:
                 done, kept, future = pending.popleft()
@@ -99,19 +101,6 @@ def assess_tables(
             yield done, kept, future.result()
 
 
-def _in_order(
-    pool: ThreadPoolExecutor, items: Iterable[T], read: Callable[[T], Any], *, window: int
-) -> Iterator[tuple[T, Any]]:
-    """``(item, read(item))`` in order, with up to *window* reads running ahead."""
-    source = iter(items)
-    running: deque[tuple[T, Future[Any]]] = deque()
-    for item in source:
-        running.append((item, pool.submit(read, item)))
-        if len(running) > window:
-            break
-    while running:
-        item, future = running.popleft()
-        following = next(source, None)
-        if following is not None:
-            running.append((following, pool.submit(read, following)))
-        yield item, future.result()
+def _with_item(read: Callable[[T], Any]) -> Callable[[T], tuple[T, Any]]:
+    """``read`` that also hands back its item (for :func:`in_order`, on threads)."""
+    return lambda item: (item, read(item))
