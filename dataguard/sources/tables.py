@@ -160,7 +160,7 @@ class TableSource:
             return
         columns = len(self.frame.collect_schema())
         if columns >= 2:
-            separator = "\t" if self.fmt == "tsv" else ","
+            separator = _separator(self.fmt)
             found = first_ragged_record(self.scratch or self.path, separator, columns)
             if found is not None:
                 raise UsageError(
@@ -168,6 +168,11 @@ class TableSource:
                     + _field_count_error(found.number, found.fields, columns)
                 )
         self.records_checked = True
+
+
+def _separator(fmt: str) -> str:
+    """The field separator of a text table format: a tab for TSV, else a comma."""
+    return "\t" if fmt == "tsv" else ","
 
 
 def _transcode(src: Path, dst: Path, source: str, target: str) -> None:
@@ -212,7 +217,7 @@ def open_table(path: Path, fmt: str, encoding: str = "auto") -> TableSource:
             scratch.unlink(missing_ok=True)
             raise
         source = scratch
-    separator = "\t" if fmt == "tsv" else ","
+    separator = _separator(fmt)
     header, crlf = _header(source, separator)
     seen: set[str] = set()
     for name in header:
@@ -400,7 +405,7 @@ def write_batches(
     if fmt == "parquet":
         _write_parquet_batches(batches, source, target)
         return
-    separator = "\t" if fmt == "tsv" else ","
+    separator = _separator(fmt)
     ending = "\r\n" if source.crlf else "\n"
     encoding = source.encoding if source.encoding not in ("utf-8-sig",) else "utf-8"
     with target.open("wb") as out:
@@ -453,7 +458,7 @@ def explain_csv_error(source: TableSource, fmt: str) -> str | None:
     number and counts, never the row's content.
     """
     path = source.scratch or source.path
-    separator = "\t" if fmt == "tsv" else ","
+    separator = _separator(fmt)
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             reader = csv.reader(stream, delimiter=separator, strict=True)
