@@ -136,10 +136,11 @@ class Masker:
         line came from, when it came from one.
         """
         found = self.detector.detect_lines(lines, fields=fields)
-        keyed = self._lines_with_keys(lines)
+        keyed, numbers = self._lines_with_keys(lines)
         out: list[str] = []
         for i, (line, findings) in enumerate(zip(lines, found, strict=True)):
-            spans = key_spans(line, self.fmt) if i in keyed else []
+            read = i in keyed or (findings and i in numbers)
+            spans = key_spans(line, self.fmt) if read else []
             field = fields[i] if fields is not None else None
             if not findings and not spans:
                 out.append(line)
@@ -147,18 +148,21 @@ class Masker:
             out.append(self._apply(line, findings, spans, field))
         return out
 
-    def _lines_with_keys(self, lines: Sequence[str]) -> set[int] | range:
-        """Indexes of the lines whose keys need reading.
+    def _lines_with_keys(self, lines: Sequence[str]) -> tuple[set[int] | range, set[int]]:
+        """Indexes of the lines whose keys need reading: always, and if they have findings.
 
         Reading keys costs far more than finding them, so when the policy has no field
-        rules (which need every key), only lines with a sensitive key are read: polars
-        pulls every ``key=`` / ``"key":`` out of the batch, folds it like
-        :func:`~dataguard.mask.keys.canonical_key` and looks it up, in Rust.
+        rules (which need every key), only lines with a sensitive key are always read:
+        polars pulls every ``key=`` / ``"key":`` out of the batch, folds it like
+        :func:`~dataguard.mask.keys.canonical_key` and looks it up, in Rust. Lines with a
+        bare JSON number (the second set) matter only when a finding sits in one, so they
+        are read only when they have findings: timestamps and ids make them a third of a
+        typical log's flagged lines, nearly all without a finding.
         """
         if self.fmt == "plain" or not lines:
-            return set()
+            return set(), set()
         if self.policy.fields or len(lines) < _SMALL_BATCH:
-            return range(len(lines))
+            return range(len(lines)), set()
         import polars as pl  # the batch path already depends on it
 
         from dataguard.detect.batch import storable
@@ -179,11 +183,9 @@ class Masker:
             )
             .filter(pl.col("k").is_in(keys))
         )
-        flagged = set(hits["i"].to_list())
         # A finding in a bare JSON number must become a quoted string: those lines too.
         numbers = frame.select(pl.col("t").str.contains(_BARE_NUMBER)).to_series().arg_true()
-        flagged.update(numbers.to_list())
-        return flagged
+        return set(hits["i"].to_list()), set(numbers.to_list())
 
     def _apply(
         self, text: str, findings: Sequence[Finding], spans: Sequence[KeySpan], field: str | None

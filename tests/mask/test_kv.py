@@ -422,6 +422,29 @@ def test_mask_lines_is_idempotent(masker: Masker) -> None:
     assert masker.mask_lines(once) == once
 
 
+def test_batch_reads_the_keys_single_lines_read(masker: Masker) -> None:
+    """A batch (keys picked out in polars) masks as each line alone (every line read).
+
+    Lines with a bare JSON number are read only when they have a finding: a finding in
+    a number still becomes a string, a number without one is left as it was.
+    """
+    lines = [
+        '{"n": 13812341050, "ts": 1715911200000}',  # a finding in a bare number
+        '{"ts": 1715911200000, "qty": 20240517}',  # bare numbers, no finding
+        '{"order": {"amount": 138123, "phone": "n/a"}}',  # a sensitive key, no pattern
+        "SET timestamp=1715911200; SELECT 1 FROM t WHERE id = 13812341050",
+        "password=hunter2 ts=1715911200000",
+        "[1715911200000, 13912345678]",
+        "plain text without keys 13812341050",
+    ] * 3
+    assert len(lines) >= 16  # the polars selection, not the small-batch path
+    batch = masker.mask_lines(lines)
+    assert batch == [masker.mask_lines([line])[0] for line in lines]
+    assert json.loads(batch[0]) == {"n": "******1050", "ts": 1715911200000}
+    assert batch[1] == lines[1]
+    assert json.loads(batch[2]) == {"order": {"amount": 138123, "phone": "******"}}
+
+
 @pytest.mark.parametrize(
     "line",
     [
