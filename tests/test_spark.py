@@ -88,3 +88,33 @@ def test_unmasked_columns_keep_their_spark_types(spark: object) -> None:
     assert types["amount"] == "double"
     assert types["mobile"] == "string"
     assert redacted.count() == 50
+
+
+def test_the_plan_samples_in_one_pass_seeded(spark: object, tmp_path: Path) -> None:
+    """The driver's sample: *rows* distinct rows, the same for a seed, one Spark job."""
+    from dataguard.spark import _sample
+
+    table = _table(3000, 3)
+    source = tmp_path / "in.parquet"
+    table.write_parquet(source)
+    frame = spark.read.parquet(str(source)).repartition(4)  # type: ignore[attr-defined]
+    frame.cache().count()  # the repartition's shuffle is not the sample's work
+    context = spark.sparkContext  # type: ignore[attr-defined]
+    context.setJobGroup("dataguard-sample", "the sample under test")
+    try:
+        first = _sample(frame, 500, seed=7)
+    finally:
+        context.setJobGroup("other", "after the sample")
+    jobs = context.statusTracker().getJobIdsForGroup("dataguard-sample")
+    assert len(jobs) == 1  # counting first took a second pass over the input
+
+    assert first.columns == table.columns
+    assert first.height == 500
+    assert first["id"].n_unique() == 500
+    assert first.sort("id").equals(_sample(frame, 500, seed=7).sort("id"))
+    assert not first.sort("id").equals(_sample(frame, 500, seed=8).sort("id"))
+    # Spread over the whole input, not its first rows: ids are 0..2999.
+    ids = first["id"].to_list()
+    assert min(ids) < 300
+    assert max(ids) > 2700
+    assert _sample(frame, 5000, seed=7).height == 3000  # all of a smaller input
