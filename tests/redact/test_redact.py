@@ -461,6 +461,33 @@ def test_redacting_twice_is_idempotent_for_short_dirty_mobiles(tmp_path: Path) -
     assert twice.read_bytes() == once.read_bytes()
 
 
+def test_full_width_values_of_the_column_shape_skip_the_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Full-width digits are one clean mobile once normalised: masked like the ASCII form
+    # without the engine looking for it again. A value with more in it still goes there.
+    engine_runs: list[list[str]] = []
+    mask_lines = Masker.mask_lines
+
+    def counted(self: Masker, lines: list[str], **kwargs: object) -> list[str]:
+        engine_runs.append(list(lines))
+        return mask_lines(self, lines, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Masker, "mask_lines", counted)
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text(
+        "mobile\n13812341050\n１３９１２３４５６７８\n１３９ １２３４ ５６７９\n"
+        "13912345670 tt@163.com\n",
+        "utf-8",
+    )
+    redact(src, dst)
+    assert dst.read_text("utf-8") == (
+        # display's mobile mask (standards.md §2): six stars and the last four characters
+        "mobile\n******1050\n******5678\n******5679\n******.com\n"
+    )
+    assert engine_runs == [["13912345670 tt@163.com"]]
+
+
 def test_other_data_in_an_address_column_goes_with_the_part_below_the_county(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
