@@ -12,7 +12,7 @@ counts as ``手机``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["CONTEXT_AFTER", "CONTEXT_BEFORE", "POSITIVE_BOOST", "ContextScorer"]
 
@@ -23,6 +23,8 @@ CONTEXT_AFTER = 16
 POSITIVE_BOOST = 0.35
 POSITIVE_FLOOR = 0.4
 NEGATIVE_PENALTY = 0.5
+#: Field names whose signal a scorer remembers (then it starts again).
+_FIELDS_REMEMBERED = 4096
 
 
 def _words_regex(words: tuple[str, ...], flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
@@ -54,6 +56,8 @@ class ContextScorer:
     #: The same words, case-sensitive, for lowercased ASCII text (None: not applicable).
     #: Python's ``re`` scans a case-sensitive alternation about four times faster.
     folded: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+    #: Signals of field names seen so far: a column's or a key's every value asks again.
+    _fields: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, positive: tuple[str, ...], negative: tuple[str, ...]) -> ContextScorer:
@@ -62,15 +66,21 @@ class ContextScorer:
             folded = (_words_regex(positive, 0), _words_regex(negative, 0))
         return cls(_words_regex(positive), _words_regex(negative), folded)
 
-    def signal_in_field(self, field: str | None) -> int:
+    def signal_in_field(self, name: str | None) -> int:
         """+1, -1 or 0 for a structured record's field name (column name, JSON key)."""
-        if not field:
+        if not name:
             return 0
-        if self.positive is not None and self.positive.search(field):
-            return 1
-        if self.negative is not None and self.negative.search(field):
-            return -1
-        return 0
+        signal = self._fields.get(name)
+        if signal is None:
+            signal = 0
+            if self.positive is not None and self.positive.search(name):
+                signal = 1
+            elif self.negative is not None and self.negative.search(name):
+                signal = -1
+            if len(self._fields) >= _FIELDS_REMEMBERED:
+                self._fields.clear()  # JSON logs may hold endless distinct keys
+            self._fields[name] = signal
+        return signal
 
     def signal_near(self, text: str, start: int, end: int, lowered: str | None = None) -> int:
         """+1, -1 or 0 from the context words around ``text[start:end]``.

@@ -1,11 +1,14 @@
-"""Context words match lowercased ASCII text case-sensitively exactly as re.IGNORECASE does."""
+"""Context words match lowercased ASCII text case-sensitively exactly as re.IGNORECASE does;
+field names' signals are remembered, within a bound."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataguard import Detector
+from dataguard.detect import context
 from dataguard.detect.context import ContextScorer, _caseless_or_ascii
 
 ASCII_PIECES = st.sampled_from(
@@ -37,3 +40,16 @@ def test_folded_words_find_what_ignorecase_finds(
         assert scorer.signal_near(text, start, end, text.lower()) == scorer.signal_near(
             text, start, end
         )
+
+
+def test_field_signals_are_remembered_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    scorer = ContextScorer.of(("手机", "mobile"), ("订单",))
+    names = ["buyer_mobile", "订单号", "remark", "", None, "MOBILE_NO"]
+    expected = [1, -1, 0, 0, 0, 1]
+    assert [scorer.signal_in_field(n) for n in names] == expected
+    assert [scorer.signal_in_field(n) for n in names] == expected  # remembered: the same
+    monkeypatch.setattr(context, "_FIELDS_REMEMBERED", 3)
+    for i in range(10):
+        assert scorer.signal_in_field(f"field{i}") == 0
+    assert len(scorer._fields) <= 3
+    assert scorer.signal_in_field("buyer_mobile") == 1  # forgotten, then read again
