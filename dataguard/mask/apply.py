@@ -31,7 +31,7 @@ from urllib.parse import quote
 from dataguard.detect import Detector, Finding
 from dataguard.detect.normalize import normalize
 from dataguard.mask.kv import KeySpan, key_spans
-from dataguard.mask.operator import MaskContext, OperatorEnv
+from dataguard.mask.operator import MaskContext, Operator, OperatorEnv
 from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
 
 __all__ = ["Masker", "Replacement"]
@@ -211,6 +211,8 @@ class Masker:
         findings, so each finding finds the key spans it touches by bisection: a line with
         thousands of both (a huge line's piece) costs O(n log n), not O(n²).
         """
+        if not spans:  # most lines, and every table cell: findings alone
+            return iter(self._finding_edits(text, findings, field))
         starts = [s.start for s in spans]
         # For each finding, the index of the key span holding it whole, or -1.
         holder: list[int] = []
@@ -269,6 +271,30 @@ class Masker:
         edits.sort()
         return iter(edits)
 
+    def _finding_edits(
+        self, text: str, findings: Sequence[Finding], field: str | None
+    ) -> list[tuple[int, int, str]]:
+        """:meth:`_plan` for a text without key spans: each finding masked where it is.
+
+        The same edits as the general path, with the operator looked up once per entity
+        (the field is the same for all) and the counts added once per text.
+        """
+        chosen: dict[str, tuple[MaskContext, Operator]] = {}
+        edits: list[tuple[int, int, str]] = []
+        for f in findings:
+            pair = chosen.get(f.entity)
+            if pair is None:
+                context = MaskContext(f.entity, field)
+                pair = chosen[f.entity] = (context, self.policy.operator_for(context))
+            context, operator = pair
+            surface = text[f.start : f.end]
+            masked = operator.apply(normalize(surface).text, context)
+            edits.append((f.start, f.end, _encode_like(surface, masked, "raw")))
+        self.stats.update(f"entity:{f.entity}" for f in findings)
+        self.stats.update(f"operator:{chosen[f.entity][1].name}" for f in findings)
+        edits.sort()
+        return edits
+
     # -- records ------------------------------------------------------------------------
 
     def mask_record(self, record: Mapping[str, Any]) -> dict[str, Any]:
@@ -309,6 +335,8 @@ def _already_masked(value: str, entity: str) -> bool:
 
 def _encode_like(surface: str, masked: str, kind: str) -> str:
     """*masked* written the way *surface* was (see the module docstring)."""
+    if kind == "raw" and "%" not in surface and "\\" not in surface:
+        return masked  # nothing to write differently (most findings)
     if _PERCENT.search(surface):
         masked = quote(masked, safe=_URL_SAFE)  # ASCII from here on
     escaped = _UNICODE_ESCAPE.search(surface) is not None
