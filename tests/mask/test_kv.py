@@ -601,3 +601,22 @@ def test_masked_json_lines_stay_valid(
     # nothing outside the values changed
     ranges = [(s.start, s.end) for s in key_spans(line, "json")]
     assert _outside(line, ranges).fullmatch(out)
+
+
+def test_batch_selection_of_long_and_dotted_keys(masker: Masker) -> None:
+    """Keys up to kv.py's 64 characters, dotted paths and longer words, in a batch."""
+    long_key = "a" * 70
+    lines = [
+        "user.profile.phone=n/a",  # a dotted key is its last part: a sensitive key
+        f"{'x' * 60}_password=hunter2",  # 69 characters: no key to kv.py (SECRET finds it)
+        f"{long_key}=13812341050",  # too long a key: its value is still a finding
+        f"{'k' * 64}=n/a",  # 64 characters: a key, not a sensitive one
+    ] * 5
+    batch = masker.mask_lines(lines)
+    assert batch == [masker.mask_lines([line])[0] for line in lines]
+    assert batch[:4] == [
+        "user.profile.phone=******",
+        f"{'x' * 60}_password=******",
+        f"{long_key}=******1050",
+        f"{'k' * 64}=n/a",
+    ]
