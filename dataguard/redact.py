@@ -33,8 +33,8 @@ from dataguard.mask.table import BATCH_ROWS, TablePlan, TableRedactor
 from dataguard.sources.tables import (
     TableSource,
     estimate_rows,
-    explain_csv_error,
     open_table,
+    read_error,
     read_workbook,
     sample_jsonl,
     sample_rows,
@@ -181,7 +181,7 @@ def _redact_source(
             if run.dry_run:  # refuses what the real run would refuse
                 source.check_records()
         except pl.exceptions.PolarsError as exc:
-            raise _input_error(source, fmt, exc) from None
+            raise read_error(source, exc) from None
         report = _report_head(source.path, target, fmt, out_fmt, source.encoding, plan)
         if run.dry_run:
             return report
@@ -199,7 +199,7 @@ def _redact_source(
             _interruptible(redactor, lambda: write_batches(batches, source, temporary, out_fmt))
             os.replace(temporary, target)
         except pl.exceptions.PolarsError as exc:
-            raise _input_error(source, fmt, exc) from None
+            raise read_error(source, exc) from None
         finally:
             temporary.unlink(missing_ok=True)
     finally:
@@ -329,18 +329,6 @@ def _redact_database(
     report = _redact_source(source, target, masker, out_fmt, sample_database, run)
     report["read_only"] = True
     return report
-
-
-def _input_error(source: Any, fmt: str, exc: Exception) -> UsageError:
-    """A UsageError for a polars read error, locating it; polars' text is not echoed.
-
-    Polars may quote the offending data in its message, so only its first line's error
-    class is kept, and the location comes from our own reading of the file.
-    """
-    where = explain_csv_error(source, fmt) if fmt in ("csv", "tsv") else None
-    kind = type(exc).__name__
-    detail = where or f"polars could not read it ({kind})"
-    return UsageError(f"{source.path.name}: not valid {fmt.upper()}: {detail}")
 
 
 def _report_head(

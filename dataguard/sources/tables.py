@@ -11,11 +11,14 @@ Everything here is lazy or streamed, so memory stays bounded whatever the file s
 * :func:`sample_rows` draws a seeded, reproducible sample without reading the file into
   memory;
 * :func:`write_batches` writes batches into a file of the same format and encoding,
-  one at a time; :func:`explain_csv_error` finds the row a polars CSV error is about;
+  one at a time; :func:`read_error` turns a polars CSV error into one naming the record
+  (:func:`explain_csv_error` finds it);
 * :func:`first_ragged_record` finds a record whose field count is not the header's,
   counted in Rust over the raw lines: polars refuses a record with too many fields but
   pads one with too few with nulls, and :meth:`TableSource.check_batch` uses it to refuse
-  those too.
+  those too;
+* :func:`first_bad_quote` finds a quote polars cannot read past (a stray quote, text after
+  a closing quote, a quoted field that never closes), counted the same way.
 """
 
 from __future__ import annotations
@@ -24,24 +27,28 @@ import codecs
 import csv
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import polars as pl
 
 from dataguard.errors import UsageError
 
 __all__ = [
+    "QuoteFault",
     "RaggedRecord",
     "TableSource",
     "draw_sample",
     "estimate_rows",
     "explain_csv_error",
+    "first_bad_quote",
     "first_ragged_record",
     "open_table",
+    "read_error",
     "read_workbook",
     "sample_jsonl",
     "sample_rows",
@@ -150,8 +157,9 @@ class TableSource:
         """Refuse a CSV/TSV file with a record narrower (or wider) than its header.
 
         Counted in Rust over the raw lines (:func:`first_ragged_record`), streamed; the
-        error names the record and the counts, never its content. No-op for other formats
-        and for one-column files (where a blank line is an empty value).
+        error names the record and the counts, never its content. A quoted field that is
+        still open at the end of the file is refused too, naming where it opened. No-op
+        for other formats and for one-column files (where a blank line is an empty value).
 
         Raises:
             UsageError: naming the first record whose field count is not the header's.
@@ -160,14 +168,34 @@ class TableSource:
             return
         columns = len(self.frame.collect_schema())
         if columns >= 2:
-            separator = _separator(self.fmt)
-            found = first_ragged_record(self.scratch or self.path, separator, columns)
-            if found is not None:
-                raise UsageError(
-                    f"{self.path.name}: not valid {self.fmt.upper()}: "
-                    + _field_count_error(found.number, found.fields, columns)
-                )
+            problem = self.record_problem(columns)
+            if problem is not None:
+                raise UsageError(f"{self.path.name}: not valid {self.fmt.upper()}: {problem}")
         self.records_checked = True
+
+    def record_problem(self, columns: int) -> str | None:
+        """What is wrong with the first record without *columns* fields, or None.
+
+        Counted on the raw lines (:func:`first_ragged_record`); a record still open at the
+        end of the file is a quote that never closed, located by :func:`first_bad_quote`.
+        """
+        path = self.scratch or self.path
+        separator = _separator(self.fmt)
+        found = first_ragged_record(path, separator, columns)
+        if found is None:
+            return None
+        if found.unclosed:
+            return self.quote_problem() or _UNCLOSED.format(number=found.number)
+        return _field_count_error(found.number, found.fields, columns)
+
+    def quote_problem(self) -> str | None:
+        """The first quote polars cannot read past (:func:`first_bad_quote`), described, or
+        None. Byte offsets are left out for a transcoded file: they would be the UTF-8
+        copy's, not the file's."""
+        fault = first_bad_quote(self.scratch or self.path, _separator(self.fmt))
+        if fault is None:
+            return None
+        return fault.describe(with_byte=self.scratch is None)
 
 
 def _separator(fmt: str) -> str:
@@ -451,25 +479,37 @@ def _write_parquet_batches(
         pl.DataFrame(schema=source.frame.collect_schema()).write_parquet(target)
 
 
-def explain_csv_error(source: TableSource, fmt: str) -> str | None:
-    """Where a CSV breaks: the first row whose field count differs from the header's.
+def read_error(source: TableSource, exc: Exception) -> UsageError:
+    """A UsageError for a polars read error, locating it; polars' text is not echoed.
 
-    Read with Python's csv module (only on the error path), so the message names a row
-    number and counts, never the row's content.
+    Polars may quote the offending data in its message, so only its error class is kept,
+    and the location of a CSV/TSV error comes from our own reading of the file
+    (:func:`explain_csv_error`).
     """
+    fmt = source.fmt
+    where = explain_csv_error(source, fmt) if fmt in ("csv", "tsv") else None
+    detail = where or f"polars could not read it ({type(exc).__name__})"
+    return UsageError(f"{source.path.name}: not valid {fmt.upper()}: {detail}")
+
+
+def explain_csv_error(source: TableSource, fmt: str) -> str | None:
+    """Where a CSV breaks: the first bad quote (:func:`first_bad_quote`), else the first
+    record whose field count differs from the header's (:func:`first_ragged_record`).
+
+    Only run on the error path. Text that is not UTF-8 stops both (polars reads the lines);
+    Python's csv module then names the byte. The message names a record, line or byte and
+    counts, never the row's content.
+    """
+    try:
+        return source.quote_problem() or source.record_problem(len(source.frame.collect_schema()))
+    except pl.exceptions.PolarsError:
+        pass
     path = source.scratch or source.path
-    separator = _separator(fmt)
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
-            reader = csv.reader(stream, delimiter=separator, strict=True)
-            header = next(reader, None)
-            if header is None:
-                return None
-            for number, row in enumerate(reader, start=2):
-                # The csv module reads a blank line as no fields: one empty value when
-                # the header has one column, as polars reads it.
-                if len(row) != len(header) and (row or len(header) != 1):
-                    return _field_count_error(number, len(row), len(header))
+            reader = csv.reader(stream, delimiter=_separator(fmt), strict=True)
+            for _ in reader:
+                pass
     except csv.Error as exc:
         return f"malformed CSV near line {reader.line_num}: {exc}"
     except UnicodeDecodeError as exc:
@@ -486,13 +526,16 @@ def _field_count_error(number: int, fields: int, columns: int) -> str:
 
 class RaggedRecord(NamedTuple):
     """A record whose field count is not the header's: its number (the header is record
-    1) and its field count (0 for a blank line)."""
+    1) and its field count (0 for a blank line). ``unclosed``: the record opens a quoted
+    field that is still open at the end of the file (its fields are counted up to there).
+    """
 
     number: int
     fields: int
+    unclosed: bool = False
 
 
-#: Lines per batch of :func:`first_ragged_record`.
+#: Lines per batch of :func:`first_ragged_record` and :func:`first_bad_quote`.
 _CHECK_LINES = 50_000
 
 # ref. RFC 4180 §2, rules 5-7: a quoted field may hold separators, line breaks and
@@ -500,6 +543,43 @@ _CHECK_LINES = 50_000
 # quote ends one stretch and opens the next), or to the end of the line when the field
 # goes on below.
 _QUOTED = r'"[^"]*(?:"|$)'
+
+
+def _quoted_lines(path: Path, lines_per_batch: int) -> Iterator[pl.DataFrame]:
+    """The raw lines of the UTF-8 text at *path*, in batches, with their quote state.
+
+    Columns: ``line`` (without its line break), ``quotes`` (how many ``"`` it holds),
+    ``inside`` (it starts inside a quoted field: the quotes before it are odd in number),
+    ``odd_after`` (1 when a quoted field goes on below it), ``record`` (the number of the
+    record it belongs to; the header is record 1) and ``number`` (the line's, from 1).
+    Quotes pair up as in RFC 4180 (an escaped ``""`` is two), which is how polars splits a
+    file into records. The state carried from batch to batch is three numbers.
+    """
+    odd = 0  # quotes before the batch, modulo 2: the batch starts inside a field
+    records = 0  # records started before the batch
+    first = 1  # the number of the batch's first line
+    for batch in pl.scan_lines(path, name="line").collect_batches(chunk_size=lines_per_batch):
+        if not batch.height:
+            continue
+        lines = (
+            batch.with_columns(quotes=pl.col("line").str.count_matches('"', literal=True))
+            .with_columns(odd_after=(pl.col("quotes").cast(pl.Int64).cum_sum() + odd) % 2)
+            .with_columns(inside=(pl.col("odd_after") - pl.col("quotes")) % 2 == 1)
+            .with_columns(
+                record=(~pl.col("inside")).cum_sum().cast(pl.Int64) + records,
+                number=pl.int_range(first, first + batch.height, dtype=pl.Int64),
+            )
+        )
+        yield lines
+        odd = int(lines.get_column("odd_after")[-1])
+        records = int(lines.get_column("record")[-1])
+        first += batch.height
+
+
+def _with_quote(text: pl.Expr) -> pl.Expr:
+    """*text*, with a quote in front of a line that starts inside a quoted field: its
+    quoted stretches then pair up within the line."""
+    return pl.when("inside").then(pl.concat_str(pl.lit('"'), text)).otherwise(text)
 
 
 def first_ragged_record(
@@ -513,43 +593,37 @@ def first_ragged_record(
     ``truncate_ragged_lines`` say: tests/sources/test_tables.py), so the fields are
     counted here, on the raw lines, by polars expressions in bounded memory:
 
-    * a line starts inside a quoted field when the quotes before it are odd in number
-      (polars refuses a stray quote inside an unquoted field, so quotes pair up as in
-      RFC 4180: an escaped ``""`` is two);
-    * its separators outside quotes are counted after removing the quoted stretches
+    * lines are paired into records by their quotes (:func:`_quoted_lines`; polars
+      refuses a stray quote inside an unquoted field, so quotes pair up as in RFC 4180);
+    * a line's separators outside quotes are counted after removing the quoted stretches
       (a line that starts inside a field gets a quote in front first);
     * a record ends on the line after which the quotes are even, and has one field more
       than the separators of its lines: a blank line is one empty field, as polars reads
       it (:class:`RaggedRecord` reports it as 0 fields, a blank line).
 
-    Lines without quotes, the usual case, take a plain count of the separator. Nothing
-    runs per row in Python; the state carried from batch to batch is three numbers.
+    A record still open at the end of the file is returned with ``unclosed`` set: polars
+    may have read the rest of the file into one of its fields. Lines without quotes, the
+    usual case, take a plain count of the separator. Nothing runs per row in Python.
     """
-    line = pl.col("line")
-    odd = 0  # quotes before the batch, modulo 2: the batch starts inside a field
-    records = 0  # records started before the batch (the header is record 1)
     carried = 0  # separators of the record still open at the end of the previous batch
-    for batch in pl.scan_lines(path, name="line").collect_batches(chunk_size=lines_per_batch):
-        if not batch.height:
-            continue
-        quotes = batch.get_column("line").str.count_matches('"', literal=True).cast(pl.Int64)
-        if not odd and not quotes.sum():
-            fields = batch.get_column("line").str.count_matches(separator, literal=True) + 1
+    unclosed = None  # that record, when the file ends there
+    for lines in _quoted_lines(path, lines_per_batch):
+        if not lines.get_column("quotes").sum() and not lines.get_column("inside").any():
+            fields = lines.get_column("line").str.count_matches(separator, literal=True) + 1
             wrong = (fields != columns).arg_true()
             if wrong.len():
                 at = int(wrong[0])
-                return _ragged(batch, at, records + at + 1, int(fields[at]))
-            records += batch.height
+                return _ragged(lines, at, int(lines.get_column("record")[at]), int(fields[at]))
+            unclosed = None
             continue
-        odd_after = (quotes.cum_sum() + odd) % 2
-        inside = (odd_after - quotes) % 2 == 1
-        text = pl.when(inside).then(pl.concat_str(pl.lit('"'), line)).otherwise(line)
-        counted = batch.select(
-            separators=text.str.replace_all(_QUOTED, "")
+        counted = lines.select(
+            "record",
+            separators=_with_quote(pl.col("line"))
+            .str.replace_all(_QUOTED, "")
             .str.count_matches(separator, literal=True)
             .cast(pl.Int64),
-            start=~inside,
-            end=odd_after == 0,
+            start=~pl.col("inside"),
+            end=pl.col("odd_after") == 0,
         ).with_columns(total=pl.col("separators").cum_sum() + carried)
         counted = counted.with_columns(
             # separators of earlier records: the running total where this record began
@@ -557,23 +631,156 @@ def first_ragged_record(
             .then(pl.col("total") - pl.col("separators"))
             .forward_fill()
             .fill_null(0),
-            record=pl.col("start").cum_sum().cast(pl.Int64) + records,
         ).with_columns(fields=pl.col("total") - pl.col("before") + 1)
         wrong = (counted.get_column("end") & (counted.get_column("fields") != columns)).arg_true()
         if wrong.len():
             at = int(wrong[0])
             row = counted.row(at, named=True)
             if row["start"]:  # the record is this one line
-                return _ragged(batch, at, row["record"], row["fields"])
+                return _ragged(lines, at, row["record"], row["fields"])
             return RaggedRecord(row["record"], row["fields"])
-        odd = int(odd_after[-1])
-        records = int(counted.get_column("record")[-1])
         last = counted.row(-1, named=True)
-        carried = last["total"] - last["before"] if odd else 0
-    return None
+        carried = 0 if last["end"] else last["total"] - last["before"]
+        unclosed = None if last["end"] else RaggedRecord(last["record"], last["fields"], True)
+    return unclosed
 
 
 def _ragged(batch: pl.DataFrame, at: int, number: int, fields: int) -> RaggedRecord:
     """The record on line *at* of *batch*, a whole record: 0 fields when it is blank."""
     blank = fields == 1 and not (batch.get_column("line")[at] or "").rstrip("\r")
     return RaggedRecord(number, 0 if blank else fields)
+
+
+class QuoteFault(NamedTuple):
+    """A quote polars cannot read past, located: the record it is in (the header is record
+    1), the line it is on (from 1) and its byte offset in the file (from 0), and what is
+    wrong with it, one of ``stray``, ``after``, ``unclosed`` (:func:`first_bad_quote`)."""
+
+    number: int
+    line: int
+    byte: int
+    problem: str
+
+    def describe(self, *, with_byte: bool = True) -> str:
+        """The message: the record, line and byte and what to do; never the content."""
+        where = f"line {self.line}, byte {self.byte}" if with_byte else f"line {self.line}"
+        return _QUOTE_PROBLEMS[self.problem].format(number=self.number, where=where)
+
+
+# ref. RFC 4180 §2, rules 5-7. What polars refuses, and what to do about it. Polars itself
+# takes a quote inside an unquoted field as a character when the record's quotes pair up
+# (``ab"c"d``), and so does dataguard; an odd one makes polars' record splitting and its
+# parser disagree, and it refuses the file.
+_QUOTE_PROBLEMS = {
+    "stray": (
+        "record {number} has a stray quote inside an unquoted field ({where}); "
+        "quote the field and double the quote (RFC 4180)"
+    ),
+    "after": (
+        "record {number} has text after the closing quote of a quoted field ({where}); "
+        "a quote inside a quoted field must be doubled (RFC 4180)"
+    ),
+    "unclosed": (
+        "record {number} opens a quoted field that is never closed ({where}); "
+        "it would take in the rest of the file"
+    ),
+}
+#: The same, when :func:`first_bad_quote` cannot tell where the quote opened.
+_UNCLOSED = "record {number} opens a quoted field that is never closed"
+
+
+def _quote_patterns(separator: str) -> tuple[str, str]:
+    """``(opens, after)``: the regexes :func:`first_bad_quote` matches lines with.
+
+    Both read a line from its start, field by field, as polars does: a quoted field, or an
+    unquoted one, which does not start with a quote but may hold some (polars takes them
+    as characters). Starting anywhere else, a separator inside a quoted field would be
+    taken for the start of a field.
+
+    * ``opens``: the fields end with a quoted field that goes on below (group 1: the
+      fields before it);
+    * ``after``: a quoted field is followed by something other than a separator or the
+      end of the line; not by a quote either, so ``"a""b"`` cannot read as ``"a"`` and
+      a quote.
+    """
+    # ref. RFC 4180 §2, rules 5-7: a quoted field, quotes inside doubled.
+    quoted = '"(?:[^"]|"")*"'
+    fields = f'(?:(?:{quoted}|[^{separator}"][^{separator}]*|){separator})*'
+    return f'^({fields})"(?:[^"]|"")*$', f'^{fields}{quoted}[^{separator}"\\r]'
+
+
+def first_bad_quote(
+    path: Path, separator: str, *, lines_per_batch: int = _CHECK_LINES
+) -> QuoteFault | None:
+    """The first quote of the UTF-8 CSV at *path* that polars cannot read past, or None.
+
+    Lines are paired into records by their quotes (:func:`_quoted_lines`), as polars
+    splits them, and a line holding quotes is refused when (vectorised, per batch):
+
+    * ``stray``: it leaves a quoted field open (odd quotes) but its fields do not end
+      with a quoted field: a quote inside an unquoted field, which would run the record on
+      into the lines below;
+    * ``after``: a quoted field's closing quote is followed by text, not a separator;
+
+    and, at the end of the file, ``unclosed``: a quoted field is still open, where it
+    opened (the dangerous case: it takes in every record below it). Lines without quotes
+    cost a count; only the one line found is looked at in Python, for its byte offset.
+    """
+    opens, after = _quote_patterns(separator)
+    opened: dict[str, Any] | None = None  # the line whose quoted field is still open
+    for lines in _quoted_lines(path, lines_per_batch):
+        if lines.get_column("quotes").sum():
+            text = _with_quote(pl.col("line").str.strip_prefix("\ufeff"))
+            opening = (pl.col("odd_after") == 1) & (pl.col("quotes") > 0)
+            flagged = lines.with_columns(
+                opening=opening,
+                stray=opening & ~text.str.contains(opens),
+                after=text.str.contains(after),
+            )
+            bad = flagged.filter(pl.col("stray") | pl.col("after")).head(1)
+            if bad.height:
+                row = bad.row(0, named=True)
+                problem = "after" if row["after"] else "stray"
+                return _quote_fault(path, row, problem, after)
+            openers = flagged.filter("opening").tail(1)
+            if openers.height:
+                opened = openers.row(0, named=True)
+        if not lines.get_column("odd_after")[-1]:
+            opened = None
+    return None if opened is None else _quote_fault(path, opened, "unclosed", opens)
+
+
+def _quote_fault(path: Path, row: dict[str, Any], problem: str, pattern: str) -> QuoteFault:
+    """The fault *problem* on the line *row* (of :func:`_quoted_lines`), with the byte
+    offset of its quote, found with *pattern* (:func:`_quote_patterns`): for ``after``
+    the closing quote text follows, for ``unclosed`` the quote that opens the field, for
+    ``stray`` the line's last quote.
+    """
+    line = str(row["line"])
+    body = line.lstrip("\ufeff")
+    bom = len(line) - len(body)  # a BOM is three bytes
+    inside = bool(row["inside"])
+    found = re.match(pattern, '"' + body if inside else body)
+    if problem == "after" and found:
+        at = found.end() - 2 - inside
+    elif problem == "unclosed" and found:
+        at = len(found.group(1)) - inside
+    else:
+        at = body.rfind('"')
+    byte = _line_start(path, row["number"]) + 3 * bom + len(body[:at].encode("utf-8"))
+    return QuoteFault(row["record"], row["number"], byte, problem)
+
+
+def _line_start(path: Path, line: int) -> int:
+    """The byte offset at which *line* (from 1) of *path* starts; lines end with LF."""
+    offset = 0
+    left = line - 1
+    with path.open("rb") as stream:
+        while left and (chunk := stream.read(_CHUNK)):
+            breaks = chunk.count(b"\n")
+            if breaks >= left:
+                rest = chunk.split(b"\n", left)[-1]
+                return offset + len(chunk) - len(rest)
+            left -= breaks
+            offset += len(chunk)
+    return offset

@@ -198,13 +198,60 @@ def test_a_ragged_row_is_refused_naming_the_record(tmp_path: Path) -> None:
     assert listing(tmp_path) == ["in.csv"]
 
 
-def test_an_unterminated_quote_is_refused(tmp_path: Path) -> None:
-    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
-    src.write_text('mobile,x\n13812341050,"abc\n13912345678,1\n', "utf-8")
-    result = run(src, "-o", dst)
-    assert result.exit_code == 2
-    assert "not valid CSV" in result.output
+# A bad quote in each form polars refuses: (bytes, message). The record counts the header
+# as record 1, as the field-count messages do; the byte is the quote's, from 0.
+BAD_QUOTES = {
+    "unterminated": (
+        b'mobile,x\n13812341050,1\n13912345678,"abc\n15000001234,2\n',
+        "record 3 opens a quoted field that is never closed (line 3, byte 35); "
+        "it would take in the rest of the file",
+    ),
+    "unterminated-at-the-end": (
+        b'mobile,x\n13812341050,1\n13912345678,"abc',
+        "record 3 opens a quoted field that is never closed (line 3, byte 35)",
+    ),
+    "stray-quote": (
+        b'mobile,x\n13812341050,1\n13912345678,a"bc\n15000001234,2\n',
+        "record 3 has a stray quote inside an unquoted field (line 3, byte 36); "
+        "quote the field and double the quote (RFC 4180)",
+    ),
+    "text-after-the-closing-quote": (
+        b'mobile,x\n13812341050,1\n13912345678,"ab"c\n15000001234,2\n',
+        "record 3 has text after the closing quote of a quoted field (line 3, byte 38); "
+        "a quote inside a quoted field must be doubled (RFC 4180)",
+    ),
+    "after-a-multi-line-field": (
+        b'mobile,x\n13812341050,"a\nb"\n13912345678,"abc\n',
+        "record 3 opens a quoted field that is never closed (line 4, byte 39)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_QUOTES))
+@pytest.mark.parametrize("dry_run", [False, True], ids=["run", "dry-run"])
+def test_bad_quotes_are_refused_naming_the_record_and_byte(
+    tmp_path: Path, case: str, dry_run: bool
+) -> None:
+    data, says = BAD_QUOTES[case]
+    src = tmp_path / "in.csv"
+    src.write_bytes(data)
+    result = run(src, *(["--dry-run"] if dry_run else ["-o", tmp_path / "out.csv"]))
+    assert result.exit_code == 2, result.output
+    assert f"in.csv: not valid CSV: {says}" in result.output
+    for value in ("13912345678", "13812341050", "abc"):
+        assert value not in result.output  # located, not quoted
+    assert "Traceback" not in result.output
     assert listing(tmp_path) == ["in.csv"]
+
+
+def test_quotes_polars_reads_as_characters_are_kept(tmp_path: Path) -> None:
+    """``ab"c"d`` in an unquoted field: RFC 4180 forbids it, polars reads the quotes as
+    characters when they pair up, and so they are written back (quoted, as RFC 4180 says)."""
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes(b'note,x\nab"c"d,1\n')
+    result = run(src, "-o", dst)
+    assert result.exit_code == 0, result.output
+    assert dst.read_bytes() == b'note,x\n"ab""c""d",1\n'
 
 
 def test_a_short_row_is_refused_too(tmp_path: Path) -> None:
@@ -277,11 +324,22 @@ def test_short_rows_are_refused_in_every_spelling(tmp_path: Path, case: str, dry
     assert listing(tmp_path) == [name]
 
 
+# A bad record after 3,000 good ones: (its line, the message; {at}: the offset of its quote).
+BEYOND_THE_SAMPLE = {
+    "short-row": (b"13912345678\n", "record 3002 has 1 fields where the header has 2"),
+    "stray-quote": (
+        b'13912345678,a"b\n',
+        "record 3002 has a stray quote inside an unquoted field (line 3002, byte {at})",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BEYOND_THE_SAMPLE))
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_short_row_outside_the_sample_is_refused_while_streaming(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+def test_a_bad_record_outside_the_sample_is_refused_while_streaming(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, case: str
 ) -> None:
-    """The sample is clean; the batch holding the short row refuses it, on one process or
+    """The sample is clean; the batch holding the bad record refuses it, on one process or
     with worker processes (the batch is checked here before it is handed out)."""
 
     def clean_head(source: TableSource, rows: int, seed: int) -> pl.DataFrame:
@@ -290,11 +348,13 @@ def test_a_short_row_outside_the_sample_is_refused_while_streaming(
     monkeypatch.setattr(dataguard.redact, "sample_rows", clean_head)
     monkeypatch.setattr(dataguard.redact, "BATCH_ROWS", 0)  # reach the workers on 3,000 rows
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    bad, says = BEYOND_THE_SAMPLE[case]
     rows = [["mobile", "x"]] + [[f"1381234{i:04d}", "1"] for i in range(3000)]
-    src.write_bytes(csv_bytes(rows) + b"13912345678\n" + csv_bytes(rows[1:20]))
+    head = csv_bytes(rows)
+    src.write_bytes(head + bad + csv_bytes(rows[1:20]))
     result = run(src, "-o", dst, "--jobs", jobs)
     assert result.exit_code == 2, result.output
-    assert "record 3002 has 1 fields where the header has 2" in result.output
+    assert says.format(at=len(head) + bad.find(b'"')) in result.output
     assert "13912345678" not in result.output
     assert listing(tmp_path) == ["in.csv"]
 

@@ -5,7 +5,8 @@ nulls; :func:`~dataguard.sources.tables.first_ragged_record` counts the fields o
 lines instead, and :meth:`~dataguard.sources.tables.TableSource.check_batch` runs it only
 when a batch's last column holds a null. These tests pin both halves: the polars
 behaviour the design relies on (so an upgrade that changes it shows up here), and the
-count, against Python's csv module, on generated files.
+count, against Python's csv module, on generated files. The quotes polars refuses are
+located by :func:`~dataguard.sources.tables.first_bad_quote`, pinned the same way.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from hypothesis import strategies as st
 
 from dataguard.errors import UsageError
 from dataguard.sources.tables import (
+    QuoteFault,
     RaggedRecord,
     explain_csv_error,
+    first_bad_quote,
     first_ragged_record,
     open_table,
 )
@@ -75,6 +78,23 @@ def test_polars_keeps_unquoted_and_quoted_empty_fields_apart() -> None:
     assert padded.write_csv() == 'a,b,c\n"","",x\n"","",""\n'
 
 
+def test_polars_takes_paired_stray_quotes_as_characters() -> None:
+    """Quotes inside an unquoted field are read as they are when the record's quotes pair
+    up; so dataguard accepts them too (RFC 4180 forbids them, hand-made exports have them)."""
+    assert read(b'a,b\n4"x"y,1\n') == [('4"x"y', "1")]
+    assert read(b'a,b\n3""4,1\n') == [('3""4', "1")]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'a,b\n3"x,4\n5,6\n', b'a,b\n"3"x,4\n5,6\n', b'a,b\n3,"4\n5,6\n', b'a,b\n3,"4'],
+    ids=["stray-quote", "text-after-closing-quote", "unclosed", "unclosed-at-the-end"],
+)
+def test_polars_refuses_the_quotes_first_bad_quote_locates(data: bytes) -> None:
+    with pytest.raises(pl.exceptions.ComputeError):
+        read(data)
+
+
 # -- first_ragged_record --------------------------------------------------------------
 
 
@@ -94,6 +114,9 @@ def test_polars_keeps_unquoted_and_quoted_empty_fields_apart() -> None:
         (b'a,b,c\n"1,2,3",x\n', 3, RaggedRecord(2, 2)),
         (b"\xef\xbb\xbfa,b\n1\n", 2, RaggedRecord(2, 1)),
         (b"a,b\n1,2\n3", 2, RaggedRecord(3, 1)),
+        # a quoted field still open at the end of the file: counted up to there
+        (b'a,b\n1,2\n3,"4\n5,6\n', 2, RaggedRecord(3, 2, unclosed=True)),
+        (b'a,b\n"1\n', 2, RaggedRecord(2, 1, unclosed=True)),
     ],
 )
 @pytest.mark.parametrize("lines_per_batch", [1, 2, 1000])
@@ -150,12 +173,15 @@ def _expected(text: str, separator: str, columns: int) -> RaggedRecord | None:
 def test_the_count_agrees_with_the_csv_module(
     generated: tuple[str, str, int], lines_per_batch: int
 ) -> None:
+    """And :func:`first_bad_quote` takes every quote the csv module writes."""
     text, separator, columns = generated
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "in.csv"
         path.write_text(text, "utf-8", newline="")
         found = first_ragged_record(path, separator, columns, lines_per_batch=lines_per_batch)
+        quote = first_bad_quote(path, separator, lines_per_batch=lines_per_batch)
     assert found == _expected(text, separator, columns)
+    assert quote is None
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -173,6 +199,49 @@ def test_a_short_record_always_leaves_a_null_in_the_last_column(
     except pl.exceptions.ComputeError:
         return  # a long record later on: polars' own error
     assert frame.get_column(frame.columns[-1]).null_count() > 0
+
+
+# -- first_bad_quote ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        (b'a,b\n1,2\n3,"4\n5,6\n', QuoteFault(3, 3, 10, "unclosed")),
+        (b'a,b\n1,2\n3,4\n5,"6', QuoteFault(4, 4, 14, "unclosed")),
+        (b'a,b\n1,2\n3"x,4\n5,6\n', QuoteFault(3, 3, 9, "stray")),
+        (b'a,b\n1,2\n3"x,4\n5"y,6\n', QuoteFault(3, 3, 9, "stray")),  # would pair up
+        (b'a,b\n1,2\n"3"x,4\n5,6\n', QuoteFault(3, 3, 10, "after")),
+        (b'a,b\n"1,"2,3\n', QuoteFault(2, 2, 7, "after")),
+        (b'a,b\n1,2\n3,"4" \n', QuoteFault(3, 3, 12, "after")),
+        # records, not lines: the quoted field's line break does not move the number
+        (b'a,b\n"x\ny",2\n3,"4\n', QuoteFault(3, 4, 14, "unclosed")),
+        (b'a,b\n"x\ny"z,2\n', QuoteFault(2, 3, 8, "after")),
+        (b'a,b\r\n1,2\r\n3,"4\r\n5,6\r\n', QuoteFault(3, 3, 12, "unclosed")),
+        ('a,b\n张三,"4\n'.encode(), QuoteFault(2, 2, 11, "unclosed")),
+        (b'\xef\xbb\xbf"a"x,b\n1,2\n', QuoteFault(1, 1, 5, "after")),
+        (b'\xef\xbb\xbfa,b\n1,"2\n', QuoteFault(2, 2, 9, "unclosed")),
+        # what polars reads: RFC 4180 quoting, and quotes that pair up in an unquoted field
+        (b'a,b\n"x\n""y""",2\n1,"2"\n', None),
+        (b'a,b\n"",""\n"a,""b",c\n', None),  # a separator inside quotes starts no field
+        (b'a,b\nx,"a""\nb"\n"""\n",2\n', None),  # a doubled quote ends a line
+        (b'a,b\n4"x"y,1\n3""4,2\n', None),
+        (b"a,b\n1,2\n", None),
+    ],
+)
+@pytest.mark.parametrize("lines_per_batch", [1, 2, 1000])
+def test_first_bad_quote(
+    tmp_path: Path, data: bytes, found: QuoteFault | None, lines_per_batch: int
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(data)
+    assert first_bad_quote(path, ",", lines_per_batch=lines_per_batch) == found
+
+
+def test_first_bad_quote_reads_tsv(tmp_path: Path) -> None:
+    path = tmp_path / "in.tsv"
+    path.write_bytes(b'a\tb\n"1,2"\t3\n"4"x\t5\n')
+    assert first_bad_quote(path, "\t") == QuoteFault(3, 3, 14, "after")
 
 
 # -- TableSource.check_batch / check_records --------------------------------------------
@@ -224,6 +293,36 @@ def test_a_transcoded_file_is_counted_on_its_utf8_copy(tmp_path: Path) -> None:
     try:
         with pytest.raises(UsageError, match="record 3 has 1 fields where the header has 2"):
             source.check_records()
+    finally:
+        source.close()
+
+
+def test_check_records_refuses_a_quote_that_never_closes(tmp_path: Path) -> None:
+    """The dangerous case: were polars to read the rest of the file into one field, the
+    records below would be gone without an error. The count refuses it, naming where the
+    quote opened."""
+    path = tmp_path / "in.csv"
+    data = b'mobile,x\n13812341050,1\n13912345678,"a\n15000001234,2\n'
+    path.write_bytes(data)
+    opened = data.index(b'"')
+    with pytest.raises(UsageError) as refused:
+        open_table(path, "csv").check_records()
+    assert str(refused.value) == (
+        "in.csv: not valid CSV: record 3 opens a quoted field that is never closed "
+        f"(line 3, byte {opened}); it would take in the rest of the file"
+    )
+
+
+def test_a_transcoded_file_names_the_line_not_the_byte(tmp_path: Path) -> None:
+    """The byte offset would be the UTF-8 copy's, not the file's."""
+    path = tmp_path / "in.csv"
+    path.write_bytes('mobile,备注\n13812341050,"刘䶮\n'.encode("gb18030"))
+    source = open_table(path, "csv")
+    try:
+        assert explain_csv_error(source, "csv") == (
+            "record 2 opens a quoted field that is never closed (line 2); "
+            "it would take in the rest of the file"
+        )
     finally:
         source.close()
 
