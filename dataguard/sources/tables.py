@@ -19,6 +19,9 @@ Everything here is lazy or streamed, so memory stays bounded whatever the file s
   those too;
 * :func:`first_bad_quote` finds a quote polars cannot read past (a stray quote, text after
   a closing quote, a quoted field that never closes), counted the same way.
+
+Blank lines at the very end of a CSV/TSV file of two or more columns are not records:
+:func:`open_table` leaves them out of the frame (polars would read each as a row of nulls).
 """
 
 from __future__ import annotations
@@ -125,8 +128,11 @@ class TableSource:
     bom: bool = False
     scratch: Path | None = None
     crlf: bool = False
-    #: The row count, when a pass over the source already counted it (database sampling).
+    #: The row count, when a pass over the source already counted it (database sampling,
+    #: or :func:`open_table` over a file ending in blank lines).
     rows: int | None = None
+    #: How many blank lines end the file: not records, so left out of :attr:`frame`.
+    blank_tail: int = 0
     #: Whether :meth:`check_records` found every record as wide as the header.
     records_checked: bool = field(default=False, init=False, repr=False)
 
@@ -170,7 +176,7 @@ class TableSource:
         if columns >= 2:
             problem = self.record_problem(columns)
             if problem is not None:
-                raise UsageError(f"{self.path.name}: not valid {self.fmt.upper()}: {problem}")
+                raise self.invalid(problem)
         self.records_checked = True
 
     def record_problem(self, columns: int) -> str | None:
@@ -182,11 +188,25 @@ class TableSource:
         path = self.scratch or self.path
         separator = _separator(self.fmt)
         found = first_ragged_record(path, separator, columns)
-        if found is None:
+        if found is None or self._in_blank_tail(found):
             return None
         if found.unclosed:
             return self.quote_problem() or _UNCLOSED.format(number=found.number)
         return _field_count_error(found.number, found.fields, columns)
+
+    def invalid(self, problem: str) -> UsageError:
+        """The error for a file that is not valid in its format: *problem* says where."""
+        return UsageError(f"{self.path.name}: not valid {self.fmt.upper()}: {problem}")
+
+    def _in_blank_tail(self, found: RaggedRecord) -> bool:
+        """Whether *found* is one of the blank lines that end the file: past the last row
+        (the header is record 1), where only blank lines are."""
+        return (
+            self.blank_tail > 0
+            and found.fields == 0
+            and self.rows is not None
+            and found.number > self.rows + 1
+        )
 
     def quote_problem(self) -> str | None:
         """The first quote polars cannot read past (:func:`first_bad_quote`), described, or
@@ -264,7 +284,69 @@ def open_table(path: Path, fmt: str, encoding: str = "auto") -> TableSource:
         quote_char='"',
         raise_if_empty=False,
     )
-    return TableSource(path, fmt, frame, encoding, bom, scratch, crlf)
+    table = TableSource(path, fmt, frame, encoding, bom, scratch, crlf)
+    if len(header) >= 2:  # in a one-column file a blank line is an empty value
+        _drop_blank_tail(table)
+    return table
+
+
+def _drop_blank_tail(source: TableSource) -> None:
+    """Leave the blank lines at the end of a CSV/TSV file out of its frame.
+
+    Polars reads each as a row of nulls, which would be written back as a record of empty
+    fields; they are no records (editors and ``echo >>`` leave them), so the frame stops
+    at the last record. That takes the record count, paid only by a file that ends in a
+    blank line: counted on the raw lines (:func:`_quoted_lines`) rather than by polars,
+    whose count stops without an error at a quote that never closes, so cutting the frame
+    there would lose the records below it; such a file is refused here. A blank line
+    before a record stays refused (:meth:`TableSource.check_records`): there it stands for
+    a record that lost its fields.
+
+    Raises:
+        UsageError: naming the quote that never closes, if one does.
+    """
+    blank = _blank_lines_at_end(source.scratch or source.path)
+    if not blank:
+        return
+    records, unclosed = _count_records(source.scratch or source.path)
+    if unclosed is not None:
+        error = source.invalid(source.quote_problem() or _UNCLOSED.format(number=unclosed))
+        source.close()
+        raise error
+    rows = records - 1 - blank  # the header is a record
+    source.frame = source.frame.head(rows)
+    source.rows = rows
+    source.blank_tail = blank
+
+
+def _count_records(path: Path) -> tuple[int, int | None]:
+    """How many records the UTF-8 CSV at *path* holds, the header and blank lines
+    included, and the number of the one still open at the end of the file (a quoted field
+    that never closes), if any. Counted as :func:`_quoted_lines` pairs quotes."""
+    records = odd = 0
+    for lines in _quoted_lines(path, _CHECK_LINES):
+        records = int(lines.get_column("record")[-1])
+        odd = int(lines.get_column("odd_after")[-1])
+    return records, records if odd else None
+
+
+#: Bytes read at a time from the end of a file by :func:`_blank_lines_at_end`.
+_TAIL = 1 << 16
+
+
+def _blank_lines_at_end(path: Path) -> int:
+    """How many blank lines end the file at *path*: line breaks (LF or CRLF) after the one
+    that ends its last line. Read backwards from the end, a block at a time."""
+    with path.open("rb") as stream:
+        end = stream.seek(0, os.SEEK_END)
+        tail = b""
+        while end and not tail.strip(b"\r\n"):
+            start = max(0, end - _TAIL)
+            stream.seek(start)
+            tail = stream.read(end - start) + tail
+            end = start
+    breaks = tail[len(tail.rstrip(b"\r\n")) :]
+    return max(0, breaks.count(b"\n") - 1)
 
 
 def _header(path: Path, separator: str) -> tuple[list[str], bool]:
@@ -488,8 +570,7 @@ def read_error(source: TableSource, exc: Exception) -> UsageError:
     """
     fmt = source.fmt
     where = explain_csv_error(source, fmt) if fmt in ("csv", "tsv") else None
-    detail = where or f"polars could not read it ({type(exc).__name__})"
-    return UsageError(f"{source.path.name}: not valid {fmt.upper()}: {detail}")
+    return source.invalid(where or f"polars could not read it ({type(exc).__name__})")
 
 
 def explain_csv_error(source: TableSource, fmt: str) -> str | None:

@@ -301,12 +301,37 @@ SHORT_ROWS = {
         b"mobile,x\n13812341050,1\n\n13912345678,2\n",
         "record 3 is a blank line where the header has 2 fields",
     ),
-    "blank-line-at-the-end": (
+    "blank-line-before-blank-lines-at-the-end": (
         "in.csv",
-        b"mobile,x\r\n13812341050,1\r\n\r\n",
+        b"mobile,x\n13812341050,1\n\n13912345678\n\n\n",
         "record 3 is a blank line where the header has 2 fields",
     ),
 }
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"mobile,x\n13812341050,1\n13912345678,2\n\n",
+        b"mobile,x\r\n13812341050,1\r\n13912345678,2\r\n\r\n\r\n",
+        "mobile,备注\n13812341050,无\n13912345678,刘䶮\n\n".encode("gb18030"),
+    ],
+    ids=["lf", "crlf", "gb18030"],
+)
+def test_blank_lines_at_the_end_are_no_records(tmp_path: Path, data: bytes) -> None:
+    """They are left out: the output and the report have the file's two records."""
+    src, dst, report = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "report.json"
+    src.write_bytes(data)
+    dry = run(src, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    result = run(src, "-o", dst, "--report", report)
+    assert result.exit_code == 0, result.output
+    assert json.loads(report.read_text("utf-8"))["rows"] == 2
+    ending = b"\r\n" if b"\r\n" in data else b"\n"
+    lines = dst.read_bytes().split(ending)
+    assert len(lines) == 4  # the header, two records, and after the last line break
+    assert lines[-1] == b""  # nothing: no empty record
+    assert b"13812341050" not in dst.read_bytes()
 
 
 @pytest.mark.parametrize("case", sorted(SHORT_ROWS))

@@ -26,6 +26,7 @@ from dataguard.errors import UsageError
 from dataguard.sources.tables import (
     QuoteFault,
     RaggedRecord,
+    estimate_rows,
     explain_csv_error,
     first_bad_quote,
     first_ragged_record,
@@ -335,7 +336,63 @@ def test_explain_csv_error_takes_a_blank_line_of_a_one_column_file_as_a_value(
     assert explain_csv_error(open_table(path, "csv"), "csv") == (
         "record 4 has 2 fields where the header has 1"
     )
-    path.write_bytes(b"mobile,x\n13812341050,1\n\n")
+    path.write_bytes(b"mobile,x\n13812341050,1\n\n13912345678,2\n")
     assert explain_csv_error(open_table(path, "csv"), "csv") == (
         "record 3 is a blank line where the header has 2 fields"
     )
+    path.write_bytes(b"mobile,x\n13812341050,1\n\n")  # at the end: no record
+    assert explain_csv_error(open_table(path, "csv"), "csv") is None
+
+
+# -- blank lines at the end of the file ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "rows"),
+    [
+        (b"a,b\n1,2\n\n", [("1", "2")]),
+        (b"a,b\n1,2\n\n\n\n", [("1", "2")]),
+        (b"a,b\r\n1,2\r\n\r\n\r\n", [("1", "2")]),
+        (b"a,b\n1,2\n,\n\n", [("1", "2"), (None, None)]),  # ``,`` is a record
+        (b'a,b\n1,"2\n\n"\n\n', [("1", "2\n\n")]),  # line breaks inside a value
+        (b"a,b\n\n", []),
+        (b"a\n1\n\n", [("1",), (None,)]),  # one column: a blank line is an empty value
+    ],
+)
+@pytest.mark.parametrize("tail", [2, 1 << 16], ids=["small-blocks", "one-block"])
+def test_blank_lines_at_the_end_are_no_records(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    data: bytes,
+    rows: list[tuple[str | None, ...]],
+    tail: int,
+) -> None:
+    monkeypatch.setattr("dataguard.sources.tables._TAIL", tail)
+    path = tmp_path / "in.csv"
+    path.write_bytes(data)
+    source = open_table(path, "csv")
+    assert source.frame.collect().rows() == rows
+    source.check_records()  # the blank lines are not refused as short records
+    assert estimate_rows(source) == len(rows)
+
+
+def test_a_file_ending_in_blank_lines_is_counted_only_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row count that trims the frame is a pass over the file: only paid when the file
+    ends in a blank line."""
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+    assert open_table(path, "csv").rows is None
+    path.write_bytes(b"a,b\n1,2\n\n")
+    assert open_table(path, "csv").rows == 1
+
+
+def test_a_quote_that_never_closes_is_refused_before_blank_lines_are_cut(tmp_path: Path) -> None:
+    """Polars' own count stops at such a quote without an error: cutting the frame at it
+    would drop the records below without a word, so the raw lines are counted instead."""
+    path = tmp_path / "in.csv"
+    path.write_bytes(b'a,b\n1,2\n3,"4\n5,6\n7,8\n\n')
+    assert pl.scan_csv(path, infer_schema=False).select(pl.len()).collect().item() < 4
+    with pytest.raises(UsageError, match=r"record 3 opens a quoted field that is never closed"):
+        open_table(path, "csv")
