@@ -26,6 +26,7 @@ from dataguard.sources.tables import (
     _EXTENSIONS,
     estimate_rows,
     open_table,
+    read_error,
     read_workbook,
     sample_jsonl,
     sample_rows,
@@ -101,11 +102,12 @@ def _tables(path: Path, sample: int, seed: int) -> Iterator[tuple[str, pl.DataFr
     source = open_table(path, fmt)
     try:
         try:
-            frame = sample_rows(source, sample, seed)
+            # Every batch the sample is drawn from is checked as redaction checks it: a
+            # short CSV record is refused, not read as one padded with empty values.
+            frame = sample_rows(source, sample, seed, check=source.check_batch)
             rows = estimate_rows(source)
         except pl.exceptions.PolarsError as exc:
-            kind = type(exc).__name__
-            raise UsageError(f"{path.name}: cannot read it as {fmt} ({kind})") from None
+            raise read_error(source, exc) from None
         yield str(path), frame, rows
     finally:
         source.close()

@@ -32,7 +32,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -424,37 +424,54 @@ def sample_jsonl(path: Path, rows: int, seed: int) -> pl.DataFrame:
     return pl.DataFrame({k: pl.Series(k, v, dtype=pl.String) for k, v in columns.items()})
 
 
-def sample_rows(source: TableSource, rows: int, seed: int) -> pl.DataFrame:
+#: A check of a batch as read, which raises to refuse it (:meth:`TableSource.check_batch`).
+_Check = Callable[[pl.DataFrame], None]
+
+
+def sample_rows(
+    source: TableSource, rows: int, seed: int, *, check: _Check | None = None
+) -> pl.DataFrame:
     """A seeded sample of about *rows* rows spread over the whole file, streamed.
 
     Rows are kept when a hash of their position (seeded) falls in a band sized from an
     estimate of the row count, so the same seed gives the same sample. The file is read
     batch by batch and only the drawn rows are kept (copied out of their batch), so
-    memory does not grow with the file.
+    memory does not grow with the file. *check* (:meth:`TableSource.check_batch`) is
+    called on every batch read, whole, before rows are drawn from it.
     """
     head = source.frame.head(1000).collect()
+    if check is not None:
+        check(head)
     if head.height < 1000:
         return head
     size = source.path.stat().st_size
     per_row = max(1, _approx_bytes(head) // head.height)
     stride = max(1, (size // per_row) // max(rows, 1))
-    return draw_sample(source.frame, rows, stride, seed, empty=head.clear())
+    return draw_sample(source.frame, rows, stride, seed, empty=head.clear(), check=check)
 
 
 def draw_sample(
-    frame: pl.LazyFrame, rows: int, stride: int, seed: int, *, empty: pl.DataFrame
+    frame: pl.LazyFrame,
+    rows: int,
+    stride: int,
+    seed: int,
+    *,
+    empty: pl.DataFrame,
+    check: _Check | None = None,
 ) -> pl.DataFrame:
     """The first *rows* rows of *frame* whose position hashes to 0 modulo *stride*.
 
     Position ``i`` (0-based, Int64) is kept when ``hash(i, seed) % stride == 0``: the same
     seed gives the same rows on unchanged data. *frame* is read batch by batch and only the
     drawn rows are kept, so memory does not grow with its size. *empty* is returned when
-    nothing is drawn.
+    nothing is drawn. *check* is called on every batch read.
     """
     drawn: list[pl.DataFrame] = []
     taken = 0
     offset = 0
     for batch in frame.collect_batches(chunk_size=_SAMPLE_BATCH_ROWS):
+        if check is not None:
+            check(batch)
         position = pl.int_range(offset, offset + batch.height, dtype=pl.Int64)
         offset += batch.height
         kept = batch.filter(position.hash(seed) % stride == 0)

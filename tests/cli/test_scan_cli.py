@@ -199,3 +199,49 @@ def test_a_malformed_jsonl_file_names_the_line(tmp_path: Path) -> None:
     result = run("files", bad)
     assert result.exit_code == 2
     assert "line 2" in result.stderr
+
+
+def _members(rows: int, *, header: bool = True) -> bytes:
+    """*rows* good records of a members CSV, after its header unless told otherwise."""
+    rng = random.Random(3)
+    records = "".join(f"{i},{gen.mobile_digits(rng)},杭州\n" for i in range(rows))
+    return (("id,phone,city\n" if header else "") + records).encode()
+
+
+# A malformed CSV as scan reads it: (what follows 40 or 3,000 good records, the message).
+# The records count from the header, record 1, as in ``dataguard redact``.
+MALFORMED = {
+    "short-row": (b"41,13912345678\n", "record {n} has 2 fields where the header has 3"),
+    "long-row": (b"41,13912345678,x,y\n", "record {n} has 4 fields where the header has 3"),
+    "blank-line": (b"\n41,13912345678,x\n", "record {n} is a blank line where the header has 3"),
+    "stray-quote": (
+        b'41,139"12345678,x\n',
+        "record {n} has a stray quote inside an unquoted field",
+    ),
+    "unclosed-quote": (b'41,"13912345678,x\n42,1,x\n', "record {n} opens a quoted field that is"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+@pytest.mark.parametrize("rows", [40, 3000], ids=["small", "sampled"])
+def test_a_malformed_csv_file_is_refused_as_redact_refuses_it(
+    tmp_path: Path, case: str, rows: int
+) -> None:
+    """Every batch the sample is drawn from is checked, so a short record is refused, not
+    scanned as a record padded with empty values; errors name the record, never a value."""
+    bad, says = MALFORMED[case]
+    path = tmp_path / "members.csv"
+    path.write_bytes(_members(rows) + bad + _members(20, header=False))
+    result = run("files", path, "-o", tmp_path / "report.json")
+    assert result.exit_code == 2, result.output
+    assert f"members.csv: not valid CSV: {says.format(n=rows + 2)}" in result.stderr
+    assert "13912345678" not in result.output
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_blank_lines_at_the_end_of_a_csv_file_are_no_records(tmp_path: Path) -> None:
+    path = tmp_path / "members.csv"
+    path.write_bytes(_members(40) + b"\n\n")
+    result = run("files", path, "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["tables"][0]["rows"] == 40
