@@ -9,16 +9,29 @@ quotes, brackets) near the limit when there is one: values are written between d
 so a finding is rarely split; a fragment boundary inside a multi-byte character is safe,
 because the masker decodes with ``surrogateescape`` and writes the same bytes back.
 
-Reads are adaptive: ``read1`` returns what the pipe holds, up to ``block`` bytes, so lines
-that trickle in come out one batch each (low latency) and a streaming file comes out in
-large blocks (throughput), with no timer.
+Reads are adaptive: a batch is what the stream holds *now*, up to ``block`` bytes, so lines
+that trickle in come out one batch each (low latency) and a streaming file or a busy pipe
+comes out in large blocks (throughput), with no timer. ``read1`` alone is not enough for a
+pipe: it returns at most what the pipe buffer holds (64 KiB on Linux), and a batch that
+small costs the batch detector its fixed overhead every 350 lines (``cat big.log |
+dataguard filter`` ran at half the speed of ``dataguard filter < big.log``). So after a
+read, more is read while the operating system says more is ready (:func:`_ready`).
 """
 
 from __future__ import annotations
 
+import io
+import os
 import re
-from collections.abc import Iterator
+import select
+import stat
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["DEFAULT_BLOCK", "DEFAULT_MAX_LINE", "read_pieces", "split_terminator"]
 
@@ -57,6 +70,59 @@ def _fragments(line: bytes, max_line: int) -> Iterator[bytes]:
         yield line
 
 
+def _fileno(stream: BinaryIO) -> int | None:
+    """The stream's file descriptor, or None (an in-memory stream)."""
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+def _widen_pipe(fd: int | None, size: int) -> None:
+    """Let a pipe hold up to *size* bytes (Linux ``F_SETPIPE_SZ``; elsewhere a no-op).
+
+    While a batch is masked the writer keeps writing; a 64 KiB pipe is full almost at once
+    and the next batch is small again. ``/proc/sys/fs/pipe-max-size`` caps *size* (1 MiB
+    by default); a refusal or another kind of file leaves the pipe as it is.
+    """
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if fd is None or set_size is None:
+        return
+    try:
+        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            fcntl.fcntl(fd, set_size, size)
+    except OSError:
+        pass
+
+
+def _ready(fd: int) -> bool:
+    """Whether reading *fd* would return at once (data, or end of file)."""
+    try:
+        readable, _, _ = select.select([fd], [], [], 0)
+    except (OSError, ValueError):  # not selectable here (a Windows pipe, fd >= FD_SETSIZE)
+        return False
+    return bool(readable)
+
+
+def _read_ready(read: Callable[[int], bytes], fd: int | None, block: int) -> bytes:
+    """One read of up to *block* bytes, then more while more is ready, up to *block*.
+
+    Never waits for data that has not arrived: a line that trickles in is returned alone.
+    """
+    chunk = read(block)
+    if fd is None or not chunk or len(chunk) >= block:
+        return chunk
+    parts = [chunk]
+    size = len(chunk)
+    while size < block and _ready(fd):
+        more = read(block - size)
+        if not more:  # end of file: the next read says so again
+            break
+        parts.append(more)
+        size += len(more)
+    return b"".join(parts)
+
+
 def read_pieces(
     stream: BinaryIO,
     *,
@@ -76,9 +142,11 @@ def read_pieces(
                 return
             yield [piece]
     read = getattr(stream, "read1", stream.read)
+    fd = _fileno(stream)
+    _widen_pipe(fd, block)
     carry = b""
     while True:
-        chunk = read(block)
+        chunk = _read_ready(read, fd, block)
         if not chunk:
             break
         data = carry + chunk if carry else chunk

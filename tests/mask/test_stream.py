@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataguard.detect import Detector
 from dataguard.mask import PROFILES
 from dataguard.mask.stream import MaskerSpec, filter_stream, mask_pieces
+from dataguard.sources import logs
 from dataguard.sources.logs import read_pieces, split_terminator
+
+try:
+    import fcntl
+except ImportError:  # Windows: no pipe sizes
+    fcntl = None  # type: ignore[assignment]
 from dataguard.testing import generators as gen
 
 SPEC = MaskerSpec(PROFILES["display"], fmt="plain")
@@ -60,6 +68,35 @@ def test_pieces_concatenate_to_the_stream(
     assert all(p for p in pieces)
     # Every complete line ends a piece: pieces never merge two lines.
     assert all(b"\n" not in p[:-1] for p in pieces)
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="Linux pipe sizes only")
+def test_what_a_pipe_holds_is_one_batch_not_one_per_pipe_buffer() -> None:
+    # A pipe returns at most its buffer per read (64 KiB); batches that small cost the
+    # batch detector its overhead every few hundred lines. Everything ready is one batch.
+    line = b"tel 13812341050 and some more text of a log line\n"
+    data = line * (300_000 // len(line))
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as stream:
+        logs._widen_pipe(read_end, 1 << 20)
+        assert fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ) >= 1 << 20
+        with os.fdopen(write_end, "wb", buffering=0) as writer:
+            for at in range(0, len(data), 4096):  # fits the widened pipe: never blocks
+                writer.write(data[at : at + 4096])
+        batches = list(read_pieces(stream, block=1 << 20))
+    assert b"".join(p for batch in batches for p in batch) == data
+    assert len(batches) == 1
+
+
+def test_a_batch_never_waits_for_data_that_has_not_arrived() -> None:
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as stream, os.fdopen(write_end, "wb", buffering=0) as w:
+        w.write(b"first line\nsecond")
+        batches = read_pieces(stream, block=1 << 20)
+        assert next(batches) == [b"first line\n"]  # returned with the writer still open
+        w.write(b" half\n")
+        w.close()
+        assert list(batches) == [[b"second half\n"]]
 
 
 def test_huge_lines_are_cut_after_a_delimiter_near_the_limit() -> None:
