@@ -23,6 +23,9 @@ Measured in one run, one after the other, each in its own process:
      the same but with this driver's pre-``exec`` image as a floor (~35 MB). And a thread
      samples ``/proc`` every 50 ms and records the peak *sum* of RSS (over-counts pages
      shared between processes) and of PSS (shares them out) over the whole process tree.
+(a') the same command as a pipeline stage, ``cat big.log | dataguard filter -j 1``: stdin is
+     a pipe, which hands a reader at most its buffer per read (64 KiB by default);
+     ``--skip-pipe`` leaves it out. Its output must be byte-identical to (a)'s.
 (b)  presidio ``AnalyzerEngine`` built by ``dataguard.presidio.analyzer_engine()``
      (language ``"zh"``, dataguard's recognizers, no NLP model) followed by presidio's
      ``AnonymizerEngine`` (default ``replace`` operator, called only on lines with
@@ -60,6 +63,7 @@ import math
 import os
 import random
 import select
+import shlex
 import shutil
 import subprocess
 import sys
@@ -513,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataguard", help="the dataguard command (default: beside python)")
     parser.add_argument("--skip-presidio", action="store_true")
     parser.add_argument("--skip-perl", action="store_true")
+    parser.add_argument("--skip-pipe", action="store_true", help="no cat | filter run")
     parser.add_argument("--keep-output", action="store_true", help="keep the masked outputs")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -585,6 +590,22 @@ def main(argv: list[str] | None = None) -> int:
         )
     results["filter"] = {f"j{j}": r for j, r in filters.items()}
 
+    # (a') the same as a pipeline stage: stdin a pipe fed by cat, not a file ------------------
+    piped: dict[str, Any] | None = None
+    if not args.skip_pipe:
+        out = work / "filter-pipe.out"
+        note(f"(a') cat big.log | dataguard filter -j 1 on {size / MB:.0f} MB ...")
+        command = " ".join(shlex.quote(part) for part in [*dg, "filter", "-j", "1"])
+        piped = run_tree(["sh", "-c", f"cat {shlex.quote(str(path))} | {command}"], None, out)
+        if piped["exit_status"] == 0:
+            piped["output"] = scan_output(path, out)
+        if not args.keep_output:
+            out.unlink(missing_ok=True)
+        piped["mb_per_s"] = size / MB / piped["seconds"]
+        piped["lines_per_s"] = in_lines / piped["seconds"]
+        note(f"    {piped['seconds']:.1f} s, exit {piped['exit_status']}")
+        results["filter_piped"] = piped
+
     # (c) ---------------------------------------------------------------------------------
     perl: dict[str, Any] | None = None
     if not args.skip_perl:
@@ -653,6 +674,8 @@ def main(argv: list[str] | None = None) -> int:
 
     for jobs, r in filters.items():
         row(f"(a) dataguard filter -j {jobs}", r, size)
+    if piped is not None:
+        row("(a') cat | filter -j 1", piped, size)
     if perl is not None:
         row("(c) perl -pe, unvalidated", perl, size)
     for label, r in (("(b) presidio anal.+anon.", presidio), ("(b) dataguard masker", dg_sample)):
@@ -672,7 +695,10 @@ def main(argv: list[str] | None = None) -> int:
         f" ({'/usr/bin/time -f %M' if TIME else 'os.wait4 ru_maxrss'}). RSS/PSS sum:"
         "\npeak of the whole tree's sum, /proc sampled every 50 ms (for (b): not sampled)."
     )
-    for label, r in [(f"-j {j}", r) for j, r in filters.items()] + [("perl", perl)]:
+    for label, r in [(f"-j {j}", r) for j, r in filters.items()] + [
+        ("cat | -j 1", piped),
+        ("perl", perl),
+    ]:
         if r and r.get("output"):
             o = r["output"]
             print(
@@ -681,7 +707,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{o['lines_changed'] / in_lines:.1%} of lines changed; "
                 f"{o['bytes'] / MB:.1f} MB out"
             )
-    digests = {j: r["output"]["sha256"] for j, r in filters.items() if r.get("output")}
+    digests = {str(j): r["output"]["sha256"] for j, r in filters.items() if r.get("output")}
+    if piped is not None and piped.get("output"):
+        digests["1 (piped)"] = piped["output"]["sha256"]
     if len(digests) > 1:
         same = len(set(digests.values())) == 1
         print(f"(e) outputs of -j {', '.join(map(str, digests))} byte-identical: {same}")

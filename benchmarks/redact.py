@@ -504,8 +504,14 @@ def _tree_cpu_seconds(root: int) -> float:
     return total / tick
 
 
-def spark_worker(path: Path, out: Path, master: str) -> dict[str, Any]:
-    """``dataguard.spark.redact_dataframe`` on the CSV *path*, written as CSV under *out*."""
+def spark_worker(path: Path, out: Path, master: str, multiline: bool = True) -> dict[str, Any]:
+    """``dataguard.spark.redact_dataframe`` on the CSV *path*, written as CSV under *out*.
+
+    *multiline* reads RFC 4180 CSV whole (a field may hold a line break), which Spark
+    cannot split: one partition, one task. Without it Spark splits the file at line
+    breaks, which is right only for a file with no line break inside a field (the
+    generated export has none).
+    """
     # Spark's Python workers run this interpreter, not whatever `python3` is on PATH.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     t0 = time.perf_counter()
@@ -528,7 +534,12 @@ def spark_worker(path: Path, out: Path, master: str) -> dict[str, Any]:
     # All columns as strings, like the CSV path of `dataguard redact`; multiLine and a
     # doubled-quote escape read RFC 4180 quoting (and newlines inside quoted fields).
     df = spark.read.csv(
-        str(path), header=True, inferSchema=False, multiLine=True, escape='"', encoding="UTF-8"
+        str(path),
+        header=True,
+        inferSchema=False,
+        multiLine=multiline,
+        escape='"',
+        encoding="UTF-8",
     )
     redacted, plan = redact_dataframe(df)
     t3 = time.perf_counter()
@@ -551,6 +562,7 @@ def spark_worker(path: Path, out: Path, master: str) -> dict[str, Any]:
         "mode": "spark",
         "pyspark": pyspark.__version__,
         "master": master,
+        "multiline": multiline,
         "default_parallelism": parallelism,
         "input_partitions": partitions,
         "plan": [
@@ -792,6 +804,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--skip-presidio", action="store_true")
     parser.add_argument("--skip-spark", action="store_true")
+    parser.add_argument(
+        "--spark-lines",
+        action="store_true",
+        help="also run Spark reading line by line, not multiLine (split into partitions)",
+    )
     parser.add_argument("--keep-output", action="store_true")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -807,7 +824,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False))
         return 0
     if args.worker == "spark":
-        result = spark_worker(Path(args.file), Path(args.out), args.spark_master)
+        result = spark_worker(
+            Path(args.file), Path(args.out), args.spark_master, not args.spark_lines
+        )
         print(json.dumps(result, ensure_ascii=False))
         return 0
 
@@ -957,6 +976,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # (d) ---------------------------------------------------------------------------------
     spark: dict[str, Any] | None = None
+    spark_lines: dict[str, Any] | None = None
     dg_slice: dict[str, Any] | None = None
     spark_skipped = "--skip-spark" if args.skip_spark else spark_missing()
     slice_rows = max(1, min(args.spark_rows, rows))
@@ -978,39 +998,44 @@ def main(argv: list[str] | None = None) -> int:
             if dg_slice["exit_status"] == 0:
                 _add_rates(dg_slice, slice_bytes, slice_rows)
         spark_out = work / "spark-out"
-        note(f"(d) Spark {args.spark_master}: redact_dataframe on {what}, CSV out ...")
-        spark = run_worker(
-            [
-                "--worker",
-                "spark",
-                "--file",
-                str(slice_src),
-                "--out",
-                str(spark_out),
-                "--spark-master",
-                args.spark_master,
-            ]
-        )
-        if not _failed(spark):
-            wall, job = spark["wall_seconds"], spark["job_seconds"]
-            spark["java"] = java_version()
-            spark["input_bytes"], spark["input_rows"] = slice_bytes, slice_rows
-            spark["mb_per_s"] = slice_bytes / MB / wall
-            spark["rows_per_s"] = slice_rows / wall
-            spark["mb_per_s_net_of_startup"] = slice_bytes / MB / job
-            spark["rows_per_s_net_of_startup"] = slice_rows / job
-            # /usr/bin/time's %M counts only processes their parent waits for, and pyspark
-            # never waits for its JVM: the sampled largest process (the JVM) is the figure.
-            spark["maxrss_time_bytes"] = spark["maxrss_one_process_bytes"]
-            spark["maxrss_one_process_bytes"] = max(
-                spark["maxrss_one_process_bytes"], spark["sampled_peak_rss_one_process_bytes"]
+        reference = dg_out if dg_slice and dg_slice["exit_status"] == 0 else None
+
+        def spark_run(lines: bool) -> dict[str, Any]:
+            how = "line by line" if lines else "multiLine"
+            note(f"(d) Spark {args.spark_master}: redact_dataframe on {what} ({how}) ...")
+            flags = ["--spark-lines"] if lines else []
+            result = run_worker(
+                [
+                    *("--worker", "spark", "--file", str(slice_src), "--out", str(spark_out)),
+                    *("--spark-master", args.spark_master, *flags),
+                ]
             )
-            reference = dg_out if dg_slice and dg_slice["exit_status"] == 0 else None
-            spark["output"] = compare_spark_output(spark_out, reference)
-        note(
-            f"    {spark.get('wall_seconds', 0):.1f} s"
-            + (f": {_failed(spark)}" if _failed(spark) else "")
-        )
+            if not _failed(result):
+                wall, job = result["wall_seconds"], result["job_seconds"]
+                result["java"] = java_version()
+                result["input_bytes"], result["input_rows"] = slice_bytes, slice_rows
+                result["mb_per_s"] = slice_bytes / MB / wall
+                result["rows_per_s"] = slice_rows / wall
+                result["mb_per_s_net_of_startup"] = slice_bytes / MB / job
+                result["rows_per_s_net_of_startup"] = slice_rows / job
+                # /usr/bin/time's %M counts only processes their parent waits for, and
+                # pyspark never waits for its JVM: the sampled largest process (the JVM).
+                result["maxrss_time_bytes"] = result["maxrss_one_process_bytes"]
+                result["maxrss_one_process_bytes"] = max(
+                    result["maxrss_one_process_bytes"],
+                    result["sampled_peak_rss_one_process_bytes"],
+                )
+                result["output"] = compare_spark_output(spark_out, reference)
+            note(
+                f"    {result.get('wall_seconds', 0):.1f} s"
+                + (f": {_failed(result)}" if _failed(result) else "")
+            )
+            shutil.rmtree(spark_out, ignore_errors=True)
+            return result
+
+        spark = spark_run(lines=False)
+        if args.spark_lines:
+            spark_lines = spark_run(lines=True)
         if extra:
             note("    (--redact-arg applies to dataguard redact only; Spark ran the defaults)")
         if not args.keep_output:
@@ -1032,6 +1057,7 @@ def main(argv: list[str] | None = None) -> int:
         }
     )
     results["spark"] = spark
+    results["spark_lines"] = spark_lines
     results["redact_on_spark_slice"] = dg_slice
     results["spark_vs_single_machine"] = {
         "whole_job_x": spark_ratio,
@@ -1085,6 +1111,8 @@ def main(argv: list[str] | None = None) -> int:
         row("(d) dataguard redact, Spark's rows", dg_slice, slice_bytes)
     if spark is not None:
         row(f"(d) Spark {args.spark_master}, whole job", spark, slice_bytes, "wall_seconds")
+    if spark_lines is not None:
+        row("(d) Spark, read line by line", spark_lines, slice_bytes, "wall_seconds")
     print(
         "\nwall s: Popen to exit (for (c) presidio: analysis + anonymising only, the sample in"
         "\nmemory, set-up excluded; CPU s there is the whole worker's). net MB/s: net of"
@@ -1194,8 +1222,8 @@ def main(argv: list[str] | None = None) -> int:
             f"\n(d) Spark {spark['master']} (pyspark {spark['pyspark']}, {spark.get('java')}): "
             f"{spark['input_partitions']} input partition(s), default parallelism "
             f"{spark['default_parallelism']}\n    start: imports {spark['import_seconds']:.1f} s, "
-            f"SparkSession {spark['session_seconds']:.1f} s; read + plan (count, sample, "
-            f"classify) {spark['plan_seconds']:.1f} s; redact + write "
+            f"SparkSession {spark['session_seconds']:.1f} s; read + plan (sample, classify) "
+            f"{spark['plan_seconds']:.1f} s; redact + write "
             f"{spark['write_seconds']:.1f} s; stop {spark['stop_seconds']:.1f} s"
             f"\n    {slice_rows:,} rows in, {o['rows']:,} rows out "
             f"({'same count' if o['rows'] == slice_rows else 'DIFFERENT count'}) in "
@@ -1233,6 +1261,32 @@ def main(argv: list[str] | None = None) -> int:
                 else ""
             )
             + f"  (target <= {TARGET_SPARK_X:g}x)"
+        )
+
+    if spark_lines is not None and _failed(spark_lines):
+        print(f"\n(d) Spark, line by line, could not run: {_failed(spark_lines)}")
+    elif spark_lines is not None and dg_slice and dg_slice["exit_status"] == 0:
+        o = spark_lines["output"]
+        same = o.get("rows_identical_to_reference")
+        print(
+            f"\n(d) Spark read line by line (no multiLine: right for this export, which holds"
+            f" no line break inside a field): {spark_lines['input_partitions']} input"
+            f" partition(s); read + plan {spark_lines['plan_seconds']:.1f} s, redact + write"
+            f" {spark_lines['write_seconds']:.1f} s; whole job {spark_lines['wall_seconds']:.1f}"
+            f" s / {dg_slice['seconds']:.1f} s ="
+            f" {spark_lines['wall_seconds'] / dg_slice['seconds']:.2f}x"
+            + (
+                f"; net of start-up {spark_lines['job_seconds']:.1f} s /"
+                f" {dg_slice['net_seconds']:.1f} s ="
+                f" {spark_lines['job_seconds'] / dg_slice['net_seconds']:.2f}x"
+                if dg_slice.get("net_seconds")
+                else ""
+            )
+            + (
+                f"\n    {same:,} of {o['reference_rows']:,} rows identical"
+                if same is not None
+                else ""
+            )
         )
 
     # -- targets table ---------------------------------------------------------------------
