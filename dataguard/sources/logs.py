@@ -86,10 +86,12 @@ def _widen_pipe(fd: int | None, size: int) -> None:
     by default); a refusal or another kind of file leaves the pipe as it is.
     """
     set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
-    if fd is None or set_size is None:
+    get_size = getattr(fcntl, "F_GETPIPE_SZ", None) if fcntl is not None else None
+    if fd is None or set_size is None or get_size is None:
         return
     try:
-        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+        # Only ever wider: a writer may have made the pipe larger still.
+        if stat.S_ISFIFO(os.fstat(fd).st_mode) and fcntl.fcntl(fd, get_size) < size:
             fcntl.fcntl(fd, set_size, size)
     except OSError:
         pass

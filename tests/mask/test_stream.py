@@ -88,6 +88,19 @@ def test_what_a_pipe_holds_is_one_batch_not_one_per_pipe_buffer() -> None:
     assert len(batches) == 1
 
 
+@pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="Linux pipe sizes only")
+def test_a_pipe_is_only_ever_widened() -> None:
+    read_end, write_end = os.pipe()
+    try:
+        logs._widen_pipe(read_end, 1 << 16)  # the default size already: nothing to do
+        fcntl.fcntl(read_end, fcntl.F_SETPIPE_SZ, 1 << 18)  # a writer made it larger
+        logs._widen_pipe(read_end, 1 << 16)
+        assert fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ) == 1 << 18
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
 def test_a_batch_never_waits_for_data_that_has_not_arrived() -> None:
     read_end, write_end = os.pipe()
     with os.fdopen(read_end, "rb") as stream, os.fdopen(write_end, "wb", buffering=0) as w:
