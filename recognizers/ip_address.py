@@ -46,7 +46,9 @@ _IPV6 = (
 # hex letter ends a word (``ip:fe80::1``, ``src:fe80::1`` and ``登录IP：`` are labels).
 _V6_BEFORE = ALNUM_BEFORE_NOT + r"(?<![.\\])(?<!::)(?<!(?<![G-Zg-z_])[0-9A-Fa-f]:)"
 # ref. RFC 4007 §11.2: a zone index (``fe80::1%eth0``) is left outside the span.
-_V6_AFTER = r"(?![0-9A-Za-z:])(?!\.[0-9A-Za-z])"
+# Nor glued to a mask character: ``A：：6****5`` is a masked ID number after two colons,
+# not the address ``A::6`` (masking it again would change what was masked once).
+_V6_AFTER = r"(?![0-9A-Za-z:*])(?!\.[0-9A-Za-z])"
 
 
 class IpAddressRecognizer(Recognizer):

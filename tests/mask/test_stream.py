@@ -8,7 +8,7 @@ import random
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dataguard.detect import Detector
@@ -196,9 +196,11 @@ def test_filter_keeps_lines_and_every_byte_outside_findings(lines: list[str], cr
 # touch, the mask of one can change how the other reads, a known limit: in
 # "A::0991-3411578" the landline wins and is masked, after which "A::0991" reads as an
 # IPv6 address; in "…-1796+86-757-3485-2913" the second number only has its boundary
-# once the first is masked.
+# once the first is masked. The full-width colon is left out with ":", since it normalises
+# to one. A value glued to a mask character is no IPv6 address: that case stays in.
 @settings(max_examples=150, deadline=None)
-@given(lines=log_lines(_FILLER_CHARS.replace(":", ""), separated=True))
+@given(lines=log_lines(_FILLER_CHARS.replace(":", "").replace("：", ""), separated=True))
+@example(lines=["A：：650102199101243205  "])  # once "A：：6****…5", never "A::6" + mask
 def test_masking_masked_output_changes_nothing(lines: list[str]) -> None:
     data = "".join(line + "\n" for line in lines).encode()
     once = mask_bytes(data)
