@@ -569,25 +569,31 @@ def main(argv: list[str] | None = None) -> int:
     def note(msg: str) -> None:
         print(f"  {time.strftime('%H:%M:%S')} {msg}", flush=True)
 
-    # (a) + (e) ---------------------------------------------------------------------------
-    filters: dict[int, dict[str, Any]] = {}
-    for jobs in jobs_list:
-        out = work / f"filter-j{jobs}.out"
-        note(f"(a) dataguard filter -j {jobs} on {size / MB:.0f} MB ...")
-        run = run_filter(dg, jobs, path, out, startup_input, work / f"stats-j{jobs}.json")
+    def finish(run: dict[str, Any], out: Path) -> dict[str, Any]:
+        """A whole-log run's output facts and rates; its output removed unless kept."""
         if run["exit_status"] == 0:
             run["output"] = scan_output(path, out)
         if not args.keep_output:
             out.unlink(missing_ok=True)
         run["mb_per_s"] = size / MB / run["seconds"]
         run["lines_per_s"] = in_lines / run["seconds"]
-        net = run["seconds"] - (run["startup_seconds"] or 0.0)
-        run["mb_per_s_net_of_startup"] = size / MB / net if net > 0 else None
-        filters[jobs] = run
         note(
             f"    {run['seconds']:.1f} s, exit {run['exit_status']}"
             + (f": {run['stderr_tail'].strip()[-200:]}" if run["exit_status"] else "")
         )
+        return run
+
+    # (a) + (e) ---------------------------------------------------------------------------
+    filters: dict[int, dict[str, Any]] = {}
+    for jobs in jobs_list:
+        out = work / f"filter-j{jobs}.out"
+        note(f"(a) dataguard filter -j {jobs} on {size / MB:.0f} MB ...")
+        run = finish(
+            run_filter(dg, jobs, path, out, startup_input, work / f"stats-j{jobs}.json"), out
+        )
+        net = run["seconds"] - (run["startup_seconds"] or 0.0)
+        run["mb_per_s_net_of_startup"] = size / MB / net if net > 0 else None
+        filters[jobs] = run
     results["filter"] = {f"j{j}": r for j, r in filters.items()}
 
     # (a') the same as a pipeline stage: stdin a pipe fed by cat, not a file ------------------
@@ -596,14 +602,9 @@ def main(argv: list[str] | None = None) -> int:
         out = work / "filter-pipe.out"
         note(f"(a') cat big.log | dataguard filter -j 1 on {size / MB:.0f} MB ...")
         command = " ".join(shlex.quote(part) for part in [*dg, "filter", "-j", "1"])
-        piped = run_tree(["sh", "-c", f"cat {shlex.quote(str(path))} | {command}"], None, out)
-        if piped["exit_status"] == 0:
-            piped["output"] = scan_output(path, out)
-        if not args.keep_output:
-            out.unlink(missing_ok=True)
-        piped["mb_per_s"] = size / MB / piped["seconds"]
-        piped["lines_per_s"] = in_lines / piped["seconds"]
-        note(f"    {piped['seconds']:.1f} s, exit {piped['exit_status']}")
+        piped = finish(
+            run_tree(["sh", "-c", f"cat {shlex.quote(str(path))} | {command}"], None, out), out
+        )
         results["filter_piped"] = piped
 
     # (c) ---------------------------------------------------------------------------------
@@ -612,14 +613,8 @@ def main(argv: list[str] | None = None) -> int:
         note(f"(c) perl -pe, {len(throughput.PERL_PATTERNS) + len(PERL_SECRET_PATTERNS)} s///g")
         out = work / "perl.out"
         program = perl_program()
-        perl = run_tree(["perl", "-pe", program], path, out, env={**os.environ, "LC_ALL": "C"})
-        if perl["exit_status"] == 0:
-            perl["output"] = scan_output(path, out)
-        if not args.keep_output:
-            out.unlink(missing_ok=True)
-        perl["mb_per_s"] = size / MB / perl["seconds"]
-        perl["lines_per_s"] = in_lines / perl["seconds"]
-        note(f"    {perl['seconds']:.1f} s, exit {perl['exit_status']}")
+        env = {**os.environ, "LC_ALL": "C"}
+        perl = finish(run_tree(["perl", "-pe", program], path, out, env=env), out)
     results["perl"] = perl
 
     # (b) ---------------------------------------------------------------------------------
