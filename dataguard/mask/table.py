@@ -439,12 +439,7 @@ def _mask_distinct(
     frame = pl.DataFrame({"v": distinct}).filter(pl.col("v").str.strip_chars() != "")
     if frame.height == 0:
         return text
-    if operator.drops_other_data:  # nothing else inside a value can survive it
-        clean = pl.lit(True)
-    elif clean_shape:
-        clean = pl.col("v").str.contains(clean_shape).fill_null(False)
-    else:
-        clean = pl.lit(False)
+    clean = _clean(operator, clean_shape)
     vectorised = operator.expression(pl.col("v"), context)
     frame = frame.with_columns(
         clean=clean,
@@ -466,6 +461,17 @@ def _mask_distinct(
             pending.select("v").with_columns(filled=filled), on="v", how="left"
         ).with_columns(out=pl.coalesce("out", "filled"))
     return text.replace(frame["v"], frame["out"])
+
+
+def _clean(operator: Operator, clean_shape: str | None) -> pl.Expr:
+    """Whether a value (column ``v``) needs no engine pass before *operator*: it is one
+    token of the entity's shape, or the operator keeps nothing of any value but what it
+    vouches for (:attr:`~dataguard.mask.operator.Operator.drops_other_data`)."""
+    if operator.drops_other_data:  # nothing else inside a value can survive it
+        return pl.lit(True)
+    if clean_shape:
+        return pl.col("v").str.contains(clean_shape).fill_null(False)
+    return pl.lit(False)
 
 
 def _shaped_once_normalised(values: list[str], clean_shape: str | None) -> list[str]:
@@ -506,12 +512,8 @@ def _mask_each(
     output for equal values must differ: a per-value memo would hand every row of the same
     phone number the same ciphertext, leaking equality the mode promises to hide.
     """
-    if operator.drops_other_data:  # nothing else inside a value can survive it
-        clean = [True] * text.len()
-    elif clean_shape:
-        clean = text.str.contains(clean_shape).fill_null(False).to_list()
-    else:
-        clean = [False] * text.len()
+    values = pl.DataFrame({"v": text})
+    clean = values.with_columns(clean=_clean(operator, clean_shape))["clean"].to_list()
     out: list[str | None] = []
     for value, is_clean in zip(text.to_list(), clean, strict=True):
         if value is None or not value.strip():
