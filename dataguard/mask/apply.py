@@ -213,7 +213,8 @@ class Masker:
         thousands of both (a huge line's piece) costs O(n log n), not O(n²).
         """
         if not spans:  # most lines, and every table cell: findings alone
-            return iter(self._finding_edits(text, findings, field))
+            alone = [-1] * len(findings)
+            return iter(self._finding_edits(text, findings, spans, alone, set(), field))
         starts = [s.start for s in spans]
         # For each finding, the index of the key span holding it whole, or -1.
         holder: list[int] = []
@@ -252,15 +253,41 @@ class Masker:
             self.stats["by_key"] += 1
             edits.append((span.start, span.end, _encode_like(raw, masked, span.kind)))
             forced.add(k)
+        edits.extend(self._finding_edits(text, findings, spans, holder, forced, field))
+        edits.sort()
+        return iter(edits)
+
+    def _finding_edits(
+        self,
+        text: str,
+        findings: Sequence[Finding],
+        spans: Sequence[KeySpan],
+        holder: Sequence[int],
+        forced: set[int],
+        field: str | None,
+    ) -> list[tuple[int, int, str]]:
+        """The findings' edits, in order: each masked where it is, as its entity in the field
+        of the key span holding it (``holder``: that span's index, or -1: then *field*).
+        Findings in a span already masked whole for its key (``forced``) are left to it.
+
+        The operator is looked up once per entity and field and the counts are added once
+        per text: most texts are a log line or a table cell with one field for all.
+        """
+        chosen: dict[tuple[str, str | None], tuple[MaskContext, Operator]] = {}
+        counted: list[str] = []
+        edits: list[tuple[int, int, str]] = []
         for f, k in zip(findings, holder, strict=True):
             if k in forced:
                 continue
+            where = spans[k].field if k >= 0 else field
+            pair = chosen.get((f.entity, where))
+            if pair is None:
+                context = MaskContext(f.entity, where)
+                pair = chosen[f.entity, where] = (context, self.policy.operator_for(context))
+            context, operator = pair
             surface = text[f.start : f.end]
-            context = MaskContext(f.entity, spans[k].field if k >= 0 else field)
-            operator = self.policy.operator_for(context)
             masked = operator.apply(normalize(surface).text, context)
-            self.stats[f"entity:{f.entity}"] += 1
-            self.stats[f"operator:{operator.name}"] += 1
+            counted += (f"entity:{f.entity}", f"operator:{operator.name}")
             kind = spans[k].kind if k >= 0 else "raw"
             if kind == "number":
                 # A mask is no number: the whole JSON number becomes a string around it.
@@ -269,30 +296,7 @@ class Masker:
                 edits.append((span.start, span.end, json.dumps(whole, ensure_ascii=False)))
                 continue
             edits.append((f.start, f.end, _encode_like(surface, masked, kind)))
-        edits.sort()
-        return iter(edits)
-
-    def _finding_edits(
-        self, text: str, findings: Sequence[Finding], field: str | None
-    ) -> list[tuple[int, int, str]]:
-        """:meth:`_plan` for a text without key spans: each finding masked where it is.
-
-        The same edits as the general path, with the operator looked up once per entity
-        (the field is the same for all) and the counts added once per text.
-        """
-        chosen: dict[str, tuple[MaskContext, Operator]] = {}
-        edits: list[tuple[int, int, str]] = []
-        for f in findings:
-            pair = chosen.get(f.entity)
-            if pair is None:
-                context = MaskContext(f.entity, field)
-                pair = chosen[f.entity] = (context, self.policy.operator_for(context))
-            context, operator = pair
-            surface = text[f.start : f.end]
-            masked = operator.apply(normalize(surface).text, context)
-            edits.append((f.start, f.end, _encode_like(surface, masked, "raw")))
-        self.stats.update(f"entity:{f.entity}" for f in findings)
-        self.stats.update(f"operator:{chosen[f.entity][1].name}" for f in findings)
+        self.stats.update(counted)
         edits.sort()
         return edits
 
