@@ -15,10 +15,9 @@ a second that it was orphaned and exits.
 
 from __future__ import annotations
 
-import itertools
 import os
+import queue
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from typing import TypeVar
@@ -34,20 +33,69 @@ def in_order(
 ) -> Iterator[R]:
     """``fn(item)`` for each of *items*, run on *pool*, yielded in input order.
 
-    At most *window* calls are submitted at a time, so memory stays bounded however long
-    the stream (``Executor.map`` would submit it all at once); the next item is submitted
-    as soon as a result is in and before it is handed on, so the pool keeps working while
-    the caller uses it.
-    An exception from ``fn`` is raised when its result's turn comes.
+    At most *window* items are taken from *items* and not yet handed on, so memory stays
+    bounded however long the stream (``Executor.map`` would submit it all at once).
+    A feeder thread takes and submits items while results are handed on: a result is
+    yielded as soon as it is ready, even while the next item is still being read (a
+    line that trickles into ``dataguard detect --jobs 2`` from a pipe is answered at
+    once, not when *window* more lines have come).
+    An exception from ``fn`` is raised when its result's turn comes; one from *items*
+    after every result before it.
     """
-    source = iter(items)
-    running: deque[Future[R]] = deque(
-        pool.submit(fn, item) for item in itertools.islice(source, window)
-    )
-    while running:
-        result = running.popleft().result()
-        running.extend(pool.submit(fn, item) for item in itertools.islice(source, 1))
-        yield result
+    slots = threading.Semaphore(window)
+    submitted: queue.SimpleQueue[Future[R] | _End] = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def feed() -> None:
+        try:
+            source = iter(items)
+            while _acquire(slots, stop):
+                try:
+                    item = next(source)
+                except StopIteration:
+                    break
+                submitted.put(pool.submit(fn, item))
+        except BaseException as exc:  # handed to the consumer, in its turn
+            submitted.put(_End(exc))
+        else:
+            submitted.put(_End(None))
+
+    feeder = threading.Thread(target=feed, name="dataguard-feeder", daemon=True)
+    feeder.start()
+    try:
+        while not isinstance(head := submitted.get(), _End):
+            result = head.result()
+            slots.release()
+            yield result
+        if head.error is not None:
+            raise head.error
+    finally:
+        # The caller stopped early (an error, a closed pipe): the feeder takes nothing
+        # more, and what was submitted but not yet started is cancelled.
+        stop.set()
+        slots.release()
+        while True:
+            try:
+                pending = submitted.get_nowait()
+            except queue.Empty:
+                break
+            if not isinstance(pending, _End):
+                pending.cancel()
+
+
+class _End:
+    """The feeder's last word: *items* ran out (``error`` None) or raised ``error``."""
+
+    def __init__(self, error: BaseException | None) -> None:
+        self.error = error
+
+
+def _acquire(slots: threading.Semaphore, stop: threading.Event) -> bool:
+    """Wait for a free slot; False once *stop* is set (checked every 0.1 s)."""
+    while not stop.is_set():
+        if slots.acquire(timeout=0.1):
+            return not stop.is_set()
+    return False
 
 
 def exit_with_parent(interval: float = 1.0) -> None:

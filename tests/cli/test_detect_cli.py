@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from dataguard.cli.io import batches
 from dataguard.cli.main import cli
 
 MOBILE = "13812345678"
@@ -92,6 +94,43 @@ def test_parallel_jobs_give_the_same_output() -> None:
     parallel = run(["detect", "--jobs", "2"], stdin)[1]
     assert serial == parallel
     assert len(serial.splitlines()) == 9000
+
+
+@pytest.mark.parametrize("mode", [[], ["--jobs", "2"], ["--jsonl", "--field", "m"]])
+def test_lines_that_trickle_into_a_pipe_are_answered_before_the_next(mode: list[str]) -> None:
+    # Not line-buffered (stdin is a pipe): a batch is what has arrived, not 32,768 lines.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dataguard.cli.main", "detect", *mode],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    try:
+        for text in (f"tel {MOBILE}", "nothing here"):
+            record = json.dumps({"m": text}) if "--jsonl" in mode else text
+            proc.stdin.write(record.encode() + b"\n")
+            proc.stdin.flush()
+            spans = json.loads(proc.stdout.readline())["spans"]
+            assert [(s["start"], s["entity"]) for s in spans] == (
+                [(4, "CN_MOBILE")] if MOBILE in text else []
+            )
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    assert proc.returncode == 1  # a finding was reported
+
+
+def test_batches_hold_whole_records_and_respect_the_cap() -> None:
+    long_record = b"x" * 100_000 + MOBILE.encode()
+    data = b"a\r\n" + long_record + b"\n" + b"b\n" * 10 + b"last"
+    seen: list[int] = []
+    got = list(batches([io.BytesIO(data)], 4, seen.append, block=1024))
+    assert all(len(batch) <= 4 for batch in got)
+    assert [r for batch in got for r in batch] == ["a", long_record.decode()] + ["b"] * 10 + [
+        "last"
+    ]
+    assert sum(seen) == len(data)
 
 
 def test_recognizers_lists_entities_as_table_and_json() -> None:
