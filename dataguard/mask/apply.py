@@ -129,12 +129,19 @@ class Masker:
         return self._apply(text, self.detector.detect(text, field=field), [], field)
 
     def mask_lines(
-        self, lines: Sequence[str], *, fields: Sequence[str | None] | None = None
+        self,
+        lines: Sequence[str],
+        *,
+        fields: Sequence[str | None] | None = None,
+        per_line: list[Counter[str]] | None = None,
     ) -> list[str]:
         """Each line masked: findings by the batch detector, plus values of sensitive keys.
 
         Lines are read in :attr:`fmt`; ``fields`` (one per line) names the field each
-        line came from, when it came from one.
+        line came from, when it came from one. ``per_line``, when given, receives one
+        :class:`~collections.Counter` per line with what masking it counted, *instead*
+        of :attr:`stats` (a caller that masks each distinct value once can then count
+        per row).
         """
         found = self.detector.detect_lines(lines, fields=fields)
         keyed, numbers = self._lines_with_keys(lines)
@@ -145,8 +152,20 @@ class Masker:
             field = fields[i] if fields is not None else None
             if not findings and not spans:
                 out.append(line)
+                if per_line is not None:
+                    per_line.append(Counter())
                 continue
-            out.append(self._apply(line, findings, spans, field))
+            if per_line is None:
+                out.append(self._apply(line, findings, spans, field))
+                continue
+            total = self.stats
+            counted: Counter[str] = Counter()
+            self.stats = counted
+            try:
+                out.append(self._apply(line, findings, spans, field))
+            finally:
+                self.stats = total
+            per_line.append(counted)
         return out
 
     def _lines_with_keys(self, lines: Sequence[str]) -> tuple[set[int] | range, set[int]]:

@@ -68,8 +68,14 @@ class Email(Operator):
         )
         fill = self.fill.replace("$", "$$")
         replaced = column.str.replace(shape, f"${{1}}{fill}@${{2}}{fill}${{3}}")
-        # Values the regex does not take (no dot in the domain, several @) go to apply().
-        return pl.when(column.str.contains(shape)).then(replaced).otherwise(None)
+        # Values the regex does not take (no dot in the domain, several @) go to apply(),
+        # and so do those with a dot among the domain's first domain_keep characters
+        # (@.x.com, or a.com.cn with domain_keep 3): apply() keeps that dot, the regex's
+        # kept group stops before it.
+        taken = column.str.contains(shape)
+        if self.domain_keep:
+            taken = taken & ~column.str.contains(rf"@[^@]{{0,{self.domain_keep - 1}}}\.")
+        return pl.when(taken).then(replaced).otherwise(None)
 
     def apply(self, value: str, context: MaskContext) -> str:
         local, at, domain = value.rpartition("@")

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -307,6 +307,7 @@ class TableRedactor:
         context = MaskContext(column.entity or "", name)
         operator = masker.policy.operator_for(context)
         memo: dict[str, str] = {}
+        text_memo: dict[str, _Masked] = {}
         shape = masker.detector.value_shape(column.entity) if column.action == "mask" else None
 
         randomised = any(_randomised(op) for op in masker.policy.operators())
@@ -335,9 +336,7 @@ class TableRedactor:
                 found = Counter({k: v for k, v in masker.stats.items() if k.startswith("entity:")})
                 masker.stats.clear()
             else:
-                out = _mask_text(masker, text, name, memo)
-                found = Counter({k: v for k, v in masker.stats.items() if k.startswith("entity:")})
-                masker.stats.clear()
+                out, found = _mask_text(masker, text, name, text_memo)
             changed = int((out != text).sum() or 0)
             if column.action == "mask":
                 found[f"entity:{column.entity}"] += changed
@@ -392,8 +391,10 @@ def _redact_in_worker(batch: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Coun
 #: the oldest are forgotten when it is full, so it stays bounded whatever the file.
 _MEMO_SIZE = 50_000
 
+V = TypeVar("V")
 
-def _not_remembered(memo: dict[str, str], values: list[str]) -> list[str]:
+
+def _not_remembered(memo: dict[str, V], values: list[str]) -> list[str]:
     """The *values* not in *memo*, after making room in *memo* for them.
 
     Room is made by forgetting the oldest entries (a dict keeps insertion order) that
@@ -548,21 +549,40 @@ def _apply_verbatim(
     return text.replace(distinct, [memo[v] for v in distinct])
 
 
-def _mask_text(masker: Masker, text: pl.Series, name: str, memo: dict[str, str]) -> pl.Series:
-    """Every distinct non-empty value through the detection engine (column name as context).
+#: A free-text value's masked form and the entity counts masking it gave, as
+#: ``(("entity:CN_MOBILE", 2), …)``: remembered per distinct value, counted per row.
+_Masked = tuple[str, tuple[tuple[str, int], ...]]
+
+
+def _mask_text(
+    masker: Masker, text: pl.Series, name: str, memo: dict[str, _Masked]
+) -> tuple[pl.Series, Counter[str]]:
+    """Every distinct non-empty value through the detection engine (column name as
+    context), and the entities found, counted per row.
 
     Distinct values only, remembered across batches: exports repeat remarks ("无", "同上",
-    templated messages), and the engine is the expensive part.
+    templated messages), and the engine is the expensive part. Each value's entity counts
+    are remembered with it and multiplied by the rows holding it, so the report counts
+    every row's findings, the same whatever the batches, the memo or polars' order of
+    distinct values (counting only values the engine saw in this batch made the report's
+    counts vary from run to run).
     """
-    old = [v for v in text.drop_nulls().unique().to_list() if v]
-    if not old:
-        return text
-    fresh = _not_remembered(memo, old)
-    for value, masked in zip(
-        fresh, masker.mask_lines(fresh, fields=[name] * len(fresh)), strict=True
-    ):
-        memo[value] = masked
-    changed = [(v, memo[v]) for v in old if memo[v] != v]
+    tally = text.drop_nulls().alias("v").value_counts().filter(pl.col("v") != "")
+    if tally.height == 0:
+        return text, Counter()
+    values: list[str] = tally["v"].to_list()
+    fresh = _not_remembered(memo, values)
+    found_per_value: list[Counter[str]] = []
+    masked = masker.mask_lines(fresh, fields=[name] * len(fresh), per_line=found_per_value)
+    for value, out, found in zip(fresh, masked, found_per_value, strict=True):
+        entities = [(k, n) for k, n in found.items() if k.startswith("entity:")] if found else ()
+        memo[value] = (out, tuple(entities))
+    remembered = [memo[v] for v in values]
+    counts: Counter[str] = Counter()
+    for (_, found_here), rows in zip(remembered, tally["count"].to_list(), strict=True):
+        for key, count in found_here:  # empty for most values
+            counts[key] += count * rows
+    changed = [(v, out) for v, (out, _) in zip(values, remembered, strict=True) if out != v]
     if not changed:
-        return text
-    return text.replace([o for o, _ in changed], [n for _, n in changed])
+        return text, counts
+    return text.replace([v for v, _ in changed], [out for _, out in changed]), counts

@@ -34,6 +34,7 @@ OPERATORS: list[Operator] = [
     KeepEnds(first=3, last=0, char="#"),
     KeepEnds(first=0, last=0, width=0),
     Email(),
+    Email(local_keep=1, domain_keep=3),
     Fixed(text="<hidden>"),
     Keep(),
     Remove(),
@@ -104,6 +105,20 @@ def test_expression_is_apply_or_null(operator: Operator, batch: list[str]) -> No
 def test_expression_examples(operator: Operator, value: str, expected: str) -> None:
     assert _expression_outputs(operator, [value]) == [expected]
     assert operator.apply(value, CONTEXT) == expected
+
+
+@pytest.mark.parametrize(
+    ("operator", "value"),
+    [
+        # A dot among the domain's kept characters: apply() keeps it (found by hypothesis).
+        (Email(), "@..0"),
+        (Email(), "ab@.x.com"),
+        (Email(local_keep=1, domain_keep=3), "a@b.com.cn"),
+        (Email(local_keep=1, domain_keep=3), "a@mail.corp.cn"),
+    ],
+)
+def test_email_expression_leaves_kept_dots_to_apply(operator: Operator, value: str) -> None:
+    assert _expression_outputs(operator, [value]) in ([None], [operator.apply(value, CONTEXT)])
 
 
 def test_grouped_values_are_left_to_apply_when_separators_stay() -> None:

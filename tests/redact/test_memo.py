@@ -43,3 +43,28 @@ def test_a_tiny_memo_gives_the_same_output_as_a_large_one(monkeypatch: pytest.Mo
     monkeypatch.setattr(table, "_MEMO_SIZE", 7)
     assert redacted().equals(large)
     assert (large["mobile"] != frame["mobile"]).all()
+
+
+def test_entity_counts_are_per_row_whatever_the_memo_and_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    orders = _orders(160, seed=3)
+    # The same remarks again, shuffled: a remark repeated on n rows counts n times.
+    frame = pl.concat([orders, orders.sample(fraction=1.0, shuffle=True, seed=1)])
+    remarks = frame["remark"].to_list()
+    mobiles = sum(r.startswith("客户来电") for r in remarks)
+    cards = sum(r.startswith("退款到") for r in remarks)
+    assert mobiles > 0
+    assert cards > 0
+
+    def remark_counts(batch_rows: int) -> dict[str, int]:
+        redactor = TableRedactor(Masker())
+        plan = redactor.plan(orders)
+        for _ in redactor.apply_batches(frame.lazy(), plan, batch_rows=batch_rows):
+            pass
+        return {k: v for k, v in redactor.counts["remark"].items() if k.startswith("entity:")}
+
+    expected = {"entity:CN_MOBILE": mobiles, "entity:BANK_CARD": cards}
+    assert remark_counts(1000) == expected
+    monkeypatch.setattr(table, "_MEMO_SIZE", 7)
+    assert remark_counts(30) == expected
