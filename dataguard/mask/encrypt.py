@@ -36,6 +36,12 @@ class Encrypt(Operator):
     name: ClassVar[str] = "encrypt"
     summary: ClassVar[str] = "an envelope ciphertext (dg1:…) that `dataguard decrypt` reverses"
     idempotent: ClassVar[bool] = False
+    # The whole value becomes one ciphertext: nothing of it, other personal data inside
+    # included, is readable without the keystore. Running the engine over a column's
+    # value first encrypted the phone inside "tel 13812341050" (or a full-width phone),
+    # and then the column's operator encrypted that ciphertext again: decrypt gave back
+    # a ciphertext, not the value.
+    drops_other_data: ClassVar[bool] = True
 
     scope: str = ""
     prefix: str = "mask"

@@ -108,7 +108,8 @@ class Operator(ABC):
             tag); False for operators whose output looks like a real value (surrogates).
         drops_other_data: True when the output keeps nothing of the value but what the
             operator chose to keep knowingly (nothing, for a tag or a fixed fill; the
-            gazetteer division names, for the address mask). Personal data of another
+            gazetteer division names, for the address mask; nothing readable without the
+            keystore, for encrypt, which decrypts to the whole value). Personal data of another
             kind inside the value then cannot survive it, so batch redaction does not run
             the detection engine over such a column's values first.
     """

@@ -163,3 +163,25 @@ def test_randomised_encryption_inside_free_text_differs_per_row(
     assert len(set(remarks)) == 3
     tokens = [r[len("请联系") :] for r in remarks]
     assert run("decrypt", *tokens).stdout == "13812341050\n" * 3
+
+
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_every_encrypted_cell_of_a_column_decrypts_to_its_value(
+    keystore: Path, tmp_path: Path, deterministic: bool
+) -> None:
+    # Full-width digits and text around the phone fail the column's shape as read; they
+    # were sent through the engine, which encrypted the phone inside, and then the column
+    # operator encrypted that ciphertext again: decrypt gave back a ciphertext.
+    policy = tmp_path / "encrypt.toml"
+    mode = str(deterministic).lower()
+    policy.write_text(f'[entities.CN_MOBILE]\noperator = "encrypt"\ndeterministic = {mode}\n')
+    cells = ["13812341050", "１３９１２３４５６７８", "tel 13712345678", "13612345678 / 备用"]
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text("id,mobile\n" + "".join(f"{i},{c}\n" for i, c in enumerate(cells * 5)), "utf-8")
+    result = run("redact", src, "-o", dst, "-p", policy)
+    assert result.exit_code == 0, result.output
+    tokens = [r.split(",", 1)[1] for r in dst.read_text("utf-8").splitlines()[1:]]
+    assert all(t.startswith("dg1:") for t in tokens)
+    # Normalised as every masking operator sees its value (full-width digits read as ASCII).
+    expected = ["13812341050", "13912345678", "tel 13712345678", "13612345678 / 备用"] * 5
+    assert run("decrypt", *tokens).stdout.splitlines() == expected
