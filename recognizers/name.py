@@ -57,7 +57,10 @@ _FOLLOWERS = (
     "电话|手机|联系|地址|住址|身份|性别|年龄|先生|女士|小姐|您好|你好|来电|致电|签收|"
     "的|已|在|于|和|与|说|收"
 )
-_END = r"(?=[^\u4e00-\u9fff]|$|" + _FOLLOWERS + ")"
+# A mask character right after it means the name was masked already: 欧阳** is the display
+# mask of 欧阳娜娜, and reading 欧阳 as a name masked it again (欧***), so masking a masked
+# text changed it.
+_END = r"(?=[^\u4e00-\u9fff*＊]|$|" + _FOLLOWERS + ")"
 # The first part of a dotted name does not start with a pronoun or verb of self-introduction
 # (用户：我叫热依拉·阿不都 is 热依拉·阿不都).
 _MINORITY_FIRST = r"[\u4e00-\u6210\u6212-\u9fff]"  # no 我 (U+6211)
@@ -194,6 +197,8 @@ class NameRecognizer(Recognizer):
         no-match: 客户来电要求改地址
         no-match: 王小明今天没来上班
         no-match: 收货人：张先生
+        no-match: 收件人：欧阳**，电话******5678
+        no-match: {"realName":"司马**"}
     """
 
     entity: ClassVar[str] = "CN_NAME"
