@@ -56,11 +56,16 @@ _JSON_PAIR = re.compile(
     r"\"(?P<key>[^\"\\\n]{1,64})\"\s*:\s*"
     r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|(?P<num>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?))"
 )
+# One token of a JSON text and the white space before it (one match per token: logs
+# write ", " and ": " between most tokens, and a match of its own for each space was a
+# third of the loop).
 _JSON_TOKEN = re.compile(
-    r"\"(?:[^\"\\]|\\.)*\"|[{}\[\]:,]|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
-    r"|true|false|null|[ \t\r\n]+"
+    r"[ \t\r\n]*"
+    r"(\"(?:[^\"\\]|\\.)*\"|[{}\[\]:,]|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+    r"|true|false|null)"
 )
 _EMPTY = frozenset({"", "-", "null", "none", "nil", "undefined"})
+_LONGEST_EMPTY = max(map(len, _EMPTY))
 
 
 def key_spans(line: str, fmt: str = "auto") -> list[KeySpan]:
@@ -80,9 +85,12 @@ def _kv_spans(line: str) -> list[KeySpan]:
     spans: list[KeySpan] = []
     for regex in (_KV, _JSON_PAIR):
         for m in regex.finditer(line):
-            group = next(g for g in ("dq", "sq", "bare", "num") if m.groupdict().get(g) is not None)
+            # The value's group closes last (the key's closes before it, none is nested),
+            # so lastgroup names it: dq, sq, bare or num.
+            group = m.lastgroup
+            assert group is not None
             start, end = m.span(group)
-            if line[start:end].lower() in _EMPTY:
+            if end - start <= _LONGEST_EMPTY and line[start:end].lower() in _EMPTY:
                 continue
             kind = "number" if group == "num" else ("string" if regex is _JSON_PAIR else "raw")
             spans.append(KeySpan(m.group("key"), start, end, kind))
@@ -114,10 +122,8 @@ def _json_spans(line: str) -> list[KeySpan] | None:
         if m.start() != pos:  # cannot happen for valid JSON; be safe
             return None
         pos = m.end()
-        token = m.group()
+        token = m.group(1)
         first = token[0]
-        if first in " \t\r\n":
-            continue
         if first == "{":
             stack.append("")
             expect_key = True
@@ -130,14 +136,15 @@ def _json_spans(line: str) -> list[KeySpan] | None:
         elif first == ":":
             expect_key = False
         elif first == '"' and expect_key:
-            stack[-1] = json.loads(token)
+            stack[-1] = json.loads(token) if "\\" in token else token[1:-1]
         else:
             key = next((k for k in reversed(stack) if k), None)
             if key is not None and token not in ("true", "false", "null"):
-                path = ".".join(k for k in stack if k)
+                path = key if len(stack) == 1 else ".".join(k for k in stack if k)
+                start, end = m.span(1)
                 if first == '"':
                     if token[1:-1].lower() not in _EMPTY:
-                        spans.append(KeySpan(key, m.start() + 1, m.end() - 1, "string", path))
+                        spans.append(KeySpan(key, start + 1, end - 1, "string", path))
                 else:
-                    spans.append(KeySpan(key, m.start(), m.end(), "number", path))
+                    spans.append(KeySpan(key, start, end, "number", path))
     return spans
