@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 # The longest value the vectorised form handles (longer ones are rare and go to apply()).
 _LONGEST = 256
+_SEPARATOR_CHARS = "".join(sorted(SEPARATORS))
+_HAS_SEPARATOR = re.compile("[" + re.escape(_SEPARATOR_CHARS) + "]")
 
 __all__ = ["KeepEnds"]
 
@@ -80,8 +82,24 @@ class KeepEnds(Operator):
         return pl.when(too_long).then(None).when(masked_whole).then(column).otherwise(plain)
 
     def apply(self, value: str, context: MaskContext) -> str:
-        if value and all(ch == self.char or ch in SEPARATORS for ch in value):
+        if value and not value.strip(self.char + _SEPARATOR_CHARS):
             return value  # already masked whole: masking again must not change it
+        if _HAS_SEPARATOR.search(value) is None:
+            # Most values (a phone, a card number as found): plain slices, which is what
+            # the general form below gives when every character counts.
+            n = len(value)
+            if self.width is not None:
+                if n <= self.first + self.last:
+                    return self.char * max(self.width, n)
+                return value[: self.first] + self.char * self.width + value[n - self.last :]
+            if n <= self.first + self.last:
+                return self.char * n
+            hidden = n - self.first - self.last
+            return value[: self.first] + self.char * hidden + value[n - self.last :]
+        return self._apply_with_separators(value)
+
+    def _apply_with_separators(self, value: str) -> str:
+        """:meth:`apply` for a value holding separators (they are kept or dropped)."""
         if self.width is not None:
             core = "".join(ch for ch in value if ch not in SEPARATORS)
             if len(core) <= self.first + self.last:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from dataguard.errors import UsageError
 from dataguard.mask import Masker
+from dataguard.mask.keep_ends import KeepEnds
 from dataguard.mask.operator import (
     MaskContext,
     Operator,
@@ -613,3 +614,24 @@ def test_display_id_keeps_first_and_last_char(seed: int) -> None:
     number = g.id_card(random.Random(seed))
     out = DISPLAY.mask_value(number, "CN_ID_CARD")
     assert out == number[0] + "*" * 16 + number[-1]
+
+
+@pytest.mark.parametrize(
+    "operator",
+    [
+        KeepEnds(first=0, last=4, width=6),
+        KeepEnds(first=6, last=4),
+        KeepEnds(first=1, last=1),
+        KeepEnds(first=3, last=0, char="#"),
+        KeepEnds(first=0, last=0, width=0),
+    ],
+    ids=repr,
+)
+@settings(max_examples=200, deadline=None)
+@given(value=st.text(alphabet=st.sampled_from("0123456789Xx*#中 -()\u3000"), max_size=24))
+def test_keep_ends_slices_equal_the_general_form(operator: KeepEnds, value: str) -> None:
+    # apply() slices values without separators; the general form (which keeps or drops
+    # separators character by character) is the definition for all values.
+    masked_whole = bool(value) and not value.strip(operator.char + " -()\u3000")
+    expected = value if masked_whole else operator._apply_with_separators(value)
+    assert operator.apply(value, MaskContext("CN_MOBILE")) == expected
