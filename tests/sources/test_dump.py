@@ -30,7 +30,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dataguard.errors import UsageError
@@ -1020,6 +1020,9 @@ def test_pg_copy_escaped_fields_round_trip(
 
 @PROPERTY
 @given(values=st.lists(st.one_of(st.none(), TEXT), min_size=1, max_size=5), chunk=CHUNKS)
+# A backslash before a doubled quote, the read cut after a later backslash: the prefix of
+# a plain string was read with the E-string body and refused (found by hypothesis).
+@example(values=[None, "'" * 10, "'''\\''\\N"], chunk=7)
 def test_pg_insert_strings_round_trip(
     values: list[str | None], chunk: int | None, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

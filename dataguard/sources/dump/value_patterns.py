@@ -43,8 +43,12 @@ def value_patterns(dialect: str, backslash: bool) -> tuple[re.Pattern[str], re.P
             rf"|[Ee]'({E_BODY})'|([A-Za-z_][\w$]*+))"
             rf"{PG_CAST}{WS}[,)]"
         )
+        # A plain string's prefix is read with the plain body. Read as an E-string body,
+        # a plain value with a backslash before a doubled quote, cut after a later
+        # backslash, was no prefix of anything (found by hypothesis), so a row split
+        # across two reads was refused.
         prefix = (
-            rf"{WS}(?:[Ee]?'{E_BODY}(?:\\|')?|[\w.+\-$]*+)"
+            rf"{WS}(?:'{single}(?:\\|')?|[Ee]'{E_BODY}(?:\\|')?|[\w.+\-$]*+)"
             r"(?:[ \t\r\n:\w.\"\[\]]|\([^()]*+\)?)*+"
         )
     return re.compile(value, re.S), re.compile(prefix, re.S)
