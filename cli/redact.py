@@ -37,7 +37,7 @@ evidence: the column name and how many values validate); columns that are
 personal data are masked with the profile's operator for their entity, free-text
 columns (remarks, chat, JSON) go through the detection engine, the rest is copied.
 Row count and column order are kept; CSV is read and written in its own encoding
-(UTF-8 with or without BOM, GBK/GB18030).
+(UTF-8 with or without BOM, GBK/GB18030; LF, CRLF or bare-CR line endings).
 
 \b
 Examples:
@@ -47,6 +47,8 @@ Examples:
   dataguard redact orders.csv -o out.csv -p policy.toml # pin or exempt columns
   dataguard redact big.csv -o out.csv -j 0              # a worker process per CPU
   dataguard redact events.jsonl -o events.redacted.jsonl
+  mysql -B --skip-column-names -e 'SELECT ...' | tr '\\t' , > rows.csv
+  dataguard redact rows.csv --no-header -o rows.redacted.csv
   dataguard redact --from-db sqlite:///shop.db --table members -o members.csv
   dataguard redact --from-db postgresql+psycopg://postgres@127.0.0.1/test \\
       --query "SELECT * FROM orders WHERE created_at > '2024-01-01'" -o orders.parquet
@@ -81,6 +83,13 @@ the input is never overwritten. Exit status: 0 done, 2 usage or input error.
     default="auto",
     show_default=True,
     help="CSV/TSV text encoding: auto (UTF-8, else GB18030), utf-8, gbk, gb18030 ...",
+)
+@click.option(
+    "--no-header",
+    is_flag=True,
+    help="CSV/TSV without a header line: columns are column_1, column_2, ... (for --profile "
+    "column rules) and the output has no header either. A header holding personal data is "
+    "refused without it.",
 )
 @click.option(
     "--sample",
@@ -119,6 +128,7 @@ def redact_command(
     source_format: str | None,
     target_format: str | None,
     encoding: str,
+    no_header: bool,
     sample: int,
     seed: int,
     dry_run: bool,
@@ -153,6 +163,7 @@ def redact_command(
             source_format=source_format,
             target_format=target_format,
             encoding=encoding,
+            header=not no_header,
             sample=sample,
             seed=seed,
             dry_run=dry_run,

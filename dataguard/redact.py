@@ -25,6 +25,7 @@ from typing import Any
 
 import polars as pl
 
+from dataguard.detect.headers import personal_column_name
 from dataguard.errors import UsageError
 from dataguard.mask.apply import Masker
 from dataguard.mask.keys import canonical_key
@@ -46,6 +47,9 @@ from dataguard.sources.tables import (
 __all__ = ["DEFAULT_SAMPLE", "check_paths", "redact_file", "temporary_path"]
 
 DEFAULT_SAMPLE = 2000
+_NO_HEADER_HINT = (
+    "pass --no-header for a file without one (columns are then named column_1, column_2, ...)"
+)
 
 
 def check_paths(source: Path, target: Path, force: bool) -> None:
@@ -94,6 +98,7 @@ def redact_file(
     source_format: str | None = None,
     target_format: str | None = None,
     encoding: str = "auto",
+    header: bool = True,
     sample: int = DEFAULT_SAMPLE,
     seed: int = 0,
     dry_run: bool = False,
@@ -142,10 +147,38 @@ def redact_file(
             raise UsageError("JSONL is redacted to JSONL only (--to jsonl)")
         report = _redact_jsonl(source, target, masker, sample, seed, dry_run, on_rows)
     else:
-        opened = open_table(source, fmt, encoding)
+        opened = open_table(source, fmt, encoding, header=header)
+        if fmt in ("csv", "tsv") and opened.header:
+            try:
+                refuse_data_in_header(source.name, opened.frame.collect_schema().names(), masker)
+            except (UsageError, pl.exceptions.PolarsError) as exc:
+                error = exc if isinstance(exc, UsageError) else read_error(opened, exc)
+                opened.close()
+                raise error from None
         report = _redact_source(opened, target, masker, out_fmt, sample_rows, run)
     report["seconds"] = round(time.monotonic() - started, 3)
     return report
+
+
+def refuse_data_in_header(
+    where: str, columns: list[str], masker: Masker, *, hint: str = _NO_HEADER_HINT
+) -> None:
+    """Refuse a table whose header line holds personal data: a file without a header.
+
+    Its first record would be taken for column names: never redacted, and printed in
+    the summary and the report. A column name in which the detector finds a phone, an
+    ID, a card, an email… is data; the error names the column's position and the
+    entity, never the value, and points to ``--no-header``.
+
+    Raises:
+        UsageError: naming the first such column.
+    """
+    number, entity = personal_column_name(columns, masker.detector)
+    if number:
+        raise UsageError(
+            f"{where}: column {number} of the header holds a {entity} value, so the first "
+            f"line is data, not a header; {hint}"
+        )
 
 
 @dataclass(frozen=True)
@@ -278,6 +311,9 @@ def _redact_workbook(
     redacted: dict[str, pl.DataFrame] = {}
     reports = []
     for name, frame in sheets.items():
+        refuse_data_in_header(
+            f"{source.name}, sheet {name!r}", frame.columns, masker, hint="give it a header row"
+        )
         redactor = TableRedactor(masker)
         redactor.on_rows = on_rows
         drawn = frame.sample(min(sample, frame.height), seed=seed) if frame.height else frame

@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from dataguard.detect import Detector
+from dataguard.detect.headers import personal_column_name
 from dataguard.errors import UsageError
 from dataguard.scan.assess import MAX_VALUE_CHARS, TableAssessor
 from dataguard.scan.report import ScanReport, TableSummary
@@ -68,7 +69,7 @@ def scan_files(
     clock = time.perf_counter()
     assessor = TableAssessor(detector or Detector(), report.grading, keys)
     for done, path in enumerate(_walk(paths), 1):
-        for name, frame, rows in _tables(path, sample, seed):
+        for name, frame, rows in _tables(path, sample, seed, assessor.detector):
             columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
             values = {c: frame.get_column(c).to_list() for c in frame.columns}
             report.columns.extend(assessor.assess(name, columns, values))
@@ -85,8 +86,16 @@ def _type_name(dtype: pl.DataType) -> str:
     return "TEXT" if dtype == pl.String else str(dtype).upper()
 
 
-def _tables(path: Path, sample: int, seed: int) -> Iterator[tuple[str, pl.DataFrame, int | None]]:
-    """``(name, sample frame, row count or estimate)`` for each table in *path*."""
+def _tables(
+    path: Path, sample: int, seed: int, detector: Detector
+) -> Iterator[tuple[str, pl.DataFrame, int | None]]:
+    """``(name, sample frame, row count or estimate)`` for each table in *path*.
+
+    A table whose first line holds personal data has no header
+    (:func:`~dataguard.detect.headers.personal_column_name`): it is read as data, its
+    columns named ``column_1``, ``column_2``, …, so no value becomes a column name in the
+    report.
+    """
     fmt = _EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
         lines, total = _sample_lines(path, sample, seed)
@@ -94,12 +103,22 @@ def _tables(path: Path, sample: int, seed: int) -> Iterator[tuple[str, pl.DataFr
         return
     if fmt == "xlsx":
         for sheet, frame in read_workbook(path).items():
+            if personal_column_name(frame.columns, detector)[0]:
+                frame = _header_as_row(frame)
             yield f"{path}#{sheet}", frame.head(sample), frame.height
         return
     if fmt == "jsonl":
         yield str(path), sample_jsonl(path, sample, seed), None
         return
     source = open_table(path, fmt)
+    try:
+        names = source.frame.collect_schema().names()
+    except pl.exceptions.PolarsError as exc:
+        source.close()
+        raise read_error(source, exc) from None
+    if personal_column_name(names, detector)[0]:
+        source.close()
+        source = open_table(path, fmt, header=False)
     try:
         try:
             # Every batch the sample is drawn from is checked as redaction checks it: a
@@ -111,6 +130,17 @@ def _tables(path: Path, sample: int, seed: int) -> Iterator[tuple[str, pl.DataFr
         yield str(path), frame, rows
     finally:
         source.close()
+
+
+def _header_as_row(frame: pl.DataFrame) -> pl.DataFrame:
+    """*frame* whose column names were its first row: that row first, as text, and the
+    columns named ``column_1``, ``column_2``, …"""
+    names = [f"column_{i}" for i in range(1, frame.width + 1)]
+    first = pl.DataFrame([[str(c)] for c in frame.columns], schema=names, orient="col")
+    rest = frame.select(pl.all().cast(pl.String)).rename(
+        dict(zip(frame.columns, names, strict=True))
+    )
+    return pl.concat([first, rest])
 
 
 def _sample_lines(path: Path, sample: int, seed: int) -> tuple[list[str], int]:

@@ -542,3 +542,68 @@ def test_a_bad_policy_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run(src, "-o", tmp_path / "out.csv", "-p", policy)
     assert result.exit_code == 2
     assert listing(tmp_path) == ["in.csv", "policy.toml"]
+
+
+# -- line endings and header lines ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_bare_cr_line_endings_are_read_and_kept(tmp_path: Path, encoding: str) -> None:
+    # "CSV (Macintosh)": polars splits records at LF only, so it read the whole file as a
+    # header of six columns and no rows, and the phones went out as they came in.
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes("id,mobile,备注\r1,13812341050,a\r2,13912345678,b\r".encode(encoding))
+    result = run(src, "-o", dst)
+    assert result.exit_code == 0, result.output
+    expected = "id,mobile,备注\r1,******1050,a\r2,******5678,b\r".encode(encoding)
+    assert dst.read_bytes() == expected
+    assert "2 rows" in result.stderr
+
+
+def test_a_header_holding_personal_data_is_refused(tmp_path: Path) -> None:
+    # A file without a header line: its first record was taken for column names, so it
+    # was never redacted, and its values were printed in the summary.
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text("1,13812341050,a\n2,13912345678,b\n", "utf-8")
+    result = run(src, "-o", dst)
+    assert result.exit_code == 2, result.output
+    assert "column 2 of the header holds a CN_MOBILE value" in result.output
+    assert "--no-header" in result.output
+    assert "13812341050" not in result.output
+    assert listing(tmp_path) == ["in.csv"]
+
+
+@pytest.mark.parametrize(("name", "separator"), [("in.csv", ","), ("in.tsv", "\t")])
+def test_no_header_reads_every_line_as_a_record(tmp_path: Path, name: str, separator: str) -> None:
+    src, dst, report = tmp_path / name, tmp_path / f"out{name[2:]}", tmp_path / "r.json"
+    lines = [["1", "13812341050", "a"], ["2", "13912345678", "b"]]
+    src.write_text("".join(separator.join(row) + "\n" for row in lines), "utf-8")
+    result = run(src, "--no-header", "-o", dst, "--report", report)
+    assert result.exit_code == 0, result.output
+    masked = [["1", "******1050", "a"], ["2", "******5678", "b"]]
+    assert dst.read_text("utf-8") == "".join(separator.join(row) + "\n" for row in masked)
+    columns = {c["column"]: c for c in json.loads(report.read_text("utf-8"))["columns"]}
+    assert list(columns) == ["column_1", "column_2", "column_3"]
+    assert columns["column_2"]["entity"] == "CN_MOBILE"
+    assert json.loads(report.read_text("utf-8"))["rows"] == 2
+
+
+def test_duplicate_column_names_are_named_by_position(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("13812341050,x,13812341050\n1,2,3\n", "utf-8")
+    result = run(src, "-o", tmp_path / "out.csv")
+    assert result.exit_code == 2
+    assert "columns 1 and 3 of the header have the same name" in result.output
+    assert "13812341050" not in result.output
+
+
+def test_a_sheet_whose_header_holds_personal_data_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("xlsxwriter")
+    src, dst = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    pl.DataFrame({"13812341050": ["13912345678"], "a": ["b"]}).write_excel(src)
+    result = run(src, "-o", dst)
+    assert result.exit_code == 2, result.output
+    assert "column 1 of the header holds a CN_MOBILE value" in result.output
+    assert "give it a header row" in result.output
+    assert "13812341050" not in result.output
+    assert listing(tmp_path) == ["in.xlsx"]

@@ -9,6 +9,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+import polars as pl
 import pytest
 from click.testing import CliRunner
 from dataguard.cli.main import cli
@@ -245,3 +246,29 @@ def test_blank_lines_at_the_end_of_a_csv_file_are_no_records(tmp_path: Path) -> 
     result = run("files", path, "--fail-on", "never")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["tables"][0]["rows"] == 40
+
+
+def test_a_csv_file_without_a_header_is_scanned_as_data(tmp_path: Path) -> None:
+    # Its first record was taken for column names: a phone number was reported as a column.
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"1,13812341050,a\n2,13912345678,b\n3,13712345678,c\n")
+    result = run("files", path, "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    assert "13812341050" not in result.output
+    report = json.loads(result.stdout)
+    columns = {c["column"]: c for c in report["columns"]}
+    assert list(columns) == ["column_1", "column_2", "column_3"]
+    assert columns["column_2"]["entity"] == "CN_MOBILE"
+    assert report["tables"][0]["rows"] == 3
+
+
+def test_a_sheet_without_a_header_is_scanned_as_data(tmp_path: Path) -> None:
+    pytest.importorskip("xlsxwriter")
+    path = tmp_path / "rows.xlsx"
+    pl.DataFrame({"13812341050": ["13912345678", "13712345678"], "a": ["b", "c"]}).write_excel(path)
+    result = run("files", path, "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    assert "13812341050" not in result.output
+    columns = {c["column"]: c for c in json.loads(result.stdout)["columns"]}
+    assert list(columns) == ["column_1", "column_2"]
+    assert columns["column_1"]["entity"] == "CN_MOBILE"
