@@ -37,7 +37,8 @@ evidence: the column name and how many values validate); columns that are
 personal data are masked with the profile's operator for their entity, free-text
 columns (remarks, chat, JSON) go through the detection engine, the rest is copied.
 Row count and column order are kept; CSV is read and written in its own encoding
-(UTF-8 with or without BOM, GBK/GB18030; LF, CRLF or bare-CR line endings).
+(UTF-8 with or without BOM, GBK/GB18030, UTF-16 with a BOM; LF, CRLF or bare-CR
+line endings).
 
 \b
 Examples:
@@ -82,7 +83,7 @@ the input is never overwritten. Exit status: 0 done, 2 usage or input error.
     "--encoding",
     default="auto",
     show_default=True,
-    help="CSV/TSV text encoding: auto (UTF-8, else GB18030), utf-8, gbk, gb18030 ...",
+    help="CSV/TSV text encoding: auto (a BOM's, else UTF-8, else GB18030), utf-8, gbk, utf-16 ...",
 )
 @click.option(
     "--no-header",

@@ -94,16 +94,31 @@ def table_format(path: Path, override: str | None = None) -> str:
     return fmt
 
 
+_UNICODE_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def sniff_encoding(path: Path) -> tuple[str, bool]:
-    """``(encoding, has_bom)``: ``utf-8`` or ``gb18030``, from the first megabyte.
+    """``(encoding, has_bom)``: ``utf-8`` or ``gb18030``, from the first megabyte; or
+    ``utf-16-le``, ``utf-16-be``, ``utf-32-le``, ``utf-32-be`` when the file starts with
+    one of their byte order marks (``has_bom`` then True: it is written back).
 
     UTF-8 is tried first (a cut multi-byte character at the end of the sample is allowed);
-    text that is not UTF-8 is taken as GB18030, which decodes GBK and GB2312 too.
+    text that is not UTF-8 is taken as GB18030, which decodes GBK and GB2312 too. Excel's
+    "Unicode text" export is tab-separated UTF-16 LE with a BOM.
     """
     with path.open("rb") as stream:
         head = stream.read(_SNIFF_BYTES)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8", True
+    # UTF-32 LE's mark starts with UTF-16 LE's, so it is tested first.
+    for mark, name in _UNICODE_MARKS:
+        if head.startswith(mark):
+            return name, True
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
@@ -273,7 +288,7 @@ def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = T
     encoding = codecs.lookup(encoding).name
     source = path
     scratch = None
-    cr = _bare_cr_endings(path)
+    cr = _bare_cr_endings(path, encoding)
     if cr or encoding not in ("utf-8", "utf-8-sig"):
         handle, name = tempfile.mkstemp(prefix="dataguard-", suffix=".utf8.csv")
         os.close(handle)
@@ -321,14 +336,15 @@ def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = T
     return table
 
 
-def _bare_cr_endings(path: Path) -> bool:
-    """Whether the file's lines end in a bare CR: its first megabyte holds a ``\\r`` and
-    no ``\\n``. Polars splits records at ``\\n`` only, so it would read such a file as one
-    header line and no rows (nothing redacted). The byte 0x0D is never part of a
-    multi-byte character in UTF-8 or GB18030."""
+def _bare_cr_endings(path: Path, encoding: str) -> bool:
+    """Whether the file's lines end in a bare CR: its first megabyte, decoded, holds a
+    ``\\r`` and no ``\\n``. Polars splits records at ``\\n`` only, so it would read such a
+    file as one header line and no rows (nothing redacted). Decoded, because in UTF-16 the
+    bytes 0x0D and 0x0A are also halves of other characters (不 is 0D 4E)."""
     with path.open("rb") as stream:
         head = stream.read(_SNIFF_BYTES)
-    return b"\r" in head and b"\n" not in head
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    return "\r" in text and "\n" not in text
 
 
 def _drop_blank_tail(source: TableSource) -> None:
@@ -576,6 +592,9 @@ def write_batches(
     separator = _separator(fmt)
     ending = "\r" if source.cr else "\r\n" if source.crlf else "\n"
     encoding = source.encoding if source.encoding not in ("utf-8-sig",) else "utf-8"
+    # Incremental: a plain "utf-16" (--encoding utf-16) writes its mark once, not once a
+    # batch.
+    encode = codecs.getincrementalencoder(encoding)().encode
     with target.open("wb") as out:
         first = True
         for batch in batches:
@@ -585,15 +604,15 @@ def write_batches(
             text = batch.write_csv(
                 separator=separator, include_header=first and source.header, line_terminator=ending
             )
-            if first and source.bom:
-                out.write(codecs.BOM_UTF8)
-            out.write(text.encode(encoding))
+            if first and source.bom:  # the encoding's byte order mark
+                out.write(encode("\ufeff"))
+            out.write(encode(text))
             first = False
         if first and fmt != "jsonl" and source.header:  # no batch: still write the header
             header = pl.DataFrame(schema=source.frame.collect_schema()).write_csv(
                 separator=separator, line_terminator=ending
             )
-            out.write(header.encode(encoding))
+            out.write(encode("\ufeff" + header if source.bom else header))
 
 
 def _write_parquet_batches(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -607,3 +608,45 @@ def test_a_sheet_whose_header_holds_personal_data_is_refused(tmp_path: Path) -> 
     assert "give it a header row" in result.output
     assert "13812341050" not in result.output
     assert listing(tmp_path) == ["in.xlsx"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_excel_unicode_text_is_read_and_written_in_utf16_with_one_bom(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str
+) -> None:
+    # Excel's "Unicode text" export: tab-separated UTF-16 with a byte order mark, CRLF. It
+    # was refused ("neither UTF-8 nor GB18030"); with --encoding utf-16 every batch began
+    # with another byte order mark. 不 and 上 hold the bytes 0D and 0A in UTF-16.
+    monkeypatch.setattr("dataguard.mask.table.BATCH_ROWS", 2)
+    bom = codecs.BOM_UTF16_LE if encoding.endswith("le") else codecs.BOM_UTF16_BE
+    rows = [f"{i}\t1381234{i:04d}\t不在家上午送" for i in range(5)]
+    src, dst = tmp_path / "in.tsv", tmp_path / "out.tsv"
+    src.write_bytes(
+        bom + ("id\tmobile\tnote\r\n" + "".join(r + "\r\n" for r in rows)).encode(encoding)
+    )
+    result = run(src, "-o", dst)
+    assert result.exit_code == 0, result.output
+    masked = [f"{i}\t******{i:04d}\t不在家上午送" for i in range(5)]
+    expected = "id\tmobile\tnote\r\n" + "".join(r + "\r\n" for r in masked)
+    assert dst.read_bytes() == bom + expected.encode(encoding)
+
+
+def test_an_encoding_with_its_own_mark_writes_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("dataguard.mask.table.BATCH_ROWS", 2)
+    text = "id,mobile\n" + "".join(f"{i},1381234{i:04d}\n" for i in range(5))
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes(text.encode("utf-16"))
+    result = run(src, "-o", dst, "--encoding", "utf-16")
+    assert result.exit_code == 0, result.output
+    masked = "id,mobile\n" + "".join(f"{i},******{i:04d}\n" for i in range(5))
+    assert dst.read_bytes() == masked.encode("utf-16")  # one mark, at the start
+
+
+def test_a_header_only_file_keeps_its_byte_order_mark(tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes(codecs.BOM_UTF8 + b"id,mobile\n")
+    result = run(src, "-o", dst)
+    assert result.exit_code == 0, result.output
+    assert dst.read_bytes() == codecs.BOM_UTF8 + b"id,mobile\n"
