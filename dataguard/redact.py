@@ -207,6 +207,7 @@ def _redact_source(
         redactor = TableRedactor(masker)
         redactor.on_rows = run.on_rows
         try:
+            _refuse_nested_columns(source)
             drawn = sampler(source, run.sample, run.seed)
             # A short CSV record in the sample is refused before it is classified padded.
             source.check_batch(drawn)
@@ -244,6 +245,26 @@ def _redact_source(
         column["entities"] = {k[7:]: v for k, v in counts.items() if k.startswith("entity:") and v}
     report["rows"] = redactor.rows if redactor.counts else None
     return report
+
+
+def _refuse_nested_columns(source: TableSource) -> None:
+    """Refuse a table with struct, list or array columns (nested Parquet), by name.
+
+    Masking works on text and scalar columns; a nested column would fail deep inside the
+    run, reported as "not valid PARQUET" although the file is fine. Column names come
+    from the schema, not from the data, so naming them leaks nothing.
+
+    Raises:
+        UsageError: naming the first nested column and its type.
+    """
+    for name, dtype in source.frame.collect_schema().items():
+        if dtype.is_nested():
+            raise UsageError(
+                f"{source.path.name}: column {name!r} is nested ({dtype}); dataguard redacts "
+                "text and scalar columns: flatten it first (one column per field, e.g. "
+                "SELECT contact.mobile AS contact_mobile), or export the rows as JSON lines, "
+                "whose nested values are masked in place"
+            )
 
 
 def _workers(masker: Masker, jobs: int, rows: int | None) -> tuple[MaskerSpec | None, int]:
