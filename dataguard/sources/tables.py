@@ -327,13 +327,46 @@ def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = T
     # out as 345. So every file's quotes are checked before it is read (a pass over the
     # raw lines, in Rust: 0.07 s per 100 MB without quotes, 0.24 s for 62 MB quoted on
     # every line).
-    problem = table.quote_problem()
+    try:
+        problem = table.quote_problem()
+    except pl.exceptions.ComputeError:
+        # Polars' line reader stops at invalid UTF-8, which can lie past the megabyte the
+        # encoding was sniffed from (a GBK tail appended to a UTF-8 export).
+        table.close()
+        at = _first_undecodable_byte(path)
+        raise UsageError(
+            f"{path.name}: not valid UTF-8 at byte {at}, past the first megabyte, which "
+            "was; pass --encoding with the file's encoding (gb18030 reads GBK too)"
+            if at is not None
+            else f"{path.name}: not valid {fmt.upper()}: polars could not read it"
+        ) from None
     if problem is not None:
         table.close()
         raise table.invalid(problem)
     if len(names) >= 2:  # in a one-column file a blank line is an empty value
         _drop_blank_tail(table)
     return table
+
+
+def _first_undecodable_byte(path: Path) -> int | None:
+    """The offset of the first byte of *path* that is not valid UTF-8, or None; read in
+    chunks (bounded memory)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0  # of the next chunk; the decoder may hold a few bytes from before it
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            held = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:  # exc.start counts the held bytes first
+                return offset - held + exc.start
+            offset += len(chunk)
+    held = len(decoder.getstate()[0])
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return offset - held + exc.start
+    return None
 
 
 def _bare_cr_endings(path: Path, encoding: str) -> bool:

@@ -664,3 +664,21 @@ def test_nested_parquet_columns_are_refused_by_name(tmp_path: Path) -> None:
     assert "not valid PARQUET" not in result.output
     assert "13812341050" not in result.output
     assert listing(tmp_path) == ["in.parquet"]
+
+
+def test_invalid_utf8_past_the_sniffed_megabyte_is_a_clear_error(tmp_path: Path) -> None:
+    # A GBK tail appended to a UTF-8 export: the encoding is sniffed from the first
+    # megabyte, and polars' reader then stopped with a traceback (exit 1).
+    head = b"id,name,mobile\n" + b"".join(b"%d,abc,13812341050\n" % i for i in range(60_000))
+    assert len(head) > 1 << 20
+    tail = "1,张三,13912345678\n".encode("gbk")
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes(head + tail)
+    result = run(src, "-o", dst)
+    assert result.exit_code == 2, result.output
+    assert f"not valid UTF-8 at byte {len(head) + 2}" in result.output
+    assert "Traceback" not in result.output
+    assert listing(tmp_path) == ["in.csv"]
+    result = run(src, "-o", dst, "--encoding", "gb18030")
+    assert result.exit_code == 0, result.output
+    assert dst.read_bytes().endswith("1,张三,******5678\n".encode("gbk"))

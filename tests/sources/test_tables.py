@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import dataguard.sources.tables as tables
 from dataguard.errors import UsageError
 from dataguard.sources.tables import (
     QuoteFault,
@@ -397,3 +398,27 @@ def test_a_quote_that_never_closes_is_refused_before_blank_lines_are_cut(tmp_pat
     assert pl.scan_csv(path, infer_schema=False).select(pl.len()).collect().item() < 4
     with pytest.raises(UsageError, match=r"record 3 opens a quoted field that is never closed"):
         open_table(path, "csv")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"abc\xe4\xb8\xad\xe6\x96\x87xyz\xff",
+        b"ab\xe4\xb8\xadcdef\xd5\xc5q",
+        b"x" * 6 + b"\xe4\xb8",
+        b"ok",
+    ],
+)
+def test_first_undecodable_byte_across_chunk_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes
+) -> None:
+    # Chunks of 7 bytes cut multi-byte characters; the offset must still be the file's.
+    monkeypatch.setattr(tables, "_CHUNK", 7)
+    path = tmp_path / "x.csv"
+    path.write_bytes(data)
+    try:
+        data.decode("utf-8")
+        expected = None
+    except UnicodeDecodeError as exc:
+        expected = exc.start
+    assert tables._first_undecodable_byte(path) == expected
