@@ -251,12 +251,20 @@ def _summary(report: dict[str, Any], dry_run: bool) -> None:
         if column["action"] == "keep":
             continue
         what = column["entity"] or "findings in text"
-        changed = "" if dry_run else f": {column.get('changed', 0):,} value(s) changed"
+        # JSON lines are masked line by line: counted per file (below), not per key.
+        counted = not dry_run and column.get("changed") is not None
+        changed = f": {column['changed']:,} value(s) changed" if counted else ""
         click.echo(
             f"{verb} {column['column']} as {what} with {column['operator']}{changed}", err=True
         )
     kept = [c["column"] for c in report["columns"] if c["action"] == "keep"]
     if kept:
         click.echo(f"kept {len(kept)} column(s) as they were: {', '.join(kept)}", err=True)
+    if report.get("lines_changed") is not None and not dry_run:
+        found = ", ".join(f"{k} {v:,}" for k, v in report.get("entities", {}).items())
+        click.echo(
+            f"{report['lines_changed']:,} line(s) changed" + (f"; found {found}" if found else ""),
+            err=True,
+        )
     if report.get("rows") is not None and not dry_run:
         click.echo(f"{report['rows']:,} rows in {report['seconds']} s", err=True)

@@ -682,3 +682,18 @@ def test_invalid_utf8_past_the_sniffed_megabyte_is_a_clear_error(tmp_path: Path)
     result = run(src, "-o", dst, "--encoding", "gb18030")
     assert result.exit_code == 0, result.output
     assert dst.read_bytes().endswith("1,张三,******5678\n".encode("gbk"))
+
+
+def test_the_summary_of_json_lines_counts_lines_not_zero_per_key(tmp_path: Path) -> None:
+    # JSON lines are masked line by line; the summary said "0 value(s) changed" per key.
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(
+        '{"mobile": "13812341050", "note": "ok"}\n{"mobile": "13912345678", "note": "ok"}\n'
+        '{"mobile": "", "note": "ok"}\n',
+        "utf-8",
+    )
+    result = run(src, "-o", dst)
+    assert result.exit_code == 0, result.output
+    assert "0 value(s) changed" not in result.stderr
+    assert "2 line(s) changed; found CN_MOBILE 2" in result.stderr
+    assert "13812341050" not in result.stderr
