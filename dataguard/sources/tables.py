@@ -148,6 +148,9 @@ class TableSource:
     #: Whether the first line is a header (False: columns ``column_1``, … and no header
     #: is written).
     header: bool = True
+    #: The CSV/TSV header line as read (no line ending): written back as it was, quoting
+    #: and empty names included, when the output has the input's format.
+    header_line: str | None = None
     #: The row count, when a pass over the source already counted it (database sampling,
     #: or :func:`open_table` over a file ending in blank lines).
     rows: int | None = None
@@ -300,7 +303,13 @@ def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = T
             raise
         source = scratch
     separator = _separator(fmt)
-    names, crlf = _header(source, separator)
+    names, line, crlf = _header(source, separator)
+    renamed = header and "" in names
+    if renamed:
+        # Empty names (the trailing columns of an Excel export: id,mobile,,) are named by
+        # position for polars, which would refuse or rename them; the header line itself
+        # is written back as it was.
+        names = [name or _unused(f"column_{i}", names) for i, name in enumerate(names, 1)]
     if header and len(set(names)) < len(names):
         if scratch is not None:
             scratch.unlink(missing_ok=True)
@@ -317,12 +326,26 @@ def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = T
         separator=separator,
         has_header=header,
         # Numbered from 1, as the error messages count columns (polars' own start at 0).
-        new_columns=None if header else [f"column_{i}" for i in range(1, len(names) + 1)],
+        new_columns=(names if renamed else None)
+        if header
+        else [f"column_{i}" for i in range(1, len(names) + 1)],
         infer_schema=False,
         quote_char='"',
         raise_if_empty=False,
     )
-    table = TableSource(path, fmt, frame, encoding, bom, scratch, crlf, cr=cr, header=header)
+    table = TableSource(
+        path,
+        fmt,
+        frame,
+        encoding,
+        bom,
+        scratch,
+        crlf,
+        cr=cr,
+        header=header,
+        # A quoted name running onto the next line: the first line is not the whole header.
+        header_line=line if header and line.count('"') % 2 == 0 else None,
+    )
     # Polars reads some bad quoting without an error, changing values: 1,"3"4"5" comes
     # out as 345. So every file's quotes are checked before it is read (a pass over the
     # raw lines, in Rust: 0.07 s per 100 MB without quotes, 0.24 s for 62 MB quoted on
@@ -367,6 +390,13 @@ def _first_undecodable_byte(path: Path) -> int | None:
     except UnicodeDecodeError as exc:
         return offset - held + exc.start
     return None
+
+
+def _unused(name: str, taken: list[str]) -> str:
+    """*name*, with underscores added until it is not in *taken*."""
+    while name in taken:
+        name += "_"
+    return name
 
 
 def _bare_cr_endings(path: Path, encoding: str) -> bool:
@@ -439,12 +469,13 @@ def _blank_lines_at_end(path: Path) -> int:
     return max(0, breaks.count(b"\n") - 1)
 
 
-def _header(path: Path, separator: str) -> tuple[list[str], bool]:
-    """The header's column names, and whether lines end with CRLF."""
+def _header(path: Path, separator: str) -> tuple[list[str], str, bool]:
+    """The header's column names, its line as written (without the line ending), and
+    whether lines end with CRLF."""
     with path.open(encoding="utf-8-sig", newline="") as stream:
         first = stream.readline()
     row = next(csv.reader([first], delimiter=separator), [])
-    return row, first.endswith("\r\n")
+    return row, first.rstrip("\r\n"), first.endswith("\r\n")
 
 
 def read_workbook(path: Path) -> dict[str, pl.DataFrame]:
@@ -628,6 +659,9 @@ def write_batches(
     # Incremental: a plain "utf-16" (--encoding utf-16) writes its mark once, not once a
     # batch.
     encode = codecs.getincrementalencoder(encoding)().encode
+    # The input's own header line, when the output has its format: quoting and empty
+    # names as they were (polars would write "" for an empty name).
+    verbatim = source.header_line if source.header and fmt == source.fmt else None
     with target.open("wb") as out:
         first = True
         for batch in batches:
@@ -635,15 +669,22 @@ def write_batches(
                 out.write(batch.write_ndjson().encode("utf-8"))
                 continue
             text = batch.write_csv(
-                separator=separator, include_header=first and source.header, line_terminator=ending
+                separator=separator,
+                include_header=first and source.header and verbatim is None,
+                line_terminator=ending,
             )
-            if first and source.bom:  # the encoding's byte order mark
-                out.write(encode("\ufeff"))
+            if first:
+                head = "\ufeff" if source.bom else ""  # the encoding's byte order mark
+                out.write(encode(head + (verbatim + ending if verbatim is not None else "")))
             out.write(encode(text))
             first = False
         if first and fmt != "jsonl" and source.header:  # no batch: still write the header
-            header = pl.DataFrame(schema=source.frame.collect_schema()).write_csv(
-                separator=separator, line_terminator=ending
+            header = (
+                verbatim + ending
+                if verbatim is not None
+                else pl.DataFrame(schema=source.frame.collect_schema()).write_csv(
+                    separator=separator, line_terminator=ending
+                )
             )
             out.write(encode("\ufeff" + header if source.bom else header))
 

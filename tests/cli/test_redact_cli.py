@@ -697,3 +697,23 @@ def test_the_summary_of_json_lines_counts_lines_not_zero_per_key(tmp_path: Path)
     assert "0 value(s) changed" not in result.stderr
     assert "2 line(s) changed; found CN_MOBILE 2" in result.stderr
     assert "13812341050" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["id,mobile,,", "id,mobile,", '"id","mobile",""', "id,mobile,note"],
+    ids=["two-empty", "one-empty", "quoted", "plain"],
+)
+def test_the_header_line_is_written_back_as_it_was(tmp_path: Path, header: str) -> None:
+    # Excel leaves empty names for trailing columns: two were refused as duplicates, one
+    # came back as "" (and quoted names lost their quotes).
+    width = header.count(",") + 1
+    src, dst, report = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "r.json"
+    rest = "," * (width - 2)
+    src.write_text(f"{header}\n1,13812341050{rest}\n2,13912345678{rest}\n", "utf-8")
+    result = run(src, "-o", dst, "--report", report)
+    assert result.exit_code == 0, result.output
+    assert dst.read_text("utf-8") == f"{header}\n1,******1050{rest}\n2,******5678{rest}\n"
+    names = [c["column"] for c in json.loads(report.read_text("utf-8"))["columns"]]
+    assert names[:2] == ["id", "mobile"]
+    assert len(names) == width
