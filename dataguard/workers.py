@@ -2,7 +2,8 @@
 
 :func:`in_order` maps a function over a stream through any executor with a bounded
 number of calls in flight, yielding results in input order: every pool of dataguard
-(``detect --jobs``, ``redact --jobs``, ``scan db``'s readers) feeds its workers with it.
+(``detect --jobs``, ``filter --jobs``, ``redact --jobs``, ``scan db``'s readers) feeds its
+workers with it.
 
 dataguard's worker pools (``detect --jobs``, ``filter --jobs``, ``redact --jobs``,
 ``scan --workers``) spawn processes that wait for batches on a pipe. If the parent is

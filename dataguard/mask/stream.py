@@ -11,11 +11,9 @@ input order, at most ``2 × jobs`` in flight, so memory stays bounded.
 from __future__ import annotations
 
 import multiprocessing
-import queue
-import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -24,7 +22,7 @@ from dataguard.mask.apply import Masker
 from dataguard.mask.operator import OperatorEnv
 from dataguard.mask.policy import Policy
 from dataguard.sources.logs import read_pieces, split_terminator
-from dataguard.workers import exit_with_parent
+from dataguard.workers import exit_with_parent, in_order
 
 __all__ = ["MaskerSpec", "filter_stream", "mask_pieces"]
 
@@ -137,8 +135,8 @@ def filter_stream(
     ``entity:…`` / ``operator:…`` / ``by_key``; pass ``stats`` to have them kept up to
     date as batches are written (so an interrupted run still knows what it did). Output is
     flushed after every batch, so lines that trickle in come out at once, with one job or
-    several: with several, a writer thread waits for each batch in input order and
-    writes it as soon as it is done, while the reader keeps feeding the workers.
+    several: with several, each batch is written as soon as it is done, in input order,
+    while a feeder thread keeps the workers busy (:func:`~dataguard.workers.in_order`).
     """
     counts: Counter[str] = Counter() if stats is None else stats
 
@@ -163,47 +161,15 @@ def filter_stream(
         initializer=_init_worker,
         initargs=(spec,),
     ) as pool:
-        _run_parallel(pool, batches, emit, jobs)
+        # in_order feeds the workers from its own thread and hands each result on as soon
+        # as it is done; the batches it took wait here, in the same order, for theirs.
+        taken: deque[list[bytes]] = deque()
+
+        def take() -> Iterator[list[bytes]]:
+            for batch in batches:
+                taken.append(batch)
+                yield batch
+
+        for masked, found in in_order(pool, _mask_in_worker, take(), window=2 * jobs):
+            emit(taken.popleft(), masked, found)
     return counts
-
-
-_Pending = tuple[list[bytes], "Future[tuple[list[bytes], Counter[str]]]"]
-
-
-def _run_parallel(
-    pool: ProcessPoolExecutor,
-    batches: Iterator[list[bytes]],
-    emit: Callable[[Sequence[bytes], Sequence[bytes], Counter[str]], None],
-    jobs: int,
-) -> None:
-    """Feed workers from this thread; write results in order from a writer thread.
-
-    The queue holds at most ``2 × jobs`` batches, so memory stays bounded; a write error
-    (a closed pipe) stops the reader and is raised here.
-    """
-    pending: queue.Queue[_Pending | None] = queue.Queue(maxsize=2 * jobs)
-    failed: list[BaseException] = []
-
-    def writer() -> None:
-        while (item := pending.get()) is not None:
-            if failed:
-                continue  # drain, so the reader never blocks on a full queue
-            original, future = item
-            try:
-                masked, found = future.result()
-                emit(original, masked, found)
-            except BaseException as exc:  # handed to the reader thread below
-                failed.append(exc)
-
-    thread = threading.Thread(target=writer, name="dataguard-writer", daemon=True)
-    thread.start()
-    try:
-        for batch in batches:
-            if failed:
-                break
-            pending.put((batch, pool.submit(_mask_in_worker, batch)))
-    finally:
-        pending.put(None)
-        thread.join()
-    if failed:
-        raise failed[0]
