@@ -246,29 +246,55 @@ def _separator(fmt: str) -> str:
     return "\t" if fmt == "tsv" else ","
 
 
+class _Undecodable(Exception):
+    """A byte that is not in the encoding, at ``offset`` in the file."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
+
+def _decoded_chunks(path: Path, encoding: str) -> Iterator[str]:
+    """*path*'s text, decoded chunk by chunk (bounded memory).
+
+    Raises:
+        _Undecodable: with the file offset of the first byte that is not *encoding*. The
+            decoder may hold the first bytes of a character cut by a chunk boundary, and
+            ``UnicodeDecodeError.start`` counts those first, so they are taken off.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0  # of the next chunk
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            held = len(decoder.getstate()[0])
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise _Undecodable(offset - held + exc.start) from None
+            yield text
+            offset += len(chunk)
+    held = len(decoder.getstate()[0])
+    try:
+        yield decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:  # the file ends inside a character
+        raise _Undecodable(offset - held + exc.start) from None
+
+
 def _transcode(src: Path, dst: Path, source: str, target: str, *, cr_to_lf: bool = False) -> None:
     """Re-encode a file in chunks (bounded memory); raises UsageError naming the byte.
 
     ``cr_to_lf``: every CR becomes LF (a file whose lines end in a bare CR), one character
     for one, so line numbers hold.
     """
-    decoder = codecs.getincrementaldecoder(source)()
-    offset = 0
-    with src.open("rb") as fin, dst.open("wb") as fout:
-        while chunk := fin.read(_CHUNK):
-            try:
-                text = decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                raise UsageError(
-                    f"{src.name}: not valid {source} at byte {offset + exc.start}; "
-                    "pass --encoding if the file uses another one"
-                ) from None
-            if cr_to_lf:
-                text = text.replace("\r", "\n")
-            fout.write(text.encode(target))
-            offset += len(chunk)
-        rest = decoder.decode(b"", final=True)
-        fout.write((rest.replace("\r", "\n") if cr_to_lf else rest).encode(target))
+    with dst.open("wb") as fout:
+        try:
+            for text in _decoded_chunks(src, source):
+                fout.write((text.replace("\r", "\n") if cr_to_lf else text).encode(target))
+        except _Undecodable as bad:
+            raise UsageError(
+                f"{src.name}: not valid {source} at byte {bad.offset}; "
+                "pass --encoding if the file uses another one"
+            ) from None
 
 
 def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = True) -> TableSource:
@@ -304,11 +330,14 @@ def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = T
         source = scratch
     separator = _separator(fmt)
     names, line, crlf = _header(source, separator)
-    renamed = header and "" in names
-    if renamed:
-        # Empty names (the trailing columns of an Excel export: id,mobile,,) are named by
-        # position for polars, which would refuse or rename them; the header line itself
-        # is written back as it was.
+    # Columns polars is told the names of, numbered from 1 as the error messages count
+    # them (polars' own start at 0): every column of a file without a header; and empty
+    # names (the trailing columns of an Excel export: id,mobile,,), which polars would
+    # refuse or rename. The header line itself is written back as it was.
+    renamed = not header or "" in names
+    if not header:
+        names = [f"column_{i}" for i in range(1, len(names) + 1)]
+    elif renamed:
         names = [name or _unused(f"column_{i}", names) for i, name in enumerate(names, 1)]
     if header and len(set(names)) < len(names):
         if scratch is not None:
@@ -325,10 +354,7 @@ def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = T
         source,
         separator=separator,
         has_header=header,
-        # Numbered from 1, as the error messages count columns (polars' own start at 0).
-        new_columns=(names if renamed else None)
-        if header
-        else [f"column_{i}" for i in range(1, len(names) + 1)],
+        new_columns=names if renamed else None,
         infer_schema=False,
         quote_char='"',
         raise_if_empty=False,
@@ -372,23 +398,12 @@ def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = T
 
 
 def _first_undecodable_byte(path: Path) -> int | None:
-    """The offset of the first byte of *path* that is not valid UTF-8, or None; read in
-    chunks (bounded memory)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0  # of the next chunk; the decoder may hold a few bytes from before it
-    with path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            held = len(decoder.getstate()[0])
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:  # exc.start counts the held bytes first
-                return offset - held + exc.start
-            offset += len(chunk)
-    held = len(decoder.getstate()[0])
+    """The offset of the first byte of *path* that is not valid UTF-8, or None."""
     try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError as exc:
-        return offset - held + exc.start
+        for _ in _decoded_chunks(path, "utf-8"):
+            pass
+    except _Undecodable as bad:
+        return bad.offset
     return None
 
 
@@ -662,31 +677,27 @@ def write_batches(
     # The input's own header line, when the output has its format: quoting and empty
     # names as they were (polars would write "" for an empty name).
     verbatim = source.header_line if source.header and fmt == source.fmt else None
+    # polars writes the header with the first batch, or alone when there is none.
+    polars_header = source.header and verbatim is None
     with target.open("wb") as out:
+        if fmt != "jsonl":
+            head = "\ufeff" if source.bom else ""  # the encoding's byte order mark
+            out.write(encode(head + (verbatim + ending if verbatim is not None else "")))
         first = True
         for batch in batches:
             if fmt == "jsonl":
                 out.write(batch.write_ndjson().encode("utf-8"))
                 continue
             text = batch.write_csv(
-                separator=separator,
-                include_header=first and source.header and verbatim is None,
-                line_terminator=ending,
+                separator=separator, include_header=first and polars_header, line_terminator=ending
             )
-            if first:
-                head = "\ufeff" if source.bom else ""  # the encoding's byte order mark
-                out.write(encode(head + (verbatim + ending if verbatim is not None else "")))
             out.write(encode(text))
             first = False
-        if first and fmt != "jsonl" and source.header:  # no batch: still write the header
-            header = (
-                verbatim + ending
-                if verbatim is not None
-                else pl.DataFrame(schema=source.frame.collect_schema()).write_csv(
-                    separator=separator, line_terminator=ending
-                )
+        if first and fmt != "jsonl" and polars_header:  # no batch: still write the header
+            header = pl.DataFrame(schema=source.frame.collect_schema()).write_csv(
+                separator=separator, line_terminator=ending
             )
-            out.write(encode("\ufeff" + header if source.bom else header))
+            out.write(encode(header))
 
 
 def _write_parquet_batches(

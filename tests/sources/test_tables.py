@@ -422,3 +422,11 @@ def test_first_undecodable_byte_across_chunk_boundaries(
     except UnicodeDecodeError as exc:
         expected = exc.start
     assert tables._first_undecodable_byte(path) == expected
+
+
+def test_a_file_ending_inside_a_character_is_a_usage_error(tmp_path: Path) -> None:
+    # The transcoder's last decode was not checked: a traceback, not an error naming the byte.
+    path = tmp_path / "in.csv"
+    path.write_bytes("id,name\n1,张三\n2,".encode("gbk") + b"\x81")
+    with pytest.raises(UsageError, match=r"in.csv: not valid gbk at byte 17; pass --encoding"):
+        open_table(path, "csv", "gbk")
