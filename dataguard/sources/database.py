@@ -157,6 +157,58 @@ def _selectable(engine: Any, table: str | None, query: str | None, schema: str |
     return sa.select(reflected)
 
 
+def _declared_types(selectable: Any) -> dict[str, Any] | None:
+    """SQLAlchemy types by column name of a reflected table's SELECT; None for a query."""
+    columns = getattr(selectable, "selected_columns", None)
+    if columns is None:
+        return None
+    return {column.name: column.type for column in columns}
+
+
+def _first_rows(engine: Any, selectable: Any, n: int) -> tuple[list[str], list[Any]] | None:
+    """The column names and first *n* rows, read with a LIMIT.
+
+    Breaking off a streamed result instead is not free: PyMySQL reads the rest of an
+    unfinished result before the connection's next statement, so a first look at a large
+    MariaDB table used to read all of it. A query is wrapped as a subquery; one the
+    database cannot wrap is read as it is.
+    """
+    import sqlalchemy as sa
+
+    def read_whole(bounded: Any) -> tuple[list[str], list[Any]] | None:
+        # To the end (the LIMIT keeps it short), so no result is left unfinished.
+        batches = list(_rows(engine, bounded, n))
+        return (batches[0][0], [row for _, rows in batches for row in rows]) if batches else None
+
+    if isinstance(selectable, sa.TextClause):
+        inner = selectable.text.strip().rstrip(";")
+        try:
+            bounded = f"SELECT * FROM ({inner}) AS dg_first_rows LIMIT {n}"  # noqa: S608 - the user's own query
+            return read_whole(sa.text(bounded))
+        except UsageError:
+            return next(_rows(engine, selectable, n), None)
+    return read_whole(selectable.limit(n))
+
+
+def _sqlite_storage(engine: Any, selectable: Any, names: list[str]) -> dict[str, str]:
+    """SQLite only (other databases type their columns): columns mixing kinds of value."""
+    if engine.dialect.name != "sqlite" or not names:
+        return {}
+    import sqlalchemy as sa
+
+    from dataguard.sources.db_columns import sqlite_storage
+
+    if isinstance(selectable, sa.TextClause):
+        source_sql = "(" + selectable.text.strip().rstrip(";") + ")"
+    else:
+        source_sql = "(" + str(selectable.compile(engine)) + ")"
+    try:
+        with engine.connect() as connection:
+            return sqlite_storage(connection, source_sql, names)
+    except sa.exc.SQLAlchemyError as exc:
+        raise _unreachable(engine, exc) from None
+
+
 def _unreachable(engine: Any, exc: Exception) -> UsageError:
     """The error for a database that cannot be read: which one, what kind; no data."""
     kind = type(getattr(exc, "orig", exc)).__name__
@@ -180,29 +232,32 @@ def _rows(engine: Any, selectable: Any, batch: int) -> Iterator[tuple[list[str],
         raise _unreachable(engine, exc) from None
 
 
-def _frame(names: list[str], rows: list[Any], schema: pl.Schema | None) -> pl.DataFrame:
-    frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
-    if schema is not None:
-        frame = frame.cast(dict(schema), strict=False)  # type: ignore[arg-type]
-    return frame
-
-
 def open_database(
     url: str, *, table: str | None = None, query: str | None = None, schema: str | None = None
 ) -> TableSource:
-    """A streaming, read-only :class:`TableSource` over a table or query."""
+    """A streaming, read-only :class:`TableSource` over a table or query.
+
+    Column types are fixed before the rows stream, from the table's declared types, what
+    SQLite holds, and the first rows (:mod:`dataguard.sources.db_columns`): JSON columns
+    and columns mixing kinds of value are read as text; a later value that would not fit
+    its column's type is a :class:`UsageError`, never rounded or dropped.
+    """
     from polars.io.plugins import register_io_source
+
+    from dataguard.sources.db_columns import column_types, to_frame
 
     engine = _engine(url)
     selectable = _selectable(engine, table, query, schema)
-    first = next(_rows(engine, selectable, 1000), None)
+    first = _first_rows(engine, selectable, 1000)
     if first is None:
         raise UsageError(f"{table or 'the query'} returned no columns")
     names, rows = first
-    # Types from a first look at the data; later batches are cast to them.
-    polars_schema = (
-        _frame(names, rows, None).schema if rows else pl.Schema({n: pl.String for n in names})
+    label = table or "query"
+    shown = f"{describe_url(url)}#{label}"
+    columns = column_types(
+        names, rows, _declared_types(selectable), _sqlite_storage(engine, selectable, names)
     )
+    polars_schema = pl.Schema({c.name: c.dtype for c in columns})
 
     def source(
         with_columns: list[str] | None,
@@ -211,8 +266,10 @@ def open_database(
         batch_size: int | None,
     ) -> Iterator[pl.DataFrame]:
         seen = 0
-        for names_, batch in _rows(engine, selectable, BATCH_ROWS):
-            frame = _frame(names_, batch, polars_schema)
+        read = 0
+        for _, batch in _rows(engine, selectable, BATCH_ROWS):
+            frame = to_frame(shown, columns, batch, read + 1)
+            read += len(batch)
             if with_columns is not None:
                 frame = frame.select(with_columns)
             if predicate is not None:
@@ -225,8 +282,7 @@ def open_database(
                 return
 
     frame = register_io_source(source, schema=polars_schema)
-    label = table or "query"
-    return TableSource(Path(f"{describe_url(url)}#{label}"), "database", frame)
+    return TableSource(Path(shown), "database", frame)
 
 
 def sample_database(source: TableSource, rows: int, seed: int) -> pl.DataFrame:

@@ -8,6 +8,7 @@ sets it), in which case they fail.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -164,3 +165,93 @@ def test_a_missing_table_is_named(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "no table 'nope'" in result.stderr
+
+
+def _server_or_sqlite(name: str, tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'late.db'}" if name == "sqlite" else server_url(name)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql", "mariadb"])
+def test_values_that_first_appear_after_the_first_rows_are_kept_and_masked(
+    kind: str, tmp_path: Path
+) -> None:
+    # Column types used to come from the first 1,000 rows alone: a column empty there was
+    # typed Null and every later value became a null (exit 0, "kept as they were").
+    url = _server_or_sqlite(kind, tmp_path)
+    table = f"dg_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE TABLE {table} (id INTEGER, note TEXT, qty INTEGER)"))
+        connection.execute(
+            sa.text(f"INSERT INTO {table} VALUES (:id, NULL, NULL)"),
+            [{"id": i} for i in range(1, 1201)],
+        )
+        connection.execute(sa.text(f"INSERT INTO {table} VALUES (1201, '客户电话13812341050', 42)"))
+    try:
+        out = tmp_path / "out.csv"
+        result = CliRunner().invoke(
+            cli, ["redact", "--from-db", url, "--table", table, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.stderr
+        last = out.read_text("utf-8").splitlines()[-1]
+        assert last == "1201,客户电话******1050,42"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP TABLE {table}"))
+        engine.dispose()
+
+
+def test_a_postgres_jsonb_column_is_masked_as_json_text(tmp_path: Path) -> None:
+    url = server_url("postgresql")
+    table = f"dg_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(f"CREATE TABLE {table} (id INTEGER, profile JSONB, amount NUMERIC)")
+        )
+        connection.execute(
+            sa.text(f"INSERT INTO {table} VALUES (1, :p, 1.5), (2, '[\"x\"]', 123456789012.125)"),
+            {"p": '{"email": "tt@163.com", "password": "hunter2", "phone": 13812341050}'},
+        )
+    try:
+        out = tmp_path / "out.jsonl"
+        result = CliRunner().invoke(
+            cli, ["redact", "--from-db", url, "--table", table, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.stderr
+        rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        # jsonb comes back with its keys sorted by length, then bytes (PostgreSQL's order).
+        assert json.loads(rows[0]["profile"]) == {
+            "email": "tt**@1**.com", "phone": "******1050", "password": "******"
+        }  # fmt: skip
+        assert json.loads(rows[1]["profile"]) == ["x"]
+        # An unconstrained numeric keeps every digit (it was rounded to the first rows' scale).
+        assert [r["amount"] for r in rows] == ["1.5", "123456789012.125"]
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP TABLE {table}"))
+        engine.dispose()
+
+
+def test_an_sqlite_column_holding_text_among_integers_is_read_as_text(tmp_path: Path) -> None:
+    # SQLite stores what it is given: an INTEGER column may hold '138-1234-1050'. Such a
+    # value used to become an empty cell; a REAL among integers stays a number.
+    url = f"sqlite:///{tmp_path / 'mixed.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE t (id INTEGER, phone INTEGER, amount)"))
+        connection.execute(
+            sa.text("INSERT INTO t VALUES (:i, 13812341050, 2)"),
+            [{"i": i} for i in range(1, 1201)],
+        )
+        connection.execute(sa.text("INSERT INTO t VALUES (1201, '139-8765-4321', 2.5)"))
+    engine.dispose()
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(cli, ["redact", "--from-db", url, "--table", "t", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    lines = out.read_text("utf-8").splitlines()
+    assert lines[1] == "1,******1050,2.0"
+    assert lines[-1].startswith("1201,")
+    assert lines[-1].endswith(",2.5")
+    assert "4321" in lines[-1]
+    assert "8765" not in lines[-1]
