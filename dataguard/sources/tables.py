@@ -495,16 +495,46 @@ def _header(path: Path, separator: str) -> tuple[list[str], str, bool]:
 
 def read_workbook(path: Path) -> dict[str, pl.DataFrame]:
     """Every sheet of an ``.xlsx`` workbook, by name (read whole: a sheet holds at most
-    1,048,576 rows). Needs ``pip install 'dataguard[excel]'``."""
+    1,048,576 rows). Needs ``pip install 'dataguard[excel]'``.
+
+    A column keeps its cells' type (numbers, dates) when every cell has it. A column
+    mixing kinds (``138-1234-1050`` typed among numeric phones, ``n/a`` among amounts) is
+    read as text: calamine types a column from its cells and turns the others into
+    nulls, which would drop them from the redacted copy.
+    """
     try:
-        sheets = pl.read_excel(path, sheet_id=0, raise_if_empty=False)
+        sheets = dict(
+            pl.read_excel(path, sheet_id=0, infer_schema_length=None, raise_if_empty=False)
+        )
+        typed = [name for name, frame in sheets.items() if _typed_columns(frame)]
+        texts = (
+            dict(pl.read_excel(path, sheet_id=0, infer_schema_length=0, raise_if_empty=False))
+            if typed
+            else {}
+        )
     except ImportError:
         raise UsageError("reading .xlsx needs: pip install 'dataguard[excel]'") from None
     except Exception as exc:  # calamine's own error types; never echo cell contents
         raise UsageError(
             f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__})"
         ) from None
-    return dict(sheets)
+    for name in typed:
+        sheets[name] = _keep_every_cell(sheets[name], texts[name])
+    return sheets
+
+
+def _typed_columns(frame: pl.DataFrame) -> list[str]:
+    return [name for name, dtype in frame.schema.items() if dtype not in (pl.String, pl.Null)]
+
+
+def _keep_every_cell(typed: pl.DataFrame, text: pl.DataFrame) -> pl.DataFrame:
+    """*typed*, with each column that lost a cell (null where *text* has one) as text."""
+    lossy = [
+        name
+        for name in _typed_columns(typed)
+        if (typed[name].is_null() & text[name].is_not_null() & (text[name] != "")).any()
+    ]
+    return typed.with_columns(text[name] for name in lossy) if lossy else typed
 
 
 def write_workbook(sheets: dict[str, pl.DataFrame], target: Path) -> None:

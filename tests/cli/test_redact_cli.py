@@ -477,6 +477,34 @@ def test_an_xlsx_workbook_is_redacted_sheet_by_sheet(tmp_path: Path) -> None:
     assert sheets["客户"].rows() == [("tt**@1**.com", "客户电话******5678")]
 
 
+def test_an_xlsx_cell_of_another_kind_below_the_first_rows_is_kept(tmp_path: Path) -> None:
+    # calamine types a column from its cells and nulls the odd ones out: a phone typed as
+    # text among numeric ones, and "n/a" among amounts, used to vanish from the copy.
+    import polars as pl
+
+    xlsxwriter = pytest.importorskip("xlsxwriter", reason="pip install 'dataguard[excel]'")
+    pytest.importorskip("fastexcel", reason="pip install 'dataguard[excel]'")
+
+    source = tmp_path / "book.xlsx"
+    with xlsxwriter.Workbook(str(source)) as book:
+        sheet = book.add_worksheet("订单")
+        sheet.write_row(0, 0, ["id", "手机", "金额"])
+        for row in range(1, 1500):
+            sheet.write_row(row, 0, [row, 13812341050, 1.5])
+        sheet.write_row(1500, 0, [1500, "139-8765-4321", "n/a"])
+    out = tmp_path / "out.xlsx"
+    result = run(source, "-o", out)
+    assert result.exit_code == 0, result.output
+    frame = pl.read_excel(out)
+    assert frame.height == 1500
+    assert frame["金额"].dtype == pl.String  # the only lossless type for 1.5 and "n/a"
+    last = frame.row(-1)
+    assert last[2] == "n/a"
+    assert last[1].endswith("4321")
+    assert "8765" not in last[1]
+    assert frame.row(0)[1:] == ("******1050", "1.5")
+
+
 def test_an_unknown_extension_asks_for_the_format(tmp_path: Path) -> None:
     src = tmp_path / "orders.dat"
     src.write_text(ORDERS, "utf-8")
