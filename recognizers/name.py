@@ -90,8 +90,10 @@ _COLUMN = (
 )
 _CSV_NAME = '"?' + _NAME + r'"?(?=[,\r\n]|$)'
 # The first character of a key (or its quote) is tested first, a cheap lookahead, before the
-# boundary lookbehind and the case-insensitive alternation.
-_KEY_START = r"""(?=[\\"'RrUuFfCcNnXxAaHh])(?<![A-Za-z0-9_])"""
+# boundary lookbehind and the case-insensitive alternation. An escaped ``&`` or ``?``
+# (``%26``, ``%3F``) also starts a key: the query string of a URL inside a query string
+# (``redirect=…%3Fid%3D7%26name%3D%25E5…``), whose own ``&`` stays escaped when scanned.
+_KEY_START = r"""(?=[\\"'RrUuFfCcNnXxAaHh])(?:(?<![A-Za-z0-9_])|(?<=%26)|(?<=%3[Ff]))"""
 
 # Words that open a clause after a label like 客户 and start with a surname character
 # (来 is one): 客户来电要求… is "the customer called", not a customer named 来电.
@@ -191,6 +193,7 @@ class NameRecognizer(Recognizer):
         match: 联系人⟦王小明⟧电话13912345678
         match: INFO order created, consignee=⟦司马相如⟧, city=杭州
         match: 姓名：⟦买买提·艾力⟧
+        match: GET /login?next=%2Fcb%3Fid%3D7%26name%3D⟦%25E5%25BC%25A0%25E4%25B8%2589⟧ HTTP/1.1
         no-match: 张家口今天下雪了
         no-match: 姓名：未填写
         no-match: login ok name=admin

@@ -7,7 +7,9 @@ Personal data hides behind encodings in logs. Before scanning, the engine rewrit
 * CJK Radicals Supplement characters, which NFKC leaves alone, to the ideograph they stand
   for (``⻄`` → ``西``); # ref. Unicode 15 CJK Radicals Supplement block, U+2E80–U+2EFF;
 * percent-encoded UTF-8 runs of URLs and query strings (``a%40b.com`` → ``a@b.com``,
-  ``%E6%89%8B%E6%9C%BA`` → ``手机``);
+  ``%E6%89%8B%E6%9C%BA`` → ``手机``), twice-encoded ones too: a URL inside a query
+  string (``redirect=https%3A%2F%2Fx.com%2Fcb%3Femail%3Dtt%2540163.com``) has its own
+  escapes encoded again, ``%40`` as ``%2540``;
 * JSON ``\\uXXXX`` escapes, surrogate pairs included (``\\u624b\\u673a`` → ``手机``).
 
 Every change is recorded as an edit, so a span found in the normalised text maps back to
@@ -140,7 +142,12 @@ _RADICALS = str.maketrans(
 # Characters that never change under normalisation are copied in bulk; only these are
 # looked at one by one: percent runs, \u escape runs, and anything outside ASCII and the
 # CJK Unified Ideographs block.
-_SPECIAL = re.compile(r"(?:%[0-9A-Fa-f]{2})+|(?:\\u[0-9A-Fa-f]{4})+|[^\x00-\x7f\u4e00-\u9fff%\\]+")
+_SPECIAL = re.compile(
+    r"(?:%(?:25)?[0-9A-Fa-f]{2})+|(?:\\u[0-9A-Fa-f]{4})+|[^\x00-\x7f\u4e00-\u9fff%\\]+"
+)
+# One escaped byte: ``%XX``, or ``%25XX`` (the ``%`` of ``%XX`` escaped again).
+_PERCENT_BYTE = re.compile(r"%(?:25)?([0-9A-Fa-f]{2})")
+_ONCE_ESCAPED = re.compile(r"((?:%[0-9A-Fa-f]{2})+)")
 #: Text in which this regex finds nothing is returned by :func:`normalize` unchanged.
 #: Python's ``re`` and Rust's ``regex`` read it alike, so polars can pick out such values
 #: (the vectorised masks, which must give what the operator gives the normalised value).
@@ -206,14 +213,43 @@ def _has_control(decoded: str) -> bool:
 
 
 def _percent_units(run: str) -> list[tuple[int, str]] | None:
-    """``(escape length, character)`` per character of a percent-encoded UTF-8 run."""
+    """``(escape length, character)`` per character of a percent-encoded UTF-8 run.
+
+    A byte is ``%XX`` (3 characters) or, encoded twice, ``%25XX`` (5). A run that does not
+    decode that way (``%25`` then literal hex digits) is read once-encoded, ``%25`` as ``%``.
+    """
+    units = _decode_bytes([(len(m[0]), int(m[1], 16)) for m in _PERCENT_BYTE.finditer(run)])
+    if units is not None or "%25" not in run:
+        return units
+    once: list[tuple[int, str]] = []
+    for piece in _ONCE_ESCAPED.split(run):  # escape runs, and the literal text between
+        if piece.startswith("%"):
+            decoded = _decode_bytes(
+                [(3, int(piece[i + 1 : i + 3], 16)) for i in range(0, len(piece), 3)]
+            )
+            if decoded is None:
+                return None
+            once.extend(decoded)
+        else:
+            once.extend((1, ch) for ch in piece)
+    return once
+
+
+def _decode_bytes(escapes: list[tuple[int, int]]) -> list[tuple[int, str]] | None:
+    """``(escape length, character)`` per character of escaped ``(length, byte)`` pairs."""
     try:
-        decoded = bytes.fromhex(run.replace("%", "")).decode("utf-8")
+        decoded = bytes(byte for _, byte in escapes).decode("utf-8")
     except UnicodeDecodeError:
         return None
     if _has_control(decoded):
         return None
-    return [(3 * len(ch.encode("utf-8")), ch) for ch in decoded]
+    units = []
+    at = 0
+    for ch in decoded:
+        width = len(ch.encode("utf-8"))
+        units.append((sum(length for length, _ in escapes[at : at + width]), ch))
+        at += width
+    return units
 
 
 def _escape_units(run: str) -> list[tuple[int, str]] | None:

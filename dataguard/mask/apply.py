@@ -37,6 +37,7 @@ from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
 __all__ = ["Masker", "Replacement"]
 
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_TWICE_PERCENT = re.compile(r"%25[0-9A-Fa-f]{2}")
 _UNICODE_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}")
 # Already-masked values under sensitive keys are left alone, so masking is idempotent.
 _ALREADY_MASKED = re.compile(r"\*\*|^<[A-Z_]+>$|^[A-Z][A-Z_]*_[0-9a-f]{8,64}$")
@@ -363,6 +364,8 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
         return masked  # nothing to write differently (most findings)
     if _PERCENT.search(surface):
         masked = quote(masked, safe=_URL_SAFE)  # ASCII from here on
+        if _TWICE_PERCENT.search(surface):  # a URL in a query string: escaped again
+            masked = quote(masked, safe=_URL_SAFE)
     escaped = _UNICODE_ESCAPE.search(surface) is not None
     if kind == "string":  # inside a JSON string: quotes, backslashes (and non-ASCII) escaped
         return json.dumps(masked, ensure_ascii=escaped)[1:-1]

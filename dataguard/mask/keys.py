@@ -36,25 +36,30 @@ SENSITIVE_KEYS: dict[str, str] = {
     **_keys(
         "SECRET",
         "password passwd pwd pass secret token access_token refresh_token id_token "
-        "api_key apikey app_secret client_secret secret_key private_key cookie set-cookie "
+        "api_key apikey api_token private_token x-api-key app_secret client_secret secret_key "
+        "private_key access_key access_key_id access_key_secret secret_access_key "
+        "aws_secret_access_key cookie set-cookie "
         "session session_id sessionid sid jsessionid authorization auth credential credentials "
         "sms_code smscode verify_code verifycode verification_code captcha otp 密码 验证码 令牌",
     ),
     **_keys(
         "CN_MOBILE",
         "phone mobile mobile_phone mobilephone cellphone cell_phone phone_number phone_no "
-        "phoneno mobile_no mobileno tel telephone contact_phone receiver_phone buyer_phone "
+        "phoneno phonenum mobile_no mobileno tel tel_no telephone contact_phone contact_tel "
+        "contact_mobile receiver_phone receiver_mobile receiver_tel buyer_phone buyer_mobile "
         "shouji 手机 手机号 手机号码 电话 联系电话 联系方式",
     ),
     **_keys(
         "CN_ID_CARD",
         "id_card idcard id_card_no idcardno id_no idno id_number idnumber identity_card "
-        "cert_no certno sfz sfzh 身份证 身份证号 身份证号码 证件号 证件号码",
+        "id_card_number identity_no cert_no certno cert_number certificate_no sfz sfzh "
+        "身份证 身份证号 身份证号码 证件号 证件号码",
     ),
     **_keys(
         "BANK_CARD",
         "bank_card bankcard bank_card_no bankcardno card_no cardno card_number cardnumber "
-        "account_no bank_account bank_account_no 银行卡 银行卡号 卡号 银行账号",
+        "account_no account_number acct_no bank_account bank_account_no bank_acct_no "
+        "银行卡 银行卡号 卡号 银行账号",
     ),
     **_keys("EMAIL_ADDRESS", "email e_mail mail email_address 邮箱 电子邮箱"),
     **_keys(

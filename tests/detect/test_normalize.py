@@ -39,6 +39,22 @@ def test_invalid_percent_utf8_is_left_alone() -> None:
     assert normalize("x=%E6%89").text == "x=%E6%89"
 
 
+def test_twice_percent_encoded_runs_decode_and_spans_cover_the_escapes() -> None:
+    # A URL inside a query string: its own escapes are escaped again (%40 as %2540).
+    original = "next=%2Fcb%3Femail%3Dtt%2540163.com%26name%3D%25E5%25BC%25A0"
+    norm = normalize(original)
+    assert norm.text == "next=/cb?email=tt@163.com%26name=张"
+    i = norm.text.index("tt@")
+    assert original[slice(*norm.to_original(i, i + 10))] == "tt%2540163.com"
+    j = norm.text.index("张")
+    assert original[slice(*norm.to_original(j, j + 1))] == "%25E5%25BC%25A0"
+
+
+def test_percent25_before_hex_that_is_no_escape_reads_once_encoded() -> None:
+    # %25AB: byte 0xAB alone is not UTF-8, so the run is %25 (a percent sign) then "AB".
+    assert normalize("rate=50%25ABC").text == "rate=50%ABC"
+
+
 def test_json_unicode_escapes_including_surrogate_pairs() -> None:
     assert normalize(r'{"k":"\u624b\u673a"}').text == '{"k":"手机"}'
     assert normalize(r"\ud83d\ude00").text == "\U0001f600"

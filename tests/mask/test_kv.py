@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataguard.mask import Masker
@@ -308,6 +308,17 @@ def test_json_non_value_sensitive_key_masked_whole(masker: Masker) -> None:
     assert json.loads(out) == {"phone": "******", "password": "******", "token": "******"}
 
 
+@pytest.mark.parametrize(
+    "key",
+    ["accessKey", "access_key_id", "AccessKeySecret", "aws_secret_access_key", "x-api-key",
+     "acctNo", "account_number", "receiverMobile", "contact_tel", "certificateNo"],
+)  # fmt: skip
+def test_cloud_credential_and_account_keys_are_sensitive(masker: Masker, key: str) -> None:
+    # Aliyun/AWS key pairs and common Java bean names; their values went out as they were.
+    out = json.loads(mask1(masker, json.dumps({key: "v4lu3Xyz9"})))
+    assert "v4lu3Xyz9" not in out[key]
+
+
 def test_json_number_finding_under_ordinary_key_stays_valid(masker: Masker) -> None:
     out = mask1(masker, '{"n": 13812341050, "x": 1}')
     assert json.loads(out) == {"n": "******1050", "x": 1}
@@ -377,6 +388,22 @@ def test_percent_encoded_email_stays_percent_encoded(masker: Masker) -> None:
     assert mask1(masker, "GET /a?email=tt%40163.com&x=1") == "GET /a?email=tt**%401**.com&x=1"
     # found by the detector, not by the key
     assert mask1(masker, "GET /a?q=tt%40163.com&x=1") == "GET /a?q=tt**%401**.com&x=1"
+
+
+def test_a_url_in_a_query_string_is_masked_and_stays_twice_encoded(masker: Masker) -> None:
+    # OAuth-style redirects carry a whole query string, escaped again; its email, mobile
+    # and name went through unmasked when only once-escaped text was decoded.
+    line = (
+        "GET /login?next=https%3A%2F%2Fx.com%2Fcb%3Femail%3Dtt%2540163.com"
+        "%26mobile%3D13812341050%26name%3D%25E5%25BC%25A0%25E4%25B8%2589 HTTP/1.1"
+    )
+    out = mask1(masker, line)
+    assert out == (
+        "GET /login?next=https%3A%2F%2Fx.com%2Fcb%3Femail%3Dtt**%25401**.com"
+        "%26mobile%3D******1050%26name%3D%25E5%25BC%25A0* HTTP/1.1"
+    )
+    inner = unquote(unquote(out.split("next=")[1].split(" ")[0]))
+    assert inner == "https://x.com/cb?email=tt**@1**.com&mobile=******1050&name=张*"
 
 
 def test_percent_encoded_name_stays_percent_encoded(masker: Masker) -> None:
@@ -572,30 +599,11 @@ _DOC = st.dictionaries(
 )
 
 
-# Key names the SECRET recognizer reads as credential keys (a superset, recognizers/secret.py).
-_CREDENTIAL_KEY = re.compile(r"(?i)pass|pwd|secret|token|key|session")
-
-
-def _container_under_credential_key(node: Any) -> bool:
-    if isinstance(node, dict):
-        return any(
-            (isinstance(v, dict | list) and _CREDENTIAL_KEY.search(k))
-            or _container_under_credential_key(v)
-            for k, v in node.items()
-        )
-    if isinstance(node, list):
-        return any(_container_under_credential_key(v) for v in node)
-    return False
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(doc=_DOC, ascii_only=st.booleans(), compact=st.booleans())
 def test_masked_json_lines_stay_valid(
     masker: Masker, doc: dict[str, Any], ascii_only: bool, compact: bool
 ) -> None:
-    # A list or object right under a credential key is a known bug with its own test
-    # (test_container_under_credential_key_stays_valid_json).
-    assume(not _container_under_credential_key(doc))
     separators = (",", ":") if compact else (", ", ": ")
     line = json.dumps(doc, ensure_ascii=ascii_only, separators=separators)
     out = mask1(masker, line)
