@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from dataguard.detect import DEFAULT_MIN_SCORE
+from dataguard.errors import UsageError
 from dataguard.mask.apply import Masker
 from dataguard.mask.policy import Policy, load_policy
 from dataguard.mask.stream import MaskerSpec
@@ -91,6 +92,25 @@ def _sample(df: DataFrame, rows: int, seed: int) -> pl.DataFrame:
     return pl.from_arrow(drawn.toArrow())  # type: ignore[return-value]
 
 
+def _refuse_nested(df: DataFrame) -> None:
+    """Refuse a struct, map or array column by name, with the way to redact it.
+
+    The plan masks text and scalar columns; a nested column used to fail inside polars
+    with ``cannot cast map[str, str] to str``, after the sampling pass. Serialised with
+    ``to_json`` it is JSON text, which the engine masks in place (keys included).
+    """
+    from pyspark.sql.types import ArrayType, MapType, StructType
+
+    for field in df.schema.fields:
+        if isinstance(field.dataType, ArrayType | MapType | StructType):
+            raise UsageError(
+                f"column {field.name!r} is nested ({field.dataType.simpleString()}); "
+                "dataguard redacts text and scalar columns: serialise it first, "
+                f'df.withColumn("{field.name}", F.to_json("{field.name}")), and its JSON '
+                "is masked in place, or select its fields as columns"
+            )
+
+
 def plan_dataframe(
     df: DataFrame,
     policy: str | Policy = "display",
@@ -100,7 +120,13 @@ def plan_dataframe(
     entities: Sequence[str] | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
 ) -> tuple[TablePlan, MaskerSpec]:
-    """Classify *df*'s columns from a seeded sample and plan their treatment (on the driver)."""
+    """Classify *df*'s columns from a seeded sample and plan their treatment (on the driver).
+
+    Raises:
+        UsageError: *df* has a struct, map or array column (named; see
+            :func:`_refuse_nested`).
+    """
+    _refuse_nested(df)
     loaded = policy if isinstance(policy, Policy) else load_policy(policy)
     spec = MaskerSpec(loaded, "auto", tuple(entities) if entities else None, min_score)
     plan = TableRedactor(spec.build()).plan(_sample(df, sample, seed))

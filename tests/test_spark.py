@@ -90,6 +90,33 @@ def test_unmasked_columns_keep_their_spark_types(spark: object) -> None:
     assert redacted.count() == 50
 
 
+@pytest.mark.parametrize(
+    ("ddl", "value"),
+    [
+        ("map<string,string>", {"phone": "13812341050"}),
+        ("struct<name:string,email:string>", ("张三", "tt@163.com")),
+        ("array<string>", ["13812341050"]),
+    ],
+)
+def test_a_nested_column_is_refused_by_name_and_json_of_it_is_masked(
+    spark: object, ddl: str, value: object
+) -> None:
+    # It used to fail inside polars ("cannot cast map[str, str] to str") after sampling.
+    from pyspark.sql import functions as F
+
+    from dataguard.errors import UsageError
+    from dataguard.spark import redact_dataframe
+
+    frame = spark.createDataFrame([(1, value)], schema=f"id long, attrs {ddl}")  # type: ignore[attr-defined]
+    with pytest.raises(UsageError, match=r"column 'attrs' is nested .*to_json") as raised:
+        redact_dataframe(frame)
+    assert "13812341050" not in str(raised.value)
+    redacted, _ = redact_dataframe(frame.withColumn("attrs", F.to_json("attrs")))
+    text = redacted.collect()[0]["attrs"]
+    assert "13812341050" not in text
+    assert "tt@163.com" not in text
+
+
 def test_the_plan_samples_in_one_pass_seeded(spark: object, tmp_path: Path) -> None:
     """The driver's sample: *rows* distinct rows, the same for a seed, one Spark job."""
     from dataguard.spark import _sample
