@@ -53,8 +53,9 @@ Examples:
   dataguard detect --summary app.log > spans.jsonl   # counts per entity on stderr
 
 Invalid UTF-8 is read, not rejected: each undecodable byte counts as one code point.
-With --jsonl, a line that is not valid JSON yields {"spans": [], "error": "..."}
-and the command exits 2 at the end.
+With --jsonl, a line that is not valid JSON, or whose field holds an object or an
+array, yields {"spans": [], "error": "..."} and the command exits 2 at the end; a
+missing or null field yields no spans, a number is scanned as its text.
 
 Exit status: 0 no findings, 1 findings, 2 usage or input error (--exit-zero: 0 on findings).
 """
@@ -104,8 +105,13 @@ def _scan_json_batch(
             out.append({"spans": [], "error": "not valid JSON"})
             continue
         value = _field_value(record, path)
+        if isinstance(value, dict | list):
+            # No record text to point offsets into: say so rather than report no spans.
+            kind = "an object" if isinstance(value, dict) else "an array"
+            out.append({"spans": [], "error": f"the field is {kind}, not text"})
+            continue
         out.append({"spans": []})
-        if value is not None and not isinstance(value, dict | list | bool):
+        if value is not None and not isinstance(value, bool):
             slots.append(len(out) - 1)
             texts.append(str(value))
     found = detector.detect_lines(texts, fields=[path[-1]] * len(texts))
@@ -190,8 +196,9 @@ def detect_command(
         _print_summary(seen, counts)
     if bad_records:
         click.echo(
-            f"error: {bad_records} record(s) were not valid JSON (first at line {first_bad}); "
-            'their output lines carry an "error" key',
+            f"error: {bad_records} record(s) could not be scanned: not valid JSON, or the "
+            f"field holds an object or array (first at line {first_bad}); their output lines "
+            'carry an "error" key; point --field at the text inside',
             err=True,
         )
         raise SystemExit(EXIT_USAGE)

@@ -75,6 +75,23 @@ def test_jsonl_field_with_nested_path_and_bad_lines() -> None:
     assert "line 2" in err
 
 
+def test_jsonl_field_holding_an_object_or_array_is_an_error_not_an_empty_result() -> None:
+    # {"spans": []} used to say "nothing here" about a mobile number inside the object.
+    stdin = "".join(
+        json.dumps({"text": value}) + "\n"
+        for value in ({"a": MOBILE}, [MOBILE], MOBILE, int(MOBILE), None)
+    ).encode()
+    code, out, err = run(["detect", "--jsonl"], stdin)
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [x.get("error") for x in lines] == [
+        "the field is an object, not text", "the field is an array, not text", None, None, None
+    ]  # fmt: skip
+    assert [len(x["spans"]) for x in lines] == [0, 0, 1, 1, 0]
+    assert code == 2
+    assert "line 1" in err
+    assert MOBILE not in err
+
+
 def test_entities_filter_and_unknown_entity() -> None:
     assert run(["detect", "--entities", "CN_MOBILE"], f"{MOBILE}\n".encode())[0] == 1
     code, _, err = run(["detect", "--entities", "NOT_AN_ENTITY"], b"x\n")
