@@ -38,7 +38,8 @@ personal data are masked with the profile's operator for their entity, free-text
 columns (remarks, chat, JSON) go through the detection engine, the rest is copied.
 Row count and column order are kept; CSV is read and written in its own encoding
 (UTF-8 with or without BOM, GBK/GB18030, UTF-16 with a BOM; LF, CRLF or bare-CR
-line endings).
+line endings) and separator (a comma, or ; | or tab, detected from the header).
+The output has the input's format unless --to or its extension names another.
 
 \b
 Examples:
@@ -50,6 +51,7 @@ Examples:
   dataguard redact events.jsonl -o events.redacted.jsonl
   mysql -B --skip-column-names -e 'SELECT ...' | tr '\\t' , > rows.csv
   dataguard redact rows.csv --no-header -o rows.redacted.csv
+  dataguard redact bank-batch.txt --from csv --separator "|" -o redacted.txt
   dataguard redact --from-db sqlite:///shop.db --table members -o members.csv
   dataguard redact --from-db postgresql+psycopg://postgres@127.0.0.1/test \\
       --query "SELECT * FROM orders WHERE created_at > '2024-01-01'" -o orders.parquet
@@ -93,6 +95,13 @@ the input is never overwritten. Exit status: 0 done, 2 usage or input error.
     "refused without it.",
 )
 @click.option(
+    "--separator",
+    callback=lambda _ctx, _param, value: parse_separator(value),
+    metavar="CHAR",
+    help="CSV field separator: , ; | or tab (default: detected from the header, a comma "
+    "unless it holds none; kept in the output).",
+)
+@click.option(
     "--sample",
     type=click.IntRange(min=1),
     default=DEFAULT_SAMPLE,
@@ -130,6 +139,7 @@ def redact_command(
     target_format: str | None,
     encoding: str,
     no_header: bool,
+    separator: str | None,
     sample: int,
     seed: int,
     dry_run: bool,
@@ -165,6 +175,7 @@ def redact_command(
             target_format=target_format,
             encoding=encoding,
             header=not no_header,
+            separator=separator,
             sample=sample,
             seed=seed,
             dry_run=dry_run,
@@ -244,8 +255,21 @@ class _progress:
             self.bar.__exit__(*exc)
 
 
+def parse_separator(value: str | None) -> str | None:
+    """``--separator``: one character; ``tab`` or ``\\t`` for a tab; None: detect."""
+    if value is None:
+        return None
+    if value.lower() in ("tab", "\\t"):
+        return "\t"
+    if len(value) != 1 or value in '"\r\n':
+        raise click.BadParameter("give one character: , ; | or tab")
+    return value
+
+
 def _summary(report: dict[str, Any], dry_run: bool) -> None:
     """A few lines on stderr: what was masked, per column."""
+    if report.get("separator") not in (None, ",", "\t"):
+        click.echo(f"read as {report['separator']}-separated values", err=True)
     verb = "would mask" if dry_run else "masked"
     for column in report["columns"]:
         if column["action"] == "keep":

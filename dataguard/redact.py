@@ -34,6 +34,7 @@ from dataguard.mask.table import BATCH_ROWS, TablePlan, TableRedactor
 from dataguard.sources.tables import (
     TableSource,
     estimate_rows,
+    named_format,
     open_table,
     read_error,
     read_workbook,
@@ -99,6 +100,7 @@ def redact_file(
     target_format: str | None = None,
     encoding: str = "auto",
     header: bool = True,
+    separator: str | None = None,
     sample: int = DEFAULT_SAMPLE,
     seed: int = 0,
     dry_run: bool = False,
@@ -115,6 +117,8 @@ def redact_file(
     ``jobs`` worker processes mask CSV, TSV, Parquet and database batches (0: one per
     CPU); one process is used anyway for inputs of a single batch, and when the policy
     holds the keystore (``encrypt``: keys are never sent to other processes).
+    ``separator`` is a CSV file's field separator; None: detected (``,``, else ``;``,
+    ``|`` or a tab, :func:`~dataguard.sources.tables.sniff_separator`), and kept.
 
     Raises:
         UsageError: unreadable or malformed input (naming the record or byte), an output
@@ -135,7 +139,9 @@ def redact_file(
     if source is None:
         raise UsageError("give an input file (or --from-db URL with --table or --query)")
     fmt = table_format(source, source_format)
-    out_fmt = target_format or (table_format(target) if target is not None else fmt)
+    # The output's format: --to, else what its extension names, else the input's
+    # (bank-batch.txt --from csv -o redacted.txt stays CSV).
+    out_fmt = target_format or (named_format(target) if target is not None else None) or fmt
     if target is not None and not dry_run:
         check_paths(source, target, force)
     if fmt == "xlsx" or out_fmt == "xlsx":
@@ -147,7 +153,7 @@ def redact_file(
             raise UsageError("JSONL is redacted to JSONL only (--to jsonl)")
         report = _redact_jsonl(source, target, masker, sample, seed, dry_run, on_rows)
     else:
-        opened = open_table(source, fmt, encoding, header=header)
+        opened = open_table(source, fmt, encoding, header=header, separator=separator)
         if fmt in ("csv", "tsv") and opened.header:
             try:
                 refuse_data_in_header(source.name, opened.frame.collect_schema().names(), masker)
@@ -156,6 +162,8 @@ def redact_file(
                 opened.close()
                 raise error from None
         report = _redact_source(opened, target, masker, out_fmt, sample_rows, run)
+        if fmt in ("csv", "tsv"):
+            report["separator"] = opened.separator
     report["seconds"] = round(time.monotonic() - started, 3)
     return report
 

@@ -94,6 +94,17 @@ def table_format(path: Path, override: str | None = None) -> str:
     return fmt
 
 
+def named_format(path: Path) -> str | None:
+    """The format *path*'s extension names, or None when it names none (``.txt``, ``.dat``).
+
+    Raises:
+        UsageError: a legacy ``.xls`` workbook (unsupported).
+    """
+    if path.suffix.lower() == ".xls":
+        return table_format(path)  # raises, saying what to do instead
+    return _EXTENSIONS.get(path.suffix.lower())
+
+
 _UNICODE_MARKS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -156,6 +167,9 @@ class TableSource:
     rows: int | None = None
     #: How many blank lines end the file: not records, so left out of :attr:`frame`.
     blank_tail: int = 0
+    #: The CSV/TSV field separator, read and written (``,``; a tab for TSV; ``;`` or
+    #: ``|`` when the file uses them: :func:`sniff_separator`).
+    separator: str = ","
     #: Whether :meth:`check_records` found every record as wide as the header.
     records_checked: bool = field(default=False, init=False, repr=False)
 
@@ -209,8 +223,7 @@ class TableSource:
         end of the file is a quote that never closed, located by :func:`first_bad_quote`.
         """
         path = self.scratch or self.path
-        separator = _separator(self.fmt)
-        found = first_ragged_record(path, separator, columns)
+        found = first_ragged_record(path, self.separator, columns)
         if found is None or self._in_blank_tail(found):
             return None
         if found.unclosed:
@@ -235,7 +248,7 @@ class TableSource:
         """The first quote polars cannot read past (:func:`first_bad_quote`), described, or
         None. Byte offsets are left out for a transcoded file: they would be the UTF-8
         copy's, not the file's."""
-        fault = first_bad_quote(self.scratch or self.path, _separator(self.fmt))
+        fault = first_bad_quote(self.scratch or self.path, self.separator)
         if fault is None:
             return None
         return fault.describe(with_byte=self.scratch is None)
@@ -244,6 +257,41 @@ class TableSource:
 def _separator(fmt: str) -> str:
     """The field separator of a text table format: a tab for TSV, else a comma."""
     return "\t" if fmt == "tsv" else ","
+
+
+#: Separators a ``.csv`` export may use besides the comma: ``;`` (Excel where the decimal
+#: mark is a comma), ``|`` (bank and clearing batch files), a tab (a TSV named .csv).
+SEPARATORS = (",", ";", "|", "\t")
+_SNIFF_LINES = 50
+
+
+def sniff_separator(path: Path) -> str:
+    """The separator of a UTF-8 CSV file: the comma, unless the header holds none.
+
+    Then it is whichever of ``;``, ``|`` and tab splits the header into the most fields
+    and splits the first records (up to 50, read as CSV, quotes honoured) into that same
+    number; a file no candidate splits that way is read with commas, as one column.
+    Reading a ``;`` file with commas made it one text column: its name column lost the
+    header that said so, and the names in it went out unmasked.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        head = [line for _, line in zip(range(_SNIFF_LINES), stream, strict=False)]
+    if not head:
+        return ","
+
+    def widths(separator: str) -> list[int]:
+        return [len(row) for row in csv.reader(head, delimiter=separator) if row]
+
+    if len(next(csv.reader(head[:1]), [])) >= 2:
+        return ","
+    best, best_fields = ",", 1
+    for separator in SEPARATORS[1:]:
+        counts = widths(separator)
+        # The last line read may be cut inside a quoted record: it does not count.
+        whole = counts[:-1] if len(head) == _SNIFF_LINES and len(counts) > 1 else counts
+        if counts and counts[0] > best_fields and all(n == counts[0] for n in whole):
+            best, best_fields = separator, counts[0]
+    return best
 
 
 class _Undecodable(Exception):
@@ -297,8 +345,18 @@ def _transcode(src: Path, dst: Path, source: str, target: str, *, cr_to_lf: bool
             ) from None
 
 
-def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = True) -> TableSource:
+def open_table(
+    path: Path,
+    fmt: str,
+    encoding: str = "auto",
+    *,
+    header: bool = True,
+    separator: str | None = None,
+) -> TableSource:
     """A lazy frame over *path* (see the module docstring).
+
+    ``separator``: the CSV field separator; None reads a tab for TSV and, for CSV, the
+    comma unless :func:`sniff_separator` finds ``;``, ``|`` or a tab. It is written back.
 
     ``header`` False: a CSV/TSV file without a header line; its columns are named
     ``column_1``, ``column_2``, … and it is written back without one. A file whose lines
@@ -328,7 +386,8 @@ def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = T
             scratch.unlink(missing_ok=True)
             raise
         source = scratch
-    separator = _separator(fmt)
+    if separator is None:
+        separator = sniff_separator(source) if fmt == "csv" else _separator(fmt)
     names, line, crlf = _header(source, separator)
     # Columns polars is told the names of, numbered from 1 as the error messages count
     # them (polars' own start at 0): every column of a file without a header; and empty
@@ -369,6 +428,7 @@ def open_table(path: Path, fmt: str, encoding: str = "auto", *, header: bool = T
         crlf,
         cr=cr,
         header=header,
+        separator=separator,
         # A quoted name running onto the next line: the first line is not the whole header.
         header_line=line if header and line.count('"') % 2 == 0 else None,
     )
@@ -698,7 +758,7 @@ def write_batches(
     if fmt == "parquet":
         _write_parquet_batches(batches, source, target)
         return
-    separator = _separator(fmt)
+    separator = source.separator if fmt == source.fmt else _separator(fmt)
     ending = "\r" if source.cr else "\r\n" if source.crlf else "\n"
     encoding = source.encoding if source.encoding not in ("utf-8-sig",) else "utf-8"
     # Incremental: a plain "utf-16" (--encoding utf-16) writes its mark once, not once a
@@ -780,7 +840,7 @@ def explain_csv_error(source: TableSource, fmt: str) -> str | None:
     path = source.scratch or source.path
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
-            reader = csv.reader(stream, delimiter=_separator(fmt), strict=True)
+            reader = csv.reader(stream, delimiter=source.separator, strict=True)
             for _ in reader:
                 pass
     except csv.Error as exc:
@@ -978,8 +1038,9 @@ def _quote_patterns(separator: str) -> tuple[str, str]:
     """
     # ref. RFC 4180 §2, rules 5-7: a quoted field, quotes inside doubled.
     quoted = '"(?:[^"]|"")*"'
-    fields = f'(?:(?:{quoted}|[^{separator}"][^{separator}]*|){separator})*'
-    return f'^({fields})"(?:[^"]|"")*$', f'^{fields}{quoted}[^{separator}"\\r]'
+    sep = "\\|" if separator == "|" else separator  # the one separator a regex must escape
+    fields = f'(?:(?:{quoted}|[^{sep}"][^{sep}]*|){sep})*'
+    return f'^({fields})"(?:[^"]|"")*$', f'^{fields}{quoted}[^{sep}"\\r]'
 
 
 def first_bad_quote(

@@ -505,6 +505,41 @@ def test_an_xlsx_cell_of_another_kind_below_the_first_rows_is_kept(tmp_path: Pat
     assert frame.row(0)[1:] == ("******1050", "1.5")
 
 
+@pytest.mark.parametrize("separator", [";", "|"])
+def test_a_semicolon_or_pipe_separated_export_is_read_by_column_and_kept(
+    tmp_path: Path, separator: str
+) -> None:
+    # Read with commas it was one text column: the 姓名 header was lost and the names in it
+    # went out unmasked (mobiles were still found by shape).
+    rows = [["id", "姓名", "手机", "备注"], ["1", "张三", "13812341050", "电话13912345678"],
+            ["2", "欧阳娜娜", "13987654321", f"a{separator}b"]]  # fmt: skip
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=separator, lineterminator="\n").writerows(rows)
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(buffer.getvalue(), "utf-8")
+    result = run(source, "-o", out, "--report", tmp_path / "r.json")
+    assert result.exit_code == 0, result.output
+    assert f"read as {separator}-separated values" in result.stderr
+    assert json.loads((tmp_path / "r.json").read_text("utf-8"))["separator"] == separator
+    written = list(csv.reader(io.StringIO(out.read_text("utf-8")), delimiter=separator))
+    assert written == [
+        ["id", "姓名", "手机", "备注"],
+        ["1", "张*", "******1050", "电话******5678"],
+        ["2", "欧阳**", "******4321", f"a{separator}b"],
+    ]
+
+
+def test_the_separator_option_overrides_detection(tmp_path: Path) -> None:
+    source, out = tmp_path / "in.txt", tmp_path / "out.txt"
+    source.write_text("id|phone\n1|13812341050\n", "utf-8")
+    result = run(source, "--from", "csv", "--separator", "|", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8") == "id|phone\n1|******1050\n"
+    result = run(source, "--from", "csv", "--separator", "||", "-o", tmp_path / "x.txt")
+    assert result.exit_code == 2
+    assert "one character" in result.output
+
+
 def test_an_unknown_extension_asks_for_the_format(tmp_path: Path) -> None:
     src = tmp_path / "orders.dat"
     src.write_text(ORDERS, "utf-8")

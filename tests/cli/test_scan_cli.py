@@ -262,6 +262,17 @@ def test_a_csv_file_without_a_header_is_scanned_as_data(tmp_path: Path) -> None:
     assert report["tables"][0]["rows"] == 3
 
 
+def test_a_semicolon_separated_file_is_scanned_by_column(tmp_path: Path) -> None:
+    path = tmp_path / "members.csv"
+    path.write_text("id;姓名;手机\n1;张三;13812341050\n2;李四;13912345678\n", "utf-8")
+    result = run("files", path, "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    columns = {c["column"]: c for c in json.loads(result.stdout)["columns"]}
+    assert list(columns) == ["id", "姓名", "手机"]
+    assert columns["姓名"]["entity"] == "CN_NAME"
+    assert columns["手机"]["entity"] == "CN_MOBILE"
+
+
 def test_a_sheet_without_a_header_is_scanned_as_data(tmp_path: Path) -> None:
     pytest.importorskip("xlsxwriter")
     path = tmp_path / "rows.xlsx"
