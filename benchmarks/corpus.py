@@ -417,6 +417,8 @@ _CHAT_LINES: tuple[tuple[str, str, str], ...] = (
     ("地址：", "CN_ADDRESS", "。"),
     ("收件人：", "CN_NAME", "，"),
     ("我叫", "CN_NAME", "，是会员"),
+    ("客户", "CN_NAME", "反映快递还没到"),
+    ("用户", "CN_NAME", "投诉配送太慢"),
     ("护照号码", "CN_PASSPORT", "，办理签证用"),
     ("开发票，统一社会信用代码", "CN_USCC", "。"),
     ("车牌号", "CN_LICENSE_PLATE", "，停在B2层"),

@@ -55,6 +55,8 @@ _DOT = "[·•・‧]"
 # Words that may directly follow a name in run-on text (收件人张三电话…).
 _FOLLOWERS = (
     "电话|手机|联系|地址|住址|身份|性别|年龄|先生|女士|小姐|您好|你好|来电|致电|签收|"
+    # ref. customer-service logs: 客户张伟反映…, 用户李娜投诉…, 客户王芳表示….
+    "反映|反馈|表示|投诉|咨询|询问|要求|申请|办理|认为|称|"
     "的|已|在|于|和|与|说|收"
 )
 # A mask character right after it means the name was masked already: 欧阳** is the display
@@ -64,7 +66,10 @@ _END = r"(?=[^\u4e00-\u9fff*＊]|$|" + _FOLLOWERS + ")"
 # The first part of a dotted name does not start with a pronoun or verb of self-introduction
 # (用户：我叫热依拉·阿不都 is 热依拉·阿不都).
 _MINORITY_FIRST = r"[\u4e00-\u6210\u6212-\u9fff]"  # no 我 (U+6211)
-_MINORITY = _MINORITY_FIRST + _CJK + "{0,7}" + _DOT + _CJK + "{1,10}(?:" + _DOT + _CJK + "{1,10})?"
+# The parts after a dot are as short as the end allows: 古丽娜尔·阿不都反映… ends at 都.
+_MINORITY = (
+    _MINORITY_FIRST + _CJK + "{0,7}" + _DOT + _CJK + "{1,10}?(?:" + _DOT + _CJK + "{1,10}?)?"
+)
 _NAME = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2})" + _END + ")"
 _QUOTE = r"""(?:\\?["'])?"""
 # ref. standards.md §1 CN_NAME context: labels of name fields in Chinese forms and logs.
@@ -191,6 +196,8 @@ class NameRecognizer(Recognizer):
         match: 收件人：⟦张三⟧，电话13812345678
         match: {"realName":"⟦欧阳娜娜⟧","mobile":"13812345678"}
         match: 联系人⟦王小明⟧电话13912345678
+        match: 客户⟦张伟⟧反映快递未送达
+        match: 客户⟦迪丽娜尔·阿不都⟧反映快递还没到
         match: INFO order created, consignee=⟦司马相如⟧, city=杭州
         match: 姓名：⟦买买提·艾力⟧
         match: GET /login?next=%2Fcb%3Fid%3D7%26name%3D⟦%25E5%25BC%25A0%25E4%25B8%2589⟧ HTTP/1.1
