@@ -108,7 +108,8 @@ _FIRST_ADMIN = _first_chars() + _N + f"{{0,{_MAX_NAME - 2}}}?" + _ADMIN_SUFFIX
 # ref. standards.md §1: township (街道/镇/乡) › road (路/街/大道/巷/弄/胡同) › number (号) ›
 # building (栋/幢/座/号楼) › unit (单元) › room (室); villages (村/社区) sit under townships.
 _TOWN = _N + r"{1,8}?(?:街道|镇|乡)"
-_VILLAGE = _N + r"{1,8}?(?:社区|村)"
+# A village's group (村民小组) or team: 王庄村3组, 李家村五队.
+_VILLAGE = _N + r"{1,8}?(?:社区|村)(?:" + "[0-9一二三四五六七八九十]" + r"{1,3}(?:组|队))?"
 _SECTION = r"(?:[东西南北中]?段|" + _CNUM + r"{1,2}段)?"
 _ROAD = _N + r"{1,10}?(?:大道|大街|胡同|路|街|巷|弄)" + _SECTION
 _NAMED = _N + r"{1,10}?(?:街道|大道|大街|胡同|社区|镇|乡|村|路|街|巷|弄)" + _SECTION
@@ -117,11 +118,19 @@ _NUMBER = r"(?:[0-9]{1,5}弄)?[0-9]{1,5}(?:-[0-9]{1,5})?(?:号院|号(?![线楼]
 # ref. common estate (小区) naming: 万科城, 锦绣华庭, 翠苑 + a numbered or lettered section
 # (翠苑一区, 阳光花园二期, 金色家园B区). The name is greedy up to its last suffix, bounded.
 _ESTATE = (
-    _N
+    # Latin letters may lead the name: SOHO现代城, K11购物艺术中心.
+    r"(?:[A-Za-z][A-Za-z0-9]{0,7})?"
+    + _N
     + r"{1,12}(?:小区|大厦|花园|公寓|家园|新村|广场|大楼|中心|公馆|华庭|苑|园|城|邸|湾)"
     + r"(?:(?:[一二三四五六七八九十]{1,2}|[东西南北中]|[A-Za-z0-9]{1,2})(?:区|期))?"
 )
-_BUILDING = r"(?:[0-9]{1,4}|[A-Za-z]|" + _CNUM + r"{1,3})(?:号楼|栋|幢|座)"
+# A room number may follow the building directly, without 室 (A座1501), but not the
+# number of a unit or floor (3栋2单元, A座15楼).
+_BUILDING = (
+    r"(?:[0-9]{1,4}|[A-Za-z]|"
+    + _CNUM
+    + r"{1,3})(?:号楼|栋|幢|座)(?:[A-Za-z]?[0-9]{1,5}(?:室|房)?(?![0-9单楼层号]))?"
+)
 _UNIT = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})单元(?: ?[0-9]{1,5}(?:室|房)?(?![0-9]))?"
 _FLOOR = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})(?:楼|层)"
 _ROOM = r"[A-Za-z]?[0-9]{1,5}(?:室|房)"
@@ -287,6 +296,8 @@ class AddressRecognizer(Recognizer):
         match: {"address": "⟦杭州市西湖区文三路90号⟧"}
         match: 地址：⟦文三路90号⟧
         match: 寄到⟦北京市朝阳区建国路88号院3号楼⟧
+        match: 地址 ⟦北京市朝阳区建国路88号SOHO现代城A座1501⟧，前台代收
+        match: 住址：⟦河南省周口市郸城县汲冢镇王庄村3组⟧
         no-match: 杭州市今天多云转晴，气温12到20度
         no-match: 杭州市西湖区人民政府发布通知
         no-match: 第3号

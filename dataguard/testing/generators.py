@@ -763,7 +763,10 @@ _GAZETTEER: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] =
     ("海南省", "海口市", "龙华区", ("中山街道",), ("滨海大道", "龙昆北路")),
     ("宁夏回族自治区", "银川市", "兴庆区", (), ("解放西街", "北京东路")),
 )
-_ESTATES = ("东部软件园", "华星科技大厦", "阳光花园", "翠苑一区", "金色家园", "万科城", "锦绣华庭")
+_ESTATES = (
+    "东部软件园", "华星科技大厦", "阳光花园", "翠苑一区", "金色家园", "万科城", "锦绣华庭",
+    "SOHO现代城", "K11购物艺术中心",
+)  # fmt: skip
 
 
 def address(rng: random.Random) -> str:
@@ -772,7 +775,8 @@ def address(rng: random.Random) -> str:
     province (省 / 自治区 / municipality 市) › prefecture (市 / 自治州 / 地区 / 盟) › county
     (区 / 县 / 县级市 / 旗) › optional township (街道 / 镇) › road (路 / 街 / 大道 / 巷 /
     胡同, sometimes ``…弄``) › number (号) › optional estate › building (栋 / 幢 / 座 / 号楼)
-    › unit (单元) › room (室). About 40% start below the province (prefecture or county).
+    › unit (单元) › room (室; left out after a building, ``A座1501``, in about a tenth).
+    About 40% start below the province (prefecture or county).
     """
     province, prefecture, county, towns, roads = rng.choice(_GAZETTEER)
     start = rng.choices((0, 1, 2), weights=(60, 25, 15))[0]
@@ -797,10 +801,13 @@ def address(rng: random.Random) -> str:
     if rng.random() < 0.6:
         n = rng.randint(1, 30)
         parts.append(rng.choice((f"{n}幢", f"{n}栋", f"{n}号楼", f"{'ABCD'[n % 4]}座")))
-        if rng.random() < 0.5:
+        unit = rng.random() < 0.5
+        if unit:
             parts.append(f"{rng.randint(1, 6)}单元")
         if rng.random() < 0.7:
-            parts.append(f"{rng.randint(1, 32)}{rng.randint(1, 12):02d}室")
+            room = f"{rng.randint(1, 32)}{rng.randint(1, 12):02d}"
+            # Straight after the building the 室 is often left out: A座1501.
+            parts.append(room if not unit and rng.random() < 0.3 else room + "室")
     return "".join(parts)
 
 
