@@ -215,7 +215,7 @@ def _redact_source(
         redactor = TableRedactor(masker)
         redactor.on_rows = run.on_rows
         try:
-            _refuse_nested_columns(source)
+            _refuse_unsupported_columns(source, masker, out_fmt)
             drawn = sampler(source, run.sample, run.seed)
             # A short CSV record in the sample is refused before it is classified padded.
             source.check_batch(drawn)
@@ -255,15 +255,19 @@ def _redact_source(
     return report
 
 
-def _refuse_nested_columns(source: TableSource) -> None:
-    """Refuse a table with struct, list or array columns (nested Parquet), by name.
+def _refuse_unsupported_columns(source: TableSource, masker: Masker, out_fmt: str) -> None:
+    """Refuse, by name, a column the plan cannot treat: nested or binary.
 
-    Masking works on text and scalar columns; a nested column would fail deep inside the
-    run, reported as "not valid PARQUET" although the file is fine. Column names come
-    from the schema, not from the data, so naming them leaks nothing.
+    Masking works on text and scalar columns; a nested column (struct, list, array) would
+    fail deep inside the run, reported as "not valid PARQUET" although the file is fine.
+    A binary column (Parquet ``BYTE_ARRAY`` without a string type, a database ``bytea`` or
+    ``BLOB``) holds bytes that may be text, an image or a scanned ID card: nothing can be
+    said of them, so it is refused unless the policy pins it to ``keep`` (copied as it is,
+    into Parquet: a CSV or JSON file cannot hold bytes).
+    Column names come from the schema, not from the data, so naming them leaks nothing.
 
     Raises:
-        UsageError: naming the first nested column and its type.
+        UsageError: naming the first such column and its type.
     """
     for name, dtype in source.frame.collect_schema().items():
         if dtype.is_nested():
@@ -273,6 +277,20 @@ def _refuse_nested_columns(source: TableSource) -> None:
                 "SELECT contact.mobile AS contact_mobile), or export the rows as JSON lines, "
                 "whose nested values are masked in place"
             )
+        if dtype == pl.Binary:
+            rule = masker.policy.field_operator(name)
+            if rule is None or rule.name != "keep":
+                raise UsageError(
+                    f"{source.path.name}: column {name!r} is binary: its bytes cannot be "
+                    "checked for personal data. Leave it out (with --from-db, a --query "
+                    "selecting the other columns), store text as text, or copy it unchanged "
+                    f'with a policy: [fields.{name}] operator = "keep" (see docs/masking.md)'
+                )
+            if out_fmt != "parquet":
+                raise UsageError(
+                    f"{source.path.name}: column {name!r} is binary and {out_fmt.upper()} "
+                    "cannot hold bytes: write Parquet (-o ….parquet) or leave the column out"
+                )
 
 
 def _workers(masker: Masker, jobs: int, rows: int | None) -> tuple[MaskerSpec | None, int]:

@@ -130,13 +130,17 @@ class TableRedactor:
     def plan(self, sample: pl.DataFrame) -> TablePlan:
         """Classify every column of *sample* and choose its treatment."""
         policy = self.masker.policy
+        # Binary columns (which callers let through only when the policy keeps them) have
+        # no text to classify.
         columns: dict[str, list[str]] = {
             name: [
                 v
                 for v in sample.get_column(name).cast(pl.String, strict=False).to_list()
                 if v is not None and v.strip()
             ]
-            for name in sample.columns
+            if dtype != pl.Binary
+            else []
+            for name, dtype in sample.schema.items()
         }
         # One detection batch for the whole sample, each value with its column as field.
         texts = [v for values in columns.values() for v in values]

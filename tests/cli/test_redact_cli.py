@@ -540,6 +540,32 @@ def test_the_separator_option_overrides_detection(tmp_path: Path) -> None:
     assert "one character" in result.output
 
 
+def test_a_binary_column_is_refused_by_name_unless_the_policy_keeps_it(tmp_path: Path) -> None:
+    # It failed as "not valid PARQUET: polars could not read it" on a valid file.
+    import polars as pl
+
+    source = tmp_path / "in.parquet"
+    blobs = pl.Series([b"\xe7\x94\xb5\xe8\xaf\x9d13812341050", b"\x00\xff"], dtype=pl.Binary)
+    pl.DataFrame({"phone": ["13812341050", "13912345678"], "blob": blobs}).write_parquet(source)
+    out = tmp_path / "out.parquet"
+    result = run(source, "-o", out)
+    assert result.exit_code == 2
+    assert "column 'blob' is binary" in result.stderr
+    assert "13812341050" not in result.output
+    assert not out.exists()
+    policy = tmp_path / "keep.toml"
+    policy.write_text('[fields.blob]\noperator = "keep"\n', "utf-8")
+    result = run(source, "-o", out, "-p", policy)
+    assert result.exit_code == 0, result.output
+    written = pl.read_parquet(out)
+    assert written["blob"].dtype == pl.Binary
+    assert written["blob"].to_list() == blobs.to_list()
+    assert written["phone"].to_list() == ["******1050", "******5678"]
+    result = run(source, "-o", tmp_path / "out.csv", "-p", policy)
+    assert result.exit_code == 2
+    assert "CSV cannot hold bytes" in result.stderr
+
+
 def test_an_unknown_extension_asks_for_the_format(tmp_path: Path) -> None:
     src = tmp_path / "orders.dat"
     src.write_text(ORDERS, "utf-8")
