@@ -28,7 +28,7 @@ import polars as pl
 from dataguard.detect import DEFAULT_MIN_SCORE
 from dataguard.errors import UsageError
 from dataguard.mask.apply import Masker
-from dataguard.mask.policy import Policy, load_policy
+from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
 from dataguard.mask.stream import MaskerSpec
 from dataguard.mask.table import BATCH_ROWS, TablePlan, TableRedactor
 
@@ -92,16 +92,26 @@ def _sample(df: DataFrame, rows: int, seed: int) -> pl.DataFrame:
     return pl.from_arrow(drawn.toArrow())  # type: ignore[return-value]
 
 
-def _refuse_nested(df: DataFrame) -> None:
-    """Refuse a struct, map or array column by name, with the way to redact it.
+def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
+    """Refuse a struct, map, array or binary column by name, with the way to redact it.
 
     The plan masks text and scalar columns; a nested column used to fail inside polars
     with ``cannot cast map[str, str] to str``, after the sampling pass. Serialised with
-    ``to_json`` it is JSON text, which the engine masks in place (keys included).
+    ``to_json`` it is JSON text, which the engine masks in place (keys included). A binary
+    column's bytes cannot be inspected: refused unless *policy* keeps it, as ``dataguard
+    redact`` refuses one.
     """
-    from pyspark.sql.types import ArrayType, MapType, StructType
+    from pyspark.sql.types import ArrayType, BinaryType, MapType, StructType
 
     for field in df.schema.fields:
+        if isinstance(field.dataType, BinaryType):
+            rule = policy.field_operator(field.name)
+            if rule is None or rule.name != "keep":
+                raise UsageError(
+                    f"column {field.name!r} is binary: its bytes cannot be checked for "
+                    "personal data; drop it, cast text to string, or keep it unchanged with "
+                    f'a policy: [fields.{field.name}] operator = "keep"'
+                )
         if isinstance(field.dataType, ArrayType | MapType | StructType):
             raise UsageError(
                 f"column {field.name!r} is nested ({field.dataType.simpleString()}); "
@@ -123,13 +133,14 @@ def plan_dataframe(
     """Classify *df*'s columns from a seeded sample and plan their treatment (on the driver).
 
     Raises:
-        UsageError: *df* has a struct, map or array column (named; see
-            :func:`_refuse_nested`).
+        UsageError: *df* has a struct, map, array or (unless the policy keeps it) binary
+            column (named; see :func:`_refuse_unsupported`).
     """
-    _refuse_nested(df)
     loaded = policy if isinstance(policy, Policy) else load_policy(policy)
     spec = MaskerSpec(loaded, "auto", tuple(entities) if entities else None, min_score)
-    plan = TableRedactor(spec.build()).plan(_sample(df, sample, seed))
+    masker = spec.build()
+    _refuse_unsupported(df, masker.policy)
+    plan = TableRedactor(masker).plan(_sample(df, sample, seed))
     return plan, spec
 
 

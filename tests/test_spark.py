@@ -117,6 +117,24 @@ def test_a_nested_column_is_refused_by_name_and_json_of_it_is_masked(
     assert "tt@163.com" not in text
 
 
+def test_a_binary_column_is_refused_unless_the_policy_keeps_it(
+    spark: object, tmp_path: Path
+) -> None:
+    # Without values to classify, a binary column holding UTF-8 text went through as kept.
+    from dataguard.errors import UsageError
+    from dataguard.spark import redact_dataframe
+
+    blob = "电话13812341050".encode()
+    frame = spark.createDataFrame([(1, bytearray(blob))], schema="id long, blob binary")  # type: ignore[attr-defined]
+    with pytest.raises(UsageError, match="column 'blob' is binary"):
+        redact_dataframe(frame)
+    policy = tmp_path / "keep.toml"
+    policy.write_text('[fields.blob]\noperator = "keep"\n', "utf-8")
+    redacted, plan = redact_dataframe(frame, str(policy))
+    assert [c.action for c in plan.columns] == ["keep", "keep"]
+    assert bytes(redacted.collect()[0]["blob"]) == blob
+
+
 def test_the_plan_samples_in_one_pass_seeded(spark: object, tmp_path: Path) -> None:
     """The driver's sample: *rows* distinct rows, the same for a seed, one Spark job."""
     from dataguard.spark import _sample
