@@ -44,7 +44,10 @@ the traceback, stack and extra fields withheld too; never the unmasked text. Not
 logged about the failure except, once per filter, the exception's type on ``stderr``.
 
 The masker is built on first use (building one compiles the recognizers: about half a
-second), never at import; importing this module configures nothing. Inside this module
+second), never at import; importing this module configures nothing. Masking costs about
+66 µs a record on typical service lines once the detector's Hyperscan prefilter is loaded
+(after 32 records; 194 µs before it), against 8 µs for the record itself: mind it above a
+few thousand records a second per process. Inside this module
 ``import logging`` is the standard library (absolute imports), but do not run a script
 from inside the ``dataguard/`` folder: ``sys.path[0]`` would then shadow the standard
 library's ``logging`` with this file.
@@ -145,7 +148,10 @@ class _LazyMasker:
     def get(self) -> Masker:
         """The masker (built now if it was not given and not yet built); hold :attr:`lock`."""
         if self._masker is None:
-            self._masker = Masker(self.profile, env=OperatorEnv(master_key=key_from_env))
+            masker = Masker(self.profile, env=OperatorEnv(master_key=key_from_env))
+            # Now, with the rest of the build, rather than as a stall at the 33rd record.
+            masker.detector.load_prefilter()
+            self._masker = masker
         return self._masker
 
     def reset(self, masker: Masker | None, profile: str) -> None:

@@ -21,7 +21,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 @pytest.fixture(scope="session")
 def detector() -> Detector:
-    return Detector()
+    """The default detector; its single-text path never loads the Hyperscan prefilter, so
+    that ``detect`` stays an independent reference for the batch path's parity tests
+    (tests/detect/test_multiscan.py holds the prefiltered single-text path to it)."""
+    pure = Detector()
+    pure._multi = False
+    return pure
 
 
 @pytest.fixture(autouse=True)

@@ -88,15 +88,20 @@ class BatchScanner:
     """Candidate starts for batches of lines, per pattern, computed by polars."""
 
     def __init__(
-        self, alternatives: Sequence[_Alternative], *, hyperscan: bool | None = None
+        self,
+        alternatives: Sequence[_Alternative],
+        *,
+        hyperscan: bool | None = None,
+        multi: multiscan.MultiScanner | None = None,
     ) -> None:
         self.alternatives = tuple(alternatives)
         self.in_rust = tuple(rust_accepts(a.form.regex) for a in self.alternatives)
         if hyperscan is None:
             hyperscan = multiscan.available()
-        #: The one-pass Hyperscan prefilter (:mod:`dataguard.detect.multiscan`), or None:
-        #: then every pattern runs in polars, as on machines without Hyperscan.
-        self.multi = multiscan.MultiScanner(self.alternatives) if hyperscan else None
+        #: The one-pass Hyperscan prefilter (:mod:`dataguard.detect.multiscan`; *multi*
+        #: when the detector built one already), or None: then every pattern runs in
+        #: polars, as on machines without Hyperscan.
+        self.multi = (multi or multiscan.MultiScanner(self.alternatives)) if hyperscan else None
         self.covered = (
             self.multi.covered if self.multi is not None else (False,) * len(self.alternatives)
         )

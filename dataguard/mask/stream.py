@@ -151,6 +151,8 @@ def filter_stream(
     batches = (b for src in sources for b in _batches(src, line_buffered, on_bytes))
     if jobs <= 1 or line_buffered or spec.extras:
         masker = spec.build()
+        if line_buffered:  # steady latency from the first line (see load_prefilter)
+            masker.detector.load_prefilter()
         for batch in batches:
             masker.stats.clear()
             emit(batch, mask_pieces(masker, batch), masker.stats)

@@ -73,7 +73,12 @@ class HexRun(Recognizer):
 
 
 def make(*recognizers: Recognizer, **kwargs: float) -> Detector:
-    return Detector(recognizers=recognizers, min_score=kwargs.get("min_score", 0.5))
+    """A detector of *recognizers* whose single-text path never loads the Hyperscan
+    prefilter: ``detect`` stays the pure reference, and a batch padded to
+    ``_SMALL_BATCH`` lines always takes the batch path."""
+    detector = Detector(recognizers=recognizers, min_score=kwargs.get("min_score", 0.5))
+    detector._multi = False
+    return detector
 
 
 def spans(findings: list[Finding]) -> list[tuple[str, int, int]]:

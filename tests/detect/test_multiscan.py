@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataguard import Detector
-from dataguard.detect import multiscan
+from dataguard.detect import engine, multiscan
 from dataguard.detect.batch import BatchScanner
 from dataguard.detect.engine import _SMALL_BATCH
 from dataguard.detect.normalize import normalize
@@ -204,6 +204,69 @@ def _pure_detector() -> Detector:
         _pure = Detector()
         _pure._batch = BatchScanner(_pure._alternatives, hyperscan=False)
     return _pure
+
+
+_prefiltered: Detector | None = None
+
+
+def _prefiltered_detector() -> Detector:
+    """A detector whose single-text path uses the Hyperscan prefilter from its first text."""
+    global _prefiltered
+    if _prefiltered is None:
+        _prefiltered = Detector()
+        _prefiltered._multi = _prefiltered._load_prefilter()
+        assert _prefiltered._multi
+    return _prefiltered
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(log_lines(), min_size=1, max_size=10))
+def test_single_texts_through_the_prefilter_equal_the_pure_path(
+    detector: Detector, lines: list[str]
+) -> None:
+    prefiltered = _prefiltered_detector()
+    for line in lines:
+        assert prefiltered.detect(line) == detector.detect(line)
+        assert prefiltered.detect(line, field="mobile") == detector.detect(line, field="mobile")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(SAFE[:200] + list("13862@.:=张王省市区路号")), max_size=60))
+def test_random_safe_text_through_the_prefilter_equals_the_pure_path(
+    detector: Detector, text: str
+) -> None:
+    assert _prefiltered_detector().detect(text) == detector.detect(text)
+
+
+def test_the_prefilter_loads_after_a_few_texts_and_is_shared_with_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fresh = Detector()
+    for _ in range(engine.PREFILTER_AFTER):
+        fresh.detect("tel 13812341050")
+    assert fresh._multi is None  # a one-off `dataguard mask` never loads it
+    fresh.detect("tel 13812341050")
+    assert fresh._multi
+    # With the prefilter, a few hundred lines are faster one by one than as a batch.
+    fresh.detect_lines(["tel 13812341050"] * (2 * _SMALL_BATCH))
+    assert fresh._batch is None
+    fresh.detect_lines(["tel 13812341050"] * engine._SMALL_BATCH_PREFILTERED)
+    assert fresh._batch is not None
+    assert fresh._batch.multi is fresh._multi
+    upfront = Detector()
+    assert upfront.load_prefilter()
+    assert upfront.load_prefilter()  # idempotent
+    assert upfront._multi
+    batch_first = Detector()
+    batch_first.detect_lines(["tel 13812341050"] * (2 * _SMALL_BATCH))
+    assert batch_first._batch is not None
+    assert batch_first._multi is batch_first._batch.multi  # the single path uses it at once
+    monkeypatch.setenv("DATAGUARD_NO_HYPERSCAN", "1")
+    off = Detector()
+    for _ in range(engine.PREFILTER_AFTER + 1):
+        assert [f.entity for f in off.detect("tel 13812341050")] == ["CN_MOBILE"]
+    assert off._multi is False
+    assert not Detector().load_prefilter()
 
 
 def test_switched_off_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
