@@ -146,6 +146,8 @@ class Detector:
         #: until loaded, False where Hyperscan is not available.
         self._multi: MultiScanner | Literal[False] | None = None
         self._single_texts = 0
+        #: Alternatives whose every match holds a line break (built on first use).
+        self._line_break_only: frozenset[int] | None = None
 
     def value_shape(self, entity: str | None) -> str | None:
         """A Rust regex matching a value that is exactly one candidate of *entity*, or None.
@@ -191,25 +193,36 @@ class Detector:
         return self._evaluate(scanned, candidates, norm.to_original, field)
 
     def _scan_forms_for(self, text: str) -> Sequence[_Alternative]:
-        """The alternatives whose scan forms may match *text*: all of them, or, once
-        :data:`PREFILTER_AFTER` texts have been scanned, those the Hyperscan prefilter
-        names plus those it does not cover (:mod:`~dataguard.detect.multiscan`).
+        """The alternatives whose scan forms may match *text*.
 
-        The others cannot yield a candidate that passes the anchored check, so leaving
-        them out changes no finding, and the order of the rest is kept.
+        Left out: those whose every match holds a line break, when *text* holds none (the
+        CSV column patterns: a header line, then a row), and, once :data:`PREFILTER_AFTER`
+        texts have been scanned, those the Hyperscan prefilter covers but does not name
+        for *text* (:mod:`~dataguard.detect.multiscan`). Neither can yield a candidate
+        that passes the anchored check, so no finding changes; the order is kept.
         """
         self._single_texts += 1
         if self._multi is None and self._single_texts > PREFILTER_AFTER:
             self._multi = self._load_prefilter()
+        if self._line_break_only is None:
+            from dataguard.detect.regex_tools import requires_char
+
+            self._line_break_only = frozenset(
+                k for k, alt in enumerate(self._alternatives) if requires_char(alt.form.regex, "\n")
+            )
+        skip = self._line_break_only if "\n" not in text else frozenset()
         multi = self._multi
-        if not multi or not multi.scans(text):
+        if multi and multi.scans(text):
+            covered = multi.covered
+            hits = multi.patterns_in(text)
+            keep: Iterable[int] = sorted(
+                hits.union(k for k, c in enumerate(covered) if not c).difference(skip)
+            )
+        elif skip:
+            keep = (k for k in range(len(self._alternatives)) if k not in skip)
+        else:
             return self._alternatives
-        hits = multi.patterns_in(text)
-        return [
-            alt
-            for k, (alt, covered) in enumerate(zip(self._alternatives, multi.covered, strict=True))
-            if k in hits or not covered
-        ]
+        return [self._alternatives[k] for k in keep]
 
     def load_prefilter(self) -> bool:
         """Load the single-text path's Hyperscan prefilter now; whether there is one.
