@@ -30,7 +30,7 @@ from dataguard.mask.kv import FORMATS
 from dataguard.mask.master_key import ENV_VAR, key_from_env, key_from_fd
 from dataguard.mask.operator import operator_classes
 from dataguard.mask.profiles import EXAMPLES
-from dataguard.mask.stream import MaskerSpec, filter_stream
+from dataguard.mask.stream import ENCODINGS, MaskerSpec, filter_stream
 
 __all__ = ["filter_command", "mask_command", "profiles_command"]
 
@@ -122,8 +122,9 @@ def mask_command(
 FILTER_HELP = """Mask personal data in log lines: read FILES (or stdin), write stdout.
 
 Every line comes out, in order, with only its findings replaced; invalid UTF-8 and
-binary bytes pass through unchanged. Values under sensitive keys (password=, "token":,
-phone=, idcard= ...) are masked even when they match no pattern.
+binary bytes pass through unchanged (GBK logs: --encoding gbk, or auto). Values
+under sensitive keys (password=, "token":, phone=, idcard= ...) are masked even
+when they match no pattern.
 
 \b
 Formats (--format):
@@ -141,6 +142,7 @@ Examples:
   kubectl logs -f pod | dataguard filter --format json
   dataguard filter --profile strict --stats stats.json big.log > out.log
   dataguard filter -p policy.toml -j 0 huge.log > out.log    # all CPUs
+  dataguard filter --encoding gbk windows-service.log > out.log
 
 Output is flushed after every block read, so lines that trickle in come out at
 once; --line-buffered (default on a terminal) answers each line before reading
@@ -165,6 +167,16 @@ the next. Exit status: 0 done, 2 usage or input error.
 @line_buffered_option
 @jobs_option
 @click.option(
+    "--encoding",
+    type=click.Choice(ENCODINGS),
+    default="utf-8",
+    show_default=True,
+    help="Text encoding of the lines: gbk / gb18030 for logs of Windows services or Java "
+    "with a GBK charset (read as UTF-8 their Chinese is undecodable and names and "
+    "addresses go through unmasked); auto: each line UTF-8 if it is, else GB18030. "
+    "Lines are written back in their own encoding.",
+)
+@click.option(
     "--stats",
     "stats_path",
     type=click.Path(dir_okay=False, writable=True),
@@ -181,6 +193,7 @@ def filter_command(
     min_score: float,
     line_buffered: bool | None,
     jobs: int,
+    encoding: str,
     stats_path: str | None,
     key_fd: int | None,
     keystore: Path | None,
@@ -215,6 +228,7 @@ def filter_command(
                 line_buffered=interactive,
                 on_bytes=None if progress is None else progress.update,
                 stats=stats,
+                encoding=encoding,
             )
     except BrokenPipeError:
         silence_closed_stdout()

@@ -6,10 +6,20 @@ invalid UTF-8 and binary junk come out byte for byte while decodable findings ar
 are still masked. Line terminators (``\\n``, ``\\r\\n``) are kept as they were. Nothing is
 dropped or reordered: with several jobs, batches go to worker processes and come back in
 input order, at most ``2 × jobs`` in flight, so memory stays bounded.
+
+Logs written in GBK or GB18030 (Windows services, Java with a GBK default charset) read as
+UTF-8 keep their Chinese undecodable: names and addresses in them, and the context words
+around other values, would go through unmasked. ``encoding`` reads them in that encoding
+instead (``gbk``, ``gb18030``), or, with ``auto``, each line as UTF-8 when it is and as
+GB18030 when it is not (binary junk, valid in neither, stays UTF-8 with
+``surrogateescape``). A line is written back in the encoding it was read in, and a line
+masking did not change comes out as its very bytes. ``\\n`` is never a GBK or GB18030
+trail byte, so lines split alike in all of them.
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,7 +34,7 @@ from dataguard.mask.policy import Policy
 from dataguard.sources.logs import read_pieces, split_terminator
 from dataguard.workers import exit_with_parent, in_order
 
-__all__ = ["MaskerSpec", "filter_stream", "mask_pieces"]
+__all__ = ["ENCODINGS", "MaskerSpec", "filter_stream", "mask_pieces"]
 
 
 @dataclass(frozen=True)
@@ -80,18 +90,44 @@ class MaskerSpec:
         return f"MaskerSpec(policy={self.policy.name!r}, fmt={self.fmt!r})"
 
 
-def mask_pieces(masker: Masker, pieces: Sequence[bytes]) -> list[bytes]:
-    """Each piece masked; terminators and undecodable bytes kept exactly."""
+#: Encodings ``dataguard filter --encoding`` reads; ``auto``: UTF-8, else GB18030, per line.
+ENCODINGS = ("utf-8", "gbk", "gb18030", "auto")
+
+
+def _decode(body: bytes, encoding: str) -> tuple[str, str]:
+    """*body* as text, and the encoding to write it back in (see the module docstring)."""
+    if encoding == "auto":
+        try:
+            return body.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                return body.decode("gb18030"), "gb18030"
+            except UnicodeDecodeError:
+                encoding = "utf-8"
+    return body.decode(encoding, "surrogateescape"), encoding
+
+
+def mask_pieces(masker: Masker, pieces: Sequence[bytes], encoding: str = "utf-8") -> list[bytes]:
+    """Each piece masked; terminators and undecodable bytes kept exactly.
+
+    *encoding* is one of :data:`ENCODINGS`; a piece masking leaves unchanged is returned
+    as it came.
+    """
     bodies: list[str] = []
     terminators: list[bytes] = []
+    encodings: list[str] = []
     for piece in pieces:
         body, terminator = split_terminator(piece)
-        bodies.append(body.decode("utf-8", "surrogateescape"))
+        text, used = _decode(body, encoding)
+        bodies.append(text)
         terminators.append(terminator)
+        encodings.append(used)
     masked = masker.mask_lines(bodies)
     return [
-        text.encode("utf-8", "surrogateescape") + terminator
-        for text, terminator in zip(masked, terminators, strict=True)
+        piece if text == body else text.encode(used, "surrogateescape") + terminator
+        for piece, body, text, terminator, used in zip(
+            pieces, bodies, masked, terminators, encodings, strict=True
+        )
     ]
 
 
@@ -104,10 +140,12 @@ def _init_worker(spec: MaskerSpec) -> None:
     _worker = spec.build()
 
 
-def _mask_in_worker(pieces: list[bytes]) -> tuple[list[bytes], Counter[str]]:
+def _mask_in_worker(
+    pieces: list[bytes], encoding: str = "utf-8"
+) -> tuple[list[bytes], Counter[str]]:
     assert _worker is not None, "worker not initialised"
     _worker.stats.clear()
-    return mask_pieces(_worker, pieces), Counter(_worker.stats)
+    return mask_pieces(_worker, pieces, encoding), Counter(_worker.stats)
 
 
 def _batches(
@@ -128,6 +166,7 @@ def filter_stream(
     line_buffered: bool = False,
     on_bytes: Callable[[int], object] | None = None,
     stats: Counter[str] | None = None,
+    encoding: str = "utf-8",
 ) -> Counter[str]:
     """Mask every line of *sources* into *dst*; return the counts (never values).
 
@@ -137,7 +176,10 @@ def filter_stream(
     flushed after every batch, so lines that trickle in come out at once, with one job or
     several: with several, each batch is written as soon as it is done, in input order,
     while a feeder thread keeps the workers busy (:func:`~dataguard.workers.in_order`).
+    Lines are read in *encoding* (:data:`ENCODINGS`; see the module docstring).
     """
+    if encoding not in ENCODINGS:
+        raise ValueError(f"encoding must be one of {', '.join(ENCODINGS)}")
     counts: Counter[str] = Counter() if stats is None else stats
 
     def emit(original: Sequence[bytes], masked: Sequence[bytes], found: Counter[str]) -> None:
@@ -155,7 +197,7 @@ def filter_stream(
             masker.detector.load_prefilter()
         for batch in batches:
             masker.stats.clear()
-            emit(batch, mask_pieces(masker, batch), masker.stats)
+            emit(batch, mask_pieces(masker, batch, encoding), masker.stats)
         return counts
     with ProcessPoolExecutor(
         max_workers=jobs,
@@ -172,6 +214,7 @@ def filter_stream(
                 taken.append(batch)
                 yield batch
 
-        for masked, found in in_order(pool, _mask_in_worker, take(), window=2 * jobs):
+        work = functools.partial(_mask_in_worker, encoding=encoding)
+        for masked, found in in_order(pool, work, take(), window=2 * jobs):
             emit(taken.popleft(), masked, found)
     return counts

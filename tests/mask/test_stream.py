@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dataguard.detect import Detector
 from dataguard.mask import PROFILES
-from dataguard.mask.stream import MaskerSpec, filter_stream, mask_pieces
+from dataguard.mask.stream import MaskerSpec, _decode, filter_stream, mask_pieces
 from dataguard.sources import logs
 from dataguard.sources.logs import read_pieces, split_terminator
 
@@ -139,6 +139,82 @@ def test_invalid_utf8_passes_through_and_findings_around_it_are_masked() -> None
 def test_a_line_of_binary_junk_is_unchanged() -> None:
     junk = bytes(range(256)).replace(b"\n", b"") + b"\n"
     assert mask_pieces(SPEC.build(), [junk]) == [junk]
+
+
+GBK_LINE = "收件人：张三，电话13812341050，地址：浙江省杭州市西湖区文三路100号"
+GBK_MASKED = "收件人：张*，电话******1050，地址：浙江省杭州市西湖区****"
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "auto"])
+def test_a_gbk_log_line_is_masked_in_its_own_encoding(encoding: str) -> None:
+    # Read as UTF-8 its Chinese was undecodable: the name and the address went through.
+    line = GBK_LINE.encode("gbk") + b"\r\n"
+    assert mask_pieces(_MASKER, [line]) == [
+        line.replace(b"13812341050", b"******1050")
+    ]  # the old reading: only the ASCII phone
+    (out,) = mask_pieces(_MASKER, [line], encoding)
+    assert out == GBK_MASKED.encode("gbk") + b"\r\n"
+
+
+def test_auto_reads_each_line_in_its_own_encoding() -> None:
+    utf8 = "用户：李四，电话13912345678\n".encode()
+    gbk = GBK_LINE.encode("gbk") + b"\n"
+    junk = b"\xff\xfe\x00 tel 13812341050 \x80\n"  # neither UTF-8 nor GB18030
+    plain = b"GET /health 200\n"
+    out = mask_pieces(_MASKER, [utf8, gbk, junk, plain], "auto")
+    assert out[0] == "用户：李*，电话******5678\n".encode()
+    assert out[1] == GBK_MASKED.encode("gbk") + b"\n"
+    assert out[2] == b"\xff\xfe\x00 tel ******1050 \x80\n"
+    assert out[3] is plain  # unchanged lines are the very input bytes
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.binary(max_size=60))
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "gb18030", "auto"])
+def test_every_byte_string_reads_and_writes_back_exactly(encoding: str, body: bytes) -> None:
+    # What makes junk pass through: decoding and encoding back is the identity.
+    text, used = _decode(body, encoding)
+    assert text.encode(used, "surrogateescape") == body
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lines=st.lists(
+        st.one_of(
+            st.binary(max_size=30),
+            st.sampled_from([GBK_LINE, "卡号6222021234567890128", "tel 13912345678"]).map(
+                lambda t: t.encode("gbk")
+            ),
+        ).map(lambda b: b.replace(b"\n", b"") + b"\n"),
+        max_size=8,
+    )
+)
+@pytest.mark.parametrize("encoding", ["gbk", "auto"])
+def test_other_encodings_keep_every_line_and_leave_no_found_value(
+    encoding: str, lines: list[bytes]
+) -> None:
+    out = mask_pieces(_MASKER, lines, encoding)
+    assert len(out) == len(lines)
+    detector = _MASKER.detector
+    for before, after in zip(lines, out, strict=True):
+        assert after.endswith(b"\n")
+        text, used = _decode(before[:-1], encoding)
+        masked = after[:-1].decode(used, "surrogateescape")
+        for finding in detector.detect(text):
+            assert text[finding.start : finding.end] not in masked
+
+
+def test_the_filter_command_reads_gbk(tmp_path: object) -> None:
+    from click.testing import CliRunner
+    from dataguard.cli.main import cli
+
+    data = GBK_LINE.encode("gbk") + b"\n"
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(
+            cli, ["filter", "--encoding", "gbk", "-j", jobs, "-"], input=data
+        )
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout_bytes == GBK_MASKED.encode("gbk") + b"\n"
 
 
 # -- properties of the whole filter -----------------------------------------------------------
