@@ -29,6 +29,7 @@ from dataguard.cli.options import (
 from dataguard.detect import Detector, Finding
 from dataguard.detect.parallel import detect_batches
 from dataguard.detect.registry import load_recognizers
+from dataguard.sources.logs import ENCODINGS
 
 __all__ = ["detect_command", "recognizers_command"]
 
@@ -53,6 +54,8 @@ Examples:
   dataguard detect --summary app.log > spans.jsonl   # counts per entity on stderr
 
 Invalid UTF-8 is read, not rejected: each undecodable byte counts as one code point.
+GBK or GB18030 text needs --encoding (read as UTF-8 its Chinese is undecodable and
+names and addresses are not found); offsets are then code points of the decoded text.
 With --jsonl, a line that is not valid JSON, or whose field holds an object or an
 array, yields {"spans": [], "error": "..."} and the command exits 2 at the end; a
 missing or null field yields no spans, a number is scanned as its text.
@@ -134,6 +137,14 @@ def _scan_json_batch(
 @line_buffered_option
 @jobs_option
 @click.option(
+    "--encoding",
+    type=click.Choice(ENCODINGS),
+    default="utf-8",
+    show_default=True,
+    help="Text encoding of the records: gbk / gb18030 for GBK logs; auto: each line UTF-8 "
+    "if it is, else GB18030. Offsets are code points of the decoded record.",
+)
+@click.option(
     "--summary",
     is_flag=True,
     help="After the run, print counts per entity to stderr (never values).",
@@ -148,6 +159,7 @@ def detect_command(
     min_score: float,
     line_buffered: bool | None,
     jobs: int,
+    encoding: str,
     summary: bool,
     exit_zero: bool,
 ) -> None:
@@ -167,6 +179,7 @@ def detect_command(
                 streams,
                 1 if interactive else _BATCH_LINES,
                 None if progress is None else progress.update,
+                encoding=encoding,
             )
             results: Iterator[list[dict[str, Any]]]
             if jsonl:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import BinaryIO
 
-from dataguard.sources.logs import read_pieces
+from dataguard.sources.logs import decode_text, read_pieces
 
 __all__ = [
     "BATCH_BYTES",
@@ -31,11 +31,14 @@ __all__ = [
 BATCH_BYTES = 4 << 20
 
 
-def decode_line(raw: bytes) -> str:
-    """A record's text: the line without its terminator, undecodable bytes escaped."""
+def decode_line(raw: bytes, encoding: str = "utf-8") -> str:
+    """A record's text: the line without its terminator, undecodable bytes escaped.
+
+    *encoding*: one of :data:`~dataguard.sources.logs.ENCODINGS` (``auto``: per line).
+    """
     if raw.endswith(b"\n"):
         raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
-    return raw.decode("utf-8", "surrogateescape")
+    return decode_text(raw, encoding)[0]
 
 
 def open_inputs(stack: ExitStack, paths: Sequence[str]) -> list[BinaryIO]:
@@ -57,6 +60,7 @@ def batches(
     on_bytes: Callable[[int], object] | None = None,
     *,
     block: int = BATCH_BYTES,
+    encoding: str = "utf-8",
 ) -> Iterator[list[str]]:
     """Records of all streams in order, in lists of at most ``size``.
 
@@ -64,7 +68,8 @@ def batches(
     :func:`~dataguard.sources.logs.read_pieces`), so ``tail -f app.log | dataguard
     detect`` answers each line as it arrives while a file or a busy pipe still comes in
     large batches. With ``size`` 1 every record is read alone, with ``readline``.
-    ``on_bytes`` is told how many bytes each line took (for a progress bar).
+    ``on_bytes`` is told how many bytes each line took (for a progress bar). Lines are
+    read in *encoding* (:func:`decode_line`).
     """
     for stream in streams:
         # A record is never cut: max_line is unbounded, a record needs its whole text.
@@ -74,7 +79,7 @@ def batches(
                 batch = arrived[start : start + size]
                 if on_bytes is not None:
                     on_bytes(sum(map(len, batch)))
-                yield [decode_line(raw) for raw in batch]
+                yield [decode_line(raw, encoding) for raw in batch]
 
 
 def total_size(paths: Sequence[str]) -> int | None:

@@ -31,7 +31,7 @@ from dataguard.detect import DEFAULT_MIN_SCORE, Detector
 from dataguard.mask.apply import Masker
 from dataguard.mask.operator import OperatorEnv
 from dataguard.mask.policy import Policy
-from dataguard.sources.logs import read_pieces, split_terminator
+from dataguard.sources.logs import ENCODINGS, decode_text, read_pieces, split_terminator
 from dataguard.workers import exit_with_parent, in_order
 
 __all__ = ["ENCODINGS", "MaskerSpec", "filter_stream", "mask_pieces"]
@@ -90,23 +90,6 @@ class MaskerSpec:
         return f"MaskerSpec(policy={self.policy.name!r}, fmt={self.fmt!r})"
 
 
-#: Encodings ``dataguard filter --encoding`` reads; ``auto``: UTF-8, else GB18030, per line.
-ENCODINGS = ("utf-8", "gbk", "gb18030", "auto")
-
-
-def _decode(body: bytes, encoding: str) -> tuple[str, str]:
-    """*body* as text, and the encoding to write it back in (see the module docstring)."""
-    if encoding == "auto":
-        try:
-            return body.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            try:
-                return body.decode("gb18030"), "gb18030"
-            except UnicodeDecodeError:
-                encoding = "utf-8"
-    return body.decode(encoding, "surrogateescape"), encoding
-
-
 def mask_pieces(masker: Masker, pieces: Sequence[bytes], encoding: str = "utf-8") -> list[bytes]:
     """Each piece masked; terminators and undecodable bytes kept exactly.
 
@@ -118,7 +101,7 @@ def mask_pieces(masker: Masker, pieces: Sequence[bytes], encoding: str = "utf-8"
     encodings: list[str] = []
     for piece in pieces:
         body, terminator = split_terminator(piece)
-        text, used = _decode(body, encoding)
+        text, used = decode_text(body, encoding)
         bodies.append(text)
         terminators.append(terminator)
         encodings.append(used)

@@ -33,13 +33,44 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["DEFAULT_BLOCK", "DEFAULT_MAX_LINE", "read_pieces", "split_terminator"]
+__all__ = [
+    "DEFAULT_BLOCK",
+    "DEFAULT_MAX_LINE",
+    "ENCODINGS",
+    "decode_text",
+    "read_pieces",
+    "split_terminator",
+]
 
 DEFAULT_BLOCK = 1 << 20
 DEFAULT_MAX_LINE = 1 << 20
 # How far back from the limit a fragment cut looks for a delimiter.
 _CUT_WINDOW = 64 * 1024
 _DELIMITER = re.compile(rb"[ \t,;&\"'<>()\[\]{}|]")
+
+
+#: Encodings log lines are read in (``--encoding``); ``auto``: UTF-8, else GB18030, per line.
+ENCODINGS = ("utf-8", "gbk", "gb18030", "auto")
+
+
+def decode_text(body: bytes, encoding: str) -> tuple[str, str]:
+    """*body* (one line, no terminator) as text, and the encoding to write it back in.
+
+    *encoding* is one of :data:`ENCODINGS`. Undecodable bytes become lone surrogates
+    (``surrogateescape``), so encoding the text back in the returned encoding gives *body*
+    again, whatever it holds. ``auto`` reads a line as UTF-8 when it is valid UTF-8, else
+    as GB18030 when it is valid GB18030, else as UTF-8 with its bad bytes escaped.
+    ``\\n`` is never a GBK or GB18030 trail byte, so lines split alike in all of them.
+    """
+    if encoding == "auto":
+        try:
+            return body.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                return body.decode("gb18030"), "gb18030"
+            except UnicodeDecodeError:
+                encoding = "utf-8"
+    return body.decode(encoding, "surrogateescape"), encoding
 
 
 def split_terminator(piece: bytes) -> tuple[bytes, bytes]:

@@ -92,6 +92,20 @@ def test_jsonl_field_holding_an_object_or_array_is_an_error_not_an_empty_result(
     assert MOBILE not in err
 
 
+@pytest.mark.parametrize("encoding", ["gbk", "auto"])
+def test_gbk_records_are_read_with_encoding(encoding: str) -> None:
+    # Read as UTF-8 the name and the address were undecodable: only the phone was found.
+    line = "收件人：张三，电话13812341050，地址：浙江省杭州市西湖区文三路100号"
+    stdin = line.encode("gbk") + b"\n"
+    _, out, _ = run(["detect"], stdin)
+    assert [s[2] for s in spans_of(out)[0]] == ["CN_MOBILE"]
+    code, out, _ = run(["detect", "--encoding", encoding], stdin)
+    assert code == 1
+    found = spans_of(out)[0]
+    assert [s[2] for s in found] == ["CN_NAME", "CN_MOBILE", "CN_ADDRESS"]
+    assert [line[a:b] for a, b, _ in found][:2] == ["张三", "13812341050"]
+
+
 def test_entities_filter_and_unknown_entity() -> None:
     assert run(["detect", "--entities", "CN_MOBILE"], f"{MOBILE}\n".encode())[0] == 1
     code, _, err = run(["detect", "--entities", "NOT_AN_ENTITY"], b"x\n")

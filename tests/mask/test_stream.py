@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from dataguard.detect import Detector
 from dataguard.mask import PROFILES
-from dataguard.mask.stream import MaskerSpec, _decode, filter_stream, mask_pieces
+from dataguard.mask.stream import MaskerSpec, filter_stream, mask_pieces
 from dataguard.sources import logs
-from dataguard.sources.logs import read_pieces, split_terminator
+from dataguard.sources.logs import decode_text, read_pieces, split_terminator
 
 try:
     import fcntl
@@ -173,7 +173,7 @@ def test_auto_reads_each_line_in_its_own_encoding() -> None:
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk", "gb18030", "auto"])
 def test_every_byte_string_reads_and_writes_back_exactly(encoding: str, body: bytes) -> None:
     # What makes junk pass through: decoding and encoding back is the identity.
-    text, used = _decode(body, encoding)
+    text, used = decode_text(body, encoding)
     assert text.encode(used, "surrogateescape") == body
 
 
@@ -198,7 +198,7 @@ def test_other_encodings_keep_every_line_and_leave_no_found_value(
     detector = _MASKER.detector
     for before, after in zip(lines, out, strict=True):
         assert after.endswith(b"\n")
-        text, used = _decode(before[:-1], encoding)
+        text, used = decode_text(before[:-1], encoding)
         masked = after[:-1].decode(used, "surrogateescape")
         for finding in detector.detect(text):
             assert text[finding.start : finding.end] not in masked
