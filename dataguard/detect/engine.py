@@ -44,15 +44,15 @@ DEFAULT_MIN_SCORE = 0.5
 _SMALL_BATCH = 16
 _SMALL_TEXT = 16_384
 #: The same once the single-text path has its Hyperscan prefilter (:meth:`Detector.detect`
-#: about 77 µs a line of the mixed benchmark log; the batch path about 4 ms a call plus
-#: 70 µs a line in batches of a few hundred, 40 µs in batches of 2,000, 29 µs of 8,000:
-#: the paths cross near 700 lines).
+#: about 51 µs a line of the mixed benchmark log; the batch path about 65 µs a line in
+#: batches of 512, 47 µs of 1,024, 35 µs of 2,048, 29 µs of 8,000: the paths cross near
+#: 900 lines).
 _SMALL_BATCH_PREFILTERED = 512
 _SMALL_TEXT_PREFILTERED = 96 * 1024
 #: Single texts scanned before :meth:`Detector.detect` loads the Hyperscan prefilter
 #: (0.05 s from its disk cache, seconds the first time it is compiled): a one-off
 #: ``dataguard mask`` never pays for it; a logging filter or a line-buffered pipe soon
-#: does, and then runs only the scan forms it names (about 8x faster per line).
+#: does, and then runs only the scan forms it names (144 → 13 µs a service log line).
 PREFILTER_AFTER = 32
 
 
