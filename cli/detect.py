@@ -22,6 +22,7 @@ from dataguard.cli.options import (
     interactive_and_jobs,
     jobs_option,
     line_buffered_option,
+    log_encoding_option,
     min_score_option,
     parse_entities,
 )
@@ -29,7 +30,6 @@ from dataguard.cli.options import (
 from dataguard.detect import Detector, Finding
 from dataguard.detect.parallel import detect_batches
 from dataguard.detect.registry import load_recognizers
-from dataguard.sources.logs import ENCODINGS
 
 __all__ = ["detect_command", "recognizers_command"]
 
@@ -136,14 +136,7 @@ def _scan_json_batch(
 @min_score_option
 @line_buffered_option
 @jobs_option
-@click.option(
-    "--encoding",
-    type=click.Choice(ENCODINGS),
-    default="utf-8",
-    show_default=True,
-    help="Text encoding of the records: gbk / gb18030 for GBK logs; auto: each line UTF-8 "
-    "if it is, else GB18030. Offsets are code points of the decoded record.",
-)
+@log_encoding_option("Offsets are code points of the decoded record.")
 @click.option(
     "--summary",
     is_flag=True,

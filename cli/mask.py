@@ -19,6 +19,7 @@ from dataguard.cli.options import (
     interactive_and_jobs,
     jobs_option,
     line_buffered_option,
+    log_encoding_option,
     min_score_option,
     parse_entities,
     profile_option,
@@ -30,7 +31,7 @@ from dataguard.mask.kv import FORMATS
 from dataguard.mask.master_key import ENV_VAR, key_from_env, key_from_fd
 from dataguard.mask.operator import operator_classes
 from dataguard.mask.profiles import EXAMPLES
-from dataguard.mask.stream import ENCODINGS, MaskerSpec, filter_stream
+from dataguard.mask.stream import MaskerSpec, filter_stream
 
 __all__ = ["filter_command", "mask_command", "profiles_command"]
 
@@ -166,16 +167,7 @@ the next. Exit status: 0 done, 2 usage or input error.
 @min_score_option
 @line_buffered_option
 @jobs_option
-@click.option(
-    "--encoding",
-    type=click.Choice(ENCODINGS),
-    default="utf-8",
-    show_default=True,
-    help="Text encoding of the lines: gbk / gb18030 for logs of Windows services or Java "
-    "with a GBK charset (read as UTF-8 their Chinese is undecodable and names and "
-    "addresses go through unmasked); auto: each line UTF-8 if it is, else GB18030. "
-    "Lines are written back in their own encoding.",
-)
+@log_encoding_option("Lines are written back in their own encoding.")
 @click.option(
     "--stats",
     "stats_path",

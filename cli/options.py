@@ -11,6 +11,7 @@ from dataguard.cli.io import stdin_is_interactive
 
 from dataguard.detect import DEFAULT_MIN_SCORE
 from dataguard.mask.profiles import DEFAULT_PROFILE, PROFILES
+from dataguard.sources.logs import ENCODINGS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +57,23 @@ def processes_option(help: str, default: int = 0) -> Callable[[F], F]:
     """``-j/--jobs`` for batch commands: worker processes, ``0`` meaning one per CPU."""
     return click.option(
         "-j", "--jobs", type=click.IntRange(min=0), default=default, show_default=True, help=help
+    )
+
+
+def log_encoding_option(help: str) -> Callable[[F], F]:
+    """``--encoding`` for commands reading log lines (:data:`~dataguard.sources.logs.ENCODINGS`).
+
+    *help* says what the command does with the encoding; the choices and what they mean
+    are shared.
+    """
+    return click.option(
+        "--encoding",
+        type=click.Choice(ENCODINGS),
+        default="utf-8",
+        show_default=True,
+        help="Text encoding: gbk / gb18030 for logs of Windows services or Java with a GBK "
+        "charset (read as UTF-8 their Chinese is undecodable, so names and addresses are "
+        f"missed); auto: each line UTF-8 if it is, else GB18030. {help}",
     )
 
 

@@ -278,8 +278,7 @@ def _refuse_unsupported_columns(source: TableSource, masker: Masker, out_fmt: st
                 "whose nested values are masked in place"
             )
         if dtype == pl.Binary:
-            rule = masker.policy.field_operator(name)
-            if rule is None or rule.name != "keep":
+            if not masker.policy.keeps(name):
                 raise UsageError(
                     f"{source.path.name}: column {name!r} is binary: its bytes cannot be "
                     "checked for personal data. Leave it out (with --from-db, a --query "

@@ -104,14 +104,12 @@ def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
     from pyspark.sql.types import ArrayType, BinaryType, MapType, StructType
 
     for field in df.schema.fields:
-        if isinstance(field.dataType, BinaryType):
-            rule = policy.field_operator(field.name)
-            if rule is None or rule.name != "keep":
-                raise UsageError(
-                    f"column {field.name!r} is binary: its bytes cannot be checked for "
-                    "personal data; drop it, cast text to string, or keep it unchanged with "
-                    f'a policy: [fields.{field.name}] operator = "keep"'
-                )
+        if isinstance(field.dataType, BinaryType) and not policy.keeps(field.name):
+            raise UsageError(
+                f"column {field.name!r} is binary: its bytes cannot be checked for "
+                "personal data; drop it, cast text to string, or keep it unchanged with "
+                f'a policy: [fields.{field.name}] operator = "keep"'
+            )
         if isinstance(field.dataType, ArrayType | MapType | StructType):
             raise UsageError(
                 f"column {field.name!r} is nested ({field.dataType.simpleString()}); "

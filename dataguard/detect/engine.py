@@ -213,11 +213,7 @@ class Detector:
         skip = self._line_break_only if "\n" not in text else frozenset()
         multi = self._multi
         if multi and multi.scans(text):
-            covered = multi.covered
-            hits = multi.patterns_in(text)
-            keep: Iterable[int] = sorted(
-                hits.union(k for k, c in enumerate(covered) if not c).difference(skip)
-            )
+            keep: Iterable[int] = sorted((multi.patterns_in(text) | multi.uncovered) - skip)
         elif skip:
             keep = (k for k in range(len(self._alternatives)) if k not in skip)
         else:

@@ -300,6 +300,8 @@ class MultiScanner:
         compiled = _compile(expressions)
         self._database = compiled.database
         self.covered: tuple[bool, ...] = compiled.covered
+        #: Indices of the alternatives not in the database (always scanned).
+        self.uncovered = frozenset(k for k, covered in enumerate(self.covered) if not covered)
         self._scratch = None if self._database is None else _hs.Scratch(self._database)
         # One scratch space serves one scan at a time; the scan holds the GIL anyway, so
         # threads sharing a detector lose nothing by taking turns.

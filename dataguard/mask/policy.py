@@ -172,6 +172,11 @@ class CompiledPolicy:
                 return op
         return None
 
+    def keeps(self, field: str) -> bool:
+        """Whether a ``[fields]`` rule pins *field* to ``keep`` (copied as it is)."""
+        rule = self.field_operator(field)
+        return rule is not None and rule.name == "keep"
+
     def entity_of_key(self, key: str) -> str | None:
         """The entity a sensitive key implies (``password`` → ``SECRET``), or None."""
         return self.policy.keys.get(canonical_key(key))

@@ -34,7 +34,7 @@ from dataguard.mask.policy import Policy
 from dataguard.sources.logs import ENCODINGS, decode_text, read_pieces, split_terminator
 from dataguard.workers import exit_with_parent, in_order
 
-__all__ = ["ENCODINGS", "MaskerSpec", "filter_stream", "mask_pieces"]
+__all__ = ["MaskerSpec", "filter_stream", "mask_pieces"]
 
 
 @dataclass(frozen=True)

@@ -181,13 +181,21 @@ def _first_rows(engine: Any, selectable: Any, n: int) -> tuple[list[str], list[A
         return (batches[0][0], [row for _, rows in batches for row in rows]) if batches else None
 
     if isinstance(selectable, sa.TextClause):
-        inner = selectable.text.strip().rstrip(";")
         try:
-            bounded = f"SELECT * FROM ({inner}) AS dg_first_rows LIMIT {n}"  # noqa: S608 - the user's own query
+            bounded = f"SELECT * FROM {_subquery(engine, selectable)} AS dg_first_rows LIMIT {n}"  # noqa: S608 - the user's own query
             return read_whole(sa.text(bounded))
         except UsageError:
             return next(_rows(engine, selectable, n), None)
     return read_whole(selectable.limit(n))
+
+
+def _subquery(engine: Any, selectable: Any) -> str:
+    """*selectable* as SQL to read from: ``(query)``, a ``--query`` without its ``;``."""
+    import sqlalchemy as sa
+
+    if isinstance(selectable, sa.TextClause):
+        return "(" + selectable.text.strip().rstrip(";") + ")"
+    return "(" + str(selectable.compile(engine)) + ")"
 
 
 def _sqlite_storage(engine: Any, selectable: Any, names: list[str]) -> dict[str, str]:
@@ -198,13 +206,9 @@ def _sqlite_storage(engine: Any, selectable: Any, names: list[str]) -> dict[str,
 
     from dataguard.sources.db_columns import sqlite_storage
 
-    if isinstance(selectable, sa.TextClause):
-        source_sql = "(" + selectable.text.strip().rstrip(";") + ")"
-    else:
-        source_sql = "(" + str(selectable.compile(engine)) + ")"
     try:
         with engine.connect() as connection:
-            return sqlite_storage(connection, source_sql, names)
+            return sqlite_storage(connection, _subquery(engine, selectable), names)
     except sa.exc.SQLAlchemyError as exc:
         raise _unreachable(engine, exc) from None
 
