@@ -111,23 +111,37 @@ _TOWN = _N + r"{1,8}?(?:街道|镇|乡)"
 # A village's group (村民小组) or team: 王庄村3组, 李家村五队.
 _VILLAGE = _N + r"{1,8}?(?:社区|村)(?:" + "[0-9一二三四五六七八九十]" + r"{1,3}(?:组|队))?"
 _SECTION = r"(?:[东西南北中]?段|" + _CNUM + r"{1,2}段)?"
-_ROAD = _N + r"{1,10}?(?:大道|大街|胡同|路|街|巷|弄)" + _SECTION
-_NAMED = _N + r"{1,10}?(?:街道|大道|大街|胡同|社区|镇|乡|村|路|街|巷|弄)" + _SECTION
-# A lane number may come between the road and the house number (上海 漕溪北路100弄29号).
-_NUMBER = r"(?:[0-9]{1,5}弄)?[0-9]{1,5}(?:-[0-9]{1,5})?(?:号院|号(?![线楼]))"
+# A road named …道 (天津 睦南道, 深圳 高新南七道) is taken only before its house number:
+# 道 alone ends too many words (知道, 频道) to end a road by itself.
+_DAO = r"道(?= ?[0-9])"
+_ROAD = _N + r"{1,10}?(?:大道|大街|胡同|路|街|巷|弄|" + _DAO + ")" + _SECTION
+_NAMED = _N + r"{1,10}?(?:街道|大道|大街|胡同|社区|镇|乡|村|路|街|巷|弄|" + _DAO + ")" + _SECTION
+# A lane number may come between the road and the house number (上海 漕溪北路100弄29号), or
+# stand for it before a building (祖冲之路887弄72号楼).
+_LANE = r"[0-9]{1,5}弄"
+_HOUSE = r"[0-9]{1,5}(?:-[0-9]{1,5})?(?:号院|号(?![线楼]))"
+_NUMBER = "(?:(?:" + _LANE + ")?" + _HOUSE + "|" + _LANE + r"(?=[0-9]{1,4}(?:号楼|栋|幢|座)))"
 # ref. common estate (小区) naming: 万科城, 锦绣华庭, 翠苑 + a numbered or lettered section
 # (翠苑一区, 阳光花园二期, 金色家园B区). The name is greedy up to its last suffix, bounded.
 _ESTATE = (
     # Latin letters may lead the name: SOHO现代城, K11购物艺术中心.
-    r"(?:[A-Za-z][A-Za-z0-9]{0,7})?"
+    r"(?:(?:[A-Za-z][A-Za-z0-9]{0,7})?"
     + _N
-    + r"{1,12}(?:小区|大厦|花园|公寓|家园|新村|广场|大楼|中心|公馆|华庭|苑|园|城|邸|湾)"
+    # A named building before its floor or tower (亚太商务楼10层, 太古汇一座) ends 楼 or 汇;
+    # a campus or park, 园区 / 校区 (阿里巴巴西溪园区, not …西溪园 and a stray 区).
+    + r"{1,12}(?:小区|大厦|花园|公寓|家园|新村|广场|大楼|中心|公馆|华庭|园区|校区|医院|酒店"
+    + r"|苑|园|城|邸|湾|楼|汇)"
     + r"(?:(?:[一二三四五六七八九十]{1,2}|[东西南北中]|[A-Za-z0-9]{1,2})(?:区|期))?"
+    # …or ends with a Latin word in capitals (望京SOHO, 来福士MALL), which leaves a
+    # tower's letter to the building (望京SOHOB座: SOHO, then B座).
+    + "|"
+    + _N
+    + r"{1,8}[A-Z]{2,8}(?![座栋幢]))"
 )
 # A room number may follow the building directly, without 室 (A座1501), but not the
 # number of a unit or floor (3栋2单元, A座15楼).
 _BUILDING = (
-    r"(?:[0-9]{1,4}|[A-Za-z]|"
+    r"(?:[A-Za-z]?[0-9]{1,4}|[A-Za-z]|"  # 3号楼, T3栋, A座
     + _CNUM
     + r"{1,3})(?:号楼|栋|幢|座)(?:[A-Za-z]?[0-9]{1,5}(?:室|房)?(?![0-9单楼层号]))?"
 )

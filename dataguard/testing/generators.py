@@ -644,7 +644,7 @@ _GAZETTEER: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] =
     ),
     ("上海市", "", "徐汇区", ("徐家汇街道", "田林街道"), ("漕溪北路", "肇嘉浜路", "衡山路")),
     ("上海市", "", "黄浦区", ("南京东路街道", "外滩街道"), ("南京东路", "中山东一路", "福州路")),
-    ("天津市", "", "和平区", ("劝业场街道", "小白楼街道"), ("南京路", "和平路", "解放北路")),
+    ("天津市", "", "和平区", ("劝业场街道", "小白楼街道"), ("南京路", "睦南道", "成都道")),
     ("重庆市", "", "渝中区", ("解放碑街道", "上清寺街道"), ("民族路", "中山四路", "邹容路")),
     (
         "浙江省",
@@ -685,7 +685,7 @@ _GAZETTEER: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] =
         "深圳市",
         "南山区",
         ("粤海街道", "南头街道", "蛇口街道"),
-        ("深南大道", "南海大道", "科技南十二路", "后海大道"),
+        ("深南大道", "南海大道", "科技南十二路", "高新南七道"),
     ),
     (
         "广东省",
@@ -765,7 +765,7 @@ _GAZETTEER: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] =
 )
 _ESTATES = (
     "东部软件园", "华星科技大厦", "阳光花园", "翠苑一区", "金色家园", "万科城", "锦绣华庭",
-    "SOHO现代城", "K11购物艺术中心",
+    "SOHO现代城", "K11购物艺术中心", "望京SOHO", "阿里巴巴西溪园区", "太古汇", "亚太商务楼",
 )  # fmt: skip
 
 
@@ -774,8 +774,10 @@ def address(rng: random.Random) -> str:
 
     province (省 / 自治区 / municipality 市) › prefecture (市 / 自治州 / 地区 / 盟) › county
     (区 / 县 / 县级市 / 旗) › optional township (街道 / 镇) › road (路 / 街 / 大道 / 巷 /
-    胡同, sometimes ``…弄``) › number (号) › optional estate › building (栋 / 幢 / 座 / 号楼)
-    › unit (单元) › room (室; left out after a building, ``A座1501``, in about a tenth).
+    胡同, 道 before its number, sometimes ``…弄``) › number (号; in Shanghai a lane, ``887弄``,
+    may stand for it before a ``号楼``) › optional estate or named building (``亚太商务楼``, then
+    a floor ``10层`` and nothing more) › building (栋 / 幢 / 座 / 号楼, ``T3栋``) › unit (单元) ›
+    room (室; left out after a building, ``A座1501``, in about a tenth).
     About 40% start below the province (prefecture or county).
     """
     province, prefecture, county, towns, roads = rng.choice(_GAZETTEER)
@@ -792,15 +794,23 @@ def address(rng: random.Random) -> str:
         parts.append(rng.choice(towns))
     road = rng.choice(roads)
     parts.append(road)
+    lane_only = False
     if province == "上海市" and rng.random() < 0.3:
-        parts.append(f"{rng.randint(1, 999)}弄{rng.randint(1, 60)}号")
+        # A lane stands for the house number before a building: 887弄72号楼.
+        lane_only = rng.random() < 0.3
+        lane = f"{rng.randint(1, 999)}弄"
+        parts.append(lane if lane_only else f"{lane}{rng.randint(1, 60)}号")
     else:
         parts.append(f"{rng.randint(1, 999)}号")
-    if rng.random() < 0.25:
+    if not lane_only and rng.random() < 0.25:
         parts.append(rng.choice(_ESTATES))
-    if rng.random() < 0.6:
+        if parts[-1].endswith("楼") and rng.random() < 0.5:  # a named building's floor
+            parts.append(f"{rng.randint(1, 40)}层")
+            return "".join(parts)
+    if lane_only or rng.random() < 0.6:
         n = rng.randint(1, 30)
-        parts.append(rng.choice((f"{n}幢", f"{n}栋", f"{n}号楼", f"{'ABCD'[n % 4]}座")))
+        towers = (f"{n}幢", f"{n}栋", f"{n}号楼", f"{'ABCD'[n % 4]}座", f"T{n % 9 + 1}栋")
+        parts.append(f"{n}号楼" if lane_only else rng.choice(towers))
         unit = rng.random() < 0.5
         if unit:
             parts.append(f"{rng.randint(1, 6)}单元")

@@ -281,8 +281,8 @@ def test_email() -> None:
 
 ADDRESS_RE = re.compile(
     r"(?:[^省市区]+(?:省|自治区|市))?(?:[^市区县旗]+(?:市|自治州|地区|盟))?[^区县旗]+?(?:区|县|市|旗)"
-    r"(?:[^街镇]+(?:街道|镇))?.+?(?:路|街|大道|巷|胡同)(?:\d+弄)?\d+号"
-    r".*?(?:\d+(?:幢|栋|号楼)|[A-D]座)?(?:\d单元)?(?:\d+室)?"
+    r"(?:[^街镇]+(?:街道|镇))?.+?(?:路|街|大道|道|巷|胡同)(?:\d+弄(?=\d+号楼)|(?:\d+弄)?\d+号)"
+    r".*?(?:\d+(?:幢|栋|号楼)|[A-D]座|T\d栋|\d+层)?(?:\d单元)?(?:\d+室)?"
 )
 
 
@@ -290,7 +290,7 @@ def test_address_structure() -> None:
     values = _many(g.address)
     for v in values:
         assert ADDRESS_RE.fullmatch(v), v
-        assert re.search(r"\d+号", v), v
+        assert re.search(r"\d+[号弄]", v), v
     assert any(v.startswith(("浙江省", "广东省", "北京市", "内蒙古自治区")) for v in values)
     assert any(
         not re.match(r".+?(省|自治区)", v) and not v.startswith(("北京", "上海", "天津", "重庆"))
@@ -298,6 +298,12 @@ def test_address_structure() -> None:
     )
     assert any("室" in v for v in values)
     assert any("单元" in v for v in values)
+    # Forms the recognizer once cut short: a road ending 道, a lane before its building, a
+    # named building's floor, a tower letter after a Latin estate name.
+    assert any(re.search(r"[^大街]道\d+号", v) for v in values)
+    assert any(re.search(r"\d+弄\d+号楼", v) for v in values)
+    assert any(re.search(r"楼\d+层$", v) for v in values)
+    assert any(re.search(r"SOHO[A-D]座", v) for v in values)
 
 
 def test_chinese_names() -> None:
