@@ -6,7 +6,7 @@ One call for the standard library, one processor for structlog::
     import dataguard.logging
 
     logging.basicConfig(level=logging.INFO)
-    dataguard.logging.install()          # after the handlers exist: see install()
+    dataguard.logging.install()          # every logger's handlers: see install()
     logging.getLogger("shop").info("用户 %s 手机 %s", "张三", "13812341050")
     # INFO:shop:用户 张* 手机 ******1050
 
@@ -347,8 +347,42 @@ def _resolve(logger: logging.Logger | str | None) -> logging.Logger:
     return logger
 
 
-def _installed(logger: logging.Logger) -> MaskingFilter | None:
-    for owner in (logger, *logger.handlers):
+def _loggers_under(target: logging.Logger) -> list[logging.Logger]:
+    """*target* and every existing logger below it (every logger, for the root)."""
+    prefix = target.name + "."
+    below = [
+        candidate
+        for name, candidate in list(logging.Logger.manager.loggerDict.items())
+        if isinstance(candidate, logging.Logger)  # not a PlaceHolder for an unused parent
+        and (target is logging.root or name.startswith(prefix))
+    ]
+    return [target, *below]
+
+
+def _owners(target: logging.Logger, handlers: bool) -> list[logging.Logger | logging.Handler]:
+    """Where :func:`install` puts its filter on *target*; see its docstring."""
+    if not handlers:
+        return [target]
+    owners: list[logging.Logger | logging.Handler] = []
+    seen: set[int] = set()
+    for each in _loggers_under(target):
+        for handler in each.handlers:
+            if id(handler) not in seen:
+                seen.add(id(handler))
+                owners.append(handler)
+    last_resort = logging.lastResort
+    if target is logging.root and last_resort is not None and id(last_resort) not in seen:
+        owners.append(last_resort)
+    if not target.handlers:
+        # Records logged on the target itself that find no handler of its own: its
+        # filters see them (the root's lastResort does too, but another logger's parents'
+        # handlers do not).
+        owners.append(target)
+    return owners
+
+
+def _installed(owners: list[logging.Logger | logging.Handler]) -> MaskingFilter | None:
+    for owner in owners:
         for candidate in owner.filters:
             if isinstance(candidate, MaskingFilter):
                 return candidate
@@ -362,44 +396,49 @@ def install(
     masker: Masker | None = None,
     handlers: bool = True,
 ) -> MaskingFilter:
-    """Mask every record *logger*'s handlers emit; return the :class:`MaskingFilter`.
+    """Mask every record the handlers of *logger* and its descendants emit; return the
+    :class:`MaskingFilter`.
 
     Args:
-        logger: a logger or its name; the root logger by default.
+        logger: a logger or its name; by default the root logger, and so every logger.
         profile: the masking profile (or TOML policy file) when *masker* is not given.
         masker: a masker to use instead of one built for *profile*.
-        handlers: attach the filter to each of the logger's handlers (default). With
-            False, or when the logger has no handlers yet, it goes on the logger itself.
+        handlers: attach the filter to the handlers (default). With False it goes on the
+            logger itself only, which covers only records logged on that very logger.
 
-    The filter goes on the handlers rather than only on the logger because a logger's
-    own filters see only the records logged through that very logger: a record logged
-    on ``logging.getLogger("shop.orders")`` that propagates up to the root's handlers
-    never passes the root logger's filters, only those of the handlers. A filter on a
-    handler sees every record the handler emits, wherever it was logged.
+    The filter goes on handlers rather than on the logger because a logger's own filters
+    see only the records logged through that very logger: a record logged on
+    ``logging.getLogger("shop.orders")`` that propagates up to the root's handlers never
+    passes the root logger's filters, only those of the handlers. A filter on a handler
+    sees every record the handler emits, wherever it was logged.
 
-    So call this after the handlers exist (after ``basicConfig`` or ``dictConfig``).
-    Handlers added later, and handlers of other loggers (a child with its own handlers,
-    ``propagate=False``), are not covered: call ``install`` for them too, or name the
-    filter in ``dictConfig`` (see :class:`MaskingFilter`). A filter put on a logger with no
-    handlers covers only records logged on that logger itself.
+    Which handlers: those of *logger* and of every existing logger below it; for the root
+    (the default) that is every handler of every logger, so a framework's configuration
+    with handlers on named loggers and ``propagate=False`` (Django's ``LOGGING``, uvicorn)
+    is covered, and so is :data:`logging.lastResort`, which prints records that find no
+    handler at all. A logger that has no handlers of its own gets the filter too, for
+    records logged on it directly.
 
-    Idempotent: if a :class:`MaskingFilter` is already on the logger or any of its
-    handlers, that filter is reused (switched to *masker* or *profile* when they differ)
-    and attached to the handlers that lack one; no handler ever gets two.
+    So call this after the logging configuration (``basicConfig``, ``dictConfig``, a
+    framework's set-up). Handlers added later are not covered: call ``install`` again
+    (it adds the same filter to them), or name the filter in ``dictConfig`` (see
+    :class:`MaskingFilter`).
+
+    Idempotent: if a :class:`MaskingFilter` is already on any of these, that filter is
+    reused (switched to *masker* or *profile* when they differ) and attached where one is
+    missing; no handler ever gets two.
 
     Raises:
         UsageError: unknown profile, bad policy file, or a keyed profile without
             ``DATAGUARD_MASK_KEY``.
     """
     target = _resolve(logger)
-    installed = _installed(target)
+    owners = _owners(target, handlers)
+    installed = _installed(owners)
     if installed is None:
         installed = MaskingFilter(masker, profile=profile)
     else:
         installed.configure(masker=masker, profile=profile)
-    owners: list[logging.Logger | logging.Handler] = list(target.handlers) if handlers else []
-    if not owners:
-        owners = [target]
     for owner in owners:
         if not any(isinstance(f, MaskingFilter) for f in owner.filters):
             owner.addFilter(installed)
@@ -407,12 +446,13 @@ def install(
 
 
 def uninstall(logger: logging.Logger | str | None = None, *, handlers: bool = True) -> int:
-    """Remove every :class:`MaskingFilter` from *logger* (root by default) and, unless
-    *handlers* is False, from its handlers; return how many were removed."""
+    """Remove every :class:`MaskingFilter` :func:`install` could have put on *logger* (root
+    by default) or, unless *handlers* is False, on the handlers it covers; return how
+    many were removed."""
     target = _resolve(logger)
     owners: list[logging.Logger | logging.Handler] = [target]
     if handlers:
-        owners.extend(target.handlers)
+        owners.extend(o for o in _owners(target, True) if o is not target)
     removed = 0
     for owner in owners:
         for candidate in list(owner.filters):

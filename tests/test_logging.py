@@ -326,6 +326,74 @@ def test_install_defaults_to_the_root_logger(root: logging.Logger, masker: Maske
     assert out.getvalue() == f"手机 {PHONE_MASKED}\n"
 
 
+def test_install_covers_handlers_on_named_loggers_that_do_not_propagate(
+    root: logging.Logger, masker: Masker
+) -> None:
+    """A Django-style LOGGING: handlers on named loggers, propagate False, none on the
+    root. install() with no argument used to put its filter on the root logger alone,
+    which such records never pass: they went out unmasked."""
+    names = [f"dataguard.test.django{next(_counter)}", f"dataguard.test.app{next(_counter)}"]
+    outputs = []
+    for name in names:
+        handler, out = _stream_handler("%(name)s %(message)s")
+        named = logging.getLogger(name)
+        named.addHandler(handler)
+        named.propagate = False
+        named.setLevel(logging.INFO)
+        outputs.append(out)
+    try:
+        installed = install(masker=masker)
+        logging.getLogger(names[0]).info("手机 %s", PHONE)
+        logging.getLogger(names[1] + ".views").warning("邮箱 %s", EMAIL)  # a child of one
+        assert outputs[0].getvalue() == f"{names[0]} 手机 {PHONE_MASKED}\n"
+        assert outputs[1].getvalue() == f"{names[1]}.views 邮箱 {EMAIL_MASKED}\n"
+        assert uninstall() >= 2  # …and uninstall() finds them again
+        assert all(not logging.getLogger(n).handlers[0].filters for n in names)
+        assert installed not in root.filters
+    finally:
+        for name in names:
+            named = logging.getLogger(name)
+            for handler in list(named.handlers):
+                named.removeHandler(handler)
+            named.propagate = True
+
+
+def test_install_on_a_named_logger_covers_its_descendants_only(masker: Masker) -> None:
+    parent = logging.getLogger(f"dataguard.test.tree{next(_counter)}")
+    child, sibling = (
+        logging.getLogger(parent.name + ".child"),
+        logging.getLogger(
+            parent.name + "x"  # shares the prefix, but is not below it
+        ),
+    )
+    for each in (child, sibling):
+        each.addHandler(logging.NullHandler())
+    try:
+        installed = install(parent, masker=masker)
+        assert child.handlers[0].filters == [installed]
+        assert sibling.handlers[0].filters == []
+        assert parent.filters == [installed]  # no handlers of its own: on the logger too
+    finally:
+        uninstall(parent)
+        for each in (child, sibling):
+            each.handlers.clear()
+
+
+def test_records_that_find_no_handler_are_masked_on_stderr() -> None:
+    """No logging configuration at all: stdlib prints WARNING and above through
+    logging.lastResort, which install() covers (in a fresh interpreter: pytest keeps
+    handlers on the root, so lastResort is never reached here)."""
+    script = (
+        "import logging, dataguard.logging\n"
+        "dataguard.logging.install()\n"
+        f"logging.getLogger('app.orders').warning('手机 %s', '{PHONE}')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stderr == f"手机 {PHONE_MASKED}\n"
+
+
 def test_queue_handler_and_listener(logger: logging.Logger, masker: Masker) -> None:
     q: queue.Queue[logging.LogRecord] = queue.Queue()
     logger.addHandler(logging.handlers.QueueHandler(q))
