@@ -71,7 +71,9 @@ _MINORITY = (
     _MINORITY_FIRST + _CJK + "{0,7}" + _DOT + _CJK + "{1,10}?(?:" + _DOT + _CJK + "{1,10}?)?"
 )
 _NAME = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2})" + _END + ")"
-_QUOTE = r"""(?:\\?["'])?"""
+# A key's or value's quote, also percent-encoded (``%22name%22:%22张三%22``, a JSON payload
+# in a query string, whose quotes stay escaped when scanned).
+_QUOTE = r"""(?:\\?["']|%2[27])?"""
 # ref. standards.md §1 CN_NAME context: labels of name fields in Chinese forms and logs.
 _LABELS = (
     "真实姓名|客户姓名|用户姓名|姓名|名字|收件人|收货人|紧急联系人|联系人|寄件人|签收人|持卡人|"
@@ -96,9 +98,10 @@ _COLUMN = (
 _CSV_NAME = '"?' + _NAME + r'"?(?=[,\r\n]|$)'
 # The first character of a key (or its quote) is tested first, a cheap lookahead, before the
 # boundary lookbehind and the case-insensitive alternation. An escaped ``&`` or ``?``
-# (``%26``, ``%3F``) also starts a key: the query string of a URL inside a query string
-# (``redirect=…%3Fid%3D7%26name%3D%25E5…``), whose own ``&`` stays escaped when scanned.
-_KEY_START = r"""(?=[\\"'RrUuFfCcNnXxAaHh])(?:(?<![A-Za-z0-9_])|(?<=%26)|(?<=%3[Ff]))"""
+# (``%26``, ``%3F``), or any escape the normaliser keeps, also starts a key: the query
+# string of a URL inside a query string (``redirect=…%3Fid%3D7%26name%3D%25E5…``), whose
+# own ``&`` stays escaped when scanned, or a percent-encoded JSON payload (``%2C%22name``).
+_KEY_START = r"""(?=[\\"'%RrUuFfCcNnXxAaHh])(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))"""
 
 # Words that open a clause after a label like 客户 and start with a surname character
 # (来 is one): 客户来电要求… is "the customer called", not a customer named 来电.

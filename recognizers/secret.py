@@ -19,7 +19,9 @@ _KEY = (
     r"(?:(?:access|refresh|id|auth|session|csrf)[_-]?)?token|(?:api|app|private)[_-]?key|"
     r"jsessionid|phpsessid|asp\.net_sessionid|session[_-]?id)"
 )
-_Q = r"""(?:\\?["'])"""
+# A key's quote, also percent-encoded: a JSON payload in a query string or form body
+# (``data=%7B%22password%22%3A%22…%22%7D``) keeps its quotes escaped when scanned.
+_Q = r"""(?:\\?["']|%2[27])"""
 _SEP = r"[ \t]*(?:=>|[:=])[ \t]*"
 # A bare value is printable ASCII and ends at &, whitespace, a comma or semicolon, a quote,
 # a backslash (the \n of logged JSON), a closing bracket, a | (the field separator of
@@ -31,7 +33,9 @@ _SEP = r"[ \t]*(?:=>|[:=])[ \t]*"
 _DOUBLE = r"""\\?"(?P<value>(?![\]},])[^"\\\r\n]+)"""
 _SINGLE = r"""'(?P<value>[^'\\\r\n]+)'"""
 # A bare value never opens a structure: {"password": []} holds no secret to report.
-_BARE = r"""(?P<value>(?![\[{(])[!#-%(*+\--:=?-\[^-{~]+)"""
+_BARE = r"""(?P<value>(?![\[{(]|%2[27])[!#-%(*+\--:=?-\[^-{~]+)"""
+# …and a value between escaped quotes ends at the closing one.
+_PERCENT_QUOTED = r"""%2[27](?P<value>(?:(?!%2[27])[!#-%(*+\--:=?-\[^-{~])+)%2[27]"""
 # ref. RFC 6265 §4.2 (Cookie) and §4.1 (Set-Cookie): the header value is the secret; it is
 # reported whole, to the end of the line or the closing quote of a logged header map.
 _COOKIE = r"(?=[SsCc])(?<![A-Za-z-])(?i:set-cookie|cookies?)"
@@ -119,6 +123,7 @@ class SecretRecognizer(Recognizer):
     patterns: ClassVar[tuple[Pattern, ...]] = (
         Pattern("secret_kv_double", _KEY + _Q + "?" + _SEP + _DOUBLE, 0.85),
         Pattern("secret_kv_single", _KEY + _Q + "?" + _SEP + _SINGLE, 0.85),
+        Pattern("secret_kv_percent_quoted", _KEY + _Q + "?" + _SEP + _PERCENT_QUOTED, 0.85),
         Pattern("secret_kv", _KEY + _Q + "?" + _SEP + _BARE, 0.85),
         Pattern(
             "secret_password_zh",

@@ -113,7 +113,7 @@ def valid(entity: str, value: str) -> bool:
         local, _, domain = v.partition("@")
         return bool(local) and "." in domain and " " not in v
     if entity == "CN_ADDRESS":
-        return bool(re.search(r"(?:区|县|市|旗).+?(?:路|街|大道|巷|胡同).*?\d+号", v))
+        return bool(re.search(r"(?:区|县|市|旗).+?(?:路|街|道|巷|胡同).*?\d+号", v))
     if entity == "CN_NAME":
         return 2 <= len(v) <= 10 and all("\u4e00" <= c <= "\u9fff" or c == "·" for c in v)
     if entity == "CN_PASSPORT":

@@ -201,15 +201,18 @@ def _fold(char: str) -> str:
 _SEPARATORS = frozenset("\"'&,;|<>")
 
 
-def _has_control(decoded: str) -> bool:
-    """Whether decoding would introduce a control character or a record separator.
+def _kept(ch: str) -> bool:
+    """Whether an escape decoding to *ch* stays escaped: a control character or a record
+    separator.
 
-    Such escapes (``%00``, ``%0A``, ``%22``, ``%26``, ``\\u000a``) stay escaped: a decoded
-    ``&`` or quote would cut an encoded value in two, and a decoded line break would cut
-    the line's context windows. Spaces do decode: ``138%201234%205678`` is a grouped
-    mobile number.
+    Such escapes (``%00``, ``%0A``, ``%22``, ``%26``, ``\\u000a``) stay as they are while
+    the escapes around them decode (``%22%E5%BC%A0%22`` → ``%22张%22``): a decoded ``&`` or
+    quote would cut an encoded value in two (``password=ab%26cd``), and a decoded line
+    break would cut the line's context windows. A value right after a kept escape still
+    starts there (``ALNUM_BEFORE_NOT``). Spaces do decode: ``138%201234%205678`` is a
+    grouped mobile number.
     """
-    return any(ch in _SEPARATORS or unicodedata.category(ch) == "Cc" for ch in decoded)
+    return ch in _SEPARATORS or unicodedata.category(ch) == "Cc"
 
 
 def _percent_units(run: str) -> list[tuple[int, str]] | None:
@@ -218,14 +221,14 @@ def _percent_units(run: str) -> list[tuple[int, str]] | None:
     A byte is ``%XX`` (3 characters) or, encoded twice, ``%25XX`` (5). A run that does not
     decode that way (``%25`` then literal hex digits) is read once-encoded, ``%25`` as ``%``.
     """
-    units = _decode_bytes([(len(m[0]), int(m[1], 16)) for m in _PERCENT_BYTE.finditer(run)])
+    units = _decode_bytes([(m[0], int(m[1], 16)) for m in _PERCENT_BYTE.finditer(run)])
     if units is not None or "%25" not in run:
         return units
     once: list[tuple[int, str]] = []
     for piece in _ONCE_ESCAPED.split(run):  # escape runs, and the literal text between
         if piece.startswith("%"):
             decoded = _decode_bytes(
-                [(3, int(piece[i + 1 : i + 3], 16)) for i in range(0, len(piece), 3)]
+                [(piece[i : i + 3], int(piece[i + 1 : i + 3], 16)) for i in range(0, len(piece), 3)]
             )
             if decoded is None:
                 return None
@@ -235,33 +238,40 @@ def _percent_units(run: str) -> list[tuple[int, str]] | None:
     return once
 
 
-def _decode_bytes(escapes: list[tuple[int, int]]) -> list[tuple[int, str]] | None:
-    """``(escape length, character)`` per character of escaped ``(length, byte)`` pairs."""
+def _decode_bytes(escapes: list[tuple[str, int]]) -> list[tuple[int, str]] | None:
+    """``(escape length, character)`` per character of ``(escape, byte)`` pairs; a kept
+    character (:func:`_kept`) is its escapes, unchanged."""
     try:
         decoded = bytes(byte for _, byte in escapes).decode("utf-8")
     except UnicodeDecodeError:
-        return None
-    if _has_control(decoded):
         return None
     units = []
     at = 0
     for ch in decoded:
         width = len(ch.encode("utf-8"))
-        units.append((sum(length for length, _ in escapes[at : at + width]), ch))
+        source = "".join(escape for escape, _ in escapes[at : at + width])
+        units.append((len(source), source if _kept(ch) else ch))
         at += width
     return units
 
 
 def _escape_units(run: str) -> list[tuple[int, str]] | None:
-    """``(escape length, character)`` per character of a run of JSON ``\\uXXXX`` escapes."""
+    """``(escape length, character)`` per character of a run of JSON ``\\uXXXX`` escapes;
+    a kept character (:func:`_kept`) is its escape, unchanged."""
     try:
-        decoded = json.loads(f'"{run}"')
+        decoded = str(json.loads(f'"{run}"'))
     except ValueError:
         return None
     # Lone surrogates cannot be scanned meaningfully; leave such runs untouched.
-    if any("\ud800" <= ch <= "\udfff" for ch in decoded) or _has_control(str(decoded)):
+    if any("\ud800" <= ch <= "\udfff" for ch in decoded):
         return None
-    return [(6 if ord(ch) < 0x10000 else 12, ch) for ch in str(decoded)]
+    units = []
+    at = 0
+    for ch in decoded:
+        width = 6 if ord(ch) < 0x10000 else 12
+        units.append((width, run[at : at + width] if _kept(ch) else ch))
+        at += width
+    return units
 
 
 def _units(special: str) -> list[tuple[int, str]] | None:

@@ -49,10 +49,12 @@ __all__ = [
 # Boundaries for digit-shaped values. After NFKC normalisation every digit is ASCII, so
 # ASCII classes suffice. A value is not embedded in a longer digit run, nor in a run of
 # letters and digits (hex hashes, base64, identifiers like ``a13812345678f``); the escape
-# sequences ``\n``, ``\t``, ``\r`` of logged JSON do count as a boundary.
+# sequences ``\n``, ``\t``, ``\r`` of logged JSON do count as a boundary, and so does an
+# escape the normaliser keeps (a quote or ``&`` as ``%22``, ``%26``, ``\u0027``): a
+# percent-encoded JSON payload reads ``%22phone%22:%2213812341050%22`` when scanned.
 DIGITS_BEFORE_NOT = r"(?<![0-9])"
 DIGITS_AFTER_NOT = r"(?![0-9])"
-ALNUM_BEFORE_NOT = r"(?:(?<![0-9A-Za-z])|(?<=\\[ntr]))"
+ALNUM_BEFORE_NOT = r"(?:(?<![0-9A-Za-z])|(?<=\\[ntr])|(?<=%[0-9A-Fa-f]{2})|(?<=\\u[0-9A-Fa-f]{4}))"
 ALNUM_AFTER_NOT = r"(?![0-9A-Za-z])"
 
 _EXAMPLE_LINE = re.compile(r"^\s*(match|no-match):\s?(.*?)\s*$")

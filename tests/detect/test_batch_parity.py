@@ -41,6 +41,12 @@ GLUE = [
     "订单号",
     "x",
     "中",
+    # Escapes the normaliser keeps, before and after values (percent-encoded JSON payloads).
+    "%22",
+    "%2C%22name%22%3A%22",
+    "%22password%22%3A%22",
+    "%26",
+    "\\u0027",
 ]
 
 

@@ -98,5 +98,18 @@ def test_escapes_that_decode_to_separators_or_controls_stay_escaped() -> None:
     assert normalize(r"a\u000ab").text == r"a\u000ab"
 
 
+def test_kept_escapes_do_not_stop_the_rest_of_their_run_from_decoding() -> None:
+    # A percent-encoded JSON payload: the quotes and the comma stay escaped, the braces,
+    # the colons and the name decode.
+    original = "data=%7B%22name%22%3A%22%E5%BC%A0%E4%BC%9F%22%2C%22m%22%3A%2213812341050%22%7D"
+    norm = normalize(original)
+    assert norm.text == "data={%22name%22:%22张伟%22%2C%22m%22:%2213812341050%22}"
+    i = norm.text.index("张")
+    assert original[slice(*norm.to_original(i, i + 2))] == "%E5%BC%A0%E4%BC%9F"
+    j = norm.text.index("138")
+    assert original[slice(*norm.to_original(j, j + 11))] == "13812341050"
+    assert normalize(r"\u0027\u5f20\u0027").text == r"\u0027张\u0027"
+
+
 def test_encoded_spaces_decode_so_grouped_numbers_are_found() -> None:
     assert normalize("tel=138%201234%205678").text == "tel=138 1234 5678"
