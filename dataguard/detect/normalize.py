@@ -139,11 +139,16 @@ _RADICALS = str.maketrans(
     }
 )
 
+# ref. ECMA-48 §5.4: a control sequence is CSI (ESC [), parameter bytes 0x30-0x3F,
+# intermediate bytes 0x20-0x2F and a final byte 0x40-0x7E. Coloured console logs wrap
+# values in them (ESC[36m13812341050ESC[0m), and a JSON log that captured such output
+# holds them as \u001b[36m. Each becomes one space: a boundary, as it is on screen.
+_ANSI = r"(?:\x1b|\\u001[bB])\[[0-?]*[ -/]*[@-~]"
 # Characters that never change under normalisation are copied in bulk; only these are
 # looked at one by one: percent runs, \u escape runs, and anything outside ASCII and the
 # CJK Unified Ideographs block.
 _SPECIAL = re.compile(
-    r"(?:%(?:25)?[0-9A-Fa-f]{2})+|(?:\\u[0-9A-Fa-f]{4})+|[^\x00-\x7f\u4e00-\u9fff%\\]+"
+    _ANSI + r"|(?:%(?:25)?[0-9A-Fa-f]{2})+|(?:\\u[0-9A-Fa-f]{4})+|[^\x00-\x7f\u4e00-\u9fff%\\]+"
 )
 # One escaped byte: ``%XX``, or ``%25XX`` (the ``%`` of ``%XX`` escaped again).
 _PERCENT_BYTE = re.compile(r"%(?:25)?([0-9A-Fa-f]{2})")
@@ -151,8 +156,9 @@ _ONCE_ESCAPED = re.compile(r"((?:%[0-9A-Fa-f]{2})+)")
 #: Text in which this regex finds nothing is returned by :func:`normalize` unchanged.
 #: Python's ``re`` and Rust's ``regex`` read it alike, so polars can pick out such values
 #: (the vectorised masks, which must give what the operator gives the normalised value).
-NEEDS_WORK = r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|[^\x00-\x7f\u4e00-\u9fff]"
+NEEDS_WORK = r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\x1b|[^\x00-\x7f\u4e00-\u9fff]"
 _NEEDS_WORK = re.compile(NEEDS_WORK)
+_ANSI_RE = re.compile(_ANSI)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +286,8 @@ def _units(special: str) -> list[tuple[int, str]] | None:
     Each decoded character is its own unit, so a value that starts inside an escape run
     (``%E7%94%B5%E8%AF%9D%2B86…``) maps back to where *it* starts, not to the run's start.
     """
+    if _ANSI_RE.fullmatch(special):
+        return [(len(special), " ")]
     if special[0] == "%" and len(special) >= 3:
         units = _percent_units(special)
     elif special.startswith("\\u"):

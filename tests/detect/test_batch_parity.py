@@ -47,6 +47,10 @@ GLUE = [
     "%22password%22%3A%22",
     "%26",
     "\\u0027",
+    # ANSI colour codes of console logs, raw and as a JSON log holds them.
+    "\x1b[36m",
+    "\x1b[0m",
+    "\\u001b[1;31m",
 ]
 
 

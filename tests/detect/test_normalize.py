@@ -113,3 +113,17 @@ def test_kept_escapes_do_not_stop_the_rest_of_their_run_from_decoding() -> None:
 
 def test_encoded_spaces_decode_so_grouped_numbers_are_found() -> None:
     assert normalize("tel=138%201234%205678").text == "tel=138 1234 5678"
+
+
+def test_ansi_colour_codes_become_one_space_each() -> None:
+    # A coloured console log: ESC[36m13812341050ESC[0m, where the m of the code glued to the
+    # number hid it from the digit-run boundary.
+    original = "user \x1b[36m13812341050\x1b[0m mail \x1b[1;31mtt@163.com\x1b[0m"
+    norm = normalize(original)
+    assert norm.text == "user  13812341050  mail  tt@163.com "
+    i = norm.text.index("138")
+    assert original[slice(*norm.to_original(i, i + 11))] == "13812341050"
+    j = norm.text.index("tt@")
+    assert original[slice(*norm.to_original(j, j + 10))] == "tt@163.com"
+    # The same codes captured into a JSON log (docker's json-file driver).
+    assert normalize(r"\u001b[32mINFO\u001b[0m").text == " INFO "
