@@ -7,6 +7,7 @@ from typing import ClassVar
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
 
 from ._context import ORDER_FIELD_WORDS
+from ._tabular import csv_column, sql_insert_column
 
 # ref. standards.md §1 (MPS / NIA passport numbering): a type letter E (electronic
 # ordinary), G (ordinary, pre-2012), D (diplomatic), S (service), P (public affairs) or
@@ -15,6 +16,13 @@ _LETTER_8 = r"[EGDSPH][0-9]{8}"
 # ref. standards.md §1: electronic ordinary passports after the E + 8-digit series ran
 # out (2017-): E, a second letter, 7 digits.
 _EE_7 = r"E[A-Z][0-9]{7}"
+_VALUE = f"(?:{_LETTER_8}|{_EE_7})"
+# A passport column of a CSV header or an INSERT column list (passport_no, user_passport,
+# 护照号码): the column name is the context the value lacks.
+_COLUMN = (
+    r"(?i:(?:[a-z]+_?)?passport(?:_?(?:no|num(?:ber)?|id|code))?|huzhao(?:_?hm)?|hzhm)"
+    r"|护照(?:号码|号)?"
+)
 
 
 class PassportRecognizer(Recognizer):
@@ -24,7 +32,8 @@ class PassportRecognizer(Recognizer):
     digits (``EA1234567``), not glued to other letters or digits. No check digit exists,
     and the shape is common among order and SKU codes, so a bare match scores below the
     reporting threshold: a context word (护照, passport, huzhao, 证件 …) nearby or in the
-    field name is needed.
+    field name is needed. In a CSV export or an ``INSERT`` statement the column name is that
+    context (``passport_no``, ``护照号码``, up to the eighth column).
 
     Examples:
         match: 护照号码：⟦E12345678⟧
@@ -42,6 +51,17 @@ class PassportRecognizer(Recognizer):
     patterns: ClassVar[tuple[Pattern, ...]] = (
         Pattern("cn_passport", ALNUM_BEFORE_NOT + _LETTER_8 + ALNUM_AFTER_NOT, 0.3),
         Pattern("cn_passport_e2", ALNUM_BEFORE_NOT + _EE_7 + ALNUM_AFTER_NOT, 0.3),
+        # The value under a passport column of a CSV export or an INSERT statement.
+        Pattern(
+            "cn_passport_csv_column",
+            csv_column(_COLUMN, '"?(?P<value>' + _VALUE + r')"?(?=[,\r\n]|$)'),
+            0.6,
+        ),
+        Pattern(
+            "cn_passport_sql_column",
+            sql_insert_column(_COLUMN, "'(?P<value>" + _VALUE + ")'"),
+            0.6,
+        ),
     )
     context: ClassVar[tuple[str, ...]] = (
         "护照",
