@@ -207,7 +207,13 @@ def _sequence(rng: _Drbg, parity: int | None) -> str:
 def _id_card(op: Surrogate, rng: _Drbg, value: str) -> str | None:
     """A valid ID number (GB 11643-1999): current GB/T 2260 county code, real birth date,
     order code of the same sex, ISO 7064 MOD 11-2 check char. 15 digits in, 15 out
-    (``YYMMDD``, no check char, GB 11643-1989)."""
+    (``YYMMDD``, no check char, GB 11643-1989). A number grouped 6-8-4 (``110105 19491231
+    002X``) keeps its spaces or dashes."""
+    characters = [i for i, ch in enumerate(value) if ch not in " -"]
+    if len(characters) != len(value):
+        compact = "".join(value[i] for i in characters)
+        made = _id_card(op, rng, compact) if len(compact) == 18 else None
+        return None if made is None else _place(value, characters, made)
     legacy = _ID15.fullmatch(value) is not None
     if not legacy and _ID18.fullmatch(value) is None:
         return None

@@ -256,6 +256,20 @@ def test_id_card_is_valid_and_keeps_year_and_sex(seed: int, legacy: bool, same: 
         assert out[-1] != "X"  # the writing of the check char is kept
 
 
+@SETTINGS
+@given(seed=st.integers(0, 2**32), separator=st.sampled_from([" ", "-"]))
+def test_grouped_id_card_keeps_its_grouping_and_equals_the_compact_surrogate(
+    seed: int, separator: str
+) -> None:
+    value = sample("CN_ID_CARD", seed)[1]
+    grouped = separator.join((value[:6], value[6:14], value[14:]))
+    out = op().apply(grouped, MaskContext("CN_ID_CARD"))
+    assert out[6] == out[15] == separator
+    compact = out[:6] + out[7:15] + out[16:]
+    assert is_valid_id(compact)
+    assert compact == op().apply(value, MaskContext("CN_ID_CARD"))  # the same person joins
+
+
 def test_id_card_without_keeping_year_or_sex_varies_both() -> None:
     built = op(same_birth_year=False, same_sex=False)
     outs = [built.apply(sample("CN_ID_CARD", s)[1], MaskContext("CN_ID_CARD")) for s in range(80)]
