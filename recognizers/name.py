@@ -204,6 +204,8 @@ class NameRecognizer(Recognizer):
         match: INFO order created, consignee=⟦司马相如⟧, city=杭州
         match: 姓名：⟦买买提·艾力⟧
         match: GET /login?next=%2Fcb%3Fid%3D7%26name%3D⟦%25E5%25BC%25A0%25E4%25B8%2589⟧ HTTP/1.1
+        match: ==> Parameters: 7(Long), ⟦张三⟧(String), 13812345678(String)
+        no-match: ==> Parameters: 杭州(String), 已发货(String), 王府井店(String)
         no-match: 张家口今天下雪了
         no-match: 姓名：未填写
         no-match: login ok name=admin
@@ -233,6 +235,14 @@ class NameRecognizer(Recognizer):
         # The value under a name column of a CSV export or an INSERT statement.
         Pattern("cn_name_csv_column", csv_column(_COLUMN, _CSV_NAME), 0.5),
         Pattern("cn_name_sql_column", sql_insert_column(_COLUMN, "'" + _NAME + "'"), 0.5),
+        # ref. MyBatis's SQL debug log (BaseJdbcLogger): ``==> Parameters: 张三(String),
+        # 138…(String)``, each bound value followed by its Java type. The column list is on
+        # the ``Preparing:`` line before; a whole String parameter that reads as a name is one.
+        Pattern(
+            "cn_name_mybatis_parameter",
+            r"(?:Parameters:[ \t]*|,[ \t])" + _NAME + r"\(String\)",
+            0.5,
+        ),
     )
     context: ClassVar[tuple[str, ...]] = (
         "姓名",
