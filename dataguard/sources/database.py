@@ -149,9 +149,21 @@ def _selectable(engine: Any, table: str | None, query: str | None, schema: str |
         return sa.text(query)
     assert table is not None
     try:
-        reflected = sa.Table(table, sa.MetaData(), schema=schema, autoload_with=engine)
+        try:
+            reflected = sa.Table(table, sa.MetaData(), schema=schema, autoload_with=engine)
+        except sa.exc.NoSuchTableError:
+            if schema is not None or "." not in table:
+                raise
+            # A qualified name, as a DBA writes it (sales.orders): schema (a database on
+            # MySQL) and table. Tried only after the name as a whole, which may hold a dot.
+            schema, table = table.split(".", 1)
+            reflected = sa.Table(table, sa.MetaData(), schema=schema, autoload_with=engine)
     except sa.exc.NoSuchTableError:
-        raise UsageError(f"no table {table!r} in {describe_url(str(engine.url))}") from None
+        where = f" schema {schema!r} of" if schema is not None else ""
+        hint = "" if schema is not None else " (in another schema? give --db-schema NAME)"
+        raise UsageError(
+            f"no table {table!r} in{where} {describe_url(str(engine.url))}{hint}"
+        ) from None
     except sa.exc.SQLAlchemyError as exc:
         raise _unreachable(engine, exc) from None
     return sa.select(reflected)

@@ -6,13 +6,16 @@ from what is known then: the type the database declares for it (a ``--table`` re
 SQLite stores in it (a ``typeof`` pass, since SQLite lets any column hold any value), and
 the values of the first rows. Three kinds of column are read as **text**, losslessly:
 
-* JSON documents: a column declared JSON/JSONB, or holding mappings (psycopg returns
-  ``jsonb`` as dicts). Each value becomes its JSON text (``json.dumps``, non-ASCII kept),
-  which the redaction engine masks in place, keeping it valid JSON (the
-  ``{"password": …}`` key rule included);
+* JSON documents and arrays: a column declared JSON/JSONB or as an array (PostgreSQL
+  ``text[]``, ``bigint[]``), or holding mappings or lists (psycopg returns ``jsonb`` as
+  dicts, ``hstore`` as dicts, arrays as lists). Each value becomes its JSON text
+  (``json.dumps``, non-ASCII kept: ``["13812341050", "13912345678"]``), which the
+  redaction engine masks in place, keeping it valid JSON (the ``{"password": …}`` key
+  rule included);
 * a column holding values of more than one kind (SQLite: an ``INTEGER`` column holding
   ``'138-1234-1050'``);
-* a column with no value in the first rows and no usable declared type;
+* a column with no value in the first rows and no usable declared type, or holding a
+  driver's own value class (PostgreSQL ``inet`` as ``IPv4Address``, ``uuid``): its text;
 * an unconstrained decimal (PostgreSQL ``numeric`` without a scale, or a query's decimals
   of varying places): its digits, as the database gives them.
 
@@ -72,11 +75,12 @@ def _text(name: str) -> ColumnType:
 
 
 def _is_json(declared: Any) -> bool:
+    """Whether a column is declared JSON/JSONB or an array (PostgreSQL ``text[]``)."""
     if declared is None:
         return False
     import sqlalchemy as sa
 
-    return isinstance(declared, sa.JSON)
+    return isinstance(declared, sa.JSON | sa.ARRAY)
 
 
 def _declared_type(name: str, declared: Any) -> ColumnType:
@@ -119,15 +123,20 @@ def column_types(
         stored = storage.get(name)
         if stored == "real" and kinds <= {int, float}:
             types.append(ColumnType(name, pl.Float64(), False, frozenset({int, float})))
-        elif stored == "text" or _is_json(declared_type) or dict in kinds:
+        elif stored == "text" or _is_json(declared_type) or dict in kinds or list in kinds:
             types.append(_text(name))
         elif not values:
             types.append(_declared_type(name, declared_type))
         elif len(kinds) > 1 and kinds not in _NUMERIC_MIXES:
             types.append(_text(name))
         else:
-            dtype = pl.Series(name, values, strict=False).dtype
-            if dtype == pl.String or (
+            try:
+                dtype = pl.Series(name, values, strict=False).dtype
+            except (TypeError, ValueError, pl.exceptions.PolarsError):
+                dtype = pl.Object()  # values polars cannot hold: read as text, below
+            # A driver's own value classes (psycopg's inet as IPv4Address, UUID, ranges)
+            # are objects to polars: their text is what the database shows.
+            if dtype == pl.String or dtype == pl.Object or (
                 isinstance(dtype, pl.Decimal) and not _fixed_scale(values, declared_type)
             ):
                 types.append(_text(name))

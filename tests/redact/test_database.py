@@ -233,6 +233,50 @@ def test_a_postgres_jsonb_column_is_masked_as_json_text(tmp_path: Path) -> None:
         engine.dispose()
 
 
+def test_postgres_arrays_and_inet_in_a_schema_are_read_as_text_and_masked(
+    tmp_path: Path,
+) -> None:
+    """A DBA's table: ``text[]`` phones, an ``inet`` column, in a schema named with the
+    table (sales.customer). The array used to be refused as nested, inet failed as
+    "not valid DATABASE" (psycopg returns IPv4Address objects), and a qualified name was
+    "no table"."""
+    url = server_url("postgresql")
+    schema = f"dg_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        connection.execute(
+            sa.text(f"CREATE TABLE {schema}.customer (id INTEGER, phones TEXT[], ip INET)")
+        )
+        connection.execute(
+            sa.text(
+                f"INSERT INTO {schema}.customer VALUES "
+                "(1, ARRAY['13812341050', '13912345678'], '10.1.2.3'), (2, NULL, NULL)"
+            )
+        )
+    try:
+        out = tmp_path / "out.csv"
+        result = CliRunner().invoke(
+            cli, ["redact", "--from-db", url, "--table", f"{schema}.customer", "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.stderr
+        # Display masks by hand: a mobile keeps its last 4, an IPv4 its first two parts.
+        assert out.read_text("utf-8").splitlines() == [
+            "id,phones,ip",
+            '1,"[""******1050"", ""******5678""]",10.1.*.*',
+            "2,,",
+        ]
+        missing = CliRunner().invoke(
+            cli, ["redact", "--from-db", url, "--table", "customer", "-o", str(tmp_path / "x.csv")]
+        )
+        assert missing.exit_code == 2
+        assert "give --db-schema NAME" in missing.stderr
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
 def test_an_sqlite_column_holding_text_among_integers_is_read_as_text(tmp_path: Path) -> None:
     # SQLite stores what it is given: an INTEGER column may hold '138-1234-1050'. Such a
     # value used to become an empty cell; a REAL among integers stays a number.

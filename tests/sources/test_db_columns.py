@@ -35,6 +35,23 @@ def test_types_follow_the_first_values_and_json_is_text() -> None:
     assert frame["amount"].to_list() == [Decimal("10.50"), Decimal("3.00")]
 
 
+def test_lists_and_driver_value_classes_are_text() -> None:
+    # A query's PostgreSQL array (a list) and inet / uuid (objects polars cannot hold).
+    import ipaddress
+    import uuid
+
+    rows = [
+        (["13812341050", "13912345678"], ipaddress.ip_address("10.1.2.3"), uuid.UUID(int=7)),
+        (None, None, None),
+    ]
+    types = column_types(["phones", "ip", "ref"], rows)
+    assert all(t.as_text and t.dtype == pl.String for t in types)
+    frame = to_frame("t", types, rows, 1)
+    assert json.loads(frame["phones"][0]) == ["13812341050", "13912345678"]
+    assert frame["ip"].to_list() == ["10.1.2.3", None]
+    assert frame["ref"][0] == "00000000-0000-0000-0000-000000000007"
+
+
 def test_a_column_empty_in_the_first_rows_takes_its_declared_type_or_text() -> None:
     declared = {"id": sa.Integer(), "mobile": sa.String(20), "profile": sa.JSON(),
                 "amount": sa.Numeric(), "seen": sa.DateTime(timezone=True)}  # fmt: skip
