@@ -16,6 +16,8 @@ the values of the first rows. Three kinds of column are read as **text**, lossle
   ``'138-1234-1050'``);
 * a column with no value in the first rows and no usable declared type, or holding a
   driver's own value class (PostgreSQL ``inet`` as ``IPv4Address``, ``uuid``): its text;
+  a duration (MySQL ``TIME``, PostgreSQL ``interval``) as ``HH:MM:SS``, which every output
+  format can hold;
 * an unconstrained decimal (PostgreSQL ``numeric`` without a scale, or a query's decimals
   of varying places): its digits, as the database gives them.
 
@@ -123,7 +125,7 @@ def column_types(
         stored = storage.get(name)
         if stored == "real" and kinds <= {int, float}:
             types.append(ColumnType(name, pl.Float64(), False, frozenset({int, float})))
-        elif stored == "text" or _is_json(declared_type) or dict in kinds or list in kinds:
+        elif stored == "text" or _is_json(declared_type) or kinds & {dict, list, dt.timedelta}:
             types.append(_text(name))
         elif not values:
             types.append(_declared_type(name, declared_type))
@@ -136,8 +138,10 @@ def column_types(
                 dtype = pl.Object()  # values polars cannot hold: read as text, below
             # A driver's own value classes (psycopg's inet as IPv4Address, UUID, ranges)
             # are objects to polars: their text is what the database shows.
-            if dtype == pl.String or dtype == pl.Object or (
-                isinstance(dtype, pl.Decimal) and not _fixed_scale(values, declared_type)
+            if (
+                dtype == pl.String
+                or dtype == pl.Object
+                or (isinstance(dtype, pl.Decimal) and not _fixed_scale(values, declared_type))
             ):
                 types.append(_text(name))
                 continue
@@ -164,7 +168,21 @@ def _fixed_scale(values: Sequence[Any], declared: Any) -> bool:
 def _json_text(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, dt.timedelta):
+        return _duration_text(value)
     return str(value)
+
+
+def _duration_text(value: dt.timedelta) -> str:
+    """A MySQL ``TIME`` / PostgreSQL ``interval`` as MySQL prints it: ``[-]H:MM:SS[.ffffff]``
+    (hours past 24 included: ``838:59:59``)."""
+    micros = abs(value) // dt.timedelta(microseconds=1)
+    seconds, fraction = divmod(micros, 1_000_000)
+    minutes, second = divmod(seconds, 60)
+    hours, minute = divmod(minutes, 60)
+    sign = "-" if value < dt.timedelta(0) else ""
+    tail = f".{fraction:06d}" if fraction else ""
+    return f"{sign}{hours:02d}:{minute:02d}:{second:02d}{tail}"
 
 
 def _misfit(label: str, column: ColumnType, where: str, kind: str) -> UsageError:

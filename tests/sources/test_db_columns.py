@@ -52,6 +52,14 @@ def test_lists_and_driver_value_classes_are_text() -> None:
     assert frame["ref"][0] == "00000000-0000-0000-0000-000000000007"
 
 
+def test_durations_are_text_as_mysql_prints_time() -> None:
+    # MySQL TIME (PyMySQL: timedelta) failed the CSV writer as a polars Duration.
+    rows = [(dt.timedelta(hours=838, minutes=59, seconds=59),), (-dt.timedelta(seconds=90),)]
+    types = column_types(["call_time"], rows)
+    assert types[0].as_text
+    assert to_frame("t", types, rows, 1)["call_time"].to_list() == ["838:59:59", "-00:01:30"]
+
+
 def test_a_column_empty_in_the_first_rows_takes_its_declared_type_or_text() -> None:
     declared = {"id": sa.Integer(), "mobile": sa.String(20), "profile": sa.JSON(),
                 "amount": sa.Numeric(), "seen": sa.DateTime(timezone=True)}  # fmt: skip
