@@ -14,6 +14,7 @@ its password hidden and never echo row data.
 from __future__ import annotations
 
 import random
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -150,14 +151,14 @@ def _selectable(engine: Any, table: str | None, query: str | None, schema: str |
     assert table is not None
     try:
         try:
-            reflected = sa.Table(table, sa.MetaData(), schema=schema, autoload_with=engine)
+            reflected = _reflect(sa, engine, table, schema)
         except sa.exc.NoSuchTableError:
             if schema is not None or "." not in table:
                 raise
             # A qualified name, as a DBA writes it (sales.orders): schema (a database on
             # MySQL) and table. Tried only after the name as a whole, which may hold a dot.
             schema, table = table.split(".", 1)
-            reflected = sa.Table(table, sa.MetaData(), schema=schema, autoload_with=engine)
+            reflected = _reflect(sa, engine, table, schema)
     except sa.exc.NoSuchTableError:
         where = f" schema {schema!r} of" if schema is not None else ""
         hint = "" if schema is not None else " (in another schema? give --db-schema NAME)"
@@ -167,6 +168,15 @@ def _selectable(engine: Any, table: str | None, query: str | None, schema: str |
     except sa.exc.SQLAlchemyError as exc:
         raise _unreachable(engine, exc) from None
     return sa.select(reflected)
+
+
+def _reflect(sa: Any, engine: Any, table: str, schema: str | None) -> Any:
+    """The reflected table. SQLAlchemy warns, on stderr, of each type its dialect does not
+    know (PostgreSQL ``point``, ``xml``); such columns are read as their text anyway
+    (:mod:`dataguard.sources.db_columns`), so the warnings are noise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa.exc.SAWarning)
+        return sa.Table(table, sa.MetaData(), schema=schema, autoload_with=engine)
 
 
 def _declared_types(selectable: Any) -> dict[str, Any] | None:

@@ -45,6 +45,11 @@ __all__ = ["ColumnType", "column_types", "sqlite_storage", "to_frame"]
 #: Python kinds that can share one numeric column without loss (SQLite ``NUMERIC``
 #: affinity stores 2 as an integer and 1.5 as a real; PostgreSQL ``numeric`` has no ints).
 _NUMERIC_MIXES = ({int, float}, {int, Decimal})
+#: Kinds of value polars builds a typed column from; a column holding any other kind
+#: is read as its text.
+_SCALARS = frozenset(
+    {str, int, float, bool, Decimal, dt.date, dt.datetime, dt.time, bytes, memoryview}
+)
 #: Declared Python types that map to a polars type when the first rows hold no value.
 _DECLARED = {
     str: pl.String(),
@@ -132,12 +137,12 @@ def column_types(
         elif len(kinds) > 1 and kinds not in _NUMERIC_MIXES:
             types.append(_text(name))
         else:
-            try:
-                dtype = pl.Series(name, values, strict=False).dtype
-            except (TypeError, ValueError, pl.exceptions.PolarsError):
-                dtype = pl.Object()  # values polars cannot hold: read as text, below
             # A driver's own value classes (psycopg's inet as IPv4Address, UUID, ranges)
-            # are objects to polars: their text is what the database shows.
+            # are objects to polars, or worse (a Range sent its constructor into endless
+            # recursion): their text is what the database shows.
+            dtype = (
+                pl.Series(name, values, strict=False).dtype if kinds <= _SCALARS else pl.Object()
+            )
             if (
                 dtype == pl.String
                 or dtype == pl.Object
