@@ -9,11 +9,13 @@ row data.
 from __future__ import annotations
 
 import fnmatch
+import warnings
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ColumnInfo", "TableInfo", "matches", "read_catalog"]
+__all__ = ["ColumnInfo", "TableInfo", "matches", "read_catalog", "unknown_types_quiet"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,18 @@ def read_catalog(
                 yield _table_info(inspector, connection, dialect, schema, name, count_rows)
 
 
+@contextmanager
+def unknown_types_quiet() -> Iterator[None]:
+    """Silence SQLAlchemy's warning for each column type its dialect does not know
+    (PostgreSQL ``point``, ``xml``). Such a column is still scanned and redacted, as its
+    text; the warning only printed a source line on stderr."""
+    import sqlalchemy as sa
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa.exc.SAWarning)
+        yield
+
+
 def _table_info(
     inspector: Any,
     connection: Any,
@@ -153,6 +167,8 @@ def _table_info(
     count_rows: bool = True,
 ) -> TableInfo:
     primary = set(inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or [])
+    with unknown_types_quiet():
+        reflected = inspector.get_columns(name, schema=schema)
     columns = tuple(
         ColumnInfo(
             name=c["name"],
@@ -161,7 +177,7 @@ def _table_info(
             nullable=bool(c.get("nullable", True)),
             primary_key=c["name"] in primary,
         )
-        for c in inspector.get_columns(name, schema=schema)
+        for c in reflected
     )
     try:
         comment = inspector.get_table_comment(name, schema=schema).get("text") or None

@@ -14,7 +14,6 @@ its password hidden and never echo row data.
 from __future__ import annotations
 
 import random
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from dataguard.errors import UsageError
-from dataguard.sources.catalog import TableInfo
+from dataguard.sources.catalog import TableInfo, unknown_types_quiet
 from dataguard.sources.tables import TableSource, draw_sample
 
 __all__ = [
@@ -171,11 +170,9 @@ def _selectable(engine: Any, table: str | None, query: str | None, schema: str |
 
 
 def _reflect(sa: Any, engine: Any, table: str, schema: str | None) -> Any:
-    """The reflected table. SQLAlchemy warns, on stderr, of each type its dialect does not
-    know (PostgreSQL ``point``, ``xml``); such columns are read as their text anyway
-    (:mod:`dataguard.sources.db_columns`), so the warnings are noise."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", sa.exc.SAWarning)
+    """The reflected table; a column of a type the dialect does not know is read as its
+    text (:mod:`dataguard.sources.db_columns`), without SQLAlchemy's warning."""
+    with unknown_types_quiet():
         return sa.Table(table, sa.MetaData(), schema=schema, autoload_with=engine)
 
 
