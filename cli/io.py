@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import BinaryIO
 
+from dataguard.sources.compressed import compression_of, decompressing, open_decompressed
 from dataguard.sources.logs import decode_text, read_pieces
 
 __all__ = [
@@ -42,15 +43,15 @@ def decode_line(raw: bytes, encoding: str = "utf-8") -> str:
 
 
 def open_inputs(stack: ExitStack, paths: Sequence[str]) -> list[BinaryIO]:
-    """Binary streams for the given paths (``-`` or none means stdin)."""
-    if not paths:
-        return [sys.stdin.buffer]
+    """Binary streams for the given paths (``-`` or none means stdin), gzip, bzip2 and xz
+    decompressed (:mod:`dataguard.sources.compressed`: a rotated ``app.log.1.gz`` is read
+    as the lines it holds, not passed through as binary)."""
     streams: list[BinaryIO] = []
-    for path in paths:
+    for path in paths or ["-"]:
         if path == "-":
-            streams.append(sys.stdin.buffer)
+            streams.append(stack.enter_context(decompressing(sys.stdin.buffer, "stdin")))
         else:
-            streams.append(stack.enter_context(open(path, "rb")))  # noqa: SIM115
+            streams.append(stack.enter_context(open_decompressed(path)))
     return streams
 
 
@@ -90,6 +91,9 @@ def total_size(paths: Sequence[str]) -> int | None:
     for path in paths:
         if path == "-" or not os.path.isfile(path):
             return None
+        with open(path, "rb") as head:
+            if compression_of(head.read(8)) is not None:
+                return None  # its size on disk says nothing of the lines it holds
         total += os.path.getsize(path)
     return total
 

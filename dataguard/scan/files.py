@@ -23,6 +23,7 @@ from dataguard.scan.assess import MAX_VALUE_CHARS, TableAssessor
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.scan.reservoir import Reservoir
 from dataguard.sources.catalog import ColumnInfo
+from dataguard.sources.compressed import open_decompressed
 from dataguard.sources.tables import (
     _EXTENSIONS,
     estimate_rows,
@@ -147,11 +148,12 @@ def _sample_lines(path: Path, sample: int, seed: int) -> tuple[list[str], int]:
     """A seeded reservoir sample (Algorithm R) of *path*'s lines, and the line count.
 
     Memory stays at *sample* lines whatever the file's size; undecodable bytes become
-    U+FFFD (the sample is for detection; nothing is written back).
+    U+FFFD (the sample is for detection; nothing is written back). A gzip, bzip2 or xz
+    file is read decompressed (:mod:`dataguard.sources.compressed`).
     """
     kept: Reservoir[str] = Reservoir(sample, seed)
     limit = MAX_VALUE_CHARS * 4
-    with path.open("rb") as stream:
+    with open_decompressed(path) as stream:  # a rotated app.log.1.gz holds lines too
         while raw := stream.readline(limit):
             if not raw.endswith(b"\n"):
                 # A huge line: keep its head, skip the rest without holding it.

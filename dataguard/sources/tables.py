@@ -40,6 +40,7 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from dataguard.errors import UsageError
+from dataguard.sources.compressed import compression_of
 
 __all__ = [
     "QuoteFault",
@@ -82,6 +83,9 @@ def table_format(path: Path, override: str | None = None) -> str:
         return override
     fmt = _EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
+        compression = _COMPRESSED_SUFFIXES.get(path.suffix.lower())
+        if compression is not None and path.with_suffix("").suffix.lower() in _EXTENSIONS:
+            raise _compressed(path, compression)
         if path.suffix.lower() == ".xls":
             raise UsageError(
                 f"{path.name}: legacy .xls workbooks are not supported; save it as .xlsx "
@@ -92,6 +96,25 @@ def table_format(path: Path, override: str | None = None) -> str:
             f"pass --to / --from with one of {', '.join(FORMATS)}"
         )
     return fmt
+
+
+_COMPRESSED_SUFFIXES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
+
+
+def _compressed(path: Path, compression: str) -> UsageError:
+    """The error for a compressed table: a table is read by columns, in place, so it must be
+    decompressed first (``dataguard filter`` and ``scan files`` read compressed logs)."""
+    cat = {"gzip": "zcat", "bzip2": "bzcat", "xz": "xzcat", "zstd": "zstdcat"}.get(compression)
+    if path.suffix.lower() in _COMPRESSED_SUFFIXES:
+        plain = path.with_suffix("").name
+        how = f"{cat} {path.name} > {plain}, then redact {plain}"
+    else:
+        how = f"{cat} {path.name} > plain{path.suffix}, then redact that"
+    return UsageError(
+        f"{path.name} is {compression}-compressed: decompress it first ({how})"
+        if cat
+        else f"{path.name} is a {compression} archive: extract it first"
+    )
 
 
 def named_format(path: Path) -> str | None:
@@ -365,6 +388,10 @@ def open_table(
     """
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
+    with path.open("rb") as head:
+        compression = compression_of(head.read(8))
+    if compression is not None:
+        raise _compressed(path, compression)
     if fmt == "parquet":
         return TableSource(path, fmt, pl.scan_parquet(path))
     if fmt == "jsonl":

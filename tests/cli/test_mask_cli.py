@@ -154,6 +154,23 @@ def test_filter_reads_files_in_order_and_writes_stats(tmp_path: Path) -> None:
     assert "13812341050" not in stats.read_text()
 
 
+def test_filter_reads_a_rotated_gzip_log_as_its_lines(tmp_path: Path) -> None:
+    """A logrotate'd app.log.1.gz used to pass through as binary, personal data and all."""
+    import gzip
+
+    rotated = tmp_path / "app.log.1.gz"
+    rotated.write_bytes(gzip.compress(b"tel 13812341050\nmail tt@163.com\n"))
+    code, out, _ = run(["filter", str(rotated)])
+    assert code == 0
+    assert out.decode() == "tel ******1050\nmail tt**@1**.com\n"
+    code, out, _ = run(["filter"], rotated.read_bytes())  # zcat-less, on stdin
+    assert code == 0
+    assert out.decode() == "tel ******1050\nmail tt**@1**.com\n"
+    code, out, _ = run(["detect", str(rotated)])
+    assert code == 1  # findings
+    assert json.loads(out.decode().splitlines()[0])["spans"][0]["entity"] == "CN_MOBILE"
+
+
 def test_filter_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run(["filter", str(tmp_path / "nope.log")])
     assert code == 2

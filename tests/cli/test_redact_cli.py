@@ -189,6 +189,23 @@ def test_existing_output_needs_force(tmp_path: Path) -> None:
     assert listing(tmp_path) == ["orders.csv", "out.csv"]
 
 
+def test_a_compressed_export_is_refused_saying_how_to_decompress_it(tmp_path: Path) -> None:
+    import gzip
+
+    src, dst = tmp_path / "orders.csv.gz", tmp_path / "out.csv"
+    src.write_bytes(gzip.compress(b"mobile\n13812341050\n"))
+    result = run(src, "-o", dst)
+    assert result.exit_code == 2
+    assert "orders.csv.gz is gzip-compressed" in result.stderr
+    assert "zcat orders.csv.gz > orders.csv" in result.stderr
+    renamed = tmp_path / "orders.csv"  # the magic bytes tell, whatever the name says
+    renamed.write_bytes(src.read_bytes())
+    result = run(renamed, "-o", dst)
+    assert result.exit_code == 2
+    assert "orders.csv is gzip-compressed" in result.stderr
+    assert listing(tmp_path) == ["orders.csv", "orders.csv.gz"]
+
+
 def test_a_ragged_row_is_refused_naming_the_record(tmp_path: Path) -> None:
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_text("mobile,x\n13812341050,1\n13912345678,1,2\n15000001234,3\n", "utf-8")

@@ -148,6 +148,11 @@ def test_files_and_logs(tmp_path: Path) -> None:
         ),
         "utf-8",
     )
+    # Yesterday's log, rotated and gzipped: it used to be scanned as binary, and clean.
+    import gzip
+
+    rotated = tmp_path / "app.log.1.gz"
+    rotated.write_bytes(gzip.compress((tmp_path / "app.log").read_bytes()))
     result = run("files", tmp_path, "--fail-on", "never")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -159,6 +164,7 @@ def test_files_and_logs(tmp_path: Path) -> None:
     assert personal == {
         ("members.csv", "phone"): ("CN_MOBILE", "value"),
         ("app.log", "<line>"): ("CN_MOBILE", "text"),
+        ("app.log.1.gz", "<line>"): ("CN_MOBILE", "text"),
     }
 
 

@@ -1,0 +1,159 @@
+"""Compressed input, read as the text it holds: rotated logs arrive gzipped.
+
+``logrotate`` compresses yesterday's log (``app.log.1.gz``) and exports are shipped as
+``orders.csv.gz``. Read as bytes, a compressed file is binary junk in which no value can be
+found, so a filter would pass it through unchanged, personal data and all, and a scan would
+report it clean. Instead the format is told by its magic bytes (not by the file name, which
+may lie or be absent on stdin) and the file is decompressed on the fly:
+
+* gzip (``1f 8b``, RFC 1952; several members, as ``cat a.gz b.gz`` makes, are read on),
+* bzip2 (``BZh``), xz (``fd 37 7a 58 5a 00``), with the standard library;
+* zstd and zip are refused by name with what to run instead: the standard library reads
+  neither, and a zip archive holds files, not one stream of lines.
+
+A stream that ends early or is corrupt stops the read with a :class:`~dataguard.errors.
+UsageError` saying so; what was decompressed before that point has been read.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import os
+import zlib
+from typing import BinaryIO, cast
+
+from dataguard.errors import UsageError
+
+__all__ = ["compression_of", "decompressing", "open_decompressed"]
+
+# ref. RFC 1952 §2.3.1 (gzip ID1 ID2), the bzip2 and xz file formats, RFC 8878 §3.1.1
+# (zstd frame magic 0xFD2FB528, little-endian), APPNOTE.TXT §4.3.7 (zip local header).
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"PK\x03\x04", "zip"),
+)
+_HEAD = max(len(magic) for magic, _ in _MAGIC)
+_REFUSED = {
+    "zstd": "decompress it first: zstd -dc {name} | dataguard …",
+    "zip": "a zip archive holds files, not lines: unzip it and pass the files",
+}
+_ERRORS = (EOFError, OSError, zlib.error, lzma.LZMAError)
+
+
+def compression_of(head: bytes) -> str | None:
+    """The compression whose magic bytes start *head*, or None (plain data)."""
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    return None
+
+
+class _Decompressed(io.RawIOBase):
+    """A decompressing reader whose failures name the input, never a traceback."""
+
+    def __init__(self, inner: BinaryIO, name: str, kind: str, owned: BinaryIO | None) -> None:
+        super().__init__()
+        self._inner = inner
+        self._name = name
+        self._kind = kind
+        self._owned = owned  # the file under the decompressor, closed with it (not stdin)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        try:
+            # read1: one decompression step, so the text before a corrupt or missing
+            # end is handed on before the error is raised.
+            data = self._inner.read1(len(buffer))  # type: ignore[attr-defined]
+        except _ERRORS:
+            raise UsageError(
+                f"{self._name}: the {self._kind} data is truncated or corrupt "
+                "(a log rotated while it was written?); the lines before it were read"
+            ) from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+            if self._owned is not None:
+                self._owned.close()
+        finally:
+            super().close()
+
+
+class _Joined(io.RawIOBase):
+    """*head*, then the rest of *stream*: the bytes read to sniff, put back."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        super().__init__()
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def decompressing(stream: BinaryIO, name: str) -> BinaryIO:
+    """*stream* decompressed when its first bytes say it is compressed; else *stream*.
+
+    The first bytes are peeked (stdin and other buffered streams), which waits for them
+    to arrive; from a stream that cannot peek they are read and put back. Closing the
+    result does not close *stream*.
+
+    Raises:
+        UsageError: zstd or zip, which are not read (the message says what to run).
+    """
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        return _wrap(stream, name, peek(_HEAD)[:_HEAD], owned=None)
+    head = stream.read(_HEAD)  # no peek (an in-memory stream): read, then put back
+    joined = cast(BinaryIO, io.BufferedReader(_Joined(head, stream)))
+    return _wrap(joined, name, head, owned=None)
+
+
+def open_decompressed(path: str | os.PathLike[str]) -> BinaryIO:
+    """*path* opened for reading bytes, decompressed if it is compressed (see the module
+    docstring); closing the result closes the file."""
+    handle = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    try:
+        head = handle.read(_HEAD)
+        handle.seek(0)
+        return _wrap(handle, os.fspath(path), head, owned=handle)
+    except BaseException:
+        handle.close()
+        raise
+
+
+def _wrap(stream: BinaryIO, name: str, head: bytes, owned: BinaryIO | None) -> BinaryIO:
+    kind = compression_of(head)
+    if kind is None:
+        return stream
+    if kind in _REFUSED:
+        raise UsageError(f"{name} is {kind}-compressed; " + _REFUSED[kind].format(name=name))
+    inner: BinaryIO
+    if kind == "gzip":
+        inner = cast(BinaryIO, gzip.GzipFile(fileobj=stream, mode="rb"))
+    elif kind == "bzip2":
+        inner = cast(BinaryIO, bz2.BZ2File(stream))
+    else:
+        inner = cast(BinaryIO, lzma.LZMAFile(stream))  # noqa: SIM115 - closed with the result
+    raw = _Decompressed(inner, name, kind, owned)
+    return cast(BinaryIO, io.BufferedReader(raw, 1 << 20))
