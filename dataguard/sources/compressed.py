@@ -27,7 +27,7 @@ from typing import BinaryIO, cast
 
 from dataguard.errors import UsageError
 
-__all__ = ["compression_of", "decompressing", "open_decompressed"]
+__all__ = ["compression_of", "decompressing", "decompressor", "open_decompressed"]
 
 # ref. RFC 1952 §2.3.1 (gzip ID1 ID2), the bzip2 and xz file formats, RFC 8878 §3.1.1
 # (zstd frame magic 0xFD2FB528, little-endian), APPNOTE.TXT §4.3.7 (zip local header).
@@ -75,7 +75,7 @@ class _Decompressed(io.RawIOBase):
         except _ERRORS:
             raise UsageError(
                 f"{self._name}: the {self._kind} data is truncated or corrupt "
-                "(a log rotated while it was written?); the lines before it were read"
+                "(cut short while it was written?)"
             ) from None
         buffer[: len(data)] = data
         return len(data)
@@ -123,10 +123,10 @@ def decompressing(stream: BinaryIO, name: str) -> BinaryIO:
     """
     peek = getattr(stream, "peek", None)
     if peek is not None:
-        return _wrap(stream, name, peek(_HEAD)[:_HEAD], owned=None)
+        return decompressor(stream, name, peek(_HEAD)[:_HEAD], owned=None)
     head = stream.read(_HEAD)  # no peek (an in-memory stream): read, then put back
     joined = cast(BinaryIO, io.BufferedReader(_Joined(head, stream)))
-    return _wrap(joined, name, head, owned=None)
+    return decompressor(joined, name, head, owned=None)
 
 
 def open_decompressed(path: str | os.PathLike[str]) -> BinaryIO:
@@ -136,13 +136,18 @@ def open_decompressed(path: str | os.PathLike[str]) -> BinaryIO:
     try:
         head = handle.read(_HEAD)
         handle.seek(0)
-        return _wrap(handle, os.fspath(path), head, owned=handle)
+        return decompressor(handle, os.fspath(path), head, owned=handle)
     except BaseException:
         handle.close()
         raise
 
 
-def _wrap(stream: BinaryIO, name: str, head: bytes, owned: BinaryIO | None) -> BinaryIO:
+def decompressor(
+    stream: BinaryIO, name: str, head: bytes, owned: BinaryIO | None = None
+) -> BinaryIO:
+    """*stream* decompressed when *head* (its first bytes, still unread) says it is
+    compressed; else *stream*. *owned* is closed with the result. Raises UsageError for
+    zstd and zip (see :func:`decompressing`)."""
     kind = compression_of(head)
     if kind is None:
         return stream

@@ -8,16 +8,15 @@ read in 512 KiB chunks; the scanners keep only what is still to be read.
 
 from __future__ import annotations
 
-import bz2
 import codecs
-import gzip
 import lzma
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, BinaryIO, cast
 
 from dataguard.errors import UsageError
+from dataguard.sources.compressed import decompressor
 
 _CHUNK = 1 << 19  # bytes read per refill
 _SNIFF = 1 << 20  # bytes that decide the encoding and the dialect
@@ -63,21 +62,12 @@ def sniff_encoding(head: bytes) -> str:
     return "utf-8-sig"
 
 
-class _Readable(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
-
-
-def decompressed(raw: IO[bytes]) -> _Readable:
-    """*raw*, or a decompressing reader over it when it starts with gzip, bzip2 or xz magic."""
+def decompressed(raw: IO[bytes], name: str) -> BinaryIO:
+    """*raw* (a file at its start), or a decompressing reader over it when it starts with
+    gzip, bzip2 or xz magic (:mod:`dataguard.sources.compressed`)."""
     magic = raw.read(6)
     raw.seek(0)
-    if magic[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw, mode="rb")
-    if magic[:3] == b"BZh":
-        return bz2.BZ2File(raw)
-    if magic == b"\xfd7zXZ\x00":
-        return lzma.LZMAFile(raw)
-    return raw
+    return decompressor(cast(BinaryIO, raw), name, magic)
 
 
 class TextWindow:
@@ -95,7 +85,7 @@ class TextWindow:
         self._raw = raw
         self._on_bytes = on_bytes
         try:
-            self._stream = decompressed(raw)
+            self._stream = decompressed(raw, self.name)
             head = self._stream.read(_SNIFF)
         except (OSError, EOFError, lzma.LZMAError) as exc:
             raise UsageError(f"cannot read {path}: {exc}") from None
