@@ -72,8 +72,9 @@ _MINORITY = (
 )
 _NAME = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2})" + _END + ")"
 # A key's or value's quote, also percent-encoded (``%22name%22:%22张三%22``, a JSON payload
-# in a query string, whose quotes stay escaped when scanned).
-_QUOTE = r"""(?:\\?["']|%2[27])?"""
+# in a query string, whose quotes stay escaped when scanned) or an HTML entity (JSON
+# written into HTML or XML: ``&quot;name&quot;:&quot;张三&quot;``).
+_QUOTE = r"""(?:\\?["']|%2[27]|&quot;)?"""
 # ref. standards.md §1 CN_NAME context: labels of name fields in Chinese forms and logs.
 _LABELS = (
     "真实姓名|客户姓名|用户姓名|姓名|名字|收件人|收货人|紧急联系人|联系人|寄件人|签收人|持卡人|"
@@ -101,7 +102,7 @@ _CSV_NAME = '"?' + _NAME + r'"?(?=[,\r\n]|$)'
 # (``%26``, ``%3F``), or any escape the normaliser keeps, also starts a key: the query
 # string of a URL inside a query string (``redirect=…%3Fid%3D7%26name%3D%25E5…``), whose
 # own ``&`` stays escaped when scanned, or a percent-encoded JSON payload (``%2C%22name``).
-_KEY_START = r"""(?=[\\"'%RrUuFfCcNnXxAaHh])(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))"""
+_KEY_START = r"""(?=[\\"'%&RrUuFfCcNnXxAaHh])(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))"""
 
 # Words that open a clause after a label like 客户 and start with a surname character
 # (来 is one): 客户来电要求… is "the customer called", not a customer named 来电.
@@ -205,6 +206,9 @@ class NameRecognizer(Recognizer):
         match: 姓名：⟦买买提·艾力⟧
         match: GET /login?next=%2Fcb%3Fid%3D7%26name%3D⟦%25E5%25BC%25A0%25E4%25B8%2589⟧ HTTP/1.1
         match: ==> Parameters: 7(Long), ⟦张三⟧(String), 13812345678(String)
+        match: <ns:Customer><ns:Name>⟦李娜⟧</ns:Name><ns:CertNo>x</ns:CertNo></ns:Customer>
+        match: &quot;realName&quot;:&quot;⟦张伟⟧&quot;
+        no-match: <city>杭州</city><status>已发货</status>
         no-match: ==> Parameters: 杭州(String), 已发货(String), 王府井店(String)
         no-match: 张家口今天下雪了
         no-match: 姓名：未填写
@@ -235,6 +239,13 @@ class NameRecognizer(Recognizer):
         # The value under a name column of a CSV export or an INSERT statement.
         Pattern("cn_name_csv_column", csv_column(_COLUMN, _CSV_NAME), 0.5),
         Pattern("cn_name_sql_column", sql_insert_column(_COLUMN, "'" + _NAME + "'"), 0.5),
+        # ref. XML element text (SOAP and bank-interface logs): <custName>张三</custName>,
+        # <ns:Name>张三</ns:Name>; the element's local name is the key.
+        Pattern(
+            "cn_name_xml_element",
+            r"<(?:[A-Za-z_][\w.\-]*:)?" + _KEYS + r"(?:\s[^<>]*)?>" + _NAME + "(?=</)",
+            0.5,
+        ),
         # ref. MyBatis's SQL debug log (BaseJdbcLogger): ``==> Parameters: 张三(String),
         # 138…(String)``, each bound value followed by its Java type. The column list is on
         # the ``Preparing:`` line before; a whole String parameter that reads as a name is one.

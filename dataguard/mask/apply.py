@@ -10,7 +10,9 @@ encoded the way its original was written, so the container stays valid:
   replacement escaped the same way;
 * a value inside a JSON string gets a JSON-escaped replacement; a bare JSON number under
   a sensitive key becomes a JSON string (``13812341050`` → ``"******1050"``), since a mask
-  is not a number.
+  is not a number;
+* a value inside XML or HTML text (``<mobile>…</mobile>``) gets ``<``, ``>``, ``&`` and
+  quotes of its replacement written as entities (``&lt;CN_MOBILE&gt;``).
 
 Operators see the normalised value (full-width digits folded, escapes decoded): see
 :mod:`dataguard.mask.operator`.
@@ -18,6 +20,7 @@ Operators see the normalised value (full-width digits folded, escapes decoded): 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from bisect import bisect_left, bisect_right
@@ -371,6 +374,8 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
         return json.dumps(masked, ensure_ascii=escaped)[1:-1]
     if kind == "number":  # a bare JSON number: the mask becomes a string
         return json.dumps(masked, ensure_ascii=escaped)
+    if kind == "xml":  # XML or HTML text: a <CN_MOBILE> tag must not open an element
+        return html.escape(masked)
     if escaped:
         masked = masked.encode("ascii", "backslashreplace").decode("ascii")
         masked = re.sub(r"\\U([0-9a-f]{8})", lambda m: _utf16_escape(int(m.group(1), 16)), masked)

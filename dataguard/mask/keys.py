@@ -66,7 +66,9 @@ SENSITIVE_KEYS: dict[str, str] = {
         "CN_NAME",
         "real_name realname true_name truename full_name fullname receiver_name "
         "receivername buyer_name consignee contact_name linkman leader 姓名 真实姓名 收货人 "
-        "联系人 负责人 legal_person legal_rep legal_representative 法人 法定代表人",
+        "联系人 负责人 legal_person legal_rep legal_representative 法人 法定代表人 "
+        "cust_name customer_name client_name holder_name card_holder account_name acct_name "
+        "客户姓名 户名 开户名 持卡人",
     ),
     **_keys(
         "CN_ADDRESS",

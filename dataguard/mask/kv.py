@@ -9,14 +9,17 @@ Formats:
     ``plain``: no keys. ``json``: the line is a JSON object (else it is treated as plain);
     every string and number value, with its innermost key. ``kv``: ``key=value`` pairs
     (logfmt, Java ``toString``, query strings ``?a=1&b=2`` in nginx and Apache access logs)
-    and ``"key": value`` fragments embedded in text. ``auto``: ``json`` for a line that is a
-    JSON object, ``kv`` otherwise.
+    and ``"key": value`` fragments embedded in text, XML elements holding text
+    (``<mobile>…</mobile>``, namespaces dropped from the key) and JSON written into HTML
+    (``&quot;phone&quot;:&quot;…&quot;``). ``auto``: ``json`` for a line that is a JSON
+    object, ``kv`` otherwise.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = ["FORMATS", "KeySpan", "key_spans"]
@@ -31,7 +34,8 @@ class KeySpan:
     ``key`` is the innermost key (``phone``); ``path`` the dotted path to the value
     (``user.phone``; array positions are not part of it), equal to ``key`` outside JSON.
     ``kind`` is ``"string"`` (inside JSON quotes: the replacement must be JSON-escaped),
-    ``"number"`` (a bare JSON number: the replacement must be quoted) or ``"raw"``.
+    ``"number"`` (a bare JSON number: the replacement must be quoted), ``"xml"`` (XML or
+    HTML text: ``<``, ``&`` and quotes escaped as entities) or ``"raw"``.
     """
 
     key: str
@@ -56,6 +60,17 @@ _JSON_PAIR = re.compile(
     r"\"(?P<key>[^\"\\\n]{1,64})\"\s*:\s*"
     r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|(?P<num>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?))"
 )
+# An XML element holding text (SOAP and bank-interface logs): ``<mobile>…</mobile>``,
+# ``<ns:CertNo>…</ns:CertNo>``; the key is the element's local name, the value its text
+# up to the closing tag of the same name (no nested elements).
+_XML_ELEMENT = re.compile(
+    r"<(?:[A-Za-z_][\w.\-]*:)?(?P<key>[A-Za-z_][\w.\-]{0,63})(?:\s[^<>]*)?>"
+    r"(?P<xml>[^<>]*)</(?:[A-Za-z_][\w.\-]*:)?(?P=key)>"
+)
+# "key": "value" of JSON written into HTML or XML: ``&quot;phone&quot;:&quot;…&quot;``.
+_ESCAPED_JSON_PAIR = re.compile(
+    r"&quot;(?P<key>[^&\n]{1,64}?)&quot;\s*:\s*&quot;(?P<xml>(?:(?!&quot;)[^\n<>])*)&quot;"
+)
 # One token of a JSON text and the white space before it (one match per token: logs
 # write ", " and ": " between most tokens, and a match of its own for each space was a
 # third of the loop).
@@ -64,6 +79,9 @@ _JSON_TOKEN = re.compile(
     r"(\"(?:[^\"\\]|\\.)*\"|[{}\[\]:,]|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
     r"|true|false|null)"
 )
+#: The kind of a value by the group that matched it: a bare JSON number, or text inside
+#: XML or HTML (its replacement is entity-escaped).
+_KINDS = {"num": "number", "xml": "xml"}
 _EMPTY = frozenset({"", "-", "null", "none", "nil", "undefined"})
 _LONGEST_EMPTY = max(map(len, _EMPTY))
 
@@ -80,21 +98,21 @@ def key_spans(line: str, fmt: str = "auto") -> list[KeySpan]:
 
 
 def _kv_spans(line: str) -> list[KeySpan]:
-    if "=" not in line and '":' not in line and '" :' not in line:
-        return []
-    spans: list[KeySpan] = []
-    for regex in (_KV, _JSON_PAIR):
-        for m in regex.finditer(line):
-            # The value's group closes last (the key's closes before it, none is nested),
-            # so lastgroup names it: dq, sq, bare or num.
-            group = m.lastgroup
-            assert group is not None
-            start, end = m.span(group)
-            if end - start <= _LONGEST_EMPTY and line[start:end].lower() in _EMPTY:
-                continue
-            kind = "number" if group == "num" else ("string" if regex is _JSON_PAIR else "raw")
-            spans.append(KeySpan(m.group("key"), start, end, kind))
-    spans.sort(key=lambda s: s.start)
+    pairs = (
+        _matches(line, (_KV, _JSON_PAIR)) if "=" in line or '":' in line or '" :' in line else []
+    )
+    # XML elements and HTML-escaped pairs name their keys more closely than an attribute
+    # or pair around them (data-user="{&quot;pwd&quot;:…}"): an outer span holding one
+    # gives way to it.
+    marked = [
+        regex
+        for regex, mark in ((_XML_ELEMENT, "</"), (_ESCAPED_JSON_PAIR, "&quot;"))
+        if mark in line
+    ]
+    inner = _matches(line, marked) if marked else []
+    if inner:
+        pairs = [o for o in pairs if not any(o.start <= i.start and i.end <= o.end for i in inner)]
+    spans = sorted(pairs + inner, key=lambda s: s.start)
     # A value can be found twice (a=1 inside a JSON string); keep the outermost.
     kept: list[KeySpan] = []
     for span in spans:
@@ -102,6 +120,22 @@ def _kv_spans(line: str) -> list[KeySpan]:
             continue
         kept.append(span)
     return kept
+
+
+def _matches(line: str, regexes: Sequence[re.Pattern[str]]) -> list[KeySpan]:
+    spans: list[KeySpan] = []
+    for regex in regexes:
+        for m in regex.finditer(line):
+            # The value's group closes last (the key's closes before it, none is nested),
+            # so lastgroup names it: dq, sq, bare, num or xml.
+            group = m.lastgroup
+            assert group is not None
+            start, end = m.span(group)
+            if end - start <= _LONGEST_EMPTY and line[start:end].lower() in _EMPTY:
+                continue
+            kind = _KINDS.get(group, "string" if regex is _JSON_PAIR else "raw")
+            spans.append(KeySpan(m.group("key"), start, end, kind))
+    return spans
 
 
 def _json_spans(line: str) -> list[KeySpan] | None:

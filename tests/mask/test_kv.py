@@ -631,3 +631,53 @@ def test_batch_selection_of_long_and_dotted_keys(masker: Masker) -> None:
         f"{long_key}=******1050",
         f"{'k' * 64}=n/a",
     ]
+
+
+# -- XML elements and HTML-escaped JSON ----------------------------------------------------
+
+SOAP = (
+    "<request><custName>张伟</custName><mobile>13812341050</mobile>"
+    "<password>abc123</password><ns:AcctNo>6217000010012345674</ns:AcctNo>"
+    "<city>杭州</city></request>"
+)
+
+
+def test_xml_elements_holding_text_are_key_spans() -> None:
+    assert spans(SOAP) == [
+        ("custName", "张伟", "xml"),
+        ("mobile", "13812341050", "xml"),
+        ("password", "abc123", "xml"),
+        ("AcctNo", "6217000010012345674", "xml"),  # the namespace prefix is dropped
+        ("city", "杭州", "xml"),
+    ]
+    assert spans("<a><b>x</c></a> 1 < 2") == []  # no element closes with its own name
+
+
+def test_xml_values_are_masked_by_key_and_tags_stay_valid_xml(masker: Masker) -> None:
+    """A bank-interface log: the password and an account number that fails Luhn went out
+    as they were (no pattern finds them; only their element names say what they are)."""
+    import xml.etree.ElementTree as ET
+
+    masked = mask1(masker, SOAP)
+    # Written by hand from the display rules (names keep the surname, cards 6 + 4, secrets
+    # become six stars, a mobile its last 4).
+    assert masked == (
+        "<request><custName>张*</custName><mobile>******1050</mobile>"
+        "<password>******</password><ns:AcctNo>621700*********5674</ns:AcctNo>"
+        "<city>杭州</city></request>"
+    )
+    strict = mask1(Masker("strict"), SOAP.replace("ns:", ""))
+    assert "<mobile>&lt;CN_MOBILE&gt;</mobile>" in strict
+    assert [e.tag for e in ET.fromstring(strict)] == [
+        "custName", "mobile", "password", "AcctNo", "city"
+    ]  # fmt: skip
+
+
+def test_json_written_into_html_is_masked_by_key(masker: Masker) -> None:
+    line = (
+        '<div data-user="{&quot;name&quot;:&quot;张伟&quot;,'
+        '&quot;pwd&quot;:&quot;s3&amp;cret&quot;}">'
+    )
+    assert mask1(masker, line) == (
+        '<div data-user="{&quot;name&quot;:&quot;张*&quot;,&quot;pwd&quot;:&quot;******&quot;}">'
+    )
