@@ -299,7 +299,7 @@ class TableAssessor:
             forms=dict(forms),
             reasons=tuple(reasons),
         )
-        previews = self._previews(verdict.kind, entity, values, column.name)
+        previews = self._previews(verdict.kind, entity, values, column.name, found)
         return self._report(
             table, column, verdict.kind, entities, confidence, protection, evidence, previews
         )
@@ -416,9 +416,21 @@ class TableAssessor:
         )
 
     def _previews(
-        self, kind: str, entity: str | None, values: list[str], name: str
+        self,
+        kind: str,
+        entity: str | None,
+        values: list[str],
+        name: str,
+        found: list[list[Finding]],
     ) -> tuple[str, ...]:
-        picked = list(dict.fromkeys(v for v in values if v.strip()))[:PREVIEWS]
+        """Masked examples; for free text, values with findings first (a remark column's
+        first values are often 你好 or [图片], which show a reader nothing)."""
+        candidates = values
+        if kind == "text":
+            candidates = [v for v, f in zip(values, found, strict=True) if f] + [
+                v for v, f in zip(values, found, strict=True) if not f
+            ]
+        picked = list(dict.fromkeys(v for v in candidates if v.strip()))[:PREVIEWS]
         if kind == "value" and entity:
             return tuple(self._previewer.mask_value(v.strip(), entity, field=name) for v in picked)
         return tuple(_cut(self._previewer.mask(v, field=name)) for v in picked)
@@ -450,7 +462,17 @@ def _python_regex(shape: str | None) -> re.Pattern[str] | None:
 
 
 def _cut(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """*text* cut to *limit* characters around its first mask (``*``), so a long JSON blob's
+    preview shows where the personal data sits, not only its first fields."""
+    if len(text) <= limit:
+        return text
+    first = text.find("*")
+    if first < limit * 3 // 4:
+        return text[: limit - 1] + "…"
+    start = first - limit // 4
+    if start + limit - 1 >= len(text):
+        return "…" + text[len(text) - (limit - 1) :]
+    return "…" + text[start : start + limit - 2] + "…"
 
 
 def _clean(

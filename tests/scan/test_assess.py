@@ -71,3 +71,23 @@ def test_a_name_without_a_single_shaped_value_loses() -> None:
     )
     assert report.entity is None
     assert "none of 30 values is shaped like one" in report.evidence.reasons[0]
+
+
+def test_free_text_previews_show_values_with_findings_first() -> None:
+    """A remark column's first values were 你好 and [图片]: previews that showed a reader
+    nothing of what the column holds."""
+    values = ["你好", "[图片]", "好的", "谢谢"] * 10 + ["到了打我电话13812341050", "邮箱tt@163.com"]
+    column = ColumnInfo("buyer_memo", "TEXT")
+    (report,) = _assessor().assess("orders", [column], {"buyer_memo": values})
+    assert report.kind == "text"
+    # Display masks written by hand: a mobile keeps its last 4, an email 2 + 1 characters.
+    assert report.previews[:2] == ("到了打我电话******1050", "邮箱tt**@1**.com")
+
+
+def test_a_long_preview_is_cut_around_its_first_mask() -> None:
+    blob = '{"source":"app","coupon":{"id":1280,"amount":"10.00"},"delivery":{"time":"周末"},'
+    values = [blob + f'"receiver":{{"email":"tt{i}@163.com"}}}}' for i in range(20)]
+    column = ColumnInfo("ext_json", "TEXT")
+    (report,) = _assessor().assess("orders", [column], {"ext_json": values})
+    assert all(len(p) <= 80 for p in report.previews)
+    assert all('"email":"tt**@1**.com"}}' in p for p in report.previews)
