@@ -215,8 +215,9 @@ def _kept(ch: str) -> bool:
     the escapes around them decode (``%22%E5%BC%A0%22`` → ``%22张%22``): a decoded ``&`` or
     quote would cut an encoded value in two (``password=ab%26cd``), and a decoded line
     break would cut the line's context windows. A value right after a kept escape still
-    starts there (``ALNUM_BEFORE_NOT``). Spaces do decode: ``138%201234%205678`` is a
-    grouped mobile number.
+    starts there (``ALNUM_BEFORE_NOT``). Spaces decode between digits only
+    (``138%201234%205678`` is a grouped mobile number; ``password=a%20b`` keeps its
+    ``%20``): see :func:`_spaces_between_digits_only`.
     """
     return ch in _SEPARATORS or unicodedata.category(ch) == "Cc"
 
@@ -301,6 +302,28 @@ def _units(special: str) -> list[tuple[int, str]] | None:
     return [(length, _fold(ch)) for length, ch in units]
 
 
+def _spaces_between_digits_only(
+    text: str, start: int, end: int, units: list[tuple[int, str]]
+) -> list[tuple[int, str]]:
+    """*units* of the escape run ``text[start:end]`` with each escaped space kept escaped
+    unless digits stand on both sides of it.
+
+    An encoded space groups a number (``138%201234%205678``), and there it decodes; inside
+    a value it must not (``password=a%20b`` decoded would end at ``a``, and ``%20b`` of the
+    password would go out as it was).
+    """
+    out = list(units)
+    at = start
+    for k, (length, unit) in enumerate(units):
+        if unit == " " and length > 1 and not _ANSI_RE.match(text, at):  # not a colour code
+            before = out[k - 1][1][-1:] if k else text[start - 1 : start]
+            after = units[k + 1][1][:1] if k + 1 < len(units) else text[end : end + 1]
+            if not (before.isascii() and before.isdigit() and after.isascii() and after.isdigit()):
+                out[k] = (length, text[at : at + length])
+        at += length
+    return out
+
+
 def normalize(text: str) -> NormalizedText:
     """Normalise *text* for scanning; see the module docstring for what changes."""
     if _NEEDS_WORK.search(text) is None:
@@ -313,6 +336,8 @@ def normalize(text: str) -> NormalizedText:
         units = _units(m.group())
         if units is None:
             continue
+        if any(u == " " and n > 1 for n, u in units):
+            units = _spaces_between_digits_only(text, m.start(), m.end(), units)
         plain = text[orig_pos : m.start()]
         pieces.append(plain)
         norm_len += len(plain)

@@ -127,3 +127,12 @@ def test_ansi_colour_codes_become_one_space_each() -> None:
     assert original[slice(*norm.to_original(j, j + 10))] == "tt@163.com"
     # The same codes captured into a JSON log (docker's json-file driver).
     assert normalize(r"\u001b[32mINFO\u001b[0m").text == " INFO "
+
+
+def test_an_escaped_space_decodes_between_digits_only() -> None:
+    # A grouped number needs its spaces; a password with one must not end at it
+    # (password=a%20b was masked as far as "a", and %20b went out as it was).
+    assert normalize("tel=138%201234%205678").text == "tel=138 1234 5678"
+    assert normalize("password=a%20b").text == "password=a%20b"
+    assert normalize("password=0%2520&x=1").text == "password=0%2520&x=1"
+    assert normalize("q=%E6%89%8B%E6%9C%BA%20138").text == "q=手机%20138"
