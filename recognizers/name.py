@@ -71,10 +71,11 @@ _MINORITY = (
     _MINORITY_FIRST + _CJK + "{0,7}" + _DOT + _CJK + "{1,10}?(?:" + _DOT + _CJK + "{1,10}?)?"
 )
 _NAME = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2})" + _END + ")"
-# A key's or value's quote, also percent-encoded (``%22name%22:%22张三%22``, a JSON payload
-# in a query string, whose quotes stay escaped when scanned) or an HTML entity (JSON
-# written into HTML or XML: ``&quot;name&quot;:&quot;张三&quot;``).
-_QUOTE = r"""(?:\\?["']|%2[27]|&quot;)?"""
+# A key's or value's quote, escaped once or more (JSON inside a JSON string inside a
+# JSON string: \\\"name\\\": \\\"张三\\\"), percent-encoded (``%22name%22:%22张三%22``,
+# a JSON payload in a query string, whose quotes stay escaped when scanned) or an HTML
+# entity (JSON written into HTML or XML: ``&quot;name&quot;:&quot;张三&quot;``).
+_QUOTE = r"""(?:\\{0,7}["']|%2[27]|&quot;)?"""
 # ref. standards.md §1 CN_NAME context: labels of name fields in Chinese forms and logs.
 _LABELS = (
     "真实姓名|客户姓名|用户姓名|姓名|名字|收件人|收货人|紧急联系人|联系人|寄件人|签收人|持卡人|"

@@ -19,9 +19,10 @@ _KEY = (
     r"(?:(?:access|refresh|id|auth|session|csrf)[_-]?)?token|(?:api|app|private)[_-]?key|"
     r"jsessionid|phpsessid|asp\.net_sessionid|session[_-]?id)"
 )
-# A key's quote, also percent-encoded: a JSON payload in a query string or form body
+# A key's quote, escaped once or more (JSON serialised into JSON strings: \\\"password\\\"),
+# also percent-encoded: a JSON payload in a query string or form body
 # (``data=%7B%22password%22%3A%22…%22%7D``) keeps its quotes escaped when scanned.
-_Q = r"""(?:\\?["']|%2[27])"""
+_Q = r"""(?:\\{0,7}["']|%2[27])"""
 _SEP = r"[ \t]*(?:=>|[:=])[ \t]*"
 # A bare value is printable ASCII and ends at &, whitespace, a comma or semicolon, a quote,
 # a backslash (the \n of logged JSON), a closing bracket, a | (the field separator of
@@ -30,7 +31,7 @@ _SEP = r"[ \t]*(?:=>|[:=])[ \t]*"
 # matches no further than its value.
 # A quote followed by a closing bracket or a comma is the end of a JSON string that held
 # the key, not the start of a value: {"a": "PASSWORD:"} holds no secret.
-_DOUBLE = r"""\\?"(?P<value>(?![\]},])[^"\\\r\n]+)"""
+_DOUBLE = r"""\\{0,7}"(?P<value>(?![\]},])[^"\\\r\n]+)"""
 _SINGLE = r"""'(?P<value>[^'\\\r\n]+)'"""
 # A bare value never opens a structure: {"password": []} holds no secret to report.
 _BARE = r"""(?P<value>(?![\[{(]|%2[27])[!#-%(*+\--:=?-\[^-{~]+)"""

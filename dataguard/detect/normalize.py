@@ -148,7 +148,9 @@ _ANSI = r"(?:\x1b|\\u001[bB])\[[0-?]*[ -/]*[@-~]"
 # looked at one by one: percent runs, \u escape runs, and anything outside ASCII and the
 # CJK Unified Ideographs block.
 _SPECIAL = re.compile(
-    _ANSI + r"|(?:%(?:25)?[0-9A-Fa-f]{2})+|(?:\\u[0-9A-Fa-f]{4})+|[^\x00-\x7f\u4e00-\u9fff%\\]+"
+    _ANSI
+    + r"|(?:%(?:25)?[0-9A-Fa-f]{2})+|(?:\\{1,4}u[0-9A-Fa-f]{4})+"
+    + r"|[^\x00-\x7f\u4e00-\u9fff%\\]+"
 )
 # One escaped byte: ``%XX``, or ``%25XX`` (the ``%`` of ``%XX`` escaped again).
 _PERCENT_BYTE = re.compile(r"%(?:25)?([0-9A-Fa-f]{2})")
@@ -262,11 +264,26 @@ def _decode_bytes(escapes: list[tuple[str, int]]) -> list[tuple[int, str]] | Non
     return units
 
 
+_UNICODE_ESCAPE = re.compile(r"(\\+)u([0-9A-Fa-f]{4})")
+
+
 def _escape_units(run: str) -> list[tuple[int, str]] | None:
     """``(escape length, character)`` per character of a run of JSON ``\\uXXXX`` escapes;
-    a kept character (:func:`_kept`) is its escape, unchanged."""
+    a kept character (:func:`_kept`) is its escape, unchanged.
+
+    JSON serialised into a JSON string escapes its escapes again: Python's ``json.dumps``
+    writes 张 as ``\\u5f20``, and a log line holding that text as a string value shows
+    ``\\\\u5f20`` (two backslashes; four a level deeper). A run whose escapes all carry
+    1, 2 or 4 backslashes is decoded; any other run (a literal backslash before an escape)
+    is left as it is.
+    """
+    escapes = [(m[1], m[2]) for m in _UNICODE_ESCAPE.finditer(run)]
+    slashes = {len(b) for b, _ in escapes}
+    if len(slashes) != 1 or not slashes <= {1, 2, 4}:
+        return None
+    width = slashes.pop() + 5
     try:
-        decoded = str(json.loads(f'"{run}"'))
+        decoded = str(json.loads('"' + "".join(f"\\u{h}" for _, h in escapes) + '"'))
     except ValueError:
         return None
     # Lone surrogates cannot be scanned meaningfully; leave such runs untouched.
@@ -275,9 +292,9 @@ def _escape_units(run: str) -> list[tuple[int, str]] | None:
     units = []
     at = 0
     for ch in decoded:
-        width = 6 if ord(ch) < 0x10000 else 12
-        units.append((width, run[at : at + width] if _kept(ch) else ch))
-        at += width
+        size = width if ord(ch) < 0x10000 else 2 * width
+        units.append((size, run[at : at + size] if _kept(ch) else ch))
+        at += size
     return units
 
 
@@ -291,7 +308,7 @@ def _units(special: str) -> list[tuple[int, str]] | None:
         return [(len(special), " ")]
     if special[0] == "%" and len(special) >= 3:
         units = _percent_units(special)
-    elif special.startswith("\\u"):
+    elif special.startswith("\\"):
         units = _escape_units(special)
     elif _fold(special) == special:
         return None  # a run already in normal form (most Chinese punctuation-free text)

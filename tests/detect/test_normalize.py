@@ -136,3 +136,15 @@ def test_an_escaped_space_decodes_between_digits_only() -> None:
     assert normalize("password=a%20b").text == "password=a%20b"
     assert normalize("password=0%2520&x=1").text == "password=0%2520&x=1"
     assert normalize("q=%E6%89%8B%E6%9C%BA%20138").text == "q=手机%20138"
+
+
+def test_unicode_escapes_escaped_again_decode() -> None:
+    # Python's json.dumps writes 张 as \u5f20; logged as a JSON string value it reads
+    # \\u5f20, a level deeper \\\\u5f20. Names and addresses there went out unmasked.
+    original = r'{"payload": "{\"name\": \"\\u5f20\\u4f1f\"}"}'
+    norm = normalize(original)
+    assert norm.text == r'{"payload": "{\"name\": \"张伟\"}"}'
+    i = norm.text.index("张")
+    assert original[slice(*norm.to_original(i, i + 2))] == r"\\u5f20\\u4f1f"
+    assert normalize(r"\\\\u5f20").text == "张"
+    assert normalize(r"a\\\u5f20").text == r"a\\\u5f20"  # a literal backslash, then 张: left alone

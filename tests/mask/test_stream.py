@@ -346,3 +346,31 @@ def test_filter_masks_values_inside_ansi_colour_codes() -> None:
         b"\x1b[32mINFO\x1b[0m user \x1b[36m******1050\x1b[0m id \x1b[33m1****************X\x1b[0m\n"
     )
     assert out == masked
+
+
+def test_json_serialised_into_json_strings_is_masked_and_stays_json() -> None:
+    """A JSON log whose message holds serialised JSON, once or twice, the inner text maybe
+    written by Python's json.dumps (\\u escapes, escaped again): names and passwords there
+    went out as they were."""
+    import json
+
+    def leaves(value: object) -> list[str]:
+        """Every string of a JSON value, serialised JSON inside strings parsed too."""
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in leaves(v)]
+        if isinstance(value, str) and value.startswith("{"):
+            return leaves(json.loads(value))
+        return [str(value)]
+
+    inner = {"name": "张伟", "mobile": "13812341050", "password": "s3cret!"}
+    once = json.dumps({"payload": json.dumps(inner, ensure_ascii=False)}, ensure_ascii=False)
+    twice = json.dumps({"msg": once}, ensure_ascii=False)
+    python = json.dumps({"payload": json.dumps(inner)})
+    data = "\n".join((once, twice, python)).encode() + b"\n"
+    out, _ = run_filter(data, MaskerSpec(PROFILES["display"], fmt="auto"))
+    lines = out.decode().splitlines()
+    assert len(lines) == 3
+    for line in lines:
+        # Display masks by hand: a name keeps its surname, a mobile its last 4, a secret
+        # becomes six stars.
+        assert leaves(json.loads(line)) == ["张*", "******1050", "******"]
