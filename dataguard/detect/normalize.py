@@ -25,7 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["NEEDS_WORK", "NormalizedText", "normalize"]
+__all__ = ["IME_DOT", "NEEDS_WORK", "NormalizedText", "normalize"]
 
 # ref. Unicode CJK Radicals Supplement: simplified-form radicals seen in mixed-script text.
 _RADICALS = str.maketrans(
@@ -155,11 +155,16 @@ _SPECIAL = re.compile(
 # One escaped byte: ``%XX``, or ``%25XX`` (the ``%`` of ``%XX`` escaped again).
 _PERCENT_BYTE = re.compile(r"%(?:25)?([0-9A-Fa-f]{2})")
 _ONCE_ESCAPED = re.compile(r"((?:%[0-9A-Fa-f]{2})+)")
+#: The ideographic full stop a Chinese input method types in an email or a domain
+#: (``zhangsan@qq。com``): read as ``.`` between ASCII letters or digits. NFKC leaves it,
+#: and a sentence's own 。 (after Chinese text, or at the end) is left too.
+IME_DOT = r"[0-9A-Za-z]\u3002[0-9A-Za-z]"
 #: Text in which this regex finds nothing is returned by :func:`normalize` unchanged.
 #: Python's ``re`` and Rust's ``regex`` read it alike, so polars can pick out such values
 #: (the vectorised masks, which must give what the operator gives the normalised value).
-NEEDS_WORK = r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\x1b|[^\x00-\x7f\u4e00-\u9fff]"
+NEEDS_WORK = r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\x1b|[^\x00-\x7f\u3002\u4e00-\u9fff]|" + IME_DOT
 _NEEDS_WORK = re.compile(NEEDS_WORK)
+_IME_DOT = re.compile(IME_DOT)
 _ANSI_RE = re.compile(_ANSI)
 
 
@@ -351,6 +356,8 @@ def normalize(text: str) -> NormalizedText:
     norm_len = 0
     for m in _SPECIAL.finditer(text):
         units = _units(m.group())
+        if m.group() == "\u3002":  # NFKC leaves it alone: see IME_DOT
+            units = [(1, ".")] if m.start() and _IME_DOT.match(text, m.start() - 1) else None
         if units is None:
             continue
         if any(u == " " and n > 1 for n, u in units):

@@ -148,3 +148,11 @@ def test_unicode_escapes_escaped_again_decode() -> None:
     assert original[slice(*norm.to_original(i, i + 2))] == r"\\u5f20\\u4f1f"
     assert normalize(r"\\\\u5f20").text == "张"
     assert normalize(r"a\\\u5f20").text == r"a\\\u5f20"  # a literal backslash, then 张: left alone
+
+
+def test_an_ideographic_full_stop_between_ascii_letters_is_a_dot() -> None:
+    # A Chinese input method types 。 for the dot: zhangsan@qq。com went out unmasked.
+    assert normalize("邮箱 zhangsan@qq。com 谢谢").text == "邮箱 zhangsan@qq.com 谢谢"
+    assert normalize("好的。谢谢").text == "好的。谢谢"  # a sentence's own full stop
+    assert normalize("ok。").text == "ok。"
+    assert normalize("。abc").text == "。abc"
