@@ -71,6 +71,17 @@ _MINORITY = (
     _MINORITY_FIRST + _CJK + "{0,7}" + _DOT + _CJK + "{1,10}?(?:" + _DOT + _CJK + "{1,10}?)?"
 )
 _NAME = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2})" + _END + ")"
+# ref. SMS and notification templates: 尊敬的张伟先生, 亲爱的李娜女士, 【顺丰】王芳您好. The
+# salutation, or an honorific or greeting right after the name, is the context.
+_SALUTATION = "(?:尊敬的|亲爱的)(?:客户|会员|用户|旅客|乘客|业主|车主|顾客)?"
+_NAME_BEFORE_GREETING = (
+    "(?<![\u4e00-\u9fff])(?P<value>(?:"
+    + _MINORITY
+    + "|"
+    + _surname_regex()
+    + _CJK
+    + "{1,2}))(?=先生|女士|小姐|您好|你好)"
+)
 # A key's or value's quote, escaped once or more (JSON inside a JSON string inside a
 # JSON string: \\\"name\\\": \\\"张三\\\"), percent-encoded (``%22name%22:%22张三%22``,
 # a JSON payload in a query string, whose quotes stay escaped when scanned) or an HTML
@@ -145,6 +156,11 @@ _NOT_NAMES = frozenset(
         "测试",
         "同上",
         "本人",
+        # Salutations that start with a surname character: 亲爱的顾客, 尊敬的贵宾.
+        "顾客",
+        "贵宾",
+        "家长",
+        "业主",
     )
 )
 # Units of an organisation end like this: 法务部, 财务部门, 长沙分公司, 数据中心.
@@ -206,6 +222,12 @@ class NameRecognizer(Recognizer):
         match: INFO order created, consignee=⟦司马相如⟧, city=杭州
         match: 姓名：⟦买买提·艾力⟧
         match: GET /login?next=%2Fcb%3Fid%3D7%26name%3D⟦%25E5%25BC%25A0%25E4%25B8%2589⟧ HTTP/1.1
+        match: 尊敬的⟦张伟⟧先生，您的订单已发货
+        match: 亲爱的会员⟦欧阳娜娜⟧：您的积分即将过期
+        match: 【顺丰】⟦王芳⟧您好，您的快递已到
+        no-match: 亲爱的顾客您好，感谢您的支持
+        no-match: 【通知】王先生您好
+        no-match: 请李总您好转告
         match: ==> Parameters: 7(Long), ⟦张三⟧(String), 13812345678(String)
         match: <ns:Customer><ns:Name>⟦李娜⟧</ns:Name><ns:CertNo>x</ns:CertNo></ns:Customer>
         match: &quot;realName&quot;:&quot;⟦张伟⟧&quot;
@@ -247,6 +269,8 @@ class NameRecognizer(Recognizer):
             r"<(?:[A-Za-z_][\w.\-]*:)?" + _KEYS + r"(?:\s[^<>]*)?>" + _NAME + "(?=</)",
             0.5,
         ),
+        Pattern("cn_name_salutation", "(?=[尊亲])" + _SALUTATION + _NAME, 0.5),
+        Pattern("cn_name_greeting", _NAME_BEFORE_GREETING, 0.5),
         # ref. MyBatis's SQL debug log (BaseJdbcLogger): ``==> Parameters: 张三(String),
         # 138…(String)``, each bound value followed by its Java type. The column list is on
         # the ``Preparing:`` line before; a whole String parameter that reads as a name is one.
