@@ -91,7 +91,11 @@ _QUOTE = r"""(?:\\{0,7}["']|%2[27]|&quot;)?"""
 _LABELS = (
     "真实姓名|客户姓名|用户姓名|姓名|名字|收件人|收货人|紧急联系人|联系人|寄件人|签收人|持卡人|"
     "开户名|开户人|账户名|户名|客户经理|客户|用户名|用户|经办人|负责人|申请人|投保人|"
-    "被保险人|受益人|法定代表人|乘机人|乘车人|入住人|就诊人|患者姓名|学生姓名|xingming"
+    "被保险人|受益人|法定代表人|乘机人|乘车人|入住人|就诊人|患者姓名|学生姓名|xingming|"
+    # ref. bank transfer and loan records (payee, payer, borrower, guarantor) and the
+    # who-did-it fields of audit logs and approval flows.
+    "收款人|付款人|汇款人|借款人|担保人|共同借款人|监护人|操作人|操作员|审批人|审核人|"
+    "创建人|修改人|处理人|提交人|下单人|订购人|预订人|报案人|投诉人"
 )
 # ref. self-introductions in chat (我叫张三, 我的名字是张三, 本人张三).
 _SELF = "我叫|我的名字(?:是|叫)|本人姓名(?:是|为)?[:：]?"
@@ -99,7 +103,9 @@ _SELF = "我叫|我的名字(?:是|叫)|本人姓名(?:是|为)?[:：]?"
 _KEYS = (
     r"(?i:real_?name|user_?name|full_?name|cust(?:omer)?_?name|receiver(?:_?name)?|"
     r"recipient(?:_?name)?|consignee(?:_?name)?|contact(?:_?name)?|"
-    r"(?:card_?)?holder(?:_?name)?|acc(?:oun)?t_?name|name|xingming)"
+    r"(?:card_?)?holder(?:_?name)?|acc(?:oun)?t_?name|name|xingming|"
+    r"(?:payee|payer|remitter|beneficiary|borrower|guarantor|applicant)(?:_?name)?|"
+    r"(?:operator|creator|updater|modifier|approver|reviewer)(?:_?name)?|nick_?name|user)"
 )
 # A name column of a CSV header or an INSERT column list.
 _COLUMN = (
@@ -114,7 +120,7 @@ _CSV_NAME = '"?' + _NAME + r'"?(?=[,\r\n]|$)'
 # (``%26``, ``%3F``), or any escape the normaliser keeps, also starts a key: the query
 # string of a URL inside a query string (``redirect=…%3Fid%3D7%26name%3D%25E5…``), whose
 # own ``&`` stays escaped when scanned, or a percent-encoded JSON payload (``%2C%22name``).
-_KEY_START = r"""(?=[\\"'%&RrUuFfCcNnXxAaHh])(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))"""
+_KEY_START = r"""(?=[\\"'%&RrUuFfCcNnXxAaHhOoPpBbGgMm])(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))"""
 
 # Words that open a clause after a label like 客户 and start with a surname character
 # (来 is one): 客户来电要求… is "the customer called", not a customer named 来电.

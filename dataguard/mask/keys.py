@@ -68,7 +68,8 @@ SENSITIVE_KEYS: dict[str, str] = {
         "receivername buyer_name consignee contact_name linkman leader 姓名 真实姓名 收货人 "
         "联系人 负责人 legal_person legal_rep legal_representative 法人 法定代表人 "
         "cust_name customer_name client_name holder_name card_holder account_name acct_name "
-        "客户姓名 户名 开户名 持卡人",
+        "客户姓名 户名 开户名 持卡人 payee_name payer_name remitter_name beneficiary_name "
+        "收款人 付款人 收款人姓名 付款人姓名 收款户名 付款户名",
     ),
     **_keys(
         "CN_ADDRESS",
