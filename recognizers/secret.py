@@ -43,6 +43,10 @@ _COOKIE = r"(?=[SsCc])(?<![A-Za-z-])(?i:set-cookie|cookies?)"
 # ref. RFC 6750 §2.1 (Bearer) and RFC 7617 §2 (Basic): the credential after the scheme.
 _AUTH_SCHEME = r"(?i:bearer|basic|token)[ \t]+"
 _TOKEN68 = r"(?P<value>[A-Za-z0-9._~+/-]{8,}=*)(?![A-Za-z0-9._~+/=-])"
+_URI_USERINFO = (
+    r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/?#@\[\]]*:"
+    r"(?P<value>[^\s/?#\[\]]+)@(?=[A-Za-z0-9\[])"
+)
 # ref. Chinese SMS templates (验证码 / 校验码 / 动态码): a 4-8 digit one-time code.
 _CODE_KEY = (
     r"(?=[短验校动确VvSsOo])(?:短信验证码|验证码|校验码|动态码|动态密码|确认码|"
@@ -159,6 +163,11 @@ class SecretRecognizer(Recognizer):
             0.85,
         ),
         Pattern("secret_bearer", r"(?=[Bb])(?<![A-Za-z])(?i:bearer)[ \t]+" + _TOKEN68, 0.7),
+        # ref. RFC 3986 §3.2.1: the password of a URI's userinfo (postgresql://app:pw@db,
+        # jdbc:mysql://root:pw@host, redis://:pw@cache), up to the last @ before the host,
+        # since an @ in a password may arrive percent-decoded. Above an email's score:
+        # user:pw@host is no email address.
+        Pattern("secret_uri_password", _URI_USERINFO, 0.98),
         # The value under a credential column of a CSV export or an INSERT statement.
         Pattern("secret_csv_column", csv_column(_COLUMN, _CSV_VALUE), 0.85),
         Pattern("secret_sql_column", sql_insert_column(_COLUMN, _SQL_VALUE), 0.85),
