@@ -47,6 +47,18 @@ _URI_USERINFO = (
     r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/?#@\[\]]*:"
     r"(?P<value>[^\s/?#\[\]]+)@(?=[A-Za-z0-9\[])"
 )
+# ref. MySQL CREATE/ALTER USER … IDENTIFIED [WITH plugin] BY 'pw', SET PASSWORD [FOR u] =
+# 'pw' | PASSWORD('pw'); PostgreSQL CREATE/ALTER ROLE … [ENCRYPTED] PASSWORD 'pw': the
+# statements a database's general, audit or statement log records verbatim.
+_SQL_CREDENTIAL = (
+    r"(?=[IiPpWwEeUuSs])(?<![A-Za-z0-9_])(?i:"
+    r"identified[ \t]+(?:with[ \t]+[A-Za-z_]+[ \t]+)?(?:by|as)(?:[ \t]+password)?[ \t]*"
+    r"|set[ \t]+password(?:[ \t]+for[ \t]+[^=\r\n;]{1,80}?)?[ \t]*=[ \t]*"
+    r"(?:password[ \t]*\([ \t]*)?"
+    r"|password[ \t]*\([ \t]*"
+    r"|(?:with|encrypted|unencrypted)[ \t]+password[ \t]+"
+    r")'(?P<value>(?:[^'\\\r\n]|''|\\.)+)'"
+)
 # ref. Chinese SMS templates (验证码 / 校验码 / 动态码): a 4-8 digit one-time code.
 _CODE_KEY = (
     r"(?=[短验校动确VvSsOo])(?:短信验证码|验证码|校验码|动态码|动态密码|确认码|"
@@ -168,6 +180,7 @@ class SecretRecognizer(Recognizer):
         # since an @ in a password may arrive percent-decoded. Above an email's score:
         # user:pw@host is no email address.
         Pattern("secret_uri_password", _URI_USERINFO, 0.98),
+        Pattern("secret_sql_password", _SQL_CREDENTIAL, 0.9),
         # The value under a credential column of a CSV export or an INSERT statement.
         Pattern("secret_csv_column", csv_column(_COLUMN, _CSV_VALUE), 0.85),
         Pattern("secret_sql_column", sql_insert_column(_COLUMN, _SQL_VALUE), 0.85),
