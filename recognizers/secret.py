@@ -181,6 +181,15 @@ class SecretRecognizer(Recognizer):
         # user:pw@host is no email address.
         Pattern("secret_uri_password", _URI_USERINFO, 0.98),
         Pattern("secret_sql_password", _SQL_CREDENTIAL, 0.9),
+        # ref. XML element text (SOAP and bank-interface messages), wherever the XML sits (a
+        # JSON string, a table cell): <password>…</password>, <ns:userPwd>…</ns:userPwd>.
+        Pattern(
+            "secret_xml_element",
+            r"<(?:[A-Za-z_][\w.\-]*:)?(?:[A-Za-z0-9]+[_-]?)?"
+            + _KEY
+            + r"(?:\s[^<>]*)?>(?P<value>[^<>\s][^<>]*)</",
+            0.85,
+        ),
         # The value under a credential column of a CSV export or an INSERT statement.
         Pattern("secret_csv_column", csv_column(_COLUMN, _CSV_VALUE), 0.85),
         Pattern("secret_sql_column", sql_insert_column(_COLUMN, _SQL_VALUE), 0.85),
