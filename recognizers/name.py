@@ -272,7 +272,7 @@ class NameRecognizer(Recognizer):
         # <ns:Name>张三</ns:Name>; the element's local name is the key.
         Pattern(
             "cn_name_xml_element",
-            r"<(?:[A-Za-z_][\w.\-]*:)?" + _KEYS + r"(?:\s[^<>]*)?>" + _NAME + "(?=</)",
+            r"(?<=<)(?:[A-Za-z_][\w.\-]*:)?" + _KEYS + r"(?:\s[^<>]*)?>" + _NAME + "(?=</)",
             0.5,
         ),
         Pattern("cn_name_salutation", "(?=[尊亲])" + _SALUTATION + _NAME, 0.5),
