@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from dataguard.cli.audit import audit_group
 from dataguard.cli.destroy import destroy_group
@@ -14,6 +16,7 @@ from dataguard.cli.redact import redact_command
 from dataguard.cli.scan import scan_group
 
 from dataguard import __version__
+from dataguard.detect import multiscan
 
 HELP = """Find and protect Chinese personal data in logs, databases and exports.
 
@@ -44,6 +47,17 @@ Exit status: 0 no findings, 1 findings reported, 2 usage or input error.
 @click.version_option(__version__, "-V", "--version", prog_name="dataguard")
 def cli() -> None:
     """The dataguard command group."""
+    multiscan.on_cold_compile = _say_cold_compile
+
+
+def _say_cold_compile(cache: Path) -> None:
+    # Once per machine and pattern set the prefilter takes seconds to build; say so rather
+    # than look hung (stderr: stdout is the data).
+    click.echo(
+        "dataguard: building the Hyperscan prefilter for these patterns (once, about 10 s; "
+        f"cached in {cache})",
+        err=True,
+    )
 
 
 cli.add_command(detect_command)

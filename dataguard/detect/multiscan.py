@@ -42,7 +42,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,6 +145,10 @@ class _Compiled:
 
 
 _compiled: dict[str, _Compiled] = {}
+#: Called (with the cache folder) before a database is compiled afresh, which takes several
+#: seconds, once per machine and pattern set: the CLI sets it to say so on stderr, so a
+#: first run does not look hung. None (the default): a library stays quiet.
+on_cold_compile: Callable[[Path], object] | None = None
 
 
 def _cache_dir() -> Path:
@@ -168,6 +172,8 @@ def _compile(expressions: Sequence[str | None]) -> _Compiled:
     path = _cache_dir() / f"hyperscan-{key[:32]}.bin"
     compiled = _load(path, len(expressions))
     if compiled is None:
+        if on_cold_compile is not None:
+            on_cold_compile(path.parent)
         compiled = _build(expressions)
         _store(path, compiled)
     _compiled[key] = compiled

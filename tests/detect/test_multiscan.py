@@ -304,6 +304,23 @@ def test_database_is_cached_on_disk(
     assert multiscan.MultiScanner(alternatives).covered == first.covered
 
 
+def test_a_cold_compile_is_announced_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, detector: Detector
+) -> None:
+    """The first run on a machine compiles for seconds: the CLI says so (the hook), a run
+    that finds the database on disk says nothing."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(multiscan, "_compiled", {})
+    told: list[Path] = []
+    monkeypatch.setattr(multiscan, "on_cold_compile", told.append)
+    alternatives = [a for a in detector._alternatives if a.recognizer.entity == "CN_MOBILE"]
+    multiscan.MultiScanner(alternatives)
+    assert told == [tmp_path / "dataguard"]
+    monkeypatch.setattr(multiscan, "_compiled", {})
+    multiscan.MultiScanner(alternatives)
+    assert told == [tmp_path / "dataguard"]
+
+
 @pytest.mark.parametrize(
     ("regex", "relaxed"),
     [
