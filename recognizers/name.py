@@ -80,7 +80,8 @@ _NAME_BEFORE_GREETING = (
     + "|"
     + _surname_regex()
     + _CJK
-    + "{1,2}))(?=先生|女士|小姐|您好|你好)"
+    + "{1,2}))(?:先生|女士|小姐|您好|你好)"  # consumed, not looked ahead: the prefilter
+    # then names only lines holding one of these, not every line of Chinese text
 )
 # A key's or value's quote, escaped once or more (JSON inside a JSON string inside a
 # JSON string: \\\"name\\\": \\\"张三\\\"), percent-encoded (``%22name%22:%22张三%22``,
@@ -91,9 +92,13 @@ _QUOTE = r"""(?:\\{0,7}["']|%2[27]|&quot;)?"""
 _LABELS = (
     "真实姓名|客户姓名|用户姓名|姓名|名字|收件人|收货人|紧急联系人|联系人|寄件人|签收人|持卡人|"
     "开户名|开户人|账户名|户名|客户经理|客户|用户名|用户|经办人|负责人|申请人|投保人|"
-    "被保险人|受益人|法定代表人|乘机人|乘车人|入住人|就诊人|患者姓名|学生姓名|xingming|"
-    # ref. bank transfer and loan records (payee, payer, borrower, guarantor) and the
-    # who-did-it fields of audit logs and approval flows.
+    "被保险人|受益人|法定代表人|乘机人|乘车人|入住人|就诊人|患者姓名|学生姓名|xingming"
+)
+# ref. bank transfer and loan records (payee, payer, borrower, guarantor) and the
+# who-did-it fields of audit logs and approval flows. Labels in text only: the CSV and
+# INSERT column patterns repeat their labels once per column position, and with these
+# too Hyperscan refused the INSERT one (it was then scanned on every line of every batch).
+_RECORD_LABELS = (
     "收款人|付款人|汇款人|借款人|担保人|共同借款人|监护人|操作人|操作员|审批人|审核人|"
     "创建人|修改人|处理人|提交人|下单人|订购人|预订人|报案人|投诉人"
 )
@@ -253,7 +258,16 @@ class NameRecognizer(Recognizer):
     patterns: ClassVar[tuple[Pattern, ...]] = (
         Pattern(
             "cn_name_label",
-            "(?:" + _LABELS + ")" + _QUOTE + r"[ \t]*(?:[:：=][ \t]*" + _QUOTE + "|是|为)?" + _NAME,
+            "(?:"
+            + _LABELS
+            + "|"
+            + _RECORD_LABELS
+            + ")"
+            + _QUOTE
+            + r"[ \t]*(?:[:：=][ \t]*"
+            + _QUOTE
+            + "|是|为)?"
+            + _NAME,
             0.5,
         ),
         Pattern(
