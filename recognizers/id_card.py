@@ -19,6 +19,11 @@ _ID18 = r"[1-9][0-9]{5}(?:19|20)[0-9]{2}" + _MONTH + _DAY + r"[0-9]{3}[0-9Xx]"
 # The same 18 characters grouped as forms and chat show them: region, birth date, the rest
 # (``440304 19520120 9705``, ``440304-19520120-9705``).
 _ID18_GROUPED = r"[1-9][0-9]{5}[ -](?:19|20)[0-9]{2}" + _MONTH + _DAY + r"[ -][0-9]{3}[0-9Xx]"
+# …or in fours, as a bank card is shown (4403 0419 5201 2097 05), which read as a
+# landline in the middle and put the rest of the number out.
+_ID18_FOURS = (
+    r"[1-9][0-9]{3}(?: [0-9]{4}){3} [0-9][0-9Xx]|[1-9][0-9]{3}(?:-[0-9]{4}){3}-[0-9][0-9Xx]"
+)
 # ref. GB 11643-1989 (superseded): 15 digits, 2-digit year of the 1900s, no check char.
 _ID15 = r"[1-9][0-9]{5}[0-9]{2}" + _MONTH + _DAY + r"[0-9]{3}"
 # A decimal point followed by digits makes the run a number (an amount), not an ID.
@@ -72,7 +77,8 @@ class IdCardRecognizer(Recognizer):
 
     Format: 6-digit region code (GB/T 2260), birth date ``YYYYMMDD``, 3-digit sequence
     (odd = male), then a check character from ISO 7064 MOD 11-2 (``0-9`` or ``X``, lowercase
-    ``x`` accepted); the 18 characters may be grouped 6-8-4 by spaces or dashes. Legacy
+    ``x`` accepted); the 18 characters may be grouped 6-8-4, or in fours, by spaces or
+    dashes. Legacy
     15-digit numbers carry ``YYMMDD`` (1900s) and no check character.
     The birth date must be a real date between 1900 and today. The region code is a soft
     signal: a code in ``data/gb2260_regions.txt`` (abolished codes included) confirms the
@@ -87,6 +93,7 @@ class IdCardRecognizer(Recognizer):
         match: sfz=⟦99000019900101005X⟧&name=x
         match: 身份证 ⟦110105 19491231 002X⟧
         match: 身份证 ⟦110105-19491231-002X⟧
+        match: 身份证 ⟦1101 0519 4912 3100 2X⟧
         no-match: 110105 19491231 0021
         no-match: 110105194912310021
         no-match: 11010519900230001X
@@ -104,6 +111,7 @@ class IdCardRecognizer(Recognizer):
         Pattern("cn_id_card_18", _BEFORE + _ID18 + _AFTER, 0.6),
         Pattern("cn_id_card_15", _BEFORE + _ID15 + _AFTER, 0.4),
         Pattern("cn_id_card_18_grouped", _BEFORE + _ID18_GROUPED + _AFTER, 0.6),
+        Pattern("cn_id_card_18_fours", _BEFORE + "(?:" + _ID18_FOURS + ")" + _AFTER, 0.6),
     )
     context: ClassVar[tuple[str, ...]] = (
         "身份证",
@@ -154,8 +162,8 @@ class IdCardRecognizer(Recognizer):
         return core.str.slice(17, 1).str.to_uppercase() != expected
 
     def validate(self, value: str) -> bool | None:
-        if len(value) == 20:  # grouped 6-8-4: the separators are not part of the number
-            value = value[:6] + value[7:15] + value[16:]
+        if len(value) in (20, 22):  # grouped 6-8-4 or in fours: separators are no digits
+            value = value.replace(" ", "").replace("-", "")
         if not is_valid_id(value):
             return False
         return True if value[:6] in regions() else None

@@ -268,6 +268,10 @@ def test_grouped_id_card_keeps_its_grouping_and_equals_the_compact_surrogate(
     compact = out[:6] + out[7:15] + out[16:]
     assert is_valid_id(compact)
     assert compact == op().apply(value, MaskContext("CN_ID_CARD"))  # the same person joins
+    fours = separator.join(value[i : i + 4] for i in range(0, 18, 4))  # as a card is shown
+    out = op().apply(fours, MaskContext("CN_ID_CARD"))
+    assert [i for i, ch in enumerate(out) if ch == separator] == [4, 9, 14, 19]
+    assert out.replace(separator, "") == compact
 
 
 def test_id_card_without_keeping_year_or_sex_varies_both() -> None:
