@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -110,8 +111,8 @@ def _kv_spans(line: str) -> list[KeySpan]:
         if mark in line
     ]
     inner = _matches(line, marked) if marked else []
-    if inner:
-        pairs = [o for o in pairs if not any(o.start <= i.start and i.end <= o.end for i in inner)]
+    if inner and pairs:
+        pairs = _not_holding(pairs, inner)
     spans = sorted(pairs + inner, key=lambda s: s.start)
     # A value can be found twice (a=1 inside a JSON string); keep the outermost.
     kept: list[KeySpan] = []
@@ -119,6 +120,26 @@ def _kv_spans(line: str) -> list[KeySpan]:
         if kept and span.start < kept[-1].end:
             continue
         kept.append(span)
+    return kept
+
+
+def _not_holding(outer: list[KeySpan], inner: list[KeySpan]) -> list[KeySpan]:
+    """The *outer* spans that hold none of the *inner* spans whole.
+
+    Sorted by start, the inner span with the earliest end among those starting at or after
+    an outer span's start decides: O((n + m) log m), as a huge line with thousands of
+    pairs and elements needs (a pairwise check was O(n·m)).
+    """
+    inner = sorted(inner, key=lambda s: s.start)
+    starts = [s.start for s in inner]
+    earliest_end = [s.end for s in inner]  # from here on: the least end
+    for k in range(len(inner) - 2, -1, -1):
+        earliest_end[k] = min(earliest_end[k], earliest_end[k + 1])
+    kept = []
+    for span in outer:
+        k = bisect_left(starts, span.start)
+        if k == len(inner) or earliest_end[k] > span.end:
+            kept.append(span)
     return kept
 
 

@@ -681,3 +681,23 @@ def test_json_written_into_html_is_masked_by_key(masker: Masker) -> None:
     assert mask1(masker, line) == (
         '<div data-user="{&quot;name&quot;:&quot;张*&quot;,&quot;pwd&quot;:&quot;******&quot;}">'
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)), max_size=8),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)), min_size=1, max_size=8),
+)
+def test_outer_spans_holding_an_inner_one_give_way(
+    outer: list[tuple[int, int]], inner: list[tuple[int, int]]
+) -> None:
+    from dataguard.mask.kv import _not_holding
+
+    outer_spans = [KeySpan("o", a, a + n) for a, n in outer]
+    inner_spans = [KeySpan("i", a, a + n) for a, n in inner]
+    holds = [  # the definition, pair by pair
+        o
+        for o in outer_spans
+        if not any(o.start <= i.start and i.end <= o.end for i in inner_spans)
+    ]
+    assert _not_holding(outer_spans, inner_spans) == holds
