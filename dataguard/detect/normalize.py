@@ -338,7 +338,9 @@ def _spaces_between_digits_only(
     at = start
     for k, (length, unit) in enumerate(units):
         if unit == " " and length > 1 and not _ANSI_RE.match(text, at):  # not a colour code
-            before = out[k - 1][1][-1:] if k else text[start - 1 : start]
+            # The decoded neighbours: a space kept escaped before this one reads as its
+            # escape's last hex digit, which is no digit of the text.
+            before = units[k - 1][1][-1:] if k else text[start - 1 : start]
             after = units[k + 1][1][:1] if k + 1 < len(units) else text[end : end + 1]
             if not (before.isascii() and before.isdigit() and after.isascii() and after.isdigit()):
                 out[k] = (length, text[at : at + length])
@@ -355,9 +357,10 @@ def normalize(text: str) -> NormalizedText:
     orig_pos = 0
     norm_len = 0
     for m in _SPECIAL.finditer(text):
-        units = _units(m.group())
         if m.group() == "\u3002":  # NFKC leaves it alone: see IME_DOT
             units = [(1, ".")] if m.start() and _IME_DOT.match(text, m.start() - 1) else None
+        else:
+            units = _units(m.group())
         if units is None:
             continue
         if any(u == " " and n > 1 for n, u in units):

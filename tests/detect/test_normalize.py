@@ -135,6 +135,9 @@ def test_an_escaped_space_decodes_between_digits_only() -> None:
     assert normalize("tel=138%201234%205678").text == "tel=138 1234 5678"
     assert normalize("password=a%20b").text == "password=a%20b"
     assert normalize("password=0%2520&x=1").text == "password=0%2520&x=1"
+    # Two escaped spaces before digits: the first stays escaped, and so must the second
+    # (read against the first's last hex digit it decoded, and %201234 went out).
+    assert normalize("password=a%20%201234").text == "password=a%20%201234"
     assert normalize("q=%E6%89%8B%E6%9C%BA%20138").text == "q=手机%20138"
 
 
