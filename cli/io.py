@@ -14,7 +14,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import BinaryIO
 
-from dataguard.sources.compressed import compression_of, decompressing, open_decompressed
+from dataguard.sources.compressed import (
+    compression_of_file,
+    decompressing,
+    open_decompressed,
+)
 from dataguard.sources.logs import decode_text, read_pieces
 
 __all__ = [
@@ -91,9 +95,8 @@ def total_size(paths: Sequence[str]) -> int | None:
     for path in paths:
         if path == "-" or not os.path.isfile(path):
             return None
-        with open(path, "rb") as head:
-            if compression_of(head.read(8)) is not None:
-                return None  # its size on disk says nothing of the lines it holds
+        if compression_of_file(path) is not None:
+            return None  # its size on disk says nothing of the lines it holds
         total += os.path.getsize(path)
     return total
 

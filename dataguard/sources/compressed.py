@@ -27,7 +27,13 @@ from typing import BinaryIO, cast
 
 from dataguard.errors import UsageError
 
-__all__ = ["compression_of", "decompressing", "decompressor", "open_decompressed"]
+__all__ = [
+    "compression_of",
+    "compression_of_file",
+    "decompressing",
+    "decompressor",
+    "open_decompressed",
+]
 
 # ref. RFC 1952 §2.3.1 (gzip ID1 ID2), the bzip2 and xz file formats, RFC 8878 §3.1.1
 # (zstd frame magic 0xFD2FB528, little-endian), APPNOTE.TXT §4.3.7 (zip local header).
@@ -52,6 +58,12 @@ def compression_of(head: bytes) -> str | None:
         if head.startswith(magic):
             return name
     return None
+
+
+def compression_of_file(path: str | os.PathLike[str]) -> str | None:
+    """The compression of the file at *path*, by its first bytes, or None (plain data)."""
+    with open(path, "rb") as handle:
+        return compression_of(handle.read(_HEAD))
 
 
 class _Decompressed(io.RawIOBase):

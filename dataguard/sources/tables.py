@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from dataguard.errors import UsageError
-from dataguard.sources.compressed import compression_of
+from dataguard.sources.compressed import compression_of_file
 
 __all__ = [
     "QuoteFault",
@@ -388,8 +388,7 @@ def open_table(
     """
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
-    with path.open("rb") as head:
-        compression = compression_of(head.read(8))
+    compression = compression_of_file(path)
     if compression is not None:
         raise _compressed(path, compression)
     if fmt == "parquet":
