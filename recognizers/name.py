@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern, Recognizer
 
-from ._tabular import csv_column, sql_insert_column
+from ._tabular import csv_column, sql_insert_column, xml_element
 
 __all__ = ["NameRecognizer", "surnames"]
 
@@ -286,7 +286,7 @@ class NameRecognizer(Recognizer):
         # <ns:Name>张三</ns:Name>; the element's local name is the key.
         Pattern(
             "cn_name_xml_element",
-            r"(?<=<)(?:[A-Za-z_][\w.\-]*:)?" + _KEYS + r"(?:\s[^<>]*)?>" + _NAME + "(?=</)",
+            xml_element(_KEYS, _NAME + "(?=</)"),
             0.5,
         ),
         Pattern("cn_name_salutation", "(?=[尊亲])" + _SALUTATION + _NAME, 0.5),
