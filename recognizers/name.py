@@ -242,6 +242,9 @@ class NameRecognizer(Recognizer):
         match: ==> Parameters: 7(Long), ⟦张三⟧(String), 13812345678(String)
         match: <ns:Customer><ns:Name>⟦李娜⟧</ns:Name><ns:CertNo>x</ns:CertNo></ns:Customer>
         match: &quot;realName&quot;:&quot;⟦张伟⟧&quot;
+        match: binding parameter [2] as [VARCHAR] - [⟦张伟⟧]
+        match: binding parameter (1:VARCHAR) <- [⟦王芳⟧]
+        no-match: binding parameter [3] as [VARCHAR] - [杭州]
         no-match: <city>杭州</city><status>已发货</status>
         no-match: ==> Parameters: 杭州(String), 已发货(String), 王府井店(String)
         no-match: 张家口今天下雪了
@@ -297,6 +300,16 @@ class NameRecognizer(Recognizer):
         Pattern(
             "cn_name_mybatis_parameter",
             r"(?:Parameters:[ \t]*|,[ \t])" + _NAME + r"\(String\)",
+            0.5,
+        ),
+        # ref. Hibernate's bind logging (org.hibernate.type.descriptor.sql.BasicBinder at
+        # TRACE: ``binding parameter [1] as [VARCHAR] - [张三]``; Hibernate 6
+        # org.hibernate.orm.jdbc.bind: ``binding parameter (1:VARCHAR) <- [张三]``): a whole
+        # character parameter that reads as a name is one, as under MyBatis.
+        Pattern(
+            "cn_name_hibernate_binding",
+            r"(?:(?i:n?varchar|n?char|longn?varchar|n?clob)\][ \t]*-[ \t]*"
+            r"|(?i:n?varchar|n?char|longn?varchar|n?clob)\)[ \t]*<-[ \t]*)\[" + _NAME + r"\]",
             0.5,
         ),
     )

@@ -59,6 +59,62 @@ _SQL_CREDENTIAL = (
     r"|(?:with|encrypted|unencrypted)[ \t]+password[ \t]+"
     r")'(?P<value>(?:[^'\\\r\n]|''|\\.)+)'"
 )
+# ref. command lines that cron, CI, shell history, ``ps`` snapshots and audit (EXECVE)
+# logs record: a password given as an option. Long options with a space before the value
+# (``--password pw``, ``--token tok``; ``--password=pw`` is a key=value) and the
+# single-dash long options of keytool and openssl; ``--no-password`` and
+# ``--password-file f`` take no secret. A value is quoted (quotes kept in the span) or runs
+# to whitespace or a shell separator.
+_CLI_VALUE = r"""(?P<value>'[^'\r\n]+'|"[^"\r\n]+"|(?![-'"])[^\s'"|;&<>]+)"""
+_CLI_LONG_OPTION = (
+    r"(?=-)(?<![A-Za-z0-9_-])(?:--(?!no-)(?:[A-Za-z0-9]+[_-])*(?:"
+    + _KEY
+    + r"|(?i:pass(?:phrase)?))|-(?:src|dest)?(?:store|key)pass)[ \t]+"
+    + _CLI_VALUE
+)
+# ref. each program's manual: the short options that take a password, anchored on the
+# program (``-p`` is a port for ssh and redis-cli): mysql/mariadb clients ``-ppw`` (glued;
+# a bare ``-p`` prompts), 7-Zip and RAR ``-ppw``, sshpass ``-p pw``, ``docker|podman
+# login -p pw``, mongo shells and tools ``-p pw``, redis-cli ``-a pw``, OpenLDAP clients
+# ``-w pw``, sqlcmd/bcp and zip/unzip ``-P pw``, curl ``-u user:pw`` (the part after the
+# colon), openssl ``-passin pass:pw``. The option must follow the program within one
+# command (no ``|``, ``;`` or ``&`` between them), at most 400 characters on: bounded, so
+# that a huge line repeating a program name costs linear time, not quadratic.
+# (The skipped arguments are optional and lazy, ``??``: a greedy optional would prefer a
+# later option, ``sshpass -p pw ssh -p 2222`` reporting the port.)
+_CLI_ARGS = r"[ \t](?:[^\r\n|;&]{0,400}?[ \t])??"
+_CURL_USER = r"(?:-u|--user|-U|--proxy-user)[ \t]*"
+_CLI_PROGRAM_OPTION = (
+    r"(?=[A-Za-z7])(?<![A-Za-z0-9_.-])(?:"
+    r"(?:mysql(?:dump|admin|import|check|show|binlog|pump|sh)?|mariadb(?:-dump|-admin)?"
+    r"|7za?|7zz|rar|unrar)(?:\.exe)?" + _CLI_ARGS + r"-p(?=[^\s])"
+    r"|sshpass" + _CLI_ARGS + r"-p[ \t]*"
+    r"|(?:(?:docker|podman|nerdctl|buildah|skopeo)[ \t]+|helm[ \t]+registry[ \t]+)login"
+    + _CLI_ARGS
+    + r"-p[ \t]+"
+    r"|mongo(?:sh|dump|restore|export|import|stat|top|files)?(?:\.exe)?" + _CLI_ARGS + r"-p[ \t]+"
+    r"|redis-cli(?:\.exe)?" + _CLI_ARGS + r"-a[ \t]+"
+    r"|ldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn)" + _CLI_ARGS + r"-w[ \t]+"
+    r"|(?:sqlcmd|bcp|osql|zip|unzip)(?:\.exe)?" + _CLI_ARGS + r"-P[ \t]+"
+    r"|curl(?:\.exe)?" + _CLI_ARGS + _CURL_USER + r"[^\s:'\"]*:"
+    r"|openssl" + _CLI_ARGS + r"-pass(?:in|out)?[ \t]+['\"]?pass:"
+    r")(?P<value>'[^'\r\n]+'|\"[^\"\r\n]+\"|[^\s'\"|;&<>]+)"
+)
+# curl's quoted ``-u 'user:pass word'``: the password runs to the closing quote.
+_CLI_CURL_QUOTED_USER = (
+    r"(?=[Cc])(?<![A-Za-z0-9_.-])curl(?:\.exe)?"
+    + _CLI_ARGS
+    + _CURL_USER
+    + r"""['"][^\s:'"]*:(?P<value>[^'"\r\n]+)['"]"""
+)
+# ref. Oracle's connect string ``user/password@service`` on the command line of sqlplus,
+# SQL*Loader and Data Pump, and as their ``userid=`` parameter: the password ends at the
+# ``@`` or at whitespace.
+_CLI_ORACLE_LOGIN = (
+    r"(?=[SsEeIiUu])(?<![A-Za-z0-9_.-])(?:(?:sqlplus|sqlldr|expdp|impdp)(?:\.exe)?"
+    r"(?:[ \t]+-[A-Za-z]+)*[ \t]+|(?i:userid)[ \t]*=[ \t]*)['\"]?[A-Za-z0-9_$#]+/"
+    r"(?P<value>[^\s'\"|;&<>@/]+)(?=[@\s'\"]|$)"
+)
 # ref. Chinese SMS templates (验证码 / 校验码 / 动态码): a 4-8 digit one-time code.
 _CODE_KEY = (
     r"(?=[短验校动确VvSsOo])(?:短信验证码|验证码|校验码|动态码|动态密码|确认码|"
@@ -119,6 +175,13 @@ class SecretRecognizer(Recognizer):
     ``{{token}}``, ``<password>``, ``%s``), ``[REDACTED]``, ``ENC(…)`` ciphertexts and paths
     (``PWD=/home/app``) are not reported.
 
+    On command lines (cron, CI, shell history, ``ps`` and audit logs): ``--password pw``,
+    ``--token tok`` and keytool's ``-storepass pw``; per program, the options that take a
+    password (mysql ``-ppw``, redis-cli ``-a``, sshpass and ``docker login`` ``-p``, mongo
+    ``-p``, ldapsearch ``-w``, sqlcmd and zip ``-P``, 7z ``-ppw``, curl ``-u user:pw``,
+    openssl ``pass:pw``) and Oracle's ``user/pw@db``. A quoted value is reported with its
+    quotes.
+
     Examples:
         match: GET /login?user=bob&password=⟦hunter2⟧&next=/
         match: {"access_token":"⟦a1b2c3d4e5f6g7h8⟧","expires_in":7200}
@@ -126,6 +189,12 @@ class SecretRecognizer(Recognizer):
         match: Authorization: Bearer ⟦eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlMTIz⟧
         match: Cookie: ⟦JSESSIONID=9F8E7D6C5B4A; theme=dark⟧
         match: aws_key=⟦AKIAQWERTYUIOPASDFGH⟧
+        match: mysqldump -uroot -p⟦S3cretPass⟧ --all-databases
+        match: redis-cli -h cache -a ⟦S3cretPass⟧ ping
+        match: mongosh --username admin --password ⟦S3cretPass⟧
+        match: sqlplus -s scott/⟦tiger⟧@orcl
+        no-match: ssh -p 2222 deploy@host
+        no-match: mysql -h db -u root -p shop
         no-match: password=
         no-match: password=******
         no-match: {"token": null}
@@ -181,6 +250,10 @@ class SecretRecognizer(Recognizer):
         # user:pw@host is no email address.
         Pattern("secret_uri_password", _URI_USERINFO, 0.98),
         Pattern("secret_sql_password", _SQL_CREDENTIAL, 0.9),
+        Pattern("secret_cli_option", _CLI_LONG_OPTION, 0.85),
+        Pattern("secret_cli_program_option", _CLI_PROGRAM_OPTION, 0.85),
+        Pattern("secret_cli_curl_quoted_user", _CLI_CURL_QUOTED_USER, 0.85),
+        Pattern("secret_cli_oracle_login", _CLI_ORACLE_LOGIN, 0.85),
         # ref. XML element text (SOAP and bank-interface messages), wherever the XML sits (a
         # JSON string, a table cell): <password>…</password>, <ns:userPwd>…</ns:userPwd>.
         Pattern(
@@ -252,6 +325,10 @@ class SecretRecognizer(Recognizer):
     standard: ClassVar[str] = "Feishu ISV security spec (logs); Youzan 7.4; RFC 6265/6750/7519"
 
     def validate(self, value: str) -> bool | None:
-        if not value.strip() or _PLACEHOLDER.fullmatch(value.strip()):
+        # A command-line value is reported with its quotes: -p'pw' (secret_cli_*).
+        value = value.strip()
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1].strip()
+        if not value or _PLACEHOLDER.fullmatch(value):
             return False
         return None

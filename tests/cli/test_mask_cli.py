@@ -130,6 +130,27 @@ def test_filter_masks_stdin_line_by_line_and_keeps_everything_else() -> None:
     ]
 
 
+def test_filter_masks_passwords_on_logged_command_lines() -> None:
+    # cron, CI and audit logs record the commands run, with the passwords given to them;
+    # ports (-p 2222, -P3306) and prompts (a bare -p) stay.
+    data = (
+        "CRON[2211]: (root) CMD (mysqldump -uroot -pSup3rS3cret -P3306 shop | gzip > a.gz)\n"
+        "+ sshpass -p 'Dep10y!' ssh -p 2222 deploy@build\n"
+        "$ curl -sS --user 'ops:P@ss w0rd' https://api.example.com/v1\n"
+        "sqlplus -s scott/T1ger_pw@orcl @report.sql\n"
+        "mysql -h db -u root -p shop\n"
+    ).encode()
+    code, out, _ = run(["filter"], data)
+    assert code == 0
+    assert out.decode().splitlines() == [
+        "CRON[2211]: (root) CMD (mysqldump -uroot -p****** -P3306 shop | gzip > a.gz)",
+        "+ sshpass -p ****** ssh -p 2222 deploy@build",
+        "$ curl -sS --user 'ops:******' https://api.example.com/v1",
+        "sqlplus -s scott/******@orcl @report.sql",
+        "mysql -h db -u root -p shop",
+    ]
+
+
 def test_filter_plain_format_ignores_keys() -> None:
     line = b"phone=unknown tel 13812341050\n"
     assert run(["filter", "--format", "plain"], line)[1] == b"phone=unknown tel ******1050\n"

@@ -344,6 +344,30 @@ def test_relaxed_regex_matches_a_superset(text: str) -> None:
             assert re.search(multiscan.relax_repeats(regex), text)
 
 
+@pytest.mark.parametrize(
+    ("regex", "widest"),
+    [(r"ab", 0), (r"a{2}", 0), (r"a{1,10}b[0-9]{0,400}?", 400), (r"\{1,500}x{0,3}", 3)],
+)
+def test_widest_bound(regex: str, widest: int) -> None:
+    assert multiscan._widest_bound(regex) == widest
+
+
+def test_a_wide_bound_is_compiled_opened_up_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As written, curl's command-line pattern took Hyperscan 46 s to compile.
+    tried: list[str] = []
+    real = multiscan._compiles
+
+    def recording(expression: str) -> bool:
+        tried.append(expression)
+        return real(expression)
+
+    monkeypatch.setattr(multiscan, "_compiles", recording)
+    narrow, wide = r"ab{1,5}c", r"curl[ -~]{0,400}?-u"
+    compiled = multiscan._build([narrow, wide])
+    assert compiled.covered == (True, True)
+    assert tried == [narrow, r"curl[ -~]{0,}?-u"]
+
+
 def test_too_large_patterns_are_covered_relaxed(scanner: BatchScanner) -> None:
     covered = {
         alt.pattern.name
