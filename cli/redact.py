@@ -40,6 +40,9 @@ Row count and column order are kept; CSV is read and written in its own encoding
 (UTF-8 with or without BOM, GBK/GB18030, UTF-16 with a BOM; LF, CRLF or bare-CR
 line endings) and separator (a comma, or ; | or tab, detected from the header).
 The output has the input's format unless --to or its extension names another.
+A gzip, bzip2 or xz export (orders.csv.gz) is decompressed into a private folder
+beside the output and read from there; an output named .gz, .bz2 or .xz is
+compressed as it is written.
 
 \b
 Examples:
@@ -49,6 +52,7 @@ Examples:
   dataguard redact orders.csv -o out.csv -p policy.toml # pin or exempt columns
   dataguard redact big.csv -o out.csv -j 0              # a worker process per CPU
   dataguard redact events.jsonl -o events.redacted.jsonl
+  dataguard redact orders.csv.gz -o orders.redacted.csv.gz   # compressed in and out
   mysql -B --skip-column-names -e 'SELECT ...' | tr '\\t' , > rows.csv
   dataguard redact rows.csv --no-header -o rows.redacted.csv
   dataguard redact bank-batch.txt --from csv --separator "|" -o redacted.txt

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 import time
 from collections import Counter
@@ -31,8 +32,16 @@ from dataguard.mask.apply import Masker
 from dataguard.mask.keys import canonical_key
 from dataguard.mask.stream import MaskerSpec, filter_stream
 from dataguard.mask.table import BATCH_ROWS, TablePlan, TableRedactor
+from dataguard.sources.compressed import (
+    HANDLED,
+    compression_of_file,
+    compression_of_name,
+    decompressed_copy,
+    open_compressing,
+)
 from dataguard.sources.tables import (
     TableSource,
+    compressed_error,
     estimate_rows,
     named_format,
     open_table,
@@ -127,13 +136,18 @@ def redact_file(
     started = time.monotonic()
     if target is None and not dry_run:
         raise UsageError("give an output file with -o (or use --dry-run)")
-    run = _Run(sample, seed, dry_run, jobs, on_rows, on_total)
+    out_compression = None if target is None else compression_of_name(target)
+    if out_compression is not None and out_compression not in HANDLED:
+        raise UsageError(f"{target}: cannot write {out_compression}; name it .gz, .bz2 or .xz")
+    run = _Run(sample, seed, dry_run, jobs, on_rows, on_total, out_compression)
     if database is not None:
         if source is not None:
             raise UsageError("give either an input file or --from-db, not both")
         report = _redact_database(
             database, table, query, db_schema, target, masker, target_format, force, run
         )
+        if out_compression is not None:
+            report["output_compression"] = out_compression
         report["seconds"] = round(time.monotonic() - started, 3)
         return report
     if source is None:
@@ -144,6 +158,32 @@ def redact_file(
     out_fmt = target_format or (named_format(target) if target is not None else None) or fmt
     if target is not None and not dry_run:
         check_paths(source, target, force)
+    if out_compression is not None and out_fmt in ("parquet", "xlsx"):
+        raise UsageError(
+            f"{target}: {out_fmt} is compressed inside already; name it without {target.suffix}"
+            if target is not None
+            else f"{out_fmt} is compressed inside already"
+        )
+    compression = compression_of_file(source)
+    if compression is not None and fmt != "xlsx":  # a workbook is a zip archive by design
+        return _redact_compressed(
+            source,
+            compression,
+            target,
+            masker,
+            source_format=fmt,
+            target_format=out_fmt,
+            encoding=encoding,
+            header=header,
+            separator=separator,
+            sample=sample,
+            seed=seed,
+            dry_run=dry_run,
+            force=force,
+            jobs=jobs,
+            on_rows=on_rows,
+            on_total=on_total,
+        )
     if fmt == "xlsx" or out_fmt == "xlsx":
         if fmt != out_fmt:
             raise UsageError("an .xlsx workbook is redacted to .xlsx only")
@@ -151,7 +191,7 @@ def redact_file(
     elif fmt == "jsonl":
         if fmt != out_fmt:
             raise UsageError("JSONL is redacted to JSONL only (--to jsonl)")
-        report = _redact_jsonl(source, target, masker, sample, seed, dry_run, on_rows)
+        report = _redact_jsonl(source, target, masker, run)
     else:
         opened = open_table(source, fmt, encoding, header=header, separator=separator)
         if fmt in ("csv", "tsv") and opened.header:
@@ -164,6 +204,8 @@ def redact_file(
         report = _redact_source(opened, target, masker, out_fmt, sample_rows, run)
         if fmt in ("csv", "tsv"):
             report["separator"] = opened.separator
+    if out_compression is not None:
+        report["output_compression"] = out_compression
     report["seconds"] = round(time.monotonic() - started, 3)
     return report
 
@@ -199,6 +241,8 @@ class _Run:
     jobs: int
     on_rows: Callable[[int], object] | None
     on_total: Callable[[int | None], object] | None
+    #: The output's compression (gzip, bzip2, xz: from its name, ``out.csv.gz``), or None.
+    compression: str | None = None
 
 
 def _redact_source(
@@ -238,7 +282,10 @@ def _redact_source(
             batches = redactor.apply_batches(
                 source.frame, plan, jobs=workers, spec=spec, check=source.check_batch
             )
-            _interruptible(redactor, lambda: write_batches(batches, source, temporary, out_fmt))
+            _interruptible(
+                redactor,
+                lambda: write_batches(batches, source, temporary, out_fmt, run.compression),
+            )
             os.replace(temporary, target)
         except pl.exceptions.PolarsError as exc:
             raise read_error(source, exc) from None
@@ -252,6 +299,43 @@ def _redact_source(
         column["changed"] = counts.get("changed", 0)
         column["entities"] = {k[7:]: v for k, v in counts.items() if k.startswith("entity:") and v}
     report["rows"] = redactor.rows if redactor.counts else None
+    return report
+
+
+def _redact_compressed(
+    source: Path,
+    compression: str,
+    target: Path | None,
+    masker: Masker,
+    **options: Any,
+) -> dict[str, Any]:
+    """A gzip, bzip2 or xz export: decompressed into a private folder beside the output
+    (the system's temporary folder for a dry run), redacted from there, the copy removed.
+
+    Tables are read by columns, in place, so a compressed one needs its plain bytes on
+    disk; beside the output, because the output needs as much room anyway and the system's
+    temporary folder is often a small RAM disk.
+    """
+    if compression not in HANDLED:
+        raise compressed_error(source, compression)
+    started = time.monotonic()
+    beside = None if target is None or options["dry_run"] else target.parent
+    copy = decompressed_copy(source, beside)
+    try:
+        report = redact_file(copy, target, masker, **options)
+    except UsageError as exc:
+        # Messages about the copy name the file the user gave (lines and bytes count in
+        # its decompressed data).
+        message = str(exc)
+        if message.startswith(copy.name + ":"):
+            message = f"{source.name} (decompressed)" + message[len(copy.name) :]
+            raise UsageError(message) from None
+        raise
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+    report["input"] = str(source)
+    report["input_compression"] = compression
+    report["seconds"] = round(time.monotonic() - started, 3)
     return report
 
 
@@ -439,20 +523,12 @@ def _report_head(
     }
 
 
-def _redact_jsonl(
-    source: Path,
-    target: Path | None,
-    masker: Masker,
-    sample: int,
-    seed: int,
-    dry_run: bool,
-    on_rows: Callable[[int], object] | None,
-) -> dict[str, Any]:
+def _redact_jsonl(source: Path, target: Path | None, masker: Masker, run: _Run) -> dict[str, Any]:
     """JSON lines: classify top-level keys from a sample, then mask line by line."""
-    drawn = sample_jsonl(source, sample, seed)
+    drawn = sample_jsonl(source, run.sample, run.seed)
     plan = TableRedactor(masker).plan(drawn)
     report = _report_head(source, target, "jsonl", "jsonl", "utf-8", plan)
-    if dry_run:
+    if run.dry_run:
         return report
     assert target is not None
     keys = dict(masker.policy.policy.keys)
@@ -464,13 +540,20 @@ def _redact_jsonl(
     temporary = temporary_path(target)
     stats: Counter[str] = Counter()
     try:
-        with source.open("rb") as src, temporary.open("wb") as dst:
+        with (
+            source.open("rb") as src,
+            (
+                temporary.open("wb")
+                if run.compression is None
+                else open_compressing(temporary, run.compression)
+            ) as dst,
+        ):
             filter_stream([src], dst, spec, stats=stats, on_bytes=None)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
-    if on_rows is not None:
-        on_rows(stats.get("lines", 0))
+    if run.on_rows is not None:
+        run.on_rows(stats.get("lines", 0))
     report["rows"] = stats.get("lines", 0)
     report["lines_changed"] = stats.get("lines_changed", 0)
     report["entities"] = {k[7:]: v for k, v in sorted(stats.items()) if k.startswith("entity:")}

@@ -40,12 +40,19 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from dataguard.errors import UsageError
-from dataguard.sources.compressed import compression_of_file
+from dataguard.sources.compressed import (
+    CAT,
+    HANDLED,
+    compression_of_file,
+    compression_of_name,
+    open_compressing,
+)
 
 __all__ = [
     "QuoteFault",
     "RaggedRecord",
     "TableSource",
+    "compressed_error",
     "draw_sample",
     "estimate_rows",
     "explain_csv_error",
@@ -78,14 +85,22 @@ _CHUNK = 1 << 22
 
 
 def table_format(path: Path, override: str | None = None) -> str:
-    """``csv``, ``tsv``, ``parquet`` or ``jsonl`` from *override* or the file extension."""
+    """``csv``, ``tsv``, ``parquet`` or ``jsonl`` from *override* or the file extension;
+    a compressed file's from the extension before (``orders.csv.gz``: ``csv``).
+
+    Raises:
+        UsageError: an extension naming no format, or a compression not read (zstd).
+    """
     if override:
         return override
     fmt = _EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
-        compression = _COMPRESSED_SUFFIXES.get(path.suffix.lower())
-        if compression is not None and path.with_suffix("").suffix.lower() in _EXTENSIONS:
-            raise _compressed(path, compression)
+        compression = compression_of_name(path)
+        inner = _EXTENSIONS.get(path.with_suffix("").suffix.lower())
+        if compression is not None and inner is not None:
+            if compression not in HANDLED:
+                raise compressed_error(path, compression)
+            return inner
         if path.suffix.lower() == ".xls":
             raise UsageError(
                 f"{path.name}: legacy .xls workbooks are not supported; save it as .xlsx "
@@ -98,14 +113,12 @@ def table_format(path: Path, override: str | None = None) -> str:
     return fmt
 
 
-_COMPRESSED_SUFFIXES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
-
-
-def _compressed(path: Path, compression: str) -> UsageError:
-    """The error for a compressed table: a table is read by columns, in place, so it must be
-    decompressed first (``dataguard filter`` and ``scan files`` read compressed logs)."""
-    cat = {"gzip": "zcat", "bzip2": "bzcat", "xz": "xzcat", "zstd": "zstdcat"}.get(compression)
-    if path.suffix.lower() in _COMPRESSED_SUFFIXES:
+def compressed_error(path: Path, compression: str) -> UsageError:
+    """The error for a compressed table that is not read here: zstd, a zip archive, or any
+    compressed file handed to :func:`open_table` (which reads tables in place, by columns;
+    ``dataguard redact`` decompresses gzip, bzip2 and xz into a copy first)."""
+    cat = CAT.get(compression)
+    if compression_of_name(path) is not None:
         plain = path.with_suffix("").name
         how = f"{cat} {path.name} > {plain}, then redact {plain}"
     else:
@@ -118,13 +131,16 @@ def _compressed(path: Path, compression: str) -> UsageError:
 
 
 def named_format(path: Path) -> str | None:
-    """The format *path*'s extension names, or None when it names none (``.txt``, ``.dat``).
+    """The format *path*'s extension names, or None when it names none (``.txt``, ``.dat``);
+    a compressed file's from the extension before (``out.csv.gz``: ``csv``).
 
     Raises:
         UsageError: a legacy ``.xls`` workbook (unsupported).
     """
     if path.suffix.lower() == ".xls":
         return table_format(path)  # raises, saying what to do instead
+    if compression_of_name(path) is not None:
+        return _EXTENSIONS.get(path.with_suffix("").suffix.lower())
     return _EXTENSIONS.get(path.suffix.lower())
 
 
@@ -390,7 +406,7 @@ def open_table(
         raise UsageError(f"no such file: {path}")
     compression = compression_of_file(path)
     if compression is not None:
-        raise _compressed(path, compression)
+        raise compressed_error(path, compression)
     if fmt == "parquet":
         return TableSource(path, fmt, pl.scan_parquet(path))
     if fmt == "jsonl":
@@ -773,15 +789,22 @@ def _approx_bytes(frame: pl.DataFrame) -> int:
 
 
 def write_batches(
-    batches: Iterator[pl.DataFrame], source: TableSource, target: Path, fmt: str
+    batches: Iterator[pl.DataFrame],
+    source: TableSource,
+    target: Path,
+    fmt: str,
+    compression: str | None = None,
 ) -> None:
     """Write *batches* into *target* one at a time, in *fmt*.
 
     CSV and TSV keep the source's encoding, BOM and line ending; Parquet is written with
     pyarrow's ``ParquetWriter`` when pyarrow is installed (``dataguard[spark]`` brings it),
-    else collected by polars' sink.
+    else collected by polars' sink. *compression* (gzip, bzip2, xz; CSV, TSV and JSONL
+    only) compresses the output as it is written.
     """
     if fmt == "parquet":
+        if compression is not None:
+            raise UsageError("Parquet compresses its own columns: write it without .gz")
         _write_parquet_batches(batches, source, target)
         return
     separator = source.separator if fmt == source.fmt else _separator(fmt)
@@ -795,7 +818,7 @@ def write_batches(
     verbatim = source.header_line if source.header and fmt == source.fmt else None
     # polars writes the header with the first batch, or alone when there is none.
     polars_header = source.header and verbatim is None
-    with target.open("wb") as out:
+    with target.open("wb") if compression is None else open_compressing(target, compression) as out:
         if fmt != "jsonl":
             head = "\ufeff" if source.bom else ""  # the encoding's byte order mark
             out.write(encode(head + (verbatim + ending if verbatim is not None else "")))

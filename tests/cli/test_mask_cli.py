@@ -134,12 +134,12 @@ def test_filter_masks_passwords_on_logged_command_lines() -> None:
     # cron, CI and audit logs record the commands run, with the passwords given to them;
     # ports (-p 2222, -P3306) and prompts (a bare -p) stay.
     data = (
-        "CRON[2211]: (root) CMD (mysqldump -uroot -pSup3rS3cret -P3306 shop | gzip > a.gz)\n"
-        "+ sshpass -p 'Dep10y!' ssh -p 2222 deploy@build\n"
-        "$ curl -sS --user 'ops:P@ss w0rd' https://api.example.com/v1\n"
-        "sqlplus -s scott/T1ger_pw@orcl @report.sql\n"
-        "mysql -h db -u root -p shop\n"
-    ).encode()
+        b"CRON[2211]: (root) CMD (mysqldump -uroot -pSup3rS3cret -P3306 shop | gzip > a.gz)\n"
+        b"+ sshpass -p 'Dep10y!' ssh -p 2222 deploy@build\n"
+        b"$ curl -sS --user 'ops:P@ss w0rd' https://api.example.com/v1\n"
+        b"sqlplus -s scott/T1ger_pw@orcl @report.sql\n"
+        b"mysql -h db -u root -p shop\n"
+    )
     code, out, _ = run(["filter"], data)
     assert code == 0
     assert out.decode().splitlines() == [

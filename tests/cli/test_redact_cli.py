@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import csv
+import gzip
 import io
 import json
+import lzma
 import random
 import signal
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -189,21 +194,108 @@ def test_existing_output_needs_force(tmp_path: Path) -> None:
     assert listing(tmp_path) == ["orders.csv", "out.csv"]
 
 
-def test_a_compressed_export_is_refused_saying_how_to_decompress_it(tmp_path: Path) -> None:
-    import gzip
+@pytest.mark.parametrize(
+    ("suffix", "compress", "decompress"),
+    [
+        (".gz", gzip.compress, gzip.decompress),
+        (".bz2", bz2.compress, bz2.decompress),
+        (".xz", lzma.compress, lzma.decompress),
+    ],
+)
+def test_a_compressed_export_is_redacted_into_a_compressed_copy(
+    tmp_path: Path, suffix: str, compress: Callable[[bytes], bytes], decompress: Any
+) -> None:
+    src, dst = tmp_path / f"orders.csv{suffix}", tmp_path / f"out.csv{suffix}"
+    src.write_bytes(compress(ORDERS.encode()))
+    result = run(src, "-o", dst, "--report", tmp_path / "report.json")
+    assert result.exit_code == 0, result.output
+    assert decompress(dst.read_bytes()).decode().splitlines() == [
+        "order_id,mobile,email,amount,remark",
+        "6223286012904047966,******1050,tt**@1**.com,12.50,电话 ******5678",
+        "8251027346468695896,******5678,zh**@q**.com,99.00,无",
+    ]
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["input"] == str(src)
+    assert report["input_compression"] == report["output_compression"]
+    # The decompressed copy beside the output is gone.
+    assert listing(tmp_path) == sorted([src.name, dst.name, "report.json"])
 
-    src, dst = tmp_path / "orders.csv.gz", tmp_path / "out.csv"
+
+def test_compressed_output_is_the_same_bytes_on_every_run(tmp_path: Path) -> None:
+    src = tmp_path / "orders.csv"
+    src.write_text(ORDERS, "utf-8")
+    first, second = tmp_path / "a.csv.gz", tmp_path / "b.csv.gz"
+    assert run(src, "-o", first).exit_code == 0
+    assert run(src, "-o", second).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert gzip.decompress(first.read_bytes()).decode().count("******") == 3
+
+
+def test_the_magic_bytes_tell_a_compressed_export_whatever_its_name(tmp_path: Path) -> None:
+    src, dst = tmp_path / "orders.csv", tmp_path / "out.csv"
     src.write_bytes(gzip.compress(b"mobile\n13812341050\n"))
     result = run(src, "-o", dst)
+    assert result.exit_code == 0, result.output
+    assert dst.read_text("utf-8") == "mobile\n******1050\n"
+
+
+def test_a_truncated_compressed_export_writes_nothing(tmp_path: Path) -> None:
+    src, dst = tmp_path / "orders.csv.gz", tmp_path / "out.csv"
+    src.write_bytes(gzip.compress(ORDERS.encode() * 50)[:200])
+    result = run(src, "-o", dst)
     assert result.exit_code == 2
-    assert "orders.csv.gz is gzip-compressed" in result.stderr
-    assert "zcat orders.csv.gz > orders.csv" in result.stderr
-    renamed = tmp_path / "orders.csv"  # the magic bytes tell, whatever the name says
-    renamed.write_bytes(src.read_bytes())
-    result = run(renamed, "-o", dst)
+    assert "orders.csv.gz: the gzip data is truncated or corrupt" in result.stderr
+    assert listing(tmp_path) == ["orders.csv.gz"]
+
+
+def test_a_bad_record_in_a_compressed_export_names_the_file_given(tmp_path: Path) -> None:
+    src, dst = tmp_path / "orders.csv.gz", tmp_path / "out.csv"
+    src.write_bytes(gzip.compress('id,name\n1,"张三\n2,x"y\n'.encode()))
+    result = run(src, "-o", dst)
     assert result.exit_code == 2
-    assert "orders.csv is gzip-compressed" in result.stderr
-    assert listing(tmp_path) == ["orders.csv", "orders.csv.gz"]
+    assert "orders.csv.gz (decompressed): not valid CSV: record 2" in result.stderr
+    assert "张三" not in result.stderr
+    assert listing(tmp_path) == ["orders.csv.gz"]
+
+
+def test_compressions_not_read_or_written_are_refused_saying_what_to_do(tmp_path: Path) -> None:
+    zst = tmp_path / "orders.csv.zst"
+    zst.write_bytes(b"\x28\xb5\x2f\xfd" + b"\0" * 16)
+    result = run(zst, "-o", tmp_path / "out.csv")
+    assert result.exit_code == 2
+    assert "zstdcat orders.csv.zst > orders.csv" in result.stderr
+    src = tmp_path / "orders.csv"
+    src.write_text(ORDERS, "utf-8")
+    result = run(src, "-o", tmp_path / "out.csv.zst")
+    assert result.exit_code == 2
+    assert "cannot write zstd; name it .gz, .bz2 or .xz" in result.stderr
+    result = run(src, "-o", tmp_path / "out.parquet.gz")
+    assert result.exit_code == 2
+    assert "parquet is compressed inside already" in result.stderr
+    assert listing(tmp_path) == ["orders.csv", "orders.csv.zst"]
+
+
+def test_jsonl_gz_is_redacted_line_by_line(tmp_path: Path) -> None:
+    src, dst = tmp_path / "events.jsonl.gz", tmp_path / "out.jsonl.gz"
+    src.write_bytes(
+        gzip.compress(b'{"mobile": "13812341050", "n": 1}\n{"mobile": "13912345678"}\n')
+    )
+    result = run(src, "-o", dst)
+    assert result.exit_code == 0, result.output
+    assert gzip.decompress(dst.read_bytes()) == (
+        b'{"mobile": "******1050", "n": 1}\n{"mobile": "******5678"}\n'
+    )
+
+
+def test_a_database_table_is_written_compressed(tmp_path: Path) -> None:
+    db = tmp_path / "shop.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE members (id INTEGER, mobile TEXT)")
+        conn.execute("INSERT INTO members VALUES (1, '13812341050')")
+    dst = tmp_path / "members.csv.xz"
+    result = run("--from-db", f"sqlite:///{db}", "--table", "members", "-o", dst)
+    assert result.exit_code == 0, result.output
+    assert lzma.decompress(dst.read_bytes()).decode() == "id,mobile\n1,******1050\n"
 
 
 def test_a_ragged_row_is_refused_naming_the_record(tmp_path: Path) -> None:

@@ -313,7 +313,7 @@ def test_an_interrupted_write_leaves_neither_output_nor_temporary_files(
     src.write_bytes(ORDERS.encode(encoding))
     seen: list[Path] = []
 
-    def interrupted(batches: object, source: object, target: Path, fmt: str) -> None:
+    def interrupted(batches: object, source: object, target: Path, *_: object) -> None:
         seen.append(target)
         target.write_bytes(b"order_id,name\n6223,\xe5\xbc")  # a partial write
         raise KeyboardInterrupt
@@ -349,7 +349,7 @@ def test_a_failing_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_text(ORDERS, "utf-8")
 
-    def failing(batches: object, source: object, target: Path, fmt: str) -> None:
+    def failing(batches: object, source: object, target: Path, *_: object) -> None:
         target.write_bytes(b"partial")
         raise OSError("disk full")
 
