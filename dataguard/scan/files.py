@@ -4,12 +4,15 @@ Tables (by extension, :func:`dataguard.sources.tables.table_format`) are sampled
 redaction samples them (seeded, spread over the file, streamed) and each column is assessed
 like a database column (:mod:`dataguard.scan.assess`); JSON lines give one column per
 top-level field. Any other file is read as a log: a seeded reservoir of its lines, held
-to the sample size, is assessed as one free-text column named ``<line>``. Directories are
-walked; hidden files and directories are skipped.
+to the sample size, is assessed as one free-text column named ``<line>``. A gzip, bzip2 or
+xz table (``orders.csv.gz``) is read from a decompressed copy in the temporary folder, a
+compressed log (``app.log.1.gz``) as its lines. Directories are walked; hidden files and
+directories are skipped.
 """
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -23,10 +26,16 @@ from dataguard.scan.assess import MAX_VALUE_CHARS, TableAssessor
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.scan.reservoir import Reservoir
 from dataguard.sources.catalog import ColumnInfo
-from dataguard.sources.compressed import open_decompressed
+from dataguard.sources.compressed import (
+    HANDLED,
+    compression_of_name,
+    decompressed_copy,
+    open_decompressed,
+)
 from dataguard.sources.tables import (
     _EXTENSIONS,
     estimate_rows,
+    named_format,
     open_table,
     read_error,
     read_workbook,
@@ -98,6 +107,16 @@ def _tables(
     report.
     """
     fmt = _EXTENSIONS.get(path.suffix.lower())
+    compression = compression_of_name(path)
+    if fmt is None and compression in HANDLED and named_format(path) not in (None, "xlsx"):
+        # orders.csv.gz: a table, read by columns from a decompressed copy.
+        copy = decompressed_copy(path)
+        try:
+            for name, frame, rows in _tables(copy, sample, seed, detector):
+                yield str(path) + name[len(str(copy)) :], frame, rows
+        finally:
+            shutil.rmtree(copy.parent, ignore_errors=True)
+        return
     if fmt is None:
         lines, total = _sample_lines(path, sample, seed)
         yield str(path), pl.DataFrame({LINE_COLUMN: lines}, schema={LINE_COLUMN: pl.String}), total

@@ -7,6 +7,7 @@ import io
 import json
 import random
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -133,7 +134,10 @@ def test_a_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
-def test_files_and_logs(tmp_path: Path) -> None:
+def test_files_and_logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path.parent / f"{tmp_path.name}-tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where a copy is decompressed
     rng = random.Random(2)
     (tmp_path / "members.csv").write_text(
         "id,phone,city\n" + "".join(f"{i},{gen.mobile_digits(rng)},杭州\n" for i in range(40)),
@@ -153,6 +157,9 @@ def test_files_and_logs(tmp_path: Path) -> None:
 
     rotated = tmp_path / "app.log.1.gz"
     rotated.write_bytes(gzip.compress((tmp_path / "app.log").read_bytes()))
+    # A compressed export is a table, column by column (it was read as lines).
+    exported = tmp_path / "members.2024.csv.gz"
+    exported.write_bytes(gzip.compress((tmp_path / "members.csv").read_bytes()))
     result = run("files", tmp_path, "--fail-on", "never")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -165,7 +172,9 @@ def test_files_and_logs(tmp_path: Path) -> None:
         ("members.csv", "phone"): ("CN_MOBILE", "value"),
         ("app.log", "<line>"): ("CN_MOBILE", "text"),
         ("app.log.1.gz", "<line>"): ("CN_MOBILE", "text"),
+        ("members.2024.csv.gz", "phone"): ("CN_MOBILE", "value"),
     }
+    assert list(scratch.iterdir()) == []  # the decompressed copy is gone
 
 
 def test_jsonl_and_parquet_columns(tmp_path: Path) -> None:
