@@ -127,6 +127,10 @@ _CSV_NAME = '"?' + _NAME + r'"?(?=[,\r\n]|$)'
 # own ``&`` stays escaped when scanned, or a percent-encoded JSON payload (``%2C%22name``).
 _KEY_START = r"""(?=[\\"'%&RrUuFfCcNnXxAaHhOoPpBbGgMm])(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))"""
 
+# ``:`` or ``=`` (JSON, YAML, key=value), ``=>`` (PHP ``print_r`` and ``var_export``, Perl
+# ``Data::Dumper``, Ruby hashes); a PHP array key is bracketed: ``[name] => 张三``.
+_KEY_SEP = r"\]?[ \t]*(?:=>|[:=])[ \t]*"
+
 # Words that open a clause after a label like 客户 and start with a surname character
 # (来 is one): 客户来电要求… is "the customer called", not a customer named 来电.
 _NOT_NAME_STARTS = frozenset(("来电", "来信", "来访", "来店", "来过", "来了", "来问", "来取"))
@@ -231,6 +235,8 @@ class NameRecognizer(Recognizer):
         match: 客户⟦张伟⟧反映快递未送达
         match: 客户⟦迪丽娜尔·阿不都⟧反映快递还没到
         match: INFO order created, consignee=⟦司马相如⟧, city=杭州
+        match: Array ( [id] => 7 [name] => ⟦张伟⟧ [mobile] => 13812341050 )
+        match: {:name=>"⟦张伟⟧", :city=>"杭州"}
         match: 姓名：⟦买买提·艾力⟧
         match: GET /login?next=%2Fcb%3Fid%3D7%26name%3D⟦%25E5%25BC%25A0%25E4%25B8%2589⟧ HTTP/1.1
         match: 尊敬的⟦张伟⟧先生，您的订单已发货
@@ -275,7 +281,7 @@ class NameRecognizer(Recognizer):
         ),
         Pattern(
             "cn_name_key",
-            _KEY_START + _QUOTE + _KEYS + _QUOTE + r"[ \t]*[:=][ \t]*" + _QUOTE + _NAME,
+            _KEY_START + _QUOTE + _KEYS + _QUOTE + _KEY_SEP + _QUOTE + _NAME,
             0.5,
         ),
         Pattern("cn_name_self", "(?=[我本])(?:" + _SELF + ")" + _NAME, 0.5),

@@ -23,6 +23,9 @@ _KEY = (
 # also percent-encoded: a JSON payload in a query string or form body
 # (``data=%7B%22password%22%3A%22…%22%7D``) keeps its quotes escaped when scanned.
 _Q = r"""(?:\\{0,7}["']|%2[27])"""
+# After the key: its closing quote, and a PHP array key's bracket (``print_r``:
+# ``[password] => …``).
+_KEY_END = _Q + r"?\]?"
 _SEP = r"[ \t]*(?:=>|[:=])[ \t]*"
 # A bare value is printable ASCII and ends at &, whitespace, a comma or semicolon, a quote,
 # a backslash (the \n of logged JSON), a closing bracket, a | (the field separator of
@@ -189,6 +192,7 @@ class SecretRecognizer(Recognizer):
         match: Authorization: Bearer ⟦eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlMTIz⟧
         match: Cookie: ⟦JSESSIONID=9F8E7D6C5B4A; theme=dark⟧
         match: aws_key=⟦AKIAQWERTYUIOPASDFGH⟧
+        match: Array ( [user] => bob [password] => ⟦hunter22⟧ )
         match: mysqldump -uroot -p⟦S3cretPass⟧ --all-databases
         match: redis-cli -h cache -a ⟦S3cretPass⟧ ping
         match: mongosh --username admin --password ⟦S3cretPass⟧
@@ -207,10 +211,10 @@ class SecretRecognizer(Recognizer):
     # A known key prefix of the exact length (AKIA + 16, ghp_ + 36) is near-certain: 0.98, so
     # that ``https://x:ghp_…@github.com`` is a token, not the local part of an email address.
     patterns: ClassVar[tuple[Pattern, ...]] = (
-        Pattern("secret_kv_double", _KEY + _Q + "?" + _SEP + _DOUBLE, 0.85),
-        Pattern("secret_kv_single", _KEY + _Q + "?" + _SEP + _SINGLE, 0.85),
-        Pattern("secret_kv_percent_quoted", _KEY + _Q + "?" + _SEP + _PERCENT_QUOTED, 0.85),
-        Pattern("secret_kv", _KEY + _Q + "?" + _SEP + _BARE, 0.85),
+        Pattern("secret_kv_double", _KEY + _KEY_END + _SEP + _DOUBLE, 0.85),
+        Pattern("secret_kv_single", _KEY + _KEY_END + _SEP + _SINGLE, 0.85),
+        Pattern("secret_kv_percent_quoted", _KEY + _KEY_END + _SEP + _PERCENT_QUOTED, 0.85),
+        Pattern("secret_kv", _KEY + _KEY_END + _SEP + _BARE, 0.85),
         Pattern(
             "secret_password_zh",
             r"(?:密码|口令)[ \t]*(?:[:：=]|是|为)[ \t]*(?P<value>[!-~]+?)(?=[\s，。；、,;\"']|$)",

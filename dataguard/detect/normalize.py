@@ -252,17 +252,33 @@ def _percent_units(run: str) -> list[tuple[int, str]] | None:
     return once
 
 
+# ref. GB 18030: legacy Chinese sites and clients percent-encode in GBK
+# (``name=%D5%C5%CE%B0`` is 张伟). A run that is not UTF-8 is read as GB 18030 only when it
+# decodes to ASCII, CJK ideographs and CJK or full-width punctuation, two characters or more
+# of them not ASCII: almost any byte pairs decode as GB 18030, and a signature or a cipher
+# text must not become text to scan.
+_GBK_TEXT = re.compile("[\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
+
+
 def _decode_bytes(escapes: list[tuple[str, int]]) -> list[tuple[int, str]] | None:
     """``(escape length, character)`` per character of ``(escape, byte)`` pairs; a kept
-    character (:func:`_kept`) is its escapes, unchanged."""
+    character (:func:`_kept`) is its escapes, unchanged. UTF-8, else GBK text (above)."""
+    raw = bytes(byte for _, byte in escapes)
+    encoding = "utf-8"
     try:
-        decoded = bytes(byte for _, byte in escapes).decode("utf-8")
+        decoded = raw.decode(encoding)
     except UnicodeDecodeError:
-        return None
+        encoding = "gb18030"
+        try:
+            decoded = raw.decode(encoding)
+        except UnicodeDecodeError:
+            return None
+        if not _GBK_TEXT.fullmatch(decoded) or sum(not ch.isascii() for ch in decoded) < 2:
+            return None  # a lone character is more likely UTF-8 cut short (x=%E6%89)
     units = []
     at = 0
     for ch in decoded:
-        width = len(ch.encode("utf-8"))
+        width = len(ch.encode(encoding))
         source = "".join(escape for escape, _ in escapes[at : at + width])
         units.append((len(source), source if _kept(ch) else ch))
         at += width

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, unquote_to_bytes
 
 from dataguard.detect import Detector, Finding
 from dataguard.detect.normalize import normalize
@@ -361,12 +361,25 @@ def _already_masked(value: str, entity: str) -> bool:
     return entity != "SECRET" and _ALREADY_MASKED.search(value) is not None
 
 
+def _percent_encoding(surface: str) -> str:
+    """The encoding of *surface*'s percent escapes: UTF-8, or GB 18030 where they are not
+    UTF-8 (legacy Chinese sites percent-encode GBK: ``%D5%C5`` is 张)."""
+    raw = unquote_to_bytes(unquote(surface) if _TWICE_PERCENT.search(surface) else surface)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
 def _encode_like(surface: str, masked: str, kind: str) -> str:
     """*masked* written the way *surface* was (see the module docstring)."""
     if kind == "raw" and "%" not in surface and "\\" not in surface:
         return masked  # nothing to write differently (most findings)
     if _PERCENT.search(surface):
-        masked = quote(masked, safe=_URL_SAFE)  # ASCII from here on
+        # In the surface's own encoding: a GBK-encoded query string stays GBK.
+        encoding = _percent_encoding(surface)
+        masked = quote(masked, safe=_URL_SAFE, encoding=encoding)  # ASCII from here on
         if _TWICE_PERCENT.search(surface):  # a URL in a query string: escaped again
             masked = quote(masked, safe=_URL_SAFE)
     escaped = _UNICODE_ESCAPE.search(surface) is not None

@@ -39,6 +39,22 @@ def test_invalid_percent_utf8_is_left_alone() -> None:
     assert normalize("x=%E6%89").text == "x=%E6%89"
 
 
+def test_percent_encoded_gbk_text_is_decoded() -> None:
+    # Legacy Chinese sites percent-encode GBK: 张 is D5 C5, 伟 CE B0, 电话 B5 E7 BB B0.
+    original = "GET /s?name=%D5%C5%CE%B0&q=%B5%E7%BB%B013812341050"
+    norm = normalize(original)
+    assert norm.text == "GET /s?name=张伟&q=电话13812341050"
+    i = norm.text.index("张伟")
+    assert original[slice(*norm.to_original(i, i + 2))] == "%D5%C5%CE%B0"
+
+
+def test_percent_bytes_that_are_neither_utf8_nor_gbk_text_are_left_alone() -> None:
+    # GBK A8 A2 is á: a run decoding to anything but ASCII, CJK ideographs and CJK
+    # punctuation is a signature or cipher text, not text to scan.
+    assert normalize("sig=%A8%A2%A8%A2").text == "sig=%A8%A2%A8%A2"
+    assert normalize("sig=%81%30%81%30").text == "sig=%81%30%81%30"
+
+
 def test_twice_percent_encoded_runs_decode_and_spans_cover_the_escapes() -> None:
     # A URL inside a query string: its own escapes are escaped again (%40 as %2540).
     original = "next=%2Fcb%3Femail%3Dtt%2540163.com%26name%3D%25E5%25BC%25A0"

@@ -413,6 +413,18 @@ def test_percent_encoded_name_stays_percent_encoded(masker: Masker) -> None:
     assert unquote(out.split("=")[1].split("&")[0]) == "欧阳**"
 
 
+def test_gbk_percent_encoded_values_stay_gbk(masker: Masker) -> None:
+    # name=张伟 and addr=杭州市西湖区文三路 as a GBK site encodes them; the masks are
+    # written back in GBK (张 is D5 C5; 杭州市西湖区 BA BC D6 DD CA D0 CE F7 BA FE C7 F8).
+    line = (
+        "GET /s?name=%D5%C5%CE%B0&addr=%BA%BC%D6%DD%CA%D0%CE%F7%BA%FE%C7%F8%CE%C4%C8%FD"
+        "%C2%B790%BA%C5&page=2 HTTP/1.1"
+    )
+    assert mask1(masker, line) == (
+        "GET /s?name=%D5%C5*&addr=%BA%BC%D6%DD%CA%D0%CE%F7%BA%FE%C7%F8****&page=2 HTTP/1.1"
+    )
+
+
 def test_nginx_line_keeps_everything_but_the_values(masker: Masker) -> None:
     line = (
         '10.0.0.1 - - [17/May/2024:10:00:00 +0800] "GET /api?phone=13812341050&page=2 '
