@@ -87,7 +87,7 @@ _NAME_BEFORE_GREETING = (
 # JSON string: \\\"name\\\": \\\"张三\\\"), percent-encoded (``%22name%22:%22张三%22``,
 # a JSON payload in a query string, whose quotes stay escaped when scanned) or an HTML
 # entity (JSON written into HTML or XML: ``&quot;name&quot;:&quot;张三&quot;``).
-_QUOTE = r"""(?:\\{0,7}["']|%2[27]|&quot;)?"""
+_QUOTE = r"""(?:\\{0,7}["']|%2[27]|\\x2[27]|&quot;)?"""
 # ref. standards.md §1 CN_NAME context: labels of name fields in Chinese forms and logs.
 _LABELS = (
     "真实姓名|客户姓名|用户姓名|姓名|名字|收件人|收货人|紧急联系人|联系人|寄件人|签收人|持卡人|"
@@ -125,7 +125,10 @@ _CSV_NAME = '"?' + _NAME + r'"?(?=[,\r\n]|$)'
 # (``%26``, ``%3F``), or any escape the normaliser keeps, also starts a key: the query
 # string of a URL inside a query string (``redirect=…%3Fid%3D7%26name%3D%25E5…``), whose
 # own ``&`` stays escaped when scanned, or a percent-encoded JSON payload (``%2C%22name``).
-_KEY_START = r"""(?=[\\"'%&RrUuFfCcNnXxAaHhOoPpBbGgMm])(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))"""
+_KEY_START = (
+    r"""(?=[\\"'%&RrUuFfCcNnXxAaHhOoPpBbGgMm])"""
+    r"(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2})|(?<=\\x[0-9A-Fa-f]{2}))"
+)
 
 # ``:`` or ``=`` (JSON, YAML, key=value), ``=>`` (PHP ``print_r`` and ``var_export``, Perl
 # ``Data::Dumper``, Ruby hashes); a PHP array key is bracketed: ``[name] => 张三``.

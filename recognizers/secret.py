@@ -22,7 +22,7 @@ _KEY = (
 # A key's quote, escaped once or more (JSON serialised into JSON strings: \\\"password\\\"),
 # also percent-encoded: a JSON payload in a query string or form body
 # (``data=%7B%22password%22%3A%22…%22%7D``) keeps its quotes escaped when scanned.
-_Q = r"""(?:\\{0,7}["']|%2[27])"""
+_Q = r"""(?:\\{0,7}["']|%2[27]|\\x2[27])"""
 # After the key: its closing quote, and a PHP array key's bracket (``print_r``:
 # ``[password] => …``).
 _KEY_END = _Q + r"?\]?"
@@ -39,7 +39,15 @@ _SINGLE = r"""'(?P<value>[^'\\\r\n]+)'"""
 # A bare value never opens a structure: {"password": []} holds no secret to report.
 _BARE = r"""(?P<value>(?![\[{(]|%2[27])[!#-%(*+\--:=?-\[^-{~]+)"""
 # …and a value between escaped quotes ends at the closing one.
-_PERCENT_QUOTED = r"""%2[27](?P<value>(?:(?!%2[27])[!#-%(*+\--:=?-\[^-{~])+)%2[27]"""
+# (nginx writes quotes as \x22: ``{\x22password\x22:\x22…\x22}``.)
+_ESCAPED_QUOTE = r"(?:%2[27]|\\x2[27])"
+_PERCENT_QUOTED = (
+    _ESCAPED_QUOTE
+    + r"(?P<value>(?:(?!"
+    + _ESCAPED_QUOTE
+    + r")[!#-%(*+\--:=?-\[^-{~])+)"
+    + _ESCAPED_QUOTE
+)
 # ref. RFC 6265 §4.2 (Cookie) and §4.1 (Set-Cookie): the header value is the secret; it is
 # reported whole, to the end of the line or the closing quote of a logged header map.
 _COOKIE = r"(?=[SsCc])(?<![A-Za-z-])(?i:set-cookie|cookies?)"

@@ -10,7 +10,10 @@ Personal data hides behind encodings in logs. Before scanning, the engine rewrit
   ``%E6%89%8B%E6%9C%BA`` → ``手机``), twice-encoded ones too: a URL inside a query
   string (``redirect=https%3A%2F%2Fx.com%2Fcb%3Femail%3Dtt%2540163.com``) has its own
   escapes encoded again, ``%40`` as ``%2540``;
-* JSON ``\\uXXXX`` escapes, surrogate pairs included (``\\u624b\\u673a`` → ``手机``).
+* JSON ``\\uXXXX`` escapes, surrogate pairs included (``\\u624b\\u673a`` → ``手机``);
+* ``\\xHH`` byte escapes, as nginx writes a request body or header into its access log
+  (``escape=default``: ``{\\x22phone\\x22:\\x2213812341050\\x22}``, a name as
+  ``\\xE5\\xBC\\xA0``), decoded as UTF-8 (or GBK) like percent escapes, quotes kept escaped.
 
 Every change is recorded as an edit, so a span found in the normalised text maps back to
 the exact surface form in the original (a finding covers the whole ``%40`` escape). Text
@@ -149,7 +152,7 @@ _ANSI = r"(?:\x1b|\\u001[bB])\[[0-?]*[ -/]*[@-~]"
 # CJK Unified Ideographs block.
 _SPECIAL = re.compile(
     _ANSI
-    + r"|(?:%(?:25)?[0-9A-Fa-f]{2})+|(?:\\{1,4}u[0-9A-Fa-f]{4})+"
+    + r"|(?:%(?:25)?[0-9A-Fa-f]{2})+|(?:\\{1,4}u[0-9A-Fa-f]{4})+|(?:\\x[0-9A-Fa-f]{2})+"
     + r"|[^\x00-\x7f\u4e00-\u9fff%\\]+"
 )
 # One escaped byte: ``%XX``, or ``%25XX`` (the ``%`` of ``%XX`` escaped again).
@@ -162,7 +165,10 @@ IME_DOT = r"[0-9A-Za-z]\u3002[0-9A-Za-z]"
 #: Text in which this regex finds nothing is returned by :func:`normalize` unchanged.
 #: Python's ``re`` and Rust's ``regex`` read it alike, so polars can pick out such values
 #: (the vectorised masks, which must give what the operator gives the normalised value).
-NEEDS_WORK = r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\x1b|[^\x00-\x7f\u3002\u4e00-\u9fff]|" + IME_DOT
+NEEDS_WORK = (
+    r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\x1b|[^\x00-\x7f\u3002\u4e00-\u9fff]|"
+    + IME_DOT
+)
 _NEEDS_WORK = re.compile(NEEDS_WORK)
 _IME_DOT = re.compile(IME_DOT)
 _ANSI_RE = re.compile(_ANSI)
@@ -329,6 +335,13 @@ def _units(special: str) -> list[tuple[int, str]] | None:
         return [(len(special), " ")]
     if special[0] == "%" and len(special) >= 3:
         units = _percent_units(special)
+    elif special.startswith("\\x"):
+        units = _decode_bytes(
+            [
+                (special[i : i + 4], int(special[i + 2 : i + 4], 16))
+                for i in range(0, len(special), 4)
+            ]
+        )
     elif special.startswith("\\"):
         units = _escape_units(special)
     elif _fold(special) == special:

@@ -54,7 +54,10 @@ __all__ = [
 # percent-encoded JSON payload reads ``%22phone%22:%2213812341050%22`` when scanned.
 DIGITS_BEFORE_NOT = r"(?<![0-9])"
 DIGITS_AFTER_NOT = r"(?![0-9])"
-ALNUM_BEFORE_NOT = r"(?:(?<![0-9A-Za-z])|(?<=\\[ntr])|(?<=%[0-9A-Fa-f]{2})|(?<=\\u[0-9A-Fa-f]{4}))"
+ALNUM_BEFORE_NOT = (
+    r"(?:(?<![0-9A-Za-z])|(?<=\\[ntr])|(?<=%[0-9A-Fa-f]{2})|(?<=\\u[0-9A-Fa-f]{4})"
+    r"|(?<=\\x[0-9A-Fa-f]{2}))"
+)
 ALNUM_AFTER_NOT = r"(?![0-9A-Za-z])"
 
 _EXAMPLE_LINE = re.compile(r"^\s*(match|no-match):\s?(.*?)\s*$")

@@ -41,7 +41,10 @@ __all__ = ["BOUNDARY_FORMS", "ScanForm", "scan_form"]
 
 # Leading lookbehinds rewritten as a consumed boundary: (lookbehind, consumed equivalent).
 BOUNDARY_FORMS: tuple[tuple[str, str], ...] = (
-    (ALNUM_BEFORE_NOT, r"^|\\[ntr]|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|[^0-9A-Za-z]"),
+    (
+        ALNUM_BEFORE_NOT,
+        r"^|\\[ntr]|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|[^0-9A-Za-z]",
+    ),
     (DIGITS_BEFORE_NOT, r"^|[^0-9]"),
 )
 

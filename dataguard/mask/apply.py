@@ -5,9 +5,13 @@ nothing else: every character outside them is copied as it was. Each replacement
 encoded the way its original was written, so the container stays valid:
 
 * a value written with percent escapes (``tt%40163.com`` in a query string) gets its
-  replacement percent-encoded (``tt**%401**.com``);
+  replacement percent-encoded (``tt**%401**.com``), in the value's own encoding (UTF-8,
+  or GBK as legacy Chinese sites write query strings);
 * a value written with ``\\uXXXX`` escapes (JSON logs) gets non-ASCII characters of its
   replacement escaped the same way;
+* a value written with nginx's ``\\xHH`` byte escapes (a request body in an access log)
+  gets the bytes of its replacement's non-ASCII characters escaped the same way, in the
+  value's own encoding (UTF-8, or GBK);
 * a value inside a JSON string gets a JSON-escaped replacement; a bare JSON number under
   a sensitive key becomes a JSON string (``13812341050`` → ``"******1050"``), since a mask
   is not a number;
@@ -42,6 +46,7 @@ __all__ = ["Masker", "Replacement"]
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _TWICE_PERCENT = re.compile(r"%25[0-9A-Fa-f]{2}")
 _UNICODE_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}")
+_HEX_ESCAPE = re.compile(r"\\x([0-9A-Fa-f]{2})")
 # Already-masked values under sensitive keys are left alone, so masking is idempotent.
 _ALREADY_MASKED = re.compile(r"\*\*|^<[A-Z_]+>$|^[A-Z][A-Z_]*_[0-9a-f]{8,64}$")
 # Characters an unreserved percent-encoded replacement may keep (RFC 3986) plus the mask.
@@ -382,6 +387,12 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
         masked = quote(masked, safe=_URL_SAFE, encoding=encoding)  # ASCII from here on
         if _TWICE_PERCENT.search(surface):  # a URL in a query string: escaped again
             masked = quote(masked, safe=_URL_SAFE)
+    if _HEX_ESCAPE.search(surface):  # nginx's \xHH: every byte outside printable ASCII
+        encoding = _percent_encoding(_HEX_ESCAPE.sub(r"%\1", surface))
+        masked = "".join(
+            ch if " " <= ch <= "~" and ch not in '"\\' else _hex_bytes(ch, encoding)
+            for ch in masked
+        )
     escaped = _UNICODE_ESCAPE.search(surface) is not None
     if kind == "string":  # inside a JSON string: quotes, backslashes (and non-ASCII) escaped
         return json.dumps(masked, ensure_ascii=escaped)[1:-1]
@@ -394,6 +405,11 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
         masked = re.sub(r"\\U([0-9a-f]{8})", lambda m: _utf16_escape(int(m.group(1), 16)), masked)
         masked = re.sub(r"\\x([0-9a-f]{2})", r"\\u00\1", masked)
     return masked
+
+
+def _hex_bytes(ch: str, encoding: str) -> str:
+    """*ch* as nginx escapes a byte: ``\\xHH`` per byte, upper-case hex."""
+    return "".join(f"\\x{byte:02X}" for byte in ch.encode(encoding, "replace"))
 
 
 def _utf16_escape(code: int) -> str:

@@ -55,6 +55,16 @@ def test_percent_bytes_that_are_neither_utf8_nor_gbk_text_are_left_alone() -> No
     assert normalize("sig=%81%30%81%30").text == "sig=%81%30%81%30"
 
 
+def test_nginx_byte_escapes_decode_and_quotes_stay_escaped() -> None:
+    # nginx (escape=default) logs a request body's quotes and non-ASCII bytes as \xHH:
+    # 张 is E5 BC A0 in UTF-8; a kept \x22 is a boundary, as %22 is.
+    original = r"{\x22name\x22:\x22\xE5\xBC\xA0\xE4\xBC\x9F\x22,\x22m\x22:\x2213812341050\x22}"
+    norm = normalize(original)
+    assert norm.text == r"{\x22name\x22:\x22张伟\x22,\x22m\x22:\x2213812341050\x22}"
+    i = norm.text.index("张伟")
+    assert original[slice(*norm.to_original(i, i + 2))] == r"\xE5\xBC\xA0\xE4\xBC\x9F"
+
+
 def test_twice_percent_encoded_runs_decode_and_spans_cover_the_escapes() -> None:
     # A URL inside a query string: its own escapes are escaped again (%40 as %2540).
     original = "next=%2Fcb%3Femail%3Dtt%2540163.com%26name%3D%25E5%25BC%25A0"

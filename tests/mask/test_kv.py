@@ -425,6 +425,21 @@ def test_gbk_percent_encoded_values_stay_gbk(masker: Masker) -> None:
     )
 
 
+def test_an_nginx_request_body_is_masked_and_stays_byte_escaped(masker: Masker) -> None:
+    # log_format … "$request_body": nginx writes quotes and non-ASCII bytes as \xHH. The
+    # number was glued to the hex digits of \x22 and the name was bytes: all went out.
+    line = (
+        r'10.0.0.1 - - [26/Nov/2026:10:00:01 +0800] "POST /api/order HTTP/1.1" 200 12 '
+        r'"{\x22phone\x22:\x2213812341050\x22,\x22name\x22:\x22\xE5\xBC\xA0\xE4\xBC\x9F\x22,'
+        r'\x22password\x22:\x22hunter22\x22,\x22idCard\x22:\x2211010519491231002X\x22}"'
+    )
+    assert mask1(masker, line) == (
+        r'10.0.*.* - - [26/Nov/2026:10:00:01 +0800] "POST /api/order HTTP/1.1" 200 12 '
+        r'"{\x22phone\x22:\x22******1050\x22,\x22name\x22:\x22\xE5\xBC\xA0*\x22,'
+        r'\x22password\x22:\x22******\x22,\x22idCard\x22:\x221****************X\x22}"'
+    )
+
+
 def test_nginx_line_keeps_everything_but_the_values(masker: Masker) -> None:
     line = (
         '10.0.0.1 - - [17/May/2024:10:00:00 +0800] "GET /api?phone=13812341050&page=2 '
