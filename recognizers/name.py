@@ -134,6 +134,29 @@ _KEY_START = (
 # ``Data::Dumper``, Ruby hashes); a PHP array key is bracketed: ``[name] => 张三``.
 _KEY_SEP = r"\]?[ \t]*(?:=>|[:=])[ \t]*"
 
+
+def _repeat(regex: str, times: int) -> str:
+    """*regex* exactly *times* times; nothing for 0 (Hyperscan refuses ``{0}``)."""
+    return f"(?:{regex}){{{times}}}" if times else ""
+
+
+# ref. PostgreSQL errors.c / ri_triggers.c: ``Key (c1, c2)=(v1, v2)``; one alternative per
+# position of the name column among the key's first four columns (regexes cannot count).
+_PG_KEY_COLUMN = r'"?[A-Za-z_][A-Za-z0-9_$]*"?'
+_PG_KEY_VALUE = r"[^,()\r\n]*"
+_PG_KEY_DETAIL = (
+    r"(?=[Kk])Key \((?:"
+    + "|".join(
+        _repeat(_PG_KEY_COLUMN + ", ", k)
+        + f'"?{_KEYS}"?(?:, {_PG_KEY_COLUMN})*\\)=\\('
+        + _repeat(_PG_KEY_VALUE + ", ", k)
+        for k in range(4)
+    )
+    + ")"
+    + _NAME
+    + "(?=[,)])"
+)
+
 # Words that open a clause after a label like 客户 and start with a surname character
 # (来 is one): 客户来电要求… is "the customer called", not a customer named 来电.
 _NOT_NAME_STARTS = frozenset(("来电", "来信", "来访", "来店", "来过", "来了", "来问", "来取"))
@@ -254,6 +277,9 @@ class NameRecognizer(Recognizer):
         match: binding parameter [2] as [VARCHAR] - [⟦张伟⟧]
         match: binding parameter (1:VARCHAR) <- [⟦王芳⟧]
         no-match: binding parameter [3] as [VARCHAR] - [杭州]
+        match: DETAIL:  Key (real_name, mobile)=(⟦张伟⟧, 13812341050) already exists.
+        match: Duplicate entry '⟦张伟⟧' for key 'users.uk_real_name'
+        no-match: DETAIL:  Key (city)=(杭州) already exists.
         no-match: <city>杭州</city><status>已发货</status>
         no-match: ==> Parameters: 杭州(String), 已发货(String), 王府井店(String)
         no-match: 张家口今天下雪了
@@ -309,6 +335,18 @@ class NameRecognizer(Recognizer):
         Pattern(
             "cn_name_mybatis_parameter",
             r"(?:Parameters:[ \t]*|,[ \t])" + _NAME + r"\(String\)",
+            0.5,
+        ),
+        # ref. PostgreSQL's unique-violation detail (``DETAIL:  Key (real_name, mobile)=(张三,
+        # 138…) already exists.``): the value at the name column's position; and MySQL's
+        # ``Duplicate entry '张三' for key 'users.uk_real_name'`` (a key over several columns
+        # joins their values with ``-``), where the index's name says what it holds.
+        Pattern("cn_name_unique_key_detail", _PG_KEY_DETAIL, 0.5),
+        Pattern(
+            "cn_name_duplicate_entry",
+            r"(?=[Dd])Duplicate entry '"
+            + _NAME
+            + r"(?:-[^'\r\n]*)?' for key '(?:[\w$]+\.)?[\w$]*(?i:name|xingming)[\w$]*'",
             0.5,
         ),
         # ref. Hibernate's bind logging (org.hibernate.type.descriptor.sql.BasicBinder at
