@@ -37,12 +37,15 @@ from urllib.parse import quote, unquote, unquote_to_bytes
 
 from dataguard.detect import Detector, Finding
 from dataguard.detect.normalize import normalize
-from dataguard.mask.kv import KeySpan, key_spans
+from dataguard.mask.kv import KeySpan, key_spans, words_after
 from dataguard.mask.operator import MaskContext, Operator, OperatorEnv
 from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
 
 __all__ = ["Masker", "Replacement"]
 
+#: Entities whose values are words: an unquoted one goes on past its first space
+#: (:func:`~dataguard.mask.kv.words_after`).
+_WORDY_ENTITIES = frozenset({"CN_NAME", "CN_ADDRESS"})
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _TWICE_PERCENT = re.compile(r"%25[0-9A-Fa-f]{2}")
 _UNICODE_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}")
@@ -243,6 +246,12 @@ class Masker:
         if not spans:  # most lines, and every table cell: findings alone
             alone = [-1] * len(findings)
             return iter(self._finding_edits(text, findings, spans, alone, set(), field))
+        spans = [
+            words_after(text, s)
+            if s.bare and self.policy.entity_of_key(s.key) in _WORDY_ENTITIES
+            else s
+            for s in spans
+        ]
         starts = [s.start for s in spans]
         # For each finding, the index of the key span holding it whole, or -1.
         holder: list[int] = []

@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["FORMATS", "KeySpan", "key_spans"]
+__all__ = ["FORMATS", "KeySpan", "key_spans", "words_after"]
 
 FORMATS = ("auto", "plain", "json", "kv", "logfmt", "nginx", "apache")
 
@@ -44,6 +44,10 @@ class KeySpan:
     end: int
     kind: str = "raw"
     path: str = ""
+    #: An unquoted ``key=value`` value, which ends at the first space or comma: a name or
+    #: an address written in words (``address=Room 401, No. 90 Wensan Road``) goes on
+    #: past it (:func:`words_after`).
+    bare: bool = False
 
     @property
     def field(self) -> str:
@@ -123,6 +127,36 @@ def _kv_spans(line: str) -> list[KeySpan]:
     return kept
 
 
+# More words of an unquoted value: after spaces or a comma, a word that is not the next
+# key (``, city=``, `` status:``); never past a quote, bracket, ``&``, ``;`` or line end.
+_MORE_WORDS = re.compile(
+    r"(?:[ \t]*,[ \t]*|[ \t]+)(?![\w.\-\u4e00-\u9fff]{1,64}[=:])[^\s&,;'\"<>()\[\]{}=]+"
+)
+#: Words an unquoted value may go on for (an address is rarely longer).
+_MAX_MORE_WORDS = 16
+
+
+def words_after(line: str, span: KeySpan) -> KeySpan:
+    """*span*, an unquoted value, widened over the words after it that belong to it.
+
+    ``receiver_name=Zhang Wei city=HZ``, ``User(address=Room 401, No. 90 Wensan Road,
+    city=Hangzhou)``: a ``key=value`` reader stops at the first space or comma, and the
+    rest of a name or an address would go out beside its mask. The value goes on over
+    words that are not a key (followed by ``=`` or ``:``), up to a quote, a bracket,
+    ``&``, ``;`` or the end of the line. For values that are words by nature (names,
+    addresses); a password or a number ends where it ends.
+    """
+    end = span.end
+    for _ in range(_MAX_MORE_WORDS):
+        m = _MORE_WORDS.match(line, end)
+        if m is None:
+            break
+        end = m.end()
+    if end == span.end:
+        return span
+    return KeySpan(span.key, span.start, end, span.kind, span.path, bare=True)
+
+
 def _not_holding(outer: list[KeySpan], inner: list[KeySpan]) -> list[KeySpan]:
     """The *outer* spans that hold none of the *inner* spans whole.
 
@@ -155,7 +189,7 @@ def _matches(line: str, regexes: Sequence[re.Pattern[str]]) -> list[KeySpan]:
             if end - start <= _LONGEST_EMPTY and line[start:end].lower() in _EMPTY:
                 continue
             kind = _KINDS.get(group, "string" if regex is _JSON_PAIR else "raw")
-            spans.append(KeySpan(m.group("key"), start, end, kind))
+            spans.append(KeySpan(m.group("key"), start, end, kind, bare=group == "bare"))
     return spans
 
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataguard.mask import Masker
-from dataguard.mask.kv import FORMATS, KeySpan, key_spans
+from dataguard.mask.kv import FORMATS, KeySpan, key_spans, words_after
 from dataguard.testing import generators as g
 
 
@@ -438,6 +438,60 @@ def test_an_nginx_request_body_is_masked_and_stays_byte_escaped(masker: Masker) 
         r'"{\x22phone\x22:\x22******1050\x22,\x22name\x22:\x22\xE5\xBC\xA0*\x22,'
         r'\x22password\x22:\x22******\x22,\x22idCard\x22:\x221****************X\x22}"'
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("receiver_name=Zhang Wei city=HZ", "receiver_name=Z******** city=HZ"),
+        (
+            "User(realName=Zhang Wei, address=Room 401, No. 90 Wensan Road, city=Hangzhou)",
+            "User(realName=Z********, address=****, city=Hangzhou)",
+        ),
+        ("address=Room 401, No. 90 Wensan Road, Xihu District", "address=****"),
+        ("address=Room 401&x=1", "address=****&x=1"),
+        # a password is one word: what follows it is the log's own text
+        ("password=s3cret login ok", "password=****** login ok"),
+    ],
+)
+def test_a_name_or_address_in_words_is_masked_to_the_next_key(
+    masker: Masker, line: str, expected: str
+) -> None:
+    # key=value readers stop at the first space: "Wei" and "No. 90 Wensan Road" went out.
+    assert mask1(masker, line) == expected
+
+
+def test_words_after_stops_before_the_next_key() -> None:
+    line = "a=x y, z b=1 c:2"
+    (first, *_) = key_spans(line, "kv")
+    widened = words_after(line, first)
+    assert line[widened.start : widened.end] == "x y, z"
+    assert words_after("a=x", KeySpan("a", 2, 3, bare=True)).end == 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+            st.lists(st.from_regex(r"[A-Za-z0-9.]{1,6}", fullmatch=True), min_size=1, max_size=4),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from([" ", ", ", "&"]),
+)
+def test_widened_values_never_reach_the_next_key(
+    pairs: list[tuple[str, list[str]]], separator: str
+) -> None:
+    line = separator.join(f"{key}={' '.join(words)}" for key, words in pairs)
+    spans = key_spans(line, "kv")
+    keys_at = [m.start() for m in re.finditer(r"(?<![\w.\-])[a-z]{1,8}=", line)]
+    for span in spans:
+        widened = words_after(line, span)
+        assert widened.start == span.start
+        assert widened.end >= span.end
+        assert not any(span.start < at < widened.end for at in keys_at)
 
 
 def test_nginx_line_keeps_everything_but_the_values(masker: Masker) -> None:
