@@ -47,7 +47,10 @@ SENSITIVE_KEYS: dict[str, str] = {
         "phone mobile mobile_phone mobilephone cellphone cell_phone phone_number phone_no "
         "phoneno phonenum mobile_no mobileno tel tel_no telephone contact_phone contact_tel "
         "contact_mobile receiver_phone receiver_mobile receiver_tel buyer_phone buyer_mobile "
-        "shouji 手机 手机号 手机号码 电话 联系电话 联系方式",
+        "consignee_phone consignee_mobile consignee_tel recipient_phone recipient_mobile "
+        "shipping_phone delivery_phone contact_number emergency_phone emergency_contact_phone "
+        "shouji 手机 手机号 手机号码 电话 联系电话 联系方式 移动电话 联系手机 收货人电话 "
+        "收件人电话",
     ),
     **_keys(
         "CN_ID_CARD",
@@ -69,12 +72,19 @@ SENSITIVE_KEYS: dict[str, str] = {
         "联系人 负责人 legal_person legal_rep legal_representative 法人 法定代表人 "
         "cust_name customer_name client_name holder_name card_holder account_name acct_name "
         "客户姓名 户名 开户名 持卡人 payee_name payer_name remitter_name beneficiary_name "
-        "收款人 付款人 收款人姓名 付款人姓名 收款户名 付款户名",
+        "收款人 付款人 收款人姓名 付款人姓名 收款户名 付款户名 "
+        "recipient_name consignee_name shipping_name delivery_name contact_person "
+        "patient_name passenger_name applicant_name insured_name guardian_name "
+        "emergency_contact_name 收件人 寄件人 签收人 乘机人 就诊人 投保人 被保险人 监护人",
     ),
     **_keys(
         "CN_ADDRESS",
         "address addr receiver_address detail_address detailaddress home_address "
-        "地址 收货地址 详细地址 家庭住址",
+        "shipping_address delivery_address consignee_address buyer_address billing_address "
+        "mailing_address postal_address contact_address full_address address_detail "
+        "receiver_addr residence_address residential_address registered_address "
+        "household_address 地址 收货地址 详细地址 家庭住址 住址 居住地址 现住址 户籍地址 "
+        "通讯地址 联系地址 收件地址 寄件地址 家庭地址 送货地址 配送地址",
     ),
     **_keys(
         "CN_PASSPORT", "passport passport_no passportno travel_doc_no travel_document 护照 护照号"

@@ -461,6 +461,19 @@ def test_a_name_or_address_in_words_is_masked_to_the_next_key(
     assert mask1(masker, line) == expected
 
 
+def test_e_commerce_delivery_keys_are_sensitive(masker: Masker) -> None:
+    # Shipping fields of order APIs: an English address, a Latin name and a foreign number
+    # under them are found by no recognizer, only by their keys.
+    line = (
+        '{"shippingAddress":"Room 401, No. 90 Wensan Road","consigneeName":"Zhang Wei",'
+        '"consignee_mobile":"+1 415 555 0100","收件人":"Li Na","配送地址":"Flat 2, 8 Queen St"}'
+    )
+    assert mask1(masker, line) == (
+        '{"shippingAddress":"****","consigneeName":"Z********",'
+        '"consignee_mobile":"******0100","收件人":"L****","配送地址":"****"}'
+    )
+
+
 def test_words_after_stops_before_the_next_key() -> None:
     line = "a=x y, z b=1 c:2"
     (first, *_) = key_spans(line, "kv")
