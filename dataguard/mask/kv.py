@@ -130,7 +130,7 @@ def _kv_spans(line: str) -> list[KeySpan]:
 # More words of an unquoted value: after spaces or a comma, a word that is not the next
 # key (``, city=``, `` status:``); never past a quote, bracket, ``&``, ``;`` or line end.
 _MORE_WORDS = re.compile(
-    r"(?:[ \t]*,[ \t]*|[ \t]+)(?![\w.\-\u4e00-\u9fff]{1,64}[=:])[^\s&,;'\"<>()\[\]{}=]+"
+    r"(?:[ \t]*,[ \t]*|[ \t]+)(?![\w.\-\u4e00-\u9fff]{1,64}[=:])[!#-%*+\--:?-Z^-z|~]+"
 )
 #: Words an unquoted value may go on for (an address is rarely longer).
 _MAX_MORE_WORDS = 16
@@ -141,11 +141,18 @@ def words_after(line: str, span: KeySpan) -> KeySpan:
 
     ``receiver_name=Zhang Wei city=HZ``, ``User(address=Room 401, No. 90 Wensan Road,
     city=Hangzhou)``: a ``key=value`` reader stops at the first space or comma, and the
-    rest of a name or an address would go out beside its mask. The value goes on over
-    words that are not a key (followed by ``=`` or ``:``), up to a quote, a bracket,
-    ``&``, ``;`` or the end of the line. For values that are words by nature (names,
-    addresses); a password or a number ends where it ends.
+    rest of a name or an address would go out beside its mask. A value in Latin script
+    goes on over Latin words that are not a key (followed by ``=`` or ``:``), up to a
+    quote, a bracket, ``&``, ``;`` or the end of the line (Chinese ones are written without
+    spaces, and the detector finds where they end). For values that are words by nature (names,
+    addresses); a password or a number ends where it ends, and so does a value of a query
+    string (``?address=…&x=1 HTTP/1.1``), whose spaces are encoded.
     """
+    key_at = span.start - len(span.key) - 1  # key=value: the key, then "="
+    if key_at > 0 and line[key_at - 1] in "?&":
+        return span  # a query string's value: its spaces are encoded (+, %20)
+    if not line[span.start : span.end].isascii():
+        return span  # Chinese names and addresses are written without spaces
     end = span.end
     for _ in range(_MAX_MORE_WORDS):
         m = _MORE_WORDS.match(line, end)

@@ -450,6 +450,11 @@ def test_an_nginx_request_body_is_masked_and_stays_byte_escaped(masker: Masker) 
         ),
         ("address=Room 401, No. 90 Wensan Road, Xihu District", "address=****"),
         ("address=Room 401&x=1", "address=****&x=1"),
+        # a query string's value ends at the space before the protocol
+        (
+            'GET /o?address=%E6%9D%AD%E5%B7%9E%E5%B8%82%E8%A5%BF%E6%B9%96%E5%8C%BA1 HTTP/1.1"',
+            'GET /o?address=%E6%9D%AD%E5%B7%9E%E5%B8%82%E8%A5%BF%E6%B9%96%E5%8C%BA**** HTTP/1.1"',
+        ),
         # a password is one word: what follows it is the log's own text
         ("password=s3cret login ok", "password=****** login ok"),
     ],
