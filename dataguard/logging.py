@@ -381,6 +381,52 @@ def _owners(target: logging.Logger, handlers: bool) -> list[logging.Logger | log
     return owners
 
 
+# Loggers install() covers, by name ("" for the root), with their filter: a handler added
+# later to one of them, or to a logger below one, gets that filter as it is added.
+_covered: dict[str, MaskingFilter] = {}
+_covered_lock = threading.Lock()
+_plain_add_handler = logging.Logger.addHandler
+
+
+def _covering(logger: logging.Logger) -> MaskingFilter | None:
+    """The filter of the nearest covered logger at or above *logger*, if any."""
+    if logger is logging.root:
+        return _covered.get("")
+    name = logger.name
+    while True:
+        if name in _covered:
+            return _covered[name]
+        if "." not in name:
+            return _covered.get("")
+        name = name.rsplit(".", 1)[0]
+
+
+def _add_handler(self: logging.Logger, hdlr: logging.Handler) -> None:
+    """:meth:`logging.Logger.addHandler`, and the covering :class:`MaskingFilter` on *hdlr*.
+
+    A framework that configures logging after the application called :func:`install`
+    (a server's ``dictConfig`` at start-up, ``basicConfig(force=True)``) adds handlers
+    then: their records must be masked too.
+    """
+    _plain_add_handler(self, hdlr)
+    covering = _covering(self)
+    if covering is not None and not any(isinstance(f, MaskingFilter) for f in hdlr.filters):
+        hdlr.addFilter(covering)
+
+
+def _cover(target: logging.Logger, installed: MaskingFilter) -> None:
+    with _covered_lock:
+        _covered["" if target is logging.root else target.name] = installed
+        logging.Logger.addHandler = _add_handler  # type: ignore[method-assign]
+
+
+def _uncover(target: logging.Logger) -> None:
+    with _covered_lock:
+        _covered.pop("" if target is logging.root else target.name, None)
+        if not _covered:
+            logging.Logger.addHandler = _plain_add_handler  # type: ignore[method-assign]
+
+
 def _installed(owners: list[logging.Logger | logging.Handler]) -> MaskingFilter | None:
     for owner in owners:
         for candidate in owner.filters:
@@ -419,10 +465,13 @@ def install(
     handler at all. A logger that has no handlers of its own gets the filter too, for
     records logged on it directly.
 
-    So call this after the logging configuration (``basicConfig``, ``dictConfig``, a
-    framework's set-up). Handlers added later are not covered: call ``install`` again
-    (it adds the same filter to them), or name the filter in ``dictConfig`` (see
-    :class:`MaskingFilter`).
+    Handlers added later (a server configuring logging at start-up, after the
+    application called ``install``; ``basicConfig(force=True)``) to *logger* or a logger
+    below it get the filter as they are added: while anything is installed,
+    :meth:`logging.Logger.addHandler` is wrapped to do so (:func:`uninstall` of the last
+    one restores it). A handler put into a logger's ``handlers`` list directly, not through
+    ``addHandler``, is not seen: call ``install`` again, or name the filter in
+    ``dictConfig`` (see :class:`MaskingFilter`).
 
     Idempotent: if a :class:`MaskingFilter` is already on any of these, that filter is
     reused (switched to *masker* or *profile* when they differ) and attached where one is
@@ -442,6 +491,8 @@ def install(
     for owner in owners:
         if not any(isinstance(f, MaskingFilter) for f in owner.filters):
             owner.addFilter(installed)
+    if handlers:
+        _cover(target, installed)
     return installed
 
 
@@ -453,6 +504,7 @@ def uninstall(logger: logging.Logger | str | None = None, *, handlers: bool = Tr
     owners: list[logging.Logger | logging.Handler] = [target]
     if handlers:
         owners.extend(o for o in _owners(target, True) if o is not target)
+        _uncover(target)
     removed = 0
     for owner in owners:
         for candidate in list(owner.filters):

@@ -64,6 +64,7 @@ def logger() -> Iterator[logging.Logger]:
     log = logging.getLogger(f"dataguard.test.{next(_counter)}")
     log.setLevel(logging.DEBUG)
     yield log
+    uninstall(log)  # also stops covering handlers added to it later
     for handler in list(log.handlers):
         log.removeHandler(handler)
         handler.close()
@@ -379,17 +380,81 @@ def test_install_on_a_named_logger_covers_its_descendants_only(masker: Masker) -
             each.handlers.clear()
 
 
+def test_handlers_added_after_install_are_covered(root: logging.Logger, masker: Masker) -> None:
+    # A server configures logging at start-up, after the application called install().
+    installed = install(masker=masker)
+    late = logging.getLogger(f"dataguard.test.server{next(_counter)}")
+    late.propagate = False
+    handler, out = _stream_handler("%(message)s")
+    late.addHandler(handler)
+    try:
+        assert handler.filters == [installed]
+        late.warning("手机 %s", PHONE)
+        assert out.getvalue() == f"手机 {PHONE_MASKED}\n"
+    finally:
+        late.removeHandler(handler)
+    uninstall(root)
+    after, _ = _stream_handler()
+    late.addHandler(after)
+    late.removeHandler(after)
+    assert after.filters == []
+
+
+def test_a_named_install_covers_later_handlers_below_it_only(masker: Masker) -> None:
+    parent = logging.getLogger(f"dataguard.test.later{next(_counter)}")
+    installed = install(parent, masker=masker)
+    below, beside = logging.getLogger(parent.name + ".child"), logging.getLogger(parent.name + "x")
+    first, second = logging.NullHandler(), logging.NullHandler()
+    try:
+        below.addHandler(first)
+        beside.addHandler(second)
+        assert first.filters == [installed]
+        assert second.filters == []
+    finally:
+        uninstall(parent)
+        below.handlers.clear()
+        beside.handlers.clear()
+
+
+def test_uninstalling_the_last_restores_add_handler() -> None:
+    script = (
+        "import logging, dataguard.logging as d\n"
+        "plain = logging.Logger.addHandler\n"
+        "d.install(); d.install('app')\n"
+        "assert logging.Logger.addHandler is not plain\n"
+        "d.uninstall('app'); assert logging.Logger.addHandler is not plain\n"
+        "d.uninstall(); assert logging.Logger.addHandler is plain\n"
+    )
+    _run_fresh(script)
+
+
+def _run_fresh(script: str) -> subprocess.CompletedProcess[str]:
+    """*script* in a fresh interpreter (pytest keeps its own handlers on the root)."""
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+
+
+def test_basic_config_forced_after_install_is_masked() -> None:
+    """``basicConfig(force=True)`` replaces the root's handlers after install() (in a fresh
+    interpreter: pytest keeps its own handlers on the root)."""
+    done = _run_fresh(
+        "import logging, sys, dataguard.logging\n"
+        "dataguard.logging.install()\n"
+        "logging.basicConfig(stream=sys.stdout, format='%(message)s', force=True)\n"
+        f"logging.getLogger('app').warning('手机 %s', '{PHONE}')\n"
+    )
+    assert done.stdout == f"手机 {PHONE_MASKED}\n"
+
+
 def test_records_that_find_no_handler_are_masked_on_stderr() -> None:
     """No logging configuration at all: stdlib prints WARNING and above through
     logging.lastResort, which install() covers (in a fresh interpreter: pytest keeps
     handlers on the root, so lastResort is never reached here)."""
-    script = (
+    done = _run_fresh(
         "import logging, dataguard.logging\n"
         "dataguard.logging.install()\n"
         f"logging.getLogger('app.orders').warning('手机 %s', '{PHONE}')\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stderr == f"手机 {PHONE_MASKED}\n"
 
