@@ -16,9 +16,10 @@ if TYPE_CHECKING:
 _MONTH = r"(?:0[1-9]|1[0-2])"
 _DAY = r"(?:0[1-9]|[12][0-9]|3[01])"
 _ID18 = r"[1-9][0-9]{5}(?:19|20)[0-9]{2}" + _MONTH + _DAY + r"[0-9]{3}[0-9Xx]"
-# The same 18 characters grouped as forms and chat show them: region, birth date, the rest
-# (``440304 19520120 9705``, ``440304-19520120-9705``).
-_ID18_GROUPED = r"[1-9][0-9]{5}[ -](?:19|20)[0-9]{2}" + _MONTH + _DAY + r"[ -][0-9]{3}[0-9Xx]"
+# The same 18 characters grouped as forms and chat show them: region, birth date (or its
+# year, then month and day), the rest (``440304 19520120 9705``, ``440304-19520120-9705``,
+# ``440304 1952 0120 9705``).
+_ID18_GROUPED = r"[1-9][0-9]{5}[ -](?:19|20)[0-9]{2}[ -]?" + _MONTH + _DAY + r"[ -][0-9]{3}[0-9Xx]"
 # …or in fours, as a bank card is shown (4403 0419 5201 2097 05), which read as a
 # landline in the middle and put the rest of the number out.
 _ID18_FOURS = (
@@ -162,7 +163,7 @@ class IdCardRecognizer(Recognizer):
         return core.str.slice(17, 1).str.to_uppercase() != expected
 
     def validate(self, value: str) -> bool | None:
-        if len(value) in (20, 22):  # grouped 6-8-4 or in fours: separators are no digits
+        if len(value) in (20, 21, 22):  # grouped 6-8-4, 6-4-4-4 or in fours
             value = value.replace(" ", "").replace("-", "")
         if not is_valid_id(value):
             return False
