@@ -39,15 +39,19 @@ _TRUNK = (
     rf"(?:\(0{_AREA2}\)[ ]?{_LOCAL8}|\(0{_AREA3}\)[ ]?{_LOCAL78}"
     rf"|0{_AREA2}[- ]{_LOCAL8}|0{_AREA3}[- ]{_LOCAL78})"
 )
-# ref. ITU-T E.123 international notation: +86-10-6234-5678, +86 571 8888 1234.
-_INTERNATIONAL = rf"{_INTL}(?:\(0\)|0)?(?:{_AREA2}[- ]?{_LOCAL8}|{_AREA3}[- ]?{_LOCAL78})"
+# ref. ITU-T E.123 international notation: +86-10-6234-5678, +86 571 8888 1234; the area
+# code is also bracketed as the national form brackets it (+86(10)62345678).
+_INTERNATIONAL = (
+    rf"{_INTL}(?:(?:\(0\)|0)?(?:{_AREA2}[- ]?{_LOCAL8}|{_AREA3}[- ]?{_LOCAL78})"
+    rf"|\(0?{_AREA2}\)[ ]?{_LOCAL8}|\(0?{_AREA3}\)[ ]?{_LOCAL78})"
+)
 # ref. MIIT numbering plan: bare digit runs 01062345678, 057188881234 (11-12 digits).
 _BARE = r"0(?:" + _AREA2 + _LOCAL8_BARE + r"|" + _AREA3 + _LOCAL78_BARE + r")"
 
 # ref. MIIT numbering plan, as above: splits a candidate into country prefix, trunk, area
 # code, separator and local number.
 _PARSE = re.compile(
-    r"(?P<cc>\+86|\(\+?86\)|0086)?[- ]?(?P<open>\(0\)|\(?0)?"
+    r"(?P<cc>\+86|\(\+?86\)|0086)?[- ]?(?P<open>\(0\)|\(?0|\((?=[1-9]))?"
     r"(?P<area>10|2[0-9]|[3-9][0-9]{2})\)?(?P<sep>[- ]?)"
     r"(?P<local>[2-8][0-9]{2,3}[- ]?[0-9]{4})"
     r"(?:[ ]?(?:-|转|[Ee][Xx][Tt]\.?|[Xx])[ ]?[0-9]{1,6})?"

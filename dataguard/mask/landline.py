@@ -15,7 +15,8 @@ __all__ = ["Landline"]
 # by the digits alone, so an unseparated 057188881123 splits the same way as 0571-88881123.
 # The local number may already be masked (*), so masking a masked number changes nothing.
 _SHAPE = re.compile(
-    r"(?P<head>(?:\+86|\(\+?86\)|0086)?[- ]?(?:\(0\)|\(?0)?(?:10|2[0-9]|[3-9][0-9]{2})\)?[- ]?)"
+    r"(?P<head>(?:\+86|\(\+?86\)|0086)?[- ]?(?:\(0\)|\(?0|\((?=[1-9]))?"
+    r"(?:10|2[0-9]|[3-9][0-9]{2})\)?[- ]?)"
     r"(?P<local>[2-8*][0-9*]{2,3}[- ]?[0-9*]{4})(?P<ext>.*)",
     re.DOTALL,
 )
@@ -30,6 +31,8 @@ class Landline(Operator):
 
     >>> Landline().apply("0571-88881123", MaskContext("CN_LANDLINE"))
     '0571-*****123'
+    >>> Landline().apply("+86(10)62345678", MaskContext("CN_LANDLINE"))
+    '+86(10)*****678'
     """
 
     name = "landline"
