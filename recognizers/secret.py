@@ -200,6 +200,11 @@ class SecretRecognizer(Recognizer):
         match: Authorization: Bearer ⟦eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlMTIz⟧
         match: Cookie: ⟦JSESSIONID=9F8E7D6C5B4A; theme=dark⟧
         match: aws_key=⟦AKIAQWERTYUIOPASDFGH⟧
+        match: X-Auth-Token: ⟦8f14e45fceea167a5a36dedd4bea2543⟧
+        match: 1732600000.123456 [0 10.0.0.5:51234] "AUTH" "default" "⟦S3cretRedis⟧"
+        match: C: AUTH PLAIN ⟦AHVzZXIAUzNjcmV0U210cA==⟧
+        match: key ⟦sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7C⟧ leaked
+        no-match: see https://example.com/sk-product-category-name-long-enough-slug
         match: Array ( [user] => bob [password] => ⟦hunter22⟧ )
         match: mysqldump -uroot -p⟦S3cretPass⟧ --all-databases
         match: redis-cli -h cache -a ⟦S3cretPass⟧ ping
@@ -298,6 +303,31 @@ class SecretRecognizer(Recognizer):
         # ref. Alibaba Cloud RAM AccessKey ids start LTAI; Tencent Cloud SecretIds AKID.
         Pattern("secret_aliyun_key_id", _shape("LTAI", "LTAI[0-9A-Za-z]{12,20}"), 0.98),
         Pattern("secret_tencent_key_id", _shape("AKID", "AKID[0-9A-Za-z]{13,40}"), 0.98),
+        # ref. OpenAI (sk-…, sk-proj-…, sk-svcacct-…) and Anthropic (sk-ant-api03-…) API
+        # keys: a random body of 32 characters or more, holding capitals and digits (a
+        # long sk-… slug is no key).
+        Pattern(
+            "secret_sk_api_key",
+            _shape(
+                "sk-",
+                r"sk-(?:proj-|svcacct-|ant-(?:api|admin)[0-9]{2}-)?"
+                r"(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{32,}",
+            ),
+            0.95,
+        ),
+        # ref. Redis MONITOR output, which quotes every argument: "AUTH" ["user"] "password".
+        Pattern(
+            "secret_redis_auth",
+            r'(?=")"(?i:auth)"(?:[ \t]+"[^"\r\n]*")??[ \t]+"(?P<value>[^"\r\n]+)"(?![ \t]+")',
+            0.9,
+        ),
+        # ref. RFC 4954 §4 / RFC 4616: SMTP AUTH PLAIN carries base64("\0user\0password").
+        Pattern(
+            "secret_smtp_auth_plain",
+            r"(?=[Aa])(?<![A-Za-z])(?i:auth)[ \t]+(?i:plain)[ \t]+"
+            r"(?P<value>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])",
+            0.9,
+        ),
         # ref. Google Cloud API keys: AIza + 35 characters.
         Pattern("secret_google_api_key", _shape("AIza", "AIza[0-9A-Za-z_-]{35}"), 0.98),
         # ref. RFC 7468 §10 / OpenSSH: the PEM header line of a private key.
@@ -329,6 +359,8 @@ class SecretRecognizer(Recognizer):
         "yanzhengma",
     )
     specificity: ClassVar[int] = 95
+    # X-Auth-Token: 8f14e45f…: a token that is 32 hex digits is still a token.
+    suppressible: ClassVar[bool] = False
     description: ClassVar[str] = "Credential: password, token, cookie, session id, API key"
     validation: ClassVar[str] = (
         "value after a credential key, or a known token shape (JWT, AKIA…, ghp_…, LTAI…); "

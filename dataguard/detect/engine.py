@@ -138,6 +138,10 @@ class Detector:
             r for r in pool if r.suppress_only or r.entity in wanted
         )
         ordered = sorted(self.recognizers, key=lambda r: -r.specificity)
+        #: Entities whose findings suppressor spans do not remove (credentials).
+        self._unsuppressed = frozenset(
+            r.entity for r in self.recognizers if not r.suppress_only and not r.suppressible
+        )
         self._alternatives: tuple[_Alternative, ...] = tuple(
             _Alternative.of(r, p) for r in ordered for p in r.patterns
         )
@@ -304,7 +308,7 @@ class Detector:
                 shadows.append(to_original(*span))
         if len(found) == 1 and not shadows:  # nothing to resolve (most lines)
             return [found[0][0]]
-        return resolve_overlaps(found, shadows)
+        return resolve_overlaps(found, shadows, self._unsuppressed)
 
     # -- structured records -----------------------------------------------------------
 

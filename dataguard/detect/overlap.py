@@ -3,7 +3,8 @@
 When candidates overlap, the highest score wins; on equal scores the longer span (an
 email address containing a phone number), then the more specific entity (an ID number is
 not also a bank card). Suppressor spans (UUIDs, hex digests, masked values) remove every
-finding lying wholly inside them.
+finding lying wholly inside them, except findings of entities that may well be such
+shapes (credentials: :attr:`~dataguard.detect.recognizer.Recognizer.suppressible`).
 
 Both steps are O(n log n) in the number of candidates, so a multi-megabyte line with tens
 of thousands of findings stays fast.
@@ -28,8 +29,13 @@ def _inside_any(start: int, end: int, starts: list[int], max_end_upto: list[int]
 def resolve_overlaps(
     candidates: Iterable[tuple[Finding, int]],
     suppressed: Iterable[tuple[int, int]] = (),
+    unsuppressed: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    """Non-overlapping findings, in text order, from ``(finding, specificity)`` candidates."""
+    """Non-overlapping findings, in text order, from ``(finding, specificity)`` candidates.
+
+    Findings of the *unsuppressed* entities stand inside suppressor spans too (a
+    credential is often a hex string: ``X-Auth-Token: 8f14e45f…``).
+    """
     shadows = sorted(suppressed)
     starts = [s for s, _ in shadows]
     max_end_upto: list[int] = []
@@ -39,7 +45,11 @@ def resolve_overlaps(
         (
             (finding, specificity)
             for finding, specificity in candidates
-            if not (shadows and _inside_any(finding.start, finding.end, starts, max_end_upto))
+            if not (
+                shadows
+                and finding.entity not in unsuppressed
+                and _inside_any(finding.start, finding.end, starts, max_end_upto)
+            )
         ),
         key=lambda fs: (-fs[0].score, -(fs[0].end - fs[0].start), -fs[1], fs[0].start),
     )

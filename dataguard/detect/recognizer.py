@@ -108,6 +108,10 @@ class Recognizer:
     #: entity wins (an ID number is not also a bank card).
     specificity: ClassVar[int] = 50
     suppress_only: ClassVar[bool] = False
+    #: Whether suppressor spans (UUIDs, hex digests: machine-made shapes that hide no
+    #: phone number) remove this entity's findings. Not a credential's: a session id or
+    #: an API token is often just such a hex string.
+    suppressible: ClassVar[bool] = True
     #: A regex (Rust syntax, no lookarounds) that a whole cell holding just one value of
     #: this entity matches, for entities whose patterns need a label (names): batch
     #: redaction masks such cells in a column of this entity without running detection.
