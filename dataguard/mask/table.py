@@ -322,10 +322,15 @@ class TableRedactor:
                 out = _apply_verbatim(text, operator, context, memo)
                 found: Counter[str] = Counter()
             elif column.action == "mask" and _randomised(operator):
-                out = _mask_each(text, operator, context, shape, masker)
+                out = _keeping_cell_wrappers(
+                    text, lambda cores: _mask_each(cores, operator, context, shape, masker)
+                )
                 found = Counter({f"entity:{column.entity}": 0})
             elif column.action == "mask":
-                out = _mask_distinct(text, operator, context, memo, shape, masker)
+                out = _keeping_cell_wrappers(
+                    text,
+                    lambda cores: _mask_distinct(cores, operator, context, memo, shape, masker),
+                )
                 found = Counter({f"entity:{column.entity}": 0})
             elif randomised:
                 # A randomised operator (encrypt) in the policy: equal remarks must not get
@@ -415,6 +420,52 @@ def _not_remembered(memo: dict[str, V], values: list[str]) -> list[str]:
         for key in stale[:excess]:
             del memo[key]
     return fresh
+
+
+# ref. Excel's ways of keeping a number as text in a CSV export (an ID's 18 digits, a
+# phone's leading zero): the formula ="…", a leading apostrophe or tab; and the blanks a
+# hand-made export leaves around values.
+_EXCEL_TEXT = r'^="[^"]*"$'
+_LEADING = r"^([ \t]*'?[ \t]*)"
+_TRAILING = r"([ \t]*)$"
+
+
+def _keeping_cell_wrappers(text: pl.Series, mask: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """*mask* applied to each cell's value inside its wrapper, the wrapper kept.
+
+    ``="13812341050"`` is masked as ``13812341050`` and written back ``="******1050"``
+    (the operator saw the quotes and the ``=``, kept ``050"`` as the last four characters
+    and dropped the rest of the wrapper); ``'13912345678`` keeps its apostrophe, a tab
+    or blanks around a value stay.
+    """
+    value = pl.col("v")
+    excel = value.str.contains(_EXCEL_TEXT)
+    blank = value.str.strip_chars(" \t'") == ""
+    frame = pl.DataFrame({"v": text}).with_columns(
+        pre=pl.when(blank)
+        .then(pl.lit(""))
+        .when(excel)
+        .then(pl.lit('="'))
+        .otherwise(value.str.extract(_LEADING, 1)),
+        post=pl.when(blank)
+        .then(pl.lit(""))
+        .when(excel)
+        .then(pl.lit('"'))
+        .otherwise(value.str.extract(_TRAILING, 1)),
+    )
+    wrapped = frame.filter((pl.col("pre") != "") | (pl.col("post") != ""))
+    if wrapped.height == 0:  # most columns: nothing to unwrap
+        return mask(text)
+    frame = frame.with_columns(
+        core=value.str.slice(
+            pl.col("pre").str.len_chars(),
+            value.str.len_chars() - pl.col("pre").str.len_chars() - pl.col("post").str.len_chars(),
+        )
+    )
+    masked = mask(frame["core"].alias(text.name))
+    return frame.with_columns(out=pl.concat_str([pl.col("pre"), masked, pl.col("post")]))[
+        "out"
+    ].alias(text.name)
 
 
 def _mask_distinct(

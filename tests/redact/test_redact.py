@@ -66,6 +66,23 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def test_excel_text_wrappers_stay_around_masked_values(tmp_path: Path) -> None:
+    # Exports keep numbers as text for Excel: ="…", a leading apostrophe or tab. The
+    # operator saw the wrapper: ="13812341050" came out ******050" (three digits kept).
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text(
+        'id,mobile,id_card\n1,="13812341050","\t11010519491231002X"\n'
+        "2,'13912345678, 11010519491231002X \n",
+        "utf-8",
+    )
+    redact(src, dst)
+    assert read_csv(dst) == [
+        ["id", "mobile", "id_card"],
+        ["1", '="******1050"', "\t1****************X"],
+        ["2", "'******5678", " 1****************X "],
+    ]
+
+
 # -- formats ----------------------------------------------------------------------------
 
 
