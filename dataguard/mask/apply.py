@@ -398,8 +398,9 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
             masked = quote(masked, safe=_URL_SAFE)
     if _HEX_ESCAPE.search(surface):  # nginx's \xHH: every byte outside printable ASCII
         encoding = _percent_encoding(_HEX_ESCAPE.sub(r"%\1", surface))
+        lower = any(m[1] != m[1].upper() for m in _HEX_ESCAPE.finditer(surface))
         masked = "".join(
-            ch if " " <= ch <= "~" and ch not in '"\\' else _hex_bytes(ch, encoding)
+            ch if " " <= ch <= "~" and ch not in '"\\' else _hex_bytes(ch, encoding, lower)
             for ch in masked
         )
     escaped = _UNICODE_ESCAPE.search(surface) is not None
@@ -416,9 +417,12 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
     return masked
 
 
-def _hex_bytes(ch: str, encoding: str) -> str:
-    """*ch* as nginx escapes a byte: ``\\xHH`` per byte, upper-case hex."""
-    return "".join(f"\\x{byte:02X}" for byte in ch.encode(encoding, "replace"))
+def _hex_bytes(ch: str, encoding: str, lower: bool) -> str:
+    """*ch* as ``\\xHH`` per byte: upper-case hex as nginx writes it, lower-case as
+    Python's ``repr`` of bytes does (*lower*), like the value around it."""
+    return "".join(
+        f"\\x{byte:02x}" if lower else f"\\x{byte:02X}" for byte in ch.encode(encoding, "replace")
+    )
 
 
 def _utf16_escape(code: int) -> str:

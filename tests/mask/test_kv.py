@@ -512,6 +512,11 @@ def test_widened_values_never_reach_the_next_key(
         assert not any(span.start < at < widened.end for at in keys_at)
 
 
+def test_byte_escapes_are_written_back_in_their_own_case(masker: Masker) -> None:
+    line = r"body=mobile=13812341050&name=\xe5\xbc\xa0\xe4\xbc\x9f"
+    assert mask1(masker, line) == r"body=mobile=******1050&name=\xe5\xbc\xa0*"
+
+
 def test_nginx_line_keeps_everything_but_the_values(masker: Masker) -> None:
     line = (
         '10.0.0.1 - - [17/May/2024:10:00:00 +0800] "GET /api?phone=13812341050&page=2 '
