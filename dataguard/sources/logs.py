@@ -43,10 +43,11 @@ __all__ = [
 ]
 
 #: Up to this many bytes make one batch. Each batch costs the batch detector a fixed
-#: overhead (polars plans, the Hyperscan pass); on the 10 MB benchmark log `dataguard
-#: filter` took 3.4 s with 1 MiB batches, 2.9 s with 4 MiB (RSS 164 → 200 MB) and 2.8 s
-#: with 8 MiB (240 MB).
-DEFAULT_BLOCK = 1 << 22
+#: overhead (polars plans, the Hyperscan pass), and holds its text several times over
+#: (Python strings, polars columns, the masked copy): on the 200 MB benchmark log
+#: ``dataguard filter`` took 49.9 s and 171 MB with 1 MiB batches, 43.9 s and 192 MB with
+#: 2 MiB, 41.5 s and 225 MB with 4 MiB (the filter's memory target is < 200 MB).
+DEFAULT_BLOCK = 1 << 21
 DEFAULT_MAX_LINE = 1 << 20
 #: The pipe buffer asked for (``F_SETPIPE_SZ``): the default ``pipe-max-size``, which an
 #: unprivileged process may not exceed.
