@@ -38,6 +38,7 @@ from dataguard.sources.compressed import (
     compression_of_name,
     decompressed_copy,
     open_compressing,
+    process_alive,
 )
 from dataguard.sources.tables import (
     TableSource,
@@ -81,19 +82,9 @@ def temporary_path(target: Path) -> Path:
     """
     for stale in target.parent.glob(f".{target.name}.dataguard-*.tmp"):
         pid = stale.name.rsplit("-", 1)[-1].removesuffix(".tmp")
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             stale.unlink(missing_ok=True)
     return target.with_name(f".{target.name}.dataguard-{os.getpid()}.tmp")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def redact_file(

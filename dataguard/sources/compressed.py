@@ -23,6 +23,7 @@ import io
 import lzma
 import os
 import shutil
+import stat
 import tempfile
 import zlib
 from pathlib import Path
@@ -42,6 +43,8 @@ __all__ = [
     "decompressor",
     "open_compressing",
     "open_decompressed",
+    "process_alive",
+    "remove_stale_copies",
 ]
 
 #: The compression each file-name suffix stands for (``orders.csv.gz``).
@@ -204,13 +207,17 @@ def decompressed_copy(path: Path, directory: Path | None = None) -> Path:
     ``…/orders.csv``, so that messages about the copy name the file the user knows).
 
     Streams 1 MiB at a time: memory stays flat whatever the size. The caller removes the
-    folder (``shutil.rmtree(copy.parent)``).
+    folder (``shutil.rmtree(copy.parent)``); the copy of a run killed outright is removed
+    by the next one in the same folder (:func:`remove_stale_copies`).
 
     Raises:
         UsageError: zstd or zip (not read), or a truncated or corrupt stream (nothing is
             left behind).
     """
-    folder = Path(tempfile.mkdtemp(prefix=".dataguard-", dir=directory))
+    parent = Path(directory) if directory is not None else Path(tempfile.gettempdir())
+    remove_stale_copies(parent)
+    # The process id in the name lets a later run remove the copy of one killed outright.
+    folder = Path(tempfile.mkdtemp(prefix=f"{_COPY_PREFIX}{os.getpid()}-", dir=parent))
     name = path.name
     if compression_of_name(path) is not None:
         name = path.with_suffix("").name
@@ -239,6 +246,47 @@ class _GzipWriter(gzip.GzipFile):
             super().close()
         finally:
             self._raw.close()
+
+
+_COPY_PREFIX = ".dataguard-"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process *pid* exists (one of another user's counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_copies(parent: Path) -> None:
+    """Remove this user's decompressed copies in *parent* whose process is gone.
+
+    A copy holds an export's personal data in plain text; a run killed outright (SIGKILL,
+    power loss) cannot remove its own. Only folders of this user, not symbolic links, named
+    by :func:`decompressed_copy` with the id of a process that no longer exists.
+    """
+    try:
+        candidates = list(parent.glob(f"{_COPY_PREFIX}*-*"))
+    except OSError:
+        return
+    for folder in candidates:
+        pid = folder.name[len(_COPY_PREFIX) :].split("-", 1)[0]
+        try:
+            info = folder.lstat()
+        except OSError:
+            continue
+        if (
+            pid.isdigit()
+            and int(pid) != os.getpid()
+            and stat.S_ISDIR(info.st_mode)
+            and info.st_uid == os.getuid()
+            and not process_alive(int(pid))
+        ):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def open_compressing(path: Path, kind: str) -> BinaryIO:

@@ -6,12 +6,21 @@ import bz2
 import gzip
 import io
 import lzma
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from dataguard.errors import UsageError
-from dataguard.sources.compressed import compression_of, decompressing, open_decompressed
+from dataguard.sources.compressed import (
+    compression_of,
+    decompressed_copy,
+    decompressing,
+    open_decompressed,
+)
 
 TEXT = "".join(f"{i} 手机 13812341050\n" for i in range(5000)).encode()
 
@@ -82,3 +91,30 @@ def test_a_buffered_stream_is_peeked_and_left_open() -> None:
     # A stream that cannot peek: the sniffed bytes are put back.
     assert decompressing(io.BytesIO(b"x 13812341050\n"), "stdin").read() == b"x 13812341050\n"
     assert decompressing(io.BytesIO(gzip.compress(TEXT)), "stdin").read() == TEXT
+
+
+def test_a_killed_runs_decompressed_copy_is_removed_by_the_next(tmp_path: Path) -> None:
+    # A copy holds the export's personal data in plain text; its process is gone.
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    stale = tmp_path / f".dataguard-{gone.pid}-abc123"
+    stale.mkdir()
+    (stale / "orders.csv").write_text("mobile\n13812341050\n", "utf-8")
+    running = tmp_path / f".dataguard-{os.getppid()}-def456"  # a live process's
+    running.mkdir()
+    other = tmp_path / ".dataguard-notes"
+    other.mkdir()
+    link = tmp_path / f".dataguard-{gone.pid}-link"
+    link.symlink_to(running)
+    source = tmp_path / "orders.csv.gz"
+    source.write_bytes(gzip.compress(b"mobile\n13912345678\n"))
+    copy = decompressed_copy(source, tmp_path)
+    try:
+        assert copy.read_bytes() == b"mobile\n13912345678\n"
+        assert copy.name == "orders.csv"
+        assert not stale.exists()
+        assert running.exists()
+        assert other.exists()
+        assert link.is_symlink()
+    finally:
+        shutil.rmtree(copy.parent)
