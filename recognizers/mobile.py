@@ -45,6 +45,8 @@ class MobileRecognizer(Recognizer):
         match: 用户：我的手机是⟦一三八一二三四五六七八⟧，加我
         match: 用户：电话⟦幺三八幺二三四五六七八⟧
         match: 手机 ⟦1 3 8 1 2 3 4 5 6 7 8⟧
+        match: 手机：⟦138.1234.5678⟧
+        no-match: version 138.1234.5678.9
         no-match: 一二三四五六七八九十一二
         no-match: 1 3 8 1 2 3 4 5 6 7 8 9
     """
@@ -54,6 +56,15 @@ class MobileRecognizer(Recognizer):
         Pattern(
             "cn_mobile",
             ALNUM_BEFORE_NOT + _COUNTRY + r"1[3-9][0-9](?:[- ]?[0-9]{4}){2}" + ALNUM_AFTER_NOT,
+            0.5,
+        ),
+        # Grouped 3-4-4 by dots, as some forms and signatures write it (138.1234.5678).
+        Pattern(
+            "cn_mobile_dotted",
+            ALNUM_BEFORE_NOT
+            + r"(?<![0-9A-Za-z]\.)1[3-9][0-9]\.[0-9]{4}\.[0-9]{4}"
+            + ALNUM_AFTER_NOT
+            + r"(?!\.[0-9A-Za-z])",  # not part of a longer dotted name: pkg-138.1234.5678.tgz
             0.5,
         ),
         Pattern(
