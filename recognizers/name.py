@@ -83,11 +83,12 @@ _NAME_BEFORE_GREETING = (
     + "{1,2}))(?:先生|女士|小姐|您好|你好)"  # consumed, not looked ahead: the prefilter
     # then names only lines holding one of these, not every line of Chinese text
 )
-# A key's or value's quote, escaped once or more (JSON inside a JSON string inside a
+# A key's or value's quote (after a Python literal's b or u: ``'name': b'\xe5…'``), escaped
+# once or more (JSON inside a JSON string inside a
 # JSON string: \\\"name\\\": \\\"张三\\\"), percent-encoded (``%22name%22:%22张三%22``,
 # a JSON payload in a query string, whose quotes stay escaped when scanned) or an HTML
 # entity (JSON written into HTML or XML: ``&quot;name&quot;:&quot;张三&quot;``).
-_QUOTE = r"""(?:\\{0,7}["']|%2[27]|\\x2[27]|&quot;)?"""
+_QUOTE = r"""(?:[bu]?\\{0,7}["']|%2[27]|\\x2[27]|&quot;)?"""
 # ref. standards.md §1 CN_NAME context: labels of name fields in Chinese forms and logs.
 _LABELS = (
     "真实姓名|客户姓名|用户姓名|姓名|名字|收件人|收货人|紧急联系人|联系人|寄件人|签收人|持卡人|"

@@ -55,10 +55,12 @@ class KeySpan:
         return self.path or self.key
 
 
-# key=value: a key not glued to a word before it; the value quoted or up to a delimiter.
+# key=value: a key not glued to a word before it; the value quoted (after a Python literal's
+# prefix: password=b'…') or up to a delimiter.
 _KV = re.compile(
     r"(?<![\w.\-])(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]{0,63})="
-    r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s&,;'\"<>()\[\]{}]*))"
+    r"(?:(?:[bBuU]|[rR][bB]?|[bB][rR])?(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|'(?P<sq>[^'\n]*)')"
+    r"|(?P<bare>[^\s&,;'\"<>()\[\]{}]*))"
 )
 # "key": value fragments (JSON inside a text line).
 _JSON_PAIR = re.compile(

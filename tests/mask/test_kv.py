@@ -512,6 +512,17 @@ def test_widened_values_never_reach_the_next_key(
         assert not any(span.start < at < widened.end for at in keys_at)
 
 
+def test_python_bytes_literals_are_masked_inside_their_quotes(masker: Masker) -> None:
+    # Only the b was masked, and 'hunter22' went out beside it.
+    line = (
+        "kwargs={'password': b'hunter22'} password=b'hunter22' "
+        "name=b'\\xe5\\xbc\\xa0\\xe4\\xbc\\x9f'"
+    )
+    assert mask1(masker, line) == (
+        "kwargs={'password': b'******'} password=b'******' name=b'\\xe5\\xbc\\xa0*'"
+    )
+
+
 def test_byte_escapes_are_written_back_in_their_own_case(masker: Masker) -> None:
     line = r"body=mobile=13812341050&name=\xe5\xbc\xa0\xe4\xbc\x9f"
     assert mask1(masker, line) == r"body=mobile=******1050&name=\xe5\xbc\xa0*"
