@@ -42,7 +42,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,7 +82,7 @@ _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|x[0-9A-Fa-f]{2}|[sSdDwWntr]|[^0-9A
 _GROUP_OPENER = re.compile(r"\(\?[ims]{0,3}:")
 # POSIX classes (``[[:alpha:]]``) mean something in PCRE, a set of characters in re.
 _POSIX_CLASS = re.compile(r"\[:[^\]]*:\]|\[\.[^\]]*\.\]|\[=[^\]]*=\]")
-_BOUNDED = re.compile(r"\{([0-9]+),[0-9]+\}")
+_BOUNDED = re.compile(r"\{([0-9]+),([0-9]+)\}")
 _CACHE_VERSION = 2
 
 
@@ -180,6 +180,18 @@ def _compile(expressions: Sequence[str | None]) -> _Compiled:
     return compiled
 
 
+def _bounded_repeats(regex: str) -> Iterator[re.Match[str]]:
+    """Each bounded repetition ``{m,n}`` of *regex*: not escaped, not inside a class."""
+    skip_to = 0
+    for start, _, kind in pieces(regex):
+        if start < skip_to or kind != OUTSIDE or regex[start] != "{":
+            continue
+        m = _BOUNDED.match(regex, start)
+        if m is not None:
+            yield m
+            skip_to = m.end()
+
+
 def relax_repeats(regex: str) -> str:
     """*regex* with every bounded repetition ``{m,n}`` opened up to ``{m,}``.
 
@@ -189,17 +201,11 @@ def relax_repeats(regex: str) -> str:
     escaped or inside a class are left alone.
     """
     out: list[str] = []
-    skip_to = 0
-    for start, end, kind in pieces(regex):
-        if start < skip_to:
-            continue  # the rest of a bound just rewritten: digits, a comma, a brace
-        if kind == OUTSIDE and regex[start] == "{":
-            m = _BOUNDED.match(regex, start)
-            if m is not None:
-                out.append("{" + m[1] + ",}")
-                skip_to = m.end()
-                continue
-        out.append(regex[start:end])
+    at = 0
+    for m in _bounded_repeats(regex):
+        out.append(regex[at : m.start()] + "{" + m[1] + ",}")
+        at = m.end()
+    out.append(regex[at:])
     return "".join(out)
 
 
@@ -223,7 +229,7 @@ _WIDE_BOUND = 100
 
 def _widest_bound(regex: str) -> int:
     """The largest upper bound of a ``{m,n}`` repetition in *regex* (0 if none)."""
-    return max((int(m[2]) for m in re.finditer(r"(?<!\\)\{([0-9]+),([0-9]+)\}", regex)), default=0)
+    return max((int(m[2]) for m in _bounded_repeats(regex)), default=0)
 
 
 def _build(expressions: Sequence[str | None]) -> _Compiled:
