@@ -25,6 +25,11 @@ _SQL_COLUMN = r"`?[A-Za-z_][A-Za-z0-9_]*`?"
 _SQL_VALUE = r"(?:'(?:[^'\\\r\n]|''|\\.)*'|[^,()'\r\n]*)"
 
 
+def repeat(regex: str, times: int) -> str:
+    """*regex* exactly *times* times; nothing for 0 (Hyperscan refuses ``{0}``)."""
+    return f"(?:{regex}){{{times}}}" if times else ""
+
+
 def csv_column(header: str, value: str) -> str:
     """A regex for *value* in the row right under a *header* column of a CSV header line.
 
@@ -34,7 +39,7 @@ def csv_column(header: str, value: str) -> str:
     """
     positions = []
     for k in range(COLUMNS):
-        skip = "" if k == 0 else f"(?:{_CSV_FIELD},){{{k}}}"
+        skip = repeat(_CSV_FIELD + ",", k)
         positions.append(skip + f'"?(?:{header})"?(?=[,\\r\\n])(?:,[^\\r\\n]*)?\\r?\\n' + skip)
     return r"(?m:^)(?:" + "|".join(positions) + ")" + value
 
@@ -48,8 +53,8 @@ def sql_insert_column(column: str, value: str) -> str:
     """
     positions = []
     for k in range(COLUMNS):
-        cols = "" if k == 0 else f"(?:{_SQL_COLUMN}[ \\t]*,[ \\t]*){{{k}}}"
-        vals = "" if k == 0 else f"(?:{_SQL_VALUE}[ \\t]*,[ \\t]*){{{k}}}"
+        cols = repeat(_SQL_COLUMN + r"[ \t]*,[ \t]*", k)
+        vals = repeat(_SQL_VALUE + r"[ \t]*,[ \t]*", k)
         positions.append(
             cols
             + f"`?(?:{column})`?[ \\t]*(?:,[^()\\r\\n]*)?\\)[ \\t]*(?i:values)[ \\t]*\\([ \\t]*"

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern, Recognizer
 
-from ._tabular import csv_column, sql_insert_column, xml_element
+from ._tabular import csv_column, repeat, sql_insert_column, xml_element
 
 __all__ = ["NameRecognizer", "surnames"]
 
@@ -136,11 +136,6 @@ _KEY_START = (
 _KEY_SEP = r"\]?[ \t]*(?:=>|[:=])[ \t]*"
 
 
-def _repeat(regex: str, times: int) -> str:
-    """*regex* exactly *times* times; nothing for 0 (Hyperscan refuses ``{0}``)."""
-    return f"(?:{regex}){{{times}}}" if times else ""
-
-
 # ref. PostgreSQL errors.c / ri_triggers.c: ``Key (c1, c2)=(v1, v2)``; one alternative per
 # position of the name column among the key's first four columns (regexes cannot count).
 _PG_KEY_COLUMN = r'"?[A-Za-z_][A-Za-z0-9_$]*"?'
@@ -148,9 +143,9 @@ _PG_KEY_VALUE = r"[^,()\r\n]*"
 _PG_KEY_DETAIL = (
     r"(?=[Kk])Key \((?:"
     + "|".join(
-        _repeat(_PG_KEY_COLUMN + ", ", k)
+        repeat(_PG_KEY_COLUMN + ", ", k)
         + f'"?{_KEYS}"?(?:, {_PG_KEY_COLUMN})*\\)=\\('
-        + _repeat(_PG_KEY_VALUE + ", ", k)
+        + repeat(_PG_KEY_VALUE + ", ", k)
         for k in range(4)
     )
     + ")"
