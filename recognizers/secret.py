@@ -36,11 +36,12 @@ _SEP = r"[ \t]*(?:=>|[:=])[ \t]*"
 # the key, not the start of a value: {"a": "PASSWORD:"} holds no secret.
 # A Python literal's prefix before its quote: bytes or text logged with their repr
 # (``'password': b'hunter2'``).
-_PY_PREFIX = r"(?:[bBuU]|[rR][bB]?|[bB][rR])?"
+_PY_LITERAL = r"(?:[bBuU]|[rR][bB]?|[bB][rR])"
+_PY_PREFIX = _PY_LITERAL + "?"
 _DOUBLE = _PY_PREFIX + r"""\\{0,7}"(?P<value>(?![\]},])[^"\\\r\n]+)"""
 _SINGLE = _PY_PREFIX + r"""'(?P<value>[^'\\\r\n]+)'"""
 # A bare value never opens a structure: {"password": []} holds no secret to report.
-_BARE = r"""(?P<value>(?![\[{(]|%2[27]|(?:[bBuU]|[rR][bB]?|[bB][rR])['"])[!#-%(*+\--:=?-\[^-{~]+)"""
+_BARE = r"""(?P<value>(?![\[{(]|%2[27]|""" + _PY_LITERAL + r"""['"])[!#-%(*+\--:=?-\[^-{~]+)"""
 # …and a value between escaped quotes ends at the closing one.
 # (nginx writes quotes as \x22: ``{\x22password\x22:\x22…\x22}``.)
 _ESCAPED_QUOTE = r"(?:%2[27]|\\x2[27])"
