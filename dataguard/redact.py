@@ -37,7 +37,7 @@ from dataguard.sources.compressed import (
     compression_of_file,
     compression_of_name,
     decompressed_copy,
-    open_compressing,
+    open_output,
     process_alive,
 )
 from dataguard.sources.tables import (
@@ -531,14 +531,7 @@ def _redact_jsonl(source: Path, target: Path | None, masker: Masker, run: _Run) 
     temporary = temporary_path(target)
     stats: Counter[str] = Counter()
     try:
-        with (
-            source.open("rb") as src,
-            (
-                temporary.open("wb")
-                if run.compression is None
-                else open_compressing(temporary, run.compression)
-            ) as dst,
-        ):
+        with source.open("rb") as src, open_output(temporary, run.compression) as dst:
             filter_stream([src], dst, spec, stats=stats, on_bytes=None)
         os.replace(temporary, target)
     finally:

@@ -41,8 +41,8 @@ __all__ = [
     "decompressed_copy",
     "decompressing",
     "decompressor",
-    "open_compressing",
     "open_decompressed",
+    "open_output",
     "process_alive",
     "remove_stale_copies",
 ]
@@ -54,6 +54,8 @@ CAT = {"gzip": "zcat", "bzip2": "bzcat", "xz": "xzcat", "zstd": "zstdcat"}
 #: Compressions read and written here (the others are refused with what to run).
 HANDLED = ("gzip", "bzip2", "xz")
 _COPY_CHUNK = 1 << 20
+#: Decompressed copies live in folders named ``.dataguard-<pid>-<random>``.
+_COPY_PREFIX = ".dataguard-"
 
 # ref. RFC 1952 §2.3.1 (gzip ID1 ID2), the bzip2 and xz file formats, RFC 8878 §3.1.1
 # (zstd frame magic 0xFD2FB528, little-endian), APPNOTE.TXT §4.3.7 (zip local header).
@@ -248,9 +250,6 @@ class _GzipWriter(gzip.GzipFile):
             self._raw.close()
 
 
-_COPY_PREFIX = ".dataguard-"
-
-
 def process_alive(pid: int) -> bool:
     """Whether process *pid* exists (one of another user's counts as alive)."""
     try:
@@ -289,8 +288,11 @@ def remove_stale_copies(parent: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def open_compressing(path: Path, kind: str) -> BinaryIO:
-    """*path* opened for writing bytes through a *kind* compressor (gzip, bzip2, xz)."""
+def open_output(path: Path, kind: str | None = None) -> BinaryIO:
+    """*path* opened for writing bytes, through a *kind* compressor (gzip, bzip2, xz) when
+    one is given."""
+    if kind is None:
+        return path.open("wb")
     if kind == "gzip":
         return cast(BinaryIO, _GzipWriter(path))
     if kind == "bzip2":

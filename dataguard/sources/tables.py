@@ -45,7 +45,7 @@ from dataguard.sources.compressed import (
     HANDLED,
     compression_of_file,
     compression_of_name,
-    open_compressing,
+    open_output,
 )
 
 __all__ = [
@@ -818,7 +818,7 @@ def write_batches(
     verbatim = source.header_line if source.header and fmt == source.fmt else None
     # polars writes the header with the first batch, or alone when there is none.
     polars_header = source.header and verbatim is None
-    with target.open("wb") if compression is None else open_compressing(target, compression) as out:
+    with open_output(target, compression) as out:
         if fmt != "jsonl":
             head = "\ufeff" if source.bom else ""  # the encoding's byte order mark
             out.write(encode(head + (verbatim + ending if verbatim is not None else "")))
