@@ -246,11 +246,10 @@ class Masker:
         if not spans:  # most lines, and every table cell: findings alone
             alone = [-1] * len(findings)
             return iter(self._finding_edits(text, findings, spans, alone, set(), field))
+        entities = [self.policy.entity_of_key(s.key) for s in spans]
         spans = [
-            words_after(text, s)
-            if s.bare and self.policy.entity_of_key(s.key) in _WORDY_ENTITIES
-            else s
-            for s in spans
+            words_after(text, s) if s.bare and entity in _WORDY_ENTITIES else s
+            for s, entity in zip(spans, entities, strict=True)
         ]
         starts = [s.start for s in spans]
         # For each finding, the index of the key span holding it whole, or -1.
@@ -278,8 +277,7 @@ class Masker:
             holder.append(inside)
         edits: list[tuple[int, int, str]] = []
         forced: set[int] = set()
-        for k, span in enumerate(spans):
-            entity = self.policy.entity_of_key(span.key)
+        for k, (span, entity) in enumerate(zip(spans, entities, strict=True)):
             if entity is None or k in overridden:
                 continue
             raw = text[span.start : span.end]
