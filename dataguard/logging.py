@@ -388,11 +388,19 @@ _covered_lock = threading.Lock()
 _plain_add_handler = logging.Logger.addHandler
 
 
+def _cover_key(logger: logging.Logger) -> str:
+    return "" if logger is logging.root else logger.name
+
+
+def _has_masking_filter(owner: logging.Logger | logging.Handler) -> bool:
+    return any(isinstance(f, MaskingFilter) for f in owner.filters)
+
+
 def _covering(logger: logging.Logger) -> MaskingFilter | None:
     """The filter of the nearest covered logger at or above *logger*, if any."""
-    if logger is logging.root:
+    name = _cover_key(logger)
+    if not name:
         return _covered.get("")
-    name = logger.name
     while True:
         if name in _covered:
             return _covered[name]
@@ -410,19 +418,19 @@ def _add_handler(self: logging.Logger, hdlr: logging.Handler) -> None:
     """
     _plain_add_handler(self, hdlr)
     covering = _covering(self)
-    if covering is not None and not any(isinstance(f, MaskingFilter) for f in hdlr.filters):
+    if covering is not None and not _has_masking_filter(hdlr):
         hdlr.addFilter(covering)
 
 
 def _cover(target: logging.Logger, installed: MaskingFilter) -> None:
     with _covered_lock:
-        _covered["" if target is logging.root else target.name] = installed
+        _covered[_cover_key(target)] = installed
         logging.Logger.addHandler = _add_handler  # type: ignore[method-assign]
 
 
 def _uncover(target: logging.Logger) -> None:
     with _covered_lock:
-        _covered.pop("" if target is logging.root else target.name, None)
+        _covered.pop(_cover_key(target), None)
         if not _covered:
             logging.Logger.addHandler = _plain_add_handler  # type: ignore[method-assign]
 
@@ -489,7 +497,7 @@ def install(
     else:
         installed.configure(masker=masker, profile=profile)
     for owner in owners:
-        if not any(isinstance(f, MaskingFilter) for f in owner.filters):
+        if not _has_masking_filter(owner):
             owner.addFilter(installed)
     if handlers:
         _cover(target, installed)
