@@ -428,6 +428,8 @@ def _not_remembered(memo: dict[str, V], values: list[str]) -> list[str]:
 _EXCEL_TEXT = r'^="[^"]*"$'
 _LEADING = r"^([ \t]*'?[ \t]*)"
 _TRAILING = r"([ \t]*)$"
+#: A value that may have a wrapper: what the three above can find, in one pass.
+_WRAPPED = r"^[ \t']|^=\"|[ \t]$"
 
 
 def _keeping_cell_wrappers(text: pl.Series, mask: Callable[[pl.Series], pl.Series]) -> pl.Series:
@@ -438,6 +440,8 @@ def _keeping_cell_wrappers(text: pl.Series, mask: Callable[[pl.Series], pl.Serie
     and dropped the rest of the wrapper); ``'13912345678`` keeps its apostrophe, a tab
     or blanks around a value stay.
     """
+    if not text.str.contains(_WRAPPED).any():  # most columns: one pass, nothing to unwrap
+        return mask(text)
     value = pl.col("v")
     excel = value.str.contains(_EXCEL_TEXT)
     blank = value.str.strip_chars(" \t'") == ""
@@ -453,9 +457,6 @@ def _keeping_cell_wrappers(text: pl.Series, mask: Callable[[pl.Series], pl.Serie
         .then(pl.lit('"'))
         .otherwise(value.str.extract(_TRAILING, 1)),
     )
-    wrapped = frame.filter((pl.col("pre") != "") | (pl.col("post") != ""))
-    if wrapped.height == 0:  # most columns: nothing to unwrap
-        return mask(text)
     frame = frame.with_columns(
         core=value.str.slice(
             pl.col("pre").str.len_chars(),
