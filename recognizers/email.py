@@ -67,6 +67,35 @@ _AFTER = f"(?!\\.[A-Za-z0-9{_CJK}])(?!:[A-Za-z~/._\\-])"
 _DOMAIN = r"(?:" + _LABEL + r"\.)+" + _TLD + _AFTER
 _BEFORE_CJK = r"(?:(?<=" + _DELIMITER + r")|^(?=" + _LOCAL_CJK + "@" + _DOMAIN + r"\s*\Z))"
 
+# ref. chat and forum text that spells an address so that filters and harvesters miss it:
+# ``zhangsan#qq.com`` ("replace # with @"), ``zhang.san(at)163.com``, ``li [at] example
+# [dot] com``. A bracketed ``at`` / ``dot`` says so by itself; a bare ``#`` is read as ``@``
+# only before a large mail provider's domain (``issue#12.md`` and URL fragments are not).
+_AT_WORD = r"[ \t]*(?:\((?i:at)\)|\[(?i:at)\]|\{(?i:at)\}|<(?i:at)>)[ \t]*"
+_DOT_WORD = r"[ \t]*(?:\((?i:dot)\)|\[(?i:dot)\]|\{(?i:dot)\}|<(?i:dot)>)[ \t]*"
+_HASH_AT = r"[ \t]*#[ \t]*"
+_MAIL_PROVIDERS = (
+    "qq.com|vip.qq.com|foxmail.com|163.com|vip.163.com|126.com|yeah.net|188.com|"
+    "sina.com|sina.cn|vip.sina.com|sohu.com|139.com|189.cn|wo.cn|aliyun.com|"
+    "gmail.com|outlook.com|hotmail.com|live.com|msn.com|yahoo.com|icloud.com|me.com"
+)
+_OBFUSCATED = (
+    "(?:"
+    + _AT_WORD
+    + "(?:"
+    + _LABEL
+    + r"(?:\.|"
+    + _DOT_WORD
+    + "))+"
+    + r"[A-Za-z]{2,63}(?![A-Za-z0-9\-])|"
+    + _HASH_AT
+    + "(?i:"
+    + _MAIL_PROVIDERS.replace(".", r"\.")
+    + r")(?![A-Za-z0-9\-]))"
+    + _AFTER
+)
+_UNOBFUSCATE = re.compile(f"(?P<at>{_AT_WORD}|{_HASH_AT})|{_DOT_WORD}")
+
 _SPLIT = re.compile(r"^(?P<local>.+)@(?P<domain>[^@]+)$")
 # ref. Apple / Android density-suffixed asset names (``logo@2x.png``, ``icon@1.5x.jpg``).
 _DENSITY_ASSET = re.compile(r"^[0-9]+(?:\.[0-9]+)?x\.[^.]+$", re.IGNORECASE)
@@ -104,12 +133,18 @@ class EmailRecognizer(Recognizer):
         no-match: git@github.com:org/repo.git
         no-match: tt**@1**.com
         no-match: 请发到用户@例子.中国谢谢
+        match: 邮箱：⟦zhangsan#qq.com⟧（#换成@）
+        match: email me: ⟦zhang.san(at)163.com⟧
+        match: contact ⟦li.lei [at] example [dot] com⟧ for details
+        no-match: see issue#12.md and page#section.com
+        no-match: meet me at example.com
     """
 
     entity: ClassVar[str] = "EMAIL_ADDRESS"
     patterns: ClassVar[tuple[Pattern, ...]] = (
         Pattern("email", _BEFORE_ASCII + _LOCAL_ASCII + "@" + _DOMAIN, 0.5),
         Pattern("email_cjk_local", _BEFORE_CJK + _LOCAL_CJK + "@" + _DOMAIN, 0.5),
+        Pattern("email_obfuscated", _BEFORE_ASCII + _LOCAL_ASCII + _OBFUSCATED, 0.5),
     )
     context: ClassVar[tuple[str, ...]] = (
         "邮箱",
@@ -138,6 +173,8 @@ class EmailRecognizer(Recognizer):
     standard: ClassVar[str] = "RFC 5322 §3.4.1, RFC 6531/6532 (internationalised), RFC 5890"
 
     def validate(self, value: str) -> bool | None:
+        if "@" not in value:  # an obfuscated address: validated as what it spells
+            value = _UNOBFUSCATE.sub(lambda m: "@" if m["at"] else ".", value)
         m = _SPLIT.match(value)
         if m is None:
             return False

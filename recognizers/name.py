@@ -285,6 +285,10 @@ class NameRecognizer(Recognizer):
         no-match: 王小明今天没来上班
         no-match: 收货人：张先生
         no-match: 收件人：欧阳**，电话******5678
+        match: From: ⟦王小明⟧ <wangxm@example.com>
+        match: To: "⟦张伟⟧" <zhangwei@163.com>, "⟦李娜⟧"<lina@qq.com>
+        no-match: From: "客服中心" <service@example.com>
+        no-match: From: 张先生 <zhang@example.com>
         no-match: {"realName":"司马**"}
     """
 
@@ -321,6 +325,14 @@ class NameRecognizer(Recognizer):
         Pattern(
             "cn_name_xml_element",
             xml_element(_KEYS, _NAME + "(?=</)"),
+            0.5,
+        ),
+        # ref. RFC 5322 §3.4 name-addr (``display-name <addr-spec>``): the display name
+        # of a mailbox in mail headers, mail-server and notification logs (``From: 王小明
+        # <wangxm@…>``, ``"张伟" <zhangwei@…>``) names the person the address belongs to.
+        Pattern(
+            "cn_name_mail_display",
+            "(?<![\u4e00-\u9fff])" + _QUOTE + _NAME + _QUOTE + r"[ \t]*<(?=[^<>\s@]{1,64}@)",
             0.5,
         ),
         Pattern("cn_name_salutation", "(?=[尊亲])" + _SALUTATION + _NAME, 0.5),

@@ -207,6 +207,13 @@ class SecretRecognizer(Recognizer):
         match: X-Auth-Token: ⟦8f14e45fceea167a5a36dedd4bea2543⟧
         match: 1732600000.123456 [0 10.0.0.5:51234] "AUTH" "default" "⟦S3cretRedis⟧"
         match: C: AUTH PLAIN ⟦AHVzZXIAUzNjcmV0U210cA==⟧
+        match: PASS ⟦S3cret!pw⟧
+        match: 12 0.5 10.0.0.5 → 10.0.0.9 FTP 70 Request: PASS ⟦S3cret!pw⟧
+        match: *cmd* b'PASS ⟦S3cret!pw⟧'
+        match: C: a001 LOGIN zhangsan ⟦S3cret!pw⟧
+        no-match:  PASS  src/App.test.js
+        no-match: --- PASS: TestLogin (0.00s)
+        no-match: PASS: test-suite.log
         match: key ⟦sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7C⟧ leaked
         no-match: see https://example.com/sk-product-category-name-long-enough-slug
         match: Array ( [user] => bob [password] => ⟦hunter22⟧ )
@@ -330,6 +337,19 @@ class SecretRecognizer(Recognizer):
             "secret_smtp_auth_plain",
             r"(?=[Aa])(?<![A-Za-z])(?i:auth)[ \t]+(?i:plain)[ \t]+"
             r"(?P<value>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])",
+            0.9,
+        ),
+        # ref. RFC 959 §4.1.1 (FTP) and RFC 1939 §7 (POP3) ``PASS <password>``, RFC 3501
+        # §6.2.3 (IMAP) ``<tag> LOGIN <user> <password>``, as protocol transcripts, packet
+        # dumps (tshark ``Request: PASS pw``) and Python's poplib/imaplib debug output
+        # (``*cmd* 'PASS pw'``) log them. At a line start only as the whole line, with one
+        # space: test runners print ``PASS  src/app.test.js`` and ``--- PASS: TestX``.
+        Pattern(
+            "secret_protocol_pass",
+            r"(?:^[ \t]*(?:(?:[<>]{1,3}|-{1,3}>|[CS]:)[ \t]*)?(?=PASS |[A-Za-z0-9.]+ LOGIN )"
+            r"|(?<![A-Za-z])Request:[ \t]+|\*cmd\*[ \t]+b?['\"])"
+            r"""(?:PASS|[A-Za-z0-9.]+ LOGIN (?:"[^"\r\n]*"|[^\s"']+)) """
+            r"""(?P<value>"[^"\r\n]+"|[^\s'"]+)(?=[ \t]*\r?$|['"])""",
             0.9,
         ),
         # ref. Google Cloud API keys: AIza + 35 characters.
