@@ -66,10 +66,14 @@ _PASSWORD_WORDS = re.compile(r"(?i)passw|passwd|pwd|密码")
 
 
 def as_text(value: Any) -> str | None:
-    """*value* as the text a person would read, or None for NULL and binary data.
+    """*value* as the text a person would read, or None for NULL, dates and times.
 
     Integral numbers print without a fraction (a phone number stored as DECIMAL(11,0) or
-    DOUBLE reads ``13812341050``, not ``13812341050.0``).
+    DOUBLE reads ``13812341050``, not ``13812341050.0``). Bytes are decoded as UTF-8; bytes
+    that are not UTF-8 are decoded with ``surrogateescape``, so that the detector still
+    reads any text among them (a serialised object) and
+    :func:`~dataguard.scan.protection.value_form` can tell a raw digest or ciphertext from
+    its bytes (a ``BINARY(32)`` hash column was judged by its name alone, as plaintext).
     """
     if value is None:
         return None
@@ -88,10 +92,7 @@ def as_text(value: Any) -> str | None:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, bytes | bytearray | memoryview):
-        try:
-            return bytes(value).decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+        return bytes(value).decode("utf-8", "surrogateescape")
     if isinstance(value, dt.date | dt.time | dt.timedelta):
         return None
     return str(value)
@@ -432,8 +433,11 @@ class TableAssessor:
             ]
         picked = list(dict.fromkeys(v for v in candidates if v.strip()))[:PREVIEWS]
         if kind == "value" and entity:
-            return tuple(self._previewer.mask_value(v.strip(), entity, field=name) for v in picked)
-        return tuple(_cut(self._previewer.mask(v, field=name)) for v in picked)
+            masked = [self._previewer.mask_value(v.strip(), entity, field=name) for v in picked]
+        else:
+            masked = [_cut(self._previewer.mask(v, field=name)) for v in picked]
+        # Undecodable bytes of a binary value (as_text) show as U+FFFD: a report is UTF-8.
+        return tuple(_UNDECODABLE.sub("\ufffd", m) for m in masked)
 
 
 def _masked_majority(values: list[str]) -> str | None:
@@ -445,6 +449,7 @@ def _masked_majority(values: list[str]) -> str | None:
 _placeholder = functools.lru_cache(maxsize=65536)(is_placeholder)
 
 
+_UNDECODABLE = re.compile("[\ud800-\udfff]")
 _RUST_CODEPOINT = re.compile(r"\\x\{([0-9a-fA-F]+)\}")
 
 

@@ -21,6 +21,15 @@ says, per column, which form the values are in. Each sampled value gets one form
 ``plaintext``
     anything else (whether it *is* personal data is the classifier's verdict).
 
+Binary values (``BINARY``, ``VARBINARY``, ``BLOB``, ``bytea`` holding bytes that are not
+UTF-8, which :func:`~dataguard.scan.assess.as_text` passes on surrogate-escaped, or a
+dump's ``0x…`` literal) are judged by their bytes: a raw digest is as hashed as its hex
+form (32 bytes: ``hashed``; 16 or 20: ``weak-hash``, sized like MD5 or SHA-1, and also like
+one AES block, which the bytes cannot tell apart), other bytes with no readable text in
+them ``opaque-ciphertext`` (MySQL ``AES_ENCRYPT`` output, encrypted blobs), and bytes
+holding a run of readable text (a serialised object, a document) ``plaintext``, for the
+detector to read.
+
 A column's state is the form of most of its non-empty sampled values.
 """
 
@@ -34,6 +43,7 @@ from collections.abc import Iterable
 __all__ = [
     "DATAGUARD_CIPHERTEXT_PREFIX",
     "PROTECTED",
+    "binary_form",
     "column_protection",
     "masked_entities",
     "value_form",
@@ -71,9 +81,40 @@ def _entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
+# A dump's hex literal of bytes that are not UTF-8 (dataguard.sources.dump.literals).
+_HEX_LITERAL = re.compile(r"^0x(?:[0-9A-F]{2})+$")
+_SURROGATE_ESCAPE = re.compile("[\udc80-\udcff]")
+# Readable text inside bytes: a run of 8 or more characters that are neither undecodable
+# bytes nor control characters. A random byte is printable 3 times in 8, so such a run is
+# in about 2% of 80-byte ciphertexts, and in a serialised object wherever it holds a
+# phone number, an ID number or an address.
+_READABLE_RUN = re.compile("[^\udc80-\udcff\x00-\x1f\x7f]{8,}")
+_DIGEST_FORMS = frozenset({"hashed", "weak-hash"})
+_STRONG_DIGEST_BYTES = frozenset(n // 2 for n in _STRONG_HEX)
+_WEAK_DIGEST_BYTES = frozenset(n // 2 for n in _WEAK_HEX)
+
+
+def binary_form(data: bytes) -> str:
+    """The form of a value made of bytes that are not UTF-8 (see the module docstring).
+
+    A digest's size decides first: 32 random bytes hold printable runs often enough to
+    pass for text now and then.
+    """
+    if len(data) in _STRONG_DIGEST_BYTES:
+        return "hashed"
+    if len(data) in _WEAK_DIGEST_BYTES:
+        return "weak-hash"
+    readable = _READABLE_RUN.search(data.decode("utf-8", "surrogateescape"))
+    return "opaque-ciphertext" if readable is None else "plaintext"
+
+
 def value_form(value: str) -> str:
     """The form of one non-empty value (see the module docstring)."""
     text = value.strip()
+    if _SURROGATE_ESCAPE.search(value):
+        return binary_form(value.encode("utf-8", "surrogateescape"))
+    if _HEX_LITERAL.match(text):
+        return binary_form(bytes.fromhex(text[2:]))
     if text.startswith(DATAGUARD_CIPHERTEXT_PREFIX):
         return "dataguard-encrypted"
     if _CRYPT.match(text):
@@ -90,15 +131,31 @@ def value_form(value: str) -> str:
     return "plaintext"
 
 
+def _digest_size(text: str) -> int:
+    """The size in bytes of a value judged a digest: raw bytes, ``0x…`` or hex digits."""
+    if _SURROGATE_ESCAPE.search(text):  # raw bytes: white space among them is data
+        return len(text.encode("utf-8", "surrogateescape"))
+    return len(text.strip().removeprefix("0x")) // 2
+
+
 def column_protection(values: Iterable[str]) -> tuple[str, Counter[str]]:
     """The state of a column from its non-empty sampled values, and the count per form.
 
     The most common form wins; a column with no values is ``plaintext`` (nothing shows
-    it is protected).
+    it is protected). Digest-sized values of more than one size are ciphertext: one
+    column's digests come from one algorithm and share a size, while a block cipher's
+    output grows with its input (``HEX(AES_ENCRYPT(address, k))`` is 64, 96 or 128 hex
+    digits; phone numbers, all one block, stay sized like MD5).
     """
-    forms = Counter(value_form(v) for v in values)
-    if not forms:
-        return "plaintext", forms
+    judged = [(value, value_form(value)) for value in values]
+    if not judged:
+        return "plaintext", Counter()
+    digests = {
+        text for text, form in judged if form in _DIGEST_FORMS and not _CRYPT.match(text.strip())
+    }
+    if len({_digest_size(text) for text in digests}) > 1:
+        judged = [(t, "opaque-ciphertext" if t in digests else f) for t, f in judged]
+    forms = Counter(form for _, form in judged)
     return forms.most_common(1)[0][0], forms
 
 

@@ -49,7 +49,8 @@ def test_numbers_read_as_people_write_them() -> None:
     assert as_text(13812341050.0) == "13812341050"
     assert as_text(decimal.Decimal("10.50")) == "10.50"
     assert as_text({"tel": "13812341050"}) == '{"tel": "13812341050"}'
-    assert as_text(b"\xff\xfe") is None  # binary, not text
+    assert as_text(b"\xe5\xbc\xa0") == "张"  # UTF-8 bytes are text
+    assert as_text(b"\xff\xfe") == "\udcff\udcfe"  # other bytes stay recoverable
     assert as_text(None) is None
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import pickle
 import random
 
 import pytest
 
+from dataguard.scan.assess import as_text
 from dataguard.scan.placeholders import is_placeholder
-from dataguard.scan.protection import column_protection, value_form
+from dataguard.scan.protection import binary_form, column_protection, value_form
 
 _RNG = random.Random(7)
 _B64 = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -44,6 +46,43 @@ CIPHER = base64.b64encode(bytes(_RNG.randrange(256) for _ in range(48))).decode(
 )
 def test_value_form(value: str, form: str) -> None:
     assert value_form(value) == form
+
+
+# Written to hold no run of 8 printable characters, as ciphertext rarely does.
+_NOISE = bytes.fromhex(
+    "8cd1d1c65a06e2ba8f1e73a3e1ee8e0b5dd1e1c6d8bb6c50f5c0a7f8b1e36d90"
+    "ff01c4e99a8b7c6d5e4f30211203f4e5d6c7b8a99a8b7c6d5e4f302112030405"
+    "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "form"),
+    [
+        (hashlib.sha256(b"13812341050").digest(), "hashed"),  # BINARY(32)
+        (hashlib.sha512(b"13812341050").digest(), "hashed"),
+        (hashlib.sha256(b"x").digest()[:16], "weak-hash"),  # sized like MD5, or one AES block
+        (hashlib.sha256(b"x").digest()[:20], "weak-hash"),  # sized like SHA-1
+        (_NOISE, "opaque-ciphertext"),  # 80 bytes: AES output of a long value
+        (pickle.dumps({"uid": 7, "mobile": "13812341050"}), "plaintext"),  # a serialised object
+    ],
+)
+def test_binary_form(data: bytes, form: str) -> None:
+    assert binary_form(data) == form
+    # as the scan sees a database's bytes (undecodable ones surrogate-escaped) …
+    assert value_form(as_text(data) or "") == form
+    # … or a dump's hex literal of them
+    assert value_form("0x" + data.hex().upper()) == form
+
+
+def test_digests_of_several_sizes_are_ciphertext() -> None:
+    # HEX(AES_ENCRYPT(address, key)) grows with the address; one column's digests do not.
+    cipher = [hashlib.sha512(str(i).encode()).hexdigest()[: 32 * (1 + i % 3)] for i in range(9)]
+    assert column_protection(cipher) == ("opaque-ciphertext", {"opaque-ciphertext": 9})
+    digests = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(9)]
+    assert column_protection(digests) == ("hashed", {"hashed": 9})
+    raw = [as_text(hashlib.sha256(str(i).encode()).digest()) or "" for i in range(300)]
+    assert column_protection(raw) == ("hashed", {"hashed": 300})  # white space bytes kept
 
 
 def test_a_column_takes_the_form_of_most_values() -> None:

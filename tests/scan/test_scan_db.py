@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -228,3 +229,67 @@ def test_worker_processes_give_the_same_report(tmp_path: Path) -> None:
     shared = scan_database(url, workers=2)
     assert [c.to_dict() for c in shared.columns] == [c.to_dict() for c in alone.columns]
     assert [t.table for t in shared.tables] == [f"accounts_{t}" for t in range(9)]
+
+
+def _binary_rows(seed: int = 5) -> list[dict[str, object]]:
+    """Binary columns as applications fill them: a raw SHA-256 of the mobile, an address
+    under AES-CBC (IV first, PKCS#7 padding: sizes grow with the address) and a pickled
+    profile holding a mobile in plaintext."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    rng = random.Random(seed)
+    key = rng.randbytes(32)
+    rows = []
+    for i in range(ROWS):
+        mobile = gen.mobile_digits(rng)
+        padder = padding.PKCS7(128).padder()
+        plain = padder.update(gen.address(rng).encode()) + padder.finalize()
+        iv = rng.randbytes(16)
+        encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+        rows.append(
+            {
+                "id": i + 1,
+                "mobile_digest": hashlib.sha256(mobile.encode()).digest(),
+                "receiver_address": iv + encryptor.update(plain) + encryptor.finalize(),
+                "profile_blob": pickle.dumps({"uid": i, "mobile": gen.mobile_digits(rng)}),
+            }
+        )
+    return rows
+
+
+def test_binary_columns_are_judged_by_their_bytes(empty_database: str) -> None:
+    # Bytes that are not UTF-8 were skipped like NULLs: a BINARY(32) digest column was
+    # reported as a plaintext mobile on its name alone, an encrypted address likewise, and
+    # the mobiles inside a pickled profile were never read.
+    engine = sa.create_engine(empty_database)
+    metadata = sa.MetaData()
+    members = sa.Table(
+        "members",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("mobile_digest", sa.LargeBinary),
+        sa.Column("receiver_address", sa.LargeBinary),
+        sa.Column("profile_blob", sa.LargeBinary),
+    )
+    metadata.create_all(engine)
+    rows = _binary_rows()
+    with engine.begin() as connection:
+        connection.execute(members.insert(), rows)
+    engine.dispose()
+    report = scan_database(empty_database)
+    columns = {c.column: c for c in report.columns}
+    verdicts = {name: (c.entity, c.protection, c.kind) for name, c in columns.items()}
+    assert verdicts == {
+        "id": (None, None, "clean"),
+        "mobile_digest": ("CN_MOBILE", "hashed", "value"),
+        "receiver_address": ("CN_ADDRESS", "opaque-ciphertext", "value"),
+        "profile_blob": ("CN_MOBILE", "plaintext", "text"),
+    }
+    assert columns["mobile_digest"].mandates == ()
+    assert columns["receiver_address"].mandates == ()
+    assert columns["profile_blob"].mandates == ("Youzan 7.4: personal data stored in plaintext",)
+    text = report.to_json()  # a report is UTF-8: undecodable bytes show as U+FFFD
+    assert "\ufffd" in "".join(columns["profile_blob"].previews)
+    for row in rows:
+        assert pickle.loads(row["profile_blob"])["mobile"] not in text  # type: ignore[arg-type]
