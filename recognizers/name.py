@@ -57,6 +57,8 @@ _FOLLOWERS = (
     "电话|手机|联系|地址|住址|身份|性别|年龄|先生|女士|小姐|您好|你好|来电|致电|签收|"
     # ref. customer-service logs: 客户张伟反映…, 用户李娜投诉…, 客户王芳表示….
     "反映|反馈|表示|投诉|咨询|询问|要求|申请|办理|认为|称|"
+    # ref. bank-transfer text run together: 户名王芳开户行工商银行.
+    "开户|"
     "的|已|在|于|和|与|说|收"
 )
 # A mask character right after it means the name was masked already: 欧阳** is the display
@@ -101,7 +103,9 @@ _LABELS = (
 # too Hyperscan refused the INSERT one (it was then scanned on every line of every batch).
 _RECORD_LABELS = (
     "收款人|付款人|汇款人|借款人|担保人|共同借款人|监护人|操作人|操作员|审批人|审核人|"
-    "创建人|修改人|处理人|提交人|下单人|订购人|预订人|报案人|投诉人"
+    "创建人|修改人|处理人|提交人|下单人|订购人|预订人|报案人|投诉人|"
+    # ref. order and waybill logs: 收货信息：张三，138…，地址… (name, phone, address).
+    "收货人信息|收件人信息|寄件人信息|联系人信息|收货信息|收件信息|寄件信息"
 )
 # ref. self-introductions in chat (我叫张三, 我的名字是张三, 本人张三).
 _SELF = "我叫|我的名字(?:是|叫)|本人姓名(?:是|为)?[:：]?"
@@ -285,6 +289,8 @@ class NameRecognizer(Recognizer):
         no-match: 王小明今天没来上班
         no-match: 收货人：张先生
         no-match: 收件人：欧阳**，电话******5678
+        match: 收货信息：⟦张伟⟧，13812341050，浙江省杭州市西湖区文三路90号
+        match: 账号6222021234567890128户名⟦王芳⟧开户行工商银行
         match: From: ⟦王小明⟧ <wangxm@example.com>
         match: To: "⟦张伟⟧" <zhangwei@163.com>, "⟦李娜⟧"<lina@qq.com>
         no-match: From: "客服中心" <service@example.com>
