@@ -13,7 +13,11 @@ Personal data hides behind encodings in logs. Before scanning, the engine rewrit
 * JSON ``\\uXXXX`` escapes, surrogate pairs included (``\\u624b\\u673a`` → ``手机``);
 * ``\\xHH`` byte escapes, as nginx writes a request body or header into its access log
   (``escape=default``: ``{\\x22phone\\x22:\\x2213812341050\\x22}``, a name as
-  ``\\xE5\\xBC\\xA0``), decoded as UTF-8 (or GBK) like percent escapes, quotes kept escaped.
+  ``\\xE5\\xBC\\xA0``), decoded as UTF-8 (or GBK) like percent escapes, quotes kept escaped;
+* C-style octal escapes of bytes 0x80-0xFF, as protobuf's text format (gRPC request logs,
+  Go's ``%v`` and C++'s ``DebugString`` of a message), ``git``'s quoted paths and
+  ``strace`` write text that is not ASCII (``name: "\\345\\274\\240"`` is 张), decoded
+  the same way.
 
 Every change is recorded as an edit, so a span found in the normalised text maps back to
 the exact surface form in the original (a finding covers the whole ``%40`` escape). Text
@@ -153,6 +157,7 @@ _ANSI = r"(?:\x1b|\\u001[bB])\[[0-?]*[ -/]*[@-~]"
 _SPECIAL = re.compile(
     _ANSI
     + r"|(?:%(?:25)?[0-9A-Fa-f]{2})+|(?:\\{1,4}u[0-9A-Fa-f]{4})+|(?:\\x[0-9A-Fa-f]{2})+"
+    + r"|(?:\\[23][0-7]{2})+"
     + r"|[^\x00-\x7f\u4e00-\u9fff%\\]+"
 )
 # One escaped byte: ``%XX``, or ``%25XX`` (the ``%`` of ``%XX`` escaped again).
@@ -166,8 +171,8 @@ IME_DOT = r"[0-9A-Za-z]\u3002[0-9A-Za-z]"
 #: Python's ``re`` and Rust's ``regex`` read it alike, so polars can pick out such values
 #: (the vectorised masks, which must give what the operator gives the normalised value).
 NEEDS_WORK = (
-    r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\x1b|[^\x00-\x7f\u3002\u4e00-\u9fff]|"
-    + IME_DOT
+    r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\[23][0-7]{2}|\x1b|"
+    r"[^\x00-\x7f\u3002\u4e00-\u9fff]|" + IME_DOT
 )
 _NEEDS_WORK = re.compile(NEEDS_WORK)
 _IME_DOT = re.compile(IME_DOT)
@@ -339,6 +344,13 @@ def _units(special: str) -> list[tuple[int, str]] | None:
         units = _decode_bytes(
             [
                 (special[i : i + 4], int(special[i + 2 : i + 4], 16))
+                for i in range(0, len(special), 4)
+            ]
+        )
+    elif special.startswith(("\\2", "\\3")):  # octal escapes of bytes 0x80-0xFF
+        units = _decode_bytes(
+            [
+                (special[i : i + 4], int(special[i + 1 : i + 4], 8))
                 for i in range(0, len(special), 4)
             ]
         )

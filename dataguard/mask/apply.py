@@ -12,6 +12,8 @@ encoded the way its original was written, so the container stays valid:
 * a value written with nginx's ``\\xHH`` byte escapes (a request body in an access log)
   gets the bytes of its replacement's non-ASCII characters escaped the same way, in the
   value's own encoding (UTF-8, or GBK);
+* a value written with C-style octal escapes (protobuf's text format, ``git`` paths)
+  gets the bytes of its replacement's non-ASCII characters escaped in octal;
 * a value inside a JSON string gets a JSON-escaped replacement; a bare JSON number under
   a sensitive key becomes a JSON string (``13812341050`` → ``"******1050"``), since a mask
   is not a number;
@@ -50,6 +52,7 @@ _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _TWICE_PERCENT = re.compile(r"%25[0-9A-Fa-f]{2}")
 _UNICODE_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}")
 _HEX_ESCAPE = re.compile(r"\\x([0-9A-Fa-f]{2})")
+_OCTAL_ESCAPE = re.compile(r"\\([23][0-7]{2})")
 # Already-masked values under sensitive keys are left alone, so masking is idempotent.
 _ALREADY_MASKED = re.compile(r"\*\*|^<[A-Z_]+>$|^[A-Z][A-Z_]*_[0-9a-f]{8,64}$")
 # Characters an unreserved percent-encoded replacement may keep (RFC 3986) plus the mask.
@@ -401,6 +404,14 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
             ch if " " <= ch <= "~" and ch not in '"\\' else _hex_bytes(ch, encoding, lower)
             for ch in masked
         )
+    if _OCTAL_ESCAPE.search(surface):  # protobuf text format: bytes >= 0x80 in octal
+        encoding = _percent_encoding(_OCTAL_ESCAPE.sub(_octal_as_percent, surface))
+        masked = "".join(
+            ch
+            if " " <= ch <= "~" and ch not in '"\\'
+            else "".join(f"\\{b:03o}" for b in ch.encode(encoding, "replace"))
+            for ch in masked
+        )
     escaped = _UNICODE_ESCAPE.search(surface) is not None
     if kind == "string":  # inside a JSON string: quotes, backslashes (and non-ASCII) escaped
         return json.dumps(masked, ensure_ascii=escaped)[1:-1]
@@ -413,6 +424,10 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
         masked = re.sub(r"\\U([0-9a-f]{8})", lambda m: _utf16_escape(int(m.group(1), 16)), masked)
         masked = re.sub(r"\\x([0-9a-f]{2})", r"\\u00\1", masked)
     return masked
+
+
+def _octal_as_percent(match: re.Match[str]) -> str:
+    return f"%{int(match[1], 8):02X}"
 
 
 def _hex_bytes(ch: str, encoding: str, lower: bool) -> str:

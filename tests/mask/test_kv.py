@@ -440,6 +440,24 @@ def test_an_nginx_request_body_is_masked_and_stays_byte_escaped(masker: Masker) 
     )
 
 
+def test_a_protobuf_text_message_is_masked_and_stays_octal_escaped(masker: Masker) -> None:
+    # protobuf's text format (a gRPC interceptor logging a request; Go's %v of a message;
+    # Python's text_format) writes every byte >= 0x80 as an octal escape: the name
+    # 张伟 and the address went out as \345\274\240\344\274\237 and so on.
+    line = (
+        r'2026-11-26 10:00:01 INFO grpc req=user_id:7 real_name:"\345\274\240\344\274\237" '
+        r'mobile:"13812341050" address:"\346\265\231\346\261\237\347\234\201\346\235\255'
+        r"\345\267\236\345\270\202\350\245\277\346\271\226\345\214\272\346\226\207"
+        r'\344\270\211\350\267\25790\345\217\267"'
+    )
+    # 张 is \345\274\240 and 浙江省杭州市西湖区 its nine characters, as UTF-8 in octal.
+    assert mask1(masker, line) == (
+        r'2026-11-26 10:00:01 INFO grpc req=user_id:7 real_name:"\345\274\240*" '
+        r'mobile:"******1050" address:"\346\265\231\346\261\237\347\234\201\346\235\255'
+        r'\345\267\236\345\270\202\350\245\277\346\271\226\345\214\272****"'
+    )
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
