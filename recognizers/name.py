@@ -115,7 +115,15 @@ _KEYS = (
     r"recipient(?:_?name)?|consignee(?:_?name)?|contact(?:_?name)?|"
     r"(?:card_?)?holder(?:_?name)?|acc(?:oun)?t_?name|name|xingming|"
     r"(?:payee|payer|remitter|beneficiary|borrower|guarantor|applicant)(?:_?name)?|"
-    r"(?:operator|creator|updater|modifier|approver|reviewer)(?:_?name)?|nick_?name|user)"
+    r"(?:operator|creator|updater|modifier|approver|reviewer)(?:_?name)?|nick_?name|user|"
+    # ref. who-did-it and who-owns-it fields of workflow, ticket and CRM records, and the
+    # people of order, transport and care records (createdBy, assignee, driverName).
+    r"(?:user_?)?display_?name|(?:created|updated|modified|approved|reviewed|submitted|assigned|"
+    r"handled)_?by(?:_?name)?|(?:owner|assignee|reporter|handler|sales(?:man|person)?|"
+    r"driver|courier|rider|doctor|nurse|teacher|student|patient|passenger|guest|"
+    r"emp(?:loyee)?|staff|manager|leader)(?:_?name)?|"
+    # ref. ArcSight CEF source and destination user (suser=, duser=).
+    r"[sd]user)"
 )
 # A name column of a CSV header or an INSERT column list.
 _COLUMN = (
@@ -131,7 +139,7 @@ _CSV_NAME = '"?' + _NAME + r'"?(?=[,\r\n]|$)'
 # string of a URL inside a query string (``redirect=…%3Fid%3D7%26name%3D%25E5…``), whose
 # own ``&`` stays escaped when scanned, or a percent-encoded JSON payload (``%2C%22name``).
 _KEY_START = (
-    r"""(?=[\\"'%&RrUuFfCcNnXxAaHhOoPpBbGgMm])"""
+    r"""(?=[\\"'%&RrUuFfCcNnXxAaHhOoPpBbGgMmDdSsEeLlTt])"""
     r"(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2})|(?<=\\x[0-9A-Fa-f]{2}))"
 )
 
@@ -291,6 +299,10 @@ class NameRecognizer(Recognizer):
         no-match: 收件人：欧阳**，电话******5678
         match: 收货信息：⟦张伟⟧，13812341050，浙江省杭州市西湖区文三路90号
         match: 账号6222021234567890128户名⟦王芳⟧开户行工商银行
+        match: ldap bind ok dn="CN=⟦张伟⟧,OU=销售部,DC=corp,DC=example,DC=com"
+        match: {"ticket":7,"assignee":"⟦王芳⟧","createdBy":"⟦李娜⟧"}
+        match: CEF:0|Vendor|Product|1.0|100|Login|5|suser=⟦张伟⟧ src=10.0.0.1
+        no-match: {"owner":"root","handler":"订单处理"}
         match: From: ⟦王小明⟧ <wangxm@example.com>
         match: To: "⟦张伟⟧" <zhangwei@163.com>, "⟦李娜⟧"<lina@qq.com>
         no-match: From: "客服中心" <service@example.com>
@@ -339,6 +351,13 @@ class NameRecognizer(Recognizer):
         Pattern(
             "cn_name_mail_display",
             "(?<![\u4e00-\u9fff])" + _QUOTE + _NAME + _QUOTE + r"[ \t]*<(?=[^<>\s@]{1,64}@)",
+            0.5,
+        ),
+        # ref. RFC 4514 distinguished names (LDAP binds, Active Directory audit logs): an
+        # enterprise directory's common name is the person's name (CN=张三,OU=销售部,DC=…).
+        Pattern(
+            "cn_name_ldap_dn",
+            r"(?<![A-Za-z])(?i:cn)=" + _NAME + r"(?=,[ \t]*(?i:ou|dc|o|l|st|c|cn|uid)=)",
             0.5,
         ),
         Pattern("cn_name_salutation", "(?=[尊亲])" + _SALUTATION + _NAME, 0.5),
