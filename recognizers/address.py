@@ -151,6 +151,11 @@ _ROOM = r"[A-Za-z]?[0-9]{1,5}(?:室|房)"
 _TAIL = "".join(f"(?: ?{part})?" for part in (_ESTATE, _BUILDING, _UNIT, _FLOOR, _ROOM))
 _LOWER = "".join(f"(?: ?{part})?" for part in (_TOWN, _VILLAGE, _ROAD, _NUMBER)) + _TAIL
 _STREET = _NAMED + r"(?: ?" + _NAMED + r")? ?" + _NUMBER + _TAIL
+# ref. delivery addresses that name the housing estate, not the road (翠苑一区12幢3单元501室,
+# 阳光花园小区5栋2单元1802): an estate followed by a building number is an address.
+_ESTATE_ADDRESS = (
+    _ESTATE + " ?" + _BUILDING + "".join(f"(?: ?{part})?" for part in (_UNIT, _FLOOR, _ROOM))
+)
 
 # Verbs that introduce an address in chat and notes (收货地址改成…, 快递放…): an address
 # starting right after one of them does not include it.
@@ -158,6 +163,7 @@ _LEAD = r"(?:改成|改为|改到|更改为|修改为|换成|变更为|快递放
 
 _LOWER_RE = re.compile(_LOWER)
 _STREET_RE = re.compile(_STREET)
+_ESTATE_ADDRESS_RE = re.compile(_ESTATE_ADDRESS)
 # A short form directly followed by one of these is a road or estate name (中山路), not a city.
 _LOWER_SUFFIX_CHARS = frozenset("路街道巷弄镇乡村号区县市段园苑")
 
@@ -298,7 +304,8 @@ class AddressRecognizer(Recognizer):
     ``浙江省杭州市西湖区``, or the ``杭州市西湖区`` of ``杭州市西湖区人民政府``) is a place or an
     organisation, not a personal address: it is reported only next to a context word
     (地址, 收货地址, address …). Without an administrative head a street address starts after
-    the last function character or punctuation, so ``快递放文三路90号`` is reported whole.
+    the last function character or punctuation, so ``快递放文三路90号`` is reported whole. A
+    housing estate followed by a building number is an address too (``翠苑一区12幢501室``).
 
     Masking below the county (Ele.me 8.4): :func:`split_at_county` splits an address into the
     administrative head and the rest.
@@ -312,6 +319,9 @@ class AddressRecognizer(Recognizer):
         match: 寄到⟦北京市朝阳区建国路88号院3号楼⟧
         match: 地址 ⟦北京市朝阳区建国路88号SOHO现代城A座1501⟧，前台代收
         match: 住址：⟦河南省周口市郸城县汲冢镇王庄村3组⟧
+        match: 配送至：⟦翠苑一区12幢3单元501室⟧
+        match: address=⟦阳光花园小区5栋2单元1802⟧
+        no-match: 阳光花园小区今天停水
         no-match: 杭州市今天多云转晴，气温12到20度
         no-match: 杭州市西湖区人民政府发布通知
         no-match: 第3号
@@ -326,6 +336,7 @@ class AddressRecognizer(Recognizer):
             0.3,
         ),
         Pattern("cn_address_street", _LEAD + "(?P<value>" + _STREET + ")", 0.6),
+        Pattern("cn_address_estate", _LEAD + "(?P<value>" + _ESTATE_ADDRESS + ")", 0.6),
     )
     context: ClassVar[tuple[str, ...]] = (
         "地址",
@@ -364,4 +375,6 @@ class AddressRecognizer(Recognizer):
             return None if head and _STREET_RE.fullmatch(value) else False
         if head:
             return True
-        return None if _STREET_RE.fullmatch(rest) else False
+        if _STREET_RE.fullmatch(rest) or _ESTATE_ADDRESS_RE.fullmatch(rest):
+            return None
+        return False
