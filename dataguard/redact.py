@@ -64,14 +64,32 @@ _NO_HEADER_HINT = (
 
 
 def check_paths(source: Path, target: Path, force: bool) -> None:
-    """Refuse a missing input, an output that is the input, or an existing output (no --force)."""
+    """Refuse a missing input, an output that is the input, or a bad output
+    (:func:`check_output`)."""
     if not source.is_file():
         raise UsageError(f"no such file: {source}")
-    if target.exists():
-        if target.resolve() == source.resolve() or os.path.samefile(source, target):
-            raise UsageError(f"{target} is the input: dataguard never overwrites its input")
-        if not force:
-            raise UsageError(f"{target} exists; pass --force to replace it")
+    if target.exists() and (
+        target.resolve() == source.resolve() or os.path.samefile(source, target)
+    ):
+        raise UsageError(f"{target} is the input: dataguard never overwrites its input")
+    check_output(target, force)
+
+
+def check_output(target: Path, force: bool) -> None:
+    """Refuse an existing output without *force*, or one that cannot be written: its
+    folder missing or not writable, or not a regular file. Checked before any work, and
+    by name: the output is written to a temporary file beside it (:func:`temporary_path`),
+    whose name an error would show instead."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {target}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write {target}: no permission to create files in {folder}")
+    if target.exists() and not target.is_file():  # a folder, or /dev/stdout (a link to
+        # replace, not to write through): the output is renamed into place
+        raise UsageError(f"cannot write {target}: it exists and is not a regular file")
+    if target.exists() and not force:
+        raise UsageError(f"{target} exists; pass --force to replace it")
 
 
 def temporary_path(target: Path) -> Path:
@@ -478,10 +496,8 @@ def _redact_database(
     from dataguard.sources.database import open_database, sample_database
 
     out_fmt = target_format or (table_format(target) if target is not None else "csv")
-    if out_fmt == "jsonl":
-        out_fmt = "jsonl"
-    if target is not None and not run.dry_run and target.exists() and not force:
-        raise UsageError(f"{target} exists; pass --force to replace it")
+    if target is not None and not run.dry_run:
+        check_output(target, force)
     source = open_database(url, table=table, query=query, schema=db_schema)
     report = _redact_source(source, target, masker, out_fmt, sample_database, run)
     report["read_only"] = True

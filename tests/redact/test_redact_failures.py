@@ -11,9 +11,13 @@ import time
 from pathlib import Path
 
 import polars as pl
+import pytest
 from click.testing import CliRunner
 from dataguard.cli.main import cli
 
+from dataguard.errors import UsageError
+from dataguard.mask.apply import Masker
+from dataguard.redact import redact_file
 from dataguard.testing import generators as gen
 
 
@@ -125,3 +129,27 @@ def test_sigterm_stops_a_run_at_once_and_leaves_nothing(tmp_path: Path) -> None:
     assert proc.returncode == 128 + signal.SIGTERM
     assert b"no output was written" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
+
+
+def test_an_output_that_cannot_be_written_is_named_before_any_work(tmp_path: Path) -> None:
+    # The error named the hidden temporary file (".out.csv.dataguard-<pid>.tmp") and said
+    # "cannot read" when the output's folder did not exist.
+    source = tmp_path / "in.csv"
+    _orders(source, 10)
+    missing = tmp_path / "no-such-folder" / "out.csv"
+    result = CliRunner().invoke(cli, ["redact", str(source), "-o", str(missing)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: cannot write {missing}: the folder {missing.parent} does not exist\n"
+    )
+    db = ["redact", "--from-db", f"sqlite:///{tmp_path / 'x.db'}", "--table", "t"]
+    result = CliRunner().invoke(cli, [*db, "-o", str(missing)])
+    assert result.stderr.startswith(f"error: cannot write {missing}: the folder")
+    # Not a regular file: renaming the output into place would replace it (as root, the
+    # /dev/stdout link itself).
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for target in (fifo, tmp_path):
+        with pytest.raises(UsageError, match="exists and is not a regular file"):
+            redact_file(source, target, Masker("display"), force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "pipe.csv"]
