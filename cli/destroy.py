@@ -13,6 +13,7 @@ import click
 from dataguard.cli.errors import EXIT_FINDINGS, EXIT_OK, user_errors
 from dataguard.cli.identity import Acting, acting_options, open_identity
 from dataguard.cli.keys import open_keyring
+from dataguard.cli.options import OutputFile
 from dataguard.cli.trail import Trail, audited
 
 from dataguard.audit import default_audit_log_path
@@ -177,7 +178,7 @@ def destroy_group() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     default=Path("destroy-plan.json"),
     show_default=True,
     help="The plan to write (never overwritten).",

@@ -33,6 +33,7 @@ import click
 import polars as pl
 from dataguard.cli.errors import EXIT_FINDINGS, exit_on_sigterm, user_errors
 from dataguard.cli.keys import KeyringOnDemand, keystore_options
+from dataguard.cli.options import OutputFile
 from dataguard.cli.redact import exit_at_once_when_interrupted
 from dataguard.cli.trail import Trail, audited
 
@@ -105,7 +106,7 @@ def _file_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--output",
             required=True,
             metavar="DST",
-            type=click.Path(dir_okay=False, path_type=Path),
+            type=OutputFile(),
             help="The file to write (renamed into place when complete).",
         ),
         click.option(

@@ -14,6 +14,7 @@ from typing import Any
 import click
 from dataguard.cli.errors import user_errors
 from dataguard.cli.keys import keystore_options, open_keyring
+from dataguard.cli.options import OutputFile
 from dataguard.cli.trail import audited
 
 from dataguard.crypto.keyring import Keyring
@@ -168,7 +169,7 @@ def identity_list_command(keystore: Path | None, passphrase_fd: int | None) -> N
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="Write the JSON here (default: stdout).",
 )
 @keystore_options

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 from dataguard.cli.errors import EXIT_FINDINGS, user_errors
+from dataguard.cli.options import OutputFile
 
 from dataguard.errors import UsageError
 from dataguard.scan.lint import (
@@ -105,7 +106,7 @@ unreachable database).
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="Write the report here instead of stdout.",
 )
 @click.option(

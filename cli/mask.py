@@ -15,6 +15,7 @@ from dataguard.cli.errors import EXIT_OK, exit_on_sigterm, user_errors
 from dataguard.cli.io import open_inputs, silence_closed_stdout, total_size
 from dataguard.cli.keys import KeyringOnDemand, keystore_options
 from dataguard.cli.options import (
+    OutputFile,
     entities_option,
     interactive_and_jobs,
     jobs_option,
@@ -171,7 +172,7 @@ the next. Exit status: 0 done, 2 usage or input error.
 @click.option(
     "--stats",
     "stats_path",
-    type=click.Path(dir_okay=False, writable=True),
+    type=OutputFile(str),
     help="Write counts per entity and per operator to this JSON file (never values).",
 )
 @_key_fd_option

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -16,6 +17,7 @@ from dataguard.sources.logs import ENCODINGS
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
+    "OutputFile",
     "entities_option",
     "interactive_and_jobs",
     "jobs_option",
@@ -25,6 +27,26 @@ __all__ = [
     "processes_option",
     "profile_option",
 ]
+
+
+class OutputFile(click.Path):
+    """A file a command writes (``-o``, ``--stats``): refused at once, by name, when its
+    folder is missing or not writable. Found only when writing, the error came after the
+    command's work (a whole database scan), and named the temporary file beside it."""
+
+    def __init__(self, path_type: type[Any] = Path) -> None:
+        super().__init__(dir_okay=False, path_type=path_type)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        target = Path(os.fsdecode(path))
+        folder = target.parent
+        if not folder.is_dir():
+            self.fail(f"{target}: the folder {folder} does not exist", param, ctx)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            self.fail(f"{target}: no permission to create files in {folder}", param, ctx)
+        return path
+
 
 entities_option = click.option(
     "--entities",

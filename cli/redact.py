@@ -14,6 +14,7 @@ import click
 from dataguard.cli.errors import exit_on_sigterm, user_errors
 from dataguard.cli.keys import KeyringOnDemand, keystore_options
 from dataguard.cli.options import (
+    OutputFile,
     entities_option,
     min_score_option,
     parse_entities,
@@ -70,9 +71,7 @@ the input is never overwritten. Exit status: 0 done, 2 usage or input error.
 
 @click.command("redact", help=REDACT_HELP)
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path), required=False)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="The redacted copy."
-)
+@click.option("-o", "--output", type=OutputFile(), help="The redacted copy.")
 @profile_option
 @click.option(
     "--from-db",

@@ -11,6 +11,7 @@ import click
 from dataguard.cli.errors import EXIT_FINDINGS, exit_on_sigterm, user_errors
 from dataguard.cli.keys import keystore_options, open_keyring
 from dataguard.cli.options import (
+    OutputFile,
     entities_option,
     min_score_option,
     parse_entities,
@@ -86,7 +87,7 @@ def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, path_type=Path),
+            type=OutputFile(),
             help="Write the report here (default: stdout).",
         ),
         click.option(

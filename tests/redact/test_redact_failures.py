@@ -133,18 +133,22 @@ def test_sigterm_stops_a_run_at_once_and_leaves_nothing(tmp_path: Path) -> None:
 
 def test_an_output_that_cannot_be_written_is_named_before_any_work(tmp_path: Path) -> None:
     # The error named the hidden temporary file (".out.csv.dataguard-<pid>.tmp") and said
-    # "cannot read" when the output's folder did not exist.
+    # "cannot read" when the output's folder did not exist; `scan` said so after scanning.
     source = tmp_path / "in.csv"
     _orders(source, 10)
     missing = tmp_path / "no-such-folder" / "out.csv"
+    said = f"{missing}: the folder {missing.parent} does not exist"
     result = CliRunner().invoke(cli, ["redact", str(source), "-o", str(missing)])
     assert result.exit_code == 2
-    assert result.stderr == (
-        f"error: cannot write {missing}: the folder {missing.parent} does not exist\n"
-    )
+    assert said in result.stderr
     db = ["redact", "--from-db", f"sqlite:///{tmp_path / 'x.db'}", "--table", "t"]
-    result = CliRunner().invoke(cli, [*db, "-o", str(missing)])
-    assert result.stderr.startswith(f"error: cannot write {missing}: the folder")
+    assert said in CliRunner().invoke(cli, [*db, "-o", str(missing)]).stderr
+    for command in (["scan", "db", f"sqlite:///{tmp_path / 'x.db'}"], ["filter", str(source)]):
+        option = "--stats" if command[0] == "filter" else "-o"
+        result = CliRunner().invoke(cli, [*command, option, str(missing)])
+        assert (result.exit_code, said in result.stderr) == (2, True)
+    with pytest.raises(UsageError, match=f"cannot write {missing}: the folder"):
+        redact_file(source, missing, Masker("display"))
     # Not a regular file: renaming the output into place would replace it (as root, the
     # /dev/stdout link itself).
     fifo = tmp_path / "pipe.csv"
