@@ -115,7 +115,7 @@ _KEYS = (
     r"recipient(?:_?name)?|consignee(?:_?name)?|contact(?:_?name)?|"
     r"(?:card_?)?holder(?:_?name)?|acc(?:oun)?t_?name|name|xingming|"
     r"(?:payee|payer|remitter|beneficiary|borrower|guarantor|applicant)(?:_?name)?|"
-    r"(?:operator|creator|updater|modifier|approver|reviewer)(?:_?name)?|nick_?name|user|"
+    r"(?:operator|creator|updater|modifier|approver|reviewer)(?:_?name)?|(?:buyer_?|seller_?|user_?)?nick(?:_?name)?|user|"
     # ref. who-did-it and who-owns-it fields of workflow, ticket and CRM records, and the
     # people of order, transport and care records (createdBy, assignee, driverName).
     r"(?:user_?)?display_?name|(?:created|updated|modified|approved|reviewed|submitted|assigned|"
@@ -301,6 +301,7 @@ class NameRecognizer(Recognizer):
         match: 账号6222021234567890128户名⟦王芳⟧开户行工商银行
         match: ldap bind ok dn="CN=⟦张伟⟧,OU=销售部,DC=corp,DC=example,DC=com"
         match: {"ticket":7,"assignee":"⟦王芳⟧","createdBy":"⟦李娜⟧"}
+        match: {"tid":7,"buyerNick":"⟦张伟⟧","sellerNick":"杭州小店"}
         match: CEF:0|Vendor|Product|1.0|100|Login|5|suser=⟦张伟⟧ src=10.0.0.1
         no-match: {"owner":"root","handler":"订单处理"}
         match: From: ⟦王小明⟧ <wangxm@example.com>
