@@ -32,7 +32,7 @@ from dataguard.mask.kv import FORMATS
 from dataguard.mask.master_key import ENV_VAR, key_from_env, key_from_fd
 from dataguard.mask.operator import operator_classes
 from dataguard.mask.profiles import EXAMPLES
-from dataguard.mask.stream import MaskerSpec, filter_stream
+from dataguard.mask.stream import GBK_LINES, MaskerSpec, filter_stream
 
 __all__ = ["filter_command", "mask_command", "profiles_command"]
 
@@ -231,6 +231,13 @@ def filter_command(
     finally:
         if stats_path is not None:
             _write_stats(Path(stats_path), spec, stats)
+        if stats.get(GBK_LINES):
+            click.echo(
+                f"note: {stats[GBK_LINES]:,} line(s) are not UTF-8 but GBK Chinese text: "
+                "numbers in them were masked, names and addresses could not be read; "
+                "pass --encoding auto (or gbk)",
+                err=True,
+            )
 
 
 def _write_stats(path: Path, spec: MaskerSpec, stats: Counter[str]) -> None:
@@ -241,6 +248,8 @@ def _write_stats(path: Path, spec: MaskerSpec, stats: Counter[str]) -> None:
         "lines_changed": stats.get("lines_changed", 0),
         "bytes": stats.get("bytes", 0),
         "by_key": stats.get("by_key", 0),
+        # Lines read as UTF-8 that are GBK text: their names and addresses went unread.
+        "lines_gbk_read_as_utf8": stats.get(GBK_LINES, 0),
         "entities": {k[7:]: v for k, v in sorted(stats.items()) if k.startswith("entity:")},
         "operators": {k[9:]: v for k, v in sorted(stats.items()) if k.startswith("operator:")},
     }

@@ -72,7 +72,10 @@ _MINORITY_FIRST = r"[\u4e00-\u6210\u6212-\u9fff]"  # no 我 (U+6211)
 _MINORITY = (
     _MINORITY_FIRST + _CJK + "{0,7}" + _DOT + _CJK + "{1,10}?(?:" + _DOT + _CJK + "{1,10}?)?"
 )
-_NAME = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2})" + _END + ")"
+# Given-name characters: any ideograph but the particles 的 了 是, which no given name
+# holds and which follow a name in run-on text (用户张伟的手机号 is 张伟, not 张伟的).
+_GIVEN = "[\u4e00-\u4e85\u4e87-\u662e\u6630-\u7683\u7685-\u9fff]"
+_NAME = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _GIVEN + "{1,2})" + _END + ")"
 # ref. SMS and notification templates: 尊敬的张伟先生, 亲爱的李娜女士, 【顺丰】王芳您好. The
 # salutation, or an honorific or greeting right after the name, is the context.
 _SALUTATION = "(?:尊敬的|亲爱的)(?:客户|会员|用户|旅客|乘客|业主|车主|顾客)?"
@@ -297,6 +300,7 @@ class NameRecognizer(Recognizer):
         no-match: 王小明今天没来上班
         no-match: 收货人：张先生
         no-match: 收件人：欧阳**，电话******5678
+        match: 用户⟦张伟⟧的手机号13812341050
         match: 收货信息：⟦张伟⟧，13812341050，浙江省杭州市西湖区文三路90号
         match: 账号6222021234567890128户名⟦王芳⟧开户行工商银行
         match: ldap bind ok dn="CN=⟦张伟⟧,OU=销售部,DC=corp,DC=example,DC=com"

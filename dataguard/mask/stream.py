@@ -31,10 +31,16 @@ from dataguard.detect import DEFAULT_MIN_SCORE, Detector
 from dataguard.mask.apply import Masker
 from dataguard.mask.operator import OperatorEnv
 from dataguard.mask.policy import Policy
-from dataguard.sources.logs import ENCODINGS, decode_text, read_pieces, split_terminator
+from dataguard.sources.logs import (
+    ENCODINGS,
+    decode_text,
+    read_pieces,
+    reads_as_gbk,
+    split_terminator,
+)
 from dataguard.workers import exit_with_parent, in_order
 
-__all__ = ["MaskerSpec", "filter_stream", "mask_pieces"]
+__all__ = ["GBK_LINES", "MaskerSpec", "filter_stream", "mask_pieces"]
 
 
 @dataclass(frozen=True)
@@ -90,18 +96,31 @@ class MaskerSpec:
         return f"MaskerSpec(policy={self.policy.name!r}, fmt={self.fmt!r})"
 
 
+#: The stats key counting lines that were read as UTF-8 but are GBK Chinese text.
+GBK_LINES = "lines_gbk"
+
+
 def mask_pieces(masker: Masker, pieces: Sequence[bytes], encoding: str = "utf-8") -> list[bytes]:
     """Each piece masked; terminators and undecodable bytes kept exactly.
 
     *encoding* is one of :data:`ENCODINGS`; a piece masking leaves unchanged is returned
-    as it came.
+    as it came. Read as UTF-8, lines that are GBK Chinese text are counted in the
+    masker's stats (:data:`GBK_LINES`): the CLI says to pass ``--encoding``.
     """
     bodies: list[str] = []
     terminators: list[bytes] = []
     encodings: list[str] = []
     for piece in pieces:
         body, terminator = split_terminator(piece)
-        text, used = decode_text(body, encoding)
+        if encoding == "utf-8":
+            try:  # a strict decode costs what decode_text's would: valid lines pay nothing
+                text, used = body.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                text, used = decode_text(body, encoding)
+                if reads_as_gbk(body):
+                    masker.stats[GBK_LINES] += 1
+        else:
+            text, used = decode_text(body, encoding)
         bodies.append(text)
         terminators.append(terminator)
         encodings.append(used)

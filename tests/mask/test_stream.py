@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import re
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from dataguard.cli.main import cli
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dataguard.detect import Detector
 from dataguard.mask import PROFILES
-from dataguard.mask.stream import MaskerSpec, filter_stream, mask_pieces
+from dataguard.mask.stream import GBK_LINES, MaskerSpec, filter_stream, mask_pieces
 from dataguard.sources import logs
 from dataguard.sources.logs import decode_text, read_pieces, split_terminator
 
@@ -154,6 +158,28 @@ def test_a_gbk_log_line_is_masked_in_its_own_encoding(encoding: str) -> None:
     ]  # the old reading: only the ASCII phone
     (out,) = mask_pieces(_MASKER, [line], encoding)
     assert out == GBK_MASKED.encode("gbk") + b"\r\n"
+
+
+def test_gbk_lines_read_as_utf8_are_counted_and_the_cli_says_what_to_pass(
+    tmp_path: Path,
+) -> None:
+    # A GBK log filtered without --encoding lost its names and addresses without a word.
+    lines = [GBK_LINE.encode("gbk") + b"\n", b"\xff\xfe\x00 junk\n", "用户：李四\n".encode()]
+    masker = SPEC.build()
+    mask_pieces(masker, lines)
+    assert masker.stats[GBK_LINES] == 1  # not the junk, not the UTF-8 line
+    masker = SPEC.build()
+    mask_pieces(masker, lines, "auto")
+    assert masker.stats[GBK_LINES] == 0
+    log, stats = tmp_path / "gbk.log", tmp_path / "stats.json"
+    log.write_bytes(b"".join(lines))
+    result = CliRunner().invoke(cli, ["filter", str(log), "--stats", str(stats)])
+    assert result.exit_code == 0
+    assert "1 line(s) are not UTF-8 but GBK Chinese text" in result.stderr
+    assert "--encoding auto" in result.stderr
+    assert json.loads(stats.read_text())["lines_gbk_read_as_utf8"] == 1
+    result = CliRunner().invoke(cli, ["filter", "--encoding", "auto", str(log)])
+    assert (result.exit_code, result.stderr) == (0, "")
 
 
 def test_auto_reads_each_line_in_its_own_encoding() -> None:
