@@ -272,6 +272,7 @@ class NameRecognizer(Recognizer):
         match: 客户⟦张伟⟧反映快递未送达
         match: 客户⟦迪丽娜尔·阿不都⟧反映快递还没到
         match: 客户：收件人⟦努尔兰·哈力克⟧，地址广州市天河区
+        match: 用户：用户⟦迪丽娜尔·阿不都⟧投诉配送太慢
         match: INFO order created, consignee=⟦司马相如⟧, city=杭州
         match: Array ( [id] => 7 [name] => ⟦张伟⟧ [mobile] => 13812341050 )
         match: {:name=>"⟦张伟⟧", :city=>"杭州"}
@@ -331,7 +332,7 @@ class NameRecognizer(Recognizer):
             + "|是|为)?"
             # A second label (客户：收件人努尔兰·哈力克): a dotted name may start with any
             # character, so without this the first label's match took 收件人 into the name.
-            + r"(?:(?:收件人|收货人|联系人|寄件人|签收人|持卡人|姓名)[ \t]*[:：]?[ \t]*)?"
+            + r"(?:(?:收件人|收货人|联系人|寄件人|签收人|持卡人|姓名|客户|用户)[ \t]*[:：]?[ \t]*)?"
             + _NAME,
             0.5,
         ),
