@@ -305,6 +305,7 @@ class NameRecognizer(Recognizer):
         match: 用户⟦张伟⟧的手机号13812341050
         match: 收货信息：⟦张伟⟧，13812341050，浙江省杭州市西湖区文三路90号
         match: 账号6222021234567890128户名⟦王芳⟧开户行工商银行
+        match: 1732600000.1 [0 10.0.0.5:5123] "HSET" "user:7" "name" "⟦张伟⟧" "mobile" "x"
         match: ldap bind ok dn="CN=⟦张伟⟧,OU=销售部,DC=corp,DC=example,DC=com"
         match: {"ticket":7,"assignee":"⟦王芳⟧","createdBy":"⟦李娜⟧"}
         match: {"tid":7,"buyerNick":"⟦张伟⟧","sellerNick":"杭州小店"}
@@ -353,6 +354,13 @@ class NameRecognizer(Recognizer):
         Pattern(
             "cn_name_xml_element",
             xml_element(_KEYS, _NAME + "(?=</)"),
+            0.5,
+        ),
+        # ref. Redis MONITOR output: "HSET" "user:7" "name" "张三" (field and value are
+        # two quoted arguments).
+        Pattern(
+            "cn_name_redis_field",
+            '(?=")"' + _KEYS + '"[ \t]+"' + _NAME + '"',
             0.5,
         ),
         # ref. RFC 5322 §3.4 name-addr (``display-name <addr-spec>``): the display name

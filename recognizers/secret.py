@@ -207,6 +207,7 @@ class SecretRecognizer(Recognizer):
         match: X-Auth-Token: ⟦8f14e45fceea167a5a36dedd4bea2543⟧
         match: 1732600000.123456 [0 10.0.0.5:51234] "AUTH" "default" "⟦S3cretRedis⟧"
         match: C: AUTH PLAIN ⟦AHVzZXIAUzNjcmV0U210cA==⟧
+        match: 1732600000.1 [0 10.0.0.5:5123] "HSET" "user:7" "db_password" "⟦S3cretPw⟧"
         match: PASS ⟦S3cret!pw⟧
         match: 12 0.5 10.0.0.5 → 10.0.0.9 FTP 70 Request: PASS ⟦S3cret!pw⟧
         match: *cmd* b'PASS ⟦S3cret!pw⟧'
@@ -331,6 +332,13 @@ class SecretRecognizer(Recognizer):
             "secret_redis_auth",
             r'(?=")"(?i:auth)"(?:[ \t]+"[^"\r\n]*")??[ \t]+"(?P<value>[^"\r\n]+)"(?![ \t]+")',
             0.9,
+        ),
+        # ref. Redis MONITOR and slow-log output: a hash field and its value are two quoted
+        # arguments, "HSET" "user:7" "password" "pw" (no ":" or "=" between them).
+        Pattern(
+            "secret_redis_field",
+            r'(?=")"[A-Za-z0-9_.-]*?' + _KEY + r'"[ \t]+"(?P<value>[^"\r\n]+)"',
+            0.85,
         ),
         # ref. RFC 4954 §4 / RFC 4616: SMTP AUTH PLAIN carries base64("\0user\0password").
         Pattern(
