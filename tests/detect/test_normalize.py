@@ -65,6 +65,18 @@ def test_nginx_byte_escapes_decode_and_quotes_stay_escaped() -> None:
     assert original[slice(*norm.to_original(i, i + 2))] == r"\xE5\xBC\xA0\xE4\xBC\x9F"
 
 
+def test_octal_byte_escapes_decode_as_protobuf_writes_them() -> None:
+    # protobuf's text format writes each byte >= 0x80 in octal: 张 is \345\274\240.
+    original = r'real_name:"\345\274\240\344\274\237" mobile:"13812341050"'
+    norm = normalize(original)
+    assert norm.text == 'real_name:"张伟" mobile:"13812341050"'
+    i = norm.text.index("伟")
+    assert original[slice(*norm.to_original(i, i + 1))] == r"\344\274\237"
+    # Not bytes >= 0x80 (\101 is A), or not UTF-8 / GBK text: left as written.
+    for kept in (r"C:\101\102", r"\345\274", r"x\377\376y"):
+        assert normalize(kept).text == kept
+
+
 def test_twice_percent_encoded_runs_decode_and_spans_cover_the_escapes() -> None:
     # A URL inside a query string: its own escapes are escaped again (%40 as %2540).
     original = "next=%2Fcb%3Femail%3Dtt%2540163.com%26name%3D%25E5%25BC%25A0"
@@ -91,7 +103,12 @@ def test_cjk_radical_supplement_folds_to_the_ideograph() -> None:
     assert normalize("⻄湖区").text == "西湖区"
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab1２%4０\\u00e6手⻄X")), max_size=40))
+# Pieces of text: single characters (percent, backslash and hex digits make escapes of
+# their own) and whole octal and \xHH escapes (张 is \345\274\240).
+_PIECES = [*"ab1２%4０\\u00e6手⻄X", r"\345", r"\274", r"\240", r"\x22"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
 def test_mapped_spans_stay_inside_the_original(text: str) -> None:
     norm = normalize(text)
     n = len(norm.text)
