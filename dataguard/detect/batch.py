@@ -44,14 +44,14 @@ __all__ = ["BatchScanner"]
 # polars' normalised text has the same offsets as the original and equals what
 # dataguard.detect.normalize produces. Lines holding anything else, or escapes, are
 # normalised in Python (dataguard.detect.normalize) before the scan, and so are lines
-# holding octal escapes, ESC (ANSI colour codes, which the normaliser turns into spaces) or an
-# ideographic full stop between ASCII letters (zhangsan@qq。com).
+# holding octal escapes, base64 JSON (eyJ…), ESC (ANSI colour codes, which the normaliser
+# turns into spaces) or an ideographic full stop between ASCII letters (zhangsan@qq。com).
 _FAST_CHARS = r"\x{00}-\x{7F}\x{4E00}-\x{9FFF}\x{3000}-\x{303F}\x{FF01}-\x{FF5E}\x{2018}-\x{201D}"
 _NEEDS_PYTHON = (
     r"[^"
     + _FAST_CHARS
     + r"]|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\[23][0-7]{2}|"
-    + r"\x1b|"
+    + r"eyJ[A-Za-z0-9+/_-]{12}|\x1b|"
     + IME_DOT
 )
 _CORE = pl.col("core")

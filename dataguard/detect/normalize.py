@@ -18,6 +18,11 @@ Personal data hides behind encodings in logs. Before scanning, the engine rewrit
   Go's ``%v`` and C++'s ``DebugString`` of a message), ``git``'s quoted paths and
   ``strace`` write text that is not ASCII (``name: "\\345\\274\\240"`` is 张), decoded
   the same way.
+* base64 of a JSON object (``eyJ…``: ``{"`` encoded), as gateways pass the caller's
+  identity to services in a header (``X-User-Info: eyJuYW1lIjoi…``) and message queues log
+  payloads: decoded whole, as one unit, so a finding inside maps to the whole token (the
+  masker masks the JSON inside and encodes it again). Not a part of a JWT or another
+  dotted token (``eyJ….eyJ….sig``): those are credentials, found as such.
 
 Every change is recorded as an edit, so a span found in the normalised text maps back to
 the exact surface form in the original (a finding covers the whole ``%40`` escape). Text
@@ -26,13 +31,15 @@ that needs none of this (plain ASCII and CJK) is returned as is, with no mapping
 
 from __future__ import annotations
 
+import base64
+import binascii
 import bisect
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["IME_DOT", "NEEDS_WORK", "NormalizedText", "normalize"]
+__all__ = ["BASE64_JSON", "IME_DOT", "NEEDS_WORK", "NormalizedText", "base64_json", "normalize"]
 
 # ref. Unicode CJK Radicals Supplement: simplified-form radicals seen in mixed-script text.
 _RADICALS = str.maketrans(
@@ -154,8 +161,14 @@ _ANSI = r"(?:\x1b|\\u001[bB])\[[0-?]*[ -/]*[@-~]"
 # Characters that never change under normalisation are copied in bulk; only these are
 # looked at one by one: percent runs, \u escape runs, and anything outside ASCII and the
 # CJK Unified Ideographs block.
+#: Base64 (standard or URL-safe) of a JSON object, whole: not glued to other token characters
+#: and not a dot-separated part (JWT, itsdangerous), so Python's ``re`` only.
+BASE64_JSON = r"(?<![A-Za-z0-9+/=_.-])eyJ[A-Za-z0-9+/_-]{12,65536}={0,2}(?![A-Za-z0-9+/=_.-])"
+_BASE64_JSON = re.compile(BASE64_JSON)
 _SPECIAL = re.compile(
-    _ANSI
+    BASE64_JSON
+    + "|"
+    + _ANSI
     + r"|(?:%(?:25)?[0-9A-Fa-f]{2})+|(?:\\{1,4}u[0-9A-Fa-f]{4})+|(?:\\x[0-9A-Fa-f]{2})+"
     + r"|(?:\\[23][0-7]{2})+"
     + r"|[^\x00-\x7f\u4e00-\u9fff%\\]+"
@@ -171,7 +184,8 @@ IME_DOT = r"[0-9A-Za-z]\u3002[0-9A-Za-z]"
 #: Python's ``re`` and Rust's ``regex`` read it alike, so polars can pick out such values
 #: (the vectorised masks, which must give what the operator gives the normalised value).
 NEEDS_WORK = (
-    r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\[23][0-7]{2}|\x1b|"
+    r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\[23][0-7]{2}|eyJ[A-Za-z0-9+/_-]{12}|"
+    r"\x1b|"
     r"[^\x00-\x7f\u3002\u4e00-\u9fff]|" + IME_DOT
 )
 _NEEDS_WORK = re.compile(NEEDS_WORK)
@@ -330,6 +344,25 @@ def _escape_units(run: str) -> list[tuple[int, str]] | None:
     return units
 
 
+def base64_json(token: str) -> str | None:
+    """The JSON object text *token* (base64, standard or URL-safe, padded or not) encodes,
+    or None when it is not that: bytes that are not UTF-8, or text that is not an object."""
+    if not _BASE64_JSON.fullmatch(token):
+        return None
+    body = token.rstrip("=")
+    urlsafe = "-" in body or "_" in body
+    if urlsafe and ("+" in body or "/" in body):
+        return None  # two alphabets in one token: not base64 of anything
+    padded = body + "=" * (-len(body) % 4)
+    try:
+        raw = base64.b64decode(padded, altchars=b"-_" if urlsafe else None, validate=True)
+        text = raw.decode("utf-8")
+        value = json.loads(text)
+    except (binascii.Error, ValueError):  # UnicodeDecodeError and JSONDecodeError too
+        return None
+    return text if isinstance(value, dict) else None
+
+
 def _units(special: str) -> list[tuple[int, str]] | None:
     """The replacement of one special match, one ``(length, text)`` unit per character.
 
@@ -338,6 +371,9 @@ def _units(special: str) -> list[tuple[int, str]] | None:
     """
     if _ANSI_RE.fullmatch(special):
         return [(len(special), " ")]
+    if special.startswith("eyJ"):
+        decoded = base64_json(special)
+        return None if decoded is None else [(len(special), decoded)]
     if special[0] == "%" and len(special) >= 3:
         units = _percent_units(special)
     elif special.startswith("\\x"):

@@ -14,6 +14,8 @@ encoded the way its original was written, so the container stays valid:
   value's own encoding (UTF-8, or GBK);
 * a value written with C-style octal escapes (protobuf's text format, ``git`` paths)
   gets the bytes of its replacement's non-ASCII characters escaped in octal;
+* a value that is base64 of a JSON object (``eyJ…``) gets the JSON inside masked and
+  encoded again;
 * a value inside a JSON string gets a JSON-escaped replacement; a bare JSON number under
   a sensitive key becomes a JSON string (``13812341050`` → ``"******1050"``), since a mask
   is not a number;
@@ -26,6 +28,7 @@ Operators see the normalised value (full-width digits folded, escapes decoded): 
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -38,7 +41,7 @@ from typing import Any
 from urllib.parse import quote, unquote, unquote_to_bytes
 
 from dataguard.detect import Detector, Finding
-from dataguard.detect.normalize import normalize
+from dataguard.detect.normalize import base64_json, normalize
 from dataguard.mask.kv import KeySpan, key_spans, words_after
 from dataguard.mask.operator import MaskContext, Operator, OperatorEnv
 from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
@@ -142,6 +145,24 @@ class Masker:
     def mask(self, text: str, *, field: str | None = None) -> str:
         """*text* with every finding masked (no key handling: a single value or sentence)."""
         return self._apply(text, self.detector.detect(text, field=field), [], field)
+
+    def _masked_base64_json(self, surface: str) -> str | None:
+        """*surface* masked inside, if it is base64 of a JSON object (a gateway's
+        ``X-User-Info`` header), else None.
+
+        The normaliser decodes such a token whole, so every finding in it spans the whole
+        token; the JSON inside is masked as a log line is (its findings and sensitive keys,
+        counted as such) and encoded again in the token's alphabet and padding, so the
+        header stays base64 of JSON for whatever reads it.
+        """
+        decoded = base64_json(surface) if surface.startswith("eyJ") else None
+        if decoded is None:
+            return None
+        (masked,) = self.mask_lines([decoded])
+        raw = masked.encode("utf-8")
+        urlsafe = "-" in surface or "_" in surface
+        encoded = (base64.urlsafe_b64encode(raw) if urlsafe else base64.b64encode(raw)).decode()
+        return encoded if surface.endswith("=") else encoded.rstrip("=")
 
     def mask_lines(
         self,
@@ -324,6 +345,10 @@ class Masker:
                 pair = chosen[f.entity, where] = (context, self.policy.operator_for(context))
             context, operator = pair
             surface = text[f.start : f.end]
+            inner = self._masked_base64_json(surface)
+            if inner is not None:  # the JSON inside, masked and encoded again
+                edits.append((f.start, f.end, inner))
+                continue
             masked = operator.apply(normalize(surface).text, context)
             counted += (f"entity:{f.entity}", f"operator:{operator.name}")
             kind = spans[k].kind if k >= 0 else "raw"

@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from dataguard.detect.normalize import normalize
+from dataguard.detect.normalize import base64_json, normalize
 from dataguard.errors import UsageError
 from dataguard.mask.apply import Masker
 from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
@@ -511,13 +511,23 @@ def _mask_distinct(
         masked = masker.mask_lines(dirty_todo, fields=[context.field] * len(dirty_todo))
         engine = dict(zip(dirty_todo, masked, strict=True))
     for value in todo:
-        memo[value] = operator.apply(normalize(engine.get(value, value)).text, context)
+        done = engine.get(value, value)
+        # Base64 of a JSON object (eyJ…) is a container: the engine masked the JSON inside
+        # and encoded it again; the column's operator would mangle the decoded text.
+        memo[value] = done if _base64_json(value) else operator.apply(normalize(done).text, context)
     if pending.height:
         filled = pl.Series([memo[v] for v in pending["v"].to_list()], dtype=pl.String)
         frame = frame.join(
             pending.select("v").with_columns(filled=filled), on="v", how="left"
         ).with_columns(out=pl.coalesce("out", "filled"))
     return text.replace(frame["v"], frame["out"])
+
+
+def _base64_json(value: str) -> bool:
+    """Whether *value* is base64 of a JSON object
+    (:func:`~dataguard.detect.normalize.base64_json`)."""
+    stripped = value.strip()
+    return stripped.startswith("eyJ") and base64_json(stripped) is not None
 
 
 def _clean(operator: Operator, clean_shape: str | None) -> pl.Expr:
@@ -577,7 +587,11 @@ def _mask_each(
             out.append(value)
             continue
         if not is_clean:  # other personal data inside it goes through the engine first
-            value = masker.mask_lines([value], fields=[context.field])[0]
+            masked = masker.mask_lines([value], fields=[context.field])[0]
+            if _base64_json(value):  # a container, masked inside (see _mask_distinct)
+                out.append(masked)
+                continue
+            value = masked
         out.append(operator.apply(normalize(value).text, context))
     return pl.Series(text.name, out, dtype=pl.String)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -74,6 +76,25 @@ def test_octal_byte_escapes_decode_as_protobuf_writes_them() -> None:
     assert original[slice(*norm.to_original(i, i + 1))] == r"\344\274\237"
     # Not bytes >= 0x80 (\101 is A), or not UTF-8 / GBK text: left as written.
     for kept in (r"C:\101\102", r"\345\274", r"x\377\376y"):
+        assert normalize(kept).text == kept
+
+
+def test_base64_of_a_json_object_decodes_whole() -> None:
+    # A gateway's identity header: base64 of {"phone":"13812341050"}, unpadded.
+    token = base64.b64encode(b'{"phone":"13812341050"}').decode().rstrip("=")
+    original = f"X-User-Info: {token} ok"
+    norm = normalize(original)
+    assert norm.text == 'X-User-Info: {"phone":"13812341050"} ok'
+    i = norm.text.index("138")
+    assert original[slice(*norm.to_original(i, i + 11))] == token  # the whole token
+    url_safe = base64.urlsafe_b64encode('{"n": "王芳"}'.encode()).decode()
+    assert url_safe == "eyJuIjogIueOi-iKsyJ9"  # the URL-safe alphabet: - for +
+    assert normalize(url_safe).text == normalize(url_safe.replace("-", "+")).text
+    assert normalize(url_safe).text == '{"n": "王芳"}'
+    # Not decoded: a JWT's parts, base64 that is not of a JSON object, a token glued to more.
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMzgxMjM0MTA1MCJ9.c2lnbmF0dXJl"
+    not_object = base64.b64encode(b'{"a": 1').decode()  # cut short: not JSON
+    for kept in (jwt, f"Bearer {jwt}", not_object, "xeyJhbGciOiJIUzI1NiJ9", "eyJ+/_-abcdefghijkl"):
         assert normalize(kept).text == kept
 
 

@@ -5,6 +5,7 @@ URL-encoded query strings and CSV quoting without breaking the container").
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -438,6 +439,30 @@ def test_an_nginx_request_body_is_masked_and_stays_byte_escaped(masker: Masker) 
         r'"{\x22phone\x22:\x22******1050\x22,\x22name\x22:\x22\xE5\xBC\xA0*\x22,'
         r'\x22password\x22:\x22******\x22,\x22idCard\x22:\x221****************X\x22}"'
     )
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("lines", [1, 600])  # the single-text path, and the batch path
+def test_base64_json_in_a_header_is_masked_inside_and_stays_base64(
+    masker: Masker, lines: int
+) -> None:
+    # A gateway passes the caller to services as base64 JSON (X-User-Info: eyJ…), and the
+    # request log printed it: phone, name and password went out, encoded but readable.
+    line = "X-User-Info: " + _b64(
+        '{"name":"张伟","phone":"13812341050","password":"hunter22","city":"杭州"}'
+    )
+    expected = "X-User-Info: " + _b64(
+        '{"name":"张*","phone":"******1050","password":"******","city":"杭州"}'
+    )
+    assert masker.mask_lines([line] * lines) == [expected] * lines
+    assert mask1(masker, expected) == expected  # masking twice changes nothing
+    # A JWT is a credential, masked whole as before; a token with nothing inside stays.
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMzgxMjM0MTA1MCJ9.c2lnbmF0dXJlMTIz"
+    assert mask1(masker, f"Authorization: Bearer {jwt}") == "Authorization: Bearer ******"
+    assert mask1(masker, "data=" + _b64('{"type":"ping"}')) == "data=" + _b64('{"type":"ping"}')
 
 
 def test_a_protobuf_text_message_is_masked_and_stays_octal_escaped(masker: Masker) -> None:

@@ -9,6 +9,7 @@ the surname. Nothing expected is computed with the code under test.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -80,6 +81,28 @@ def test_excel_text_wrappers_stay_around_masked_values(tmp_path: Path) -> None:
         ["id", "mobile", "id_card"],
         ["1", '="******1050"', "\t1****************X"],
         ["2", "'******5678", " 1****************X "],
+    ]
+
+
+def test_a_column_of_base64_json_is_masked_inside_and_stays_base64(tmp_path: Path) -> None:
+    # A column of gateway identity tokens (base64 JSON) was read as a mobile column and its
+    # decoded text given to the mobile mask: ******76"} came out, no longer base64.
+    def b64(text: str) -> str:
+        return base64.b64encode(text.encode()).decode()
+
+    people = [
+        ("张伟", "13812341050", "张*", "******1050"),
+        ("李娜", "13912345678", "李*", "******5678"),
+    ]
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    rows = [["id", "user_info"]]
+    rows += [
+        [str(i), b64(f'{{"name":"{p[0]}","phone":"{p[1]}"}}')] for i, p in enumerate(people * 20)
+    ]
+    src.write_bytes(csv_bytes(rows))
+    redact(src, dst)
+    assert read_csv(dst)[1:] == [
+        [str(i), b64(f'{{"name":"{p[2]}","phone":"{p[3]}"}}')] for i, p in enumerate(people * 20)
     ]
 
 
