@@ -133,7 +133,15 @@ class Masker:
     # -- values -------------------------------------------------------------------------
 
     def mask_value(self, value: str, entity: str, *, field: str | None = None) -> str:
-        """*value* masked as *entity* (no detection): ``dataguard mask --as``, by-key values."""
+        """*value* masked as *entity* (no detection): ``dataguard mask --as``, by-key values.
+
+        Base64 of a JSON object is a container: the JSON inside is masked and encoded again
+        (:meth:`_masked_base64_json`), except under a credential key, where the token may
+        itself be the credential and is masked whole.
+        """
+        inner = None if entity == "SECRET" else self._masked_base64_json(value)
+        if inner is not None:
+            return inner
         context = MaskContext(entity, field)
         operator = self.policy.operator_for(context)
         self.stats[f"entity:{entity}"] += 1
@@ -345,8 +353,9 @@ class Masker:
                 pair = chosen[f.entity, where] = (context, self.policy.operator_for(context))
             context, operator = pair
             surface = text[f.start : f.end]
-            inner = self._masked_base64_json(surface)
-            if inner is not None:  # the JSON inside, masked and encoded again
+            # The JSON inside, masked and encoded again; a credential (token=eyJ…) whole.
+            inner = None if f.entity == "SECRET" else self._masked_base64_json(surface)
+            if inner is not None:
                 edits.append((f.start, f.end, inner))
                 continue
             masked = operator.apply(normalize(surface).text, context)

@@ -15,7 +15,8 @@ says, per column, which form the values are in. Each sampled value gets one form
 ``dataguard-encrypted``
     dataguard's own ciphertext text form (it starts with :data:`DATAGUARD_CIPHERTEXT_PREFIX`).
 ``opaque-ciphertext``
-    long base64 / base64url / hex with high entropy that is none of the above: encrypted
+    long base64 / base64url / hex with high entropy that is none of the above (nor base64
+    of a JSON object, ``eyJ…``, which is an encoding the detector reads through): encrypted
     by something else (or random tokens: a credential column's opaque values are the
     credentials themselves, and :func:`column_protection` says plaintext for them).
 ``plaintext``
@@ -39,6 +40,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+
+from dataguard.detect.normalize import base64_json
 
 __all__ = [
     "DATAGUARD_CIPHERTEXT_PREFIX",
@@ -127,7 +130,8 @@ def value_form(value: str) -> str:
     if _MASKED.search(text) and _KEPT.search(text):
         return "masked"
     if len(text) >= 24 and _B64.match(text) and not _UUID.match(text) and _entropy(text) >= 4.0:
-        return "opaque-ciphertext"
+        # Base64 of a JSON object is an encoding, not a cipher: the detector reads inside.
+        return "plaintext" if base64_json(text) is not None else "opaque-ciphertext"
     return "plaintext"
 
 

@@ -450,12 +450,12 @@ def test_base64_json_in_a_header_is_masked_inside_and_stays_base64(
     masker: Masker, lines: int
 ) -> None:
     # A gateway passes the caller to services as base64 JSON (X-User-Info: eyJ…), and the
-    # request log printed it: phone, name and password went out, encoded but readable.
+    # request log printed it: phone, name and ID went out, encoded but readable.
     line = "X-User-Info: " + _b64(
-        '{"name":"张伟","phone":"13812341050","password":"hunter22","city":"杭州"}'
+        '{"name":"张伟","phone":"13812341050","idCard":"11010519491231002X","city":"杭州"}'
     )
     expected = "X-User-Info: " + _b64(
-        '{"name":"张*","phone":"******1050","password":"******","city":"杭州"}'
+        '{"name":"张*","phone":"******1050","idCard":"1****************X","city":"杭州"}'
     )
     assert masker.mask_lines([line] * lines) == [expected] * lines
     assert mask1(masker, expected) == expected  # masking twice changes nothing
@@ -463,6 +463,14 @@ def test_base64_json_in_a_header_is_masked_inside_and_stays_base64(
     jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMzgxMjM0MTA1MCJ9.c2lnbmF0dXJlMTIz"
     assert mask1(masker, f"Authorization: Bearer {jwt}") == "Authorization: Bearer ******"
     assert mask1(masker, "data=" + _b64('{"type":"ping"}')) == "data=" + _b64('{"type":"ping"}')
+    # Under a credential key the token may be the credential itself: masked whole, and so
+    # is a token holding a credential (a credential found anywhere in it spans all of it).
+    session = _b64('{"uid":7,"exp":1732600000}')
+    assert mask1(masker, f"session={session} ok") == "session=****** ok"
+    assert mask1(masker, f'{{"token":"{session}"}}') == '{"token":"******"}'
+    assert masker.mask_value(session, "SECRET") == "******"
+    with_password = _b64('{"phone":"13812341050","password":"hunter22"}')
+    assert mask1(masker, f"X-User-Info: {with_password}") == "X-User-Info: ******"
 
 
 def test_a_protobuf_text_message_is_masked_and_stays_octal_escaped(masker: Masker) -> None:

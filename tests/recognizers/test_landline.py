@@ -151,3 +151,27 @@ def test_an_unknown_area_code_is_not_found(
 ) -> None:
     text = before + left + value + right + after
     assert [f for f in detector.detect(text) if f.entity == "CN_LANDLINE"] == []
+
+
+def test_a_number_after_x_is_a_second_number_not_an_extension(detector: Detector) -> None:
+    # " x 0287…" was read as the start of an extension of the first number and consumed,
+    # so the second number was found only once the first had been masked (hypothesis:
+    # masking masked output changed it). Extensions with a leading zero still count.
+    text = "总机 051265118715 x 02878461060转3373"
+    found = [text[f.start : f.end] for f in detector.detect(text)]
+    assert found == ["051265118715", "02878461060转3373"]
+    for with_zero in ("0571-88881234转063", "0571-88881234 x 063", "0571-88881234-085"):
+        spans = [(f.start, f.end) for f in detector.detect(with_zero)]
+        assert spans == [(0, len(with_zero))]
+
+
+def test_an_extension_is_not_the_first_group_of_a_card_after_it(detector: Detector) -> None:
+    # Read as the extension x 4367, the card's first group made the landline overlap the
+    # card; the card won and the landline went out unmasked (hypothesis: masking masked
+    # output changed it).
+    text = "0991-5397136 x 4367 4200 9010 6948"
+    found = [(f.entity, text[f.start : f.end]) for f in detector.detect(text)]
+    assert found == [("CN_LANDLINE", "0991-5397136"), ("BANK_CARD", "4367 4200 9010 6948")]
+    text = "0571-88881234-8021 13812345678"  # an extension before a mobile stays one
+    found = [(f.entity, text[f.start : f.end]) for f in detector.detect(text)]
+    assert found == [("CN_LANDLINE", "0571-88881234-8021"), ("CN_MOBILE", "13812345678")]

@@ -39,6 +39,8 @@ CIPHER = base64.b64encode(bytes(_RNG.randrange(256) for _ in range(48))).decode(
         ("1" * 32, "plaintext"),  # a 32-digit number is a number
         ("dg1:AQIDBAUGBwgJ", "dataguard-encrypted"),
         (CIPHER, "opaque-ciphertext"),
+        # base64 of a JSON object is an encoding the detector reads through, not a cipher
+        (base64.b64encode(b'{"phone":"13812341050","uid":7}').decode(), "plaintext"),
         ("550e8400-e29b-41d4-a716-446655440000", "plaintext"),  # a UUID is an identifier
         ("aaaaaaaaaaaaaaaaaaaaaaaaaaaa", "plaintext"),  # long, but no entropy
         ("**重要**", "masked"),
