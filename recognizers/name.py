@@ -146,6 +146,9 @@ _KEY_START = (
     r"(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2})|(?<=\\x[0-9A-Fa-f]{2}))"
 )
 
+#: Names in a JSON array under a name key are found at its first this many positions.
+_ARRAY_POSITIONS = 4
+
 # ``:`` or ``=`` (JSON, YAML, key=value), ``=>`` (PHP ``print_r`` and ``var_export``, Perl
 # ``Data::Dumper``, Ruby hashes); a PHP array key is bracketed: ``[name] => 张三``.
 _KEY_SEP = r"\]?[ \t]*(?:=>|[:=])[ \t]*"
@@ -309,6 +312,8 @@ class NameRecognizer(Recognizer):
         match: ldap bind ok dn="CN=⟦张伟⟧,OU=销售部,DC=corp,DC=example,DC=com"
         match: {"ticket":7,"assignee":"⟦王芳⟧","createdBy":"⟦李娜⟧"}
         match: {"tid":7,"buyerNick":"⟦张伟⟧","sellerNick":"杭州小店"}
+        match: {"flight":"MU5101","passengers":["⟦张伟⟧"]}
+        no-match: {"names":["order-service","杭州"]}
         match: CEF:0|Vendor|Product|1.0|100|Login|5|suser=⟦张伟⟧ src=10.0.0.1
         no-match: {"owner":"root","handler":"订单处理"}
         match: From: ⟦王小明⟧ <wangxm@example.com>
@@ -341,6 +346,23 @@ class NameRecognizer(Recognizer):
             "cn_name_key",
             _KEY_START + _QUOTE + _KEYS + _QUOTE + _KEY_SEP + _QUOTE + _NAME,
             0.5,
+        ),
+        # A JSON array of names under a name key, plural or not ("passengers":["张三",
+        # "李四"]): one pattern per position, as candidates of one pattern never overlap.
+        *(
+            Pattern(
+                f"cn_name_json_array_{k}",
+                _KEY_START
+                + '"'
+                + _KEYS
+                + r's?"[ \t]*:[ \t]*\[[ \t]*'
+                + repeat(r'"[^"\\\r\n]{0,64}"[ \t]*,[ \t]*', k)
+                + '"'
+                + _NAME
+                + '"',
+                0.5,
+            )
+            for k in range(_ARRAY_POSITIONS)
         ),
         Pattern("cn_name_self", "(?=[我本])(?:" + _SELF + ")" + _NAME, 0.5),
         # A whole field value ({"name": "张三"}); the field name supplies the context, so
