@@ -137,10 +137,10 @@ class Masker:
 
         Base64 of a JSON object is a container: the JSON inside is masked and encoded again
         (:meth:`_masked_base64_json`), except under a credential key, where the token may
-        itself be the credential and is masked whole.
+        itself be the credential, and when nothing inside is masked: then it is masked whole.
         """
         inner = None if entity == "SECRET" else self._masked_base64_json(value)
-        if inner is not None:
+        if inner is not None and inner != value:  # else (nothing inside) masked whole
             return inner
         context = MaskContext(entity, field)
         operator = self.policy.operator_for(context)
@@ -355,7 +355,7 @@ class Masker:
             surface = text[f.start : f.end]
             # The JSON inside, masked and encoded again; a credential (token=eyJ…) whole.
             inner = None if f.entity == "SECRET" else self._masked_base64_json(surface)
-            if inner is not None:
+            if inner is not None and inner != surface:
                 edits.append((f.start, f.end, inner))
                 continue
             masked = operator.apply(normalize(surface).text, context)

@@ -469,6 +469,9 @@ def test_base64_json_in_a_header_is_masked_inside_and_stays_base64(
     assert mask1(masker, f"session={session} ok") == "session=****** ok"
     assert mask1(masker, f'{{"token":"{session}"}}') == '{"token":"******"}'
     assert masker.mask_value(session, "SECRET") == "******"
+    # Under another sensitive key a token with nothing to mask inside is masked whole too.
+    ping = _b64('{"type":"ping"}')
+    assert mask1(masker, f'{{"phone":"{ping}"}}') != f'{{"phone":"{ping}"}}'
     with_password = _b64('{"phone":"13812341050","password":"hunter22"}')
     assert mask1(masker, f"X-User-Info: {with_password}") == "X-User-Info: ******"
 
