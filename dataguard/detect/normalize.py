@@ -163,7 +163,7 @@ _ANSI = r"(?:\x1b|\\u001[bB])\[[0-?]*[ -/]*[@-~]"
 # CJK Unified Ideographs block.
 #: Base64 (standard or URL-safe) of a JSON object, whole: not glued to other token characters
 #: and not a dot-separated part (JWT, itsdangerous), so Python's ``re`` only.
-BASE64_JSON = r"(?<![A-Za-z0-9+/=_.-])eyJ[A-Za-z0-9+/_-]{12,65536}={0,2}(?![A-Za-z0-9+/=_.-])"
+BASE64_JSON = r"(?<![A-Za-z0-9+/_.-])eyJ[A-Za-z0-9+/_-]{12,65536}={0,2}(?![A-Za-z0-9+/=_.-])"
 _BASE64_JSON = re.compile(BASE64_JSON)
 _SPECIAL = re.compile(
     BASE64_JSON

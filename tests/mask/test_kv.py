@@ -458,6 +458,12 @@ def test_base64_json_in_a_header_is_masked_inside_and_stays_base64(
         '{"name":"张*","phone":"******1050","idCard":"1****************X","city":"杭州"}'
     )
     assert masker.mask_lines([line] * lines) == [expected] * lines
+    # After a key's "=" (a query string, key=value), URL-safe and unpadded.
+    token = base64.urlsafe_b64encode(b'{"mobile":"13812341050"}').decode().rstrip("=")
+    masked = base64.urlsafe_b64encode(b'{"mobile":"******1050"}').decode().rstrip("=")
+    assert mask1(masker, f"GET /cb?state={token}&code=x HTTP/1.1") == (
+        f"GET /cb?state={masked}&code=x HTTP/1.1"
+    )
     assert mask1(masker, expected) == expected  # masking twice changes nothing
     # A JWT is a credential, masked whole as before; a token with nothing inside stays.
     jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMzgxMjM0MTA1MCJ9.c2lnbmF0dXJlMTIz"
