@@ -14,11 +14,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["CONTEXT_AFTER", "CONTEXT_BEFORE", "POSITIVE_BOOST", "ContextScorer"]
+__all__ = ["CONTEXT_AFTER", "CONTEXT_BEFORE", "NEGATIVE_BEFORE", "POSITIVE_BOOST", "ContextScorer"]
 
 #: How many characters before and after a candidate are searched for context words.
 CONTEXT_BEFORE = 32
 CONTEXT_AFTER = 16
+#: Negative words before a candidate are looked for this near only …
+NEGATIVE_BEFORE = 16
+# … and count only when they label the value itself
+# (``订单号：``, ``orderNo=``, ``"orderNo":"``): not across another key. In ``订单已创建
+# buyer=张伟(13812341050)`` the order is the line's subject and the phone is the buyer's;
+# read as an order number it went out unmasked.
+_ANOTHER_KEY = re.compile(
+    r"""[\s,，;；|&(（{\[]["']?[A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]{0,31}["']?[ \t]*[=:：]"""
+)
 #: presidio's default context similarity factor and the floor it lifts a score to.
 POSITIVE_BOOST = 0.35
 POSITIVE_FLOOR = 0.4
@@ -104,8 +113,10 @@ class ContextScorer:
             for m in positive.finditer(text, lo, start):
                 positive_end = m.end()
         if negative is not None:
-            for m in negative.finditer(text, lo, start):
+            for m in negative.finditer(text, max(lo, start - NEGATIVE_BEFORE), start):
                 negative_end = m.end()
+            if negative_end >= 0 and _ANOTHER_KEY.search(text, negative_end, start):
+                negative_end = -1  # it labels another key's value, not this one
         if positive_end >= 0 or negative_end >= 0:
             return 1 if positive_end >= negative_end else -1
         # After (only without a word before): the word starting first wins, positive on a tie.

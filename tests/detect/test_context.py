@@ -53,3 +53,20 @@ def test_field_signals_are_remembered_within_a_bound(monkeypatch: pytest.MonkeyP
         assert scorer.signal_in_field(f"field{i}") == 0
     assert len(scorer._fields) <= 3
     assert scorer.signal_in_field("buyer_mobile") == 1  # forgotten, then read again
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("订单号 138", -1),  # the negative word labels the value
+        ('{"orderNo":"138', -1),
+        ("订单号：138", -1),
+        ("订单已创建 buyer=张伟(138", 0),  # it labels another key's value
+        ('{"orderNo":"SO1","buyer":"138', 0),
+        ("订单 ... a long way back, past sixteen: 138", 0),  # too far to label it
+    ],
+)
+def test_a_negative_word_counts_only_where_it_labels_the_value(text: str, signal: int) -> None:
+    scorer = ContextScorer.of(("手机",), ("订单", "orderno"))
+    start = text.index("138")
+    assert scorer.signal_near(text, start, start + 3) == signal
