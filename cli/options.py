@@ -12,6 +12,7 @@ from dataguard.cli.io import stdin_is_interactive
 
 from dataguard.detect import DEFAULT_MIN_SCORE
 from dataguard.mask.profiles import DEFAULT_PROFILE, PROFILES
+from dataguard.outputs import folder_problem
 from dataguard.sources.logs import ENCODINGS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,11 +41,9 @@ class OutputFile(click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         path = super().convert(value, param, ctx)
         target = Path(os.fsdecode(path))
-        folder = target.parent
-        if not folder.is_dir():
-            self.fail(f"{target}: the folder {folder} does not exist", param, ctx)
-        if not os.access(folder, os.W_OK | os.X_OK):
-            self.fail(f"{target}: no permission to create files in {folder}", param, ctx)
+        problem = folder_problem(target)
+        if problem is not None:
+            self.fail(f"{target}: {problem}", param, ctx)
         return path
 
 

@@ -32,6 +32,7 @@ from dataguard.mask.apply import Masker
 from dataguard.mask.keys import canonical_key
 from dataguard.mask.stream import MaskerSpec, filter_stream
 from dataguard.mask.table import BATCH_ROWS, TablePlan, TableRedactor
+from dataguard.outputs import folder_problem
 from dataguard.sources.compressed import (
     HANDLED,
     compression_of_file,
@@ -80,11 +81,9 @@ def check_output(target: Path, force: bool) -> None:
     folder missing or not writable, or not a regular file. Checked before any work, and
     by name: the output is written to a temporary file beside it (:func:`temporary_path`),
     whose name an error would show instead."""
-    folder = target.parent
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {target}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write {target}: no permission to create files in {folder}")
+    problem = folder_problem(target)
+    if problem is not None:
+        raise UsageError(f"cannot write {target}: {problem}")
     if target.exists() and not target.is_file():  # a folder, or /dev/stdout (a link to
         # replace, not to write through): the output is renamed into place
         raise UsageError(f"cannot write {target}: it exists and is not a regular file")
