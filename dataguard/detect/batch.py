@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from dataguard.detect import multiscan
-from dataguard.detect.normalize import IME_DOT, NormalizedText, normalize
+from dataguard.detect.normalize import ESCAPES, IME_DOT, NormalizedText, normalize
 from dataguard.detect.regex_tools import requires_char
 
 if TYPE_CHECKING:
@@ -47,13 +47,7 @@ __all__ = ["BatchScanner"]
 # holding octal escapes, base64 JSON (eyJ…), ESC (ANSI colour codes, which the normaliser
 # turns into spaces) or an ideographic full stop between ASCII letters (zhangsan@qq。com).
 _FAST_CHARS = r"\x{00}-\x{7F}\x{4E00}-\x{9FFF}\x{3000}-\x{303F}\x{FF01}-\x{FF5E}\x{2018}-\x{201D}"
-_NEEDS_PYTHON = (
-    r"[^"
-    + _FAST_CHARS
-    + r"]|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\[23][0-7]{2}|"
-    + r"eyJ[A-Za-z0-9+/_-]{12}|\x1b|"
-    + IME_DOT
-)
+_NEEDS_PYTHON = r"[^" + _FAST_CHARS + r"]|" + ESCAPES + "|" + IME_DOT
 _CORE = pl.col("core")
 _NFKC_CHANGES = r"[\x{3000}\x{3036}\x{3038}-\x{303A}\x{FF01}-\x{FF5E}]"
 # Noncharacters: never in interchanged text, and never produced by decoding junk bytes.

@@ -39,7 +39,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["BASE64_JSON", "IME_DOT", "NEEDS_WORK", "NormalizedText", "base64_json", "normalize"]
+__all__ = [
+    "BASE64_JSON",
+    "ESCAPES",
+    "IME_DOT",
+    "NEEDS_WORK",
+    "NormalizedText",
+    "base64_json",
+    "normalize",
+]
 
 # ref. Unicode CJK Radicals Supplement: simplified-form radicals seen in mixed-script text.
 _RADICALS = str.maketrans(
@@ -183,11 +191,13 @@ IME_DOT = r"[0-9A-Za-z]\u3002[0-9A-Za-z]"
 #: Text in which this regex finds nothing is returned by :func:`normalize` unchanged.
 #: Python's ``re`` and Rust's ``regex`` read it alike, so polars can pick out such values
 #: (the vectorised masks, which must give what the operator gives the normalised value).
-NEEDS_WORK = (
+#: The encodings :func:`normalize` decodes, as their first characters (percent, ``\\u``,
+#: ``\\x`` and octal escapes, base64 JSON, ANSI colour codes). In both regex dialects.
+ESCAPES = (
     r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\[23][0-7]{2}|eyJ[A-Za-z0-9+/_-]{12}|"
-    r"\x1b|"
-    r"[^\x00-\x7f\u3002\u4e00-\u9fff]|" + IME_DOT
+    r"\x1b"
 )
+NEEDS_WORK = ESCAPES + r"|[^\x00-\x7f\u3002\u4e00-\u9fff]|" + IME_DOT
 _NEEDS_WORK = re.compile(NEEDS_WORK)
 _IME_DOT = re.compile(IME_DOT)
 _ANSI_RE = re.compile(_ANSI)
