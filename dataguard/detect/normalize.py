@@ -46,6 +46,7 @@ __all__ = [
     "NEEDS_WORK",
     "NormalizedText",
     "base64_json",
+    "gbk_text",
     "normalize",
 ]
 
@@ -295,6 +296,13 @@ def _percent_units(run: str) -> list[tuple[int, str]] | None:
 _GBK_TEXT = re.compile("[\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
 
 
+def gbk_text(text: str) -> bool:
+    """Whether *text*, decoded from bytes that are not UTF-8 as GB 18030, is Chinese text
+    (above): also how a log line read as UTF-8 is told to be GBK
+    (:func:`dataguard.sources.logs.reads_as_gbk`)."""
+    return _GBK_TEXT.fullmatch(text) is not None and sum(not ch.isascii() for ch in text) >= 2
+
+
 def _decode_bytes(escapes: list[tuple[str, int]]) -> list[tuple[int, str]] | None:
     """``(escape length, character)`` per character of ``(escape, byte)`` pairs; a kept
     character (:func:`_kept`) is its escapes, unchanged. UTF-8, else GBK text (above)."""
@@ -308,7 +316,7 @@ def _decode_bytes(escapes: list[tuple[str, int]]) -> list[tuple[int, str]] | Non
             decoded = raw.decode(encoding)
         except UnicodeDecodeError:
             return None
-        if not _GBK_TEXT.fullmatch(decoded) or sum(not ch.isascii() for ch in decoded) < 2:
+        if not gbk_text(decoded):
             return None  # a lone character is more likely UTF-8 cut short (x=%E6%89)
     units = []
     at = 0

@@ -28,6 +28,8 @@ import stat
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+from dataguard.detect.normalize import gbk_text
+
 try:
     import fcntl
 except ImportError:  # Windows
@@ -82,11 +84,6 @@ def decode_text(body: bytes, encoding: str) -> tuple[str, str]:
     return body.decode(encoding, "surrogateescape"), encoding
 
 
-# GBK Chinese text: ASCII, CJK ideographs and CJK or full-width punctuation. Almost any byte
-# pairs decode as GB18030, so a line counts as GBK only when its text is made of these.
-_GBK_TEXT = re.compile("[\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
-
-
 def reads_as_gbk(body: bytes) -> bool:
     """Whether *body*, a line that is not UTF-8, reads as GBK / GB18030 Chinese text (two
     or more characters outside ASCII, all of them CJK): a GBK log read as UTF-8, whose
@@ -95,7 +92,7 @@ def reads_as_gbk(body: bytes) -> bool:
         text = body.decode("gb18030")
     except UnicodeDecodeError:
         return False
-    return _GBK_TEXT.fullmatch(text) is not None and sum(not c.isascii() for c in text) >= 2
+    return gbk_text(text)  # what the normaliser asks of GBK percent escapes too
 
 
 def split_terminator(piece: bytes) -> tuple[bytes, bytes]:
