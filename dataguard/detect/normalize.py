@@ -365,8 +365,8 @@ def _escape_units(run: str) -> list[tuple[int, str]] | None:
 def base64_json(token: str) -> str | None:
     """The JSON object text *token* (base64, standard or URL-safe, padded or not) encodes,
     or None when it is not that: bytes that are not UTF-8, or text that is not an object."""
-    if not _BASE64_JSON.fullmatch(token):
-        return None
+    if not token.startswith("eyJ") or not _BASE64_JSON.fullmatch(token):
+        return None  # the first test is cheap: callers ask of every finding
     body = token.rstrip("=")
     urlsafe = "-" in body or "_" in body
     if urlsafe and ("+" in body or "/" in body):

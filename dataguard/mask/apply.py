@@ -163,7 +163,7 @@ class Masker:
         counted as such) and encoded again in the token's alphabet and padding, so the
         header stays base64 of JSON for whatever reads it.
         """
-        decoded = base64_json(surface) if surface.startswith("eyJ") else None
+        decoded = base64_json(surface)
         if decoded is None:
             return None
         (masked,) = self.mask_lines([decoded])

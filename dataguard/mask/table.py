@@ -526,8 +526,7 @@ def _mask_distinct(
 def _base64_json(value: str) -> bool:
     """Whether *value* is base64 of a JSON object
     (:func:`~dataguard.detect.normalize.base64_json`)."""
-    stripped = value.strip()
-    return stripped.startswith("eyJ") and base64_json(stripped) is not None
+    return base64_json(value.strip()) is not None
 
 
 def _clean(operator: Operator, clean_shape: str | None) -> pl.Expr:
