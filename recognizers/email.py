@@ -67,12 +67,18 @@ _AFTER = f"(?!\\.[A-Za-z0-9{_CJK}])(?!:[A-Za-z~/._\\-])"
 _DOMAIN = r"(?:" + _LABEL + r"\.)+" + _TLD + _AFTER
 _BEFORE_CJK = r"(?:(?<=" + _DELIMITER + r")|^(?=" + _LOCAL_CJK + "@" + _DOMAIN + r"\s*\Z))"
 
+
+def _bracketed(word: str) -> str:
+    """*word* in any case inside ( ), [ ], { } or < >, blanks around: ``[at]``, ``(DOT)``."""
+    return rf"[ \t]*(?:\((?i:{word})\)|\[(?i:{word})\]|\{{(?i:{word})\}}|<(?i:{word})>)[ \t]*"
+
+
 # ref. chat and forum text that spells an address so that filters and harvesters miss it:
 # ``zhangsan#qq.com`` ("replace # with @"), ``zhang.san(at)163.com``, ``li [at] example
 # [dot] com``. A bracketed ``at`` / ``dot`` says so by itself; a bare ``#`` is read as ``@``
 # only before a large mail provider's domain (``issue#12.md`` and URL fragments are not).
-_AT_WORD = r"[ \t]*(?:\((?i:at)\)|\[(?i:at)\]|\{(?i:at)\}|<(?i:at)>)[ \t]*"
-_DOT_WORD = r"[ \t]*(?:\((?i:dot)\)|\[(?i:dot)\]|\{(?i:dot)\}|<(?i:dot)>)[ \t]*"
+_AT_WORD = _bracketed("at")
+_DOT_WORD = _bracketed("dot")
 _HASH_AT = r"[ \t]*#[ \t]*"
 _MAIL_PROVIDERS = (
     "qq.com|vip.qq.com|foxmail.com|163.com|vip.163.com|126.com|yeah.net|188.com|"

@@ -25,14 +25,15 @@ _INTL = r"(?:\+86|\(\+?86\)|0086(?=[- ]))[- ]?"
 # An extension is not the first group of a grouped number after it (``0991-5397136 x 4367
 # 4200 9010 6948`` is a landline and a card: read as an extension, 4367 made the landline
 # overlap the card, which won, and the landline went out unmasked).
-_EXT = r"(?:[ ]?(?:-|转|[Ee][Xx][Tt]\.?|[Xx])[ ]?[1-9][0-9]{0,5}(?![ ][0-9]{4}[ -][0-9]))?"
+_EXT_MARK = r"(?:-|转|[Ee][Xx][Tt]\.?|[Xx])"
+_EXT = r"(?:[ ]?" + _EXT_MARK + r"[ ]?[1-9][0-9]{0,5}(?![ ][0-9]{4}[ -][0-9]))?"
 # Switchboards number extensions with leading zeros too (``-085``, ``转063``). Such an
 # extension has patterns of its own: candidates of one pattern never overlap, so an
 # optional ``-0…`` (or ``x 0…``) tail would eat the start of a second number after it
 # (``0571-88881234-0571-88885678``, ``051265118715 x 02878461060``: the second was
 # found only once the first was masked); and it is not followed by a further separator
 # and digit, so that the second number is not swallowed by the full match either.
-_EXT0 = r"[ ]?(?:-|转|[Ee][Xx][Tt]\.?|[Xx])[ ]?0[0-9]{0,5}(?![- ][0-9])"
+_EXT0 = r"[ ]?" + _EXT_MARK + r"[ ]?0[0-9]{0,5}(?![- ][0-9])"
 # A decimal point followed by digits makes the run a number, not a phone number.
 _AFTER = ALNUM_AFTER_NOT + r"(?!\.[0-9])"
 _END = _EXT + _AFTER
@@ -58,7 +59,7 @@ _PARSE = re.compile(
     r"(?P<cc>\+86|\(\+?86\)|0086)?[- ]?(?P<open>\(0\)|\(?0|\((?=[1-9]))?"
     r"(?P<area>10|2[0-9]|[3-9][0-9]{2})\)?(?P<sep>[- ]?)"
     r"(?P<local>[2-8][0-9]{2,3}[- ]?[0-9]{4})"
-    r"(?:[ ]?(?:-|转|[Ee][Xx][Tt]\.?|[Xx])[ ]?[0-9]{1,6})?"
+    r"(?:[ ]?" + _EXT_MARK + r"[ ]?[0-9]{1,6})?"
 )
 
 
