@@ -433,19 +433,13 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
             masked = quote(masked, safe=_URL_SAFE)
     if _HEX_ESCAPE.search(surface):  # nginx's \xHH: every byte outside printable ASCII
         encoding = _percent_encoding(_HEX_ESCAPE.sub(r"%\1", surface))
+        # Upper-case hex as nginx writes it, lower-case as Python's repr of bytes does.
         lower = any(m[1] != m[1].upper() for m in _HEX_ESCAPE.finditer(surface))
-        masked = "".join(
-            ch if " " <= ch <= "~" and ch not in '"\\' else _hex_bytes(ch, encoding, lower)
-            for ch in masked
-        )
+        hex_format = "\\x{:02x}" if lower else "\\x{:02X}"
+        masked = _escape_bytes(masked, encoding, hex_format)
     if _OCTAL_ESCAPE.search(surface):  # protobuf text format: bytes >= 0x80 in octal
         encoding = _percent_encoding(_OCTAL_ESCAPE.sub(_octal_as_percent, surface))
-        masked = "".join(
-            ch
-            if " " <= ch <= "~" and ch not in '"\\'
-            else "".join(f"\\{b:03o}" for b in ch.encode(encoding, "replace"))
-            for ch in masked
-        )
+        masked = _escape_bytes(masked, encoding, "\\{:03o}")
     escaped = _UNICODE_ESCAPE.search(surface) is not None
     if kind == "string":  # inside a JSON string: quotes, backslashes (and non-ASCII) escaped
         return json.dumps(masked, ensure_ascii=escaped)[1:-1]
@@ -464,11 +458,15 @@ def _octal_as_percent(match: re.Match[str]) -> str:
     return f"%{int(match[1], 8):02X}"
 
 
-def _hex_bytes(ch: str, encoding: str, lower: bool) -> str:
-    """*ch* as ``\\xHH`` per byte: upper-case hex as nginx writes it, lower-case as
-    Python's ``repr`` of bytes does (*lower*), like the value around it."""
+def _escape_bytes(masked: str, encoding: str, byte_format: str) -> str:
+    """*masked* with each character outside printable ASCII, and each quote and backslash,
+    written as its bytes in *encoding*, each byte through *byte_format* (``\\x{:02X}``,
+    ``\\{:03o}``)."""
     return "".join(
-        f"\\x{byte:02x}" if lower else f"\\x{byte:02X}" for byte in ch.encode(encoding, "replace")
+        ch
+        if " " <= ch <= "~" and ch not in '"\\'
+        else "".join(byte_format.format(b) for b in ch.encode(encoding, "replace"))
+        for ch in masked
     )
 
 
