@@ -378,6 +378,8 @@ def _summary(full: ScanReport, shown: ScanReport, changes: Any, output: Path | N
             f"{len(changes.gone)} gone, {len(changes.new_plaintext)} new in plaintext",
             err=True,
         )
+    for note in full.notes:
+        click.echo(f"note: {note}", err=True)
     if full.source == "database":
         click.echo(f"read-only scan: nothing was written to {full.target}", err=True)
     if output is not None:

@@ -6,6 +6,12 @@ give columns, types and comments; row batches feed a seeded reservoir per table
 times the sample, whatever the dump's size. Definitions revised later in the dump
 (PostgreSQL's ``COMMENT ON`` and ``ALTER TABLE … PRIMARY KEY``) replace earlier ones before
 the tables are assessed.
+
+A data-only dump (``mysqldump --no-create-info``, ``pg_dump --data-only``) has rows whose
+``INSERT`` names no columns for tables it never defines. Those columns are named by
+position (:func:`positional_name`: ``#1``, ``#2``, …) and judged by their values alone,
+and the report says so in :attr:`~dataguard.scan.report.ScanReport.notes`; a definition
+that turns up later in the dump gives them their names back.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.scan.reservoir import Reservoir
 from dataguard.sources.catalog import ColumnInfo, TableInfo, matches
 
-__all__ = ["scan_dump"]
+__all__ = ["positional_name", "scan_dump"]
 
 
 def scan_dump(
@@ -43,6 +49,7 @@ def scan_dump(
     clock = time.perf_counter()
     definitions: dict[str, TableInfo] = {}
     reservoirs: dict[str, Reservoir[dict[str, str | None]]] = {}
+    positional: dict[str, int] = {}  # table -> line of its first rows without column names
     for item in read_dump(path, dialect=dialect, on_bytes=on_bytes):
         if isinstance(item, TableInfo):
             definitions[item.qualified_name] = item
@@ -50,7 +57,10 @@ def scan_dump(
         assert isinstance(item, DumpRows)
         if not _wanted(item.table, tables):
             continue
-        names = item.columns or _declared(definitions.get(item.table), item)
+        names = item.columns or _declared(definitions.get(item.table))
+        if names is None:
+            positional.setdefault(item.table, item.line)
+            names = [positional_name(i) for i in range(max(map(len, item.rows), default=0))]
         reservoir = reservoirs.get(item.table)
         if reservoir is None:  # not setdefault: a Random per batch would be built for nothing
             reservoir = reservoirs[item.table] = Reservoir(sample, seed)
@@ -61,11 +71,19 @@ def scan_dump(
         if not _wanted(name, tables):
             continue
         reservoir = reservoirs.get(name, Reservoir(0, seed))
-        # Rows with a column list for a table the dump never defines: names only, as TEXT.
-        info = definitions.get(name) or TableInfo(
-            name,
-            tuple(ColumnInfo(c, "TEXT") for c in (reservoir.items[0] if reservoir.items else {})),
-        )
+        info = definitions.get(name)
+        if info is not None and name in positional:  # defined after its first rows
+            _name_positions(reservoir.items, info)
+        elif info is None:
+            # Rows for a table the dump never defines: the names its INSERTs give, else
+            # positions; every column as TEXT.
+            info = TableInfo(name, tuple(ColumnInfo(c, "TEXT") for c in _seen(reservoir.items)))
+            if name in positional:
+                report.notes.append(
+                    f"{name}: the dump never defines this table (line {positional[name]} "
+                    "inserts rows without column names); its columns are named by position "
+                    "(#1, #2, …) and judged by their values alone"
+                )
         columns = info.columns
         values = {c.name: [row.get(c.name) for row in reservoir.items] for c in columns}
         report.columns.extend(assessor.assess(name, columns, values))
@@ -74,9 +92,9 @@ def scan_dump(
         )
     if not report.tables:
         raise UsageError(
-            f"{path.name}: no CREATE TABLE statements"
-            + (" matching the --table filters" if tables else "")
-            + "; is it a MySQL or PostgreSQL dump with its schema (not --no-create-info)?"
+            f"{path.name}: no CREATE TABLE, INSERT or COPY statements"
+            + (" for tables matching the --table filters" if tables else "")
+            + "; is it a MySQL/MariaDB or PostgreSQL plain-text dump?"
         )
     report.seconds = time.perf_counter() - clock
     report.read_only = True
@@ -87,12 +105,23 @@ def _wanted(table: str, patterns: Sequence[str]) -> bool:
     return matches(table, patterns) or matches(table.rsplit(".", 1)[-1], patterns)
 
 
-def _declared(info: TableInfo | None, rows: object) -> list[str]:
+def positional_name(index: int) -> str:
+    """The name of the column at 0-based *index* of a table the dump never defines: ``#1``…"""
+    return f"#{index + 1}"
+
+
+def _declared(info: TableInfo | None) -> list[str] | None:
     """Column names in declaration order, for INSERT/COPY without a column list."""
-    if info is None:
-        line = getattr(rows, "line", "?")
-        raise UsageError(
-            f"line {line}: rows for a table the dump never defines and whose INSERT names "
-            "no columns; dump the schema too (no --no-create-info / --data-only)"
-        )
-    return [c.name for c in info.columns]
+    return None if info is None else [c.name for c in info.columns]
+
+
+def _seen(rows: Sequence[dict[str, str | None]]) -> list[str]:
+    """Every column name the sampled rows hold, in first-seen order."""
+    return list(dict.fromkeys(name for row in rows for name in row))
+
+
+def _name_positions(rows: list[dict[str, str | None]], info: TableInfo) -> None:
+    """Rename ``#1``, ``#2``… to the declared names, in place (a definition came late)."""
+    names = {positional_name(i): c.name for i, c in enumerate(info.columns)}
+    for index, row in enumerate(rows):
+        rows[index] = {names.get(key, key): value for key, value in row.items()}

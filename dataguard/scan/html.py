@@ -498,6 +498,7 @@ class _Page:
                 "masked previews only; no sampled value appears in plaintext."
             )
             ro = f'<p class="readonly no">{note}</p>'
+        ro += "".join(f'<p class="readonly no">{_e(n)}</p>' for n in r.notes)
         items = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in facts)
         toc = [("summary", "Summary")]
         if r.baseline is not None:

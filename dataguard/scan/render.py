@@ -101,6 +101,7 @@ def render_markdown(report: ScanReport, *, include_clean: bool = False) -> str:
         f"- **{summary['personal_columns']}** columns hold personal data; "
         f"**{summary['plaintext_columns']}** of them in plaintext.",
         f"- Grading scheme: {report.scheme}.",
+        *(f"- Note: {_cell(note)}" for note in report.notes),
         "",
     ]
     if report.baseline is not None:

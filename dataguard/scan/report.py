@@ -197,6 +197,8 @@ class ScanReport:
         columns: every column's verdict, clean ones included.
         read_only: whether the source was opened read-only (databases always are).
         baseline: for a scan against a baseline, what changed (see :mod:`.baseline`).
+        notes: what a reader should know about how the scan saw the source (a table
+            without a definition in a dump, say); names only, never values.
     """
 
     target: str
@@ -210,6 +212,7 @@ class ScanReport:
     columns: list[ColumnReport] = field(default_factory=list)
     read_only: bool = True
     baseline: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def begin(cls, target: str, source: str, *, scheme: str, sample: int, seed: int) -> ScanReport:
@@ -280,6 +283,8 @@ class ScanReport:
         }
         if self.baseline is not None:
             data["baseline"] = self.baseline
+        if self.notes:
+            data["notes"] = list(self.notes)
         return data
 
     def to_json(self, *, include_clean: bool = True) -> str:
@@ -302,4 +307,5 @@ class ScanReport:
             tables=[TableSummary(**t) for t in data.get("tables", [])],
             columns=[ColumnReport.from_dict(c) for c in data.get("columns", [])],
             read_only=bool(data.get("read_only", True)),
+            notes=list(data.get("notes", [])),
         )
