@@ -21,6 +21,8 @@ Measured, each in its own process so that peak RSS is the scan's alone:
 (a) ``dataguard.scan.database.scan_database(url, sample=N)`` (default sampling, 1,000 rows
     per table): wall time of the call, start-up (imports) apart; peak RSS of the process
     (``getrusage`` ``ru_maxrss``); tables, columns and sampled rows in the report.
+(a') with ``--compare-sparse``: the same call with ``sparse=False`` (no second look at text
+    columns the sample leaves almost empty), to show what that look costs and finds.
 (b) with ``--cli``: ``dataguard scan db URL --format json`` (wall time from ``Popen`` to exit,
     peak RSS from ``wait4``); its JSON (``{"columns": [...]}`` or a list) is scored the same.
 (c) piicatcher, when it runs here (see "piicatcher" below): ``piicatcher detect`` on the
@@ -320,7 +322,9 @@ def _rss_bytes(ru_maxrss: int) -> int:
     return ru_maxrss * (1 if sys.platform == "darwin" else 1024)
 
 
-def api_worker(url: str, sample: int | None, seed: int, workers: int) -> dict[str, Any]:
+def api_worker(
+    url: str, sample: int | None, seed: int, workers: int, sparse: bool = True
+) -> dict[str, Any]:
     """Run ``scan_database`` in this process; columns, timings and peak RSS.
 
     *workers* 0 means what ``dataguard scan db`` uses (one process per CPU, at most 4).
@@ -330,7 +334,11 @@ def api_worker(url: str, sample: int | None, seed: int, workers: int) -> dict[st
     from dataguard.scan.parallel import default_workers
 
     imported = time.perf_counter() - t0
-    kwargs: dict[str, Any] = {"seed": seed, "workers": workers or default_workers()}
+    kwargs: dict[str, Any] = {
+        "seed": seed,
+        "workers": workers or default_workers(),
+        "sparse": sparse,
+    }
     if sample is not None:
         kwargs["sample"] = sample
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -363,9 +371,13 @@ def api_worker(url: str, sample: int | None, seed: int, workers: int) -> dict[st
     }
 
 
-def run_api(url: str, sample: int | None, seed: int, workers: int) -> dict[str, Any]:
+def run_api(
+    url: str, sample: int | None, seed: int, workers: int, sparse: bool = True
+) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--worker", "api", "--url", url, "--scan-seed", str(seed)]
     cmd += ["--workers", str(workers)]
+    if not sparse:
+        cmd += ["--no-sparse-check"]
     if sample is not None:
         cmd += ["--sample", str(sample)]
     t0 = time.perf_counter()
@@ -692,6 +704,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--piicatcher-sample", type=int, help="its --sample-size (default: --sample or 1,000)"
     )
+    parser.add_argument(
+        "--compare-sparse",
+        action="store_true",
+        help="also run (a) without the sparse-column second look",
+    )
+    parser.add_argument("--no-sparse-check", dest="sparse_check", action="store_false")
     parser.add_argument("--worst", type=int, default=25, help="misclassified columns to list")
     parser.add_argument("--generate-only", action="store_true", help="build/check, no scan")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -705,7 +723,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker == "api":
-        print(json.dumps(api_worker(args.url, args.sample, args.scan_seed, args.workers)))
+        worker = api_worker(args.url, args.sample, args.scan_seed, args.workers, args.sparse_check)
+        print(json.dumps(worker))
         return 0
 
     log = (
@@ -760,6 +779,9 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, dict[str, Any]] = {}
     log("\n(a) scan_database(url" + (f", sample={args.sample}" if args.sample else "") + ") ...")
     runs["api"] = run_api(url, args.sample, args.scan_seed, args.workers)
+    if args.compare_sparse:
+        log("(a') the same, --no-sparse-check ...")
+        runs["api-no-sparse"] = run_api(url, args.sample, args.scan_seed, args.workers, False)
     if args.cli:
         log("(b) dataguard scan db URL --format json ...")
         runs["cli"] = run_cli(dataguard_cmd(args.dataguard), url, args.sample)

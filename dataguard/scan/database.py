@@ -8,7 +8,9 @@ Per table: the catalogue gives the columns, types, comments and a row estimate
 (:mod:`dataguard.sources.catalog`); a seeded, bounded sample is read where the database
 can sample (:func:`~dataguard.sources.database.sample_table`); the sample is assessed in
 one detection batch (:mod:`dataguard.scan.assess`). Reading samples overlaps with
-assessing them, on every core (:mod:`dataguard.scan.parallel`).
+assessing them, on every core (:mod:`dataguard.scan.parallel`). Text columns the sample
+leaves almost empty get a second look (:mod:`dataguard.sources.sparse`), noted in the
+report.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataguard.scan.parallel import assess_tables
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.sources.catalog import ColumnInfo, TableInfo, read_catalog
 from dataguard.sources.database import describe_url, read_only_engine, sample_table
+from dataguard.sources.sparse import SPARSE_BELOW, TOP_UP_VALUES, sparse_columns, top_up
 
 __all__ = ["DEFAULT_SAMPLE", "scan_database"]
 
@@ -44,6 +47,7 @@ def scan_database(
     keys: Mapping[str, str] | None = None,
     on_table: Callable[[TableInfo, int, int], object] | None = None,
     workers: int | None = None,
+    sparse: bool = True,
 ) -> ScanReport:
     """Scan the database at *url* (an SQLAlchemy URL) and return the report.
 
@@ -63,6 +67,9 @@ def scan_database(
             ``spawn``, so a calling script needs the ``if __name__ == "__main__":`` guard
             that multiprocessing requires; ``dataguard scan db`` uses one per CPU.
             Samples are read by a thread (two with workers) meanwhile.
+        sparse: give text columns with fewer than 20 non-blank values in a full sample up
+            to 200 more non-empty values (:mod:`dataguard.sources.sparse`); this can cost
+            one more pass over such a table.
 
     Raises:
         UsageError: a bad URL, an unreachable database, an unknown scheme, or filters that
@@ -85,27 +92,32 @@ def scan_database(
                 + (" matching the --schema/--table filters" if schemas or tables else "")
             )
 
+        rows_sampled: dict[str, int] = {}
+        topped_up: dict[str, list[str]] = {}
+
         def read(info: TableInfo) -> tuple[str, tuple[ColumnInfo, ...], dict[str, list[Any]]]:
+            name = info.qualified_name
             with engine.connect() as connection:
-                return (
-                    info.qualified_name,
-                    info.columns,
-                    sample_table(connection, info, sample, seed),
-                )
+                values = sample_table(connection, info, sample, seed)
+                rows_sampled[name] = len(next(iter(values.values()), []))
+                if sparse:
+                    dialect = connection.dialect.name
+                    thin = sparse_columns(info, values, sample, dialect)
+                    for column, more in top_up(connection, info, thin, values).items():
+                        values[column].extend(more)
+                    topped_up[name] = [c.name for c in thin]
+            return name, info.columns, values
 
         jobs = 1 if workers is None else workers
         assessed = assess_tables(catalog, read, assessor, workers=jobs)
-        for done, (info, values, reports) in enumerate(assessed, 1):
+        for done, (info, _, reports) in enumerate(assessed, 1):
+            name = info.qualified_name
             report.columns.extend(reports)
             report.tables.append(
-                TableSummary(
-                    info.qualified_name,
-                    info.rows,
-                    len(info.columns),
-                    info.comment,
-                    len(next(iter(values.values()), [])),
-                )
+                TableSummary(name, info.rows, len(info.columns), info.comment, rows_sampled[name])
             )
+            if topped_up.get(name):
+                report.notes.append(_sparse_note(name, topped_up[name], rows_sampled[name]))
             if on_table is not None:
                 on_table(info, done, len(catalog))
     except sa.exc.SQLAlchemyError as exc:
@@ -118,3 +130,11 @@ def scan_database(
         engine.dispose()
     report.seconds = time.perf_counter() - clock
     return report
+
+
+def _sparse_note(table: str, columns: Sequence[str], rows: int) -> str:
+    return (
+        f"{table}: {len(columns)} text column(s) had fewer than {SPARSE_BELOW} non-blank "
+        f"values in {rows} sampled rows, so up to {TOP_UP_VALUES} non-empty values of each "
+        f"were read besides: {', '.join(columns)}"
+    )

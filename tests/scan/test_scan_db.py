@@ -293,3 +293,60 @@ def test_binary_columns_are_judged_by_their_bytes(empty_database: str) -> None:
     assert "\ufffd" in "".join(columns["profile_blob"].previews)
     for row in rows:
         assert pickle.loads(row["profile_blob"])["mobile"] not in text  # type: ignore[arg-type]
+
+
+def test_sparse_text_columns_get_a_second_look(empty_database: str) -> None:
+    """Three phones in 3,000 rows: a 200-row sample misses them; the top-up does not."""
+    rng = random.Random(11)
+    engine = sa.create_engine(empty_database)
+    metadata = sa.MetaData()
+    table = sa.Table(
+        "customers",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("contact", sa.String(20)),  # NULL but in every 1,000th row
+        sa.Column("note", sa.Text),  # blank but in every 1,500th row
+        sa.Column("meta", sa.JSON(none_as_null=True)),  # never compared with a string
+        sa.Column("status", sa.String(8)),  # always filled: not sparse
+    )
+    metadata.create_all(engine)
+    phones = [gen.mobile_digits(rng) for _ in range(3)]
+    ids = [gen.id_card(rng) for _ in range(2)]
+    rows = [
+        {
+            "id": i + 1,  # MariaDB's AUTO_INCREMENT takes 0 for "the next one"
+            "contact": phones[i // 1000] if i % 1000 == 500 else None,
+            "note": f"客户身份证 {ids[i // 1500]}" if i % 1500 == 700 else "",
+            "meta": None,
+            "status": "ok",
+        }
+        for i in range(3000)
+    ]
+    with engine.begin() as connection:
+        connection.execute(table.insert(), rows)
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("ANALYZE customers"))
+    engine.dispose()
+
+    report = scan_database(empty_database, sample=200, seed=2)
+    columns = {c.column: c for c in report.columns}
+    assert (columns["contact"].entity, columns["contact"].kind) == ("CN_MOBILE", "value")
+    assert columns["contact"].evidence.valid == 3  # every one of them, from the top-up
+    assert (columns["note"].entity, columns["note"].kind) == ("CN_ID_CARD", "text")
+    assert columns["status"].entity is None
+    assert report.tables[0].sampled <= 200  # the row sample, not the top-up
+    (note,) = report.notes
+    assert note.startswith("customers: ") or note.startswith("public.customers: ")
+    # Declared text and sparse. JSON is not compared with '' (MariaDB's JSON is LONGTEXT).
+    mariadb = empty_database.startswith("mysql")
+    assert note.endswith("contact, note, meta" if mariadb else "contact, note")
+    assert not [p for p in phones + ids if p in report.to_json()]
+
+    without = scan_database(empty_database, sample=200, seed=2, sparse=False)
+    assert without.notes == []
+    assert {c.column: c for c in without.columns}["contact"].evidence.valid < 3
+
+    # A table no larger than the sample is read whole: nothing more to look at.
+    whole = scan_database(empty_database, sample=5000)
+    assert whole.notes == []
+    assert {c.column: c for c in whole.columns}["contact"].evidence.valid == 3
