@@ -424,13 +424,16 @@ class TableAssessor:
         name: str,
         found: list[list[Finding]],
     ) -> tuple[str, ...]:
-        """Masked examples; for free text, values with findings first (a remark column's
-        first values are often 你好 or [图片], which show a reader nothing)."""
+        """Masked examples; for free text, only values with findings.
+
+        A remark column's first values are often 你好 or [图片], which show a reader
+        nothing; and a text value without a finding would be shown as it is, so whatever
+        personal data the detector missed in it (a name in a sentence) would reach the
+        report in plaintext.
+        """
         candidates = values
         if kind == "text":
-            candidates = [v for v, f in zip(values, found, strict=True) if f] + [
-                v for v, f in zip(values, found, strict=True) if not f
-            ]
+            candidates = [v for v, f in zip(values, found, strict=True) if f]
         picked = list(dict.fromkeys(v for v in candidates if v.strip()))[:PREVIEWS]
         if kind == "value" and entity:
             masked = [self._previewer.mask_value(v.strip(), entity, field=name) for v in picked]
