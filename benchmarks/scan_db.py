@@ -366,6 +366,7 @@ def api_worker(
         "tables": len(tables) or len({c["table"] for c in columns}),
         "rows_estimated": sum((getattr(t, "rows", 0) or 0) for t in tables) or None,
         "rows_sampled": sum((getattr(t, "sampled", 0) or 0) for t in tables) or None,
+        "sparse_checked": [n.split(":")[0] for n in getattr(report, "notes", [])],
         "maxrss_bytes": _rss_bytes(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
         "maxrss_before_scan_bytes": _rss_bytes(rss_before),
     }
@@ -627,6 +628,7 @@ def print_scores(label: str, run: dict[str, Any], score: dict[str, Any], worst: 
 
 LABELS = {
     "api": "(a) scan_database",
+    "api-no-sparse": "(a') no sparse check",
     "cli": "(b) dataguard scan db",
     "piicatcher": "(c) piicatcher",
 }
@@ -659,6 +661,14 @@ def print_runs(
             f"the worker process {api['process_seconds']:.1f} s.\n    peak RSS: the worker's "
             f"ru_maxrss ({_mb(api['maxrss_before_scan_bytes'])} after imports, before the scan)."
         )
+    for name in ("api", "api-no-sparse"):
+        if "sparse_checked" in runs.get(name, {}):
+            checked = runs[name]["sparse_checked"]
+            listed = ", ".join(checked[:8]) + (" …" if len(checked) > 8 else "")
+            print(
+                f"{LABELS[name][:4]} sparse-column second look in {len(checked)} table(s)"
+                + (f": {listed}" if checked else "")
+            )
     pc = runs.get("piicatcher", {})
     if "version" in pc:
         print(

@@ -273,6 +273,12 @@ def _summary(report: dict[str, Any], dry_run: bool) -> None:
     """A few lines on stderr: what was masked, per column."""
     if report.get("separator") not in (None, ",", "\t"):
         click.echo(f"read as {report['separator']}-separated values", err=True)
+    if report.get("sparse_columns"):
+        click.echo(
+            "classified from more values (the sample saw them almost empty): "
+            + ", ".join(report["sparse_columns"]),
+            err=True,
+        )
     verb = "would mask" if dry_run else "masked"
     for column in report["columns"]:
         if column["action"] == "keep":

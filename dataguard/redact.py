@@ -41,6 +41,7 @@ from dataguard.sources.compressed import (
     open_output,
     process_alive,
 )
+from dataguard.sources.sparse import top_up_frame
 from dataguard.sources.tables import (
     TableSource,
     compressed_error,
@@ -271,12 +272,15 @@ def _redact_source(
             drawn = sampler(source, run.sample, run.seed)
             # A short CSV record in the sample is refused before it is classified padded.
             source.check_batch(drawn)
-            plan = redactor.plan(drawn)
+            # A column the sample sees (almost) empty would be planned clean and copied.
+            extra = top_up_frame(source.frame, drawn)
+            plan = redactor.plan(drawn, extra)
             if run.dry_run:  # refuses what the real run would refuse
                 source.check_records()
         except pl.exceptions.PolarsError as exc:
             raise read_error(source, exc) from None
         report = _report_head(source.path, target, fmt, out_fmt, source.encoding, plan)
+        report["sparse_columns"] = sorted(extra)
         if run.dry_run:
             return report
         assert target is not None
@@ -448,6 +452,7 @@ def _redact_workbook(
     sheets = read_workbook(source)
     redacted: dict[str, pl.DataFrame] = {}
     reports = []
+    sparse: list[str] = []
     for name, frame in sheets.items():
         refuse_data_in_header(
             f"{source.name}, sheet {name!r}", frame.columns, masker, hint="give it a header row"
@@ -455,8 +460,10 @@ def _redact_workbook(
         redactor = TableRedactor(masker)
         redactor.on_rows = on_rows
         drawn = frame.sample(min(sample, frame.height), seed=seed) if frame.height else frame
-        plan = redactor.plan(drawn)
+        extra = top_up_frame(frame.lazy(), drawn)
+        plan = redactor.plan(drawn, extra)
         head = _report_head(source, target, "xlsx", "xlsx", "utf-8", plan)
+        sparse.extend(f"{name}: {column}" for column in sorted(extra))
         if not dry_run:
             redacted[name] = redactor.apply(frame.lazy(), plan).collect()
             for column in head["columns"]:
@@ -467,6 +474,7 @@ def _redact_workbook(
     report = _report_head(source, target, "xlsx", "xlsx", "utf-8", TablePlan(()))
     report["columns"] = [dict(c, sheet=r["sheet"]) for r in reports for c in r["columns"]]
     report["sheets"] = [{"sheet": r["sheet"], "rows": r["rows"]} for r in reports]
+    report["sparse_columns"] = sparse
     report["rows"] = sum(r["rows"] for r in reports)
     if dry_run:
         return report

@@ -92,6 +92,32 @@ def _sample(df: DataFrame, rows: int, seed: int) -> pl.DataFrame:
     return pl.from_arrow(drawn.toArrow())  # type: ignore[return-value]
 
 
+def _top_up(df: DataFrame, drawn: pl.DataFrame) -> dict[str, list[str]]:
+    """More values of the columns the sample saw (almost) empty, on the driver.
+
+    The second look of :mod:`dataguard.sources.sparse`, in Spark: one job keeping rows
+    with a value in one of those columns, stopping at ``200 × columns`` of them. Without
+    it such a column is planned clean and copied, personal data and all.
+    """
+    import functools
+    import operator
+
+    from pyspark.sql import functions as F
+
+    from dataguard.sources.sparse import TOP_UP_VALUES, new_text_values, thin_columns
+
+    wanted = thin_columns(drawn)
+    if not wanted:
+        return {}
+    present = [F.length(F.trim(df[name].cast("string"))) > 0 for name in wanted]
+    rows = (
+        df.select(*(df[name] for name in wanted))
+        .where(functools.reduce(operator.or_, present))
+        .limit(TOP_UP_VALUES * len(wanted))
+    )
+    return new_text_values(pl.from_arrow(rows.toArrow()), drawn)  # type: ignore[arg-type]
+
+
 def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
     """Refuse a struct, map, array or binary column by name, with the way to redact it.
 
@@ -138,7 +164,8 @@ def plan_dataframe(
     spec = MaskerSpec(loaded, "auto", tuple(entities) if entities else None, min_score)
     masker = spec.build()
     _refuse_unsupported(df, masker.policy)
-    plan = TableRedactor(masker).plan(_sample(df, sample, seed))
+    drawn = _sample(df, sample, seed)
+    plan = TableRedactor(masker).plan(drawn, _top_up(df, drawn))
     return plan, spec
 
 

@@ -197,3 +197,18 @@ def test_many_small_arrow_batches_give_the_same_output(spark: object, tmp_path: 
     finally:
         conf.unset("spark.sql.execution.arrow.maxRecordsPerBatch")
     assert distributed.equals(pl.read_parquet(tmp_path / "local.parquet").sort("id"))
+
+
+def test_a_column_the_sample_sees_empty_is_classified_from_more_values(spark: object) -> None:
+    """One phone in 2,000 rows: the 200-row plan sample is unlikely to draw it, and a column
+    planned clean would be copied, phone and all."""
+    from dataguard.spark import redact_dataframe
+
+    rng = random.Random(5)
+    phones = [gen.mobile_digits(rng) for _ in range(4)]
+    rows = [(i, phones[i // 500] if i % 500 == 250 else None) for i in range(2000)]
+    frame = spark.createDataFrame(rows, "id long, c7 string")  # type: ignore[attr-defined]
+    redacted, plan = redact_dataframe(frame, sample=200)
+    assert {c.column: c.action for c in plan.columns} == {"id": "keep", "c7": "mask"}
+    masked = [r["c7"] for r in redacted.where("c7 IS NOT NULL").orderBy("id").collect()]
+    assert masked == ["******" + p[-4:] for p in phones]

@@ -32,7 +32,7 @@ import multiprocessing
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -127,8 +127,14 @@ class TableRedactor:
 
     # -- planning -------------------------------------------------------------------------
 
-    def plan(self, sample: pl.DataFrame) -> TablePlan:
-        """Classify every column of *sample* and choose its treatment."""
+    def plan(
+        self, sample: pl.DataFrame, extra: Mapping[str, Sequence[str]] | None = None
+    ) -> TablePlan:
+        """Classify every column of *sample* and choose its treatment.
+
+        *extra*: more values of some columns, classified with the sample's (the non-blank
+        values of sparse columns, :func:`dataguard.sources.sparse.top_up_frame`).
+        """
         policy = self.masker.policy
         # Binary columns (which callers let through only when the policy keeps them) have
         # no text to classify.
@@ -142,6 +148,9 @@ class TableRedactor:
             else []
             for name, dtype in sample.schema.items()
         }
+        for name, more in (extra or {}).items():
+            if name in columns and sample.schema[name] != pl.Binary:
+                columns[name] = columns[name] + [v for v in more if v.strip()]
         # One detection batch for the whole sample, each value with its column as field.
         texts = [v for values in columns.values() for v in values]
         fields: list[str | None] = [name for name, values in columns.items() for _ in values]

@@ -32,6 +32,7 @@ from dataguard.sources.compressed import (
     decompressed_copy,
     open_decompressed,
 )
+from dataguard.sources.sparse import SPARSE_BELOW, TOP_UP_VALUES, top_up_frame
 from dataguard.sources.tables import (
     _EXTENSIONS,
     estimate_rows,
@@ -79,10 +80,16 @@ def scan_files(
     clock = time.perf_counter()
     assessor = TableAssessor(detector or Detector(), report.grading, keys)
     for done, path in enumerate(_walk(paths), 1):
-        for name, frame, rows in _tables(path, sample, seed, assessor.detector):
+        for name, frame, rows, extra in _tables(path, sample, seed, assessor.detector):
             columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
-            values = {c: frame.get_column(c).to_list() for c in frame.columns}
+            values = {c: frame.get_column(c).to_list() + extra.get(c, []) for c in frame.columns}
             report.columns.extend(assessor.assess(name, columns, values))
+            if extra:
+                report.notes.append(
+                    f"{name}: {len(extra)} column(s) had fewer than {SPARSE_BELOW} non-blank "
+                    f"values in {frame.height} sampled rows, so up to {TOP_UP_VALUES} more "
+                    f"non-empty values of each were read: {', '.join(extra)}"
+                )
             report.tables.append(TableSummary(name, rows, len(columns), None, frame.height))
         if on_file is not None:
             on_file(path, done)
@@ -98,8 +105,11 @@ def _type_name(dtype: pl.DataType) -> str:
 
 def _tables(
     path: Path, sample: int, seed: int, detector: Detector
-) -> Iterator[tuple[str, pl.DataFrame, int | None]]:
-    """``(name, sample frame, row count or estimate)`` for each table in *path*.
+) -> Iterator[tuple[str, pl.DataFrame, int | None, dict[str, list[str]]]]:
+    """``(name, sample frame, row count or estimate, extra values)`` for each table in *path*.
+
+    Extra values: of the columns the sample saw (almost) empty
+    (:func:`~dataguard.sources.sparse.top_up_frame`).
 
     A table whose first line holds personal data has no header
     (:func:`~dataguard.detect.headers.personal_column_name`): it is read as data, its
@@ -112,23 +122,25 @@ def _tables(
         # orders.csv.gz: a table, read by columns from a decompressed copy.
         copy = decompressed_copy(path)
         try:
-            for name, frame, rows in _tables(copy, sample, seed, detector):
-                yield str(path) + name[len(str(copy)) :], frame, rows
+            for name, frame, rows, extra in _tables(copy, sample, seed, detector):
+                yield str(path) + name[len(str(copy)) :], frame, rows, extra
         finally:
             shutil.rmtree(copy.parent, ignore_errors=True)
         return
     if fmt is None:
         lines, total = _sample_lines(path, sample, seed)
-        yield str(path), pl.DataFrame({LINE_COLUMN: lines}, schema={LINE_COLUMN: pl.String}), total
+        lined = pl.DataFrame({LINE_COLUMN: lines}, schema={LINE_COLUMN: pl.String})
+        yield str(path), lined, total, {}
         return
     if fmt == "xlsx":
         for sheet, frame in read_workbook(path).items():
             if personal_column_name(frame.columns, detector)[0]:
                 frame = _header_as_row(frame)
-            yield f"{path}#{sheet}", frame.head(sample), frame.height
+            drawn = frame.head(sample)
+            yield f"{path}#{sheet}", drawn, frame.height, top_up_frame(frame.lazy(), drawn)
         return
     if fmt == "jsonl":
-        yield str(path), sample_jsonl(path, sample, seed), None
+        yield str(path), sample_jsonl(path, sample, seed), None, {}
         return
     source = open_table(path, fmt)
     try:
@@ -145,9 +157,10 @@ def _tables(
             # short CSV record is refused, not read as one padded with empty values.
             frame = sample_rows(source, sample, seed, check=source.check_batch)
             rows = estimate_rows(source)
+            extra = top_up_frame(source.frame, frame)
         except pl.exceptions.PolarsError as exc:
             raise read_error(source, exc) from None
-        yield str(path), frame, rows
+        yield str(path), frame, rows, extra
     finally:
         source.close()
 

@@ -13,9 +13,15 @@ matters. So after the row sample:
    statement per table (``WHERE a <> '' OR b <> '' … LIMIT n``): at most one pass over
    the table, which ends as soon as enough values are found.
 
-The values come from the first qualifying rows the database returns, not a spread over the
-table: the question here is whether the column holds personal data at all, not in what
-share. The scan reports the top-up in a note, with the columns it concerned.
+Batch redaction has the same blind spot, and there it leaks: a column planned clean is
+copied as it is, so the phones of a sparse ``alt_contact`` column reached the output
+unmasked. :func:`top_up_frame` is the same second look over a polars frame (a CSV,
+Parquet or Excel sheet being redacted, or scanned by ``scan files``), in one streamed
+filter that stops once it has enough values.
+
+The values come from the first qualifying rows, not a spread over the table: the question
+here is whether the column holds personal data at all, not in what share. Reports name the
+columns that got the second look.
 """
 
 from __future__ import annotations
@@ -23,16 +29,27 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataguard.sources.catalog import ColumnInfo, TableInfo
 
-__all__ = ["SPARSE_BELOW", "TOP_UP_VALUES", "sparse_columns", "top_up"]
+__all__ = [
+    "SPARSE_BELOW",
+    "TOP_UP_VALUES",
+    "new_text_values",
+    "sparse_columns",
+    "thin_columns",
+    "top_up",
+    "top_up_frame",
+]
 
 #: A text column with fewer non-blank sampled values than this is sparse.
 SPARSE_BELOW = 20
 #: Non-empty values read per sparse column.
 TOP_UP_VALUES = 200
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # ref. SQL:2016 character types and their MySQL/PostgreSQL/SQLite spellings (CHARACTER
 # VARYING, NVARCHAR, MEDIUMTEXT, CITEXT, CLOB, STRING); JSON and binary types are left out:
@@ -93,15 +110,86 @@ def top_up(
     selected = [table.c[c.name] for c in columns]
     present = sa.or_(*(sa.and_(c.is_not(None), c != "") for c in selected))
     statement = sa.select(*selected).where(present).limit(values * len(columns))
-    found: dict[str, list[Any]] = {c.name: [] for c in columns}
-    already = {c.name: Counter(v for v in sample.get(c.name, ()) if not _blank(v)) for c in columns}
-    for row in connection.execute(statement):
-        for column, value in zip(columns, row, strict=True):
-            kept = found[column.name]
+    return _new_values([c.name for c in columns], connection.execute(statement), sample, values)
+
+
+def _new_values(
+    names: Sequence[str],
+    rows: Any,
+    sample: Mapping[str, Sequence[Any]],
+    values: int,
+) -> dict[str, list[Any]]:
+    """Per column of *names*, up to *values* non-blank values of *rows* (tuples in that
+    column order), less as many copies of each as *sample* holds (most likely the very
+    rows sampled: a value is not counted twice)."""
+    found: dict[str, list[Any]] = {name: [] for name in names}
+    already = {name: Counter(v for v in sample.get(name, ()) if not _blank(v)) for name in names}
+    for row in rows:
+        for name, value in zip(names, row, strict=True):
+            kept = found[name]
             if len(kept) >= values or _blank(value):
                 continue
-            if already[column.name][value] > 0:
-                already[column.name][value] -= 1  # most likely the very row sampled
+            if already[name][value] > 0:
+                already[name][value] -= 1
                 continue
             kept.append(value)
     return found
+
+
+def top_up_frame(
+    frame: pl.LazyFrame, sample: pl.DataFrame, values: int = TOP_UP_VALUES
+) -> dict[str, list[str]]:
+    """Up to *values* more non-blank values (as text) of each sparse column of *sample*.
+
+    Sparse: a string or numeric column of *sample* with fewer than :data:`SPARSE_BELOW`
+    non-blank values (binary, nested and temporal columns are left out). *frame* is the
+    whole table *sample* was drawn from; it is read once, by polars, keeping only rows
+    with a value in one of those columns, and only until it has ``values × columns`` of
+    them. Small tables, read whole by the sample, give nothing new: values the sample
+    holds are left out. Columns without new values are left out of the result.
+    """
+    import polars as pl
+
+    wanted = thin_columns(sample)
+    if not wanted:
+        return {}
+    as_text = [pl.col(name).cast(pl.String) for name in wanted]
+    present = pl.any_horizontal([c.str.strip_chars().str.len_bytes() > 0 for c in as_text])
+    drawn = (
+        frame.select(as_text).filter(present.fill_null(False)).head(values * len(wanted)).collect()
+    )
+    return new_text_values(drawn, sample, values)
+
+
+def thin_columns(sample: pl.DataFrame) -> list[str]:
+    """The string and numeric columns of *sample* with fewer than :data:`SPARSE_BELOW`
+    non-blank values (binary, nested and temporal columns are left out)."""
+    import polars as pl
+
+    return [
+        name
+        for name, dtype in sample.schema.items()
+        if (dtype == pl.String or dtype.is_numeric())
+        and _non_blank(sample.get_column(name)) < SPARSE_BELOW
+    ]
+
+
+def new_text_values(
+    drawn: pl.DataFrame, sample: pl.DataFrame, values: int = TOP_UP_VALUES
+) -> dict[str, list[str]]:
+    """Per column of *drawn* (rows read for the second look), its non-blank values as
+    text, at most *values*, less the copies *sample* holds; columns with none left out."""
+    import polars as pl
+
+    names = drawn.columns
+    text = drawn.select(pl.col(name).cast(pl.String) for name in names)
+    seen = {name: sample.get_column(name).cast(pl.String).to_list() for name in names}
+    found = _new_values(names, text.iter_rows(), seen, values)
+    return {name: more for name, more in found.items() if more}
+
+
+def _non_blank(column: pl.Series) -> int:
+    import polars as pl
+
+    text = column.cast(pl.String)
+    return int((text.str.strip_chars().str.len_bytes() > 0).sum())

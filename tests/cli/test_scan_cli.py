@@ -298,3 +298,22 @@ def test_a_sheet_without_a_header_is_scanned_as_data(tmp_path: Path) -> None:
     columns = {c["column"]: c for c in json.loads(result.stdout)["columns"]}
     assert list(columns) == ["column_1", "column_2"]
     assert columns["column_1"]["entity"] == "CN_MOBILE"
+
+
+def test_a_sparse_file_column_is_judged_from_more_values_and_noted(tmp_path: Path) -> None:
+    """One phone in 4,000 rows of an uninformatively named column: the row sample misses
+    them, the second look finds them (dataguard.sources.sparse)."""
+    rng = random.Random(12)
+    phones = [gen.mobile_digits(rng) for _ in range(10)]
+    rows = [f"{i},{phones[i // 4000] if i % 4000 == 9 else ''},ok" for i in range(40_000)]
+    export = tmp_path / "export.csv"
+    export.write_text("id,c7,status\n" + "\n".join(rows) + "\n", "utf-8")
+    result = CliRunner().invoke(cli, ["scan", "files", str(export), "-f", "json"])
+    assert result.exit_code == 1, result.stderr  # plaintext personal data
+    report = json.loads(result.stdout)
+    c7 = next(c for c in report["columns"] if c["column"] == "c7")
+    assert (c7["entity"], c7["kind"], c7["evidence"]["valid"]) == ("CN_MOBILE", "value", 10)
+    (note,) = report["notes"]
+    assert note.endswith("were read: c7")
+    assert "note: " in result.stderr
+    assert not [p for p in phones if p in result.output + result.stderr]
