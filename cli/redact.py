@@ -290,9 +290,20 @@ def _summary(report: dict[str, Any], dry_run: bool) -> None:
         click.echo(
             f"{verb} {column['column']} as {what} with {column['operator']}{changed}", err=True
         )
-    kept = [c["column"] for c in report["columns"] if c["action"] == "keep"]
-    if kept:
-        click.echo(f"kept {len(kept)} column(s) as they were: {', '.join(kept)}", err=True)
+    kept = [c for c in report["columns"] if c["action"] == "keep"]
+    for column in kept:
+        if column.get("changed"):
+            click.echo(
+                f"masked {column['changed']:,} stray value(s) in {column['column']}, clean in "
+                "the sample (values shaped like a phone, ID number, e-mail or landline were "
+                "checked by the engine)",
+                err=True,
+            )
+    untouched = [c["column"] for c in kept if not c.get("changed")]
+    if untouched:
+        click.echo(
+            f"kept {len(untouched)} column(s) as they were: {', '.join(untouched)}", err=True
+        )
     if report.get("lines_changed") is not None and not dry_run:
         found = ", ".join(f"{k} {v:,}" for k, v in report.get("entities", {}).items())
         click.echo(

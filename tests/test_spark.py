@@ -212,3 +212,17 @@ def test_a_column_the_sample_sees_empty_is_classified_from_more_values(spark: ob
     assert {c.column: c.action for c in plan.columns} == {"id": "keep", "c7": "mask"}
     masked = [r["c7"] for r in redacted.where("c7 IS NOT NULL").orderBy("id").collect()]
     assert masked == ["******" + p[-4:] for p in phones]
+
+
+def test_stray_values_in_a_clean_column_are_masked_on_the_executors(spark: object) -> None:
+    from dataguard.spark import redact_dataframe
+
+    rng = random.Random(6)
+    phone = gen.mobile_digits(rng)
+    rows = [(i, f"客户来电 {phone}" if i == 1234 else "已处理") for i in range(3000)]
+    frame = spark.createDataFrame(rows, "id long, status string")  # type: ignore[attr-defined]
+    redacted, plan = redact_dataframe(frame, sample=200)
+    assert {c.column: c.action for c in plan.columns}["status"] == "keep"
+    statuses = [r["status"] for r in redacted.orderBy("id").collect()]
+    assert statuses[1234] == f"客户来电 ******{phone[-4:]}"
+    assert statuses[:1234] + statuses[1235:] == ["已处理"] * 2999

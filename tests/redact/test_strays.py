@@ -1,0 +1,113 @@
+"""Stray values: personal data in a few values of a column the sample calls clean.
+
+The plan is made from a sample, which cannot see a value that turns up once in ten
+thousand rows; copied as it is, that value left in plaintext. A clean column's values
+shaped like a mobile, an ID number, an e-mail or a landline (``STRAY_SHAPES``) now go
+through the engine; everything else in the column is copied byte for byte.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from dataguard.cli.main import cli
+
+import dataguard.redact
+from dataguard.mask import Masker
+from dataguard.mask.policy import load_policy
+from dataguard.redact import redact_file
+from dataguard.testing import generators as gen
+
+ROWS = 40_000
+STATUSES = ("已处理", "待发货", "已签收", "退款中")
+
+
+def _export(path: Path, seed: int) -> tuple[list[str], dict[int, tuple[str, str]]]:
+    """A CSV whose ``status`` column holds, in one row of 4,000, a remark with personal data;
+    and an ``order_no`` column of 19-digit numbers, some passing Luhn (cards by shape)."""
+    rng = random.Random(seed)
+    lines, strays = ["id,status,order_no"], {}
+    for i in range(ROWS):
+        status = rng.choice(STATUSES)
+        if i % 4000 == 123:
+            value, masked = rng.choice(
+                (
+                    (m := gen.mobile_digits(rng), f"客户来电 {m}", f"客户来电 ******{m[-4:]}"),
+                    (e := "zhang.wei@qq.com", f"退款至 {e}", "退款至 zh**@q**.com"),
+                    (c := gen.id_card(rng), f"核验 {c}", f"核验 {c[0]}{'*' * 16}{c[-1]}"),
+                )
+            )[1:]
+            strays[i] = (value, masked)
+            status = value
+        lines.append(
+            f"{i},{status},{gen.bank_card_digits(rng) if i % 7 == 0 else gen.order_number(rng)}"
+        )
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return lines, strays
+
+
+def test_stray_values_in_a_clean_column_are_masked_and_the_rest_is_copied(tmp_path: Path) -> None:
+    src, out = tmp_path / "orders.csv", tmp_path / "out.csv"
+    lines, strays = _export(src, 1)
+    report = redact_file(src, out, Masker())
+    plans = {c["column"]: c for c in report["columns"]}
+    assert plans["status"]["action"] == "keep"  # the plan still calls it clean …
+    assert plans["status"]["changed"] == len(strays) == 10  # … and the strays are masked
+    assert plans["order_no"]["changed"] == 0  # card-shaped order numbers are left alone
+    written = out.read_text("utf-8").splitlines()
+    assert len(written) == len(lines)
+    for row, (before, after) in enumerate(zip(lines[1:], written[1:], strict=True)):
+        if row in strays:
+            value, masked = strays[row]
+            assert after == before.replace(value, masked)  # hand-written display masks
+        else:
+            assert after == before
+
+
+def test_the_cli_counts_the_strays_and_names_the_untouched_columns(tmp_path: Path) -> None:
+    src = tmp_path / "orders.csv"
+    _, strays = _export(src, 2)
+    result = CliRunner().invoke(cli, ["redact", str(src), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 0, result.stderr
+    assert f"masked {len(strays)} stray value(s) in status, clean in the sample" in result.stderr
+    assert "kept 2 column(s) as they were: id, order_no" in result.stderr
+    assert not [v for v, _ in strays.values() if v in result.output + result.stderr]
+
+
+def test_a_column_the_policy_keeps_is_copied_untouched(tmp_path: Path) -> None:
+    src, out = tmp_path / "orders.csv", tmp_path / "out.csv"
+    _export(src, 3)
+    policy_file = tmp_path / "policy.toml"
+    policy_file.write_text('base = "display"\n[fields.status]\noperator = "keep"\n', "utf-8")
+    report = redact_file(src, out, Masker(load_policy(str(policy_file))))
+    assert {c["column"]: c["changed"] for c in report["columns"]}["status"] == 0
+    assert out.read_bytes() == src.read_bytes()
+
+
+def test_worker_processes_mask_the_same_strays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dataguard.redact, "BATCH_ROWS", 0)  # workers even for one batch
+    src = tmp_path / "orders.csv"
+    _export(src, 4)
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    first = redact_file(src, one, Masker())
+    second = redact_file(src, two, Masker(), jobs=2)
+    assert second["jobs"] == 2
+    assert one.read_bytes() == two.read_bytes()
+    assert [c["changed"] for c in first["columns"]] == [c["changed"] for c in second["columns"]]
+
+
+def test_a_number_column_keeps_its_type_and_values(tmp_path: Path) -> None:
+    """Guarding casts nothing: an Int64 column planned clean stays Int64, as it was."""
+    rng = random.Random(5)
+    numbers = [rng.randrange(10**9) for _ in range(ROWS)]
+    numbers[777] = int(gen.mobile_digits(rng))  # one mobile-shaped number among ids
+    src, out = tmp_path / "ids.parquet", tmp_path / "out.parquet"
+    pl.DataFrame({"ref": numbers}).write_parquet(src)
+    redact_file(src, out, Masker())
+    assert pl.read_parquet(out)["ref"].to_list() == numbers
