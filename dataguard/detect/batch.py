@@ -122,19 +122,20 @@ class BatchScanner:
         """
         storable_lines = [storable(line) for line in lines]
         single = [i for i, s in enumerate(storable_lines) if _MARK_START in s or _MARK_END in s]
-        raw = pl.Series("t", storable_lines, dtype=pl.String)
-        text = raw
+        text = pl.Series("t", storable_lines, dtype=pl.String)
         # NFKC changes only these characters of the fast set; normalise just those lines.
-        changed = raw.str.contains(_NFKC_CHANGES).arg_true()
+        # (Series.scatter works in place: ``text`` is the one series, edited.)
+        changed = text.str.contains(_NFKC_CHANGES).arg_true()
         if len(changed):
-            text = text.scatter(changed, raw.gather(changed).str.normalize("NFKC"))
-        # Lines polars' NFKC cannot normalise one-for-one get the Python normaliser.
-        needy = raw.str.contains(_NEEDS_PYTHON).arg_true().to_list()
+            text.scatter(changed, text.gather(changed).str.normalize("NFKC"))
+        # Lines polars' NFKC cannot normalise one-for-one get the Python normaliser. Looked
+        # for after NFKC: full-width escapes (％４０, ＼ｕ４Ｅ００) only show as escapes then.
+        needy = text.str.contains(_NEEDS_PYTHON).arg_true().to_list()
         mapped: dict[int, NormalizedText] = {}
         for index in needy:
             mapped[index] = normalize(storable_lines[index])
         if mapped:
-            text = text.scatter(list(mapped), [n.text for n in mapped.values()])
+            text.scatter(list(mapped), [n.text for n in mapped.values()])
         frame = pl.DataFrame(
             {"i": pl.int_range(len(lines), eager=True, dtype=pl.UInt32), "t": text}
         )

@@ -666,10 +666,10 @@ def _mask_strays(
     if randomised:  # encrypt in the policy: no memo, each row on its own
         rows = suspect.arg_true().to_list()
         values = text.gather(rows).to_list()
-        masked = masker.mask_lines(values, fields=[name] * len(values))
+        each = masker.mask_lines(values, fields=[name] * len(values))
         found = Counter({k: v for k, v in masker.stats.items() if k.startswith("entity:")})
         masker.stats.clear()
-        return text.scatter(rows, masked), found
+        return text.clone().scatter(rows, each), found  # scatter works in place
     candidates = pl.select(pl.when(suspect).then(text)).to_series()
     masked, found = _mask_text(masker, candidates, name, memo)
     return masked.zip_with(suspect, text), found

@@ -407,3 +407,26 @@ def test_the_decrypt_operator_needs_a_keyring() -> None:
     with pytest.raises(UsageError, match="built without a keystore"):
         Decrypt().apply("dg1:x", MaskContext("X"))
     assert Decrypt().failures == {}
+
+
+def test_stray_values_under_a_randomised_encrypt_policy(keystore: Path) -> None:
+    """A clean column's strays go through the engine row by row when the policy encrypts
+    (equal values must not give equal tokens); the other values stay as they were."""
+    keyring = Keyring.open(keystore, PASSPHRASE)
+    statuses = ["已处理"] * 3000
+    statuses[100] = statuses[2000] = "客户来电 13812341050"
+    frame = pl.DataFrame({"status": statuses})
+    policy = Policy("t", Rule("tag"), {"CN_MOBILE": Rule("encrypt")}, {}, {})
+    masker = Masker(policy, env=OperatorEnv(extras={"keyring": keyring}))
+    redactor = TableRedactor(masker)
+    plan = redactor.plan(frame.sample(200, seed=1))  # the sample holds no stray
+    assert [c.action for c in plan.columns] == ["keep"]
+    out = redactor.apply(frame.lazy(), plan).collect()["status"].to_list()
+    first, second = out[100], out[2000]
+    assert first.startswith("客户来电 ")
+    assert "13812341050" not in first
+    assert first != second  # randomised: no memo shared between equal values
+    assert out[:100] + out[101:2000] + out[2001:] == ["已处理"] * 2998
+    phones = keyring.cipher("mask.cn_mobile")  # the encrypt operator's default scope
+    assert phones.decrypt(first.removeprefix("客户来电 ")) == "13812341050"
+    assert redactor.counts["status"]["changed"] == 2
