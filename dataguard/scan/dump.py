@@ -26,6 +26,7 @@ from dataguard.scan.assess import TableAssessor
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.scan.reservoir import Reservoir
 from dataguard.sources.catalog import ColumnInfo, TableInfo, matches
+from dataguard.sources.sparse import SPARSE_BELOW, TOP_UP_VALUES, FirstValues, blank, unseen
 
 __all__ = ["positional_name", "scan_dump"]
 
@@ -50,6 +51,7 @@ def scan_dump(
     definitions: dict[str, TableInfo] = {}
     reservoirs: dict[str, Reservoir[dict[str, str | None]]] = {}
     positional: dict[str, int] = {}  # table -> line of its first rows without column names
+    first_values: dict[str, FirstValues] = {}  # for sparse columns (sources.sparse)
     for item in read_dump(path, dialect=dialect, on_bytes=on_bytes):
         if isinstance(item, TableInfo):
             definitions[item.qualified_name] = item
@@ -66,14 +68,17 @@ def scan_dump(
             reservoir = reservoirs[item.table] = Reservoir(sample, seed)
         for row in item.rows:
             reservoir.add(dict(zip(names, row, strict=False)))
+        first_values.setdefault(item.table, FirstValues()).add_rows(names, item.rows)
     assessor = TableAssessor(detector or Detector(), report.grading, keys)
     for name in sorted(set(definitions) | set(reservoirs)):
         if not _wanted(name, tables):
             continue
         reservoir = reservoirs.get(name, Reservoir(0, seed))
         info = definitions.get(name)
+        seen_first = first_values.get(name, FirstValues())
         if info is not None and name in positional:  # defined after its first rows
             _name_positions(reservoir.items, info)
+            seen_first.renamed({positional_name(i): c.name for i, c in enumerate(info.columns)})
         elif info is None:
             # Rows for a table the dump never defines: the names its INSERTs give, else
             # positions; every column as TEXT.
@@ -86,6 +91,22 @@ def scan_dump(
                 )
         columns = info.columns
         values = {c.name: [row.get(c.name) for row in reservoir.items] for c in columns}
+        if reservoir.seen > len(reservoir.items):  # a sample, not every row: sparse columns?
+            more = {
+                c: unseen(seen_first.values.get(c, []), sampled)
+                for c, sampled in values.items()
+                if sum(not blank(v) for v in sampled) < SPARSE_BELOW
+            }
+            more = {c: extra for c, extra in more.items() if extra}
+            for column, extra in more.items():
+                values[column] = values[column] + extra
+            if more:
+                report.notes.append(
+                    f"{name}: {len(more)} column(s) had fewer than {SPARSE_BELOW} non-blank "
+                    f"values in the {len(reservoir.items)} sampled rows, so their first "
+                    f"{TOP_UP_VALUES} non-empty values in the dump were read too: "
+                    + ", ".join(more)
+                )
         report.columns.extend(assessor.assess(name, columns, values))
         report.tables.append(
             TableSummary(name, reservoir.seen, len(columns), info.comment, len(reservoir.items))

@@ -13,6 +13,11 @@ matters. So after the row sample:
    statement per table (``WHERE a <> '' OR b <> '' … LIMIT n``): at most one pass over
    the table, which ends as soon as enough values are found.
 
+A dump scan reads every row, so it needs no second pass: :class:`FirstValues` keeps the
+first :data:`TOP_UP_VALUES` non-blank values of each column as the rows stream by (a
+column stops costing anything once it has them), and the sparse ones are assessed with
+those values too.
+
 Batch redaction has the same blind spot, and there it leaks: a column planned clean is
 copied as it is, so the phones of a sparse ``alt_contact`` column reached the output
 unmasked. :func:`top_up_frame` is the same second look over a polars frame (a CSV,
@@ -36,11 +41,15 @@ from dataguard.sources.catalog import ColumnInfo, TableInfo
 __all__ = [
     "SPARSE_BELOW",
     "TOP_UP_VALUES",
+    "FirstValues",
+    "blank",
     "new_text_values",
+    "new_values",
     "sparse_columns",
     "thin_columns",
     "top_up",
     "top_up_frame",
+    "unseen",
 ]
 
 #: A text column with fewer non-blank sampled values than this is sparse.
@@ -64,7 +73,7 @@ def _textual(column: ColumnInfo, dialect: str) -> bool:
     return bool(_TEXT_TYPE.search(declared)) or (dialect == "sqlite" and not declared)
 
 
-def _blank(value: Any) -> bool:
+def blank(value: Any) -> bool:
     """NULL or whitespace; text columns give str (bytes from binary collations)."""
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -84,7 +93,7 @@ def sparse_columns(
         column
         for column in info.columns
         if _textual(column, dialect)
-        and sum(not _blank(v) for v in sample.get(column.name, ())) < SPARSE_BELOW
+        and sum(not blank(v) for v in sample.get(column.name, ())) < SPARSE_BELOW
     ]
 
 
@@ -110,30 +119,36 @@ def top_up(
     selected = [table.c[c.name] for c in columns]
     present = sa.or_(*(sa.and_(c.is_not(None), c != "") for c in selected))
     statement = sa.select(*selected).where(present).limit(values * len(columns))
-    return _new_values([c.name for c in columns], connection.execute(statement), sample, values)
+    return new_values([c.name for c in columns], connection.execute(statement), sample, values)
 
 
-def _new_values(
+def unseen(values: Sequence[Any], sampled: Sequence[Any]) -> list[Any]:
+    """*values* less as many copies of each as *sampled* holds (most likely the very rows
+    sampled: a value is not counted twice)."""
+    left = Counter(v for v in sampled if not blank(v))
+    kept = []
+    for value in values:
+        if left[value] > 0:
+            left[value] -= 1
+        else:
+            kept.append(value)
+    return kept
+
+
+def new_values(
     names: Sequence[str],
     rows: Any,
     sample: Mapping[str, Sequence[Any]],
     values: int,
 ) -> dict[str, list[Any]]:
     """Per column of *names*, up to *values* non-blank values of *rows* (tuples in that
-    column order), less as many copies of each as *sample* holds (most likely the very
-    rows sampled: a value is not counted twice)."""
+    column order) that *sample* does not already hold (:func:`unseen`)."""
     found: dict[str, list[Any]] = {name: [] for name in names}
-    already = {name: Counter(v for v in sample.get(name, ()) if not _blank(v)) for name in names}
     for row in rows:
         for name, value in zip(names, row, strict=True):
-            kept = found[name]
-            if len(kept) >= values or _blank(value):
-                continue
-            if already[name][value] > 0:
-                already[name][value] -= 1
-                continue
-            kept.append(value)
-    return found
+            if not blank(value):
+                found[name].append(value)
+    return {name: unseen(found[name], sample.get(name, ()))[:values] for name in names}
 
 
 def top_up_frame(
@@ -170,7 +185,7 @@ def thin_columns(sample: pl.DataFrame) -> list[str]:
         name
         for name, dtype in sample.schema.items()
         if (dtype == pl.String or dtype.is_numeric())
-        and _non_blank(sample.get_column(name)) < SPARSE_BELOW
+        and _nonblank(sample.get_column(name)) < SPARSE_BELOW
     ]
 
 
@@ -184,12 +199,47 @@ def new_text_values(
     names = drawn.columns
     text = drawn.select(pl.col(name).cast(pl.String) for name in names)
     seen = {name: sample.get_column(name).cast(pl.String).to_list() for name in names}
-    found = _new_values(names, text.iter_rows(), seen, values)
+    found = new_values(names, text.iter_rows(), seen, values)
     return {name: more for name, more in found.items() if more}
 
 
-def _non_blank(column: pl.Series) -> int:
+def _nonblank(column: pl.Series) -> int:
     import polars as pl
 
     text = column.cast(pl.String)
     return int((text.str.strip_chars().str.len_bytes() > 0).sum())
+
+
+class FirstValues:
+    """The first *size* non-blank values of each column of a stream of row batches.
+
+    Attributes:
+        values: per column name, its first non-blank values (at most *size*).
+    """
+
+    def __init__(self, size: int = TOP_UP_VALUES) -> None:
+        self.size = size
+        self.values: dict[str, list[Any]] = {}
+        self._full: set[str] = set()
+
+    def add_rows(self, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Take the non-blank values of *rows* (tuples in *names* order) that are needed."""
+        for index, name in enumerate(names):
+            if name in self._full:
+                continue
+            kept = self.values.setdefault(name, [])
+            try:  # one comprehension per column and batch: an empty column is common
+                present = [v for row in rows if (v := row[index]) is not None and v.strip()]
+            except (IndexError, AttributeError):  # a short row, or values other than text
+                present = [v for row in rows if index < len(row) and not blank(v := row[index])]
+            kept.extend(present[: self.size - len(kept)])
+            if len(kept) >= self.size:
+                self._full.add(name)
+
+    def renamed(self, names: Mapping[str, str]) -> None:
+        """Rename columns (``#1`` → ``phone`` once a late definition names them)."""
+        merged: dict[str, list[Any]] = {}
+        for name, kept in self.values.items():  # a column seen under both names: both
+            merged.setdefault(names.get(name, name), []).extend(kept)
+        self.values = {name: kept[: self.size] for name, kept in merged.items()}
+        self._full = {name for name, kept in self.values.items() if len(kept) >= self.size}
