@@ -124,7 +124,8 @@ class TableAssessor:
         counts: dict[str, tuple[int, int, int]] = {}
         for column in columns:
             raw = sample.get(column.name, ())
-            texts = (as_text(v) for v in raw)
+            # Zero in a number column is its "nothing" (BIGINT NOT NULL DEFAULT 0), like NULL.
+            texts = (as_text(v) for v in raw if not _zero_number(v))
             present = [v[:MAX_VALUE_CHARS] for v in texts if v is not None and v.strip()]
             kept = [v for v in present if not _placeholder(v)]
             real[column.name] = kept
@@ -441,6 +442,14 @@ class TableAssessor:
             masked = [_cut(self._previewer.mask(v, field=name)) for v in picked]
         # Undecodable bytes of a binary value (as_text) show as U+FFFD: a report is UTF-8.
         return tuple(_UNDECODABLE.sub("\ufffd", m) for m in masked)
+
+
+def _zero_number(value: Any) -> bool:
+    return (
+        isinstance(value, (int, float, decimal.Decimal))
+        and not isinstance(value, bool)
+        and (value == 0)
+    )
 
 
 def _masked_majority(values: list[str]) -> str | None:

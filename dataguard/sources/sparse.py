@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from dataguard.sources.catalog import ColumnInfo, TableInfo
@@ -66,6 +67,12 @@ if TYPE_CHECKING:
 _TEXT_TYPE = re.compile(r"CHAR|TEXT|CLOB|STRING", re.IGNORECASE)
 
 
+# ref. integer and exact numeric types wide enough for a phone or an ID number (BIGINT,
+# INT8, DECIMAL(18,0), NUMERIC, Oracle's NUMBER): columns that default to 0 and hold a
+# phone in a few rows. INTEGER (at most 2,147,483,647) holds neither.
+_NUMBER_TYPE = re.compile(r"BIGINT|INT8|DECIMAL|NUMERIC|NUMBER", re.IGNORECASE)
+
+
 def _textual(column: ColumnInfo, dialect: str) -> bool:
     declared = column.type.strip()
     if declared.endswith("]") or "ARRAY" in declared.upper():  # PostgreSQL's TEXT[]
@@ -73,15 +80,36 @@ def _textual(column: ColumnInfo, dialect: str) -> bool:
     return bool(_TEXT_TYPE.search(declared)) or (dialect == "sqlite" and not declared)
 
 
+def _numeric(column: ColumnInfo) -> bool:
+    declared = column.type.strip()
+    return bool(_NUMBER_TYPE.search(declared)) and not declared.endswith("]")
+
+
+#: Zero as text (``0``, ``0.00``, ``-0``): what a number column holds where it holds nothing.
+ZERO = r"^[+-]?0+(?:\.0*)?$"
+_ZERO = re.compile(ZERO)
+# The common spellings of blank() text, for the per-value loop of FirstValues.
+_NOTHING = frozenset(("", "0", "0.0", "0.00", "-0"))
+
+
 def blank(value: Any) -> bool:
-    """NULL or whitespace; text columns give str (bytes from binary collations)."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """NULL, whitespace or zero (a number column's "nothing": ``BIGINT NOT NULL DEFAULT
+    0``); text columns give str (bytes from binary collations), number columns numbers."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        text = value.strip()
+        return not text or _ZERO.match(text) is not None
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return value == 0
+    return False
 
 
 def sparse_columns(
     info: TableInfo, sample: Mapping[str, Sequence[Any]], rows: int, dialect: str
 ) -> list[ColumnInfo]:
-    """The text columns of *info* with fewer than :data:`SPARSE_BELOW` non-blank values.
+    """The text and wide number columns of *info* with fewer than :data:`SPARSE_BELOW`
+    non-blank values (:func:`blank`: zero counts as blank in a number column).
 
     None when the sample holds fewer than *rows* rows (the sample limit): the table was
     then read whole, and what it holds is all there is.
@@ -92,7 +120,7 @@ def sparse_columns(
     return [
         column
         for column in info.columns
-        if _textual(column, dialect)
+        if (_textual(column, dialect) or _numeric(column))
         and sum(not blank(v) for v in sample.get(column.name, ())) < SPARSE_BELOW
     ]
 
@@ -117,7 +145,12 @@ def top_up(
         return {}
     table = sa.table(info.name, *(sa.column(c.name) for c in columns), schema=info.schema)
     selected = [table.c[c.name] for c in columns]
-    present = sa.or_(*(sa.and_(c.is_not(None), c != "") for c in selected))
+    present = sa.or_(
+        *(
+            sa.and_(c.is_not(None), c != (0 if _numeric(column) else ""))
+            for c, column in zip(selected, columns, strict=True)
+        )
+    )
     statement = sa.select(*selected).where(present).limit(values * len(columns))
     return new_values([c.name for c in columns], connection.execute(statement), sample, values)
 
@@ -169,7 +202,7 @@ def top_up_frame(
     if not wanted:
         return {}
     as_text = [pl.col(name).cast(pl.String) for name in wanted]
-    present = pl.any_horizontal([c.str.strip_chars().str.len_bytes() > 0 for c in as_text])
+    present = pl.any_horizontal([_present(c) for c in as_text])
     drawn = (
         frame.select(as_text).filter(present.fill_null(False)).head(values * len(wanted)).collect()
     )
@@ -185,7 +218,7 @@ def thin_columns(sample: pl.DataFrame) -> list[str]:
         name
         for name, dtype in sample.schema.items()
         if (dtype == pl.String or dtype.is_numeric())
-        and _nonblank(sample.get_column(name)) < SPARSE_BELOW
+        and _non_blank(sample.get_column(name)) < SPARSE_BELOW
     ]
 
 
@@ -203,11 +236,17 @@ def new_text_values(
     return {name: more for name, more in found.items() if more}
 
 
-def _nonblank(column: pl.Series) -> int:
+def _present(text: pl.Expr) -> pl.Expr:
+    """Not :func:`blank`, column-wise, over a column cast to text."""
+    stripped = text.str.strip_chars()
+    return (stripped.str.len_bytes() > 0) & ~stripped.str.contains(ZERO)
+
+
+def _non_blank(column: pl.Series) -> int:
     import polars as pl
 
-    text = column.cast(pl.String)
-    return int((text.str.strip_chars().str.len_bytes() > 0).sum())
+    text = column.cast(pl.String).rename("v").to_frame()
+    return int(text.select(_present(pl.col("v")).fill_null(False).sum()).item())
 
 
 class FirstValues:
@@ -229,7 +268,9 @@ class FirstValues:
                 continue
             kept = self.values.setdefault(name, [])
             try:  # one comprehension per column and batch: an empty column is common
-                present = [v for row in rows if (v := row[index]) is not None and v.strip()]
+                present = [
+                    v for row in rows if (v := row[index]) is not None and v.strip() not in _NOTHING
+                ]
             except (IndexError, AttributeError):  # a short row, or values other than text
                 present = [v for row in rows if index < len(row) and not blank(v := row[index])]
             kept.extend(present[: self.size - len(kept)])

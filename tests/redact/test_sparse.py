@@ -82,6 +82,19 @@ def test_a_sparse_parquet_int64_column_is_masked(tmp_path: Path) -> None:
     assert masked == ["******" + str(p)[-4:] for p in phones]
 
 
+def test_a_number_column_that_defaults_to_zero_is_sparse_too(tmp_path: Path) -> None:
+    """``BIGINT NOT NULL DEFAULT 0`` with a phone in a few rows: zero is its "nothing"."""
+    rng = random.Random(6)
+    phones = [int(gen.mobile_digits(rng)) for _ in range(ROWS // EVERY)]
+    column = [phones[i // EVERY] if i % EVERY == 3 else 0 for i in range(ROWS)]
+    src, out = tmp_path / "export.parquet", tmp_path / "out.parquet"
+    pl.DataFrame({"id": range(ROWS), "c9": column}).write_parquet(src)
+    report = redact_file(src, out, Masker())
+    assert report["sparse_columns"] == ["c9"]
+    masked = pl.read_parquet(out)["c9"].to_list()
+    assert [v for v in masked if v != "0"] == ["******" + str(p)[-4:] for p in phones]
+
+
 def test_a_file_the_sample_reads_whole_has_nothing_more_to_show(tmp_path: Path) -> None:
     src = tmp_path / "small.csv"
     src.write_text("id,c7\n" + "".join(f"{i},\n" for i in range(50)) + "50,13812341050\n", "utf-8")
@@ -135,7 +148,7 @@ def test_a_sparse_database_column_is_masked(kind: str, tmp_path: Path) -> None:
 def test_thin_columns_and_new_values_count_a_sampled_row_once() -> None:
     sample = pl.DataFrame(
         {
-            "dense": [str(i) for i in range(SPARSE_BELOW)],
+            "dense": [str(i + 1) for i in range(SPARSE_BELOW)],
             "thin": ["13812341050"] + [""] * (SPARSE_BELOW - 1),
             "when": [None] * SPARSE_BELOW,
         },

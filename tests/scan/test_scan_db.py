@@ -308,6 +308,7 @@ def test_sparse_text_columns_get_a_second_look(empty_database: str) -> None:
         sa.Column("note", sa.Text),  # blank but in every 1,500th row
         sa.Column("meta", sa.JSON(none_as_null=True)),  # never compared with a string
         sa.Column("status", sa.String(8)),  # always filled: not sparse
+        sa.Column("alt_no", sa.BigInteger),  # 0 but in every 1,000th row
     )
     metadata.create_all(engine)
     phones = [gen.mobile_digits(rng) for _ in range(3)]
@@ -319,6 +320,7 @@ def test_sparse_text_columns_get_a_second_look(empty_database: str) -> None:
             "note": f"客户身份证 {ids[i // 1500]}" if i % 1500 == 700 else "",
             "meta": None,
             "status": "ok",
+            "alt_no": int(phones[i // 1000]) if i % 1000 == 600 else 0,
         }
         for i in range(3000)
     ]
@@ -334,12 +336,14 @@ def test_sparse_text_columns_get_a_second_look(empty_database: str) -> None:
     assert columns["contact"].evidence.valid == 3  # every one of them, from the top-up
     assert (columns["note"].entity, columns["note"].kind) == ("CN_ID_CARD", "text")
     assert columns["status"].entity is None
+    # A BIGINT that defaults to 0: zero is its "nothing", so it is sparse too.
+    assert (columns["alt_no"].entity, columns["alt_no"].evidence.valid) == ("CN_MOBILE", 3)
     assert report.tables[0].sampled <= 200  # the row sample, not the top-up
     (note,) = report.notes
     assert note.startswith("customers: ") or note.startswith("public.customers: ")
     # Declared text and sparse. JSON is not compared with '' (MariaDB's JSON is LONGTEXT).
     mariadb = empty_database.startswith("mysql")
-    assert note.endswith("contact, note, meta" if mariadb else "contact, note")
+    assert note.endswith("contact, note, meta, alt_no" if mariadb else "contact, note, alt_no")
     assert not [p for p in phones + ids if p in report.to_json()]
 
     without = scan_database(empty_database, sample=200, seed=2, sparse=False)
