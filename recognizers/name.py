@@ -148,6 +148,8 @@ _KEY_START = (
 
 #: Names in a JSON array under a name key are found at its first this many positions.
 _ARRAY_POSITIONS = 4
+#: Names in a MyBatis ``<== Row:`` line are found at its first this many columns.
+_ROW_POSITIONS = 6
 
 # ``:`` or ``=`` (JSON, YAML, key=value), ``=>`` (PHP ``print_r`` and ``var_export``, Perl
 # ``Data::Dumper``, Ruby hashes); a PHP array key is bracketed: ``[name] => 张三``.
@@ -298,6 +300,10 @@ class NameRecognizer(Recognizer):
         no-match: DETAIL:  Key (city)=(杭州) already exists.
         no-match: <city>杭州</city><status>已发货</status>
         no-match: ==> Parameters: 杭州(String), 已发货(String), 王府井店(String)
+        match: <==        Row: 7, ⟦张伟⟧, 13812341050, 2024-05-17 10:00:01
+        match: <==        Row: 7, 杭州, 已发货, ⟦李娜⟧
+        no-match: <==        Row: 7, 杭州, 已发货, 王府井店
+        no-match: <==    Columns: id, real_name, phone
         no-match: 张家口今天下雪了
         no-match: 姓名：未填写
         no-match: login ok name=admin
@@ -409,6 +415,19 @@ class NameRecognizer(Recognizer):
             "cn_name_mybatis_parameter",
             r"(?:Parameters:[ \t]*|,[ \t])" + _NAME + r"\(String\)",
             0.5,
+        ),
+        # ref. MyBatis's result-set logging (BaseJdbcLogger at TRACE): ``<==    Columns: id,
+        # real_name, phone`` then ``<==        Row: 7, 张三, 138…``, values joined with ", ".
+        # The column names are on the line before; a whole value that reads as a name is
+        # one, as for a bound String parameter. One pattern per position (candidates of
+        # one pattern never overlap), each anchored at the Row: label.
+        *(
+            Pattern(
+                f"cn_name_mybatis_row_{k}",
+                r"(?=<)<==[ \t]+Row:[ \t]" + repeat(r"[^,\r\n]*, ", k) + _NAME + r"(?=, |[ \t]*$)",
+                0.5,
+            )
+            for k in range(_ROW_POSITIONS)
         ),
         # ref. PostgreSQL's unique-violation detail (``DETAIL:  Key (real_name, mobile)=(张三,
         # 138…) already exists.``): the value at the name column's position; and MySQL's
