@@ -12,7 +12,8 @@ sample (:mod:`dataguard.scan.classify`) and the policy:
   name as context;
 * a ``clean`` column is copied, except values shaped like a mobile, an 18-digit ID number,
   an e-mail address or a landline with its area code (:data:`STRAY_SHAPES`, one polars
-  regex over the column): those go through the detection engine like free text. A sample
+  regex over the column), and like a bank card where the sample held no card-shaped value
+  (:data:`CARD_SHAPE`): those go through the detection engine like free text. A sample
   cannot see a value that occurs once in ten thousand rows, and the plan is made from a
   sample; this keeps such a value from being copied out in plaintext. String columns only
   (a number column keeps its type); a column the policy keeps (``operator = "keep"``) is
@@ -35,6 +36,7 @@ column (never values).
 from __future__ import annotations
 
 import multiprocessing
+import re
 import signal
 import threading
 from collections import Counter
@@ -87,6 +89,10 @@ STRAY_SHAPES = "|".join(
         r"[０-９]{11}",  # full-width digits
     )
 )
+#: A bank card's shape (16-19 digits, grouped or not), guarded only in clean columns whose
+#: sample holds no 16-19 digit run: there a card-shaped value is no order number.
+CARD_SHAPE = r"(?:^|[^0-9])[0-9]{4}(?:[ -]?[0-9]{4}){2}[ -]?[0-9]{4,7}(?:$|[^0-9])"
+_CARD_RUN = re.compile(r"(?<![0-9])(?:[0-9][ -]?){15,18}[0-9](?![0-9])")
 
 
 class RedactionCancelled(Exception):
@@ -104,6 +110,9 @@ class ColumnPlan:
     classification: ColumnClass
     pinned: bool = False
     dtype: str = "String"
+    #: For a ``keep`` column: whether its stray values include card-shaped ones
+    #: (:data:`CARD_SHAPE`), i.e. its sample held no card-shaped value.
+    stray_cards: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the plan (``--dry-run``, reports)."""
@@ -207,7 +216,9 @@ class TableRedactor:
             elif found.kind == "text":
                 plans.append(ColumnPlan(name, "engine", None, "engine", found, False, str(dtype)))
             else:
-                plans.append(ColumnPlan(name, "keep", None, "keep", found, False, str(dtype)))
+                cards = not any(_CARD_RUN.search(v) for v in values)
+                plan = ColumnPlan(name, "keep", None, "keep", found, False, str(dtype), cards)
+                plans.append(plan)
         return TablePlan(tuple(plans))
 
     # -- applying -------------------------------------------------------------------------
@@ -363,7 +374,8 @@ class TableRedactor:
                 )
                 found = Counter({f"entity:{column.entity}": 0})
             elif column.action == "keep":
-                out, found = _mask_strays(masker, text, name, text_memo, randomised)
+                shapes = STRAY_SHAPES + ("|" + CARD_SHAPE if column.stray_cards else "")
+                out, found = _mask_strays(masker, text, name, text_memo, randomised, shapes)
             elif randomised:
                 # A randomised operator (encrypt) in the policy: equal remarks must not get
                 # equal outputs, so every row goes through the engine on its own.
@@ -656,11 +668,16 @@ _Masked = tuple[str, tuple[tuple[str, int], ...]]
 
 
 def _mask_strays(
-    masker: Masker, text: pl.Series, name: str, memo: dict[str, _Masked], randomised: bool
+    masker: Masker,
+    text: pl.Series,
+    name: str,
+    memo: dict[str, _Masked],
+    randomised: bool,
+    shapes: str = STRAY_SHAPES,
 ) -> tuple[pl.Series, Counter[str]]:
-    """A clean column's values shaped like personal data (:data:`STRAY_SHAPES`) through the
-    engine, like free text; every other value as it was."""
-    suspect = text.str.contains(STRAY_SHAPES).fill_null(False)
+    """A clean column's values shaped like personal data (*shapes*) through the engine,
+    like free text; every other value as it was."""
+    suspect = text.str.contains(shapes).fill_null(False)
     if not suspect.any():
         return text, Counter()
     if randomised:  # encrypt in the policy: no memo, each row on its own

@@ -2,8 +2,9 @@
 
 The plan is made from a sample, which cannot see a value that turns up once in ten
 thousand rows; copied as it is, that value left in plaintext. A clean column's values
-shaped like a mobile, an ID number, an e-mail or a landline (``STRAY_SHAPES``) now go
-through the engine; everything else in the column is copied byte for byte.
+shaped like a mobile, an ID number, an e-mail or a landline (``STRAY_SHAPES``), and a
+card where the sample held no card-shaped value (``CARD_SHAPE``), now go through the
+engine; everything else in the column is copied byte for byte.
 """
 
 from __future__ import annotations
@@ -34,13 +35,18 @@ def _export(path: Path, seed: int) -> tuple[list[str], dict[int, tuple[str, str]
     for i in range(ROWS):
         status = rng.choice(STATUSES)
         if i % 4000 == 123:
-            value, masked = rng.choice(
+            value, masked = (
                 (
                     (m := gen.mobile_digits(rng), f"客户来电 {m}", f"客户来电 ******{m[-4:]}"),
                     (e := "zhang.wei@qq.com", f"退款至 {e}", "退款至 zh**@q**.com"),
                     (c := gen.id_card(rng), f"核验 {c}", f"核验 {c[0]}{'*' * 16}{c[-1]}"),
+                    (
+                        b := gen.bank_card_digits(rng),
+                        f"退款至卡 {b}",
+                        f"退款至卡 {b[:6]}{'*' * (len(b) - 10)}{b[-4:]}",
+                    ),
                 )
-            )[1:]
+            )[(i // 4000) % 4][1:]
             strays[i] = (value, masked)
             status = value
         lines.append(
@@ -57,7 +63,10 @@ def test_stray_values_in_a_clean_column_are_masked_and_the_rest_is_copied(tmp_pa
     plans = {c["column"]: c for c in report["columns"]}
     assert plans["status"]["action"] == "keep"  # the plan still calls it clean …
     assert plans["status"]["changed"] == len(strays) == 10  # … and the strays are masked
-    assert plans["order_no"]["changed"] == 0  # card-shaped order numbers are left alone
+    # Card-shaped order numbers (a seventh of them pass Luhn) are left alone; a card in the
+    # status column, whose sample held none, is masked.
+    assert plans["order_no"]["changed"] == 0
+    assert any(value.startswith("退款至卡") for value, _ in strays.values())
     written = out.read_text("utf-8").splitlines()
     assert len(written) == len(lines)
     for row, (before, after) in enumerate(zip(lines[1:], written[1:], strict=True)):
