@@ -137,9 +137,9 @@ URL is an SQLAlchemy URL. The scan is READ-ONLY: every connection is put in
 read-only mode before its first statement, so it cannot write even by mistake.
 It reads the catalogue (types, comments, row estimates) and a seeded sample of
 each table (TABLESAMPLE on PostgreSQL; at most --sample rows), numeric, JSON
-and long-text columns included. Text columns that the sample leaves almost
-empty (a phone in one row of thousands) get a second look: up to 200 of their
-non-empty values are read besides, and the report notes it.
+and long-text columns included. Text and wide number columns that the sample
+leaves almost empty (a phone in one row of thousands) get a second look: up to
+200 of their non-empty values are read besides, and the report notes it.
 
 \b
 Examples:
@@ -159,8 +159,9 @@ Examples:
     "--sparse-check/--no-sparse-check",
     default=True,
     show_default=True,
-    help="Read up to 200 more non-empty values of text columns that a full sample leaves "
-    "with fewer than 20 (one more statement, at most one more pass, per such table).",
+    help="Read up to 200 more non-empty values of text and wide number columns that a "
+    "full sample leaves with fewer than 20 (one more statement, at most one more pass, "
+    "per such table).",
 )
 @_output_options
 @user_errors

@@ -38,6 +38,7 @@ from dataguard.scan.placeholders import is_placeholder
 from dataguard.scan.protection import PROTECTED, column_protection, masked_entities
 from dataguard.scan.report import ColumnReport, Evidence
 from dataguard.sources.catalog import ColumnInfo
+from dataguard.sources.sparse import zero_number
 
 __all__ = ["MAX_VALUE_CHARS", "TableAssessor", "as_text"]
 
@@ -125,7 +126,7 @@ class TableAssessor:
         for column in columns:
             raw = sample.get(column.name, ())
             # Zero in a number column is its "nothing" (BIGINT NOT NULL DEFAULT 0), like NULL.
-            texts = (as_text(v) for v in raw if not _zero_number(v))
+            texts = (as_text(v) for v in raw if not zero_number(v))
             present = [v[:MAX_VALUE_CHARS] for v in texts if v is not None and v.strip()]
             kept = [v for v in present if not _placeholder(v)]
             real[column.name] = kept
@@ -442,14 +443,6 @@ class TableAssessor:
             masked = [_cut(self._previewer.mask(v, field=name)) for v in picked]
         # Undecodable bytes of a binary value (as_text) show as U+FFFD: a report is UTF-8.
         return tuple(_UNDECODABLE.sub("\ufffd", m) for m in masked)
-
-
-def _zero_number(value: Any) -> bool:
-    return (
-        isinstance(value, (int, float, decimal.Decimal))
-        and not isinstance(value, bool)
-        and (value == 0)
-    )
 
 
 def _masked_majority(values: list[str]) -> str | None:

@@ -8,9 +8,9 @@ Per table: the catalogue gives the columns, types, comments and a row estimate
 (:mod:`dataguard.sources.catalog`); a seeded, bounded sample is read where the database
 can sample (:func:`~dataguard.sources.database.sample_table`); the sample is assessed in
 one detection batch (:mod:`dataguard.scan.assess`). Reading samples overlaps with
-assessing them, on every core (:mod:`dataguard.scan.parallel`). Text columns the sample
-leaves almost empty get a second look (:mod:`dataguard.sources.sparse`), noted in the
-report.
+assessing them, on every core (:mod:`dataguard.scan.parallel`). Text and wide number
+columns the sample leaves almost empty get a second look (:mod:`dataguard.sources.sparse`),
+noted in the report.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataguard.scan.parallel import assess_tables
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.sources.catalog import ColumnInfo, TableInfo, read_catalog
 from dataguard.sources.database import describe_url, read_only_engine, sample_table
-from dataguard.sources.sparse import SPARSE_BELOW, TOP_UP_VALUES, sparse_columns, top_up
+from dataguard.sources.sparse import sparse_columns, sparse_note, top_up
 
 __all__ = ["DEFAULT_SAMPLE", "scan_database"]
 
@@ -67,9 +67,10 @@ def scan_database(
             ``spawn``, so a calling script needs the ``if __name__ == "__main__":`` guard
             that multiprocessing requires; ``dataguard scan db`` uses one per CPU.
             Samples are read by a thread (two with workers) meanwhile.
-        sparse: give text columns with fewer than 20 non-blank values in a full sample up
-            to 200 more non-empty values (:mod:`dataguard.sources.sparse`); this can cost
-            one more pass over such a table.
+        sparse: give text and wide number columns with fewer than 20 non-blank values in
+            a full sample up to 200 more non-empty values
+            (:mod:`dataguard.sources.sparse`); this can cost one more pass over such a
+            table.
 
     Raises:
         UsageError: a bad URL, an unreachable database, an unknown scheme, or filters that
@@ -117,7 +118,7 @@ def scan_database(
                 TableSummary(name, info.rows, len(info.columns), info.comment, rows_sampled[name])
             )
             if topped_up.get(name):
-                report.notes.append(_sparse_note(name, topped_up[name], rows_sampled[name]))
+                report.notes.append(sparse_note(name, topped_up[name], rows_sampled[name]))
             if on_table is not None:
                 on_table(info, done, len(catalog))
     except sa.exc.SQLAlchemyError as exc:
@@ -130,11 +131,3 @@ def scan_database(
         engine.dispose()
     report.seconds = time.perf_counter() - clock
     return report
-
-
-def _sparse_note(table: str, columns: Sequence[str], rows: int) -> str:
-    return (
-        f"{table}: {len(columns)} text column(s) had fewer than {SPARSE_BELOW} non-blank "
-        f"values in {rows} sampled rows, so up to {TOP_UP_VALUES} non-empty values of each "
-        f"were read besides: {', '.join(columns)}"
-    )

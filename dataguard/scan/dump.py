@@ -26,7 +26,7 @@ from dataguard.scan.assess import TableAssessor
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.scan.reservoir import Reservoir
 from dataguard.sources.catalog import ColumnInfo, TableInfo, matches
-from dataguard.sources.sparse import SPARSE_BELOW, TOP_UP_VALUES, FirstValues, blank, unseen
+from dataguard.sources.sparse import FirstValues, is_thin, sparse_note, unseen
 
 __all__ = ["positional_name", "scan_dump"]
 
@@ -95,18 +95,13 @@ def scan_dump(
             more = {
                 c: unseen(seen_first.values.get(c, []), sampled)
                 for c, sampled in values.items()
-                if sum(not blank(v) for v in sampled) < SPARSE_BELOW
+                if is_thin(sampled)
             }
             more = {c: extra for c, extra in more.items() if extra}
             for column, extra in more.items():
                 values[column] = values[column] + extra
             if more:
-                report.notes.append(
-                    f"{name}: {len(more)} column(s) had fewer than {SPARSE_BELOW} non-blank "
-                    f"values in the {len(reservoir.items)} sampled rows, so their first "
-                    f"{TOP_UP_VALUES} non-empty values in the dump were read too: "
-                    + ", ".join(more)
-                )
+                report.notes.append(sparse_note(name, list(more), len(reservoir.items)))
         report.columns.extend(assessor.assess(name, columns, values))
         report.tables.append(
             TableSummary(name, reservoir.seen, len(columns), info.comment, len(reservoir.items))

@@ -32,7 +32,7 @@ from dataguard.sources.compressed import (
     decompressed_copy,
     open_decompressed,
 )
-from dataguard.sources.sparse import SPARSE_BELOW, TOP_UP_VALUES, top_up_frame
+from dataguard.sources.sparse import sparse_note, top_up_frame
 from dataguard.sources.tables import (
     _EXTENSIONS,
     estimate_rows,
@@ -85,11 +85,7 @@ def scan_files(
             values = {c: frame.get_column(c).to_list() + extra.get(c, []) for c in frame.columns}
             report.columns.extend(assessor.assess(name, columns, values))
             if extra:
-                report.notes.append(
-                    f"{name}: {len(extra)} column(s) had fewer than {SPARSE_BELOW} non-blank "
-                    f"values in {frame.height} sampled rows, so up to {TOP_UP_VALUES} more "
-                    f"non-empty values of each were read: {', '.join(extra)}"
-                )
+                report.notes.append(sparse_note(name, list(extra), frame.height))
             report.tables.append(TableSummary(name, rows, len(columns), None, frame.height))
         if on_file is not None:
             on_file(path, done)

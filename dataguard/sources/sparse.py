@@ -7,8 +7,10 @@ then call the column clean, which for a compliance scan is the one wrong answer 
 matters. So after the row sample:
 
 1. :func:`sparse_columns` names the text columns (declared ``CHAR``, ``VARCHAR``,
-   ``TEXT``, ``CLOB``…, or untyped in SQLite) with fewer than :data:`SPARSE_BELOW`
-   non-blank values in the sample, when the sample did not read the whole table;
+   ``TEXT``, ``CLOB``…, or untyped in SQLite) and wide number columns (``BIGINT``,
+   ``DECIMAL``…, where zero counts as blank) with fewer than :data:`SPARSE_BELOW`
+   non-blank values in the sample (:func:`is_thin`), when the sample did not read the
+   whole table;
 2. :func:`top_up` reads up to :data:`TOP_UP_VALUES` non-empty values of each, in *one*
    statement per table (``WHERE a <> '' OR b <> '' … LIMIT n``): at most one pass over
    the table, which ends as soon as enough values are found.
@@ -26,7 +28,7 @@ filter that stops once it has enough values.
 
 The values come from the first qualifying rows, not a spread over the table: the question
 here is whether the column holds personal data at all, not in what share. Reports name the
-columns that got the second look.
+columns that got the second look (:func:`sparse_note`).
 """
 
 from __future__ import annotations
@@ -44,13 +46,16 @@ __all__ = [
     "TOP_UP_VALUES",
     "FirstValues",
     "blank",
+    "is_thin",
     "new_text_values",
     "new_values",
     "sparse_columns",
+    "sparse_note",
     "thin_columns",
     "top_up",
     "top_up_frame",
     "unseen",
+    "zero_number",
 ]
 
 #: A text column with fewer non-blank sampled values than this is sparse.
@@ -92,6 +97,11 @@ _ZERO = re.compile(ZERO)
 _NOTHING = frozenset(("", "0", "0.0", "0.00", "-0"))
 
 
+def zero_number(value: Any) -> bool:
+    """Whether *value* is a number equal to zero (not a bool, not text)."""
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value == 0
+
+
 def blank(value: Any) -> bool:
     """NULL, whitespace or zero (a number column's "nothing": ``BIGINT NOT NULL DEFAULT
     0``); text columns give str (bytes from binary collations), number columns numbers."""
@@ -100,18 +110,31 @@ def blank(value: Any) -> bool:
     if isinstance(value, str):
         text = value.strip()
         return not text or _ZERO.match(text) is not None
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return value == 0
-    return False
+    return zero_number(value)
+
+
+def is_thin(values: Sequence[Any]) -> bool:
+    """Whether fewer than :data:`SPARSE_BELOW` of a column's sampled *values* are not
+    :func:`blank`: the column is sparse."""
+    return sum(not blank(v) for v in values) < SPARSE_BELOW
+
+
+def sparse_note(table: str, columns: Sequence[str], rows: int) -> str:
+    """The report's note on the sparse *columns* of *table* (*rows* rows sampled)."""
+    return (
+        f"{table}: {len(columns)} column(s) had fewer than {SPARSE_BELOW} non-blank values in "
+        f"{rows} sampled rows, so up to {TOP_UP_VALUES} more non-empty values of each were "
+        f"read: {', '.join(columns)}"
+    )
 
 
 def sparse_columns(
     info: TableInfo, sample: Mapping[str, Sequence[Any]], rows: int, dialect: str
 ) -> list[ColumnInfo]:
-    """The text and wide number columns of *info* with fewer than :data:`SPARSE_BELOW`
-    non-blank values (:func:`blank`: zero counts as blank in a number column).
+    """The text and wide number columns of *info* that are thin in *sample*
+    (:func:`is_thin`; zero counts as blank in a number column).
 
-    None when the sample holds fewer than *rows* rows (the sample limit): the table was
+    Empty when the sample holds fewer than *rows* rows (the sample limit): the table was
     then read whole, and what it holds is all there is.
     """
     sampled = len(next(iter(sample.values()), ()))
@@ -120,8 +143,7 @@ def sparse_columns(
     return [
         column
         for column in info.columns
-        if (_textual(column, dialect) or _numeric(column))
-        and sum(not blank(v) for v in sample.get(column.name, ())) < SPARSE_BELOW
+        if (_textual(column, dialect) or _numeric(column)) and is_thin(sample.get(column.name, ()))
     ]
 
 
