@@ -295,8 +295,8 @@ def _summary(report: dict[str, Any], dry_run: bool) -> None:
         if column.get("changed"):
             click.echo(
                 f"masked {column['changed']:,} stray value(s) in {column['column']}, clean in "
-                "the sample (values shaped like a phone, ID number, e-mail or landline were "
-                "checked by the engine)",
+                "the sample (values shaped like a phone, ID number, e-mail, landline or card "
+                "were checked by the engine)",
                 err=True,
             )
     untouched = [c["column"] for c in kept if not c.get("changed")]

@@ -93,9 +93,9 @@ STRAY_SHAPES = "|".join(
     )
 )
 #: A bank card's shape (16-19 digits, grouped or not), guarded only in clean columns whose
-#: sample holds no 16-19 digit run: there a card-shaped value is no order number.
+#: sample holds no value of this shape: there a card-shaped value is no order number.
 CARD_SHAPE = r"(?:^|[^0-9])[0-9]{4}(?:[ -]?[0-9]{4}){2}[ -]?[0-9]{4,7}(?:$|[^0-9])"
-_CARD_RUN = re.compile(r"(?<![0-9])(?:[0-9][ -]?){15,18}[0-9](?![0-9])")
+_CARD = re.compile(CARD_SHAPE)  # the same regex in Python's re, for the sample
 
 
 class RedactionCancelled(Exception):
@@ -219,7 +219,7 @@ class TableRedactor:
             elif found.kind == "text":
                 plans.append(ColumnPlan(name, "engine", None, "engine", found, False, str(dtype)))
             else:
-                cards = not any(_CARD_RUN.search(v) for v in values)
+                cards = not any(_CARD.search(v) for v in values)
                 plan = ColumnPlan(name, "keep", None, "keep", found, False, str(dtype), cards)
                 plans.append(plan)
         return TablePlan(tuple(plans))
@@ -380,17 +380,7 @@ class TableRedactor:
                 shapes = STRAY_SHAPES + ("|" + CARD_SHAPE if column.stray_cards else "")
                 out, found = _mask_strays(masker, text, name, text_memo, randomised, shapes)
             elif randomised:
-                # A randomised operator (encrypt) in the policy: equal remarks must not get
-                # equal outputs, so every row goes through the engine on its own.
-                values = text.to_list()
-                masked = masker.mask_lines([v or "" for v in values], fields=[name] * len(values))
-                out = pl.Series(
-                    text.name,
-                    [v if not v else m for v, m in zip(values, masked, strict=True)],
-                    dtype=pl.String,
-                )
-                found = Counter({k: v for k, v in masker.stats.items() if k.startswith("entity:")})
-                masker.stats.clear()
+                out, found = _mask_rows(masker, text, name)
             else:
                 out, found = _mask_text(masker, text, name, text_memo)
             changed = int((out != text).sum() or 0)
@@ -683,16 +673,28 @@ def _mask_strays(
     suspect = text.str.contains(shapes).fill_null(False)
     if not suspect.any():
         return text, Counter()
-    if randomised:  # encrypt in the policy: no memo, each row on its own
-        rows = suspect.arg_true().to_list()
-        values = text.gather(rows).to_list()
-        each = masker.mask_lines(values, fields=[name] * len(values))
-        found = Counter({k: v for k, v in masker.stats.items() if k.startswith("entity:")})
-        masker.stats.clear()
-        return text.clone().scatter(rows, each), found  # scatter works in place
     candidates = pl.select(pl.when(suspect).then(text)).to_series()
-    masked, found = _mask_text(masker, candidates, name, memo)
+    if randomised:
+        masked, found = _mask_rows(masker, candidates, name)
+    else:
+        masked, found = _mask_text(masker, candidates, name, memo)
     return masked.zip_with(suspect, text), found
+
+
+def _mask_rows(masker: Masker, text: pl.Series, name: str) -> tuple[pl.Series, Counter[str]]:
+    """Every non-empty value through the engine on its own, and the entities found.
+
+    For a randomised operator (encrypt) in the policy: equal remarks must not get equal
+    outputs, so there is no memo and no sharing between equal values.
+    """
+    values = text.to_list()
+    rows = [i for i, v in enumerate(values) if v]
+    masked = masker.mask_lines([values[i] for i in rows], fields=[name] * len(rows))
+    for i, out in zip(rows, masked, strict=True):
+        values[i] = out
+    found = Counter({k: v for k, v in masker.stats.items() if k.startswith("entity:")})
+    masker.stats.clear()
+    return pl.Series(text.name, values, dtype=pl.String), found
 
 
 def _mask_text(
