@@ -104,12 +104,14 @@ def _top_up(df: DataFrame, drawn: pl.DataFrame) -> dict[str, list[str]]:
 
     from pyspark.sql import functions as F
 
-    from dataguard.sources.sparse import TOP_UP_VALUES, new_text_values, thin_columns
+    from dataguard.sources.sparse import TOP_UP_VALUES, ZERO, new_text_values, thin_columns
 
     wanted = thin_columns(drawn)
     if not wanted:
         return {}
-    present = [F.length(F.trim(df[name].cast("string"))) > 0 for name in wanted]
+    texts = [F.trim(df[name].cast("string")) for name in wanted]
+    # Not blank (dataguard.sources.sparse.blank): zero is a number column's nothing.
+    present = [(F.length(text) > 0) & ~text.rlike(ZERO) for text in texts]
     rows = (
         df.select(*(df[name] for name in wanted))
         .where(functools.reduce(operator.or_, present))

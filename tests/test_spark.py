@@ -226,3 +226,20 @@ def test_stray_values_in_a_clean_column_are_masked_on_the_executors(spark: objec
     statuses = [r["status"] for r in redacted.orderBy("id").collect()]
     assert statuses[1234] == f"客户来电 ******{phone[-4:]}"
     assert statuses[:1234] + statuses[1235:] == ["已处理"] * 2999
+
+
+def test_a_number_column_that_defaults_to_zero_is_classified_from_more_values(
+    spark: object,
+) -> None:
+    """Zero is a number column's blank on Spark too: the second look keeps rows with a
+    value other than zero, or its 200 × columns rows would all be zeros."""
+    from dataguard.spark import redact_dataframe
+
+    rng = random.Random(7)
+    phones = [int(gen.mobile_digits(rng)) for _ in range(4)]
+    rows = [(i, phones[i // 500] if i % 500 == 250 else 0) for i in range(2000)]
+    frame = spark.createDataFrame(rows, "id long, c9 long")  # type: ignore[attr-defined]
+    redacted, plan = redact_dataframe(frame, sample=200)
+    assert {c.column: c.action for c in plan.columns}["c9"] != "keep"
+    masked = [r["c9"] for r in redacted.where("c9 != '0'").orderBy("id").collect()]
+    assert masked == ["******" + str(p)[-4:] for p in phones]

@@ -44,6 +44,7 @@ from dataguard.sources.catalog import ColumnInfo, TableInfo
 __all__ = [
     "SPARSE_BELOW",
     "TOP_UP_VALUES",
+    "ZERO",
     "FirstValues",
     "blank",
     "is_thin",
