@@ -12,8 +12,8 @@ matters. So after the row sample:
    non-blank values in the sample (:func:`is_thin`), when the sample did not read the
    whole table;
 2. :func:`top_up` reads up to :data:`TOP_UP_VALUES` non-empty values of each, in *one*
-   statement per table (``WHERE a <> '' OR b <> '' … LIMIT n``): at most one pass over
-   the table, which ends as soon as enough values are found.
+   statement per table (``WHERE TRIM(a) NOT IN ('', '0', …) OR b <> 0 … LIMIT n``): at
+   most one pass over the table, which ends as soon as enough values are found.
 
 A dump scan reads every row, so it needs no second pass: :class:`FirstValues` keeps the
 first :data:`TOP_UP_VALUES` non-blank values of each column as the rows stream by (a
@@ -94,7 +94,7 @@ def _numeric(column: ColumnInfo) -> bool:
 #: Zero as text (``0``, ``0.00``, ``-0``): what a number column holds where it holds nothing.
 ZERO = r"^[+-]?0+(?:\.0*)?$"
 _ZERO = re.compile(ZERO)
-# The common spellings of blank() text, for the per-value loop of FirstValues.
+# The common spellings of blank() text, for the per-value loop of FirstValues and for SQL.
 _NOTHING = frozenset(("", "0", "0.0", "0.00", "-0"))
 
 
@@ -170,7 +170,10 @@ def top_up(
     selected = [table.c[c.name] for c in columns]
     present = sa.or_(
         *(
-            sa.and_(c.is_not(None), c != (0 if _numeric(column) else ""))
+            sa.and_(c.is_not(None), c != 0)
+            if _numeric(column)
+            # blank() in SQL: TRIM in every dialect, zero in its common spellings
+            else sa.func.trim(c).not_in(sorted(_NOTHING))
             for c, column in zip(selected, columns, strict=True)
         )
     )

@@ -309,6 +309,7 @@ def test_sparse_text_columns_get_a_second_look(empty_database: str) -> None:
         sa.Column("meta", sa.JSON(none_as_null=True)),  # never compared with a string
         sa.Column("status", sa.String(8)),  # always filled: not sparse
         sa.Column("alt_no", sa.BigInteger),  # 0 but in every 1,000th row
+        sa.Column("alt_tel", sa.String(20)),  # '0' but in every 1,000th row
     )
     metadata.create_all(engine)
     phones = [gen.mobile_digits(rng) for _ in range(3)]
@@ -321,6 +322,7 @@ def test_sparse_text_columns_get_a_second_look(empty_database: str) -> None:
             "meta": None,
             "status": "ok",
             "alt_no": int(phones[i // 1000]) if i % 1000 == 600 else 0,
+            "alt_tel": phones[i // 1000] if i % 1000 == 800 else "0",
         }
         for i in range(3000)
     ]
@@ -338,12 +340,16 @@ def test_sparse_text_columns_get_a_second_look(empty_database: str) -> None:
     assert columns["status"].entity is None
     # A BIGINT that defaults to 0: zero is its "nothing", so it is sparse too.
     assert (columns["alt_no"].entity, columns["alt_no"].evidence.valid) == ("CN_MOBILE", 3)
+    # Text holding '0' where it holds nothing: the second look skips the zeros too.
+    assert (columns["alt_tel"].entity, columns["alt_tel"].evidence.valid) == ("CN_MOBILE", 3)
     assert report.tables[0].sampled <= 200  # the row sample, not the top-up
     (note,) = report.notes
     assert note.startswith("customers: ") or note.startswith("public.customers: ")
     # Declared text and sparse. JSON is not compared with '' (MariaDB's JSON is LONGTEXT).
     mariadb = empty_database.startswith("mysql")
-    assert note.endswith("contact, note, meta, alt_no" if mariadb else "contact, note, alt_no")
+    assert note.endswith(
+        "contact, note, meta, alt_no, alt_tel" if mariadb else "contact, note, alt_no, alt_tel"
+    )
     assert not [p for p in phones + ids if p in report.to_json()]
 
     without = scan_database(empty_database, sample=200, seed=2, sparse=False)
