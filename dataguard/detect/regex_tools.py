@@ -19,9 +19,11 @@ __all__ = [
     "IN_CLASS",
     "OUTSIDE",
     "class_opener_end",
+    "first_char_hint",
     "group_end",
     "pieces",
     "requires_char",
+    "sre_searches_fast",
     "strip_lookarounds",
 ]
 
@@ -95,14 +97,23 @@ def group_end(regex: str, open_index: int) -> int:
 
 
 def strip_lookarounds(regex: str) -> str:
-    """Remove lookaround assertions and captures; the result matches a superset."""
+    """Remove lookaround assertions and captures; the result matches a superset.
+
+    A group left holding only empty alternatives, as ``(?:(?<!\\w)|(?<=%2[27]))``
+    becomes (``(?:|)``), is dropped too when no quantifier follows it: it matches the
+    empty string either way, but Python's ``re`` tries every empty branch in turn, so
+    each failing attempt at a position was made once per branch (three times as slow).
+    """
     out: list[str] = []
+    opened: list[int] = []  # for each open group, where its opener sits in ``out``
     skip_to = 0
     for start, end, kind in pieces(regex):
         if start < skip_to:
             continue
         if kind == OUTSIDE and regex[start] == "(":
+            opened.append(len(out))
             if regex.startswith(_LOOKAROUND_OPENERS, start):
+                opened.pop()
                 skip_to = group_end(regex, start)
                 continue
             if regex.startswith("(?P<", start):
@@ -112,8 +123,29 @@ def strip_lookarounds(regex: str) -> str:
             if not regex.startswith("(?", start):
                 out.append("(?:")
                 continue
+        if kind == OUTSIDE and regex[start] == ")" and opened:
+            at = opened.pop()
+            if _empty_group(out, at) and not regex.startswith(_QUANTIFIERS, end):
+                del out[at:]
+                continue
         out.append(regex[start:end])
     return "".join(out)
+
+
+_QUANTIFIERS = ("?", "*", "+", "{")
+
+
+def _empty_group(out: list[str], at: int) -> bool:
+    """Whether ``out[at:]`` is a non-capturing group opener and nothing but ``|``.
+
+    Asked at every ``)``, so it stops at the first piece that settles it (joining the
+    group's text each time made building a detector twice as slow).
+    """
+    opener, i = "", at
+    while i < len(out) and len(opener) < 3:
+        opener += out[i]
+        i += 1
+    return opener == "(?:" and all(out[j] == "|" for j in range(i, len(out)))
 
 
 def requires_char(regex: str, char: str) -> bool:
@@ -146,3 +178,162 @@ def _item_requires(op: Any, av: Any, code: int) -> bool:
     if op is constants.ATOMIC_GROUP:
         return _sequence_requires(list(av), code)
     return False
+
+
+def first_char_hint(regex: str, group: int = 0) -> str | None:
+    """A lookahead naming every character a match of *regex* (Python syntax) can start
+    with, or None when that cannot be told.
+
+    ``(?=HINT)REGEX`` matches exactly what *regex* matches, at the same places, since the
+    hint holds wherever a match starts; but Python's ``re`` then rejects most positions
+    with one class test instead of trying every alternative (a case-insensitive list of
+    seventy keys, as the name and secret key patterns have). Rust's engine needs no such
+    help, and the scan forms it runs stay without one.
+
+    Read from Python's parse tree: literals and classes that can come first (after
+    optional items and zero-width ones), letters under ``(?i)`` as a class under ``(?i)``,
+    so that case folding (``ſ``, the Kelvin sign ``K``) is the engine's own. Anything the
+    walk does not know (``.``, backreferences, lookarounds, flags other than ``i``), or a
+    regex that can match the empty string, gives None. So does a regex in which ``re``
+    finds a literal prefix or a first-character set of its own (:func:`sre_searches_fast`):
+    it skips ahead by itself, and a hint would hide that prefix and slow it down.
+
+    With *group*, the hint is for that top-level group (a scan form's core, group 2), and
+    None when the whole regex has a prefix ``re`` searches for. One parse serves both.
+    """
+    try:
+        parsed = re._parser.parse(regex)  # type: ignore[attr-defined]
+    except re.error:
+        return None
+    flags = parsed.state.flags
+    if flags & ~(re.IGNORECASE | re.UNICODE | re.VERBOSE | re.DOTALL | re.MULTILINE):
+        return None
+    if _sre_searches_fast(parsed, flags):
+        return None
+    items = list(parsed)
+    if group:
+        items = _top_level_group(items, group)
+    firsts: list[tuple[str, bool]] = []  # (class text, case-insensitive)
+    try:
+        nullable = _sequence_firsts(items, bool(flags & re.IGNORECASE), firsts)
+    except _Unknown:
+        return None
+    if nullable or not firsts:
+        return None
+    plain = "".join(text for text, icase in firsts if not icase and not text.startswith("^"))
+    folded = "".join(text for text, icase in firsts if icase and not text.startswith("^"))
+    options = [f"[{plain}]"] if plain else []
+    if folded:
+        options.append(f"(?i:[{folded}])")
+    options += [f"(?i:[{t}])" if icase else f"[{t}]" for t, icase in firsts if t.startswith("^")]
+    # Flags of the whole regex apply to the hint too: ``(?-i:…)`` keeps a global (?i) off
+    # the classes that came from case-sensitive items.
+    prefix = "(?-i:" if flags & re.IGNORECASE else "(?:"
+    return "(?=" + prefix + "|".join(options) + "))"
+
+
+class _Unknown(Exception):
+    """An item :func:`first_char_hint` cannot read."""
+
+
+_CATEGORIES = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+def _char(code: int) -> str:
+    return f"\\U{code:08x}"
+
+
+def _sequence_firsts(
+    items: list[tuple[Any, Any]], icase: bool, out: list[tuple[str, bool]]
+) -> bool:
+    """Add the classes the sequence can start with to *out*; whether it can be empty."""
+    # Items after the first one that cannot be empty cannot come first.
+    return all(_item_firsts(op, av, icase, out) for op, av in items)
+
+
+def _item_firsts(op: Any, av: Any, icase: bool, out: list[tuple[str, bool]]) -> bool:
+    """Add the classes *op* can start with to *out*; whether it can match the empty string."""
+    constants = re._constants  # type: ignore[attr-defined]
+    if op is constants.LITERAL:
+        out.append((_char(av), icase))
+        return False
+    if op is constants.NOT_LITERAL:
+        out.append(("^" + _char(av), icase))
+        return False
+    if op is constants.IN:
+        out.append((_class_text(av), icase))
+        return False
+    if op is constants.AT:
+        return True
+    if op is constants.SUBPATTERN:
+        _group, add, remove, sub = av
+        if (add | remove) & ~re.IGNORECASE:
+            raise _Unknown
+        scoped = (icase or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+        return _sequence_firsts(list(sub), scoped, out)
+    if op is constants.BRANCH:
+        results = [_sequence_firsts(list(branch), icase, out) for branch in av[1]]
+        return any(results)
+    if op in (constants.MAX_REPEAT, constants.MIN_REPEAT, constants.POSSESSIVE_REPEAT):
+        low, high, sub = av
+        if high == 0:
+            return True
+        return _sequence_firsts(list(sub), icase, out) or low == 0
+    if op is constants.ATOMIC_GROUP:
+        return _sequence_firsts(list(av), icase, out)
+    raise _Unknown
+
+
+def _class_text(items: list[tuple[Any, Any]]) -> str:
+    """The body of a class (``^`` first when negated) from its parsed items."""
+    constants = re._constants  # type: ignore[attr-defined]
+    body: list[str] = []
+    for op, av in items:
+        if op is constants.NEGATE:
+            body.insert(0, "^")
+        elif op is constants.LITERAL:
+            body.append(_char(av))
+        elif op is constants.RANGE:
+            body.append(_char(av[0]) + "-" + _char(av[1]))
+        elif op is constants.CATEGORY and str(av) in _CATEGORIES:
+            body.append(_CATEGORIES[str(av)])
+        else:
+            raise _Unknown
+    return "".join(body)
+
+
+def sre_searches_fast(regex: str) -> bool:
+    """Whether Python's ``re`` finds a literal prefix or a first-character set in *regex*.
+
+    ``re`` then skips ahead to where a match can start by itself, and a
+    :func:`first_char_hint` would only slow it down (it hides that prefix).
+    """
+    parsed = re._parser.parse(regex)  # type: ignore[attr-defined]
+    return _sre_searches_fast(parsed, parsed.state.flags)
+
+
+def _sre_searches_fast(parsed: Any, flags: int) -> bool:
+    # Asked of re's own compiler (a private API): should it change, the answer is False
+    # and a hint is added, which costs speed, never a match.
+    try:
+        compiler = re._compiler  # type: ignore[attr-defined]
+        prefix = compiler._get_literal_prefix(parsed, flags)[0]
+        return bool(prefix) or compiler._get_charset_prefix(parsed, flags) is not None
+    except Exception:  # any change in re's internals
+        return False
+
+
+def _top_level_group(items: list[tuple[Any, Any]], number: int) -> list[tuple[Any, Any]]:
+    """The parsed items of capturing group *number* at the top level of *items*."""
+    constants = re._constants  # type: ignore[attr-defined]
+    for op, av in items:
+        if op is constants.SUBPATTERN and av[0] == number:
+            return list(av[-1])
+    raise ValueError(f"no top-level group {number}")

@@ -27,6 +27,7 @@ the pattern altogether (:mod:`dataguard.detect.multiscan`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -35,7 +36,13 @@ from dataguard.detect.recognizer import (
     DIGITS_BEFORE_NOT,
     Pattern,
 )
-from dataguard.detect.regex_tools import OUTSIDE, group_end, pieces, strip_lookarounds
+from dataguard.detect.regex_tools import (
+    OUTSIDE,
+    first_char_hint,
+    group_end,
+    pieces,
+    strip_lookarounds,
+)
 
 __all__ = ["BOUNDARY_FORMS", "ScanForm", "scan_form"]
 
@@ -46,6 +53,10 @@ BOUNDARY_FORMS: tuple[tuple[str, str], ...] = (
         r"^|\\[ntr]|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|[^0-9A-Za-z]",
     ),
     (DIGITS_BEFORE_NOT, r"^|[^0-9]"),
+    # An XML element's name: after its ``<``. Consumed, the ``<`` is a literal prefix
+    # Python's re searches for, instead of trying the element pattern at every position
+    # (270 times as fast on a log line).
+    ("(?<=<)", "<"),
 )
 
 
@@ -63,7 +74,12 @@ class ScanForm:
 
 def scan_form(pattern: Pattern) -> ScanForm:
     """Build the scan form of a recognizer pattern (see the module docstring)."""
-    regex = pattern.regex
+    return _scan_form(pattern.regex)
+
+
+@functools.cache  # a form depends on the regex alone, and every detector builds them all
+def _scan_form(regex: str) -> ScanForm:
+    verify = re.compile(regex)
     boundary = ""
     for lookbehind, consumed in BOUNDARY_FORMS:
         if regex.startswith(lookbehind):
@@ -80,7 +96,21 @@ def scan_form(pattern: Pattern) -> ScanForm:
     if classes:
         checked = f"(?:{strip_lookarounds(body)})(?:$|[^{classes[0]}])"
     prefilter = f"(?:{boundary}){checked}" if boundary else checked
-    return ScanForm(form, re.compile(form), re.compile(pattern.regex), core, prefilter)
+    return ScanForm(form, _python_form(form, boundary, core), verify, core, prefilter)
+
+
+def _python_form(form: str, boundary: str, core: str) -> re.Pattern[str]:
+    """The scan form as Python's ``re`` runs it: the same matches, found sooner.
+
+    Where ``re`` has no literal prefix or first-character set of its own to search for,
+    the core starts with a lookahead of the characters it can start with
+    (:func:`~dataguard.detect.regex_tools.first_char_hint`), so that most positions are
+    rejected by one class test (a keyed pattern's seventy case-insensitive keys were tried
+    at every position: four times as slow). The lookahead holds wherever the core
+    matches, so the matches are the same as Rust's, which runs *form* as it is.
+    """
+    hint = first_char_hint(form, group=2)
+    return re.compile(form if hint is None else f"({boundary})({hint}{core})")
 
 
 # A negative lookahead of one character class: ``(?![0-9])``. The class body has no ``]``

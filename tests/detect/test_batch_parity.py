@@ -7,6 +7,7 @@ escapes and CJK text, the material on which the two paths could drift apart.
 from __future__ import annotations
 
 import random
+import re
 from urllib.parse import quote
 
 import pytest
@@ -124,3 +125,24 @@ def test_detect_record_with_many_fields_uses_field_names(detector: Detector) -> 
 def test_fields_must_match_lines(detector: Detector) -> None:
     with pytest.raises(ValueError, match="one field per line"):
         detector.detect_lines(["a", "b"], fields=["x"])
+
+
+_FOLDED = st.sampled_from(
+    ["ſecret=x", "paſſword:1", "\u212aey=1", "\u0130d_token=a", "<password>x</"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(log_lines(), _FOLDED), min_size=1, max_size=12))
+def test_python_scan_forms_find_what_the_rust_forms_say(
+    detector: Detector, lines: list[str]
+) -> None:
+    """Python runs a scan form with a first-character hint (scan.py); the matches are the
+    ones of the form as written, which is what Rust runs."""
+    text = "\n".join(lines)
+    for alt in detector._alternatives:
+        if alt.form.python.pattern == alt.form.regex:
+            continue
+        written = [(m.start(2), m.end()) for m in re.finditer(alt.form.regex, text)]
+        hinted = [(m.start(2), m.end()) for m in alt.form.python.finditer(text)]
+        assert hinted == written, alt.pattern.name

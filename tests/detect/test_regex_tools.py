@@ -12,9 +12,11 @@ from dataguard.detect.regex_tools import (
     IN_CLASS,
     OUTSIDE,
     class_opener_end,
+    first_char_hint,
     group_end,
     pieces,
     requires_char,
+    sre_searches_fast,
     strip_lookarounds,
 )
 
@@ -39,7 +41,13 @@ def test_captures_become_non_capturing(regex: str, expected: str) -> None:
     ("regex", "expected"),
     [
         ("(?<![0-9])1[3-9][0-9]{9}(?![0-9])", "1[3-9][0-9]{9}"),
-        ("(?:(?<![0-9])|(?<=x))a", "(?:|)a"),
+        # A group left with empty alternatives only is dropped (Python's re tried each).
+        ("(?:(?<![0-9])|(?<=x))a", "a"),
+        ("((?<![0-9])|(?<=x))a", "a"),
+        # ... unless a quantifier follows it, which would then apply to what came before.
+        ("x(?:(?<![0-9])|(?<=x))?a", "x(?:|)?a"),
+        ("(?:b|(?<=x))a", "(?:b|)a"),
+        ("(?i:(?=a))b", "(?i:)b"),
         ("a(?=[)])b", "ab"),
     ],
 )
@@ -118,3 +126,71 @@ def test_pieces_reads_escapes_and_classes_once_for_every_walker() -> None:
         ("\\[", ESCAPE),  # an escaped [ opens no class
         (")", OUTSIDE),
     ]
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        (r"\d{3}", r"(?=(?:[\d]))"),
+        (r"\bfoo", r"(?=(?:[\U00000066]))"),
+        ("(?:a|b)?[^x]y", r"(?=(?:[\U00000061\U00000062]|[^\U00000078]))"),
+        # Optional items add the next item's first characters; case-insensitive letters
+        # stay under (?i), so that re's own case folding decides.
+        (
+            "(?:[bu]?x|%2)?(?i:na)",
+            r"(?=(?:[\U00000062\U00000075\U00000078\U00000025]|(?i:[\U0000006e])))",
+        ),
+        ("(?i)ab", r"(?=(?-i:(?i:[\U00000061])))"),
+    ],
+)
+def test_first_char_hint(regex: str, expected: str) -> None:
+    assert first_char_hint(regex) == expected
+
+
+@pytest.mark.parametrize("regex", ["a?", "(?:a|)", ".x", r"(a?)\1b", "(?=a)b", "(?a:x)", ""])
+def test_first_char_hint_gives_none_when_it_cannot_tell(regex: str) -> None:
+    assert first_char_hint(regex) is None
+
+
+@pytest.mark.parametrize("regex", ["ab", "[^a-z]b", '"(?i:name)"', "()(eyJ[A-Za-z0-9_-]{8,})"])
+def test_no_hint_where_re_searches_for_a_prefix_itself(regex: str) -> None:
+    assert sre_searches_fast(regex)
+    assert first_char_hint(regex) is None
+
+
+def test_a_hint_for_one_group() -> None:
+    regex = "(<)((?:x)?(?i:ab))"  # a scan form: boundary, then core
+    assert first_char_hint(regex) is None  # re searches for the "<" itself
+    assert first_char_hint("()((?:x)?(?i:ab))", group=2) == (
+        r"(?=(?:[\U00000078]|(?i:[\U00000061])))"
+    )
+
+
+# Strings where Unicode case folding matters: the long s folds to s, the Kelvin sign to k,
+# the dotted capital I and dotless i to i only in some engines.
+_FOLDS = ["ſecret=x", "paſſword:1", "Kelvin_name=\u5f20\u4f1f", "\u0130d_token=a", "\u0131d=1"]
+
+
+@pytest.mark.parametrize(
+    "regex",
+    [
+        "(?i:secret|password)[=:]x?",
+        "(?i:kelvin_name)=.",
+        "(?:[bu]?[\"']|%2[27])?(?i:id_token|id)=.",
+        r"(?:\s|,)*(?i:k)",
+        "(?:a|b)?[^x](?i:s)",
+    ],
+)
+@pytest.mark.parametrize("text", [*_FOLDS, "x SECRET=x", "\"ID=1 u'id_token=2", ", K k"])
+def test_hint_never_changes_a_match(regex: str, text: str) -> None:
+    hint = first_char_hint(regex)
+    assert hint is not None
+    plain = [(m.start(), m.end()) for m in re.finditer(regex, text)]
+    hinted = [(m.start(), m.end()) for m in re.finditer(hint + regex, text)]
+    assert hinted == plain
+
+
+def test_sre_searches_fast_where_re_has_a_prefix() -> None:
+    assert sre_searches_fast("()(eyJ[A-Za-z0-9_-]{8,})")
+    assert sre_searches_fast('()("(?i:name)")')
+    assert not sre_searches_fast("()((?:[bu]?[\"'])?(?i:real_?name|name)=)")
