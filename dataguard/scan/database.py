@@ -70,7 +70,8 @@ def scan_database(
         sparse: give text and wide number columns with fewer than 20 non-blank values in
             a full sample up to 200 more non-empty values
             (:mod:`dataguard.sources.sparse`); this can cost one more pass over such a
-            table.
+            table. Should that pass fail (a statement timeout on a huge table), the
+            table's note says so and its sparse columns are judged from the sample alone.
 
     Raises:
         UsageError: a bad URL, an unreachable database, an unknown scheme, or filters that
@@ -95,6 +96,7 @@ def scan_database(
 
         rows_sampled: dict[str, int] = {}
         topped_up: dict[str, list[str]] = {}
+        second_look_failed: dict[str, str] = {}  # table: the database error's class
 
         def read(info: TableInfo) -> tuple[str, tuple[ColumnInfo, ...], dict[str, list[Any]]]:
             name = info.qualified_name
@@ -104,9 +106,18 @@ def scan_database(
                 if sparse:
                     dialect = connection.dialect.name
                     thin = sparse_columns(info, values, sample, dialect)
-                    for column, more in top_up(connection, info, thin, values).items():
-                        values[column].extend(more)
                     topped_up[name] = [c.name for c in thin]
+                    try:
+                        more = top_up(connection, info, thin, values)
+                    except sa.exc.DBAPIError as exc:
+                        # The second look is extra: a statement timeout on a huge table,
+                        # or a type it cannot compare, costs that table's second look,
+                        # not the scan. A dead connection fails the next table's read.
+                        connection.rollback()
+                        second_look_failed[name] = type(exc.orig).__name__
+                        more = {}
+                    for column, extra in more.items():
+                        values[column].extend(extra)
             return name, info.columns, values
 
         jobs = 1 if workers is None else workers
@@ -118,7 +129,8 @@ def scan_database(
                 TableSummary(name, info.rows, len(info.columns), info.comment, rows_sampled[name])
             )
             if topped_up.get(name):
-                report.notes.append(sparse_note(name, topped_up[name], rows_sampled[name]))
+                failed = second_look_failed.get(name)
+                report.notes.append(sparse_note(name, topped_up[name], rows_sampled[name], failed))
             if on_table is not None:
                 on_table(info, done, len(catalog))
     except sa.exc.SQLAlchemyError as exc:

@@ -120,12 +120,25 @@ def is_thin(values: Sequence[Any]) -> bool:
     return sum(not blank(v) for v in values) < SPARSE_BELOW
 
 
-def sparse_note(table: str, columns: Sequence[str], rows: int) -> str:
-    """The report's note on the sparse *columns* of *table* (*rows* rows sampled)."""
-    return (
+def sparse_note(table: str, columns: Sequence[str], rows: int, failed: str | None = None) -> str:
+    """The report's note on the sparse *columns* of *table* (*rows* rows sampled).
+
+    *failed* names the database error (its class, never its text, which may quote
+    values) when the second look could not be read: the columns were then judged from
+    the sample alone, and the note says so.
+    """
+    thin = (
         f"{table}: {len(columns)} column(s) had fewer than {SPARSE_BELOW} non-blank values in "
-        f"{rows} sampled rows, so up to {TOP_UP_VALUES} more non-empty values of each were "
-        f"read: {', '.join(columns)}"
+        f"{rows} sampled rows"
+    )
+    if failed is not None:
+        return (
+            f"{thin}; reading more of their values failed ({failed}), so they were judged "
+            f"from the sample alone and may hold personal data it did not see: "
+            f"{', '.join(columns)}"
+        )
+    return f"{thin}, so up to {TOP_UP_VALUES} more non-empty values of each were read: " + (
+        ", ".join(columns)
     )
 
 
@@ -172,8 +185,10 @@ def top_up(
         *(
             sa.and_(c.is_not(None), c != 0)
             if _numeric(column)
-            # blank() in SQL: TRIM in every dialect, zero in its common spellings
-            else sa.func.trim(c).not_in(sorted(_NOTHING))
+            # blank() in SQL: TRIM in every dialect, zero in its common spellings. The cast
+            # reads a column whose type only looks like text (a PostgreSQL enum named
+            # ticket_text, a domain) as text: TRIM of the type itself is an error there.
+            else sa.func.trim(sa.cast(c, sa.String)).not_in(sorted(_NOTHING))
             for c, column in zip(selected, columns, strict=True)
         )
     )

@@ -360,3 +360,81 @@ def test_sparse_text_columns_get_a_second_look(empty_database: str) -> None:
     whole = scan_database(empty_database, sample=5000)
     assert whole.notes == []
     assert {c.column: c for c in whole.columns}["contact"].evidence.valid == 3
+
+
+def _sparse_tables(url: str, rng: random.Random) -> list[str]:
+    """Tables ``first`` and ``second`` with a phone in one row in 1,000 of ``contact``."""
+    engine = sa.create_engine(url)
+    metadata = sa.MetaData()
+    tables = [
+        sa.Table(
+            name,
+            metadata,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("contact", sa.String(20)),
+            sa.Column("status", sa.String(8)),
+        )
+        for name in ("first", "second")
+    ]
+    metadata.create_all(engine)
+    phones = [gen.mobile_digits(rng) for _ in range(3)]
+    rows = [
+        {"id": i + 1, "contact": phones[i // 1000] if i % 1000 == 500 else None, "status": "ok"}
+        for i in range(3000)
+    ]
+    with engine.begin() as connection:
+        for table in tables:
+            connection.execute(table.insert(), rows)
+    engine.dispose()
+    return phones
+
+
+def test_a_failing_second_look_costs_that_table_not_the_scan(
+    empty_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second look at ``first`` fails in the database (a statement the server rejects,
+    as a statement timeout would be); ``second`` still gets its own, and the report says
+    which table was judged from the sample alone."""
+    import dataguard.scan.database as scanning
+
+    phones = _sparse_tables(empty_database, random.Random(5))
+    real_top_up = scanning.top_up
+
+    def failing_for_first(connection: sa.Connection, info: object, *args: object) -> object:
+        if getattr(info, "name", "") == "first":
+            connection.execute(sa.text("SELECT contact FROM no_such_table_here"))
+        return real_top_up(connection, info, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scanning, "top_up", failing_for_first)
+    report = scan_database(empty_database, sample=200, seed=2)
+    verdicts = {(c.table.split(".")[-1], c.column): c for c in report.columns}
+    assert verdicts["second", "contact"].evidence.valid == 3  # its second look ran
+    assert verdicts["first", "contact"].evidence.valid < 3  # the sample alone
+    failed, looked = sorted(report.notes)
+    assert "first: 1 column(s)" in failed
+    assert "reading more of their values failed (" in failed
+    assert failed.endswith(
+        "judged from the sample alone and may hold personal data it did not see: contact"
+    )
+    assert "second: 1 column(s)" in looked
+    assert "more non-empty values" in looked
+    assert not [p for p in phones if p in report.to_json()]
+
+
+@pytest.mark.parametrize("empty_database", ["postgresql"], indirect=True)
+def test_a_type_that_only_looks_like_text_gets_its_second_look(empty_database: str) -> None:
+    """A PostgreSQL enum named ``ticket_text`` is declared "text" by its name; TRIM of an
+    enum is an error there (the whole scan failed), so the second look reads it as text."""
+    phones = _sparse_tables(empty_database, random.Random(6))
+    engine = sa.create_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TYPE ticket_text AS ENUM ('open', 'closed')"))
+        connection.execute(sa.text("ALTER TABLE first ADD COLUMN state ticket_text"))
+        connection.execute(sa.text("UPDATE first SET state = 'open' WHERE id % 1000 = 7"))
+    engine.dispose()
+    report = scan_database(empty_database, sample=200, seed=2, tables=["first"])
+    (note,) = report.notes
+    assert note.endswith("were read: contact, state"), note
+    contact = {c.column: c for c in report.columns}["contact"]
+    assert contact.evidence.valid == 3
+    assert not [p for p in phones if p in report.to_json()]
