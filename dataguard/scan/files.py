@@ -32,7 +32,7 @@ from dataguard.sources.compressed import (
     decompressed_copy,
     open_decompressed,
 )
-from dataguard.sources.sparse import sparse_note, top_up_frame
+from dataguard.sources.sparse import is_thin, sparse_note, top_up_frame, unseen
 from dataguard.sources.tables import (
     _EXTENSIONS,
     estimate_rows,
@@ -40,8 +40,8 @@ from dataguard.sources.tables import (
     open_table,
     read_error,
     read_workbook,
-    sample_jsonl,
     sample_rows,
+    scan_jsonl,
 )
 
 __all__ = ["LINE_COLUMN", "scan_files"]
@@ -136,7 +136,7 @@ def _tables(
             yield f"{path}#{sheet}", drawn, frame.height, top_up_frame(frame.lazy(), drawn)
         return
     if fmt == "jsonl":
-        yield str(path), sample_jsonl(path, sample, seed), None, {}
+        yield _jsonl_table(path, sample, seed)
         return
     source = open_table(path, fmt)
     try:
@@ -159,6 +159,31 @@ def _tables(
         yield str(path), frame, rows, extra
     finally:
         source.close()
+
+
+def _jsonl_table(
+    path: Path, sample: int, seed: int
+) -> tuple[str, pl.DataFrame, int | None, dict[str, list[str]]]:
+    """A JSON-lines file as :func:`_tables` yields it, with the second look at sparse keys.
+
+    The sample is drawn as the file is read to its end, keeping the first non-blank
+    values of every key (:func:`~dataguard.sources.tables.scan_jsonl`); a key the sample
+    saw almost empty, or not at all (filled in one line in five thousand), is judged with
+    those values too, as a sparse column of a CSV is. Keys the sample never saw become
+    columns of their own, with no sampled value.
+    """
+    read = scan_jsonl(path, sample, seed, first_values=True)
+    frame = read.frame
+    first = read.first_values.values if read.first_values is not None else {}
+    extra: dict[str, list[str]] = {}
+    if read.lines > frame.height:  # a sample, not every line
+        for key, kept in first.items():
+            sampled = frame.get_column(key).to_list() if key in frame.columns else []
+            if is_thin(sampled) and (more := unseen(kept, sampled)):
+                extra[key] = more
+        unsampled = [key for key in extra if key not in frame.columns]
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(key) for key in unsampled)
+    return str(path), frame, read.lines, extra
 
 
 def _header_as_row(frame: pl.DataFrame) -> pl.DataFrame:

@@ -318,6 +318,20 @@ class FirstValues:
             if len(kept) >= self.size:
                 self._full.add(name)
 
+    def wants(self, name: str) -> bool:
+        """Whether values of column *name* are still taken (it has fewer than *size*)."""
+        return name not in self._full
+
+    def add_record(self, record: Mapping[str, Any]) -> None:
+        """Take the non-blank values of one record (a JSON line: keys vary by line)."""
+        for name, value in record.items():
+            if name in self._full or blank(value):
+                continue
+            kept = self.values.setdefault(name, [])
+            kept.append(value)
+            if len(kept) >= self.size:
+                self._full.add(name)
+
     def renamed(self, names: Mapping[str, str]) -> None:
         """Rename columns (``#1`` → ``phone`` once a late definition names them)."""
         merged: dict[str, list[Any]] = {}

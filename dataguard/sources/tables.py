@@ -47,8 +47,10 @@ from dataguard.sources.compressed import (
     compression_of_name,
     open_output,
 )
+from dataguard.sources.sparse import FirstValues
 
 __all__ = [
+    "JsonlScan",
     "QuoteFault",
     "RaggedRecord",
     "TableSource",
@@ -63,6 +65,7 @@ __all__ = [
     "read_workbook",
     "sample_jsonl",
     "sample_rows",
+    "scan_jsonl",
     "sniff_encoding",
     "table_format",
     "write_batches",
@@ -656,32 +659,67 @@ def sample_jsonl(path: Path, rows: int, seed: int) -> pl.DataFrame:
     Read line by line (types may change from line to line, which polars' schema
     inference refuses); a line that is not a JSON object raises a UsageError naming it.
     """
+    return scan_jsonl(path, rows, seed).frame
+
+
+@dataclass
+class JsonlScan:
+    """What :func:`scan_jsonl` read.
+
+    Attributes:
+        frame: the sample, one text column per top-level key.
+        lines: the JSON object lines read (every one, with *first_values*).
+        first_values: the first non-blank values of every key, over the whole file
+            (for :mod:`dataguard.sources.sparse`'s second look), or None.
+        skipped: lines after the sample that were not JSON objects (the second look
+            passes over them; a sampled one is an error).
+    """
+
+    frame: pl.DataFrame
+    lines: int
+    first_values: FirstValues | None = None
+    skipped: int = 0
+
+
+def scan_jsonl(path: Path, rows: int, seed: int, *, first_values: bool = False) -> JsonlScan:
+    """Sample a JSON-lines file as :func:`sample_jsonl` does; with *first_values*, read
+    on to its end, keeping the first non-blank values of every key
+    (:class:`~dataguard.sources.sparse.FirstValues`): a key filled in one line in five
+    thousand, which the sample saw empty or not at all."""
     size = path.stat().st_size
     with path.open("rb") as stream:
         head = stream.read(1 << 16)
     per_line = max(1, len(head) // max(head.count(b"\n"), 1))
     stride = max(1, (size // per_line) // max(rows, 1))
     records: list[dict[str, str | None]] = []
+    first = FirstValues() if first_values else None
+    lines = skipped = 0
     with path.open("rb") as stream:
         for number, raw in enumerate(stream, start=1):
-            if len(records) >= rows:
-                break
-            if stride > 1 and hash((seed, number)) % stride:
+            sampled = len(records) < rows and not (stride > 1 and hash((seed, number)) % stride)
+            if not sampled and (first is None or not raw.strip()):
+                if len(records) >= rows and first is None:
+                    break
                 continue
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                raise UsageError(f"{path.name}: line {number} is not valid JSON") from None
-            if not isinstance(record, dict):
-                raise UsageError(f"{path.name}: line {number} is not a JSON object")
-            records.append(
-                {
-                    str(k): None
-                    if v is None
-                    else (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-                    for k, v in record.items()
-                }
-            )
+            if sampled:
+                record = _jsonl_record(path, number, raw)
+                records.append(record)
+                if first is not None:
+                    first.add_record(record)
+            elif first is not None:
+                # Only keys still short of values are written as text: once the common
+                # keys have theirs, a line costs its parse alone.
+                try:
+                    parsed = json.loads(raw)
+                except ValueError:
+                    parsed = None
+                if not isinstance(parsed, dict):
+                    skipped += 1
+                    continue
+                wanted = {str(k): v for k, v in parsed.items() if first.wants(str(k))}
+                if wanted:
+                    first.add_record(_as_text(wanted))
+            lines += 1
     columns: dict[str, list[str | None]] = {}
     for i, record in enumerate(records):
         for key, value in record.items():
@@ -689,7 +727,30 @@ def sample_jsonl(path: Path, rows: int, seed: int) -> pl.DataFrame:
         for values in columns.values():
             if len(values) < i + 1:
                 values.append(None)
-    return pl.DataFrame({k: pl.Series(k, v, dtype=pl.String) for k, v in columns.items()})
+    frame = pl.DataFrame({k: pl.Series(k, v, dtype=pl.String) for k, v in columns.items()})
+    return JsonlScan(frame, lines if first is not None else len(records), first, skipped)
+
+
+def _jsonl_record(path: Path, number: int, raw: bytes) -> dict[str, str | None]:
+    """Line *number* of a JSON-lines file: its top-level values as text (nested values as
+    their JSON), or a UsageError naming the line."""
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        raise UsageError(f"{path.name}: line {number} is not valid JSON") from None
+    if not isinstance(record, dict):
+        raise UsageError(f"{path.name}: line {number} is not a JSON object")
+    return _as_text(record)
+
+
+def _as_text(record: dict[Any, Any]) -> dict[str, str | None]:
+    """Top-level values as text: strings as they are, other values as their JSON."""
+    return {
+        str(k): None
+        if v is None
+        else (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+        for k, v in record.items()
+    }
 
 
 #: A check of a batch as read, which raises to refuse it (:meth:`TableSource.check_batch`).
