@@ -132,7 +132,9 @@ def _tables(
         for sheet, frame in read_workbook(path).items():
             if personal_column_name(frame.columns, detector)[0]:
                 frame = _header_as_row(frame)
-            drawn = frame.head(sample)
+            # A seeded spread, as redaction draws it: an export sorted by date holds its
+            # phones only in the rows after those a head would read.
+            drawn = frame.sample(min(sample, frame.height), seed=seed) if frame.height else frame
             yield f"{path}#{sheet}", drawn, frame.height, top_up_frame(frame.lazy(), drawn)
         return
     if fmt == "jsonl":

@@ -317,3 +317,21 @@ def test_a_sparse_file_column_is_judged_from_more_values_and_noted(tmp_path: Pat
     assert note.endswith("were read: c7")
     assert "note: " in result.stderr
     assert not [p for p in phones if p in result.output + result.stderr]
+
+
+def test_a_sheet_is_sampled_across_its_rows_not_from_its_top(tmp_path: Path) -> None:
+    """Sorted by date, a sheet holds placeholders in its first rows and phones after them:
+    a sample of the top 200 rows saw only the placeholders."""
+    pytest.importorskip("xlsxwriter")
+    rng = random.Random(13)
+    phones = [gen.mobile_digits(rng) for _ in range(1_000)]
+    contact = ["未填写"] * 2_000 + phones
+    path = tmp_path / "orders.xlsx"
+    pl.DataFrame({"id": list(range(3_000)), "contact": contact}).write_excel(path)
+    result = run("files", path, "--sample", "200", "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    columns = {c["column"]: c for c in json.loads(result.stdout)["columns"]}
+    assert columns["contact"]["entity"] == "CN_MOBILE"
+    (reason,) = columns["contact"]["evidence"]["reasons"]
+    assert reason.endswith("sampled values are valid CN_MOBILE")
+    assert not [p for p in phones if p in result.output]
