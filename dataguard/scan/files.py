@@ -16,6 +16,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
@@ -80,12 +81,13 @@ def scan_files(
     clock = time.perf_counter()
     assessor = TableAssessor(detector or Detector(), report.grading, keys)
     for done, path in enumerate(_walk(paths), 1):
-        for name, frame, rows, extra in _tables(path, sample, seed, assessor.detector):
+        for name, frame, rows, extra, notes in _tables(path, sample, seed, assessor.detector):
             columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
             values = {c: frame.get_column(c).to_list() + extra.get(c, []) for c in frame.columns}
             report.columns.extend(assessor.assess(name, columns, values))
             if extra:
                 report.notes.append(sparse_note(name, list(extra), frame.height))
+            report.notes.extend(notes)
             report.tables.append(TableSummary(name, rows, len(columns), None, frame.height))
         if on_file is not None:
             on_file(path, done)
@@ -99,10 +101,19 @@ def _type_name(dtype: pl.DataType) -> str:
     return "TEXT" if dtype == pl.String else str(dtype).upper()
 
 
-def _tables(
-    path: Path, sample: int, seed: int, detector: Detector
-) -> Iterator[tuple[str, pl.DataFrame, int | None, dict[str, list[str]]]]:
-    """``(name, sample frame, row count or estimate, extra values)`` for each table in *path*.
+class _Table(NamedTuple):
+    """A table of a file: its sample, its row count (or estimate, or None), the second
+    look's extra values per sparse column, and notes for the report."""
+
+    name: str
+    frame: pl.DataFrame
+    rows: int | None
+    extra: dict[str, list[str]]
+    notes: tuple[str, ...] = ()
+
+
+def _tables(path: Path, sample: int, seed: int, detector: Detector) -> Iterator[_Table]:
+    """Each table in *path* (:class:`_Table`).
 
     Extra values: of the columns the sample saw (almost) empty
     (:func:`~dataguard.sources.sparse.top_up_frame`).
@@ -118,15 +129,15 @@ def _tables(
         # orders.csv.gz: a table, read by columns from a decompressed copy.
         copy = decompressed_copy(path)
         try:
-            for name, frame, rows, extra in _tables(copy, sample, seed, detector):
-                yield str(path) + name[len(str(copy)) :], frame, rows, extra
+            for table in _tables(copy, sample, seed, detector):
+                yield table._replace(name=str(path) + table.name[len(str(copy)) :])
         finally:
             shutil.rmtree(copy.parent, ignore_errors=True)
         return
     if fmt is None:
         lines, total = _sample_lines(path, sample, seed)
         lined = pl.DataFrame({LINE_COLUMN: lines}, schema={LINE_COLUMN: pl.String})
-        yield str(path), lined, total, {}
+        yield _Table(str(path), lined, total, {})
         return
     if fmt == "xlsx":
         for sheet, frame in read_workbook(path).items():
@@ -135,7 +146,7 @@ def _tables(
             # A seeded spread, as redaction draws it: an export sorted by date holds its
             # phones only in the rows after those a head would read.
             drawn = frame.sample(min(sample, frame.height), seed=seed) if frame.height else frame
-            yield f"{path}#{sheet}", drawn, frame.height, top_up_frame(frame.lazy(), drawn)
+            yield _Table(f"{path}#{sheet}", drawn, frame.height, top_up_frame(frame.lazy(), drawn))
         return
     if fmt == "jsonl":
         yield _jsonl_table(path, sample, seed)
@@ -158,14 +169,12 @@ def _tables(
             extra = top_up_frame(source.frame, frame)
         except pl.exceptions.PolarsError as exc:
             raise read_error(source, exc) from None
-        yield str(path), frame, rows, extra
+        yield _Table(str(path), frame, rows, extra)
     finally:
         source.close()
 
 
-def _jsonl_table(
-    path: Path, sample: int, seed: int
-) -> tuple[str, pl.DataFrame, int | None, dict[str, list[str]]]:
+def _jsonl_table(path: Path, sample: int, seed: int) -> _Table:
     """A JSON-lines file as :func:`_tables` yields it, with the second look at sparse keys.
 
     The sample is drawn as the file is read to its end, keeping the first non-blank
@@ -185,7 +194,13 @@ def _jsonl_table(
                 extra[key] = more
         unsampled = [key for key in extra if key not in frame.columns]
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(key) for key in unsampled)
-    return str(path), frame, read.lines, extra
+    notes = []
+    if read.skipped:
+        notes.append(
+            f"{path}: {read.skipped} line(s) after the sample are not JSON objects; the second "
+            "look at sparse keys passed over them"
+        )
+    return _Table(str(path), frame, read.lines, extra, tuple(notes))
 
 
 def _header_as_row(frame: pl.DataFrame) -> pl.DataFrame:

@@ -75,3 +75,12 @@ def test_the_second_look_passes_over_a_broken_line_the_sample_did_not_draw(
     assert (read.lines, read.skipped) == (LINES, 1)
     assert read.first_values is not None
     assert len(read.first_values.values["refund_phone"]) == 3
+
+
+def test_the_report_says_what_the_second_look_passed_over(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    _events(path)
+    with path.open("a", encoding="utf-8") as out:
+        out.write('{"id": 6000, "refund_phone": "1381')
+    report = scan_files([path], sample=200, seed=0)
+    assert f"{path}: 1 line(s) after the sample are not JSON objects" in " ".join(report.notes)
