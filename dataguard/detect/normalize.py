@@ -39,6 +39,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from dataguard.detect.regex_tools import first_char_hint
+
 __all__ = [
     "BASE64_JSON",
     "ESCAPES",
@@ -174,7 +176,7 @@ _ANSI = r"(?:\x1b|\\u001[bB])\[[0-?]*[ -/]*[@-~]"
 #: and not a dot-separated part (JWT, itsdangerous), so Python's ``re`` only.
 BASE64_JSON = r"(?<![A-Za-z0-9+/_.-])eyJ[A-Za-z0-9+/_-]{12,65536}={0,2}(?![A-Za-z0-9+/=_.-])"
 _BASE64_JSON = re.compile(BASE64_JSON)
-_SPECIAL = re.compile(
+_SPECIAL_RUNS = (
     BASE64_JSON
     + "|"
     + _ANSI
@@ -182,6 +184,10 @@ _SPECIAL = re.compile(
     + r"|(?:\\[23][0-7]{2})+"
     + r"|[^\x00-\x7f\u4e00-\u9fff%\\]+"
 )
+# With a lookahead of the characters a run can start with, re rejects most positions with
+# one class test instead of trying all seven alternatives: the same runs, found in a third
+# of the time on the lines of the benchmark log that need normalising.
+_SPECIAL = re.compile((first_char_hint(_SPECIAL_RUNS) or "") + f"(?:{_SPECIAL_RUNS})")
 # One escaped byte: ``%XX``, or ``%25XX`` (the ``%`` of ``%XX`` escaped again).
 _PERCENT_BYTE = re.compile(r"%(?:25)?([0-9A-Fa-f]{2})")
 _ONCE_ESCAPED = re.compile(r"((?:%[0-9A-Fa-f]{2})+)")

@@ -192,9 +192,10 @@ def first_char_hint(regex: str, group: int = 0) -> str | None:
 
     Read from Python's parse tree: literals and classes that can come first (after
     optional items and zero-width ones), letters under ``(?i)`` as a class under ``(?i)``,
-    so that case folding (``ſ``, the Kelvin sign ``K``) is the engine's own. Anything the
-    walk does not know (``.``, backreferences, lookarounds, flags other than ``i``), or a
-    regex that can match the empty string, gives None. So does a regex in which ``re``
+    so that case folding (``ſ``, the Kelvin sign ``K``) is the engine's own; lookarounds
+    are passed over (they consume nothing). Anything the walk does not know (``.``,
+    backreferences, flags other than ``i``), or a regex that can match the empty string,
+    gives None. So does a regex in which ``re``
     finds a literal prefix or a first-character set of its own (:func:`sre_searches_fast`):
     it skips ahead by itself, and a hint would hide that prefix and slow it down.
 
@@ -270,8 +271,8 @@ def _item_firsts(op: Any, av: Any, icase: bool, out: list[tuple[str, bool]]) -> 
     if op is constants.IN:
         out.append((_class_text(av), icase))
         return False
-    if op is constants.AT:
-        return True
+    if op is constants.AT or op in (constants.ASSERT, constants.ASSERT_NOT):
+        return True  # zero-width: it restricts where a match starts, consumes nothing
     if op is constants.SUBPATTERN:
         _group, add, remove, sub = av
         if (add | remove) & ~re.IGNORECASE:

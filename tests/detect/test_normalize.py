@@ -223,3 +223,41 @@ def test_an_ideographic_full_stop_between_ascii_letters_is_a_dot() -> None:
     assert normalize("好的。谢谢").text == "好的。谢谢"  # a sentence's own full stop
     assert normalize("ok。").text == "ok。"
     assert normalize("。abc").text == "。abc"
+
+
+_RUN_PIECES = st.sampled_from(
+    [
+        "%40",
+        "%2540",
+        "%E5%BC%A0",
+        "\\u5f20",
+        "\\\\u5f20",
+        "\\x22",
+        "\\345",
+        "\x1b[36m",
+        "eyJuYW1lIjoiYWJjZGVmZ2gifQ",
+        "ｅ",
+        "１３８",
+        "。",
+        "张",
+        "a",
+        "e",
+        "1",
+        " ",
+        "=",
+        "\\",
+        "%",
+    ]
+)
+
+
+@given(st.lists(_RUN_PIECES, max_size=12).map("".join))
+def test_the_hinted_run_finder_finds_the_same_runs(text: str) -> None:
+    """normalize's run finder carries a first-character lookahead; the runs are the ones
+    of the runs' regex as written."""
+    import re
+
+    from dataguard.detect import normalize as module
+
+    written = [m.span() for m in re.finditer(module._SPECIAL_RUNS, text)]
+    assert [m.span() for m in module._SPECIAL.finditer(text)] == written

@@ -133,6 +133,8 @@ def test_pieces_reads_escapes_and_classes_once_for_every_walker() -> None:
     [
         (r"\d{3}", r"(?=(?:[\d]))"),
         (r"\bfoo", r"(?=(?:[\U00000066]))"),
+        # Lookarounds consume nothing: the first character is the next item's.
+        ("(?<![0-9])(?:[ab]c|%)", r"(?=(?:[\U00000061\U00000062\U00000025]))"),
         ("(?:a|b)?[^x]y", r"(?=(?:[\U00000061\U00000062]|[^\U00000078]))"),
         # Optional items add the next item's first characters; case-insensitive letters
         # stay under (?i), so that re's own case folding decides.
@@ -147,7 +149,7 @@ def test_first_char_hint(regex: str, expected: str) -> None:
     assert first_char_hint(regex) == expected
 
 
-@pytest.mark.parametrize("regex", ["a?", "(?:a|)", ".x", r"(a?)\1b", "(?=a)b", "(?a:x)", ""])
+@pytest.mark.parametrize("regex", ["a?", "(?:a|)", ".x", r"(a?)\1b", "(?=a)", "(?a:x)", ""])
 def test_first_char_hint_gives_none_when_it_cannot_tell(regex: str) -> None:
     assert first_char_hint(regex) is None
 
