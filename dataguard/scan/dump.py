@@ -26,7 +26,7 @@ from dataguard.scan.assess import TableAssessor
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.scan.reservoir import Reservoir
 from dataguard.sources.catalog import ColumnInfo, TableInfo, matches
-from dataguard.sources.sparse import FirstValues, is_thin, sparse_note, unseen
+from dataguard.sources.sparse import FirstValues, sparse_note
 
 __all__ = ["positional_name", "scan_dump"]
 
@@ -92,12 +92,7 @@ def scan_dump(
         columns = info.columns
         values = {c.name: [row.get(c.name) for row in reservoir.items] for c in columns}
         if reservoir.seen > len(reservoir.items):  # a sample, not every row: sparse columns?
-            more = {
-                c: unseen(seen_first.values.get(c, []), sampled)
-                for c, sampled in values.items()
-                if is_thin(sampled)
-            }
-            more = {c: extra for c, extra in more.items() if extra}
+            more = seen_first.beyond(values)
             for column, extra in more.items():
                 values[column] = values[column] + extra
             if more:

@@ -33,7 +33,7 @@ from dataguard.sources.compressed import (
     decompressed_copy,
     open_decompressed,
 )
-from dataguard.sources.sparse import is_thin, sparse_note, top_up_frame, unseen
+from dataguard.sources.sparse import sparse_note, top_up_frame
 from dataguard.sources.tables import (
     _EXTENSIONS,
     estimate_rows,
@@ -185,13 +185,14 @@ def _jsonl_table(path: Path, sample: int, seed: int) -> _Table:
     """
     read = scan_jsonl(path, sample, seed, first_values=True)
     frame = read.frame
-    first = read.first_values.values if read.first_values is not None else {}
     extra: dict[str, list[str]] = {}
-    if read.lines > frame.height:  # a sample, not every line
-        for key, kept in first.items():
-            sampled = frame.get_column(key).to_list() if key in frame.columns else []
-            if is_thin(sampled) and (more := unseen(kept, sampled)):
-                extra[key] = more
+    if read.lines > frame.height and read.first_values is not None:  # a sample, not all
+        first = read.first_values
+        sampled = {
+            key: frame.get_column(key).to_list() if key in frame.columns else []
+            for key in first.values
+        }
+        extra = first.beyond(sampled)
         unsampled = [key for key in extra if key not in frame.columns]
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(key) for key in unsampled)
     notes = []

@@ -332,6 +332,16 @@ class FirstValues:
             if len(kept) >= self.size:
                 self._full.add(name)
 
+    def beyond(self, sample: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
+        """For each column of *sample* that is thin there (:func:`is_thin`), the kept values
+        the sample does not already hold (:func:`unseen`); columns with none left out."""
+        more = {
+            name: unseen(self.values.get(name, []), sampled)
+            for name, sampled in sample.items()
+            if is_thin(sampled)
+        }
+        return {name: extra for name, extra in more.items() if extra}
+
     def renamed(self, names: Mapping[str, str]) -> None:
         """Rename columns (``#1`` → ``phone`` once a late definition names them)."""
         merged: dict[str, list[Any]] = {}
