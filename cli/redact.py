@@ -39,7 +39,8 @@ personal data are masked with the profile's operator for their entity, free-text
 columns (remarks, chat, JSON) go through the detection engine, the rest is copied.
 Row count and column order are kept; CSV is read and written in its own encoding
 (UTF-8 with or without BOM, GBK/GB18030, UTF-16 with a BOM; LF, CRLF or bare-CR
-line endings) and separator (a comma, or ; | or tab, detected from the header).
+line endings) and separator (a comma, or ; | or tab, detected from the header,
+or named by Excel's sep= first line, which is kept).
 The output has the input's format unless --to or its extension names another.
 A gzip, bzip2 or xz export (orders.csv.gz) is decompressed into a private folder
 beside the output and read from there; an output named .gz, .bz2 or .xz is
@@ -271,7 +272,13 @@ def parse_separator(value: str | None) -> str | None:
 
 def _summary(report: dict[str, Any], dry_run: bool) -> None:
     """A few lines on stderr: what was masked, per column."""
-    if report.get("separator") not in (None, ",", "\t"):
+    if report.get("separator_line"):
+        click.echo(
+            f"read as {report['separator']}-separated values (Excel's separator line "
+            f"{report['separator_line']!r}, kept)",
+            err=True,
+        )
+    elif report.get("separator") not in (None, ",", "\t"):
         click.echo(f"read as {report['separator']}-separated values", err=True)
     if report.get("sparse_columns"):
         click.echo(

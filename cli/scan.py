@@ -254,9 +254,17 @@ Examples:
 
 @scan_group.command("files", help=FILES_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--sparse-check/--no-sparse-check",
+    default=True,
+    show_default=True,
+    help="Give columns and JSON keys the sample leaves with fewer than 20 values a second "
+    "look: up to 200 more of their non-empty values (a CSV, Parquet or sheet: one more "
+    "streamed pass over such a table; JSON lines: the file is read to its end).",
+)
 @_output_options
 @user_errors
-def scan_files_command(paths: tuple[Path, ...], **opts: Any) -> None:
+def scan_files_command(paths: tuple[Path, ...], sparse_check: bool, **opts: Any) -> None:
     from dataguard.scan.files import scan_files
 
     with audited("scan.files", role="operator") as trail:
@@ -272,6 +280,7 @@ def scan_files_command(paths: tuple[Path, ...], **opts: Any) -> None:
                 scheme=opts["scheme"],
                 detector=_detector(opts),
                 on_file=lambda path, done: progress(str(path), done, None),
+                sparse=sparse_check,
             )
         _finish(report, opts, trail)
 

@@ -213,6 +213,8 @@ def redact_file(
         report = _redact_source(opened, target, masker, out_fmt, sample_rows, run)
         if fmt in ("csv", "tsv"):
             report["separator"] = opened.separator
+            if opened.preamble is not None:
+                report["separator_line"] = opened.preamble
     if out_compression is not None:
         report["output_compression"] = out_compression
     report["seconds"] = round(time.monotonic() - started, 3)

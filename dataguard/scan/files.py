@@ -73,15 +73,24 @@ def scan_files(
     detector: Detector | None = None,
     keys: Mapping[str, str] | None = None,
     on_file: Callable[[Path, int], object] | None = None,
+    sparse: bool = True,
 ) -> ScanReport:
-    """Scan files and directories; one table per file (per sheet for workbooks)."""
+    """Scan files and directories; one table per file (per sheet for workbooks).
+
+    ``sparse``: give the columns (JSON keys) that the sample leaves almost empty a second
+    look at more of their values (:mod:`dataguard.sources.sparse`); False judges every
+    column from the sample alone, and a JSON-lines file is read only as far as its
+    sample reaches.
+    """
     report = ScanReport.begin(
         ", ".join(str(p) for p in paths), "files", scheme=scheme, sample=sample, seed=seed
     )
     clock = time.perf_counter()
     assessor = TableAssessor(detector or Detector(), report.grading, keys)
     for done, path in enumerate(_walk(paths), 1):
-        for name, frame, rows, extra, notes in _tables(path, sample, seed, assessor.detector):
+        for name, frame, rows, extra, notes in _tables(
+            path, sample, seed, assessor.detector, sparse=sparse
+        ):
             columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
             values = {c: frame.get_column(c).to_list() + extra.get(c, []) for c in frame.columns}
             report.columns.extend(assessor.assess(name, columns, values))
@@ -112,11 +121,13 @@ class _Table(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
-def _tables(path: Path, sample: int, seed: int, detector: Detector) -> Iterator[_Table]:
+def _tables(
+    path: Path, sample: int, seed: int, detector: Detector, *, sparse: bool = True
+) -> Iterator[_Table]:
     """Each table in *path* (:class:`_Table`).
 
     Extra values: of the columns the sample saw (almost) empty
-    (:func:`~dataguard.sources.sparse.top_up_frame`).
+    (:func:`~dataguard.sources.sparse.top_up_frame`); none unless *sparse*.
 
     A table whose first line holds personal data has no header
     (:func:`~dataguard.detect.headers.personal_column_name`): it is read as data, its
@@ -129,7 +140,7 @@ def _tables(path: Path, sample: int, seed: int, detector: Detector) -> Iterator[
         # orders.csv.gz: a table, read by columns from a decompressed copy.
         copy = decompressed_copy(path)
         try:
-            for table in _tables(copy, sample, seed, detector):
+            for table in _tables(copy, sample, seed, detector, sparse=sparse):
                 yield table._replace(name=str(path) + table.name[len(str(copy)) :])
         finally:
             shutil.rmtree(copy.parent, ignore_errors=True)
@@ -146,10 +157,11 @@ def _tables(path: Path, sample: int, seed: int, detector: Detector) -> Iterator[
             # A seeded spread, as redaction draws it: an export sorted by date holds its
             # phones only in the rows after those a head would read.
             drawn = frame.sample(min(sample, frame.height), seed=seed) if frame.height else frame
-            yield _Table(f"{path}#{sheet}", drawn, frame.height, top_up_frame(frame.lazy(), drawn))
+            extra = top_up_frame(frame.lazy(), drawn) if sparse else {}
+            yield _Table(f"{path}#{sheet}", drawn, frame.height, extra)
         return
     if fmt == "jsonl":
-        yield _jsonl_table(path, sample, seed)
+        yield _jsonl_table(path, sample, seed, sparse=sparse)
         return
     source = open_table(path, fmt)
     try:
@@ -166,7 +178,7 @@ def _tables(path: Path, sample: int, seed: int, detector: Detector) -> Iterator[
             # short CSV record is refused, not read as one padded with empty values.
             frame = sample_rows(source, sample, seed, check=source.check_batch)
             rows = estimate_rows(source)
-            extra = top_up_frame(source.frame, frame)
+            extra = top_up_frame(source.frame, frame) if sparse else {}
         except pl.exceptions.PolarsError as exc:
             raise read_error(source, exc) from None
         yield _Table(str(path), frame, rows, extra)
@@ -174,16 +186,17 @@ def _tables(path: Path, sample: int, seed: int, detector: Detector) -> Iterator[
         source.close()
 
 
-def _jsonl_table(path: Path, sample: int, seed: int) -> _Table:
+def _jsonl_table(path: Path, sample: int, seed: int, *, sparse: bool = True) -> _Table:
     """A JSON-lines file as :func:`_tables` yields it, with the second look at sparse keys.
 
     The sample is drawn as the file is read to its end, keeping the first non-blank
     values of every key (:func:`~dataguard.sources.tables.scan_jsonl`); a key the sample
     saw almost empty, or not at all (filled in one line in five thousand), is judged with
     those values too, as a sparse column of a CSV is. Keys the sample never saw become
-    columns of their own, with no sampled value.
+    columns of their own, with no sampled value. Without *sparse*, the file is read only
+    as far as the sample reaches, and its row count is the sample's.
     """
-    read = scan_jsonl(path, sample, seed, first_values=True)
+    read = scan_jsonl(path, sample, seed, first_values=sparse)
     frame = read.frame
     extra: dict[str, list[str]] = {}
     if read.lines > frame.height and read.first_values is not None:  # a sample, not all
@@ -201,7 +214,10 @@ def _jsonl_table(path: Path, sample: int, seed: int) -> _Table:
             f"{path}: {read.skipped} line(s) after the sample are not JSON objects; the second "
             "look at sparse keys passed over them"
         )
-    return _Table(str(path), frame, read.lines, extra, tuple(notes))
+    # Without the second look the file is read only as far as the sample reaches: its
+    # row count is then unknown (the report says so), not the sample's size.
+    rows = read.lines if read.whole else None
+    return _Table(str(path), frame, rows, extra, tuple(notes))
 
 
 def _header_as_row(frame: pl.DataFrame) -> pl.DataFrame:

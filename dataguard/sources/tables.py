@@ -22,6 +22,8 @@ Everything here is lazy or streamed, so memory stays bounded whatever the file s
 
 Blank lines at the very end of a CSV/TSV file of two or more columns are not records:
 :func:`open_table` leaves them out of the frame (polars would read each as a row of nulls).
+Nor is Excel's separator line (``sep=;`` before the header, :func:`excel_separator_line`):
+it names the separator, is read around and is written back.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ __all__ = [
     "compressed_error",
     "draw_sample",
     "estimate_rows",
+    "excel_separator_line",
     "explain_csv_error",
     "first_bad_quote",
     "first_ragged_record",
@@ -212,6 +215,11 @@ class TableSource:
     #: The CSV/TSV field separator, read and written (``,``; a tab for TSV; ``;`` or
     #: ``|`` when the file uses them: :func:`sniff_separator`).
     separator: str = ","
+    #: Excel's separator line as read (``sep=;``, no line ending; see
+    #: :func:`excel_separator_line`), or None. It is not read as a record (the file is
+    #: read through a copy without it) and is written back before the header when the
+    #: output has the input's format.
+    preamble: str | None = None
     #: Whether :meth:`check_records` found every record as wide as the header.
     records_checked: bool = field(default=False, init=False, repr=False)
 
@@ -293,6 +301,8 @@ class TableSource:
         fault = first_bad_quote(self.scratch or self.path, self.separator)
         if fault is None:
             return None
+        if self.preamble is not None:  # counted in the copy without the separator line
+            fault = fault._replace(line=fault.line + 1)
         return fault.describe(with_byte=self.scratch is None)
 
 
@@ -370,16 +380,31 @@ def _decoded_chunks(path: Path, encoding: str) -> Iterator[str]:
         raise _Undecodable(offset - held + exc.start) from None
 
 
-def _transcode(src: Path, dst: Path, source: str, target: str, *, cr_to_lf: bool = False) -> None:
+def _transcode(
+    src: Path,
+    dst: Path,
+    source: str,
+    target: str,
+    *,
+    cr_to_lf: bool = False,
+    skip_first_line: bool = False,
+) -> None:
     """Re-encode a file in chunks (bounded memory); raises UsageError naming the byte.
 
     ``cr_to_lf``: every CR becomes LF (a file whose lines end in a bare CR), one character
-    for one, so line numbers hold.
+    for one, so line numbers hold. ``skip_first_line``: the copy starts after the first
+    line break (Excel's ``sep=`` line, which is short: it lies in the first chunk).
     """
+    skipping = skip_first_line
     with dst.open("wb") as fout:
         try:
             for text in _decoded_chunks(src, source):
-                fout.write((text.replace("\r", "\n") if cr_to_lf else text).encode(target))
+                if cr_to_lf:
+                    text = text.replace("\r", "\n")
+                if skipping:
+                    skipping = "\n" not in text
+                    text = "" if skipping else text[text.index("\n") + 1 :]
+                fout.write(text.encode(target))
         except _Undecodable as bad:
             raise UsageError(
                 f"{src.name}: not valid {source} at byte {bad.offset}; "
@@ -421,18 +446,21 @@ def open_table(
     source = path
     scratch = None
     cr = _bare_cr_endings(path, encoding)
-    if cr or encoding not in ("utf-8", "utf-8-sig"):
+    preamble, declared = excel_separator_line(path, encoding)
+    if cr or preamble is not None or encoding not in ("utf-8", "utf-8-sig"):
         handle, name = tempfile.mkstemp(prefix="dataguard-", suffix=".utf8.csv")
         os.close(handle)
         scratch = Path(name)
         try:
-            _transcode(path, scratch, encoding, "utf-8", cr_to_lf=cr)
+            _transcode(
+                path, scratch, encoding, "utf-8", cr_to_lf=cr, skip_first_line=preamble is not None
+            )
         except BaseException:
             scratch.unlink(missing_ok=True)
             raise
         source = scratch
     if separator is None:
-        separator = sniff_separator(source) if fmt == "csv" else _separator(fmt)
+        separator = declared or (sniff_separator(source) if fmt == "csv" else _separator(fmt))
     names, line, crlf = _header(source, separator)
     # Columns polars is told the names of, numbered from 1 as the error messages count
     # them (polars' own start at 0): every column of a file without a header; and empty
@@ -474,6 +502,7 @@ def open_table(
         cr=cr,
         header=header,
         separator=separator,
+        preamble=preamble,
         # A quoted name running onto the next line: the first line is not the whole header.
         header_line=line if header and line.count('"') % 2 == 0 else None,
     )
@@ -500,6 +529,31 @@ def open_table(
     if len(names) >= 2:  # in a one-column file a blank line is an empty value
         _drop_blank_tail(table)
     return table
+
+
+# ref. Microsoft Excel: a first line ``sep=;`` names the separator of the lines below it
+# (Excel writes and reads it; a spreadsheet user's "open in Excel" exports carry it). Some
+# tools quote it. One character, never a quote or a line break.
+_EXCEL_SEPARATOR_LINE = re.compile(r'"?sep=([^"\r\n])"?')
+
+
+def excel_separator_line(path: Path, encoding: str) -> tuple[str | None, str | None]:
+    """Excel's separator line, if the file at *path* starts with one: the line as written
+    (no line ending, no byte order mark) and the separator it names; else ``(None, None)``.
+
+    Read as a record it would be the header (``sep=``), and the real header a row of data:
+    the column names went out as values (``******hone``) and the name column, now
+    ``column_1``, was copied unmasked.
+    """
+    with path.open("rb") as stream:
+        head = stream.read(64)
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    first = text.lstrip("\ufeff").split("\n", 1)
+    if len(first) < 2:  # no line break in the first 64 bytes: not a separator line
+        return None, None
+    line = first[0].rstrip("\r")
+    match = _EXCEL_SEPARATOR_LINE.fullmatch(line)
+    return (line, match.group(1)) if match else (None, None)
 
 
 def _first_undecodable_byte(path: Path) -> int | None:
@@ -673,12 +727,14 @@ class JsonlScan:
             (for :mod:`dataguard.sources.sparse`'s second look), or None.
         skipped: lines after the sample that were not JSON objects (the second look
             passes over them; a sampled one is an error).
+        whole: whether the file was read to its end (else *lines* counts the sample's).
     """
 
     frame: pl.DataFrame
     lines: int
     first_values: FirstValues | None = None
     skipped: int = 0
+    whole: bool = True
 
 
 def scan_jsonl(path: Path, rows: int, seed: int, *, first_values: bool = False) -> JsonlScan:
@@ -694,11 +750,13 @@ def scan_jsonl(path: Path, rows: int, seed: int, *, first_values: bool = False) 
     records: list[dict[str, str | None]] = []
     first = FirstValues() if first_values else None
     lines = skipped = 0
+    whole = True
     with path.open("rb") as stream:
         for number, raw in enumerate(stream, start=1):
             sampled = len(records) < rows and not (stride > 1 and hash((seed, number)) % stride)
             if not sampled and (first is None or not raw.strip()):
                 if len(records) >= rows and first is None:
+                    whole = False
                     break
                 continue
             if sampled:
@@ -728,7 +786,7 @@ def scan_jsonl(path: Path, rows: int, seed: int, *, first_values: bool = False) 
             if len(values) < i + 1:
                 values.append(None)
     frame = pl.DataFrame({k: pl.Series(k, v, dtype=pl.String) for k, v in columns.items()})
-    return JsonlScan(frame, lines if first is not None else len(records), first, skipped)
+    return JsonlScan(frame, lines if first is not None else len(records), first, skipped, whole)
 
 
 def _jsonl_record(path: Path, number: int, raw: bytes) -> dict[str, str | None]:
@@ -882,6 +940,8 @@ def write_batches(
     with open_output(target, compression) as out:
         if fmt != "jsonl":
             head = "\ufeff" if source.bom else ""  # the encoding's byte order mark
+            if source.preamble is not None and fmt == source.fmt:
+                head += source.preamble + ending  # Excel's sep= line, as it was
             out.write(encode(head + (verbatim + ending if verbatim is not None else "")))
         first = True
         for batch in batches:

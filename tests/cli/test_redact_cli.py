@@ -915,3 +915,24 @@ def test_the_header_line_is_written_back_as_it_was(tmp_path: Path, header: str) 
     names = [c["column"] for c in json.loads(report.read_text("utf-8"))["columns"]]
     assert names[:2] == ["id", "mobile"]
     assert len(names) == width
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_excels_separator_line_is_read_as_such_and_written_back(
+    tmp_path: Path, encoding: str
+) -> None:
+    # Read as the header, ``sep=;`` made the real header a row of data (masked as one:
+    # ``name;******hone``) and the name column column_1, copied unmasked.
+    source, out = tmp_path / "excel.csv", tmp_path / "out.csv"
+    source.write_bytes("sep=;\r\n姓名;手机\r\n张三;13812341050\r\n".encode(encoding))
+    result = run(source, "-o", out, "--report", tmp_path / "r.json")
+    assert result.exit_code == 0, result.output
+    assert "read as ;-separated values (Excel's separator line 'sep=;', kept)" in result.stderr
+    written = out.read_bytes()
+    assert written == "sep=;\r\n姓名;手机\r\n张*;******1050\r\n".encode(encoding)
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert (report["separator"], report["separator_line"]) == (";", "sep=;")
+    # Into another format the line has no meaning and is left out.
+    result = run(source, "-o", tmp_path / "out.jsonl")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.jsonl").read_text("utf-8") == '{"姓名":"张*","手机":"******1050"}\n'

@@ -84,3 +84,39 @@ def test_the_report_says_what_the_second_look_passed_over(tmp_path: Path) -> Non
         out.write('{"id": 6000, "refund_phone": "1381')
     report = scan_files([path], sample=200, seed=0)
     assert f"{path}: 1 line(s) after the sample are not JSON objects" in " ".join(report.notes)
+
+
+def test_without_the_second_look_the_file_is_read_as_far_as_the_sample(tmp_path: Path) -> None:
+    # `scan files --no-sparse-check`, as `scan db` has it: the sample alone decides, and the
+    # row count, which only a read to the end could give, is reported unknown.
+    path = tmp_path / "events.jsonl"
+    _events(path)
+    report = scan_files([path], sample=200, seed=0, sparse=False)
+    columns = {c.column: c for c in report.columns}
+    assert "refund_phone" not in columns
+    assert columns["alt"].entity is None
+    assert report.notes == []
+    assert report.tables[0].rows is None
+    read = scan_jsonl(path, 200, 0)
+    assert not read.whole
+    assert read.lines == 200
+
+
+def test_the_cli_switch_turns_the_second_look_off_for_every_table(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from dataguard.cli.main import cli
+
+    path = tmp_path / "events.jsonl"
+    _events(path)
+    csv_path = tmp_path / "orders.csv"
+    rows = ["id,alt_contact"] + [f"{i}," for i in range(5000)]
+    rows[3001] = "3000,13812341050"
+    csv_path.write_text("\n".join(rows) + "\n", "utf-8")
+    for switch, sparse_columns in (("--sparse-check", 3), ("--no-sparse-check", 0)):
+        result = CliRunner().invoke(
+            cli, ["scan", "files", str(path), str(csv_path), "--sample", "200", switch]
+        )
+        assert result.exit_code in (0, 1), result.output
+        report = json.loads(result.stdout)
+        found = [c for c in report["columns"] if c["entity"] is not None]
+        assert len(found) == sparse_columns, found

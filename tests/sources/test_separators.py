@@ -94,3 +94,55 @@ def test_a_given_separator_overrides_detection(tmp_path: Path) -> None:
     table = open_table(path, "csv", separator=",")
     assert table.separator == ","
     assert table.frame.collect_schema().names() == ["a|b"]
+
+
+# ref. Microsoft Excel's separator line: ``sep=;`` before the header. Read as the header, it
+# made the real header a row (``name;phone`` came out as ``name;******hone``) and the name
+# column ``column_1``, copied unmasked.
+@pytest.mark.parametrize(
+    ("first", "separator"),
+    [("sep=;", ";"), ("sep=|", "|"), ('"sep=;"', ";"), ("sep=\t", "\t"), ("sep=,", ",")],
+)
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_excels_separator_line_names_the_separator_and_is_no_record(
+    tmp_path: Path, first: str, separator: str, ending: str
+) -> None:
+    path = tmp_path / "excel.csv"
+    rows = [["name", "phone"], ["张三", "13812341050"], ["李四", "13912345678"]]
+    body = ending.join(separator.join(row) for row in rows) + ending
+    path.write_bytes(("\ufeff" + first + ending + body).encode("utf-8"))
+    table = open_table(path, "csv")
+    try:
+        assert table.separator == separator
+        assert table.preamble == first
+        assert table.frame.collect().rows() == [tuple(r) for r in rows[1:]]
+    finally:
+        table.close()
+
+
+def test_a_line_that_only_starts_like_a_separator_line_is_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("sep=;x,phone\n1,13812341050\n", "utf-8")
+    table = open_table(path, "csv")
+    assert table.preamble is None
+    assert table.frame.collect_schema().names() == ["sep=;x", "phone"]
+
+
+def test_a_gbk_export_with_a_separator_line_is_read_through_one_copy(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("sep=|\r\n姓名|手机\r\n张三|13812341050\r\n".encode("gbk"))
+    table = open_table(path, "csv")
+    try:
+        assert (table.encoding, table.separator, table.preamble) == ("gb18030", "|", "sep=|")
+        assert table.frame.collect().rows() == [("张三", "13812341050")]
+    finally:
+        table.close()
+    assert table.scratch is None
+
+
+def test_a_quote_fault_below_a_separator_line_names_the_files_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text('sep=;\nid;note\n1;ok\n2;"a"b\n', "utf-8")
+    # The stray quote is on line 4 of the file (line 3 of the copy read without sep=;).
+    with pytest.raises(UsageError, match="line 4"):
+        open_table(path, "csv")
