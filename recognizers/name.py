@@ -66,8 +66,8 @@ _FOLLOWERS = (
 # text changed it.
 _END = r"(?=[^\u4e00-\u9fff*＊]|$|" + _FOLLOWERS + ")"
 # The first part of a dotted name does not start with a pronoun or verb of self-introduction
-# (用户：我叫热依拉·阿不都 is 热依拉·阿不都).
-_MINORITY_FIRST = r"[\u4e00-\u6210\u6212-\u9fff]"  # no 我 (U+6211)
+# (用户：我叫热依拉·阿不都 is 热依拉·阿不都; 用户：本人古丽娜尔·吐尔逊 is 古丽娜尔·吐尔逊).
+_MINORITY_FIRST = r"[\u4e00-\u6210\u6212-\u672b\u672d-\u9fff]"  # no 我 (U+6211), 本 (U+672C)
 # The parts after a dot are as short as the end allows: 古丽娜尔·阿不都反映… ends at 都.
 _MINORITY = (
     _MINORITY_FIRST + _CJK + "{0,7}" + _DOT + _CJK + "{1,10}?(?:" + _DOT + _CJK + "{1,10}?)?"
@@ -110,8 +110,21 @@ _RECORD_LABELS = (
     # ref. order and waybill logs: 收货信息：张三，138…，地址… (name, phone, address).
     "收货人信息|收件人信息|寄件人信息|联系人信息|收货信息|收件信息|寄件信息"
 )
-# ref. self-introductions in chat (我叫张三, 我的名字是张三, 本人张三).
+# ref. self-introductions in chat (我叫张三, 我的名字是张三, 本人姓名张三).
 _SELF = "我叫|我的名字(?:是|叫)|本人姓名(?:是|为)?[:：]?"
+# ref. customer-service chat: 您好，我是张伟，手机…; 本人王芳，身份证号…. After 我是 and
+# 本人 come roles and places as often as names (我是房东, 我是东北人, 本人申请), so the
+# name must end the clause: punctuation, the end of the text, or what a caller says next
+# about themselves (电话, 手机, 想, 要 …), not just any word (我是王府井店的 is no name).
+_SELF_IS = "我是|本人(?:是)?"
+_CLAUSE_END = (
+    r"(?=[，,。.！!？?；;、：:\s~～）)]|$|电话|手机|号码|联系|身份证|我的|我想|我要|想|要|请|麻烦"
+    r"|啊|呀|哈|呢|吧)"
+)
+# Who a caller says they are, when it is not their name, ends in one of these, which no
+# common given name does: a role (我是房东, 我是商家, 我是程序员, 本人是车主), where they
+# are from (我是杭州人), or a clause cut off by the end of the line (我是有问题, 我是明天到).
+_ROLE_ENDING = "[人员者客户主商方家工长到题了过去来说买卖问找看拿体天年月号点次个些样么吗]"
 # ref. common field names for a person's name in JSON APIs, Java beans and SQL columns.
 _KEYS = (
     r"(?i:real_?name|user_?name|full_?name|cust(?:omer)?_?name|receiver(?:_?name)?|"
@@ -218,6 +231,17 @@ _NOT_NAMES = frozenset(
         "贵宾",
         "家长",
         "业主",
+        # After 我是 / 本人 (cn_name_self_is): what callers say they are or do.
+        "房东",
+        "全职",
+        "单亲",
+        "申请",
+        "平安",
+        "本地",
+        "新来",
+        "第一次",
+        "通过",
+        "高中生",
     )
 )
 # Units of an organisation end like this: 法务部, 财务部门, 长沙分公司, 数据中心.
@@ -307,6 +331,15 @@ class NameRecognizer(Recognizer):
         no-match: 张家口今天下雪了
         no-match: 姓名：未填写
         no-match: login ok name=admin
+        match: 客服：请问您是？ 用户：您好，我是⟦张伟⟧，手机13812341050
+        match: 用户：你好我是⟦王建国⟧想查一下订单
+        match: 本人⟦欧阳娜娜⟧，身份证号见附件
+        match: 用户：我是⟦热依拉·阿不都⟧，订单没收到
+        no-match: 用户：我是房东，押金什么时候退
+        no-match: 我是杭州人。
+        no-match: 用户：我是有问题
+        no-match: 本人申请。
+        no-match: 我是王府井店的店员
         no-match: 客户来电要求改地址
         no-match: 王小明今天没来上班
         no-match: 收货人：张先生
@@ -371,6 +404,23 @@ class NameRecognizer(Recognizer):
             for k in range(_ARRAY_POSITIONS)
         ),
         Pattern("cn_name_self", "(?=[我本])(?:" + _SELF + ")" + _NAME, 0.5),
+        Pattern(
+            "cn_name_self_is",
+            "(?=[我本])(?:"
+            + _SELF_IS
+            + ")(?P<value>(?:"
+            + _MINORITY
+            + "|"
+            + _surname_regex()
+            + _GIVEN
+            + "?(?!"
+            + _ROLE_ENDING
+            + ")"
+            + _GIVEN
+            + "))"
+            + _CLAUSE_END,
+            0.5,
+        ),
         # A whole field value ({"name": "张三"}); the field name supplies the context, so
         # the base score is below the default threshold: only a name field lifts it.
         Pattern("cn_name_field", r"^[ \t]*" + _NAME + r"[ \t]*$", 0.3),

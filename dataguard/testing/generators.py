@@ -1184,6 +1184,49 @@ def postcode(rng: random.Random) -> str:
     return str(rng.randint(0, 8)) + _digits(rng, 5)
 
 
+# What callers in customer-service chat say they are, after 我是 or 本人, when it is not
+# their name: roles, trades and origins, many starting with a surname character (房, 商,
+# 程, 法, 游, 路, 车, 党, 高, 班, 杭, 东, 全, 钟, 申, 有, 明).
+_SELF_DESCRIPTIONS = (
+    "房东",
+    "房主",
+    "商家",
+    "程序员",
+    "法人",
+    "游客",
+    "路人",
+    "车主",
+    "党员",
+    "高中生",
+    "班长",
+    "新用户",
+    "老客户",
+    "学生",
+    "业主",
+    "家长",
+    "管理员",
+    "快递员",
+    "钟点工",
+    "杭州人",
+    "东北人",
+    "上海人",
+    "全职妈妈",
+    "单亲妈妈",
+    "第一次买",
+    "有问题",
+    "明天到",
+    "申请",
+    "本人",
+    "他家属",
+)
+
+
+def self_description(rng: random.Random) -> str:
+    """Hard negative: what a caller says they are after 我是 / 本人 when it is not their
+    name (``房东``, ``杭州人``, ``有问题``); many start with a surname character."""
+    return rng.choice(_SELF_DESCRIPTIONS)
+
+
 def masked_value(rng: random.Random) -> str:
     """Hard negative: an already-masked value (``138****5678``, ``110101********123X``,
     ``6222 **** **** 1234``, ``zh**@1**.com``, ``张*``)."""
@@ -1275,6 +1318,7 @@ NEGATIVES: dict[str, Generator] = {
     "masked": masked_value,
     "email_lookalike": email_lookalike,
     "java_annotation": java_annotation,
+    "self_description": self_description,
 }
 
 #: Negatives that only a checksum or date validation tells apart from real values.
