@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -41,6 +42,7 @@ from dataguard.sources.compressed import (
     open_output,
     process_alive,
 )
+from dataguard.sources.nested import flatten, leaves, restore, unsupported
 from dataguard.sources.sparse import top_up_frame
 from dataguard.sources.tables import (
     TableSource,
@@ -271,7 +273,9 @@ def _redact_source(
         redactor.on_rows = run.on_rows
         try:
             _refuse_unsupported_columns(source, masker, out_fmt)
-            drawn = sampler(source, run.sample, run.seed)
+            # Struct columns are planned and masked leaf by leaf, then put back together.
+            source.frame, nesting = flatten(source.frame)
+            drawn = sampler(source, run.sample, run.seed).drop(nesting.hidden)
             # A short CSV record in the sample is refused before it is classified padded.
             source.check_batch(drawn)
             # A column the sample sees (almost) empty would be planned clean and copied.
@@ -293,8 +297,11 @@ def _redact_source(
         report["jobs"] = workers
         temporary = temporary_path(target)
         try:
-            batches = redactor.apply_batches(
-                source.frame, plan, jobs=workers, spec=spec, check=source.check_batch
+            batches = (
+                restore(batch, nesting)
+                for batch in redactor.apply_batches(
+                    source.frame, plan, jobs=workers, spec=spec, check=source.check_batch
+                )
             )
             _interruptible(
                 redactor,
@@ -354,10 +361,13 @@ def _redact_compressed(
 
 
 def _refuse_unsupported_columns(source: TableSource, masker: Masker, out_fmt: str) -> None:
-    """Refuse, by name, a column the plan cannot treat: nested or binary.
+    """Refuse, by name, a column the plan cannot treat: nested beyond what
+    :mod:`dataguard.sources.nested` flattens, or binary.
 
-    Masking works on text and scalar columns; a nested column (struct, list, array) would
-    fail deep inside the run, reported as "not valid PARQUET" although the file is fine.
+    Masking works on scalar columns, struct fields (flattened) and lists of scalars
+    (element by element); a list of structs or lists, or a fixed-size array, would fail
+    deep inside the run, reported as "not valid PARQUET" although the file is fine. A
+    nested column cannot go into CSV or TSV at all.
     A binary column (Parquet ``BYTE_ARRAY`` without a string type, a database ``bytea`` or
     ``BLOB``) holds bytes that may be text, an image or a scanned ID card: nothing can be
     said of them, so it is refused unless the policy pins it to ``keep`` (copied as it is,
@@ -367,21 +377,32 @@ def _refuse_unsupported_columns(source: TableSource, masker: Masker, out_fmt: st
     Raises:
         UsageError: naming the first such column and its type.
     """
-    for name, dtype in source.frame.collect_schema().items():
-        if dtype.is_nested():
-            raise UsageError(
-                f"{source.path.name}: column {name!r} is nested ({dtype}); dataguard redacts "
-                "text and scalar columns: flatten it first (one column per field, e.g. "
-                "SELECT contact.mobile AS contact_mobile), or export the rows as JSON lines, "
-                "whose nested values are masked in place"
-            )
-        if dtype == pl.Binary:
+    schema = source.frame.collect_schema()
+    found = unsupported(schema)
+    if found is not None:
+        path, dtype = found
+        raise UsageError(
+            f"{source.path.name}: column {path!r} is {dtype}; dataguard redacts scalar "
+            "columns, structs of them and lists of them: flatten it first (e.g. SELECT "
+            "items[1].mobile AS item_mobile), or export the rows as JSON lines, whose nested "
+            "values are masked in place"
+        )
+    nested = next((name for name, dtype in schema.items() if dtype.is_nested()), None)
+    if nested is not None and out_fmt not in ("parquet", "jsonl"):
+        raise UsageError(
+            f"{source.path.name}: column {nested!r} is nested ({schema[nested]}) and "
+            f"{out_fmt.upper()} cannot hold it: write Parquet or JSON lines"
+        )
+    # Struct fields are planned as columns named by their path: a binary one too.
+    for name, dtype in leaves(schema):
+        if dtype == pl.Binary or (isinstance(dtype, pl.List) and dtype.inner == pl.Binary):
             if not masker.policy.keeps(name):
+                key = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
                 raise UsageError(
                     f"{source.path.name}: column {name!r} is binary: its bytes cannot be "
                     "checked for personal data. Leave it out (with --from-db, a --query "
                     "selecting the other columns), store text as text, or copy it unchanged "
-                    f'with a policy: [fields.{name}] operator = "keep" (see docs/masking.md)'
+                    f'with a policy: [fields.{key}] operator = "keep" (see docs/masking.md)'
                 )
             if out_fmt != "parquet":
                 raise UsageError(

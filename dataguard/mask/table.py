@@ -55,6 +55,7 @@ from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.mask.stream import MaskerSpec
 from dataguard.scan.classify import ColumnClass, classify_column
+from dataguard.sources.nested import list_elements
 from dataguard.workers import exit_with_parent, in_order
 
 __all__ = [
@@ -174,15 +175,15 @@ class TableRedactor:
         columns: dict[str, list[str]] = {
             name: [
                 v
-                for v in sample.get_column(name).cast(pl.String, strict=False).to_list()
+                for v in _values(sample.get_column(name)).cast(pl.String, strict=False).to_list()
                 if v is not None and v.strip()
             ]
-            if dtype != pl.Binary
+            if not _binary(dtype)
             else []
             for name, dtype in sample.schema.items()
         }
         for name, more in (extra or {}).items():
-            if name in columns and sample.schema[name] != pl.Binary:
+            if name in columns and not _binary(sample.schema[name]):
                 columns[name] = columns[name] + [v for v in more if v.strip()]
         # One detection batch for the whole sample, each value with its column as field.
         texts = [v for values in columns.values() for v in values]
@@ -338,7 +339,9 @@ class TableRedactor:
     def _functions(self, plan: TablePlan) -> dict[str, Callable[[pl.Series], pl.Series]]:
         functions: dict[str, Callable[[pl.Series], pl.Series]] = {}
         for column in plan.columns:
-            if column.action == "keep" and (column.pinned or column.dtype != "String"):
+            # A list of strings is masked element by element, as a string column is.
+            text = column.dtype in ("String", "List(String)")
+            if column.action == "keep" and (column.pinned or not text):
                 continue
             self.counts.setdefault(column.column, Counter())
             functions[column.column] = self._masking_function(column, count_rows=not functions)
@@ -361,6 +364,12 @@ class TableRedactor:
         randomised = any(_randomised(op) for op in masker.policy.operators())
 
         def run(series: pl.Series) -> pl.Series:
+            if isinstance(series.dtype, pl.List):  # masked element by element
+                elements, rebuild = list_elements(series)
+                return rebuild(run_values(elements, rows=series.len())).alias(name)
+            return run_values(series, rows=series.len())
+
+        def run_values(series: pl.Series, rows: int) -> pl.Series:
             text = series.cast(pl.String, strict=False)
             if column.action == "apply":
                 out = _apply_verbatim(text, operator, context, memo)
@@ -391,12 +400,24 @@ class TableRedactor:
                 counts["changed"] += changed
                 counts.update(found)
                 if count_rows:
-                    self.rows += len(series)
+                    self.rows += rows
                     if self.on_rows is not None:
-                        self.on_rows(len(series))
+                        self.on_rows(rows)
             return out.alias(name)
 
         return run
+
+
+def _binary(dtype: pl.DataType) -> bool:
+    """Whether a column holds bytes (binary, or a list of binary values)."""
+    return dtype == pl.Binary or (isinstance(dtype, pl.List) and dtype.inner == pl.Binary)
+
+
+def _values(column: pl.Series) -> pl.Series:
+    """A column's values as classified: a list column's elements, flat."""
+    if isinstance(column.dtype, pl.List):
+        return list_elements(column)[0]
+    return column
 
 
 def _redacted(

@@ -33,6 +33,7 @@ from dataguard.sources.compressed import (
     decompressed_copy,
     open_decompressed,
 )
+from dataguard.sources.nested import flatten
 from dataguard.sources.sparse import sparse_note, top_up_frame
 from dataguard.sources.tables import (
     _EXTENSIONS,
@@ -174,9 +175,13 @@ def _tables(
         source = open_table(path, fmt, header=False)
     try:
         try:
+            # Struct fields are columns of their own, named by their path (buyer.mobile),
+            # as redaction plans them.
+            source.frame, nesting = flatten(source.frame)
             # Every batch the sample is drawn from is checked as redaction checks it: a
             # short CSV record is refused, not read as one padded with empty values.
             frame = sample_rows(source, sample, seed, check=source.check_batch)
+            frame = frame.drop(nesting.hidden)
             rows = estimate_rows(source)
             extra = top_up_frame(source.frame, frame) if sparse else {}
         except pl.exceptions.PolarsError as exc:

@@ -1,0 +1,243 @@
+"""Nested Parquet columns: structs masked field by field, lists element by element.
+
+Parquet written by Spark, Hive or a data-lake export nests: ``contact: struct<name,
+phone>``, ``phones: list<string>``. Such a file was refused whole ("column 'contact' is
+nested"); the user had to flatten it by hand. Now struct leaves are planned and masked as
+columns named by their path (``contact.phone``) and put back; lists are masked element by
+element. The output keeps the input's schema (masked leaves become text, as masked flat
+columns do), its nulls and its list lengths.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from dataguard.cli.main import cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dataguard.detect import Detector
+from dataguard.errors import UsageError
+from dataguard.mask import Masker
+from dataguard.mask.table import BATCH_ROWS
+from dataguard.redact import redact_file
+from dataguard.sources.nested import flatten, list_elements, restore
+from dataguard.testing import generators as gen
+
+_DETECTOR = Detector()
+
+
+def _masker() -> Masker:
+    return Masker(detector=_DETECTOR)
+
+
+def _orders(rows: int, seed: int) -> tuple[pl.DataFrame, list[str]]:
+    """Orders with a struct (a nested struct inside), a list of phones and a clean list;
+    returns the frame and every personal value put in it."""
+    rng = random.Random(seed)
+    personal: list[str] = []
+    records: list[dict[str, Any]] = []
+    for i in range(rows):
+        name, phone = gen.chinese_name(rng), gen.mobile_digits(rng)
+        id_number = gen.id_card(rng)
+        phones = [gen.mobile_digits(rng) for _ in range(rng.randint(0, 3))]
+        personal += [name, phone, id_number, *phones]
+        records.append(
+            {
+                "order_id": i,
+                "buyer": None
+                if i % 7 == 3
+                else {
+                    "name": name,
+                    "mobile": phone,
+                    "cert": {"id_card": id_number, "kind": "身份证"} if i % 5 else None,
+                    "level": i % 4,
+                },
+                "backup_phones": None if i % 11 == 5 else phones,
+                "tags": ["vip", "new"] if i % 2 else [],
+            }
+        )
+    return pl.DataFrame(records), personal
+
+
+def _redact(tmp_path: Path, frame: pl.DataFrame, out_name: str = "out.parquet", **kw: Any) -> Any:
+    source = tmp_path / "in.parquet"
+    frame.write_parquet(source)
+    target = tmp_path / out_name
+    report = redact_file(source, target, _masker(), force=True, **kw)
+    return report, target
+
+
+def test_struct_fields_and_list_elements_are_masked_in_place(tmp_path: Path) -> None:
+    frame, personal = _orders(300, seed=1)
+    report, target = _redact(tmp_path, frame)
+    out = pl.read_parquet(target)
+
+    plan = {c["column"]: (c["action"], c["entity"]) for c in report["columns"]}
+    assert plan["buyer.name"] == ("mask", "CN_NAME")
+    assert plan["buyer.mobile"] == ("mask", "CN_MOBILE")
+    assert plan["buyer.cert.id_card"] == ("mask", "CN_ID_CARD")
+    assert plan["backup_phones"] == ("mask", "CN_MOBILE")
+    assert plan["tags"][0] == "keep"
+    # The shape is the input's: the same columns and fields, in order; leaves that were
+    # text are text, the clean number leaf keeps its type.
+    assert out.columns == frame.columns
+    assert out.schema["buyer"] == frame.schema["buyer"]
+    assert out.schema["backup_phones"] == pl.List(pl.String)
+    # Nulls and lengths are kept: a null struct, a null nested struct, null and empty lists.
+    assert out["buyer"].is_null().to_list() == frame["buyer"].is_null().to_list()
+    cert_in = frame["buyer"].struct.field("cert").is_null().to_list()
+    assert out["buyer"].struct.field("cert").is_null().to_list() == cert_in
+    assert out["backup_phones"].list.len().to_list() == frame["backup_phones"].list.len().to_list()
+    assert out["tags"].to_list() == frame["tags"].to_list()
+    assert out["order_id"].to_list() == frame["order_id"].to_list()
+    level = out["buyer"].struct.field("level")
+    assert level.to_list() == frame["buyer"].struct.field("level").to_list()
+    # Nothing personal is left, anywhere in the file.
+    text = out.write_ndjson()
+    assert not [value for value in personal if value in text]
+    masked = out["buyer"].struct.field("mobile").drop_nulls()
+    assert masked.str.contains(r"^\*{6}\d{4}$").all()
+
+
+def test_nested_parquet_can_be_written_as_json_lines_but_not_as_csv(tmp_path: Path) -> None:
+    frame, personal = _orders(20, seed=2)
+    _, target = _redact(tmp_path, frame, "out.jsonl")
+    text = target.read_text("utf-8")
+    assert text.count("\n") == 20
+    assert '"buyer":{"name":' in text
+    assert not [value for value in personal if value in text]
+    with pytest.raises(UsageError, match=r"'buyer' is nested .* CSV cannot hold it"):
+        _redact(tmp_path, frame, "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "path"),
+    [
+        (pl.Series("items", [[{"mobile": "13812341050"}]]), "items"),
+        (pl.Series("m", [{"inner": [["13812341050"]]}]), "m.inner"),
+        (pl.Series("fixed", [["13812341050", "x"]], dtype=pl.Array(pl.String, 2)), "fixed"),
+    ],
+)
+def test_lists_of_structs_or_lists_and_arrays_are_refused_by_path(
+    tmp_path: Path, column: pl.Series, path: str
+) -> None:
+    with pytest.raises(UsageError, match=f"column '{path}' is .*JSON lines") as caught:
+        _redact(tmp_path, pl.DataFrame([column]))
+    assert "13812341050" not in str(caught.value)
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_a_leaf_path_equal_to_another_columns_name_is_refused(tmp_path: Path) -> None:
+    frame = pl.DataFrame({"a": [{"b": "x"}], "a.b": ["y"]})
+    with pytest.raises(UsageError, match=r"two columns would be named 'a\.b'"):
+        _redact(tmp_path, frame)
+
+
+def test_the_cli_redacts_a_nested_parquet_and_the_dry_run_lists_leaves(tmp_path: Path) -> None:
+    frame, personal = _orders(50, seed=3)
+    source = tmp_path / "orders.parquet"
+    frame.write_parquet(source)
+    result = CliRunner().invoke(cli, ["redact", str(source), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "buyer.mobile" in result.output
+    out = tmp_path / "orders.redacted.parquet"
+    result = CliRunner().invoke(cli, ["redact", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "masked buyer.mobile as CN_MOBILE" in result.stderr
+    assert not [v for v in personal if v in pl.read_parquet(out).write_ndjson()]
+
+
+def test_workers_mask_nested_batches_as_one_process_does(tmp_path: Path) -> None:
+    # Workers start only for an input of more than one batch (BATCH_ROWS).
+    frame, _ = _orders(BATCH_ROWS + 5_000, seed=4)
+    _, one = _redact(tmp_path, frame, "one.parquet")
+    report, two = _redact(tmp_path, frame, "two.parquet", jobs=2)
+    assert report["jobs"] == 2
+    assert pl.read_parquet(one).equals(pl.read_parquet(two))
+
+
+_LEAF = st.one_of(
+    st.none(),
+    st.sampled_from(["已发货", "杭州", "", "x", "0"]),
+    st.integers(0, 2**31).map(str),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    values=st.lists(
+        st.tuples(_LEAF, st.lists(_LEAF, max_size=3) | st.none(), st.booleans()),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_property_flatten_then_restore_gives_the_frame_back(
+    values: list[tuple[str | None, list[str | None] | None, bool]],
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "s": [
+                {"a": leaf, "inner": {"l": items, "b": leaf}} if present else None
+                for leaf, items, present in values
+            ],
+            "l": [items for _, items, _ in values],
+        },
+        schema={
+            "s": pl.Struct(
+                {"a": pl.String, "inner": pl.Struct({"l": pl.List(pl.String), "b": pl.String})}
+            ),
+            "l": pl.List(pl.String),
+        },
+    )
+    flat, nesting = flatten(frame.lazy())
+    assert restore(flat.collect(), nesting).equals(frame)
+    elements, rebuild = list_elements(frame["l"])
+    assert rebuild(elements).equals(frame["l"])
+
+
+def test_scan_files_reports_struct_fields_as_redaction_plans_them(tmp_path: Path) -> None:
+    # The report's column names are the ones a redaction policy pins (buyer.mobile).
+    from dataguard.scan.files import scan_files
+
+    frame, personal = _orders(200, seed=5)
+    source = tmp_path / "orders.parquet"
+    frame.write_parquet(source)
+    report = scan_files([source], sample=100)
+    entities = {c.column: c.entity for c in report.columns}
+    assert entities["buyer.mobile"] == "CN_MOBILE"
+    assert entities["buyer.cert.id_card"] == "CN_ID_CARD"
+    assert entities["buyer.name"] == "CN_NAME"
+    assert entities["buyer.level"] is None
+    assert not any(name.startswith("\x00") for name in entities)
+    assert not [value for value in personal if value in report.to_json()]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pl.Series("buyer", [{"photo": b"\x89PNG", "name": "x"}]),
+        pl.Series("scans", [[b"\x89PNG"]]),
+    ],
+)
+def test_binary_struct_fields_and_lists_are_refused_unless_kept(
+    tmp_path: Path, column: pl.Series
+) -> None:
+    # A binary leaf was planned clean and copied; a binary list's elements cast to null.
+    path = "buyer.photo" if column.name == "buyer" else "scans"
+    with pytest.raises(UsageError, match=f"column '{path}' is binary") as caught:
+        _redact(tmp_path, pl.DataFrame([column]))
+    if column.name == "buyer":
+        assert '[fields."buyer.photo"] operator = "keep"' in str(caught.value)
+    policy = tmp_path / "keep.toml"
+    policy.write_text(f'[fields."{path}"]\noperator = "keep"\n', "utf-8")
+    source, target = tmp_path / "in.parquet", tmp_path / "kept.parquet"
+    masker = Masker(policy, detector=_DETECTOR)
+    redact_file(source, target, masker, force=True)
+    assert pl.read_parquet(target).equals(pl.DataFrame([column]))
