@@ -33,7 +33,6 @@ import polars as pl
 
 from dataguard.detect import multiscan
 from dataguard.detect.normalize import ESCAPES, IME_DOT, NormalizedText, normalize
-from dataguard.detect.regex_tools import requires_char
 
 if TYPE_CHECKING:
     from dataguard.detect.engine import _Alternative
@@ -109,7 +108,7 @@ class BatchScanner:
         )
         #: Per alternative: every match of its scan form holds a line break (the CSV
         #: column patterns: a header, then a row), so only lines holding one are scanned.
-        self.multiline = tuple(requires_char(a.form.regex, "\n") for a in self.alternatives)
+        self.multiline = tuple(a.form.line_break_only for a in self.alternatives)
 
     def scan(
         self, lines: Sequence[str]

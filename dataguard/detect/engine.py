@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from dataguard.detect import regex_cache
 from dataguard.detect.context import ContextScorer, apply_signal
 from dataguard.detect.finding import Finding, preview_of
 from dataguard.detect.normalize import normalize
@@ -145,6 +146,7 @@ class Detector:
         self._alternatives: tuple[_Alternative, ...] = tuple(
             _Alternative.of(r, p) for r in ordered for p in r.patterns
         )
+        regex_cache.flush()  # the next process reads what this one compiled
         self._batch: BatchScanner | None = None
         #: The Hyperscan prefilter of the single-text path (:meth:`_scan_forms_for`): None
         #: until loaded, False where Hyperscan is not available.
@@ -209,10 +211,8 @@ class Detector:
         if self._multi is None and self._single_texts > PREFILTER_AFTER:
             self._multi = self._load_prefilter()
         if self._line_break_only is None:
-            from dataguard.detect.regex_tools import requires_char
-
             self._line_break_only = frozenset(
-                k for k, alt in enumerate(self._alternatives) if requires_char(alt.form.regex, "\n")
+                k for k, alt in enumerate(self._alternatives) if alt.form.line_break_only
             )
         skip = self._line_break_only if "\n" not in text else frozenset()
         multi = self._multi

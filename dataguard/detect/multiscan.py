@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dataguard.detect.disk_cache import cache_dir, store, trusted
 from dataguard.detect.regex_tools import ESCAPE, OUTSIDE, pieces
 
 if TYPE_CHECKING:
@@ -151,11 +152,6 @@ _compiled: dict[str, _Compiled] = {}
 on_cold_compile: Callable[[Path], object] | None = None
 
 
-def _cache_dir() -> Path:
-    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(root) / "dataguard"
-
-
 def _flags() -> int:
     assert _hs is not None
     return int(_hs.HS_FLAG_UTF8 | _hs.HS_FLAG_UCP | _hs.HS_FLAG_MULTILINE)
@@ -169,7 +165,7 @@ def _compile(expressions: Sequence[str | None]) -> _Compiled:
     ).hexdigest()
     if key in _compiled:
         return _compiled[key]
-    path = _cache_dir() / f"hyperscan-{key[:32]}.bin"
+    path = cache_dir() / f"hyperscan-{key[:32]}.bin"
     compiled = _load(path, len(expressions))
     if compiled is None:
         if on_cold_compile is not None:
@@ -262,24 +258,10 @@ def _build(expressions: Sequence[str | None]) -> _Compiled:
     return _Compiled(database, tuple(i in used for i in range(len(expressions))))
 
 
-def _trusted(path: Path) -> bool:
-    """Whether *path* and its folder are this user's and writable by nobody else.
-
-    A database from the cache decides which lines are scanned at all: one that someone else
-    could write would let them hide personal data from the detector (the rule ssh applies
-    to its keys).
-    """
-    for item in (path.parent, path):
-        info = item.stat()
-        if info.st_uid != os.getuid() or info.st_mode & 0o022:
-            return False
-    return True
-
-
 def _load(path: Path, count: int) -> _Compiled | None:
     assert _hs is not None
     try:
-        if not _trusted(path):
+        if not trusted(path):
             return None
         blob = path.read_bytes()
         header, _, body = blob.partition(b"\n")
@@ -296,15 +278,7 @@ def _store(path: Path, compiled: _Compiled) -> None:
     assert _hs is not None
     body = b"" if compiled.database is None else _hs.dumpb(compiled.database)
     header = json.dumps([int(c) for c in compiled.covered]).encode()
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(header + b"\n" + body)
-        tmp.replace(path)
-    except OSError:  # a read-only home: the cache is an optimisation only
-        pass
+    store(path, header + b"\n" + body)
 
 
 def _min_width(regex: str) -> int:

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from dataguard.detect.regex_cache import compile_cached
 from dataguard.errors import RecognizerError
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ class Recognizer:
             if not 0.0 < pattern.score <= 1.0:
                 raise RecognizerError(f"{self.name}/{pattern.name}: score outside (0, 1]")
             try:
-                re.compile(pattern.regex)
+                compile_cached(pattern.regex)  # the anchored check's, compiled once
             except re.error as exc:
                 raise RecognizerError(f"{self.name}/{pattern.name}: bad regex: {exc}") from None
         if not cls.suppress_only and not (cls.description and cls.validation and cls.standard):

@@ -36,15 +36,21 @@ from dataguard.detect.recognizer import (
     DIGITS_BEFORE_NOT,
     Pattern,
 )
+from dataguard.detect.regex_cache import cached_strings, code_version, compile_cached
 from dataguard.detect.regex_tools import (
     OUTSIDE,
     first_char_hint,
     group_end,
     pieces,
+    requires_char,
     strip_lookarounds,
 )
 
 __all__ = ["BOUNDARY_FORMS", "ScanForm", "scan_form"]
+
+#: The version of the code that works scan forms out (:func:`_form_strings`): the source
+#: of the modules it runs, so forms kept on disk by another version are not used.
+_FORMS = code_version(__name__, "dataguard.detect.regex_tools", "dataguard.detect.recognizer")
 
 # Leading lookbehinds rewritten as a consumed boundary: (lookbehind, consumed equivalent).
 BOUNDARY_FORMS: tuple[tuple[str, str], ...] = (
@@ -70,6 +76,9 @@ class ScanForm:
     core: str = ""
     #: Lookaround-free superset of the full pattern's matches (see the module docstring).
     prefilter: str = ""
+    #: Whether every match holds a line break (the CSV column patterns: a header, then a
+    #: row), so that a text without one cannot hold a candidate.
+    line_break_only: bool = False
 
 
 def scan_form(pattern: Pattern) -> ScanForm:
@@ -79,7 +88,18 @@ def scan_form(pattern: Pattern) -> ScanForm:
 
 @functools.cache  # a form depends on the regex alone, and every detector builds them all
 def _scan_form(regex: str) -> ScanForm:
-    verify = re.compile(regex)
+    verify = compile_cached(regex)
+    # Working the forms out parses each regex several times (0.3 s for all of them): they
+    # are kept with the compiled regexes, under the version of the code that makes them.
+    form, python, core, prefilter, line_break = cached_strings(
+        _FORMS, regex, lambda: _form_strings(regex)
+    )
+    return ScanForm(form, compile_cached(python), verify, core, prefilter, line_break == "yes")
+
+
+def _form_strings(regex: str) -> list[str]:
+    """The scan form, its Python version, its core, the prefilter form of *regex*, and
+    whether every match holds a line break (``yes`` or ``no``)."""
     boundary = ""
     for lookbehind, consumed in BOUNDARY_FORMS:
         if regex.startswith(lookbehind):
@@ -96,10 +116,11 @@ def _scan_form(regex: str) -> ScanForm:
     if classes:
         checked = f"(?:{strip_lookarounds(body)})(?:$|[^{classes[0]}])"
     prefilter = f"(?:{boundary}){checked}" if boundary else checked
-    return ScanForm(form, _python_form(form, boundary, core), verify, core, prefilter)
+    line_break = "yes" if requires_char(form, "\n") else "no"
+    return [form, _python_form(form, boundary, core), core, prefilter, line_break]
 
 
-def _python_form(form: str, boundary: str, core: str) -> re.Pattern[str]:
+def _python_form(form: str, boundary: str, core: str) -> str:
     """The scan form as Python's ``re`` runs it: the same matches, found sooner.
 
     Where ``re`` has no literal prefix or first-character set of its own to search for,
@@ -110,7 +131,7 @@ def _python_form(form: str, boundary: str, core: str) -> re.Pattern[str]:
     matches, so the matches are the same as Rust's, which runs *form* as it is.
     """
     hint = first_char_hint(form, group=2)
-    return re.compile(form if hint is None else f"({boundary})({hint}{core})")
+    return form if hint is None else f"({boundary})({hint}{core})"
 
 
 # A negative lookahead of one character class: ``(?![0-9])``. The class body has no ``]``
