@@ -31,6 +31,7 @@ from dataguard.mask.apply import Masker
 from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
 from dataguard.mask.stream import MaskerSpec
 from dataguard.mask.table import BATCH_ROWS, TablePlan, TableRedactor
+from dataguard.sources.nested import flatten, restore
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -121,30 +122,68 @@ def _top_up(df: DataFrame, drawn: pl.DataFrame) -> dict[str, list[str]]:
 
 
 def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
-    """Refuse a struct, map, array or binary column by name, with the way to redact it.
+    """Refuse, by name, a column the plan cannot treat, with the way to redact it.
 
-    The plan masks text and scalar columns; a nested column used to fail inside polars
-    with ``cannot cast map[str, str] to str``, after the sampling pass. Serialised with
-    ``to_json`` it is JSON text, which the engine masks in place (keys included). A binary
-    column's bytes cannot be inspected: refused unless *policy* keeps it, as ``dataguard
-    redact`` refuses one.
+    Struct fields are planned and masked as columns named by their path, and arrays of
+    scalars element by element, as ``dataguard redact`` treats nested Parquet
+    (:mod:`dataguard.sources.nested`). A map, or an array of structs, arrays or maps,
+    used to fail inside polars (``cannot cast map[str, str] to str``) after the sampling
+    pass; serialised with ``to_json`` it is JSON text, which the engine masks in place
+    (keys included). A binary column's or field's bytes cannot be inspected: refused
+    unless *policy* keeps it, as ``dataguard redact`` refuses one.
     """
     from pyspark.sql.types import ArrayType, BinaryType, MapType, StructType
 
+    def walk(path: str, data_type: Any) -> None:
+        if isinstance(data_type, StructType):
+            for field in data_type.fields:
+                walk(f"{path}.{field.name}", field.dataType)
+            return
+        element = data_type.elementType if isinstance(data_type, ArrayType) else None
+        if isinstance(data_type, BinaryType) or isinstance(element, BinaryType):
+            if not policy.keeps(path):
+                key = path if "." not in path else f'"{path}"'
+                raise UsageError(
+                    f"column {path!r} is binary: its bytes cannot be checked for "
+                    "personal data; drop it, cast text to string, or keep it unchanged with "
+                    f'a policy: [fields.{key}] operator = "keep"'
+                )
+            return
+        if isinstance(data_type, MapType) or isinstance(element, ArrayType | MapType | StructType):
+            top = path.split(".", 1)[0]
+            raise UsageError(
+                f"column {path!r} is nested ({data_type.simpleString()}); dataguard redacts "
+                "scalar columns, structs of them and arrays of them: serialise it first, "
+                f'df.withColumn("{top}", F.to_json("{top}")), and its JSON is masked in '
+                "place, or select its fields as columns"
+            )
+
     for field in df.schema.fields:
-        if isinstance(field.dataType, BinaryType) and not policy.keeps(field.name):
-            raise UsageError(
-                f"column {field.name!r} is binary: its bytes cannot be checked for "
-                "personal data; drop it, cast text to string, or keep it unchanged with "
-                f'a policy: [fields.{field.name}] operator = "keep"'
-            )
-        if isinstance(field.dataType, ArrayType | MapType | StructType):
-            raise UsageError(
-                f"column {field.name!r} is nested ({field.dataType.simpleString()}); "
-                "dataguard redacts text and scalar columns: serialise it first, "
-                f'df.withColumn("{field.name}", F.to_json("{field.name}")), and its JSON '
-                "is masked in place, or select its fields as columns"
-            )
+        walk(field.name, field.dataType)
+
+
+def _output_type(path: str, data_type: Any, changed: set[str]) -> Any:
+    """The Spark type of *path* after masking: masked leaves (and the elements of masked
+    arrays) become strings, structs keep their fields in order, the rest its type."""
+    from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+
+    if isinstance(data_type, StructType):
+        return StructType(
+            [
+                StructField(
+                    f.name,
+                    _output_type(f"{path}.{f.name}", f.dataType, changed),
+                    f.nullable,
+                    f.metadata,
+                )
+                for f in data_type.fields
+            ]
+        )
+    if path not in changed:
+        return data_type
+    if isinstance(data_type, ArrayType):
+        return ArrayType(StringType(), data_type.containsNull)
+    return StringType()
 
 
 def plan_dataframe(
@@ -159,14 +198,17 @@ def plan_dataframe(
     """Classify *df*'s columns from a seeded sample and plan their treatment (on the driver).
 
     Raises:
-        UsageError: *df* has a struct, map, array or (unless the policy keeps it) binary
-            column (named; see :func:`_refuse_unsupported`).
+        UsageError: *df* has a map, an array of structs, arrays or maps, or (unless the
+            policy keeps it) a binary column or field (named; see
+            :func:`_refuse_unsupported`).
     """
     loaded = policy if isinstance(policy, Policy) else load_policy(policy)
     spec = MaskerSpec(loaded, "auto", tuple(entities) if entities else None, min_score)
     masker = spec.build()
     _refuse_unsupported(df, masker.policy)
-    drawn = _sample(df, sample, seed)
+    # Struct fields are columns named by their path (buyer.mobile), as Spark names them.
+    flat, nesting = flatten(_sample(df, sample, seed).lazy())
+    drawn = flat.collect().drop(nesting.hidden)
     plan = TableRedactor(masker).plan(drawn, _top_up(df, drawn))
     return plan, spec
 
@@ -185,7 +227,7 @@ def redact_dataframe(
     Masked columns become strings (a mask is no number); the other columns keep their
     type, and the column order is kept.
     """
-    from pyspark.sql.types import StringType, StructField, StructType
+    from pyspark.sql.types import ArrayType, StructField, StructType
 
     plan, spec = plan_dataframe(
         df, policy, sample=sample, seed=seed, entities=entities, min_score=min_score
@@ -193,17 +235,37 @@ def redact_dataframe(
     changed = {c.column for c in plan.columns if c.action != "keep"}
     schema = StructType(
         [
-            StructField(f.name, StringType(), True) if f.name in changed else f
+            StructField(
+                f.name,
+                _output_type(f.name, f.dataType, changed),
+                f.nullable or f.name in changed,
+                f.metadata,
+            )
             for f in df.schema.fields
         ]
     )
+
+    # Polars hands nested columns to Arrow as large lists, which Spark refuses
+    # (UNSUPPORTED_ARROWTYPE): they are cast to the types Spark declares for them.
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    declared = to_arrow_schema(schema)
+    nested_types = {
+        f.name: declared.field(f.name).type
+        for f in schema.fields
+        if isinstance(f.dataType, ArrayType | StructType)
+    }
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         redactor = TableRedactor(_masker_for(spec))
         for table in _rebatched(batches, BATCH_ROWS):
             frame = pl.from_arrow(table)
             assert isinstance(frame, pl.DataFrame)
-            out = redactor.apply(frame.lazy(), plan).collect()
-            yield from out.to_arrow().to_batches()
+            flat, nesting = flatten(frame.lazy())
+            out = restore(redactor.apply(flat, plan).collect(), nesting).to_arrow()
+            for name, arrow_type in nested_types.items():
+                index = out.schema.get_field_index(name)
+                out = out.set_column(index, name, out.column(index).cast(arrow_type))
+            yield from out.to_batches()
 
     return df.mapInArrow(run, schema), plan
