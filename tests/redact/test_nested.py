@@ -215,6 +215,9 @@ def test_scan_files_reports_struct_fields_as_redaction_plans_them(tmp_path: Path
     assert entities["buyer.cert.id_card"] == "CN_ID_CARD"
     assert entities["buyer.name"] == "CN_NAME"
     assert entities["buyer.level"] is None
+    # A list column is judged by its elements, as redaction plans it: a phone column.
+    phones = next(c for c in report.columns if c.column == "backup_phones")
+    assert (phones.entity, phones.kind) == ("CN_MOBILE", "value")
     assert not any(name.startswith("\x00") for name in entities)
     assert not [value for value in personal if value in report.to_json()]
 
