@@ -43,7 +43,7 @@ MB = 1_000_000
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 #: Bump when the generator changes, so a stale cached log is not reused.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 TARGET_MBPS = 100.0
 TARGET_RATIO = 500.0

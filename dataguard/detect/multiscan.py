@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataguard.detect.disk_cache import cache_dir, store, trusted
+from dataguard.detect.regex_cache import cached_strings, code_version, flush
 from dataguard.detect.regex_tools import ESCAPE, OUTSIDE, pieces
 
 if TYPE_CHECKING:
@@ -146,6 +147,8 @@ class _Compiled:
 
 
 _compiled: dict[str, _Compiled] = {}
+#: The version of the code that turns prefilter forms into Hyperscan expressions.
+_EXPRESSIONS = code_version(__name__, "dataguard.detect.regex_tools")
 #: Called (with the cache folder) before a database is compiled afresh, which takes several
 #: seconds, once per machine and pattern set: the CLI sets it to say so on stderr, so a
 #: first run does not look hung. None (the default): a library stays quiet.
@@ -281,6 +284,24 @@ def _store(path: Path, compiled: _Compiled) -> None:
     store(path, header + b"\n" + body)
 
 
+def _expression(prefilter: str) -> str | None:
+    """A prefilter form in Hyperscan's syntax, or None where Hyperscan cannot run it.
+
+    Working it out parses the regex (0.25 s for all of a detector's, paid by the first
+    batch of every process): kept on disk with the compiled regexes
+    (:mod:`~dataguard.detect.regex_cache`), under the version of the code that does it.
+    """
+
+    def work_out() -> list[str]:
+        expression = hyperscan_syntax(prefilter)
+        if expression is not None and _min_width(prefilter) == 0:
+            expression = None  # Hyperscan refuses empty matches; keep it out explicitly
+        return [] if expression is None else [expression]
+
+    found = cached_strings(_EXPRESSIONS, prefilter, work_out)
+    return found[0] if found else None
+
+
 def _min_width(regex: str) -> int:
     """The fewest code points a match of *regex* spans (Python's own parser says)."""
     parsed = re._parser.parse(regex)  # type: ignore[attr-defined]
@@ -296,12 +317,8 @@ class MultiScanner:
 
     def __init__(self, alternatives: Sequence[_Alternative]) -> None:
         assert _hs is not None, "check multiscan.available() first"
-        expressions: list[str | None] = []
-        for alt in alternatives:
-            expression = hyperscan_syntax(alt.form.prefilter)
-            if expression is not None and _min_width(alt.form.prefilter) == 0:
-                expression = None  # Hyperscan refuses empty matches; keep it out explicitly
-            expressions.append(expression)
+        expressions = [_expression(alt.form.prefilter) for alt in alternatives]
+        flush()  # the next process reads the expressions this one worked out
         compiled = _compile(expressions)
         self._database = compiled.database
         self.covered: tuple[bool, ...] = compiled.covered

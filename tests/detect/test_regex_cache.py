@@ -161,3 +161,15 @@ def test_the_version_of_the_scan_form_code_changes_with_its_source(tmp_path: Pat
         assert regex_cache.code_version("no_such_module_here") is None
     finally:
         sys.path.remove(str(tmp_path))
+
+
+def test_hyperscan_expressions_from_the_cache_are_those_worked_out(fresh_cache: Path) -> None:
+    from dataguard.detect import multiscan
+
+    prefilters = [alt.form.prefilter for alt in Detector()._alternatives]
+    cold = [multiscan._expression(p) for p in prefilters]
+    regex_cache.flush()
+    _forget()
+    warm = [multiscan._expression(p) for p in prefilters]
+    assert warm == cold
+    assert not regex_cache._dirty
