@@ -119,7 +119,11 @@ _SELF = "我叫|我的名字(?:是|叫)|本人姓名(?:是|为)?[:：]?"
 _SELF_IS = "我是|本人(?:是)?"
 _CLAUSE_END = (
     r"(?=[，,。.！!？?；;、：:\s~～）)]|$|电话|手机|号码|联系|身份证|我的|我想|我要|想|要|请|麻烦"
-    r"|啊|呀|哈|呢|吧)"
+    r"|啊|呀|哈|呢|吧"
+    # Whose relative or colleague the caller is (我是王芳的家属, 本人是张伟的妈妈): only a
+    # person has them, so the name may be followed by 的 and one of these.
+    r"|的(?:家属|家人|亲属|妈妈|母亲|爸爸|父亲|老公|丈夫|老婆|妻子|爱人|儿子|女儿|孩子|哥哥|姐姐|弟弟"
+    r"|妹妹|朋友|同事|室友|邻居|助理|秘书|代理人))"
 )
 # Who a caller says they are, when it is not their name, ends in one of these, which no
 # common given name does: a role (我是房东, 我是商家, 我是程序员, 本人是车主), where they
@@ -335,6 +339,9 @@ class NameRecognizer(Recognizer):
         match: 用户：你好我是⟦王建国⟧想查一下订单
         match: 本人⟦欧阳娜娜⟧，身份证号见附件
         match: 用户：我是⟦热依拉·阿不都⟧，订单没收到
+        match: 用户：我是⟦王芳⟧的家属，她住院了
+        no-match: 用户：我是杭州的用户
+        no-match: 我是公司的同事
         no-match: 用户：我是房东，押金什么时候退
         no-match: 我是杭州人。
         no-match: 用户：我是有问题
