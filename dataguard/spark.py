@@ -114,7 +114,7 @@ def _top_up(df: DataFrame, drawn: pl.DataFrame) -> dict[str, list[str]]:
     # Not blank (dataguard.sources.sparse.blank): zero is a number column's nothing.
     present = [(F.length(text) > 0) & ~text.rlike(ZERO) for text in texts]
     rows = (
-        df.select(*(df[name] for name in wanted))
+        df.select(*(df[name].alias(name) for name in wanted))  # a struct field keeps its path
         .where(functools.reduce(operator.or_, present))
         .limit(TOP_UP_VALUES * len(wanted))
     )

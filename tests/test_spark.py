@@ -268,6 +268,25 @@ def test_a_column_the_sample_sees_empty_is_classified_from_more_values(spark: ob
     assert masked == ["******" + p[-4:] for p in phones]
 
 
+def test_a_struct_field_the_sample_sees_empty_is_classified_from_more_values(
+    spark: object,
+) -> None:
+    # The second look selected the field as `c7` (Spark names a selected field by its
+    # last part), not `buyer.c7`: the plan failed looking it up in the sample.
+    from dataguard.spark import redact_dataframe
+
+    rng = random.Random(6)
+    phones = [gen.mobile_digits(rng) for _ in range(4)]
+    rows = [(i, ("已签收", phones[i // 500] if i % 500 == 250 else None)) for i in range(2000)]
+    frame = spark.createDataFrame(rows, "id long, buyer struct<status:string,c7:string>")  # type: ignore[attr-defined]
+    redacted, plan = redact_dataframe(frame, sample=200)
+    assert {c.column: c.action for c in plan.columns}["buyer.c7"] == "mask"
+    masked = [
+        r["buyer"]["c7"] for r in redacted.where("buyer.c7 IS NOT NULL").orderBy("id").collect()
+    ]
+    assert masked == ["******" + p[-4:] for p in phones]
+
+
 def test_stray_values_in_a_clean_column_are_masked_on_the_executors(spark: object) -> None:
     from dataguard.spark import redact_dataframe
 

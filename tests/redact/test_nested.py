@@ -244,3 +244,19 @@ def test_binary_struct_fields_and_lists_are_refused_unless_kept(
     masker = Masker(policy, detector=_DETECTOR)
     redact_file(source, target, masker, force=True)
     assert pl.read_parquet(target).equals(pl.DataFrame([column]))
+
+
+def test_a_struct_field_the_sample_sees_empty_gets_the_second_look(tmp_path: Path) -> None:
+    # One phone in 1,000 rows of a field: a 100-row sample is unlikely to see it, and a
+    # field planned clean would be copied, phone and all.
+    rng = random.Random(8)
+    phones = [gen.mobile_digits(rng) for _ in range(5)]
+    buyers = [
+        {"status": "已签收", "alt": phones[i // 1000] if i % 1000 == 500 else None}
+        for i in range(5000)
+    ]
+    frame = pl.DataFrame({"id": list(range(5000)), "buyer": buyers})
+    report, target = _redact(tmp_path, frame, sample=100)
+    assert "buyer.alt" in report["sparse_columns"]
+    alt = pl.read_parquet(target)["buyer"].struct.field("alt").drop_nulls().to_list()
+    assert alt == ["******" + p[-4:] for p in phones]
