@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import threading
 import time
@@ -31,6 +30,7 @@ from dataguard.detect.headers import personal_column_name
 from dataguard.errors import UsageError
 from dataguard.mask.apply import Masker
 from dataguard.mask.keys import canonical_key
+from dataguard.mask.policy import keep_rule
 from dataguard.mask.stream import MaskerSpec, filter_stream
 from dataguard.mask.table import BATCH_ROWS, TablePlan, TableRedactor
 from dataguard.outputs import folder_problem
@@ -42,7 +42,7 @@ from dataguard.sources.compressed import (
     open_output,
     process_alive,
 )
-from dataguard.sources.nested import flatten, leaves, restore, unsupported
+from dataguard.sources.nested import flatten, holds_bytes, leaves, restore, unsupported
 from dataguard.sources.sparse import top_up_frame
 from dataguard.sources.tables import (
     TableSource,
@@ -395,14 +395,13 @@ def _refuse_unsupported_columns(source: TableSource, masker: Masker, out_fmt: st
         )
     # Struct fields are planned as columns named by their path: a binary one too.
     for name, dtype in leaves(schema):
-        if dtype == pl.Binary or (isinstance(dtype, pl.List) and dtype.inner == pl.Binary):
+        if holds_bytes(dtype):
             if not masker.policy.keeps(name):
-                key = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
                 raise UsageError(
                     f"{source.path.name}: column {name!r} is binary: its bytes cannot be "
                     "checked for personal data. Leave it out (with --from-db, a --query "
                     "selecting the other columns), store text as text, or copy it unchanged "
-                    f'with a policy: [fields.{key}] operator = "keep" (see docs/masking.md)'
+                    f"with a policy: {keep_rule(name)} (see docs/masking.md)"
                 )
             if out_fmt != "parquet":
                 raise UsageError(

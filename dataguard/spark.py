@@ -28,7 +28,7 @@ import polars as pl
 from dataguard.detect import DEFAULT_MIN_SCORE
 from dataguard.errors import UsageError
 from dataguard.mask.apply import Masker
-from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
+from dataguard.mask.policy import CompiledPolicy, Policy, keep_rule, load_policy
 from dataguard.mask.stream import MaskerSpec
 from dataguard.mask.table import BATCH_ROWS, TablePlan, TableRedactor
 from dataguard.sources.nested import flatten, restore
@@ -142,11 +142,10 @@ def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
         element = data_type.elementType if isinstance(data_type, ArrayType) else None
         if isinstance(data_type, BinaryType) or isinstance(element, BinaryType):
             if not policy.keeps(path):
-                key = path if "." not in path else f'"{path}"'
                 raise UsageError(
                     f"column {path!r} is binary: its bytes cannot be checked for "
                     "personal data; drop it, cast text to string, or keep it unchanged with "
-                    f'a policy: [fields.{key}] operator = "keep"'
+                    f"a policy: {keep_rule(path)}"
                 )
             return
         if isinstance(data_type, MapType) or isinstance(element, ArrayType | MapType | StructType):

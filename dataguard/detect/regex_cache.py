@@ -106,17 +106,15 @@ def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
         return _compiled.setdefault(key, re.compile(pattern, flags))
     global _dirty
     with _lock:
-        if _entries is None:
-            _load_entries()
-        assert _entries is not None
+        entries = _loaded()
         name = f"re:{flags}:{pattern}"
-        entry = _entries.get(name)
+        entry = entries.get(name)
         compiled = None
         if entry is not None:
             try:
                 compiled = _build(pattern, entry)
             except Exception:  # not code this build accepts: compile it afresh
-                del _entries[name]
+                del entries[name]
         if compiled is None:
             try:
                 entry = _generate(pattern, flags)
@@ -125,7 +123,7 @@ def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
                 raise
             except Exception:  # internals other than expected: compile as re does
                 return _compiled.setdefault(key, re.compile(pattern, flags))
-            _entries[name] = entry
+            entries[name] = entry
             _dirty = True
         _compiled[key] = compiled
         return compiled
@@ -157,23 +155,22 @@ def cached_strings(version: str | None, key: str, compute: Callable[[], list[str
         return compute()
     name = f"str:{version}:{key}"
     with _lock:
-        if _entries is None:
-            _load_entries()
-        assert _entries is not None
-        found = _entries.get(name)
+        found = _loaded().get(name)
         if isinstance(found, list) and all(isinstance(item, str) for item in found):
             return list(found)
     value = compute()
     with _lock:
-        assert _entries is not None
-        _entries[name] = list(value)
+        _loaded()[name] = list(value)
         _dirty = True
     return value
 
 
-def _load_entries() -> None:
+def _loaded() -> dict[str, list[Any]]:
+    """The disk cache's entries, read on first use (call with the lock held)."""
     global _entries
-    _entries = _load()
+    if _entries is None:
+        _entries = _load()
+    return _entries
 
 
 def flush() -> None:

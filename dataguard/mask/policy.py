@@ -29,6 +29,7 @@ a missing key fails when the policy is loaded, not on the millionth line.
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,6 +63,14 @@ class Rule:
         lines = [f"operator = {_toml_value(self.operator)}"]
         lines += [f"{k} = {_toml_value(v)}" for k, v in self.params.items()]
         return "\n".join(lines)
+
+
+def keep_rule(field: str) -> str:
+    """The policy line that copies *field* unchanged, for error messages that suggest it:
+    ``[fields.photo] operator = "keep"``; a key TOML cannot write bare (a struct field's
+    path, ``buyer.photo``) is quoted, ``[fields."buyer.photo"]``."""
+    key = field if re.fullmatch(r"[A-Za-z0-9_-]+", field) else _toml_value(field)
+    return f'[fields.{key}] operator = "keep"'
 
 
 def _toml_value(value: Any) -> str:

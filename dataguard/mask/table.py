@@ -55,7 +55,7 @@ from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.mask.stream import MaskerSpec
 from dataguard.scan.classify import ColumnClass, classify_column
-from dataguard.sources.nested import list_elements
+from dataguard.sources.nested import elements, holds_bytes, list_elements
 from dataguard.workers import exit_with_parent, in_order
 
 __all__ = [
@@ -175,15 +175,15 @@ class TableRedactor:
         columns: dict[str, list[str]] = {
             name: [
                 v
-                for v in _values(sample.get_column(name)).cast(pl.String, strict=False).to_list()
+                for v in elements(sample.get_column(name)).cast(pl.String, strict=False).to_list()
                 if v is not None and v.strip()
             ]
-            if not _binary(dtype)
+            if not holds_bytes(dtype)
             else []
             for name, dtype in sample.schema.items()
         }
         for name, more in (extra or {}).items():
-            if name in columns and not _binary(sample.schema[name]):
+            if name in columns and not holds_bytes(sample.schema[name]):
                 columns[name] = columns[name] + [v for v in more if v.strip()]
         # One detection batch for the whole sample, each value with its column as field.
         texts = [v for values in columns.values() for v in values]
@@ -406,18 +406,6 @@ class TableRedactor:
             return out.alias(name)
 
         return run
-
-
-def _binary(dtype: pl.DataType) -> bool:
-    """Whether a column holds bytes (binary, or a list of binary values)."""
-    return dtype == pl.Binary or (isinstance(dtype, pl.List) and dtype.inner == pl.Binary)
-
-
-def _values(column: pl.Series) -> pl.Series:
-    """A column's values as classified: a list column's elements, flat."""
-    if isinstance(column.dtype, pl.List):
-        return list_elements(column)[0]
-    return column
 
 
 def _redacted(

@@ -16,7 +16,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import polars as pl
 
@@ -33,7 +33,7 @@ from dataguard.sources.compressed import (
     decompressed_copy,
     open_decompressed,
 )
-from dataguard.sources.nested import flatten, list_elements
+from dataguard.sources.nested import elements, flatten
 from dataguard.sources.sparse import sparse_note, top_up_frame
 from dataguard.sources.tables import (
     _EXTENSIONS,
@@ -93,7 +93,11 @@ def scan_files(
             path, sample, seed, assessor.detector, sparse=sparse
         ):
             columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
-            values = {c: _values(frame.get_column(c)) + extra.get(c, []) for c in frame.columns}
+            # A list column is judged by its elements, as redaction plans it (a phones list
+            # of mobiles is a mobile column, not text holding some).
+            values = {
+                c: elements(frame.get_column(c)).to_list() + extra.get(c, []) for c in frame.columns
+            }
             report.columns.extend(assessor.assess(name, columns, values))
             if extra:
                 report.notes.append(sparse_note(name, list(extra), frame.height))
@@ -105,14 +109,6 @@ def scan_files(
         raise UsageError("no files to scan")
     report.seconds = time.perf_counter() - clock
     return report
-
-
-def _values(column: pl.Series) -> list[Any]:
-    """A column's sampled values as assessed: a list column's elements, as redaction plans
-    them (a ``phones`` list of mobiles is a mobile column, not text holding some)."""
-    if isinstance(column.dtype, pl.List):
-        return list_elements(column)[0].to_list()
-    return column.to_list()
 
 
 def _type_name(dtype: pl.DataType) -> str:

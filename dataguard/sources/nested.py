@@ -30,7 +30,16 @@ if TYPE_CHECKING:
     # A polars type as schemas and struct fields give it (an instance, or a class).
     from polars._typing import PolarsDataType as _Type
 
-__all__ = ["Nesting", "flatten", "leaves", "list_elements", "restore", "unsupported"]
+__all__ = [
+    "Nesting",
+    "elements",
+    "flatten",
+    "holds_bytes",
+    "leaves",
+    "list_elements",
+    "restore",
+    "unsupported",
+]
 
 #: Joins a struct's path and a field's name in the flat column's name.
 SEPARATOR = "."
@@ -48,25 +57,24 @@ def unsupported(schema: pl.Schema) -> tuple[str, _Type] | None:
     """The first column (a path, ``a.b`` inside structs) that cannot be masked, and its
     type: a list whose elements are not scalars (structs, lists), or a fixed-size array.
     None when every column can be."""
-
-    def walk(path: str, dtype: _Type) -> tuple[str, _Type] | None:
-        if isinstance(dtype, pl.Struct):
-            for field in dtype.fields:
-                found = walk(path + SEPARATOR + field.name, field.dtype)
-                if found is not None:
-                    return found
-            return None
-        if isinstance(dtype, pl.List) and not _scalar(dtype.inner):
+    for path, dtype in leaves(schema):
+        if isinstance(dtype, pl.Array) or (isinstance(dtype, pl.List) and not _scalar(dtype.inner)):
             return path, dtype
-        if isinstance(dtype, pl.Array):
-            return path, dtype
-        return None
-
-    for name, dtype in schema.items():
-        found = walk(name, dtype)
-        if found is not None:
-            return found
     return None
+
+
+def holds_bytes(dtype: _Type) -> bool:
+    """Whether a column (a struct field by :func:`leaves`) holds bytes: binary, or a list
+    of binary values."""
+    return dtype == pl.Binary or (isinstance(dtype, pl.List) and dtype.inner == pl.Binary)
+
+
+def elements(column: pl.Series) -> pl.Series:
+    """A column's values as they are classified and masked: a list column's elements,
+    flat (:func:`list_elements`); any other column as it is."""
+    if isinstance(column.dtype, pl.List):
+        return list_elements(column)[0]
+    return column
 
 
 def leaves(schema: pl.Schema) -> Iterator[tuple[str, _Type]]:
