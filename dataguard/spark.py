@@ -124,22 +124,38 @@ def _top_up(df: DataFrame, drawn: pl.DataFrame) -> dict[str, list[str]]:
 def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
     """Refuse, by name, a column the plan cannot treat, with the way to redact it.
 
-    Struct fields are planned and masked as columns named by their path, and arrays of
-    scalars element by element, as ``dataguard redact`` treats nested Parquet
-    (:mod:`dataguard.sources.nested`). A map, or an array of structs, arrays or maps,
-    used to fail inside polars (``cannot cast map[str, str] to str``) after the sampling
-    pass; serialised with ``to_json`` it is JSON text, which the engine masks in place
-    (keys included). A binary column's or field's bytes cannot be inspected: refused
-    unless *policy* keeps it, as ``dataguard redact`` refuses one.
+    Struct fields are planned and masked as columns named by their path, arrays of
+    scalars element by element, and the fields of an array's structs as arrays of their
+    values, as ``dataguard redact`` treats nested Parquet (:mod:`dataguard.sources.nested`).
+    A map, or an array of arrays or maps (also inside an array's structs), used to fail
+    inside polars (``cannot cast map[str, str] to str``) after the sampling pass;
+    serialised with ``to_json`` it is JSON text, which the engine masks in place (keys
+    included). A binary column's or field's bytes cannot be inspected: refused unless
+    *policy* keeps it, as ``dataguard redact`` refuses one.
     """
     from pyspark.sql.types import ArrayType, BinaryType, MapType, StructType
 
-    def walk(path: str, data_type: Any) -> None:
+    def refuse_nested(path: str, data_type: Any) -> None:
+        top = path.split(".", 1)[0]
+        raise UsageError(
+            f"column {path!r} is nested ({data_type.simpleString()}); dataguard redacts "
+            "scalar columns, structs, arrays of scalars and arrays of structs: serialise it "
+            f'first, df.withColumn("{top}", F.to_json("{top}")), and its JSON is masked in '
+            "place, or select its fields as columns"
+        )
+
+    def walk(path: str, data_type: Any, in_array: bool = False) -> None:
+        # in_array: *path* is a field of an array's structs (masked as an array of values).
         if isinstance(data_type, StructType):
             for field in data_type.fields:
-                walk(f"{path}.{field.name}", field.dataType)
+                walk(f"{path}.{field.name}", field.dataType, in_array)
             return
         element = data_type.elementType if isinstance(data_type, ArrayType) else None
+        if isinstance(element, StructType) and not in_array:
+            walk(path, element, in_array=True)
+            return
+        if isinstance(data_type, MapType) or (in_array and element is not None):
+            refuse_nested(path, data_type)
         if isinstance(data_type, BinaryType) or isinstance(element, BinaryType):
             if not policy.keeps(path):
                 raise UsageError(
@@ -148,14 +164,8 @@ def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
                     f"a policy: {keep_rule(path)}"
                 )
             return
-        if isinstance(data_type, MapType) or isinstance(element, ArrayType | MapType | StructType):
-            top = path.split(".", 1)[0]
-            raise UsageError(
-                f"column {path!r} is nested ({data_type.simpleString()}); dataguard redacts "
-                "scalar columns, structs of them and arrays of them: serialise it first, "
-                f'df.withColumn("{top}", F.to_json("{top}")), and its JSON is masked in '
-                "place, or select its fields as columns"
-            )
+        if isinstance(element, ArrayType | MapType | StructType):
+            refuse_nested(path, data_type)
 
     for field in df.schema.fields:
         walk(field.name, field.dataType)
@@ -163,8 +173,12 @@ def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
 
 def _output_type(path: str, data_type: Any, changed: set[str]) -> Any:
     """The Spark type of *path* after masking: masked leaves (and the elements of masked
-    arrays) become strings, structs keep their fields in order, the rest its type."""
+    arrays) become strings, structs (also an array's) keep their fields in order, the
+    rest its type."""
     from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+
+    if isinstance(data_type, ArrayType) and isinstance(data_type.elementType, StructType):
+        return ArrayType(_output_type(path, data_type.elementType, changed), data_type.containsNull)
 
     if isinstance(data_type, StructType):
         return StructType(
@@ -197,9 +211,9 @@ def plan_dataframe(
     """Classify *df*'s columns from a seeded sample and plan their treatment (on the driver).
 
     Raises:
-        UsageError: *df* has a map, an array of structs, arrays or maps, or (unless the
-            policy keeps it) a binary column or field (named; see
-            :func:`_refuse_unsupported`).
+        UsageError: *df* has a map, an array of arrays or maps (also inside an array's
+            structs), or (unless the policy keeps it) a binary column or field (named;
+            see :func:`_refuse_unsupported`).
     """
     loaded = policy if isinstance(policy, Policy) else load_policy(policy)
     spec = MaskerSpec(loaded, "auto", tuple(entities) if entities else None, min_score)

@@ -94,7 +94,8 @@ def test_unmasked_columns_keep_their_spark_types(spark: object) -> None:
     ("ddl", "value", "path"),
     [
         ("map<string,string>", {"phone": "13812341050"}, "attrs"),
-        ("array<struct<phone:string>>", [("13812341050",)], "attrs"),
+        ("array<struct<phones:array<string>>>", [(["13812341050"],)], "attrs.phones"),
+        ("array<array<string>>", [["13812341050"]], "attrs"),
         (
             "struct<name:string,tags:map<string,string>>",
             ("张三", {"p": "13812341050"}),
@@ -102,7 +103,7 @@ def test_unmasked_columns_keep_their_spark_types(spark: object) -> None:
         ),
     ],
 )
-def test_a_map_or_array_of_structs_is_refused_by_name_and_json_of_it_is_masked(
+def test_a_map_or_array_of_arrays_is_refused_by_name_and_json_of_it_is_masked(
     spark: object, ddl: str, value: object, path: str
 ) -> None:
     # It used to fail inside polars ("cannot cast map[str, str] to str") after sampling.
@@ -146,7 +147,30 @@ def test_struct_fields_and_arrays_are_masked_in_place_as_on_one_machine(
                 None if i % 7 == 2 else [gen.mobile_digits(rng) for _ in range(i % 3)]
                 for i in range(rows)
             ],
-        }
+            # An array of structs: order lines, a null element now and then.
+            "items": [
+                None
+                if i % 11 == 3
+                else [
+                    None
+                    if (i + j) % 8 == 5
+                    else {
+                        "sku": f"SKU-{i}-{j}",
+                        "receiver": gen.chinese_name(rng),
+                        "ship": {"tel": gen.landline(rng)} if j % 2 else None,
+                    }
+                    for j in range(i % 4)
+                ]
+                for i in range(rows)
+            ],
+        },
+        schema_overrides={
+            "items": pl.List(
+                pl.Struct(
+                    {"sku": pl.String, "receiver": pl.String, "ship": pl.Struct({"tel": pl.String})}
+                )
+            )
+        },
     )
     source = tmp_path / "nested.parquet"
     table.write_parquet(source)
@@ -159,14 +183,19 @@ def test_struct_fields_and_arrays_are_masked_in_place_as_on_one_machine(
     assert planned["buyer.mobile"] == ("mask", "CN_MOBILE")
     assert planned["buyer.cert.id_card"] == ("mask", "CN_ID_CARD")
     assert planned["phones"] == ("mask", "CN_MOBILE")
+    assert planned["items.receiver"] == ("mask", "CN_NAME")
+    assert planned["items.ship.tel"] == ("mask", "CN_LANDLINE")
+    assert planned["items.sku"][0] == "keep"
     types = {f.name: f.dataType.simpleString() for f in redacted.schema.fields}
     assert types["phones"] == "array<string>"
+    assert types["items"] == "array<struct<sku:string,receiver:string,ship:struct<tel:string>>>"
     assert types["buyer"].startswith("struct<name:string,mobile:string,cert:struct<id_card:")
     distributed = pl.from_arrow(redacted.toArrow()).sort("id")
     assert distributed.equals(local)
     text = distributed.write_ndjson()
     originals = table.write_ndjson()
-    for value in table["buyer"].struct.field("mobile").drop_nulls().to_list():
+    receivers = table["items"].explode().struct.field("receiver").drop_nulls().to_list()
+    for value in table["buyer"].struct.field("mobile").drop_nulls().to_list() + receivers:
         assert value in originals
         assert value not in text
 

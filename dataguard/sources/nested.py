@@ -12,8 +12,15 @@ A list column of scalars (``phones: list<string>``) stays one column: it is plan
 its elements and masked element by element (:func:`list_elements`), each list keeping its
 length; empty and null lists stay as they were.
 
-Lists of structs or of lists, and fixed-size arrays, are refused by :func:`unsupported`
-(their elements cannot be masked as one column's values).
+A list of structs (``items: list<struct<sku, receiver, phone>>``, what order and event
+exports hold) becomes one list column per leaf field of its elements, named by path like
+a struct's (``items.phone``, a ``list<string>`` of every item's phone), each masked element
+by element; :func:`restore` zips them back into the list's structs, element by element, so
+each list keeps its length, a null element stays null (a hidden list of booleans per
+struct remembers which elements were there) and null and empty lists stay as they were.
+
+Lists of lists (also inside the elements of a list of structs) and fixed-size arrays are
+refused by :func:`unsupported` (their elements cannot be masked as one column's values).
 """
 
 from __future__ import annotations
@@ -45,18 +52,29 @@ __all__ = [
 SEPARATOR = "."
 #: Names of the hidden columns that say whether a struct was there (not null). A NUL
 #: character cannot occur in a Parquet or Arrow column name written by any tool we know
-#: of, and the columns are dropped before anything is planned or reported.
+#: of, and the columns are dropped before anything is planned or reported. Inside a list
+#: of structs the column is a list of booleans, one per element.
 _VALID = "\x00dataguard-struct-present:"
+#: Names of the columns :func:`restore` puts rebuilt lists of structs in for a moment.
+_REBUILT = "\x00dataguard-list-of-structs:"
 
 
 def _scalar(dtype: _Type) -> bool:
     return not dtype.is_nested()
 
 
+def _structs_in_list(dtype: _Type) -> pl.Struct | None:
+    """The element type of a list of structs, else None."""
+    if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
+        return dtype.inner
+    return None
+
+
 def unsupported(schema: pl.Schema) -> tuple[str, _Type] | None:
-    """The first column (a path, ``a.b`` inside structs) that cannot be masked, and its
-    type: a list whose elements are not scalars (structs, lists), or a fixed-size array.
-    None when every column can be."""
+    """The first column (a path, ``a.b`` inside structs and lists of structs) that cannot
+    be masked, and its type as :func:`leaves` gives it: a list whose elements are not
+    scalars (a list of lists; a list field inside a list of structs), or a fixed-size
+    array. None when every column can be."""
     for path, dtype in leaves(schema):
         if isinstance(dtype, pl.Array) or (isinstance(dtype, pl.List) and not _scalar(dtype.inner)):
             return path, dtype
@@ -79,17 +97,21 @@ def elements(column: pl.Series) -> pl.Series:
 
 def leaves(schema: pl.Schema) -> Iterator[tuple[str, _Type]]:
     """The columns :func:`flatten` makes of *schema*, with their types: struct fields by
-    path (``buyer.mobile``), every other column (lists too) as it is."""
+    path (``buyer.mobile``); the fields of a list's structs by path, as lists of their
+    type (``items.phone: list<string>``); every other column (lists too) as it is."""
     for name, dtype in schema.items():
-        yield from _leaves(name, dtype)
+        yield from _leaves(name, dtype, in_list=False)
 
 
-def _leaves(path: str, dtype: _Type) -> Iterator[tuple[str, _Type]]:
-    if isinstance(dtype, pl.Struct):
-        for field in dtype.fields:
-            yield from _leaves(path + SEPARATOR + field.name, field.dtype)
+def _leaves(path: str, dtype: _Type, *, in_list: bool) -> Iterator[tuple[str, _Type]]:
+    element = None if in_list else _structs_in_list(dtype)
+    struct = element if element is not None else dtype
+    if isinstance(struct, pl.Struct):
+        for field in struct.fields:
+            name = path + SEPARATOR + field.name
+            yield from _leaves(name, field.dtype, in_list=in_list or element is not None)
     else:
-        yield path, dtype
+        yield path, pl.List(dtype) if in_list else dtype
 
 
 @dataclass(frozen=True)
@@ -107,10 +129,12 @@ class Nesting:
 
 
 def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
-    """*frame* with every struct column replaced, in place, by its leaf fields.
+    """*frame* with every struct column (and list of structs) replaced, in place, by its
+    leaf fields.
 
-    Leaves are named by their path (``contact.name``); each struct also gets a hidden
-    presence column (:attr:`Nesting.hidden`), placed last.
+    Leaves are named by their path (``contact.name``; ``items.phone``, a list with one
+    value per element of ``items``); each struct also gets a hidden presence column
+    (:attr:`Nesting.hidden`; a list of booleans inside a list of structs), placed last.
 
     Raises:
         UsageError: a leaf's path is also the name of another column (``contact.name``
@@ -121,17 +145,27 @@ def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
     hidden: list[pl.Expr] = []
     names: list[str] = []
 
-    def walk(path: str, expr: pl.Expr, dtype: _Type) -> None:
+    def walk(path: str, expr: pl.Expr, dtype: _Type, lift: Callable[[pl.Expr], pl.Expr]) -> None:
+        # Inside a list of structs, *expr* is over one element (pl.element()) and *lift*
+        # evaluates it on every element of the list column.
+        element = _structs_in_list(dtype) if lift is _column else None
+        if element is not None:
+            in_list = expr.list.eval
+            hidden.append(in_list(pl.element().is_not_null()).alias(_VALID + path))
+            for field in element.fields:
+                name = path + SEPARATOR + field.name
+                walk(name, pl.element().struct.field(field.name), field.dtype, in_list)
+            return
         if not isinstance(dtype, pl.Struct):
-            leaves.append(expr.alias(path))
+            leaves.append(lift(expr).alias(path))
             names.append(path)
             return
-        hidden.append(expr.is_not_null().alias(_VALID + path))
+        hidden.append(lift(expr.is_not_null()).alias(_VALID + path))
         for field in dtype.fields:
-            walk(path + SEPARATOR + field.name, expr.struct.field(field.name), field.dtype)
+            walk(path + SEPARATOR + field.name, expr.struct.field(field.name), field.dtype, lift)
 
     for name, dtype in schema.items():
-        walk(name, pl.col(name), dtype)
+        walk(name, pl.col(name), dtype, _column)
     seen: set[str] = set()
     for name in names:
         if name in seen:
@@ -147,19 +181,71 @@ def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
     )
 
 
+def _column(expr: pl.Expr) -> pl.Expr:
+    """A column-level expression as it is (outside lists of structs)."""
+    return expr
+
+
 def restore(batch: pl.DataFrame, nesting: Nesting) -> pl.DataFrame:
     """A flattened, masked *batch* in its original shape: leaves back in their structs
-    (masked leaves keep their new type), null structs null, hidden columns gone."""
+    (masked leaves keep their new type), lists of structs zipped back element by
+    element, null structs and elements null, hidden columns gone."""
     if not nesting.flattened:
         return batch
+    rebuilt: list[pl.Series] = []
 
     def build(path: str, dtype: _Type, name: str) -> pl.Expr:
-        if not isinstance(dtype, pl.Struct):
-            return pl.col(path).alias(name)
-        fields = [build(path + SEPARATOR + f.name, f.dtype, f.name) for f in dtype.fields]
-        return pl.when(pl.col(_VALID + path)).then(pl.struct(fields)).alias(name)
+        element = _structs_in_list(dtype)
+        if element is not None:
+            rebuilt.append(_zip_list(batch, path, element).alias(_REBUILT + path))
+            return pl.col(_REBUILT + path).alias(name)
+        return _build_struct(path, dtype, name, build)
 
-    return batch.select(build(name, dtype, name) for name, dtype in nesting.schema.items())
+    columns = [build(name, dtype, name) for name, dtype in nesting.schema.items()]
+    return batch.with_columns(rebuilt).select(columns)
+
+
+def _build_struct(
+    path: str, dtype: _Type, name: str, build: Callable[[str, _Type, str], pl.Expr]
+) -> pl.Expr:
+    """The expression that puts a struct back from its leaf and presence columns (a
+    leaf: the column itself), fields built by *build*."""
+    if not isinstance(dtype, pl.Struct):
+        return pl.col(path).alias(name)
+    fields = [build(path + SEPARATOR + f.name, f.dtype, f.name) for f in dtype.fields]
+    return pl.when(pl.col(_VALID + path)).then(pl.struct(fields)).alias(name)
+
+
+def _element_columns(path: str, dtype: _Type) -> Iterator[str]:
+    """The flat columns :func:`flatten` made of the structs at *path* inside a list:
+    leaves and presence lists."""
+    if isinstance(dtype, pl.Struct):
+        yield _VALID + path
+        for field in dtype.fields:
+            yield from _element_columns(path + SEPARATOR + field.name, field.dtype)
+    else:
+        yield path
+
+
+def _zip_list(batch: pl.DataFrame, path: str, element: pl.Struct) -> pl.Series:
+    """The list of structs at *path*, zipped back from its flat list columns.
+
+    Every flat list of a row has the list's length and null-ness (they were evaluated on
+    its elements), so the elements, taken out in order, line up column by column; the
+    presence list is the skeleton they go back into.
+    """
+    flat = pl.DataFrame(
+        [
+            batch[name].explode(empty_as_null=False, keep_nulls=False)
+            for name in _element_columns(path, element)
+        ]
+    )
+
+    def build(inner: str, dtype: _Type, name: str) -> pl.Expr:
+        return _build_struct(inner, dtype, name, build)
+
+    values = flat.select(build(path, element, "value")).to_series()
+    return _into_lists(values, batch[_VALID + path])
 
 
 def list_elements(series: pl.Series) -> tuple[pl.Series, Callable[[pl.Series], pl.Series]]:
@@ -169,28 +255,34 @@ def list_elements(series: pl.Series) -> tuple[pl.Series, Callable[[pl.Series], p
     Empty lists stay empty and null lists null; a null element stays where it was.
     """
     flat = series.explode(empty_as_null=False, keep_nulls=False)
-    lengths = series.list.len().fill_null(0)
 
     def rebuild(values: pl.Series) -> pl.Series:
-        rows = pl.int_range(series.len(), eager=True, dtype=pl.UInt32)
-        owners = rows.repeat_by(lengths).explode(empty_as_null=False, keep_nulls=False)
-        grouped = (
-            pl.DataFrame({"row": owners, "value": values})
-            .group_by("row", maintain_order=True)
-            .agg("value")
-        )
-        lists = pl.DataFrame({"row": rows}).join(grouped, on="row", how="left")["value"]
-        empty = pl.lit([], dtype=pl.List(values.dtype))
-        return (
-            pl.select(
-                pl.when(pl.lit(series.is_null()))
-                .then(None)
-                .when(pl.lit(lengths == 0))
-                .then(empty)
-                .otherwise(pl.lit(lists))
-            )
-            .to_series()
-            .alias(series.name)
-        )
+        return _into_lists(values, series)
 
     return flat, rebuild
+
+
+def _into_lists(values: pl.Series, like: pl.Series) -> pl.Series:
+    """*values* (one per element of the list column *like*, in order) as lists of
+    *like*'s lengths, null where *like* is null, named as *like*."""
+    lengths = like.list.len().fill_null(0)
+    rows = pl.int_range(like.len(), eager=True, dtype=pl.UInt32)
+    owners = rows.repeat_by(lengths).explode(empty_as_null=False, keep_nulls=False)
+    grouped = (
+        pl.DataFrame({"row": owners, "value": values})
+        .group_by("row", maintain_order=True)
+        .agg("value")
+    )
+    lists = pl.DataFrame({"row": rows}).join(grouped, on="row", how="left")["value"]
+    empty = pl.lit([], dtype=pl.List(values.dtype))
+    return (
+        pl.select(
+            pl.when(pl.lit(like.is_null()))
+            .then(None)
+            .when(pl.lit(lengths == 0))
+            .then(empty)
+            .otherwise(pl.lit(lists))
+        )
+        .to_series()
+        .alias(like.name)
+    )

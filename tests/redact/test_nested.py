@@ -5,7 +5,9 @@ phone>``, ``phones: list<string>``. Such a file was refused whole ("column 'cont
 nested"); the user had to flatten it by hand. Now struct leaves are planned and masked as
 columns named by their path (``contact.phone``) and put back; lists are masked element by
 element. The output keeps the input's schema (masked leaves become text, as masked flat
-columns do), its nulls and its list lengths.
+columns do), its nulls and its list lengths. Lists of structs (``items: list<struct<…>>``,
+order lines with a receiver and a phone each) were refused too; their fields are now lists
+masked element by element and zipped back into the structs.
 """
 
 from __future__ import annotations
@@ -47,6 +49,27 @@ def _orders(rows: int, seed: int) -> tuple[pl.DataFrame, list[str]]:
         id_number = gen.id_card(rng)
         phones = [gen.mobile_digits(rng) for _ in range(rng.randint(0, 3))]
         personal += [name, phone, id_number, *phones]
+        items: list[dict[str, Any] | None] | None = []
+        for _ in range(rng.randint(0, 3)):
+            receiver, item_phone, landline = (
+                gen.chinese_name(rng),
+                gen.mobile_digits(rng),
+                gen.landline(rng),
+            )
+            personal += [receiver, item_phone, landline]
+            ship = None if rng.random() < 0.2 else {"tel": landline, "floor": rng.randint(1, 30)}
+            items.append(
+                {
+                    "sku": f"SKU-{rng.randint(100, 999)}",
+                    "receiver": receiver,
+                    "phone": item_phone,
+                    "ship": ship,
+                }
+            )
+        if i % 9 == 4 and items:
+            items[0] = None  # a null element
+        if i % 13 == 6:
+            items = None
         records.append(
             {
                 "order_id": i,
@@ -60,6 +83,7 @@ def _orders(rows: int, seed: int) -> tuple[pl.DataFrame, list[str]]:
                 },
                 "backup_phones": None if i % 11 == 5 else phones,
                 "tags": ["vip", "new"] if i % 2 else [],
+                "items": items,
             }
         )
     return pl.DataFrame(records), personal
@@ -84,6 +108,10 @@ def test_struct_fields_and_list_elements_are_masked_in_place(tmp_path: Path) -> 
     assert plan["buyer.cert.id_card"] == ("mask", "CN_ID_CARD")
     assert plan["backup_phones"] == ("mask", "CN_MOBILE")
     assert plan["tags"][0] == "keep"
+    assert plan["items.receiver"] == ("mask", "CN_NAME")
+    assert plan["items.phone"] == ("mask", "CN_MOBILE")
+    assert plan["items.ship.tel"] == ("mask", "CN_LANDLINE")
+    assert plan["items.sku"][0] == plan["items.ship.floor"][0] == "keep"
     # The shape is the input's: the same columns and fields, in order; leaves that were
     # text are text, the clean number leaf keeps its type.
     assert out.columns == frame.columns
@@ -95,6 +123,21 @@ def test_struct_fields_and_list_elements_are_masked_in_place(tmp_path: Path) -> 
     assert out["buyer"].struct.field("cert").is_null().to_list() == cert_in
     assert out["backup_phones"].list.len().to_list() == frame["backup_phones"].list.len().to_list()
     assert out["tags"].to_list() == frame["tags"].to_list()
+    # Lists of structs: each list its length, null lists and null elements (and a null
+    # struct inside an element) where they were; clean fields unchanged, in their type.
+    assert out.schema["items"] == frame.schema["items"]
+    assert out["items"].list.len().to_list() == frame["items"].list.len().to_list()
+    elements_in = frame["items"].explode()
+    elements_out = out["items"].explode()
+    assert elements_out.is_null().to_list() == elements_in.is_null().to_list()
+    for field in ("sku", "ship"):
+        if field == "ship":
+            ship_in, ship_out = (e.struct.field("ship") for e in (elements_in, elements_out))
+            assert ship_out.is_null().to_list() == ship_in.is_null().to_list()
+            assert ship_out.struct.field("floor").equals(ship_in.struct.field("floor"))
+        else:
+            assert elements_out.struct.field(field).equals(elements_in.struct.field(field))
+    assert elements_out.struct.field("phone").drop_nulls().str.contains(r"^\*{6}\d{4}$").all()
     assert out["order_id"].to_list() == frame["order_id"].to_list()
     level = out["buyer"].struct.field("level")
     assert level.to_list() == frame["buyer"].struct.field("level").to_list()
@@ -120,8 +163,9 @@ def test_nested_parquet_can_be_written_as_json_lines_but_not_as_csv(tmp_path: Pa
 @pytest.mark.parametrize(
     ("column", "path"),
     [
-        (pl.Series("items", [[{"mobile": "13812341050"}]]), "items"),
+        (pl.Series("items", [[{"mobiles": ["13812341050"]}]]), "items.mobiles"),
         (pl.Series("m", [{"inner": [["13812341050"]]}]), "m.inner"),
+        (pl.Series("ll", [[["13812341050"]]]), "ll"),
         (pl.Series("fixed", [["13812341050", "x"]], dtype=pl.Array(pl.String, 2)), "fixed"),
     ],
 )
@@ -176,10 +220,23 @@ _LEAF = st.one_of(
         st.tuples(_LEAF, st.lists(_LEAF, max_size=3) | st.none(), st.booleans()),
         min_size=1,
         max_size=8,
-    )
+    ),
+    records=st.lists(
+        st.none()
+        | st.lists(
+            st.none()
+            | st.fixed_dictionaries(
+                {"a": _LEAF, "in": st.none() | st.fixed_dictionaries({"b": _LEAF})}
+            ),
+            max_size=3,
+        ),
+        min_size=8,
+        max_size=8,
+    ),
 )
 def test_property_flatten_then_restore_gives_the_frame_back(
     values: list[tuple[str | None, list[str | None] | None, bool]],
+    records: list[list[dict[str, Any] | None] | None],
 ) -> None:
     frame = pl.DataFrame(
         {
@@ -188,12 +245,14 @@ def test_property_flatten_then_restore_gives_the_frame_back(
                 for leaf, items, present in values
             ],
             "l": [items for _, items, _ in values],
+            "ls": records[: len(values)],
         },
         schema={
             "s": pl.Struct(
                 {"a": pl.String, "inner": pl.Struct({"l": pl.List(pl.String), "b": pl.String})}
             ),
             "l": pl.List(pl.String),
+            "ls": pl.List(pl.Struct({"a": pl.String, "in": pl.Struct({"b": pl.String})})),
         },
     )
     flat, nesting = flatten(frame.lazy())
@@ -215,6 +274,8 @@ def test_scan_files_reports_struct_fields_as_redaction_plans_them(tmp_path: Path
     assert entities["buyer.cert.id_card"] == "CN_ID_CARD"
     assert entities["buyer.name"] == "CN_NAME"
     assert entities["buyer.level"] is None
+    assert entities["items.phone"] == "CN_MOBILE"
+    assert entities["items.ship.tel"] == "CN_LANDLINE"
     # A list column is judged by its elements, as redaction plans it: a phone column.
     phones = next(c for c in report.columns if c.column == "backup_phones")
     assert (phones.entity, phones.kind) == ("CN_MOBILE", "value")
