@@ -29,12 +29,15 @@ def surnames() -> frozenset[str]:
 
 
 @cache
-def _place_names() -> frozenset[str]:
-    """Division names and their suffix-less forms: ``张家口`` is a city, not a person."""
+def _place_names(*, counties: bool = True) -> frozenset[str]:
+    """Division names and their suffix-less forms: ``张家口`` is a city, not a person.
+    Without *counties*: provinces and prefectures only (``杭州``, ``朝阳``)."""
     found: set[str] = set()
     for line in _data("cn_divisions.tsv").splitlines():
         if line and not line.startswith("#"):
-            name = line.split("\t")[1]
+            _, name, level = line.split("\t")[:3]
+            if level == "county" and not counties:
+                continue
             found.add(name)
             if len(name) > 2 and name[-1] in "省市区县盟旗":
                 found.add(name[:-1])
@@ -296,7 +299,8 @@ class NameRecognizer(Recognizer):
     structured field whose name is a name field (``detect_record({"name": "张三"})``).
     A self-introduction (我叫张三) and a name column (a CSV header, an INSERT column list;
     see ``_tabular.py``) count as labels.
-    Titles (张先生, 王总), place names (张家口) and placeholders are rejected.
+    Titles (张先生, 王总), place names (张家口, 杭州; not a county's two characters, 梁平,
+    which are as often a given name) and placeholders are rejected.
 
     Examples:
         match: 收件人：⟦张三⟧，电话13812345678
@@ -543,14 +547,21 @@ class NameRecognizer(Recognizer):
     description: ClassVar[str] = "Chinese personal name (with a name label or field)"
     validation: ClassVar[str] = (
         "known surname (百家姓 and compound surnames) or a dotted minority name; "
-        "titles, placeholders and place names rejected; only with context"
+        "titles, placeholders and place names (but a county's two characters) rejected; "
+        "only with context"
     )
     standard: ClassVar[str] = "standards.md §1 CN_NAME; 百家姓 surnames; GB/T 28039-2011"
 
     def validate(self, value: str) -> bool | None:
         if re.search(_DOT, value):
             return None
-        if value in _NOT_NAMES or value in _place_names() or value[:2] in _NOT_NAME_STARTS:
+        if value in _NOT_NAMES or value[:2] in _NOT_NAME_STARTS:
+            return False
+        # A longer division name (张家口) and a province's or prefecture's (杭州, the
+        # value of many a log parameter) are places; a county's two-character name (梁平,
+        # 东丽, 高平, 安平) is as often a given name, and after a name label (姓名：梁平,
+        # {"name": "梁平"}) leaving it unmasked leaks a person, masking a place costs little.
+        if value in _place_names() and (len(value) > 2 or value in _place_names(counties=False)):
             return False
         if value.endswith(_ORGANISATION_SUFFIXES):
             return False
