@@ -365,10 +365,11 @@ def _refuse_unsupported_columns(source: TableSource, masker: Masker, out_fmt: st
     :mod:`dataguard.sources.nested` flattens, or binary.
 
     Masking works on scalar columns, struct fields (flattened), lists of scalars (element
-    by element) and lists of structs (each field's values element by element); a list of
-    lists (also a list field of a list's structs) or a fixed-size array would fail deep
-    inside the run, reported as "not valid PARQUET" although the file is fine. A nested
-    column cannot go into CSV or TSV at all.
+    by element), lists of structs (each field's values element by element) and maps of
+    text to text (as JSON text); a list of lists (also a list field of a list's structs),
+    another map or a fixed-size array would fail deep inside the run, reported as "not
+    valid PARQUET" although the file is fine. A nested column cannot go into CSV or TSV
+    at all.
     A binary column (Parquet ``BYTE_ARRAY`` without a string type, a database ``bytea`` or
     ``BLOB``) holds bytes that may be text, an image or a scanned ID card: nothing can be
     said of them, so it is refused unless the policy pins it to ``keep`` (copied as it is,
@@ -384,9 +385,9 @@ def _refuse_unsupported_columns(source: TableSource, masker: Masker, out_fmt: st
         path, dtype = found
         raise UsageError(
             f"{source.path.name}: column {path!r} is {dtype}; dataguard redacts scalar "
-            "columns, structs, lists of scalars and lists of structs, not lists of lists or "
-            "fixed-size arrays: flatten it first (e.g. SELECT flatten(x) AS x), or export "
-            "the rows as JSON lines, whose nested values are masked in place"
+            "columns, structs, lists of scalars or structs and maps of text to text: "
+            "flatten or cast it first, or export the rows as JSON lines, whose nested "
+            "values are masked in place"
         )
     nested = next((name for name, dtype in schema.items() if dtype.is_nested()), None)
     if nested is not None and out_fmt not in ("parquet", "jsonl"):

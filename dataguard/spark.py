@@ -125,10 +125,11 @@ def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
     """Refuse, by name, a column the plan cannot treat, with the way to redact it.
 
     Struct fields are planned and masked as columns named by their path, arrays of
-    scalars element by element, and the fields of an array's structs as arrays of their
-    values, as ``dataguard redact`` treats nested Parquet (:mod:`dataguard.sources.nested`).
-    A map, or an array of arrays or maps (also inside an array's structs), used to fail
-    inside polars (``cannot cast map[str, str] to str``) after the sampling pass;
+    scalars element by element, the fields of an array's structs as arrays of their
+    values, and a ``map<string,string>`` as JSON text (each key the context of its value),
+    as ``dataguard redact`` treats nested Parquet (:mod:`dataguard.sources.nested`).
+    Another map, or an array of arrays or maps (also inside an array's structs), used to
+    fail inside polars (``cannot cast map[str, str] to str``) after the sampling pass;
     serialised with ``to_json`` it is JSON text, which the engine masks in place (keys
     included). A binary column's or field's bytes cannot be inspected: refused unless
     *policy* keeps it, as ``dataguard redact`` refuses one.
@@ -139,7 +140,8 @@ def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
         top = path.split(".", 1)[0]
         raise UsageError(
             f"column {path!r} is nested ({data_type.simpleString()}); dataguard redacts "
-            "scalar columns, structs, arrays of scalars and arrays of structs: serialise it "
+            "scalar columns, structs, arrays of scalars or structs and maps of strings to "
+            "strings: serialise it "
             f'first, df.withColumn("{top}", F.to_json("{top}")), and its JSON is masked in '
             "place, or select its fields as columns"
         )
@@ -154,6 +156,8 @@ def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
         if isinstance(element, StructType) and not in_array:
             walk(path, element, in_array=True)
             return
+        if isinstance(data_type, MapType) and not in_array and _text_map(data_type):
+            return  # masked as JSON text, each key the context of its value
         if isinstance(data_type, MapType) or (in_array and element is not None):
             refuse_nested(path, data_type)
         if isinstance(data_type, BinaryType) or isinstance(element, BinaryType):
@@ -171,11 +175,18 @@ def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
         walk(field.name, field.dataType)
 
 
+def _text_map(data_type: Any) -> bool:
+    """Whether a Spark map holds text under text keys (``map<string,string>``)."""
+    from pyspark.sql.types import StringType
+
+    return isinstance(data_type.keyType, StringType) and isinstance(data_type.valueType, StringType)
+
+
 def _output_type(path: str, data_type: Any, changed: set[str]) -> Any:
     """The Spark type of *path* after masking: masked leaves (and the elements of masked
     arrays) become strings, structs (also an array's) keep their fields in order, the
     rest its type."""
-    from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+    from pyspark.sql.types import ArrayType, MapType, StringType, StructField, StructType
 
     if isinstance(data_type, ArrayType) and isinstance(data_type.elementType, StructType):
         return ArrayType(_output_type(path, data_type.elementType, changed), data_type.containsNull)
@@ -192,7 +203,7 @@ def _output_type(path: str, data_type: Any, changed: set[str]) -> Any:
                 for f in data_type.fields
             ]
         )
-    if path not in changed:
+    if path not in changed or isinstance(data_type, MapType):  # map<string,string>: as it is
         return data_type
     if isinstance(data_type, ArrayType):
         return ArrayType(StringType(), data_type.containsNull)
@@ -211,9 +222,9 @@ def plan_dataframe(
     """Classify *df*'s columns from a seeded sample and plan their treatment (on the driver).
 
     Raises:
-        UsageError: *df* has a map, an array of arrays or maps (also inside an array's
-            structs), or (unless the policy keeps it) a binary column or field (named;
-            see :func:`_refuse_unsupported`).
+        UsageError: *df* has a map of other than strings, an array of arrays or maps
+            (also inside an array's structs), or (unless the policy keeps it) a binary
+            column or field (named; see :func:`_refuse_unsupported`).
     """
     loaded = policy if isinstance(policy, Policy) else load_policy(policy)
     spec = MaskerSpec(loaded, "auto", tuple(entities) if entities else None, min_score)
@@ -240,7 +251,7 @@ def redact_dataframe(
     Masked columns become strings (a mask is no number); the other columns keep their
     type, and the column order is kept.
     """
-    from pyspark.sql.types import ArrayType, StructField, StructType
+    from pyspark.sql.types import ArrayType, MapType, StructField, StructType
 
     plan, spec = plan_dataframe(
         df, policy, sample=sample, seed=seed, entities=entities, min_score=min_score
@@ -258,15 +269,16 @@ def redact_dataframe(
         ]
     )
 
-    # Polars hands nested columns to Arrow as large lists, which Spark refuses
-    # (UNSUPPORTED_ARROWTYPE): they are cast to the types Spark declares for them.
+    # Polars hands nested columns to Arrow as large lists (maps with large strings),
+    # which Spark refuses (UNSUPPORTED_ARROWTYPE): they are cast to the types Spark
+    # declares for them.
     from pyspark.sql.pandas.types import to_arrow_schema
 
     declared = to_arrow_schema(schema)
     nested_types = {
         f.name: declared.field(f.name).type
         for f in schema.fields
-        if isinstance(f.dataType, ArrayType | StructType)
+        if isinstance(f.dataType, ArrayType | MapType | StructType)
     }
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:

@@ -93,12 +93,13 @@ def test_unmasked_columns_keep_their_spark_types(spark: object) -> None:
 @pytest.mark.parametrize(
     ("ddl", "value", "path"),
     [
-        ("map<string,string>", {"phone": "13812341050"}, "attrs"),
+        ("map<string,bigint>", {"13812341050": 1}, "attrs"),
+        ("array<map<string,string>>", [{"phone": "13812341050"}], "attrs"),
         ("array<struct<phones:array<string>>>", [(["13812341050"],)], "attrs.phones"),
         ("array<array<string>>", [["13812341050"]], "attrs"),
         (
-            "struct<name:string,tags:map<string,string>>",
-            ("张三", {"p": "13812341050"}),
+            "struct<name:string,tags:map<string,int>>",
+            ("张三", {"13812341050": 1}),
             "attrs.tags",
         ),
     ],
@@ -119,6 +120,43 @@ def test_a_map_or_array_of_arrays_is_refused_by_name_and_json_of_it_is_masked(
     redacted, _ = redact_dataframe(frame.withColumn("attrs", F.to_json("attrs")))
     text = redacted.collect()[0]["attrs"]
     assert "13812341050" not in text
+
+
+def test_a_map_of_strings_is_masked_by_key_as_on_one_machine(spark: object, tmp_path: Path) -> None:
+    # Spark refused it; dataguard redact masks a Parquet map<string,string> as JSON text.
+    from dataguard.spark import redact_dataframe
+
+    rng = random.Random(12)
+    names = [gen.chinese_name(rng) for _ in range(120)]
+    table = pl.DataFrame(
+        [
+            pl.Series("id", range(120)),
+            pl.Series(
+                "ext",
+                [
+                    None
+                    if i % 10 == 7
+                    else {"name": n, "phone": gen.mobile_digits(rng), "vip": "1"}
+                    for i, n in enumerate(names)
+                ],
+                dtype=pl.Map(pl.String, pl.String),
+            ),
+        ]
+    )
+    source = tmp_path / "maps.parquet"
+    table.write_parquet(source)
+    redact_file(source, tmp_path / "local.parquet", Masker())
+    local = pl.read_parquet(tmp_path / "local.parquet").sort("id")
+
+    frame = spark.read.parquet(str(source)).repartition(3)  # type: ignore[attr-defined]
+    redacted, plan = redact_dataframe(frame)
+    assert {c.column: c.action for c in plan.columns}["ext"] != "keep"
+    assert redacted.schema["ext"].dataType.simpleString() == "map<string,string>"
+    distributed = pl.from_arrow(redacted.toArrow()).sort("id")
+    assert distributed.equals(local)
+    text = distributed.write_ndjson()
+    assert not [name for name in names if name in text]
+    assert distributed["ext"].map.get("vip").drop_nulls().eq("1").all()
 
 
 def test_struct_fields_and_arrays_are_masked_in_place_as_on_one_machine(

@@ -19,12 +19,20 @@ by element; :func:`restore` zips them back into the list's structs, element by e
 each list keeps its length, a null element stays null (a hidden list of booleans per
 struct remembers which elements were there) and null and empty lists stay as they were.
 
-Lists of lists (also inside the elements of a list of structs) and fixed-size arrays are
-refused by :func:`unsupported` (their elements cannot be masked as one column's values).
+A map of text to text (``ext: map<string, string>``, Hive's and Spark's bag of extra
+attributes) becomes one text column of JSON objects (``{"phone": "13812341050", "city":
+"杭州"}``), masked by the engine as JSON, where each key is the context of its value (a
+``name`` key's value is a name), as JSON lines are; :func:`restore` reads the masked JSON
+back into the map, keys and their order kept.
+
+Lists of lists (also inside the elements of a list of structs), maps of other types or
+inside lists, and fixed-size arrays are refused by :func:`unsupported` (their elements
+cannot be masked as one column's values).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -63,6 +71,11 @@ def _scalar(dtype: _Type) -> bool:
     return not dtype.is_nested()
 
 
+def _text_map(dtype: _Type) -> bool:
+    """Whether *dtype* is a map of text to text (masked as JSON text)."""
+    return isinstance(dtype, pl.Map) and dtype.key == pl.String and dtype.value == pl.String
+
+
 def _structs_in_list(dtype: _Type) -> pl.Struct | None:
     """The element type of a list of structs, else None."""
     if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
@@ -73,10 +86,13 @@ def _structs_in_list(dtype: _Type) -> pl.Struct | None:
 def unsupported(schema: pl.Schema) -> tuple[str, _Type] | None:
     """The first column (a path, ``a.b`` inside structs and lists of structs) that cannot
     be masked, and its type as :func:`leaves` gives it: a list whose elements are not
-    scalars (a list of lists; a list field inside a list of structs), or a fixed-size
-    array. None when every column can be."""
+    scalars (a list of lists; a list field inside a list of structs), a map that is not
+    of text to text or sits inside a list, or a fixed-size array. None when every column
+    can be."""
     for path, dtype in leaves(schema):
-        if isinstance(dtype, pl.Array) or (isinstance(dtype, pl.List) and not _scalar(dtype.inner)):
+        if isinstance(dtype, pl.Array | pl.Map) or (
+            isinstance(dtype, pl.List) and not _scalar(dtype.inner)
+        ):
             return path, dtype
     return None
 
@@ -98,7 +114,8 @@ def elements(column: pl.Series) -> pl.Series:
 def leaves(schema: pl.Schema) -> Iterator[tuple[str, _Type]]:
     """The columns :func:`flatten` makes of *schema*, with their types: struct fields by
     path (``buyer.mobile``); the fields of a list's structs by path, as lists of their
-    type (``items.phone: list<string>``); every other column (lists too) as it is."""
+    type (``items.phone: list<string>``); a map of text to text as text (its JSON);
+    every other column (lists too) as it is."""
     for name, dtype in schema.items():
         yield from _leaves(name, dtype, in_list=False)
 
@@ -110,22 +127,28 @@ def _leaves(path: str, dtype: _Type, *, in_list: bool) -> Iterator[tuple[str, _T
         for field in struct.fields:
             name = path + SEPARATOR + field.name
             yield from _leaves(name, field.dtype, in_list=in_list or element is not None)
+    elif in_list:
+        yield path, pl.List(dtype)
     else:
-        yield path, pl.List(dtype) if in_list else dtype
+        yield path, pl.String() if _text_map(dtype) else dtype
 
 
 @dataclass(frozen=True)
 class Nesting:
-    """How :func:`flatten` flattened a table: its original schema and the hidden columns."""
+    """How :func:`flatten` flattened a table: its original schema, the hidden columns and
+    the maps it wrote as JSON text."""
 
     schema: pl.Schema
     #: The hidden presence columns (one per struct, nested ones included).
     hidden: tuple[str, ...]
+    #: The paths of the maps of text to text, now columns of JSON objects.
+    maps: tuple[str, ...] = ()
 
     @property
     def flattened(self) -> bool:
-        """Whether any column was a struct (else :func:`restore` has nothing to do)."""
-        return bool(self.hidden)
+        """Whether any column was a struct or a map (else :func:`restore` has nothing to
+        do)."""
+        return bool(self.hidden or self.maps)
 
 
 def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
@@ -144,6 +167,7 @@ def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
     leaves: list[pl.Expr] = []
     hidden: list[pl.Expr] = []
     names: list[str] = []
+    maps: list[str] = []
 
     def walk(path: str, expr: pl.Expr, dtype: _Type, lift: Callable[[pl.Expr], pl.Expr]) -> None:
         # Inside a list of structs, *expr* is over one element (pl.element()) and *lift*
@@ -157,6 +181,9 @@ def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
                 walk(name, pl.element().struct.field(field.name), field.dtype, in_list)
             return
         if not isinstance(dtype, pl.Struct):
+            if lift is _column and _text_map(dtype):
+                expr = _map_as_json(expr)
+                maps.append(path)
             leaves.append(lift(expr).alias(path))
             names.append(path)
             return
@@ -174,11 +201,48 @@ def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
                 "field (struct fields are masked as columns named by their path); rename one"
             )
         seen.add(name)
-    if not hidden:
+    if not hidden and not maps:
         return frame, Nesting(schema, ())
     return frame.select(*leaves, *hidden), Nesting(
-        schema, tuple(e.meta.output_name() for e in hidden)
+        schema, tuple(e.meta.output_name() for e in hidden), tuple(maps)
     )
+
+
+#: A map entry as polars encodes it, ``{"key":"…","value":…}``: the key's JSON string
+#: (escapes included) and the value's JSON.
+_ENTRY = r'^\{"key":("(?:[^"\\]|\\.)*"),"value":(.*)\}$'
+
+
+def _map_as_json(expr: pl.Expr) -> pl.Expr:
+    """A map of text to text as the text of a JSON object, entries in order (null: null)."""
+    entries = expr.cast(pl.List(pl.Struct({"key": pl.String, "value": pl.String})))
+    pairs = entries.list.eval(pl.element().struct.json_encode().str.replace(_ENTRY, "${1}:${2}"))
+    return pl.concat_str(pl.lit("{"), pairs.list.join(","), pl.lit("}"))
+
+
+def _json_as_map(texts: pl.Series) -> pl.Series:
+    """The JSON objects :func:`_map_as_json` wrote (and masking kept JSON) as a map of
+    text to text again.
+
+    Raises:
+        ValueError: a text is not a JSON object of text values (naming the column only).
+    """
+    rows: list[list[dict[str, str | None]] | None] = []
+    for text in texts.to_list():
+        if text is None:
+            rows.append(None)
+            continue
+        try:
+            pairs = json.loads(text, object_pairs_hook=list)
+        except ValueError:
+            pairs = None
+        if not isinstance(pairs, list) or not all(
+            isinstance(v, str) or v is None for _, v in pairs
+        ):
+            raise ValueError(f"map column {texts.name!r}: masking did not keep a JSON object")
+        rows.append([{"key": k, "value": v} for k, v in pairs])
+    entry = pl.Struct({"key": pl.String, "value": pl.String})
+    return pl.Series(texts.name, rows, dtype=pl.List(entry)).cast(pl.Map(pl.String, pl.String))
 
 
 def _column(expr: pl.Expr) -> pl.Expr:
@@ -192,6 +256,8 @@ def restore(batch: pl.DataFrame, nesting: Nesting) -> pl.DataFrame:
     element, null structs and elements null, hidden columns gone."""
     if not nesting.flattened:
         return batch
+    if nesting.maps:
+        batch = batch.with_columns(_json_as_map(batch[path]) for path in nesting.maps)
     rebuilt: list[pl.Series] = []
 
     def build(path: str, dtype: _Type, name: str) -> pl.Expr:

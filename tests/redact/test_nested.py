@@ -7,7 +7,9 @@ columns named by their path (``contact.phone``) and put back; lists are masked e
 element. The output keeps the input's schema (masked leaves become text, as masked flat
 columns do), its nulls and its list lengths. Lists of structs (``items: list<struct<…>>``,
 order lines with a receiver and a phone each) were refused too; their fields are now lists
-masked element by element and zipped back into the structs.
+masked element by element and zipped back into the structs. A map of text to text
+(``ext: map<string,string>``) failed as "not valid PARQUET"; it is masked as JSON text,
+each key the context of its value, and read back into the map.
 """
 
 from __future__ import annotations
@@ -160,9 +162,65 @@ def test_nested_parquet_can_be_written_as_json_lines_but_not_as_csv(tmp_path: Pa
     assert not (tmp_path / "out.csv").exists()
 
 
+_TEXT_MAP = pl.Map(pl.String, pl.String)
+
+
+def test_maps_of_text_are_masked_by_key_and_stay_maps(tmp_path: Path) -> None:
+    rng = random.Random(9)
+    rows, personal = [], []
+    for i in range(200):
+        name, phone, id_number = gen.chinese_name(rng), gen.mobile_digits(rng), gen.id_card(rng)
+        personal += [name, phone, id_number]
+        # A bare two-character name is found only by its key (name), as in JSON lines.
+        ext = {"name": name, "phone": phone, "cert": id_number, "city": "杭州", "vip": "1"}
+        rows.append(None if i % 10 == 3 else {} if i % 10 == 4 else ext)
+    frame = pl.DataFrame(
+        [
+            pl.Series("id", range(200)),
+            pl.Series("ext", rows, dtype=_TEXT_MAP),
+            pl.Series(
+                "buyer",
+                [{"tags": {"level": "gold", "mobile": p}} for p in personal[1::3]],
+                dtype=pl.Struct({"tags": _TEXT_MAP}),
+            ),
+        ]
+    )
+    report, target = _redact(tmp_path, frame)
+    out = pl.read_parquet(target)
+    plan = {c["column"]: c["action"] for c in report["columns"]}
+    assert plan["ext"] != "keep"
+    assert plan["buyer.tags"] != "keep"
+    assert out.schema == frame.schema
+    assert out["ext"].is_null().to_list() == frame["ext"].is_null().to_list()
+    # Keys, their order and the clean values are kept; every personal value is masked.
+    entries_in = frame["ext"].map.entries().explode()
+    entries_out = out["ext"].map.entries().explode()
+    assert entries_out.struct.field("key").equals(entries_in.struct.field("key"))
+    clean = entries_in.struct.field("key").is_in(["city", "vip"])
+    assert (
+        entries_out.struct.field("value")
+        .filter(clean)
+        .equals(entries_in.struct.field("value").filter(clean))
+    )
+    assert out["ext"].map.len().to_list() == frame["ext"].map.len().to_list()
+    text = out.write_ndjson()
+    assert not [value for value in personal if value in text]
+    # The surname is kept (compound ones too: 欧阳*), the given name masked.
+    assert out["ext"].map.get("name").drop_nulls().str.contains(r"^\w{1,2}\*+$").all()
+
+
 @pytest.mark.parametrize(
     ("column", "path"),
     [
+        (pl.Series("m", [{"13812341050": 1}], dtype=pl.Map(pl.String, pl.Int64)), "m"),
+        (
+            pl.Series(
+                "items",
+                [[{"ext": {"phone": "13812341050"}}]],
+                dtype=pl.List(pl.Struct({"ext": _TEXT_MAP})),
+            ),
+            "items.ext",
+        ),
         (pl.Series("items", [[{"mobiles": ["13812341050"]}]]), "items.mobiles"),
         (pl.Series("m", [{"inner": [["13812341050"]]}]), "m.inner"),
         (pl.Series("ll", [[["13812341050"]]]), "ll"),
@@ -233,10 +291,17 @@ _LEAF = st.one_of(
         min_size=8,
         max_size=8,
     ),
+    maps=st.lists(
+        st.none()
+        | st.dictionaries(st.text(max_size=4), st.none() | st.text(max_size=4), max_size=3),
+        min_size=8,
+        max_size=8,
+    ),
 )
 def test_property_flatten_then_restore_gives_the_frame_back(
     values: list[tuple[str | None, list[str | None] | None, bool]],
     records: list[list[dict[str, Any] | None] | None],
+    maps: list[dict[str, str | None] | None],
 ) -> None:
     frame = pl.DataFrame(
         {
@@ -246,6 +311,7 @@ def test_property_flatten_then_restore_gives_the_frame_back(
             ],
             "l": [items for _, items, _ in values],
             "ls": records[: len(values)],
+            "m": maps[: len(values)],
         },
         schema={
             "s": pl.Struct(
@@ -253,6 +319,7 @@ def test_property_flatten_then_restore_gives_the_frame_back(
             ),
             "l": pl.List(pl.String),
             "ls": pl.List(pl.Struct({"a": pl.String, "in": pl.Struct({"b": pl.String})})),
+            "m": _TEXT_MAP,
         },
     )
     flat, nesting = flatten(frame.lazy())
