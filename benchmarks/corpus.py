@@ -420,6 +420,8 @@ _CHAT_LINES: tuple[tuple[str, str, str], ...] = (
     ("您好，我是", "CN_NAME", "，想查一下订单"),
     ("本人", "CN_NAME", "，身份证在附件里"),
     ("我是", "CN_NAME", "的家属，想问一下检查结果"),
+    ("我是", "CN_NAME", "这边，订单还没到"),
+    ("麻烦转告", "CN_NAME", "女士明天来取件"),
     ("我是", "self_description", "，"),
     ("本人是", "self_description", "。"),
     ("客户", "CN_NAME", "反映快递还没到"),

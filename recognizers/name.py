@@ -83,13 +83,22 @@ _NAME = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _GIVEN + "{1,2})"
 # salutation, or an honorific or greeting right after the name, is the context.
 _SALUTATION = "(?:尊敬的|亲爱的)(?:客户|会员|用户|旅客|乘客|业主|车主|顾客)?"
 _NAME_BEFORE_GREETING = (
-    "(?<![\u4e00-\u9fff])(?P<value>(?:"
+    # A dotted name's first part may be any ideographs: not a request's opening words
+    # (麻烦转告努尔兰·哈力克女士 is 努尔兰·哈力克, found by cn_name_relay).
+    "(?<![\u4e00-\u9fff])(?!麻烦|请|转告|通知|告诉|交给|转交)(?P<value>(?:"
     + _MINORITY
     + "|"
     + _surname_regex()
     + _CJK
     + "{1,2}))(?:先生|女士|小姐|您好|你好)"  # consumed, not looked ahead: the prefilter
     # then names only lines holding one of these, not every line of Chinese text
+)
+# ref. customer-service chat: 麻烦转告李秀英女士明天来取件, 请通知张伟先生. A verb that
+# takes a person, then a full name and an honorific. Any ideograph before the name would
+# read 周末王女士 as the name 周末王; these verbs cannot end such a phrase.
+_RELAY = "(?:转告|通知|告诉|转交给|交给)"
+_NAME_AFTER_RELAY = (
+    "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2}))(?:先生|女士|小姐)"
 )
 # A key's or value's quote (after a Python literal's b or u: ``'name': b'\xe5…'``), escaped
 # once or more (JSON inside a JSON string inside a
@@ -123,6 +132,8 @@ _SELF_IS = "我是|本人(?:是)?"
 _CLAUSE_END = (
     r"(?=[，,。.！!？?；;、：:\s~～）)]|$|电话|手机|号码|联系|身份证|我的|我想|我要|想|要|请|麻烦"
     r"|啊|呀|哈|呢|吧"
+    # Where the caller speaks from (我是王芳这边, 我是张伟那边的人).
+    r"|这边|那边"
     # Whose relative or colleague the caller is (我是王芳的家属, 本人是张伟的妈妈): only a
     # person has them, so the name may be followed by 的 and one of these.
     r"|的(?:家属|家人|亲属|妈妈|母亲|爸爸|父亲|老公|丈夫|老婆|妻子|爱人|儿子|女儿|孩子|哥哥|姐姐|弟弟"
@@ -321,6 +332,12 @@ class NameRecognizer(Recognizer):
         no-match: 亲爱的顾客您好，感谢您的支持
         no-match: 【通知】王先生您好
         no-match: 请李总您好转告
+        match: 麻烦转告⟦李秀英⟧女士明天来取件
+        match: 客服：已通知⟦张伟⟧先生，请留意电话
+        match: 用户：麻烦转告⟦努尔兰·哈力克⟧女士明天来取件
+        match: 单据编号230102198605297921，麻烦查询 麻烦转告⟦古丽娜尔·吐尔逊⟧女士明天来取件
+        no-match: 麻烦转告王女士明天来取件
+        no-match: 请通知物业管理处
         match: ==> Parameters: 7(Long), ⟦张三⟧(String), 13812345678(String)
         match: <ns:Customer><ns:Name>⟦李娜⟧</ns:Name><ns:CertNo>x</ns:CertNo></ns:Customer>
         match: &quot;realName&quot;:&quot;⟦张伟⟧&quot;
@@ -344,6 +361,8 @@ class NameRecognizer(Recognizer):
         match: 本人⟦欧阳娜娜⟧，身份证号见附件
         match: 用户：我是⟦热依拉·阿不都⟧，订单没收到
         match: 用户：我是⟦王芳⟧的家属，她住院了
+        match: 用户：我是⟦王芳⟧这边，订单还没到
+        no-match: 用户：我是杭州这边的客户
         no-match: 用户：我是杭州的用户
         no-match: 我是公司的同事
         no-match: 用户：我是房东，押金什么时候退
@@ -469,6 +488,9 @@ class NameRecognizer(Recognizer):
         ),
         Pattern("cn_name_salutation", "(?=[尊亲])" + _SALUTATION + _NAME, 0.5),
         Pattern("cn_name_greeting", _NAME_BEFORE_GREETING, 0.5),
+        # Scored above the greeting, whose dotted-name form reads 麻烦转告努尔兰·哈力克女士
+        # from its first ideograph: where both match, the verb marks where the name starts.
+        Pattern("cn_name_relay", "(?=[转通告交])" + _RELAY + _NAME_AFTER_RELAY, 0.6),
         # ref. MyBatis's SQL debug log (BaseJdbcLogger): ``==> Parameters: 张三(String),
         # 138…(String)``, each bound value followed by its Java type. The column list is on
         # the ``Preparing:`` line before; a whole String parameter that reads as a name is one.
