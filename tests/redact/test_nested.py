@@ -388,3 +388,18 @@ def test_a_struct_field_the_sample_sees_empty_gets_the_second_look(tmp_path: Pat
     assert "buyer.alt" in report["sparse_columns"]
     alt = pl.read_parquet(target)["buyer"].struct.field("alt").drop_nulls().to_list()
     assert alt == ["******" + p[-4:] for p in phones]
+
+
+def test_scan_files_reads_a_map_of_text_as_json_text(tmp_path: Path) -> None:
+    from dataguard.scan.files import scan_files
+
+    rng = random.Random(10)
+    names = [gen.chinese_name(rng) for _ in range(60)]
+    ext = [{"name": name, "vip": "1"} for name in names]
+    source = tmp_path / "ext.parquet"
+    pl.DataFrame([pl.Series("ext", ext, dtype=_TEXT_MAP)]).write_parquet(source)
+    report = scan_files([source], sample=30)
+    (column,) = report.columns
+    # Bare names, found by their key: the map's keys are context, as in JSON lines.
+    assert (column.column, column.kind, column.entity) == ("ext", "text", "CN_NAME")
+    assert not [name for name in names if name in report.to_json()]
