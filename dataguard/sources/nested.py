@@ -157,7 +157,9 @@ def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
 
     Leaves are named by their path (``contact.name``; ``items.phone``, a list with one
     value per element of ``items``); each struct also gets a hidden presence column
-    (:attr:`Nesting.hidden`; a list of booleans inside a list of structs), placed last.
+    (:attr:`Nesting.hidden`; a list of booleans inside a list of structs), placed last. A
+    map of text to text (outside lists) becomes the text of a JSON object
+    (:attr:`Nesting.maps`).
 
     Raises:
         UsageError: a leaf's path is also the name of another column (``contact.name``
