@@ -177,8 +177,11 @@ _KEY_START = (
     r"(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2})|(?<=\\x[0-9A-Fa-f]{2}))"
 )
 
-#: Names in a JSON array under a name key are found at its first this many positions.
-_ARRAY_POSITIONS = 4
+#: Names in a JSON array under a name key are found at its first this many positions:
+#: nine, the passengers an airline booking (PNR) holds at most. One pattern per position;
+#: nine with unbounded gaps cost the Hyperscan compile 30.7 s cold, against 26.5 s for
+#: four with gaps of at most 64 characters (the bounded gaps took it to 90 s at nine).
+_ARRAY_POSITIONS = 9
 #: Names in a MyBatis ``<== Row:`` line are found at its first this many columns.
 _ROW_POSITIONS = 6
 
@@ -382,6 +385,7 @@ class NameRecognizer(Recognizer):
         match: {"ticket":7,"assignee":"⟦王芳⟧","createdBy":"⟦李娜⟧"}
         match: {"tid":7,"buyerNick":"⟦张伟⟧","sellerNick":"杭州小店"}
         match: {"flight":"MU5101","passengers":["⟦张伟⟧"]}
+        match: {"passengers":["MU5101","1","2","3","4","5","6","7","⟦李秀英⟧"]}
         no-match: {"names":["order-service","杭州"]}
         match: CEF:0|Vendor|Product|1.0|100|Login|5|suser=⟦张伟⟧ src=10.0.0.1
         no-match: {"owner":"root","handler":"订单处理"}
@@ -425,7 +429,7 @@ class NameRecognizer(Recognizer):
                 + '"'
                 + _KEYS
                 + r's?"[ \t]*:[ \t]*\[[ \t]*'
-                + repeat(r'"[^"\\\r\n]{0,64}"[ \t]*,[ \t]*', k)
+                + repeat(r'"[^"\\\r\n]*"[ \t]*,[ \t]*', k)
                 + '"'
                 + _NAME
                 + '"',

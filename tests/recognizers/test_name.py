@@ -73,6 +73,15 @@ def test_spans(name_only: Detector, text: str, expected: list[str]) -> None:
     assert _spans(name_only, text) == expected
 
 
+def test_names_deep_in_a_json_array_under_a_name_key(name_only: Detector) -> None:
+    # Positions 5 to 9 and elements longer than 64 characters before a name were not read.
+    names = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨帆", "欧阳娜娜", "王建国", "李秀英"]
+    text = '{"flight":"MU5101","passengers":[' + ",".join(f'"{n}"' for n in names) + "]}"
+    assert _spans(name_only, text) == names
+    long_note = "a remark that runs well past sixty-four characters, as remarks do"
+    assert _spans(name_only, '{"names":["' + long_note + '","王芳"]}') == ["王芳"]
+
+
 def test_structured_field_supplies_the_context(name_only: Detector) -> None:
     found = name_only.detect_record({"name": "张三", "city": "张三", "remark": "欧阳娜娜"})
     assert list(found) == ["name"]
