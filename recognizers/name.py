@@ -120,7 +120,22 @@ _RECORD_LABELS = (
     "收款人|付款人|汇款人|借款人|担保人|共同借款人|监护人|操作人|操作员|审批人|审核人|"
     "创建人|修改人|处理人|提交人|下单人|订购人|预订人|报案人|投诉人|"
     # ref. order and waybill logs: 收货信息：张三，138…，地址… (name, phone, address).
-    "收货人信息|收件人信息|寄件人信息|联系人信息|收货信息|收件信息|寄件信息"
+    "收货人信息|收件人信息|寄件人信息|联系人信息|收货信息|收件信息|寄件信息|"
+    # ref. parcel lockers and pick-up codes: 取件人：黄晓明, 代收人：李娜.
+    "取件人|取货人|提货人|代收人"
+)
+# ref. delivery and ride apps: 快递员刘洋已取件, 骑手张伟已接单 (a courier's name is personal
+# data too). After these come as often what the courier does (骑手马上到, 快递员明天到), so
+# the name may not end in what such clauses end in (cn_name_self_is's rule).
+_COURIERS = "快递员|配送员|派件员|送货员|外卖员|骑手"
+# ref. waybill tracking: 已由王芳签收, 由李娜代收. Who signed for a parcel: 由, a name, the act.
+_SIGNED_BY = (
+    "由(?P<value>(?:"
+    + _MINORITY
+    + "|"
+    + _surname_regex()
+    + _GIVEN
+    + "{1,2}))(?:签收|代收|代签|取件|领取)"
 )
 # ref. self-introductions in chat (我叫张三, 我的名字是张三, 本人姓名张三).
 _SELF = "我叫|我的名字(?:是|叫)|本人姓名(?:是|为)?[:：]?"
@@ -266,7 +281,11 @@ _NOT_NAMES = frozenset(
     )
 )
 # Units of an organisation end like this: 法务部, 财务部门, 长沙分公司, 数据中心.
-_ORGANISATION_SUFFIXES = ("部", "部门", "公司", "中心", "管理", "分局", "厅", "办公室")
+# So do places that sign for parcels: 由杭州仓签收, 由菜鸟驿站代收, 由收发室签收.
+_ORGANISATION_SUFFIXES = (
+    *("部", "部门", "公司", "中心", "管理", "分局", "厅", "办公室"),
+    *("仓", "驿站", "网点", "柜", "室"),
+)
 # Titles and placeholders after a surname: 张先生, 王总, 李某 are not full names.
 _NOT_GIVEN = frozenset(
     (
@@ -341,6 +360,17 @@ class NameRecognizer(Recognizer):
         match: 单据编号230102198605297921，麻烦查询 麻烦转告⟦古丽娜尔·吐尔逊⟧女士明天来取件
         no-match: 麻烦转告王女士明天来取件
         no-match: 请通知物业管理处
+        match: 【菜鸟驿站】您的包裹已到，取件人：⟦黄晓明⟧
+        match: 快递员⟦刘洋⟧已取件，电话13812341050
+        match: 您的快递已由⟦王芳⟧签收，感谢使用
+        match: 包裹由⟦李娜⟧代收
+        no-match: 包裹由门卫代收
+        no-match: 已由本人签收
+        no-match: 包裹由杭州仓签收
+        match: 骑手⟦张伟⟧已接单，预计30分钟送达
+        match: 用户：快递员⟦迪丽娜尔·阿不都⟧已取件，请留意
+        no-match: 骑手马上到，请保持电话畅通
+        no-match: 快递员明天到
         match: ==> Parameters: 7(Long), ⟦张三⟧(String), 13812345678(String)
         match: <ns:Customer><ns:Name>⟦李娜⟧</ns:Name><ns:CertNo>x</ns:CertNo></ns:Customer>
         match: &quot;realName&quot;:&quot;⟦张伟⟧&quot;
@@ -411,7 +441,9 @@ class NameRecognizer(Recognizer):
             + "|是|为)?"
             # A second label (客户：收件人努尔兰·哈力克): a dotted name may start with any
             # character, so without this the first label's match took 收件人 into the name.
-            + r"(?:(?:收件人|收货人|联系人|寄件人|签收人|持卡人|姓名|客户|用户)[ \t]*[:：]?[ \t]*)?"
+            + r"(?:(?:收件人|收货人|联系人|寄件人|签收人|持卡人|姓名|客户|用户|取件人|代收人|"
+            + _COURIERS
+            + r")[ \t]*[:：]?[ \t]*)?"
             + _NAME,
             0.5,
         ),
@@ -495,6 +527,24 @@ class NameRecognizer(Recognizer):
         # Scored above the greeting, whose dotted-name form reads 麻烦转告努尔兰·哈力克女士
         # from its first ideograph: where both match, the verb marks where the name starts.
         Pattern("cn_name_relay", "(?=[转通告交])" + _RELAY + _NAME_AFTER_RELAY, 0.6),
+        Pattern("cn_name_signed_by", _SIGNED_BY, 0.5),
+        Pattern(
+            "cn_name_courier",
+            "(?=[快配派送外骑])(?:"
+            + _COURIERS
+            + r")[ \t]*[:：]?[ \t]*(?P<value>(?:"
+            + _MINORITY
+            + "|"
+            + _surname_regex()
+            + _GIVEN
+            + "?(?!"
+            + _ROLE_ENDING
+            + ")"
+            + _GIVEN
+            + "))"
+            + _END,
+            0.5,
+        ),
         # ref. MyBatis's SQL debug log (BaseJdbcLogger): ``==> Parameters: 张三(String),
         # 138…(String)``, each bound value followed by its Java type. The column list is on
         # the ``Preparing:`` line before; a whole String parameter that reads as a name is one.
