@@ -158,6 +158,19 @@ _CLAUSE_END = (
 # common given name does: a role (我是房东, 我是商家, 我是程序员, 本人是车主), where they
 # are from (我是杭州人), or a clause cut off by the end of the line (我是有问题, 我是明天到).
 _ROLE_ENDING = "[人员者客户主商方家工长到题了过去来说买卖问找看拿体天年月号点次个些样么吗]"
+# A name where a role or a clause may stand instead: its last character is none of those.
+_NAME_NOT_A_CLAUSE = (
+    "(?P<value>(?:"
+    + _MINORITY
+    + "|"
+    + _surname_regex()
+    + _GIVEN
+    + "?(?!"
+    + _ROLE_ENDING
+    + ")"
+    + _GIVEN
+    + "))"
+)
 # ref. common field names for a person's name in JSON APIs, Java beans and SQL columns.
 _KEYS = (
     r"(?i:real_?name|user_?name|full_?name|cust(?:omer)?_?name|receiver(?:_?name)?|"
@@ -472,19 +485,7 @@ class NameRecognizer(Recognizer):
         Pattern("cn_name_self", "(?=[我本])(?:" + _SELF + ")" + _NAME, 0.5),
         Pattern(
             "cn_name_self_is",
-            "(?=[我本])(?:"
-            + _SELF_IS
-            + ")(?P<value>(?:"
-            + _MINORITY
-            + "|"
-            + _surname_regex()
-            + _GIVEN
-            + "?(?!"
-            + _ROLE_ENDING
-            + ")"
-            + _GIVEN
-            + "))"
-            + _CLAUSE_END,
+            "(?=[我本])(?:" + _SELF_IS + ")" + _NAME_NOT_A_CLAUSE + _CLAUSE_END,
             0.5,
         ),
         # A whole field value ({"name": "张三"}); the field name supplies the context, so
@@ -532,16 +533,8 @@ class NameRecognizer(Recognizer):
             "cn_name_courier",
             "(?=[快配派送外骑])(?:"
             + _COURIERS
-            + r")[ \t]*[:：]?[ \t]*(?P<value>(?:"
-            + _MINORITY
-            + "|"
-            + _surname_regex()
-            + _GIVEN
-            + "?(?!"
-            + _ROLE_ENDING
-            + ")"
-            + _GIVEN
-            + "))"
+            + r")[ \t]*[:：]?[ \t]*"
+            + _NAME_NOT_A_CLAUSE
             + _END,
             0.5,
         ),
