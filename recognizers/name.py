@@ -237,7 +237,15 @@ _PG_KEY_DETAIL = (
 
 # Words that open a clause after a label like 客户 and start with a surname character
 # (来 is one): 客户来电要求… is "the customer called", not a customer named 来电.
-_NOT_NAME_STARTS = frozenset(("来电", "来信", "来访", "来店", "来过", "来了", "来问", "来取"))
+_NOT_NAME_STARTS = frozenset(
+    (
+        *("来电", "来信", "来访", "来店", "来过", "来了", "来问", "来取"),
+        # Words a chat line opens with before 张先生 / 王女士 (cn_name_greeting), which
+        # start with a surname character: 明天张先生来取件, 周末王女士来过, 谢谢李先生.
+        # Not the weekdays: 周一鸣 and 周一凡 are names.
+        *("明天", "明早", "明晚", "明年", "后天", "周末", "谢谢", "多谢"),
+    )
+)
 
 # ref. standards.md §1 CN_NAME: values that follow a name label but are not names.
 _NOT_NAMES = frozenset(
@@ -367,6 +375,8 @@ class NameRecognizer(Recognizer):
         no-match: 亲爱的顾客您好，感谢您的支持
         no-match: 【通知】王先生您好
         no-match: 请李总您好转告
+        no-match: 明天张先生来取件
+        no-match: 谢谢李先生
         match: 麻烦转告⟦李秀英⟧女士明天来取件
         match: 客服：已通知⟦张伟⟧先生，请留意电话
         match: 用户：麻烦转告⟦努尔兰·哈力克⟧女士明天来取件
