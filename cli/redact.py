@@ -41,7 +41,8 @@ Row count and column order are kept; CSV is read and written in its own encoding
 (UTF-8 with or without BOM, GBK/GB18030, UTF-16 with a BOM; LF, CRLF or bare-CR
 line endings) and separator (a comma, or ; | or tab, detected from the header,
 or named by Excel's sep= first line, which is kept). Parquet struct fields are
-masked as columns named by their path (buyer.mobile), lists element by element.
+masked as columns named by their path (buyer.mobile), lists element by element,
+lists of structs field by field (items.phone), maps of text as JSON by key.
 The output has the input's format unless --to or its extension names another.
 A gzip, bzip2 or xz export (orders.csv.gz) is decompressed into a private folder
 beside the output and read from there; an output named .gz, .bz2 or .xz is
