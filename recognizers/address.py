@@ -111,9 +111,16 @@ _TOWN = _N + r"{1,8}?(?:街道|镇|乡)"
 # A village's group (村民小组) or team: 王庄村3组, 李家村五队.
 _VILLAGE = _N + r"{1,8}?(?:社区|村)(?:" + "[0-9一二三四五六七八九十]" + r"{1,3}(?:组|队))?"
 _SECTION = r"(?:[东西南北中]?段|" + _CNUM + r"{1,2}段)?"
-# A road named …道 (天津 睦南道, 深圳 高新南七道) is taken only before its house number:
-# 道 alone ends too many words (知道, 频道) to end a road by itself.
-_DAO = r"道(?= ?[0-9])"
+# A building's code: 3号楼, T3栋, A座, and the campus codes of science parks (深圳 高新南七道
+# R2-B栋, 软件园 A-3栋, 2-1栋).
+_BUILDING_CODE = (
+    r"(?:[A-Za-z]?[0-9]{1,4}(?:-[A-Za-z0-9]{1,3})?|[A-Za-z](?:-?[A-Za-z0-9]{1,3})?|"
+    + _CNUM
+    + "{1,3})"
+)
+# A road named …道 (天津 睦南道, 深圳 高新南七道) is taken only before its house number or a
+# building code: 道 alone ends too many words (知道, 频道) to end a road by itself.
+_DAO = r"道(?= ?(?:[0-9]|" + _BUILDING_CODE + "(?:号楼|栋|幢|座)))"
 _ROAD = _N + r"{1,10}?(?:大道|大街|胡同|路|街|巷|弄|" + _DAO + ")" + _SECTION
 _NAMED = _N + r"{1,10}?(?:街道|大道|大街|胡同|社区|镇|乡|村|路|街|巷|弄|" + _DAO + ")" + _SECTION
 # A lane number may come between the road and the house number (上海 漕溪北路100弄29号), or
@@ -140,11 +147,7 @@ _ESTATE = (
 )
 # A room number may follow the building directly, without 室 (A座1501), but not the
 # number of a unit or floor (3栋2单元, A座15楼).
-_BUILDING = (
-    r"(?:[A-Za-z]?[0-9]{1,4}|[A-Za-z]|"  # 3号楼, T3栋, A座
-    + _CNUM
-    + r"{1,3})(?:号楼|栋|幢|座)(?:[A-Za-z]?[0-9]{1,5}(?:室|房)?(?![0-9单楼层号]))?"
-)
+_BUILDING = _BUILDING_CODE + r"(?:号楼|栋|幢|座)(?:[A-Za-z]?[0-9]{1,5}(?:室|房)?(?![0-9单楼层号]))?"
 _UNIT = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})单元(?: ?[0-9]{1,5}(?:室|房)?(?![0-9]))?"
 _FLOOR = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})(?:楼|层)"
 _ROOM = r"[A-Za-z]?[0-9]{1,5}(?:室|房)"
@@ -317,6 +320,7 @@ class AddressRecognizer(Recognizer):
         match: {"address": "⟦杭州市西湖区文三路90号⟧"}
         match: 地址：⟦文三路90号⟧
         match: 寄到⟦北京市朝阳区建国路88号院3号楼⟧
+        match: 寄件地址：⟦广东省深圳市南山区高新南七道R2-B栋3楼⟧
         match: 地址 ⟦北京市朝阳区建国路88号SOHO现代城A座1501⟧，前台代收
         match: 住址：⟦河南省周口市郸城县汲冢镇王庄村3组⟧
         match: 配送至：⟦翠苑一区12幢3单元501室⟧
