@@ -231,7 +231,8 @@ def top_up_frame(
     """Up to *values* more non-blank values (as text) of each sparse column of *sample*.
 
     Sparse: a string or numeric column of *sample* with fewer than :data:`SPARSE_BELOW`
-    non-blank values (binary, nested and temporal columns are left out). *frame* is the
+    non-blank values, or a list of them with fewer such elements (binary, other nested and
+    temporal columns are left out). *frame* is the
     whole table *sample* was drawn from; it is read once, by polars, keeping only rows
     with a value in one of those columns, and only until it has ``values × columns`` of
     them. Small tables, read whole by the sample, give nothing new: values the sample
@@ -239,15 +240,42 @@ def top_up_frame(
     """
     import polars as pl
 
+    found = _top_up_lists(frame, sample, values)
     wanted = thin_columns(sample)
     if not wanted:
-        return {}
+        return found
     as_text = [pl.col(name).cast(pl.String) for name in wanted]
     present = pl.any_horizontal([_present(c) for c in as_text])
     drawn = (
         frame.select(as_text).filter(present.fill_null(False)).head(values * len(wanted)).collect()
     )
-    return new_text_values(drawn, sample, values)
+    return new_text_values(drawn, sample, values) | found
+
+
+def _top_up_lists(frame: pl.LazyFrame, sample: pl.DataFrame, values: int) -> dict[str, list[str]]:
+    """The second look for list columns (``phones: list<string>``, and ``items.phone`` of a
+    list of structs) whose elements *sample* saw (almost) none of: up to *values* more
+    non-blank elements of each, one streamed pass per column (usually a Parquet column of
+    a few bytes a row), stopping once it has them."""
+    import polars as pl
+
+    from dataguard.sources.nested import elements
+
+    found: dict[str, list[str]] = {}
+    for name, dtype in sample.schema.items():
+        if not isinstance(dtype, pl.List) or not (
+            dtype.inner == pl.String or dtype.inner.is_numeric()
+        ):
+            continue
+        seen = elements(sample.get_column(name))
+        if _non_blank(seen) >= SPARSE_BELOW:
+            continue
+        text = pl.col(name).explode().cast(pl.String)
+        drawn = frame.select(text).filter(_present(text).fill_null(False)).head(values).collect()
+        more = new_values([name], drawn.iter_rows(), {name: seen.cast(pl.String).to_list()}, values)
+        if more[name]:
+            found[name] = more[name]
+    return found
 
 
 def thin_columns(sample: pl.DataFrame) -> list[str]:

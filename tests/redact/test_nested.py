@@ -390,6 +390,26 @@ def test_a_struct_field_the_sample_sees_empty_gets_the_second_look(tmp_path: Pat
     assert alt == ["******" + p[-4:] for p in phones]
 
 
+def test_a_list_field_the_sample_sees_empty_gets_the_second_look(tmp_path: Path) -> None:
+    # Order lines in one row of 5,000: a 500-row sample sees no receiver, and a list field
+    # planned clean was copied (a name has no shape for the stray guard to catch).
+    rng = random.Random(11)
+    names = [gen.chinese_name(rng) for _ in range(4)]
+    entry = pl.Struct({"sku": pl.String, "receiver": pl.String})
+    items = [
+        [{"sku": "A1", "receiver": names[i // 5000]}] if i % 5000 == 2500 else []
+        for i in range(20_000)
+    ]
+    frame = pl.DataFrame(
+        [pl.Series("id", range(20_000)), pl.Series("items", items, dtype=pl.List(entry))]
+    )
+    report, target = _redact(tmp_path, frame, sample=500)
+    assert "items.receiver" in report["sparse_columns"]
+    assert {c["column"]: c["entity"] for c in report["columns"]}["items.receiver"] == "CN_NAME"
+    text = pl.read_parquet(target).write_ndjson()
+    assert not [name for name in names if name in text]
+
+
 def test_scan_files_reads_a_map_of_text_as_json_text(tmp_path: Path) -> None:
     from dataguard.scan.files import scan_files
 
