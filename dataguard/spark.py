@@ -97,19 +97,43 @@ def _top_up(df: DataFrame, drawn: pl.DataFrame) -> dict[str, list[str]]:
     """More values of the columns the sample saw (almost) empty, on the driver.
 
     The second look of :mod:`dataguard.sources.sparse`, in Spark: one job keeping rows
-    with a value in one of those columns, stopping at ``200 × columns`` of them. Without
-    it such a column is planned clean and copied, personal data and all.
+    with a value in one of those columns, stopping at ``200 × columns`` of them, and one
+    job per array (or field of an array of structs) reading its elements. Without it such
+    a column is planned clean and copied, personal data and all.
     """
     import functools
     import operator
 
     from pyspark.sql import functions as F
 
-    from dataguard.sources.sparse import TOP_UP_VALUES, ZERO, new_text_values, thin_columns
+    from dataguard.sources.sparse import (
+        TOP_UP_VALUES,
+        ZERO,
+        new_text_values,
+        new_values,
+        thin_columns,
+        thin_lists,
+    )
 
+    found: dict[str, list[str]] = {}
+    # Arrays (and the fields of arrays of structs, items.receiver): their elements, one job
+    # each, as `dataguard redact` looks at a list column's.
+    for name, seen in thin_lists(drawn).items():
+        element = F.trim(F.col("e").cast("string"))
+        drawn_elements = (
+            df.select(F.explode(df[name]).alias("e"))  # a generator stands alone in a select
+            .select(element.alias("v"))
+            .where((F.length("v") > 0) & ~F.col("v").rlike(ZERO))
+            .limit(TOP_UP_VALUES)
+            .collect()
+        )
+        values = ((row["v"],) for row in drawn_elements)
+        more = new_values([name], values, {name: seen}, TOP_UP_VALUES)[name]
+        if more:
+            found[name] = more
     wanted = thin_columns(drawn)
     if not wanted:
-        return {}
+        return found
     texts = [F.trim(df[name].cast("string")) for name in wanted]
     # Not blank (dataguard.sources.sparse.blank): zero is a number column's nothing.
     present = [(F.length(text) > 0) & ~text.rlike(ZERO) for text in texts]
@@ -118,7 +142,7 @@ def _top_up(df: DataFrame, drawn: pl.DataFrame) -> dict[str, list[str]]:
         .where(functools.reduce(operator.or_, present))
         .limit(TOP_UP_VALUES * len(wanted))
     )
-    return new_text_values(pl.from_arrow(rows.toArrow()), drawn)  # type: ignore[arg-type]
+    return new_text_values(pl.from_arrow(rows.toArrow()), drawn) | found  # type: ignore[arg-type]
 
 
 def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:

@@ -335,6 +335,24 @@ def test_a_column_the_sample_sees_empty_is_classified_from_more_values(spark: ob
     assert masked == ["******" + p[-4:] for p in phones]
 
 
+def test_a_field_of_an_array_of_structs_the_sample_sees_empty_gets_the_second_look(
+    spark: object,
+) -> None:
+    # Order lines in one row of 500: the 200-row sample sees no receiver, and a field
+    # planned clean was copied, names and all (a name has no shape for the stray guard).
+    from dataguard.spark import redact_dataframe
+
+    rng = random.Random(7)
+    names = [gen.chinese_name(rng) for _ in range(4)]
+    rows = [(i, [("A1", names[i // 500])] if i % 500 == 250 else []) for i in range(2000)]
+    schema = "id long, items array<struct<sku:string,receiver:string>>"
+    frame = spark.createDataFrame(rows, schema)  # type: ignore[attr-defined]
+    redacted, plan = redact_dataframe(frame, sample=200)
+    assert {c.column: c.entity for c in plan.columns}["items.receiver"] == "CN_NAME"
+    text = pl.from_arrow(redacted.toArrow()).write_ndjson()  # type: ignore[union-attr]
+    assert not [name for name in names if name in text]
+
+
 def test_a_struct_field_the_sample_sees_empty_is_classified_from_more_values(
     spark: object,
 ) -> None:

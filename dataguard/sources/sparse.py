@@ -53,6 +53,7 @@ __all__ = [
     "sparse_columns",
     "sparse_note",
     "thin_columns",
+    "thin_lists",
     "top_up",
     "top_up_frame",
     "unseen",
@@ -259,23 +260,30 @@ def _top_up_lists(frame: pl.LazyFrame, sample: pl.DataFrame, values: int) -> dic
     a few bytes a row), stopping once it has them."""
     import polars as pl
 
-    from dataguard.sources.nested import elements
-
     found: dict[str, list[str]] = {}
-    for name, dtype in sample.schema.items():
-        if not isinstance(dtype, pl.List) or not (
-            dtype.inner == pl.String or dtype.inner.is_numeric()
-        ):
-            continue
-        seen = elements(sample.get_column(name))
-        if _non_blank(seen) >= SPARSE_BELOW:
-            continue
+    for name, seen in thin_lists(sample).items():
         text = pl.col(name).explode().cast(pl.String)
         drawn = frame.select(text).filter(_present(text).fill_null(False)).head(values).collect()
-        more = new_values([name], drawn.iter_rows(), {name: seen.cast(pl.String).to_list()}, values)
-        if more[name]:
-            found[name] = more[name]
+        more = new_values([name], drawn.iter_rows(), {name: seen}, values)[name]
+        if more:
+            found[name] = more
     return found
+
+
+def thin_lists(sample: pl.DataFrame) -> dict[str, list[str | None]]:
+    """The list columns of strings or numbers of *sample* with fewer than
+    :data:`SPARSE_BELOW` non-blank elements, each with its sampled elements as text."""
+    import polars as pl
+
+    from dataguard.sources.nested import elements
+
+    thin: dict[str, list[str | None]] = {}
+    for name, dtype in sample.schema.items():
+        if isinstance(dtype, pl.List) and (dtype.inner == pl.String or dtype.inner.is_numeric()):
+            seen = elements(sample.get_column(name))
+            if _non_blank(seen) < SPARSE_BELOW:
+                thin[name] = seen.cast(pl.String).to_list()
+    return thin
 
 
 def thin_columns(sample: pl.DataFrame) -> list[str]:
