@@ -165,9 +165,8 @@ def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
         raise UsageError(
             f"column {path!r} is nested ({data_type.simpleString()}); dataguard redacts "
             "scalar columns, structs, arrays of scalars or structs and maps of strings to "
-            "strings: serialise it "
-            f'first, df.withColumn("{top}", F.to_json("{top}")), and its JSON is masked in '
-            "place, or select its fields as columns"
+            f'strings: serialise it first, df.withColumn("{top}", F.to_json("{top}")), and '
+            "its JSON is masked in place, or select its fields as columns"
         )
 
     def walk(path: str, data_type: Any, in_array: bool = False) -> None:
@@ -182,7 +181,10 @@ def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
             return
         if isinstance(data_type, MapType) and not in_array and _text_map(data_type):
             return  # masked as JSON text, each key the context of its value
-        if isinstance(data_type, MapType) or (in_array and element is not None):
+        # An array of arrays or maps; any array inside an array's structs; another map.
+        if isinstance(data_type, MapType) or (
+            element is not None and (in_array or isinstance(element, ArrayType | MapType))
+        ):
             refuse_nested(path, data_type)
         if isinstance(data_type, BinaryType) or isinstance(element, BinaryType):
             if not policy.keeps(path):
@@ -192,8 +194,6 @@ def _refuse_unsupported(df: DataFrame, policy: CompiledPolicy) -> None:
                     f"a policy: {keep_rule(path)}"
                 )
             return
-        if isinstance(element, ArrayType | MapType | StructType):
-            refuse_nested(path, data_type)
 
     for field in df.schema.fields:
         walk(field.name, field.dataType)

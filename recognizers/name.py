@@ -78,28 +78,27 @@ _MINORITY = (
 # Given-name characters: any ideograph but the particles 的 了 是, which no given name
 # holds and which follow a name in run-on text (用户张伟的手机号 is 张伟, not 张伟的).
 _GIVEN = "[\u4e00-\u4e85\u4e87-\u662e\u6630-\u7683\u7685-\u9fff]"
-_NAME = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _GIVEN + "{1,2})" + _END + ")"
+# A full name: a dotted minority name, or a surname and a given name of one or two.
+_FULL_NAME = "(?:" + _MINORITY + "|" + _surname_regex() + _GIVEN + "{1,2})"
+_NAME = "(?P<value>" + _FULL_NAME + _END + ")"
 # ref. SMS and notification templates: 尊敬的张伟先生, 亲爱的李娜女士, 【顺丰】王芳您好. The
 # salutation, or an honorific or greeting right after the name, is the context.
 _SALUTATION = "(?:尊敬的|亲爱的)(?:客户|会员|用户|旅客|乘客|业主|车主|顾客)?"
+# A full name before an honorific, which ends it (its given name may be any ideographs).
+_NAME_BEFORE_HONORIFIC = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2}))"
 _NAME_BEFORE_GREETING = (
     # A dotted name's first part may be any ideographs: not a request's opening words
     # (麻烦转告努尔兰·哈力克女士 is 努尔兰·哈力克, found by cn_name_relay).
-    "(?<![\u4e00-\u9fff])(?!麻烦|请|转告|通知|告诉|交给|转交)(?P<value>(?:"
-    + _MINORITY
-    + "|"
-    + _surname_regex()
-    + _CJK
-    + "{1,2}))(?:先生|女士|小姐|您好|你好)"  # consumed, not looked ahead: the prefilter
+    "(?<![\u4e00-\u9fff])(?!麻烦|请|转告|通知|告诉|交给|转交)"
+    + _NAME_BEFORE_HONORIFIC
+    + "(?:先生|女士|小姐|您好|你好)"  # consumed, not looked ahead: the prefilter
     # then names only lines holding one of these, not every line of Chinese text
 )
 # ref. customer-service chat: 麻烦转告李秀英女士明天来取件, 请通知张伟先生. A verb that
 # takes a person, then a full name and an honorific. Any ideograph before the name would
 # read 周末王女士 as the name 周末王; these verbs cannot end such a phrase.
 _RELAY = "(?:转告|通知|告诉|转交给|交给)"
-_NAME_AFTER_RELAY = (
-    "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2}))(?:先生|女士|小姐)"
-)
+_NAME_AFTER_RELAY = _NAME_BEFORE_HONORIFIC + "(?:先生|女士|小姐)"
 # A key's or value's quote (after a Python literal's b or u: ``'name': b'\xe5…'``), escaped
 # once or more (JSON inside a JSON string inside a
 # JSON string: \\\"name\\\": \\\"张三\\\"), percent-encoded (``%22name%22:%22张三%22``,
@@ -129,14 +128,7 @@ _RECORD_LABELS = (
 # the name may not end in what such clauses end in (cn_name_self_is's rule).
 _COURIERS = "快递员|配送员|派件员|送货员|外卖员|骑手"
 # ref. waybill tracking: 已由王芳签收, 由李娜代收. Who signed for a parcel: 由, a name, the act.
-_SIGNED_BY = (
-    "由(?P<value>(?:"
-    + _MINORITY
-    + "|"
-    + _surname_regex()
-    + _GIVEN
-    + "{1,2}))(?:签收|代收|代签|取件|领取)"
-)
+_SIGNED_BY = "由(?P<value>" + _FULL_NAME + ")(?:签收|代收|代签|取件|领取)"
 # ref. self-introductions in chat (我叫张三, 我的名字是张三, 本人姓名张三).
 _SELF = "我叫|我的名字(?:是|叫)|本人姓名(?:是|为)?[:：]?"
 # ref. customer-service chat: 您好，我是张伟，手机…; 本人王芳，身份证号…. After 我是 and

@@ -11,6 +11,7 @@ import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -52,22 +53,29 @@ def _table(rows: int, seed: int) -> pl.DataFrame:
     )
 
 
-def test_spark_gives_the_same_output_as_one_machine(spark: object, tmp_path: Path) -> None:
+def _one_machine_and_spark(spark: object, tmp_path: Path, table: pl.DataFrame) -> tuple[Any, ...]:
+    """*table* written as Parquet and redacted by `dataguard redact` and by
+    `redact_dataframe` over three partitions: ``(local, distributed, redacted, plan)``,
+    the two outputs as polars frames sorted by ``id``, Spark's DataFrame and its plan."""
     from dataguard.spark import redact_dataframe
 
-    table = _table(400, 1)
     source = tmp_path / "in.parquet"
     table.write_parquet(source)
     redact_file(source, tmp_path / "local.parquet", Masker())
-    local = pl.read_parquet(tmp_path / "local.parquet")
-
+    local = pl.read_parquet(tmp_path / "local.parquet").sort("id")
     frame = spark.read.parquet(str(source)).repartition(3)  # type: ignore[attr-defined]
     redacted, plan = redact_dataframe(frame)
-    distributed = pl.from_arrow(redacted.toArrow()).sort("id")
+    distributed = pl.from_arrow(redacted.toArrow()).sort("id")  # type: ignore[union-attr]
+    return local, distributed, redacted, plan
+
+
+def test_spark_gives_the_same_output_as_one_machine(spark: object, tmp_path: Path) -> None:
+    table = _table(400, 1)
+    local, distributed, _, plan = _one_machine_and_spark(spark, tmp_path, table)
 
     assert [c.action for c in plan.columns] == ["keep", "mask", "mask", "engine", "keep"]
     assert distributed.columns == table.columns
-    assert distributed.equals(local.sort("id"))
+    assert distributed.equals(local)
     # Hand-written masks (standards.md §2) of the first rows.
     first = distributed.row(0, named=True)
     assert first["mobile"] == "******" + table["mobile"][0][-4:]
@@ -124,7 +132,6 @@ def test_a_map_or_array_of_arrays_is_refused_by_name_and_json_of_it_is_masked(
 
 def test_a_map_of_strings_is_masked_by_key_as_on_one_machine(spark: object, tmp_path: Path) -> None:
     # Spark refused it; dataguard redact masks a Parquet map<string,string> as JSON text.
-    from dataguard.spark import redact_dataframe
 
     rng = random.Random(12)
     names = [gen.chinese_name(rng) for _ in range(120)]
@@ -143,16 +150,9 @@ def test_a_map_of_strings_is_masked_by_key_as_on_one_machine(spark: object, tmp_
             ),
         ]
     )
-    source = tmp_path / "maps.parquet"
-    table.write_parquet(source)
-    redact_file(source, tmp_path / "local.parquet", Masker())
-    local = pl.read_parquet(tmp_path / "local.parquet").sort("id")
-
-    frame = spark.read.parquet(str(source)).repartition(3)  # type: ignore[attr-defined]
-    redacted, plan = redact_dataframe(frame)
+    local, distributed, redacted, plan = _one_machine_and_spark(spark, tmp_path, table)
     assert {c.column: c.action for c in plan.columns}["ext"] != "keep"
     assert redacted.schema["ext"].dataType.simpleString() == "map<string,string>"
-    distributed = pl.from_arrow(redacted.toArrow()).sort("id")
     assert distributed.equals(local)
     text = distributed.write_ndjson()
     assert not [name for name in names if name in text]
@@ -163,7 +163,6 @@ def test_struct_fields_and_arrays_are_masked_in_place_as_on_one_machine(
     spark: object, tmp_path: Path
 ) -> None:
     # Spark refused them whole; `dataguard redact` masks nested Parquet field by field.
-    from dataguard.spark import redact_dataframe
 
     rng = random.Random(5)
     rows = 300
@@ -210,13 +209,7 @@ def test_struct_fields_and_arrays_are_masked_in_place_as_on_one_machine(
             )
         },
     )
-    source = tmp_path / "nested.parquet"
-    table.write_parquet(source)
-    redact_file(source, tmp_path / "local.parquet", Masker())
-    local = pl.read_parquet(tmp_path / "local.parquet").sort("id")
-
-    frame = spark.read.parquet(str(source)).repartition(3)  # type: ignore[attr-defined]
-    redacted, plan = redact_dataframe(frame)
+    local, distributed, redacted, plan = _one_machine_and_spark(spark, tmp_path, table)
     planned = {c.column: (c.action, c.entity) for c in plan.columns}
     assert planned["buyer.mobile"] == ("mask", "CN_MOBILE")
     assert planned["buyer.cert.id_card"] == ("mask", "CN_ID_CARD")
@@ -228,7 +221,6 @@ def test_struct_fields_and_arrays_are_masked_in_place_as_on_one_machine(
     assert types["phones"] == "array<string>"
     assert types["items"] == "array<struct<sku:string,receiver:string,ship:struct<tel:string>>>"
     assert types["buyer"].startswith("struct<name:string,mobile:string,cert:struct<id_card:")
-    distributed = pl.from_arrow(redacted.toArrow()).sort("id")
     assert distributed.equals(local)
     text = distributed.write_ndjson()
     originals = table.write_ndjson()

@@ -233,11 +233,12 @@ def top_up_frame(
 
     Sparse: a string or numeric column of *sample* with fewer than :data:`SPARSE_BELOW`
     non-blank values, or a list of them with fewer such elements (binary, other nested and
-    temporal columns are left out). *frame* is the
-    whole table *sample* was drawn from; it is read once, by polars, keeping only rows
-    with a value in one of those columns, and only until it has ``values × columns`` of
-    them. Small tables, read whole by the sample, give nothing new: values the sample
-    holds are left out. Columns without new values are left out of the result.
+    temporal columns are left out). *frame* is the whole table *sample* was drawn from; it
+    is read once by polars for the scalar columns, keeping only rows with a value in one of
+    them, and only until it has ``values × columns`` of them, and once more for each thin
+    list column (:func:`_top_up_lists`). Small tables, read whole by the sample, give
+    nothing new: values the sample holds are left out. Columns without new values are left
+    out of the result.
     """
     import polars as pl
 
