@@ -54,7 +54,7 @@ from dataguard.mask.apply import Masker
 from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.mask.stream import MaskerSpec
-from dataguard.scan.classify import ColumnClass, classify_column
+from dataguard.scan.classify import ColumnClass, classify_column, name_column
 from dataguard.sources.nested import elements, holds_bytes, list_elements
 from dataguard.workers import exit_with_parent, in_order
 
@@ -195,6 +195,11 @@ class TableRedactor:
             values = columns[name]
             per_value = [next(findings) for _ in values]
             found = classify_column(name, values, self.masker.detector, keys=keys, found=per_value)
+            if found.kind == "clean" or (
+                found.kind == "text" and found.entities.keys() == {"CN_NAME"}
+            ):
+                # A column of bare names is its own context (as scan reads it).
+                found = name_column(name, values, self.masker.detector) or found
             named_entity = policy.entity_of_key(name)
             # A key the policy file adds (or changes) pins the column; a built-in key is
             # evidence, and values that classify confidently as another entity win.

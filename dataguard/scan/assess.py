@@ -31,7 +31,7 @@ from typing import Any
 
 from dataguard.detect import Detector, Finding
 from dataguard.mask.apply import Masker
-from dataguard.scan.classify import ColumnClass, classify_column
+from dataguard.scan.classify import ColumnClass, classify_column, name_column
 from dataguard.scan.grading import Scheme, action_for, grade, mandates_for
 from dataguard.scan.naming import entity_of_comment, entity_of_name
 from dataguard.scan.placeholders import is_placeholder
@@ -44,11 +44,6 @@ __all__ = ["MAX_VALUE_CHARS", "TableAssessor", "as_text"]
 
 #: Longer values are cut for detection: a scan samples, it does not read whole documents.
 MAX_VALUE_CHARS = 8192
-#: A column is a name column when this share of its distinct values are names …
-NAME_COLUMN_SHARE = 0.8
-#: … and it has at least this many distinct values.
-NAME_COLUMN_MIN_DISTINCT = 20
-_CJK_SHORT = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff·]{1,9}$")
 #: Values whose protection form is read, per column.
 PROTECTION_SAMPLE = 256
 #: Previews per column.
@@ -221,7 +216,7 @@ class TableAssessor:
         if verdict.kind == "clean" or (
             verdict.kind == "text" and verdict.entities.keys() == {"CN_NAME"}
         ):
-            names = self._name_column(column.name, real)
+            names = name_column(column.name, real, self.detector)
             if names is not None:
                 verdict = names
         if verdict.kind == "clean":
@@ -371,40 +366,6 @@ class TableAssessor:
             action=action_for(entities, kind, protection, password),
             evidence=evidence,
             previews=previews,
-        )
-
-    def _name_column(self, name: str, values: list[str]) -> ColumnClass | None:
-        """A ``value`` verdict for a column of personal names with no name evidence, or None.
-
-        Names are found only with context (standards §1 CN_NAME): in free text a surname
-        and two ideographs are too often a word. A *column* whose values are nearly all
-        such names, and diverse, is the context: each value is checked again as if under
-        a 姓名 label, and the column is a name column when at least
-        :data:`NAME_COLUMN_SHARE` of its values are then wholly a name.
-        """
-        distinct = list(dict.fromkeys(v.strip() for v in values))
-        if len(distinct) < NAME_COLUMN_MIN_DISTINCT or len(distinct) < len(values) / 3:
-            return None  # a handful of values repeated: categories, not people
-        if sum(1 for v in distinct if _CJK_SHORT.match(v)) < NAME_COLUMN_SHARE * len(distinct):
-            return None
-        found = self.detector.detect_lines(distinct, fields=["姓名"] * len(distinct))
-        whole = sum(
-            1
-            for v, f in zip(distinct, found, strict=True)
-            if len(f) == 1 and f[0].entity == "CN_NAME" and f[0].end - f[0].start == len(v)
-        )
-        if whole < NAME_COLUMN_SHARE * len(distinct):
-            return None
-        return ColumnClass(
-            name,
-            "value",
-            "CN_NAME",
-            whole / len(distinct),
-            len(values),
-            whole,
-            0,
-            {"CN_NAME": whole},
-            (f"{whole}/{len(distinct)} distinct values are personal names (surname, given name)",),
         )
 
     def _invalid(self, entity: str, values: list[str], found: list[list[Finding]]) -> int:

@@ -17,6 +17,7 @@ the column name, never a value.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,12 +26,17 @@ from typing import Any
 from dataguard.detect import Detector, Finding
 from dataguard.scan.naming import entity_of_comment, entity_of_name
 
-__all__ = ["ColumnClass", "classify_column"]
+__all__ = ["ColumnClass", "classify_column", "name_column"]
 
 #: Share of non-empty sampled values that must be wholly one entity for a ``value`` column.
 WHOLE_RATIO = 0.5
 #: Share of values with findings inside that makes a ``text`` column.
 TEXT_RATIO = 0.001
+#: A column is a name column when this share of its distinct values are names …
+NAME_COLUMN_SHARE = 0.8
+#: … and it has at least this many distinct values.
+NAME_COLUMN_MIN_DISTINCT = 20
+_CJK_SHORT = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff·]{1,9}$")
 
 
 @dataclass(frozen=True)
@@ -160,3 +166,40 @@ def classify_column(
         )
     evidence.append(f"no personal data in {n} sampled values")
     return ColumnClass(column, "clean", None, 1.0, n, 0, 0, dict(entities), tuple(evidence))
+
+
+def name_column(column: str, values: Sequence[str], detector: Detector) -> ColumnClass | None:
+    """A ``value`` verdict for a column of personal names with no name evidence, or None.
+
+    Names are found only with context (standards §1 CN_NAME): in free text a surname
+    and two ideographs are too often a word. A *column* whose values are nearly all
+    such names, and diverse, is the context: each distinct value is checked again as if
+    under a 姓名 label, and the column is a name column when at least
+    :data:`NAME_COLUMN_SHARE` of them are then wholly a name. Callers ask this of a
+    column :func:`classify_column` found clean, or found to hold names only (``scan``
+    and ``redact`` alike, so that a column one calls personal the other masks).
+    """
+    distinct = list(dict.fromkeys(v.strip() for v in values))
+    if len(distinct) < NAME_COLUMN_MIN_DISTINCT or len(distinct) < len(values) / 3:
+        return None  # a handful of values repeated: categories, not people
+    if sum(1 for v in distinct if _CJK_SHORT.match(v)) < NAME_COLUMN_SHARE * len(distinct):
+        return None
+    found = detector.detect_lines(distinct, fields=["姓名"] * len(distinct))
+    whole = sum(
+        1
+        for v, f in zip(distinct, found, strict=True)
+        if len(f) == 1 and f[0].entity == "CN_NAME" and f[0].end - f[0].start == len(v)
+    )
+    if whole < NAME_COLUMN_SHARE * len(distinct):
+        return None
+    return ColumnClass(
+        column,
+        "value",
+        "CN_NAME",
+        whole / len(distinct),
+        len(values),
+        whole,
+        0,
+        {"CN_NAME": whole},
+        (f"{whole}/{len(distinct)} distinct values are personal names (surname, given name)",),
+    )

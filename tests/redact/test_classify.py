@@ -188,3 +188,34 @@ def test_same_seed_same_plan(big_csv: Path) -> None:
     match = re.search(r"(\d+)/(\d+) sampled values are valid", evidence)
     assert match is not None
     assert int(match[2]) <= 100
+
+
+def test_a_column_of_bare_names_is_masked_as_names_whatever_its_header(tmp_path: Path) -> None:
+    """``scan`` called such a column personal (a column of surname-led names is its own
+    context), while ``redact`` planned it clean and copied every name."""
+    rng = random.Random(11)
+    names = [gen.chinese_name(rng) for _ in range(300)]
+    source = tmp_path / "contacts.csv"
+    rows = [f"{n},{gen.mobile_digits(rng)},{rng.randrange(1, 99)}" for n in names]
+    source.write_text("c1,c2,c3\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    target = tmp_path / "out.csv"
+    report = redact_file(source, target, Masker())
+    by_name = {c["column"]: c for c in report["columns"]}  # type: ignore[union-attr]
+    assert (by_name["c1"]["action"], by_name["c1"]["entity"]) == ("mask", "CN_NAME")
+    out = pl.read_csv(target, infer_schema=False)
+    assert out.height == 300
+    kept = [n for n, m in zip(names, out["c1"].to_list(), strict=True) if n == m]
+    assert kept == []
+    assert all(m[0] == n[0] for n, m in zip(names, out["c1"].to_list(), strict=True))
+
+
+def test_a_column_of_few_repeated_short_words_stays_clean(tmp_path: Path) -> None:
+    """Statuses and cities are short ideographs too, but a handful repeated: not people."""
+    rng = random.Random(12)
+    words = ["王府井", "高新区", "张江", "李庄", "已完成", "待发货", "刘家", "黄山"]
+    source = tmp_path / "orders.csv"
+    rows = [f"{rng.choice(words)},{rng.randrange(10**6)}" for _ in range(300)]
+    source.write_text("c1,c2\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    report = redact_file(source, tmp_path / "out.csv", Masker())
+    by_name = {c["column"]: c for c in report["columns"]}  # type: ignore[union-attr]
+    assert by_name["c1"]["action"] == "keep"
