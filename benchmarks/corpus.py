@@ -1,8 +1,8 @@
 """A labelled corpus of synthetic log records for the accuracy benchmark.
 
 Each record is one text in one log style (nginx access line, JSON log, Java key=value log,
-MySQL slow-log SQL, Chinese customer-service chat, CSV header + row, config file) with
-generated personal data and hard negatives embedded in it. Gold spans are known by
+MySQL slow-log SQL, Chinese customer-service chat, CSV header + row or a row with no header,
+config file) with generated personal data and hard negatives embedded in it. Gold spans are known by
 construction: the builder appends pieces and records where each value landed, *after*
 the style's own encoding (percent-encoding in query strings, ``\\uXXXX`` in JSON, SQL
 quote doubling), so a gold span covers the value's surface form. The detector never
@@ -481,7 +481,36 @@ def _csv_field(b: _Builder, it: _Item, rng: random.Random) -> None:
         b.raw('"')
 
 
+# Words a row with no header may hold where a name could stand, each starting with a
+# surname character: relations, times, balances, brands, districts, habits.
+_ROW_WORDS = (
+    *("家属", "母亲", "爱人", "孙子", "周末", "周日", "白天", "凌晨", "夏天", "何时"),
+    *("余额", "金额", "黄金", "白金", "金卡", "钱包", "常用", "常客", "游客", "来源"),
+    *("万科", "龙湖", "华润", "银泰", "万达", "余杭", "萧山", "江南", "高新区", "经开区"),
+    *("马上", "方便", "安心", "安居", "程序", "文件", "章程", "宋体", "高铁", "法务"),
+)
+
+
+def _headerless_row(rng: random.Random) -> Record:
+    """A CSV row with no header line (an export pasted into a log): an id, a name or a
+    word where a name could stand, a mobile or an ID number, then a few other cells."""
+    b = _Builder()
+    b.raw(f"{rng.randint(1, 99999)},")
+    if rng.random() < 0.25:
+        b.item(_Item(rng.choice(_ROW_WORDS), None, "row_word"))
+    else:
+        b.item(_positive(rng, "CN_NAME", bare=True))
+    b.raw(",")
+    b.item(_positive(rng, rng.choice(("CN_MOBILE", "CN_ID_CARD")), bare=True))
+    for _ in range(rng.randint(0, 2)):
+        b.raw(",")
+        _csv_field(b, _slot(rng), rng)
+    return b.build("csv")
+
+
 def _csv(rng: random.Random) -> Record:
+    if rng.random() < 0.25:
+        return _headerless_row(rng)
     b = _Builder()
     chinese = rng.random() < 0.5
     n = rng.randint(2, 5)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dataguard.recognizers.name import NameRecognizer, _place_names, surnames
+from dataguard.recognizers.name import _NOT_NAMES, NameRecognizer, _place_names, surnames
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -111,6 +111,7 @@ def test_generated_names_after_a_label(
     name = surname + given_name
     # 张家港 is a city: rejected by design; 东丽 (a district too) is a name after a label
     assume(len(name) == 2 or name not in _place_names())
+    assume(name not in _NOT_NAMES)  # 和平 is a word after a label too
     text = f"2024-05-01 INFO {label}{name}，电话13812345678"
     assert _spans(name_only, text) == [name]
     assert _spans(name_only, f"今天{name}来了") == []

@@ -1,0 +1,92 @@
+"""Chinese personal names in the name cell of a row that has no header."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import ClassVar
+
+from dataguard.detect.recognizer import Pattern
+
+from .name import _DOT, _NAME, NameRecognizer, _data, _place_names
+
+__all__ = ["NameRowRecognizer", "common_words"]
+
+# A cell of a delimited row (an export pasted into a log, a headerless CSV, a SQL VALUES
+# list, a Markdown table): a comma (ASCII or full-width), a tab or a pipe, with the quotes
+# CSV and SQL add.
+_CELL_SEP = r"""["']?[ \t]*[,，\t|][ \t]*["']?"""
+# A cell starts a row, or follows a separator or a SQL VALUES list's bracket (consumed, not
+# a lookbehind: the scan form would start at a tab that ``[ \t]*`` can take, and the
+# anchored check there would look behind the tab).
+_ROW_START = r"""(?:^|[\r\n,，\t|(])[ \t]*["']?"""
+# The cell after the name: a mobile (``+86`` and grouped forms included: ``+86 137 6279
+# 8788``) or an 18-character ID number.
+_PERSONAL_CELL = r"(?:(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}|\d{17}[\dXx])(?![\dXx])"
+# Cells that end like an organisation, a place or a facility are not people: 高新区,
+# 王府井店, 李庄村, 黄河路.
+_NOT_PERSON_ENDINGS = tuple("区县市省镇乡村路街道店厂馆院局处所站部司行组队班仓")
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Common words that start with a surname character, from ``data/cn_words.txt``."""
+    return frozenset(
+        line for line in _data("cn_words.txt").splitlines() if line and not line.startswith("#")
+    )
+
+
+class NameRowRecognizer(NameRecognizer):
+    """A Chinese personal name in a row's cell right before a mobile or ID number cell.
+
+    Format: the name forms of :class:`NameRecognizer` as a whole cell, at the start of a
+    row or after a cell separator (``,`` ``，`` tab ``|``, quotes allowed), followed by a
+    cell holding a mobile number or an 18-character ID number. A row with no header (an
+    export pasted into a log, ``王芳,13912345678,浙江省…``, a SQL ``VALUES`` list, a
+    Markdown table) says whose it is by its shape: the phone or ID next to the name is the
+    label. Since nothing names the cell, a word in that place must not read as a name:
+    besides what :class:`NameRecognizer` rejects, every division name (counties too:
+    ``余杭,138…`` is a region column), cells ending like an organisation or a place
+    (``高新区``, ``王府井店``) and the common words of ``data/cn_words.txt`` (``家属``,
+    ``余额``, ``马上``: 16,340 words of jieba's dictionary that start with a surname) are
+    rejected; a name that is also a common word (``江南``) is left to the labelled forms.
+
+    Examples:
+        match: ⟦王芳⟧,13912345678,浙江省杭州市西湖区文三路100号
+        match: 7,⟦赵敏⟧,"+86 13812341050",2024-05-17
+        match: 5797,⟦苏刚⟧,+86 152 9645 9074
+        match: INSERT INTO users VALUES (1,'⟦赵敏⟧','13812341050');
+        match: | ⟦李娜⟧ | 13812341050 | 浙江省杭州市 |
+        match: ⟦欧阳娜娜⟧，11010519491231002X
+        match: ⟦帕提古丽·库尔班⟧,13812341050
+        match: 导出\t⟦陈静⟧\t13812341050
+        no-match: 周末,13812341050
+        no-match: 家属,13812341050
+        no-match: 余杭,13812341050,已发货
+        no-match: 高新区,13812341050
+        no-match: 王小明今天打了13812341050
+        no-match: 王芳,2024-05-17,13812341050
+    """
+
+    patterns = (
+        Pattern(
+            "cn_name_row",
+            _ROW_START + _NAME + _CELL_SEP + "(?=" + _PERSONAL_CELL + ")",
+            0.5,
+        ),
+    )
+    description: ClassVar[str] = "Chinese personal name (a row's cell before a phone or ID)"
+    validation: ClassVar[str] = (
+        "as CN_NAME, and not a division name or a common word (jieba's dictionary)"
+    )
+
+    def validate(self, value: str) -> bool | None:
+        if re.search(_DOT, value):  # a dotted minority name (帕提古丽·库尔班) is no word or place
+            return super().validate(value)
+        if (
+            value in common_words()
+            or value in _place_names()
+            or value.endswith(_NOT_PERSON_ENDINGS)
+        ):
+            return False
+        return super().validate(value)

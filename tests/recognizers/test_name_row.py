@@ -1,0 +1,85 @@
+"""Names in the name cell of a row with no header (``recognizers/name_row.py``)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from dataguard.recognizers.name_row import NameRowRecognizer, common_words
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataguard import Detector
+from dataguard.testing import generators as gen
+
+
+@pytest.fixture(scope="module")
+def row_only() -> Detector:
+    return Detector(recognizers=[NameRowRecognizer()])
+
+
+def _names(detector: Detector, text: str) -> list[str]:
+    return [text[f.start : f.end] for f in detector.detect(text) if f.entity == "CN_NAME"]
+
+
+_SEPARATORS = st.sampled_from([",", "，", "\t", " | ", '","', "','", ", "])
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 10**6), sep=_SEPARATORS, lead=st.sampled_from(["", "7,", "| "]))
+def test_a_generated_name_before_a_mobile_or_id_cell_is_found(
+    row_only: Detector, seed: int, sep: str, lead: str
+) -> None:
+    rng = random.Random(seed)
+    name = gen.chinese_name(rng)
+    # A generated name that is also a common word (江南) is left to the labelled forms.
+    if name in common_words():
+        return
+    personal = gen.mobile_digits(rng) if rng.random() < 0.5 else gen.id_card(rng)
+    quote = sep[0] if sep[0] in "\"'" else ""
+    text = f"{lead}{quote}{name}{sep}{personal}{quote},{rng.randrange(100)}"
+    assert _names(row_only, text) == [name]
+
+
+@settings(max_examples=150, deadline=None)
+@given(word=st.sampled_from(sorted(common_words())), sep=_SEPARATORS)
+def test_a_common_word_in_that_cell_is_not_a_name(row_only: Detector, word: str, sep: str) -> None:
+    assert _names(row_only, f"{word}{sep}13812341050") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "王芳,2024-05-17,13812341050",  # the phone is not the next cell
+        "王芳,13812341050123",  # a longer digit run is no mobile
+        "今天王芳,13812341050",  # inside a sentence, not a cell
+        "杭州,13812341050",  # a prefecture
+        "余杭,13812341050",  # a county: a region column
+        "王府井店,13812341050",  # a shop
+        "张先生,13812341050",  # a title, as after a label
+    ],
+)
+def test_cells_that_are_not_a_name_before_a_phone(row_only: Detector, text: str) -> None:
+    assert _names(row_only, text) == []
+
+
+def test_the_word_list_is_words_not_the_generators_names() -> None:
+    words = common_words()
+    assert 10_000 < len(words) < 30_000
+    assert {"家属", "余额", "马上", "黄金"} <= words
+    # jieba tags names nr*: the names a test generator draws must mostly not be listed.
+    rng = random.Random(3)
+    names = {gen.chinese_name(rng) for _ in range(2000)}
+    assert len(names & words) < len(names) * 0.02
+
+
+def test_rows_of_an_export_pasted_into_a_log_are_masked() -> None:
+    from dataguard.mask import Masker
+
+    masker = Masker()
+    out = masker.mask(
+        "导出：\n1,王芳,13912345678,浙江省杭州市西湖区文三路100号\n2,家属,13812341050"
+    )
+    assert "王芳" not in out
+    assert "1,王*," in out
+    assert "2,家属," in out
