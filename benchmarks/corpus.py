@@ -491,15 +491,26 @@ _ROW_WORDS = (
 )
 
 
+def _name_or_row_word(rng: random.Random) -> _Item:
+    if rng.random() < 0.25:
+        return _Item(rng.choice(_ROW_WORDS), None, "row_word")
+    return _positive(rng, "CN_NAME", bare=True)
+
+
 def _headerless_row(rng: random.Random) -> Record:
     """A CSV row with no header line (an export pasted into a log): an id, a name or a
-    word where a name could stand, a mobile or an ID number, then a few other cells."""
+    word where a name could stand, a mobile or an ID number, then a few other cells. One
+    time in four a notification line instead, the mobile in brackets after the name."""
     b = _Builder()
-    b.raw(f"{rng.randint(1, 99999)},")
     if rng.random() < 0.25:
-        b.item(_Item(rng.choice(_ROW_WORDS), None, "row_word"))
-    else:
-        b.item(_positive(rng, "CN_NAME", bare=True))
+        b.raw(rng.choice(("sms sent to ", "notify ok: ", "[审批] 经办：", "callee=[")))
+        b.item(_name_or_row_word(rng))
+        b.raw(rng.choice(("(", "（", " (")))
+        b.item(_positive(rng, "CN_MOBILE", bare=True))
+        b.raw(rng.choice((")", "）")))
+        return b.build("csv")
+    b.raw(f"{rng.randint(1, 99999)},")
+    b.item(_name_or_row_word(rng))
     b.raw(",")
     b.item(_positive(rng, rng.choice(("CN_MOBILE", "CN_ID_CARD")), bare=True))
     for _ in range(rng.randint(0, 2)):

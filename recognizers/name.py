@@ -291,6 +291,9 @@ _NOT_NAMES = frozenset(
         "第一次",
         "通过",
         "高中生",
+        # Relations an emergency-contact field holds instead of a name (紧急联系人：家属).
+        *("家属", "亲属", "母亲", "父亲", "爱人", "配偶", "丈夫", "妻子", "儿子", "女儿"),
+        *("朋友", "同事", "邻居", "室友", "亲戚"),
     )
 )
 # Units of an organisation end like this: 法务部, 财务部门, 长沙分公司, 数据中心.
@@ -403,6 +406,7 @@ class NameRecognizer(Recognizer):
         no-match: <==    Columns: id, real_name, phone
         no-match: 张家口今天下雪了
         no-match: 姓名：未填写
+        no-match: 紧急联系人：母亲，电话13812341050
         no-match: login ok name=admin
         match: 客服：请问您是？ 用户：您好，我是⟦张伟⟧，手机13812341050
         match: 用户：你好我是⟦王建国⟧想查一下订单

@@ -1,4 +1,5 @@
-"""Chinese personal names in the name cell of a row that has no header."""
+"""Chinese personal names that the phone or ID number next to them labels: the name cell
+of a row that has no header, and a name with its mobile in brackets."""
 
 from __future__ import annotations
 
@@ -20,9 +21,16 @@ _CELL_SEP = r"""["']?[ \t]*[,，\t|][ \t]*["']?"""
 # a lookbehind: the scan form would start at a tab that ``[ \t]*`` can take, and the
 # anchored check there would look behind the tab).
 _ROW_START = r"""(?:^|[\r\n,，\t|(])[ \t]*["']?"""
-# The cell after the name: a mobile (``+86`` and grouped forms included: ``+86 137 6279
-# 8788``) or an 18-character ID number.
-_PERSONAL_CELL = r"(?:(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}|\d{17}[\dXx])(?![\dXx])"
+# The cell after the name: a mobile (``+86``, ``(+86)`` and grouped forms included:
+# ``+86 137 6279 8788``) or an ID number (18 characters, or the legacy 15 digits).
+_MOBILE = r"(?:\(\+?86\)|\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}"
+_PERSONAL_CELL = r"(?:" + _MOBILE + r"|\d{17}[\dXx]|\d{15})(?![\dXx])"
+# A contact written name-then-mobile in brackets, ASCII or full-width (``张伟(138…)``,
+# ``王芳（+86 139…）``), as notification and audit logs write a person. The name must not
+# continue a run of ideographs or a word (``已通知王芳(…)`` is left alone): it starts the
+# text or follows a character that is neither.
+_CONTACT_START = r"(?:^|[^\u4e00-\u9fff·A-Za-z0-9_])"
+_BRACKETED_MOBILE = r"[ \t]?[(（][ \t]*(?=" + _MOBILE + r"[ \t]*[)）])"
 # Cells that end like an organisation, a place or a facility are not people: 高新区,
 # 王府井店, 李庄村, 黄河路.
 _NOT_PERSON_ENDINGS = tuple("区县市省镇乡村路街道店厂馆院局处所站部司行组队班仓")
@@ -55,6 +63,8 @@ class NameRowRecognizer(NameRecognizer):
         match: ⟦王芳⟧,13912345678,浙江省杭州市西湖区文三路100号
         match: 7,⟦赵敏⟧,"+86 13812341050",2024-05-17
         match: 5797,⟦苏刚⟧,+86 152 9645 9074
+        match: 96170,⟦艾力·买买提⟧,(+86)18135324152,32
+        match: 69394,⟦唐超⟧,330102950204629
         match: INSERT INTO users VALUES (1,'⟦赵敏⟧','13812341050');
         match: | ⟦李娜⟧ | 13812341050 | 浙江省杭州市 |
         match: ⟦欧阳娜娜⟧，11010519491231002X
@@ -66,6 +76,15 @@ class NameRowRecognizer(NameRecognizer):
         no-match: 高新区,13812341050
         no-match: 王小明今天打了13812341050
         no-match: 王芳,2024-05-17,13812341050
+        match: sms sent to ⟦张伟⟧(13812341050) ok
+        match: 审批人：财务部，经办：⟦王芳⟧（+86 139 1234 5678）
+        match: [⟦李秀英⟧ (13812341050)]
+        no-match: 已通知王芳(13812341050)
+        no-match: 紧急联系人：家属(13812341050)
+        no-match: 周末(13812341050)
+        no-match: 杭州(13812341050)
+        no-match: 张先生(13812341050)
+        no-match: 王芳(13812341050123)
     """
 
     patterns = (
@@ -74,8 +93,11 @@ class NameRowRecognizer(NameRecognizer):
             _ROW_START + _NAME + _CELL_SEP + "(?=" + _PERSONAL_CELL + ")",
             0.5,
         ),
+        Pattern("cn_name_bracketed_mobile", _CONTACT_START + _NAME + _BRACKETED_MOBILE, 0.5),
     )
-    description: ClassVar[str] = "Chinese personal name (a row's cell before a phone or ID)"
+    description: ClassVar[str] = (
+        "Chinese personal name (next to its phone or ID: a row with no header, 张伟(138…))"
+    )
     validation: ClassVar[str] = (
         "as CN_NAME, and not a division name or a common word (jieba's dictionary)"
     )
