@@ -16,7 +16,9 @@ __all__ = ["NameRowRecognizer", "common_words"]
 # A cell of a delimited row (an export pasted into a log, a headerless CSV, a SQL VALUES
 # list, a Markdown table): a comma (ASCII or full-width), a tab or a pipe, with the quotes
 # CSV and SQL add.
-_CELL_SEP = r"""["']?[ \t]*[,，\t|][ \t]*["']?"""
+# A space alone separates too, as a delivery cell or a contact line writes name, phone and
+# address (``武桂英 13912340215 安徽省合肥市…``).
+_CELL_SEP = r"""["']?(?:[ \t]*[,，\t|][ \t]*|[ \t]+)["']?"""
 # A cell starts a row, or follows a separator or a SQL VALUES list's bracket (consumed, not
 # a lookbehind: the scan form would start at a tab that ``[ \t]*`` can take, and the
 # anchored check there would look behind the tab).
@@ -70,6 +72,9 @@ class NameRowRecognizer(NameRecognizer):
         match: ⟦欧阳娜娜⟧，11010519491231002X
         match: ⟦帕提古丽·库尔班⟧,13812341050
         match: 导出\t⟦陈静⟧\t13812341050
+        match: ⟦武桂英⟧ 13912340215 安徽省合肥市蜀山区长江西路100号
+        no-match: 明天 13812341050 联系
+        no-match: 张经理 13812341050
         no-match: 周末,13812341050
         no-match: 家属,13812341050
         no-match: 余杭,13812341050,已发货

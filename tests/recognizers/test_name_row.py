@@ -22,7 +22,7 @@ def _names(detector: Detector, text: str) -> list[str]:
     return [text[f.start : f.end] for f in detector.detect(text) if f.entity == "CN_NAME"]
 
 
-_SEPARATORS = st.sampled_from([",", "，", "\t", " | ", '","', "','", ", "])
+_SEPARATORS = st.sampled_from([",", "，", "\t", " | ", '","', "','", ", ", " ", "  "])
 
 
 @settings(max_examples=150, deadline=None)
