@@ -9,7 +9,7 @@ Kept: words of two to four ideographs that start with a surname of
 ``recognizers/data/cn_surnames.txt`` (one or two characters), are not tagged as a person's
 name (``nr…``) and occur at least :data:`MIN_FREQUENCY` times. These are the words that read
 like a surname and a given name (家属, 黄金, 余额, 马上) and tell a name cell of a row
-without a header from a word in the same place (``recognizers/name_row.py``). Usage::
+without a header from a word in the same place (``recognizers/name_beside.py``). Usage::
 
     pip download --no-deps -d /tmp/jieba jieba==0.42.1
     python scripts/build_cn_words.py /tmp/jieba/jieba-0.42.1.tar.gz

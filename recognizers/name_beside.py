@@ -1,5 +1,6 @@
-"""Chinese personal names that the phone or ID number next to them labels: the name cell
-of a row that has no header, and a name with its mobile in brackets."""
+"""Chinese personal names that what stands beside them labels: a phone or ID number (the
+name cell of a row that has no header, a name with its mobile in brackets) or an English
+word for who they are (``user 张伟``, ``approved by 王芳``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataguard.detect.recognizer import Pattern
 
 from .name import _DOT, _NAME, NameRecognizer, _data, _place_names
 
-__all__ = ["NameRowRecognizer", "common_words"]
+__all__ = ["NameBesideRecognizer", "common_words"]
 
 # A cell of a delimited row (an export pasted into a log, a headerless CSV, a SQL VALUES
 # list, a Markdown table): a comma (ASCII or full-width), a tab or a pipe, with the quotes
@@ -33,6 +34,13 @@ _PERSONAL_CELL = r"(?:" + _MOBILE + r"|\d{17}[\dXx]|\d{15})(?![\dXx])"
 # text or follows a character that is neither.
 _CONTACT_START = r"(?:^|[^\u4e00-\u9fff·A-Za-z0-9_])"
 _BRACKETED_MOBILE = r"[ \t]?[(（][ \t]*(?=" + _MOBILE + r"[ \t]*[)）])"
+# ref. English log messages about a person (``user 张伟 (uid=1001) changed phone``,
+# ``approved by 王芳``): the English noun for who they are, or ``by``, then the name.
+_ENGLISH_ROLES = (
+    r"(?i:user|customer|buyer|seller|member|receiver|recipient|consignee|sender|payee|payer|"
+    r"driver|courier|rider|passenger|guest|patient|student|employee|staff|applicant|holder|"
+    r"contact|operator|approver|reviewer|owner|assignee|reporter|by)"
+)
 # Cells that end like an organisation, a place or a facility are not people: 高新区,
 # 王府井店, 李庄村, 黄河路.
 _NOT_PERSON_ENDINGS = tuple("区县市省镇乡村路街道店厂馆院局处所站部司行组队班仓")
@@ -46,20 +54,26 @@ def common_words() -> frozenset[str]:
     )
 
 
-class NameRowRecognizer(NameRecognizer):
-    """A Chinese personal name in a row's cell right before a mobile or ID number cell.
+class NameBesideRecognizer(NameRecognizer):
+    """A Chinese personal name labelled by what stands beside it, not by a name label.
 
-    Format: the name forms of :class:`NameRecognizer` as a whole cell, at the start of a
-    row or after a cell separator (``,`` ``，`` tab ``|``, quotes allowed), followed by a
-    cell holding a mobile number or an 18-character ID number. A row with no header (an
-    export pasted into a log, ``王芳,13912345678,浙江省…``, a SQL ``VALUES`` list, a
-    Markdown table) says whose it is by its shape: the phone or ID next to the name is the
-    label. Since nothing names the cell, a word in that place must not read as a name:
-    besides what :class:`NameRecognizer` rejects, every division name (counties too:
-    ``余杭,138…`` is a region column), cells ending like an organisation or a place
-    (``高新区``, ``王府井店``) and the common words of ``data/cn_words.txt`` (``家属``,
-    ``余额``, ``马上``: 16,340 words of jieba's dictionary that start with a surname) are
-    rejected; a name that is also a common word (``江南``) is left to the labelled forms.
+    Format: the name forms of :class:`NameRecognizer`, in one of three places:
+
+    * a row's cell, at the start of the row or after a separator (``,`` ``，`` tab ``|``
+      or spaces, quotes allowed), when the next cell holds a mobile number or an ID number:
+      a row with no header (an export pasted into a log, ``王芳,13912345678,浙江省…``, a
+      SQL ``VALUES`` list, a Markdown table) says whose it is by its shape;
+    * before its mobile in brackets, ``张伟(138…)``, the name starting the text or
+      following a character that is neither an ideograph nor a word character;
+    * after an English word for who the person is (``user``, ``customer``, ``driver`` …)
+      or ``by``, as English log messages write a Chinese name (``approved by 王芳``).
+
+    Since no name label says so, a word in that place must not read as a name: besides
+    what :class:`NameRecognizer` rejects, every division name (counties too: ``余杭,138…``
+    is a region column), values ending like an organisation or a place (``高新区``,
+    ``王府井店``) and the common words of ``data/cn_words.txt`` (``家属``, ``余额``,
+    ``马上``: 16,340 words of jieba's dictionary that start with a surname) are rejected;
+    a name that is also a common word (``江南``) is left to the labelled forms.
 
     Examples:
         match: ⟦王芳⟧,13912345678,浙江省杭州市西湖区文三路100号
@@ -90,18 +104,31 @@ class NameRowRecognizer(NameRecognizer):
         no-match: 杭州(13812341050)
         no-match: 张先生(13812341050)
         no-match: 王芳(13812341050123)
+        match: [audit] user ⟦张伟⟧ (uid=1001) changed phone
+        match: refund 7 approved by ⟦王芳⟧ at 10:00
+        match: Customer ⟦欧阳娜娜⟧ placed order 7
+        no-match: user 登录成功
+        no-match: sorted by 时间 desc
+        no-match: shipped by 杭州仓 today
+        no-match: customer 张先生 called
+        no-match: grouped by 黄金 weight
     """
 
     patterns = (
         Pattern(
-            "cn_name_row",
+            "cn_name_beside",
             _ROW_START + _NAME + _CELL_SEP + "(?=" + _PERSONAL_CELL + ")",
             0.5,
         ),
         Pattern("cn_name_bracketed_mobile", _CONTACT_START + _NAME + _BRACKETED_MOBILE, 0.5),
+        Pattern(
+            "cn_name_english_role",
+            r"(?<![A-Za-z0-9_])" + _ENGLISH_ROLES + r"[ \t]+" + _NAME,
+            0.5,
+        ),
     )
     description: ClassVar[str] = (
-        "Chinese personal name (next to its phone or ID: a row with no header, 张伟(138…))"
+        "Chinese personal name (beside its phone or ID, or an English role word)"
     )
     validation: ClassVar[str] = (
         "as CN_NAME, and not a division name or a common word (jieba's dictionary)"

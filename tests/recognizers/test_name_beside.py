@@ -1,11 +1,12 @@
-"""Names in the name cell of a row with no header (``recognizers/name_row.py``)."""
+"""Names labelled by what stands beside them (``recognizers/name_beside.py``): a phone or
+ID cell, a bracketed mobile, an English role word."""
 
 from __future__ import annotations
 
 import random
 
 import pytest
-from dataguard.recognizers.name_row import NameRowRecognizer, common_words
+from dataguard.recognizers.name_beside import NameBesideRecognizer, common_words
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,8 +15,8 @@ from dataguard.testing import generators as gen
 
 
 @pytest.fixture(scope="module")
-def row_only() -> Detector:
-    return Detector(recognizers=[NameRowRecognizer()])
+def beside_only() -> Detector:
+    return Detector(recognizers=[NameBesideRecognizer()])
 
 
 def _names(detector: Detector, text: str) -> list[str]:
@@ -28,7 +29,7 @@ _SEPARATORS = st.sampled_from([",", "，", "\t", " | ", '","', "','", ", ", " ",
 @settings(max_examples=150, deadline=None)
 @given(seed=st.integers(0, 10**6), sep=_SEPARATORS, lead=st.sampled_from(["", "7,", "| "]))
 def test_a_generated_name_before_a_mobile_or_id_cell_is_found(
-    row_only: Detector, seed: int, sep: str, lead: str
+    beside_only: Detector, seed: int, sep: str, lead: str
 ) -> None:
     rng = random.Random(seed)
     name = gen.chinese_name(rng)
@@ -38,13 +39,15 @@ def test_a_generated_name_before_a_mobile_or_id_cell_is_found(
     personal = gen.mobile_digits(rng) if rng.random() < 0.5 else gen.id_card(rng)
     quote = sep[0] if sep[0] in "\"'" else ""
     text = f"{lead}{quote}{name}{sep}{personal}{quote},{rng.randrange(100)}"
-    assert _names(row_only, text) == [name]
+    assert _names(beside_only, text) == [name]
 
 
 @settings(max_examples=150, deadline=None)
 @given(word=st.sampled_from(sorted(common_words())), sep=_SEPARATORS)
-def test_a_common_word_in_that_cell_is_not_a_name(row_only: Detector, word: str, sep: str) -> None:
-    assert _names(row_only, f"{word}{sep}13812341050") == []
+def test_a_common_word_in_that_cell_is_not_a_name(
+    beside_only: Detector, word: str, sep: str
+) -> None:
+    assert _names(beside_only, f"{word}{sep}13812341050") == []
 
 
 @pytest.mark.parametrize(
@@ -59,8 +62,8 @@ def test_a_common_word_in_that_cell_is_not_a_name(row_only: Detector, word: str,
         "张先生,13812341050",  # a title, as after a label
     ],
 )
-def test_cells_that_are_not_a_name_before_a_phone(row_only: Detector, text: str) -> None:
-    assert _names(row_only, text) == []
+def test_cells_that_are_not_a_name_before_a_phone(beside_only: Detector, text: str) -> None:
+    assert _names(beside_only, text) == []
 
 
 _BRACKETS = st.sampled_from([("(", ")"), ("（", "）"), (" (", ")"), ("(+86 ", ")")])
@@ -73,26 +76,47 @@ _BRACKETS = st.sampled_from([("(", ")"), ("（", "）"), (" (", ")"), ("(+86 ", 
     lead=st.sampled_from(["", "sms to ", "[", "经办：", "，"]),
 )
 def test_a_generated_name_before_its_bracketed_mobile_is_found(
-    row_only: Detector, seed: int, brackets: tuple[str, str], lead: str
+    beside_only: Detector, seed: int, brackets: tuple[str, str], lead: str
 ) -> None:
     rng = random.Random(seed)
     name = gen.chinese_name(rng)
     if name in common_words():
         return
     contact = f"{name}{brackets[0]}{gen.mobile_digits(rng)}{brackets[1]}"
-    assert _names(row_only, f"{lead}{contact} ok") == [name]
+    assert _names(beside_only, f"{lead}{contact} ok") == [name]
     # Inside a run of ideographs a surname-led name's start is unknown: left alone. (A
     # dotted name may start anywhere: 已通知买买提·艾力 is masked whole, nothing leaks.)
     if "·" not in name:
-        assert _names(row_only, f"已通知{contact} ok") == []
+        assert _names(beside_only, f"已通知{contact} ok") == []
 
 
 @settings(max_examples=100, deadline=None)
 @given(word=st.sampled_from(sorted(common_words())), brackets=_BRACKETS)
 def test_a_common_word_before_a_bracketed_mobile_is_not_a_name(
-    row_only: Detector, word: str, brackets: tuple[str, str]
+    beside_only: Detector, word: str, brackets: tuple[str, str]
 ) -> None:
-    assert _names(row_only, f"notify {word}{brackets[0]}13812341050{brackets[1]}") == []
+    assert _names(beside_only, f"notify {word}{brackets[0]}13812341050{brackets[1]}") == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    role=st.sampled_from(["user", "Customer", "driver", "approved by", "created by"]),
+)
+def test_a_generated_name_after_an_english_role_word_is_found(
+    beside_only: Detector, seed: int, role: str
+) -> None:
+    name = gen.chinese_name(random.Random(seed))
+    if name in common_words():
+        return
+    assert _names(beside_only, f"[audit] {role} {name} (uid=7) changed phone") == [name]
+    assert _names(beside_only, f"[audit] super{role.split()[-1]} {name} (uid=7)") == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(word=st.sampled_from(sorted(common_words())))
+def test_a_common_word_after_by_is_not_a_name(beside_only: Detector, word: str) -> None:
+    assert _names(beside_only, f"grouped by {word} desc") == []
 
 
 def test_the_word_list_is_words_not_the_generators_names() -> None:
