@@ -500,9 +500,16 @@ def _name_or_row_word(rng: random.Random) -> _Item:
 def _headerless_row(rng: random.Random) -> Record:
     """A CSV row with no header line (an export pasted into a log): an id, a name or a
     word where a name could stand, a mobile or an ID number, then a few other cells. One
-    time in four a notification line instead, the mobile in brackets after the name."""
+    time in four a notification line instead, the mobile in brackets after the name; one
+    time in eight an operation-log line, the name (or the word) before what was done."""
     b = _Builder()
-    if rng.random() < 0.25:
+    roll = rng.random()
+    if roll < 0.125:
+        b.raw(f"{_log_time(rng)} ")
+        b.item(_name_or_row_word(rng))
+        b.raw(rng.choice((" 修改了收货地址", " 登录成功", " 导出了订单报表", " 提交了退款申请")))
+        return b.build("csv")
+    if roll < 0.375:
         b.raw(rng.choice(("sms sent to ", "notify ok: ", "[审批] 经办：", "callee=[")))
         b.item(_name_or_row_word(rng))
         b.raw(rng.choice(("(", "（", " (")))

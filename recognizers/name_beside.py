@@ -41,6 +41,14 @@ _ENGLISH_ROLES = (
     r"driver|courier|rider|passenger|guest|patient|student|employee|staff|applicant|holder|"
     r"contact|operator|approver|reviewer|owner|assignee|reporter|by)"
 )
+# ref. audit and operation logs (``张伟 修改了收货地址``, ``INFO 王芳 登录成功``): a name, a
+# space, then what the person did. The name starts the text or follows neither an
+# ideograph nor a word character, as before a bracketed mobile.
+_ACTS = (
+    "修改|删除|新增|添加|登录|登入|退出|注销|提交|下单|申请|审批|审核|批准|驳回|创建|更新|"
+    "导出|导入|下载|上传|查看|查询|取消|确认|支付|付款|退款|签收|转账|绑定|解绑|重置|编辑|"
+    "发起|撤回|完成|操作|访问"
+)
 # Cells that end like an organisation, a place or a facility are not people: 高新区,
 # 王府井店, 李庄村, 黄河路.
 _NOT_PERSON_ENDINGS = tuple("区县市省镇乡村路街道店厂馆院局处所站部司行组队班仓")
@@ -65,6 +73,8 @@ class NameBesideRecognizer(NameRecognizer):
       SQL ``VALUES`` list, a Markdown table) says whose it is by its shape;
     * before its mobile in brackets, ``张伟(138…)``, the name starting the text or
       following a character that is neither an ideograph nor a word character;
+    * before a space and what the person did (``张伟 修改了收货地址``, ``王芳 登录成功``),
+      as audit and operation logs write an actor, the name starting as above;
     * after an English word for who the person is (``user``, ``customer``, ``driver`` …)
       or ``by``, as English log messages write a Chinese name (``approved by 王芳``).
 
@@ -112,6 +122,11 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: shipped by 杭州仓 today
         no-match: customer 张先生 called
         no-match: grouped by 黄金 weight
+        match: 2026-11-27 10:00:01 ⟦张伟⟧ 修改了收货地址
+        match: INFO [⟦王芳⟧ 登录成功]
+        no-match: 周末 下单量上涨
+        no-match: 管理员 删除了用户
+        no-match: 已通知张伟 修改地址
     """
 
     patterns = (
@@ -121,14 +136,16 @@ class NameBesideRecognizer(NameRecognizer):
             0.5,
         ),
         Pattern("cn_name_bracketed_mobile", _CONTACT_START + _NAME + _BRACKETED_MOBILE, 0.5),
+        Pattern("cn_name_actor", _CONTACT_START + _NAME + r"[ \t]+(?=" + _ACTS + ")", 0.5),
         Pattern(
             "cn_name_english_role",
-            r"(?<![A-Za-z0-9_])" + _ENGLISH_ROLES + r"[ \t]+" + _NAME,
+            # The name is a whole token: not 白白 of 白白的, as after a label it may be.
+            r"(?<![A-Za-z0-9_])" + _ENGLISH_ROLES + r"[ \t]+" + _NAME + r"(?![\u4e00-\u9fff])",
             0.5,
         ),
     )
     description: ClassVar[str] = (
-        "Chinese personal name (beside its phone or ID, or an English role word)"
+        "Chinese personal name (beside its phone or ID, an act, or an English role word)"
     )
     validation: ClassVar[str] = (
         "as CN_NAME, and not a division name or a common word (jieba's dictionary)"

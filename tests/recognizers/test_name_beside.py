@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from dataguard.recognizers.name import _place_names
 from dataguard.recognizers.name_beside import NameBesideRecognizer, common_words
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,6 +24,12 @@ def _names(detector: Detector, text: str) -> list[str]:
     return [text[f.start : f.end] for f in detector.detect(text) if f.entity == "CN_NAME"]
 
 
+def _unlabelled_word(name: str) -> bool:
+    """A generated name that is also a common word (江南) or a place (武强, a county) is
+    left to the labelled forms."""
+    return name in common_words() or name in _place_names()
+
+
 _SEPARATORS = st.sampled_from([",", "，", "\t", " | ", '","', "','", ", ", " ", "  "])
 
 
@@ -33,8 +40,7 @@ def test_a_generated_name_before_a_mobile_or_id_cell_is_found(
 ) -> None:
     rng = random.Random(seed)
     name = gen.chinese_name(rng)
-    # A generated name that is also a common word (江南) is left to the labelled forms.
-    if name in common_words():
+    if _unlabelled_word(name):
         return
     personal = gen.mobile_digits(rng) if rng.random() < 0.5 else gen.id_card(rng)
     quote = sep[0] if sep[0] in "\"'" else ""
@@ -80,7 +86,7 @@ def test_a_generated_name_before_its_bracketed_mobile_is_found(
 ) -> None:
     rng = random.Random(seed)
     name = gen.chinese_name(rng)
-    if name in common_words():
+    if _unlabelled_word(name):
         return
     contact = f"{name}{brackets[0]}{gen.mobile_digits(rng)}{brackets[1]}"
     assert _names(beside_only, f"{lead}{contact} ok") == [name]
@@ -107,10 +113,32 @@ def test_a_generated_name_after_an_english_role_word_is_found(
     beside_only: Detector, seed: int, role: str
 ) -> None:
     name = gen.chinese_name(random.Random(seed))
-    if name in common_words():
+    if _unlabelled_word(name):
         return
     assert _names(beside_only, f"[audit] {role} {name} (uid=7) changed phone") == [name]
     assert _names(beside_only, f"[audit] super{role.split()[-1]} {name} (uid=7)") == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    act=st.sampled_from(["修改了收货地址", "登录成功", "导出了订单报表", "删除了用户"]),
+)
+def test_a_generated_name_before_what_the_person_did_is_found(
+    beside_only: Detector, seed: int, act: str
+) -> None:
+    name = gen.chinese_name(random.Random(seed))
+    if _unlabelled_word(name):
+        return
+    assert _names(beside_only, f"2026-11-27 10:00:01 {name} {act}") == [name]
+    if "·" not in name:  # a dotted name may start anywhere (see the bracketed form)
+        assert _names(beside_only, f"已通知{name} {act}") == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(word=st.sampled_from(sorted(common_words())))
+def test_a_common_word_before_an_act_is_not_a_name(beside_only: Detector, word: str) -> None:
+    assert _names(beside_only, f"2026-11-27 {word} 修改了配置") == []
 
 
 @settings(max_examples=100, deadline=None)
