@@ -558,10 +558,16 @@ def _mask_distinct(
     dirty = set(pending.filter(~pl.col("clean"))["v"].to_list())
     dirty_todo = _shaped_once_normalised([v for v in todo if v in dirty], clean_shape)
     engine: dict[str, str] = {}
+    other = _wholly_other(dirty_todo, context, masker)
+    for value, masked_value in other.items():
+        memo[value] = masked_value
+    dirty_todo = [v for v in dirty_todo if v not in other]
     if dirty_todo:
         masked = masker.mask_lines(dirty_todo, fields=[context.field] * len(dirty_todo))
         engine = dict(zip(dirty_todo, masked, strict=True))
     for value in todo:
+        if value in other:
+            continue
         done = engine.get(value, value)
         # Base64 of a JSON object (eyJ…) is a container: the engine masked the JSON inside
         # and encoded it again; the column's operator would mangle the decoded text.
@@ -572,6 +578,29 @@ def _mask_distinct(
             pending.select("v").with_columns(filled=filled), on="v", how="left"
         ).with_columns(out=pl.coalesce("out", "filled"))
     return text.replace(frame["v"], frame["out"])
+
+
+def _wholly_other(values: list[str], context: MaskContext, masker: Masker) -> dict[str, str]:
+    """The *values* that are wholly one finding of another entity than the column's, each
+    masked as that entity (its operator, the column still the field).
+
+    A 联系方式 column planned as mobiles also holds e-mails and landlines: the mobile's
+    operator would mask ``tt@163.com`` as ``******.com``, not by the e-mail display rule
+    (standards §2). Surrounding blanks are kept as they were.
+    """
+    if not values:
+        return {}
+    found = masker.detector.detect_lines(values, fields=[context.field] * len(values))
+    other: dict[str, str] = {}
+    for value, findings in zip(values, found, strict=True):
+        if len(findings) != 1 or findings[0].entity == context.entity:
+            continue
+        start, end = findings[0].start, findings[0].end
+        if value[start:end] != value.strip():
+            continue
+        masked = masker.mask_value(value[start:end], findings[0].entity, field=context.field)
+        other[value] = value[:start] + masked + value[end:]
+    return other
 
 
 def _base64_json(value: str) -> bool:

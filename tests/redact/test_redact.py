@@ -428,6 +428,18 @@ def test_a_mobile_after_an_email_in_an_email_column_is_masked(tmp_path: Path) ->
     assert "13812341050" not in out[3][0]
 
 
+def test_a_contact_column_masks_each_value_as_what_it_wholly_is(tmp_path: Path) -> None:
+    """联系方式 holds mobiles, and e-mails and landlines too: planned as a mobile column,
+    an e-mail went out under the mobile's mask (``*******.网络``), not the e-mail display
+    rule; a value wholly of another entity now gets that entity's operator."""
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    rows = ["13812341050", "13912345678", "15012345678", "tt@163.com", "0571-88881123"]
+    src.write_text("联系方式\n" + "\n".join(rows) + "\n", "utf-8")
+    redact(src, dst)
+    out = [row[0] for row in read_csv(dst)[1:]]
+    assert out == ["******1050", "******5678", "******5678", "tt**@1**.com", "0571-*****123"]
+
+
 # -- properties -------------------------------------------------------------------------
 
 PII = {
