@@ -1,6 +1,7 @@
 """Chinese personal names that what stands beside them labels: a phone or ID number (the
-name cell of a row that has no header, a name with its mobile in brackets) or an English
-word for who they are (``user 张伟``, ``approved by 王芳``)."""
+name cell of a row that has no header, a name with its mobile in brackets), what the person
+did (``张伟 修改了收货地址``) or an English word for who they are (``user 张伟``,
+``approved by 王芳``)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,8 @@ __all__ = ["NameBesideRecognizer", "common_words"]
 
 # A cell of a delimited row (an export pasted into a log, a headerless CSV, a SQL VALUES
 # list, a Markdown table): a comma (ASCII or full-width), a tab or a pipe, with the quotes
-# CSV and SQL add.
-# A space alone separates too, as a delivery cell or a contact line writes name, phone and
-# address (``武桂英 13912340215 安徽省合肥市…``).
+# CSV and SQL add; or spaces alone, as a delivery cell or a contact line writes name,
+# phone and address (``武桂英 13912340215 安徽省合肥市…``).
 _CELL_SEP = r"""["']?(?:[ \t]*[,，\t|][ \t]*|[ \t]+)["']?"""
 # A cell starts a row, or follows a separator or a SQL VALUES list's bracket (consumed, not
 # a lookbehind: the scan form would start at a tab that ``[ \t]*`` can take, and the
@@ -65,7 +65,7 @@ def common_words() -> frozenset[str]:
 class NameBesideRecognizer(NameRecognizer):
     """A Chinese personal name labelled by what stands beside it, not by a name label.
 
-    Format: the name forms of :class:`NameRecognizer`, in one of three places:
+    Format: the name forms of :class:`NameRecognizer`, in one of four places:
 
     * a row's cell, at the start of the row or after a separator (``,`` ``，`` tab ``|``
       or spaces, quotes allowed), when the next cell holds a mobile number or an ID number:
@@ -131,7 +131,7 @@ class NameBesideRecognizer(NameRecognizer):
 
     patterns = (
         Pattern(
-            "cn_name_beside",
+            "cn_name_row",
             _ROW_START + _NAME + _CELL_SEP + "(?=" + _PERSONAL_CELL + ")",
             0.5,
         ),
