@@ -195,11 +195,8 @@ class TableRedactor:
             values = columns[name]
             per_value = [next(findings) for _ in values]
             found = classify_column(name, values, self.masker.detector, keys=keys, found=per_value)
-            if found.kind == "clean" or (
-                found.kind == "text" and found.entities.keys() == {"CN_NAME"}
-            ):
-                # A column of bare names is its own context (as scan reads it).
-                found = name_column(name, values, self.masker.detector) or found
+            # A column of bare names is its own context (as scan reads it).
+            found = name_column(found, values, self.masker.detector)
             named_entity = policy.entity_of_key(name)
             # A key the policy file adds (or changes) pins the column; a built-in key is
             # evidence, and values that classify confidently as another entity win.
@@ -559,8 +556,7 @@ def _mask_distinct(
     dirty_todo = _shaped_once_normalised([v for v in todo if v in dirty], clean_shape)
     engine: dict[str, str] = {}
     other = _wholly_other(dirty_todo, context, masker)
-    for value, masked_value in other.items():
-        memo[value] = masked_value
+    memo.update(other)
     dirty_todo = [v for v in dirty_todo if v not in other]
     if dirty_todo:
         masked = masker.mask_lines(dirty_todo, fields=[context.field] * len(dirty_todo))

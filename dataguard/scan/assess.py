@@ -213,12 +213,7 @@ class TableAssessor:
             found=found,
             comment=column.comment,
         )
-        if verdict.kind == "clean" or (
-            verdict.kind == "text" and verdict.entities.keys() == {"CN_NAME"}
-        ):
-            names = name_column(column.name, real, self.detector)
-            if names is not None:
-                verdict = names
+        verdict = name_column(verdict, real, self.detector)
         if verdict.kind == "clean":
             return _clean(column, sampled, non_empty, forms, placeholders, table, verdict)
         hits = verdict.whole + verdict.partial

@@ -168,22 +168,28 @@ def classify_column(
     return ColumnClass(column, "clean", None, 1.0, n, 0, 0, dict(entities), tuple(evidence))
 
 
-def name_column(column: str, values: Sequence[str], detector: Detector) -> ColumnClass | None:
-    """A ``value`` verdict for a column of personal names with no name evidence, or None.
+def name_column(verdict: ColumnClass, values: Sequence[str], detector: Detector) -> ColumnClass:
+    """*verdict*, or a ``value`` verdict of ``CN_NAME`` when the column is one of personal
+    names with no name evidence.
 
     Names are found only with context (standards §1 CN_NAME): in free text a surname
     and two ideographs are too often a word. A *column* whose values are nearly all
     such names, and diverse, is the context: each distinct value is checked again as if
     under a 姓名 label, and the column is a name column when at least
-    :data:`NAME_COLUMN_SHARE` of them are then wholly a name. Callers ask this of a
-    column :func:`classify_column` found clean, or found to hold names only (``scan``
-    and ``redact`` alike, so that a column one calls personal the other masks).
+    :data:`NAME_COLUMN_SHARE` of them are then wholly a name. Only a column
+    :func:`classify_column` found clean, or found to hold names only, is looked at;
+    ``scan`` and ``redact`` both ask, so that a column one calls personal the other masks.
     """
+    if not (
+        verdict.kind == "clean"
+        or (verdict.kind == "text" and verdict.entities.keys() == {"CN_NAME"})
+    ):
+        return verdict
     distinct = list(dict.fromkeys(v.strip() for v in values))
     if len(distinct) < NAME_COLUMN_MIN_DISTINCT or len(distinct) < len(values) / 3:
-        return None  # a handful of values repeated: categories, not people
+        return verdict  # a handful of values repeated: categories, not people
     if sum(1 for v in distinct if _CJK_SHORT.match(v)) < NAME_COLUMN_SHARE * len(distinct):
-        return None
+        return verdict
     found = detector.detect_lines(distinct, fields=["姓名"] * len(distinct))
     whole = sum(
         1
@@ -191,9 +197,9 @@ def name_column(column: str, values: Sequence[str], detector: Detector) -> Colum
         if len(f) == 1 and f[0].entity == "CN_NAME" and f[0].end - f[0].start == len(v)
     )
     if whole < NAME_COLUMN_SHARE * len(distinct):
-        return None
+        return verdict
     return ColumnClass(
-        column,
+        verdict.column,
         "value",
         "CN_NAME",
         whole / len(distinct),
