@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
 
 from ._context import ORDER_FIELD_WORDS
+from ._tabular import csv_column, sql_insert_column
 
 if TYPE_CHECKING:
     import polars as pl
@@ -23,6 +24,13 @@ _CHAR = "[0-9A-HJ-NP-RTUW-Y]"
 # type, 3-8 GB/T 2260 region code, 9-17 GB 11714 organisation code, 18 check character.
 _USCC = r"[1-9ANY][1-9][0-9]{6}" + _CHAR + r"{9}" + _CHAR
 _ID_SHAPED = re.compile(r"[0-9]{17}[0-9X]")
+# A credit-code column of a CSV header or an INSERT column list: the context of its values
+# is a line above them (context words never cross a line break).
+_COLUMN = (
+    r"统一社会信用代码|社会信用代码|信用代码|纳税人识别号|税号"
+    r"|(?i:(?:[a-z]+_?)?(?:uscc|(?:social_?)?credit_?code|tax_?(?:no|id|num(?:ber)?)|"
+    r"taxpayer_?(?:no|id)|t?yshxydm|shxydm))"
+)
 
 
 def check_char(first17: str) -> str:
@@ -70,6 +78,8 @@ class UsccRecognizer(Recognizer):
         match: 纳税人识别号 ⟦91440300MA5G7N1W0H⟧ 开票
         match: 供应商⟦Y1110000MB1K0E9X6X⟧已入库
         no-match: 91110108MA7K3P2Q82
+        match: INSERT INTO firm (id, uscc) VALUES (7, '⟦511525027084816207⟧');
+        no-match: INSERT INTO orders (id, order_no) VALUES (7, '511525027084816207');
         no-match: 91440300MA5G7N1W0H
         no-match: 913501005731284907
         no-match: 91110108MA7K3P2Q81A
@@ -80,6 +90,16 @@ class UsccRecognizer(Recognizer):
     entity: ClassVar[str] = "CN_USCC"
     patterns: ClassVar[tuple[Pattern, ...]] = (
         Pattern("cn_uscc", ALNUM_BEFORE_NOT + _USCC + ALNUM_AFTER_NOT, 0.4),
+        Pattern(
+            "cn_uscc_csv_column",
+            csv_column(_COLUMN, '"?(?P<value>' + _USCC + r')"?(?=[,\r\n]|$)'),
+            0.6,
+        ),
+        Pattern(
+            "cn_uscc_sql_column",
+            sql_insert_column(_COLUMN, "'(?P<value>" + _USCC + ")'"),
+            0.6,
+        ),
     )
     context: ClassVar[tuple[str, ...]] = (
         "统一社会信用代码",
