@@ -13,6 +13,8 @@ list, are reached.
 
 from __future__ import annotations
 
+from dataguard.detect.recognizer import Pattern
+
 #: Column positions covered (0-based); a wider table's later columns are not reached.
 COLUMNS = 8
 
@@ -77,3 +79,19 @@ def xml_element(name: str, value: str) -> str:
     of such a pattern in 0.01 s that way, in up to 1.4 s with a leading literal ``<``.
     """
     return r"(?<=<)(?:[A-Za-z_][\w.\-]*:)?(?:" + name + r")(?:\s[^<>]*)?>" + value
+
+
+def column_patterns(name: str, column: str, value: str, score: float) -> tuple[Pattern, Pattern]:
+    """Two patterns for a bare *value* regex under a *column* name: in a CSV export (the
+    value whole, optionally quoted) and in an INSERT statement (the value quoted), named
+    ``{name}_csv_column`` and ``{name}_sql_column``."""
+    return (
+        Pattern(
+            f"{name}_csv_column",
+            csv_column(column, '"?(?P<value>' + value + r')"?(?=[,\r\n]|$)'),
+            score,
+        ),
+        Pattern(
+            f"{name}_sql_column", sql_insert_column(column, "'(?P<value>" + value + ")'"), score
+        ),
+    )

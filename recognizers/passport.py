@@ -7,7 +7,7 @@ from typing import ClassVar
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
 
 from ._context import ORDER_FIELD_WORDS
-from ._tabular import csv_column, sql_insert_column
+from ._tabular import column_patterns
 
 # ref. standards.md §1 (MPS / NIA passport numbering): a type letter E (electronic
 # ordinary), G (ordinary, pre-2012), D (diplomatic), S (service), P (public affairs) or
@@ -73,16 +73,7 @@ class PassportRecognizer(Recognizer):
         Pattern("cn_passport_e2", ALNUM_BEFORE_NOT + _EE_7 + ALNUM_AFTER_NOT, 0.3),
         Pattern("cn_exit_entry_permit", _PERMIT_LABEL + _PERMIT, 0.6),
         # The value under a passport column of a CSV export or an INSERT statement.
-        Pattern(
-            "cn_passport_csv_column",
-            csv_column(_COLUMN, '"?(?P<value>' + _VALUE + r')"?(?=[,\r\n]|$)'),
-            0.6,
-        ),
-        Pattern(
-            "cn_passport_sql_column",
-            sql_insert_column(_COLUMN, "'(?P<value>" + _VALUE + ")'"),
-            0.6,
-        ),
+        *column_patterns("cn_passport", _COLUMN, _VALUE, 0.6),
     )
     context: ClassVar[tuple[str, ...]] = (
         "护照",

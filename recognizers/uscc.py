@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Pattern, Recognizer
 
 from ._context import ORDER_FIELD_WORDS
-from ._tabular import csv_column, sql_insert_column
+from ._tabular import column_patterns
 
 if TYPE_CHECKING:
     import polars as pl
@@ -90,16 +90,7 @@ class UsccRecognizer(Recognizer):
     entity: ClassVar[str] = "CN_USCC"
     patterns: ClassVar[tuple[Pattern, ...]] = (
         Pattern("cn_uscc", ALNUM_BEFORE_NOT + _USCC + ALNUM_AFTER_NOT, 0.4),
-        Pattern(
-            "cn_uscc_csv_column",
-            csv_column(_COLUMN, '"?(?P<value>' + _USCC + r')"?(?=[,\r\n]|$)'),
-            0.6,
-        ),
-        Pattern(
-            "cn_uscc_sql_column",
-            sql_insert_column(_COLUMN, "'(?P<value>" + _USCC + ")'"),
-            0.6,
-        ),
+        *column_patterns("cn_uscc", _COLUMN, _USCC, 0.6),
     )
     context: ClassVar[tuple[str, ...]] = (
         "统一社会信用代码",
