@@ -62,7 +62,7 @@ _FOLLOWERS = (
     "反映|反馈|表示|投诉|咨询|询问|要求|申请|办理|认为|称|"
     # ref. bank-transfer text run together: 户名王芳开户行工商银行.
     "开户|"
-    "的|已|在|于|和|与|说|收"
+    "的|已|正在|在|于|和|与|说|收"
 )
 # A mask character right after it means the name was masked already: 欧阳** is the display
 # mask of 欧阳娜娜, and reading 欧阳 as a name masked it again (欧***), so masking a masked
@@ -138,7 +138,7 @@ _SELF = "我叫|我的名字(?:是|叫)|本人姓名(?:是|为)?[:：]?"
 _SELF_IS = "我是|本人(?:是)?"
 _CLAUSE_END = (
     r"(?=[，,。.！!？?；;、：:\s~～）)]|$|电话|手机|号码|联系|身份证|我的|我想|我要|想|要|请|麻烦"
-    r"|啊|呀|哈|呢|吧"
+    r"|啊|呀|哈|呢|吧|正在"
     # Where the caller speaks from (我是王芳这边, 我是张伟那边的人).
     r"|这边|那边"
     # Whose relative or colleague the caller is (我是王芳的家属, 本人是张伟的妈妈): only a
@@ -159,6 +159,8 @@ _NAME_NOT_A_CLAUSE = (
     + _GIVEN
     + "?(?!"
     + _ROLE_ENDING
+    # 骑手张伟正在配送: 正在 ("is now") follows the name; it does not end it.
+    + "|正在"
     + ")"
     + _GIVEN
     + "))"
@@ -387,6 +389,8 @@ class NameRecognizer(Recognizer):
         no-match: 包裹由杭州仓签收
         match: 骑手⟦张伟⟧已接单，预计30分钟送达
         match: 用户：快递员⟦迪丽娜尔·阿不都⟧已取件，请留意
+        match: 骑手⟦张伟⟧正在配送，请保持电话畅通
+        match: 用户：我是⟦王芳⟧正在排队
         no-match: 骑手马上到，请保持电话畅通
         no-match: 快递员明天到
         match: ==> Parameters: 7(Long), ⟦张三⟧(String), 13812345678(String)
