@@ -1,5 +1,5 @@
 """Names labelled by what stands beside them (``recognizers/name_beside.py``): a phone or
-ID cell, a bracketed mobile, an English role word."""
+ID cell, a bracketed mobile, an act, an English role word."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataguard import Detector
+from dataguard.mask import Masker
 from dataguard.testing import generators as gen
 
 
@@ -157,10 +158,7 @@ def test_the_word_list_is_words_not_the_generators_names() -> None:
 
 
 def test_rows_of_an_export_pasted_into_a_log_are_masked() -> None:
-    from dataguard.mask import Masker
-
-    masker = Masker()
-    out = masker.mask(
+    out = Masker().mask(
         "导出：\n1,王芳,13912345678,浙江省杭州市西湖区文三路100号\n2,家属,13812341050"
     )
     assert "王芳" not in out
