@@ -1,0 +1,133 @@
+"""Chinese personal names written in Hanyu Pinyin, where a name key, a salutation or an
+airline record says they are names."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import ClassVar
+
+from dataguard.detect.recognizer import Pattern, Recognizer
+
+from .name import _KEY_SEP, _KEY_START, _KEYS, _QUOTE, NameRecognizer, _data
+
+__all__ = ["PinyinNameRecognizer", "is_pinyin_name"]
+
+# ref. GB/T 28039-2011 (Chinese names in Roman letters) §5: surname and given name as two
+# words, the given name's syllables written together (Zhang Xiaoming; ZHANG Xiaoming in
+# capitals for the surname), or in Western order (Xiaoming Zhang). Some records split the
+# given name (Zhang Xiao Ming). A word is at most six letters per syllable.
+_WORD = "[A-Za-z]{1,12}"
+_NAME_WORDS = "(?P<value>" + _WORD + "(?:[ \t]" + _WORD + "){1,2})"
+# Where a name under a key ends: a quote, a separator, the end, or the next key (a three-word
+# reading backs off to two when its third word is the next key: passenger=ZHANG WEI seat=…).
+_KEY_VALUE_END = r"""(?=["&,;<)\]}\r\n]|$|[ \t]+[A-Za-z_][\w.\-]*[ \t]*[=:])"""
+# Where a name after a salutation ends: punctuation or the end of the line.
+_SALUTATION_END = r"(?=[,，:：!！.。;；\r\n]|$)"
+# ref. IATA passenger name records (PNR, e-ticket and boarding-pass logs): SURNAME/GIVEN
+# then a title: ZHANG/WEI MR, OUYANG/NANA MS, LI/XIAOMING MSTR. The title is required:
+# without it, HE/SHE and AN/OR read like names.
+_PNR = (
+    r"(?<![A-Za-z0-9_])(?P<value>[A-Z]{1,6}/[A-Z]{1,12})[ \t]?"
+    r"(?:MR|MRS|MS|MISS|MSTR|CHD|INF)(?![A-Za-z])"
+)
+_SALUTATION = r"(?<![A-Za-z])(?:Dear|Hi|Hello|Mr\.?|Mrs\.?|Ms\.?|Miss|Madam)[ \t]+"
+
+
+@cache
+def _lines(name: str) -> frozenset[str]:
+    return frozenset(
+        line.strip() for line in _data(name).splitlines() if line and not line.startswith("#")
+    )
+
+
+def _syllable_count(word: str, limit: int) -> int | None:
+    """How few pinyin syllables *word* (lower case) splits into, if at most *limit*."""
+    syllables = _lines("pinyin_syllables.txt")
+    best: list[int | None] = [0] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            before = best[start]
+            if before is not None and word[start:end] in syllables:
+                count = before + 1
+                current = best[end]
+                if current is None or count < current:
+                    best[end] = count
+    found = best[len(word)]
+    return found if found is not None and found <= limit else None
+
+
+def is_pinyin_name(value: str) -> bool:
+    """Whether *value* reads as a Chinese name in pinyin: a surname of
+    ``data/pinyin_surnames.txt`` first or last, the other words one or two syllables in
+    all; each word capitalised, in capitals or in lower case, not mixed (``McDonald``)."""
+    words = [w for w in re.split(r"[ \t/]+", value.strip()) if w]
+    if not 2 <= len(words) <= 3:
+        return False
+    if not all(w.istitle() or w.isupper() or w.islower() for w in words):
+        return False
+    lowered = [w.lower() for w in words]
+    surnames = _lines("pinyin_surnames.txt")
+    for surname, given in ((lowered[0], lowered[1:]), (lowered[-1], lowered[:-1])):
+        if surname not in surnames:
+            continue
+        counts = [_syllable_count(w, 2) for w in given]
+        if all(c is not None for c in counts) and sum(c or 0 for c in counts) <= 2:
+            return True
+    return False
+
+
+class PinyinNameRecognizer(Recognizer):
+    """A Chinese personal name in Hanyu Pinyin (GB/T 28039-2011), with a name's context.
+
+    Format: two or three words of letters, one of the first and the last a Chinese surname
+    in pinyin (``data/pinyin_surnames.txt``: every reading of the surnames of
+    :class:`NameRecognizer`, built from pypinyin's table), the others one or two pinyin
+    syllables in all (``data/pinyin_syllables.txt``): ``Zhang Wei``, ``ZHANG Xiaoming``,
+    ``Xiaoming Zhang``, ``Ouyang Nana``, ``Li Xiao Ming``. English words are rarely all
+    syllables (``Order Service``, ``Hello World`` are not; ``He She`` would be), so a
+    name needs what says it is one: a name key (``"name": "Zhang Wei"``, ``realName=``,
+    the keys of :class:`NameRecognizer`), a salutation (``Dear Zhang Wei``), an airline
+    record's ``SURNAME/GIVEN`` followed by a title (``ZHANG/WEI MR``), or a name field.
+
+    Examples:
+        match: {"name":"⟦Zhang Wei⟧","mobile":"13812341050"}
+        match: passenger=⟦ZHANG XIAOMING⟧ seat=32A
+        match: Dear ⟦Wang Fang⟧, your order has shipped
+        match: Hello ⟦Xiaoming Li⟧,
+        match: PNR 7KQ2LM ⟦OUYANG/NANA⟧ MS CA1831 PEK-SHA
+        match: boarding pass issued to ⟦LI/XIAOMING⟧MR
+        no-match: {"name":"order-service","env":"prod"}
+        no-match: {"name":"Order Service"}
+        no-match: Dear Customer, your order has shipped
+        no-match: Hello World
+        no-match: see HE/SHE and AN/OR in the manual
+        no-match: {"name":"John Smith"}
+        no-match: Dear Zhang Wei's team
+        match: Dear ⟦Li Xiao Ming⟧: welcome
+    """
+
+    entity: ClassVar[str] = "CN_NAME"
+    patterns: ClassVar[tuple[Pattern, ...]] = (
+        Pattern(
+            "cn_name_pinyin_key",
+            _KEY_START + _QUOTE + _KEYS + _QUOTE + _KEY_SEP + _QUOTE + _NAME_WORDS + _KEY_VALUE_END,
+            0.5,
+        ),
+        Pattern("cn_name_pinyin_salutation", _SALUTATION + _NAME_WORDS + _SALUTATION_END, 0.5),
+        Pattern("cn_name_pnr", _PNR, 0.5),
+        # A whole field value; the field name lifts the score, as for cn_name_field.
+        Pattern("cn_name_pinyin_field", r"^[ \t]*" + _NAME_WORDS + r"[ \t]*$", 0.3),
+    )
+    context: ClassVar[tuple[str, ...]] = NameRecognizer.context
+    requires_context: ClassVar[bool] = False
+    specificity: ClassVar[int] = 20
+    description: ClassVar[str] = "Chinese personal name in pinyin (under a name key, Dear …, PNR)"
+    validation: ClassVar[str] = (
+        "a pinyin surname first or last, the rest one or two pinyin syllables; "
+        "only with a name key, a salutation, an airline title or a name field"
+    )
+    standard: ClassVar[str] = "standards.md §1 CN_NAME; GB/T 28039-2011"
+
+    def validate(self, value: str) -> bool | None:
+        return None if is_pinyin_name(value) else False
