@@ -11,7 +11,7 @@ from dataguard.detect.recognizer import Pattern, Recognizer
 
 from .name import _KEY_SEP, _KEY_START, _KEYS, _QUOTE, NameRecognizer, _data
 
-__all__ = ["PinyinNameRecognizer", "is_pinyin_name"]
+__all__ = ["PinyinNameRecognizer", "is_pinyin_name", "pinyin_surname_at"]
 
 # ref. GB/T 28039-2011 (Chinese names in Roman letters) §5: surname and given name as two
 # words, the given name's syllables written together (Zhang Xiaoming; ZHANG Xiaoming in
@@ -57,24 +57,35 @@ def _syllable_count(word: str, limit: int) -> int | None:
     return found if found is not None and found <= limit else None
 
 
-def is_pinyin_name(value: str) -> bool:
-    """Whether *value* reads as a Chinese name in pinyin: a surname of
-    ``data/pinyin_surnames.txt`` first or last, the other words one or two syllables in
-    all; each word capitalised, in capitals or in lower case, not mixed (``McDonald``)."""
-    words = [w for w in re.split(r"[ \t/]+", value.strip()) if w]
-    if not 2 <= len(words) <= 3:
-        return False
+def pinyin_surname_at(value: str) -> int | None:
+    """Where the surname is in *value* read as a Chinese name in pinyin, or None if it does
+    not read as one: the index, in ``re.split(r"([ \t/]+)", value.strip())`` (words and
+    the separators between them), of the surname word.
+
+    A name reads as one when a surname of ``data/pinyin_surnames.txt`` is its first or
+    last word and the other words hold one or two syllables in all; each word capitalised,
+    in capitals or in lower case, not mixed (``McDonald``). The first word wins (``Li Na``).
+    """
+    parts = re.split(r"([ \t/]+)", value.strip())
+    words = parts[::2]
+    if not 2 <= len(words) <= 3 or not all(w.isalpha() and w.isascii() for w in words):
+        return None
     if not all(w.istitle() or w.isupper() or w.islower() for w in words):
-        return False
+        return None
     lowered = [w.lower() for w in words]
     surnames = _lines("pinyin_surnames.txt")
-    for surname, given in ((lowered[0], lowered[1:]), (lowered[-1], lowered[:-1])):
-        if surname not in surnames:
+    for at, given in ((0, lowered[1:]), (len(words) - 1, lowered[:-1])):
+        if lowered[at] not in surnames:
             continue
         counts = [_syllable_count(w, 2) for w in given]
         if all(c is not None for c in counts) and sum(c or 0 for c in counts) <= 2:
-            return True
-    return False
+            return 2 * at
+    return None
+
+
+def is_pinyin_name(value: str) -> bool:
+    """Whether *value* reads as a Chinese name in pinyin (:func:`pinyin_surname_at`)."""
+    return pinyin_surname_at(value) is not None
 
 
 class PinyinNameRecognizer(Recognizer):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dataguard.mask._chars import check_mask_char
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.recognizers.name import surnames
+from dataguard.recognizers.name_pinyin import is_pinyin_name, pinyin_surname_at
 
 __all__ = ["Surname"]
 
@@ -17,7 +19,10 @@ class Surname(Operator):
 
     Convention (standards.md §2): ``张三`` → ``张*``, ``欧阳娜娜`` → ``欧阳**``. Compound
     surnames come from the shipped 百家姓 list; a name that does not start with a known
-    surname keeps its first character. A one-character value is masked whole.
+    surname keeps its first character. A one-character value is masked whole. A name in
+    pinyin keeps its surname word, first or last, and each other letter is masked:
+    ``Zhang Wei`` → ``Zhang ***``, ``Xiaoming Li`` → ``******** Li``, ``ZHANG/WEI`` →
+    ``ZHANG/***``.
 
     >>> Surname().apply("欧阳娜娜", MaskContext("CN_NAME"))
     '欧阳**'
@@ -32,7 +37,26 @@ class Surname(Operator):
         check_mask_char(self.char)
 
     def apply(self, value: str, context: MaskContext) -> str:
+        if self._masked_pinyin(value):  # Zhang ***: masked already, kept (idempotent)
+            return value
+        if value.isascii() and is_pinyin_name(value):
+            words = re.split(r"([ \t/]+)", value.strip())
+            keep = pinyin_surname_at(value)
+            masked = [
+                w if i == keep or not w.isalpha() else self.char * len(w)
+                for i, w in enumerate(words)
+            ]
+            start = len(value) - len(value.lstrip())
+            return value[:start] + "".join(masked) + value[start + len(value.strip()) :]
         if len(value) <= 1:
             return self.char * len(value)
         keep = 2 if len(value) > 2 and value[:2] in surnames() else 1
         return value[:keep] + self.char * (len(value) - keep)
+
+    def _masked_pinyin(self, value: str) -> bool:
+        """Whether *value* is this operator's mask of a pinyin name: one word of letters, a
+        surname's shape, and the others only mask characters (``Zhang ***``)."""
+        words = re.split(r"[ \t/]+", value.strip())
+        letters = [w for w in words if w.isalpha() and w.isascii()]
+        masks = [w for w in words if w and set(w) == {self.char}]
+        return len(words) >= 2 and len(letters) == 1 and len(letters) + len(masks) == len(words)

@@ -480,6 +480,13 @@ def test_address_fill_validation(fill: str) -> None:
         ("张", {}, "*"),
         ("", {}, ""),
         ("张三", {"char": "某"}, "张某"),
+        # A name in pinyin keeps its surname word, first or last (GB/T 28039-2011 order or
+        # Western order), and a masked one stays as it is.
+        ("Zhang Wei", {}, "Zhang ***"),
+        ("Xiaoming Li", {}, "******** Li"),
+        ("OUYANG/NANA", {}, "OUYANG/****"),
+        ("Zhang ***", {}, "Zhang ***"),
+        ("John Smith", {}, "J*********"),  # not pinyin: its first letter, as before
     ],
 )
 def test_surname(value: str, params: dict[str, Any], expected: str) -> None:
