@@ -19,13 +19,18 @@ def _data(name: str) -> str:
 
 
 @cache
-def surnames() -> frozenset[str]:
-    """Single and compound surnames from ``data/cn_surnames.txt``."""
+def _word_list(name: str) -> frozenset[str]:
+    """The entries of a one-per-line file of ``data/``, its ``#`` comment lines left out."""
     return frozenset(
         line.strip()
-        for line in _data("cn_surnames.txt").splitlines()
+        for line in _data(name).splitlines()
         if line.strip() and not line.startswith("#")
     )
+
+
+def surnames() -> frozenset[str]:
+    """Single and compound surnames from ``data/cn_surnames.txt``."""
+    return _word_list("cn_surnames.txt")
 
 
 @cache

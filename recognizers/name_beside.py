@@ -6,12 +6,11 @@ did (``张伟 修改了收货地址``) or an English word for who they are (``us
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern
 
-from .name import _DOT, _NAME, NameRecognizer, _data, _place_names
+from .name import _DOT, _NAME, NameRecognizer, _place_names, _word_list
 
 __all__ = ["NameBesideRecognizer", "common_words"]
 
@@ -54,12 +53,9 @@ _ACTS = (
 _NOT_PERSON_ENDINGS = tuple("区县市省镇乡村路街道店厂馆院局处所站部司行组队班仓")
 
 
-@cache
 def common_words() -> frozenset[str]:
     """Common words that start with a surname character, from ``data/cn_words.txt``."""
-    return frozenset(
-        line for line in _data("cn_words.txt").splitlines() if line and not line.startswith("#")
-    )
+    return _word_list("cn_words.txt")
 
 
 class NameBesideRecognizer(NameRecognizer):
@@ -152,9 +148,8 @@ class NameBesideRecognizer(NameRecognizer):
     )
 
     def validate(self, value: str) -> bool | None:
-        if re.search(_DOT, value):  # a dotted minority name (帕提古丽·库尔班) is no word or place
-            return super().validate(value)
-        if (
+        # A dotted minority name (帕提古丽·库尔班) is no word or place.
+        if not re.search(_DOT, value) and (
             value in common_words()
             or value in _place_names()
             or value.endswith(_NOT_PERSON_ENDINGS)

@@ -4,12 +4,11 @@ airline record says they are names."""
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern, Recognizer
 
-from .name import _KEY_SEP, _KEY_START, _KEYS, _QUOTE, NameRecognizer, _data
+from .name import _KEY_SEP, _KEY_START, _KEYS, _QUOTE, NameRecognizer, _word_list
 
 __all__ = ["PinyinNameRecognizer", "is_pinyin_name", "pinyin_surname_at"]
 
@@ -34,16 +33,9 @@ _PNR = (
 _SALUTATION = r"(?<![A-Za-z])(?:Dear|Hi|Hello|Mr\.?|Mrs\.?|Ms\.?|Miss|Madam)[ \t]+"
 
 
-@cache
-def _lines(name: str) -> frozenset[str]:
-    return frozenset(
-        line.strip() for line in _data(name).splitlines() if line and not line.startswith("#")
-    )
-
-
 def _syllable_count(word: str, limit: int) -> int | None:
     """How few pinyin syllables *word* (lower case) splits into, if at most *limit*."""
-    syllables = _lines("pinyin_syllables.txt")
+    syllables = _word_list("pinyin_syllables.txt")
     best: list[int | None] = [0] + [None] * len(word)
     for end in range(1, len(word) + 1):
         for start in range(max(0, end - 6), end):
@@ -73,7 +65,7 @@ def pinyin_surname_at(value: str) -> int | None:
     if not all(w.istitle() or w.isupper() or w.islower() for w in words):
         return None
     lowered = [w.lower() for w in words]
-    surnames = _lines("pinyin_surnames.txt")
+    surnames = _word_list("pinyin_surnames.txt")
     for at, given in ((0, lowered[1:]), (len(words) - 1, lowered[:-1])):
         if lowered[at] not in surnames:
             continue
@@ -131,7 +123,6 @@ class PinyinNameRecognizer(Recognizer):
         Pattern("cn_name_pinyin_field", r"^[ \t]*" + _NAME_WORDS + r"[ \t]*$", 0.3),
     )
     context: ClassVar[tuple[str, ...]] = NameRecognizer.context
-    requires_context: ClassVar[bool] = False
     specificity: ClassVar[int] = 20
     description: ClassVar[str] = "Chinese personal name in pinyin (under a name key, Dear …, PNR)"
     validation: ClassVar[str] = (

@@ -29,7 +29,7 @@ _ID_SHAPED = re.compile(r"[0-9]{17}[0-9X]")
 _COLUMN = (
     r"统一社会信用代码|社会信用代码|信用代码|纳税人识别号|税号"
     r"|(?i:(?:[a-z]+_?)?(?:uscc|(?:social_?)?credit_?code|tax_?(?:no|id|num(?:ber)?)|"
-    r"taxpayer_?(?:no|id)|t?yshxydm|shxydm))"
+    r"taxpayer_?(?:no|id)|(?:ty)?shxydm))"
 )
 
 

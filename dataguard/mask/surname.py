@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dataguard.mask._chars import check_mask_char
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.recognizers.name import surnames
-from dataguard.recognizers.name_pinyin import is_pinyin_name, pinyin_surname_at
+from dataguard.recognizers.name_pinyin import pinyin_surname_at
 
 __all__ = ["Surname"]
 
@@ -39,9 +39,9 @@ class Surname(Operator):
     def apply(self, value: str, context: MaskContext) -> str:
         if self._masked_pinyin(value):  # Zhang ***: masked already, kept (idempotent)
             return value
-        if value.isascii() and is_pinyin_name(value):
+        keep = pinyin_surname_at(value) if value.isascii() else None
+        if keep is not None:
             words = re.split(r"([ \t/]+)", value.strip())
-            keep = pinyin_surname_at(value)
             masked = [
                 w if i == keep or not w.isalpha() else self.char * len(w)
                 for i, w in enumerate(words)
