@@ -178,6 +178,7 @@ class Masker:
         *,
         fields: Sequence[str | None] | None = None,
         per_line: list[Counter[str]] | None = None,
+        found: Sequence[Sequence[Finding]] | None = None,
     ) -> list[str]:
         """Each line masked: findings by the batch detector, plus values of sensitive keys.
 
@@ -185,9 +186,11 @@ class Masker:
         line came from, when it came from one. ``per_line``, when given, receives one
         :class:`~collections.Counter` per line with what masking it counted, *instead*
         of :attr:`stats` (a caller that masks each distinct value once can then count
-        per row).
+        per row). ``found``: the lines' findings, when the caller detected them already
+        (with the same *fields*).
         """
-        found = self.detector.detect_lines(lines, fields=fields)
+        if found is None:
+            found = self.detector.detect_lines(lines, fields=fields)
         keyed, numbers = self._lines_with_keys(lines)
         out: list[str] = []
         for i, (line, findings) in enumerate(zip(lines, found, strict=True)):

@@ -48,6 +48,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from dataguard.detect import Finding
 from dataguard.detect.normalize import base64_json, normalize
 from dataguard.errors import UsageError
 from dataguard.mask.apply import Masker
@@ -555,12 +556,16 @@ def _mask_distinct(
     dirty = set(pending.filter(~pl.col("clean"))["v"].to_list())
     dirty_todo = _shaped_once_normalised([v for v in todo if v in dirty], clean_shape)
     engine: dict[str, str] = {}
-    other = _wholly_other(dirty_todo, context, masker)
-    memo.update(other)
-    dirty_todo = [v for v in dirty_todo if v not in other]
+    other: dict[str, str] = {}
     if dirty_todo:
-        masked = masker.mask_lines(dirty_todo, fields=[context.field] * len(dirty_todo))
-        engine = dict(zip(dirty_todo, masked, strict=True))
+        fields = [context.field] * len(dirty_todo)
+        found = masker.detector.detect_lines(dirty_todo, fields=fields)
+        other = _wholly_other(dirty_todo, found, context, masker)
+        memo.update(other)
+        rest = [(v, f) for v, f in zip(dirty_todo, found, strict=True) if v not in other]
+        lines = [v for v, _ in rest]
+        masked = masker.mask_lines(lines, fields=fields[: len(lines)], found=[f for _, f in rest])
+        engine = dict(zip(lines, masked, strict=True))
     for value in todo:
         if value in other:
             continue
@@ -576,17 +581,16 @@ def _mask_distinct(
     return text.replace(frame["v"], frame["out"])
 
 
-def _wholly_other(values: list[str], context: MaskContext, masker: Masker) -> dict[str, str]:
-    """The *values* that are wholly one finding of another entity than the column's, each
-    masked as that entity (its operator, the column still the field).
+def _wholly_other(
+    values: list[str], found: Sequence[Sequence[Finding]], context: MaskContext, masker: Masker
+) -> dict[str, str]:
+    """The *values* that are wholly one finding (of their *found*) of another entity than
+    the column's, each masked as that entity (its operator, the column still the field).
 
     A 联系方式 column planned as mobiles also holds e-mails and landlines: the mobile's
     operator would mask ``tt@163.com`` as ``******.com``, not by the e-mail display rule
     (standards §2). Surrounding blanks are kept as they were.
     """
-    if not values:
-        return {}
-    found = masker.detector.detect_lines(values, fields=[context.field] * len(values))
     other: dict[str, str] = {}
     for value, findings in zip(values, found, strict=True):
         if len(findings) != 1 or findings[0].entity == context.entity:
