@@ -23,6 +23,10 @@ _GROUP_AFTER = _AFTER + r"(?![- ][0-9])"
 _BARE = r"[1-9][0-9]{14,18}"
 # ref. ISO/IEC 7812 printing practice: groups of 4 (4-4-4-3 … 4-4-4-4-3), spaces or dashes.
 _GROUPED = r"[1-9][0-9]{3}(?:[- ][0-9]{4}){2}[- ](?:[0-9]{4}(?:[- ][0-9]{1,3})?|[0-9]{3})"
+# ref. bank statements and payment back-office exports: the six-digit issuer prefix (BIN),
+# a dash, then the rest (622202-7302157368195). Dash only: a space between a six-digit
+# number and a longer one is as often two numbers (a postcode and a phone, say).
+_BIN_SPLIT = r"[1-9][0-9]{5}-[0-9]{9,13}"
 # ref. American Express card layout: 15 digits grouped 4-6-5.
 _AMEX = r"3[47][0-9]{2}[- ][0-9]{6}[- ][0-9]{5}"
 
@@ -70,7 +74,8 @@ class BankCardRecognizer(Recognizer):
     """A payment card number: 15-19 digits, Luhn-valid, optionally grouped by 4.
 
     Format: 15-19 digits (most Chinese debit cards have 19, UnionPay BIN ``62``), bare or
-    grouped by spaces or dashes in fours (``6222 0212 3456 7890 128``), Amex 4-6-5. The Luhn
+    grouped by spaces or dashes in fours (``6222 0212 3456 7890 128``), Amex 4-6-5, or the
+    six-digit issuer prefix and the rest split by a dash (``622202-7302157368195``). The Luhn
     check is required: a card-shaped number that fails it is an order or trade number. A known
     issuer prefix (UnionPay 62, older domestic 9558 / 9559 / 601382 / 601428, Visa, Mastercard,
     Amex, JCB, Discover) with the scheme's length confirms the number; an unknown prefix keeps
@@ -83,6 +88,9 @@ class BankCardRecognizer(Recognizer):
         match: {"account":"⟦9558801234567890128⟧"}
         match: card_no=⟦8800123456789012342⟧&amt=1
         match: 3712 345678 90120
+        match: 绑定银行卡 ⟦622202-7302157368195⟧ 成功
+        no-match: 622202-7302157368194
+        no-match: 622202-7302157368195-01
         no-match: 6222021234567890127
         no-match: 订单号：6222021234567890128
         no-match: 8800123456789012342
@@ -98,6 +106,7 @@ class BankCardRecognizer(Recognizer):
         Pattern("bank_card", _BEFORE + _BARE + _AFTER, 0.4),
         Pattern("bank_card_grouped", _GROUP_BEFORE + _GROUPED + _GROUP_AFTER, 0.4),
         Pattern("bank_card_amex", _GROUP_BEFORE + _AMEX + _GROUP_AFTER, 0.4),
+        Pattern("bank_card_bin_split", _GROUP_BEFORE + _BIN_SPLIT + _GROUP_AFTER, 0.4),
     )
     context: ClassVar[tuple[str, ...]] = (
         "卡号",

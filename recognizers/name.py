@@ -123,6 +123,10 @@ _LABELS = (
 _RECORD_LABELS = (
     "收款人|付款人|汇款人|借款人|担保人|共同借款人|监护人|操作人|操作员|审批人|审核人|"
     "创建人|修改人|处理人|提交人|下单人|订购人|预订人|报案人|投诉人|"
+    # ref. vouchers and approval slips: who checked, approved, entered or handled it
+    # (经办人：陈静  复核人：赵磊; 制单人, 记账人 on accounting vouchers).
+    "复核人|核对人|批准人|登记人|录入人|发起人|验收人|签字人|经手人|承办人|制单人|记账人|"
+    "交接人|委托人|代理人|举报人|见证人|推荐人|缴费人|领款人|"
     # ref. order and waybill logs: 收货信息：张三，138…，地址… (name, phone, address).
     "收货人信息|收件人信息|寄件人信息|联系人信息|收货信息|收件信息|寄件信息|"
     # ref. parcel lockers and pick-up codes: 取件人：黄晓明, 代收人：李娜.

@@ -10,7 +10,17 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern
 
-from .name import _DOT, _NAME, NameRecognizer, _place_names, _word_list
+from .name import (
+    _CJK,
+    _DOT,
+    _END,
+    _GIVEN,
+    _NAME,
+    NameRecognizer,
+    _place_names,
+    _surname_regex,
+    _word_list,
+)
 
 __all__ = ["NameBesideRecognizer", "common_words"]
 
@@ -29,9 +39,46 @@ _MOBILE = r"(?:\(\+?86\)|\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}"
 _PERSONAL_CELL = r"(?:" + _MOBILE + r"|\d{17}[\dXx]|\d{15})(?![\dXx])"
 # A contact written name-then-mobile in brackets, ASCII or full-width (``张伟(138…)``,
 # ``王芳（+86 139…）``), as notification and audit logs write a person. The name must not
-# continue a run of ideographs or a word (``已通知王芳(…)`` is left alone): it starts the
-# text or follows a character that is neither.
-_CONTACT_START = r"(?:^|[^\u4e00-\u9fff·A-Za-z0-9_])"
+# continue a run of ideographs or a word (``订单王芳(…)`` could be ``单王芳``): it starts
+# the text, follows a character that is neither, or follows a verb that takes a person
+# (``已通知王芳(…)``, ``客服已联系买买提·艾力(…)``), consumed.
+_CONTACT_VERBS = "通知|联系|致电|告知|提醒|转告|告诉|回访|呼叫"
+_CONTACT_START = r"(?:^|[^\u4e00-\u9fff·A-Za-z0-9_]|(?:" + _CONTACT_VERBS + ")了?)"
+
+
+def _ideographs_except(excluded: str) -> str:
+    """A character class of the CJK Unified Ideographs block without *excluded*."""
+    ranges, low = [], 0x4E00
+    for code in [*sorted(map(ord, excluded)), 0xA000]:
+        if code > low:
+            high = code - 1
+            ranges.append(f"\\u{low:04x}" if high == low else f"\\u{low:04x}-\\u{high:04x}")
+        low = code + 1
+    return "[" + "".join(ranges) + "]"
+
+
+# A dotted name's first part may be any ideographs (帕提古丽), so from the text's start it
+# would take the words before a name in (``客服已联系买买提·艾力``); here it holds none of
+# the characters of 已 and the contact verbs above, which transliterations do not use
+# (提 and 力 they do: 买买提·艾力), and the scan finds the verb and the name after it.
+_NOT_IN_TRANSLITERATIONS = "已再请通联致知系电诉访呼叫醒"
+_CONTACT_NAME = (
+    "(?P<value>(?:"
+    + _ideographs_except(_NOT_IN_TRANSLITERATIONS + "我本")
+    + _ideographs_except(_NOT_IN_TRANSLITERATIONS)
+    + "{0,7}"
+    + _DOT
+    + _CJK
+    + "{1,10}?(?:"
+    + _DOT
+    + _CJK
+    + "{1,10}?)?|"
+    + _surname_regex()
+    + _GIVEN
+    + "{1,2})"
+    + _END
+    + ")"
+)
 _BRACKETED_MOBILE = r"[ \t]?[(（][ \t]*(?=" + _MOBILE + r"[ \t]*[)）])"
 # ref. English log messages about a person (``user 张伟 (uid=1001) changed phone``,
 # ``approved by 王芳``): the English noun for who they are, or ``by``, then the name.
@@ -104,7 +151,10 @@ class NameBesideRecognizer(NameRecognizer):
         match: sms sent to ⟦张伟⟧(13812341050) ok
         match: 审批人：财务部，经办：⟦王芳⟧（+86 139 1234 5678）
         match: [⟦李秀英⟧ (13812341050)]
-        no-match: 已通知王芳(13812341050)
+        match: 已通知⟦王芳⟧(13812341050)
+        match: 客服已联系⟦买买提·艾力⟧（13812341050）
+        no-match: 订单王芳(13812341050)
+        no-match: 已通知家属(13812341050)
         no-match: 紧急联系人：家属(13812341050)
         no-match: 周末(13812341050)
         no-match: 杭州(13812341050)
@@ -122,7 +172,8 @@ class NameBesideRecognizer(NameRecognizer):
         match: INFO [⟦王芳⟧ 登录成功]
         no-match: 周末 下单量上涨
         no-match: 管理员 删除了用户
-        no-match: 已通知张伟 修改地址
+        match: 已通知⟦张伟⟧ 修改地址
+        no-match: 订单张伟 修改地址
     """
 
     patterns = (
@@ -131,8 +182,10 @@ class NameBesideRecognizer(NameRecognizer):
             _ROW_START + _NAME + _CELL_SEP + "(?=" + _PERSONAL_CELL + ")",
             0.5,
         ),
-        Pattern("cn_name_bracketed_mobile", _CONTACT_START + _NAME + _BRACKETED_MOBILE, 0.5),
-        Pattern("cn_name_actor", _CONTACT_START + _NAME + r"[ \t]+(?=" + _ACTS + ")", 0.5),
+        Pattern(
+            "cn_name_bracketed_mobile", _CONTACT_START + _CONTACT_NAME + _BRACKETED_MOBILE, 0.5
+        ),
+        Pattern("cn_name_actor", _CONTACT_START + _CONTACT_NAME + r"[ \t]+(?=" + _ACTS + ")", 0.5),
         Pattern(
             "cn_name_english_role",
             # The name is a whole token: not 白白 of 白白的, as after a label it may be.
