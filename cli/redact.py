@@ -26,6 +26,7 @@ from dataguard.detect import Detector
 from dataguard.errors import UsageError
 from dataguard.mask import Masker, OperatorEnv, load_policy
 from dataguard.mask.master_key import key_from_env
+from dataguard.mask.policy import pin_rule
 from dataguard.redact import DEFAULT_SAMPLE, redact_file, report_json
 from dataguard.sources.tables import FORMATS
 
@@ -308,7 +309,20 @@ def _summary(report: dict[str, Any], dry_run: bool) -> None:
                 "were checked by the engine)",
                 err=True,
             )
-    untouched = [c["column"] for c in kept if not c.get("changed")]
+    for column in kept:
+        left = {} if column.get("changed") else column.get("entities") or {}
+        if left:  # a number column (its type kept) holding phones or ID numbers
+            entity = max(left, key=left.__getitem__)
+            found = ", ".join(f"{n:,} {e}" for e, n in left.items())
+            click.echo(
+                f"warning: {column['column']} is a number column, copied as numbers (a mask "
+                f"is no number) with {found} value(s) in it. To mask those, read the column "
+                "as text (from a database: --query with CAST(... AS CHAR)), where such "
+                "values are masked and the rest copied, or mask every value as text: "
+                f"{pin_rule(column['column'], entity)}",
+                err=True,
+            )
+    untouched = [c["column"] for c in kept if not c.get("changed") and not c.get("entities")]
     if untouched:
         click.echo(
             f"kept {len(untouched)} column(s) as they were: {', '.join(untouched)}", err=True

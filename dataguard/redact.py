@@ -315,12 +315,17 @@ def _redact_source(
     finally:
         source.close()
     for column in report["columns"]:
-        counts = redactor.counts.get(column["column"], Counter())
-        column["values"] = counts.get("values", 0)
-        column["changed"] = counts.get("changed", 0)
-        column["entities"] = {k[7:]: v for k, v in counts.items() if k.startswith("entity:") and v}
+        _add_counts(column, redactor.counts.get(column["column"], Counter()))
     report["rows"] = redactor.rows if redactor.counts else None
     return report
+
+
+def _add_counts(column: dict[str, Any], counts: Counter[str]) -> None:
+    """A report column's counts: values read, values changed, and per entity the values
+    found (masked, or for a number column copied as numbers, copied)."""
+    column["values"] = counts.get("values", 0)
+    column["changed"] = counts.get("changed", 0)
+    column["entities"] = {k[7:]: v for k, v in counts.items() if k.startswith("entity:") and v}
 
 
 def _redact_compressed(
@@ -491,9 +496,7 @@ def _redact_workbook(
         if not dry_run:
             redacted[name] = redactor.apply(frame.lazy(), plan).collect()
             for column in head["columns"]:
-                counts = redactor.counts.get(column["column"], Counter())
-                column["values"] = counts.get("values", 0)
-                column["changed"] = counts.get("changed", 0)
+                _add_counts(column, redactor.counts.get(column["column"], Counter()))
         reports.append({"sheet": name, "rows": frame.height, "columns": head["columns"]})
     report = _report_head(source, target, "xlsx", "xlsx", "utf-8", TablePlan(()))
     report["columns"] = [dict(c, sheet=r["sheet"]) for r in reports for c in r["columns"]]

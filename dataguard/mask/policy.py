@@ -73,6 +73,13 @@ def keep_rule(field: str) -> str:
     return f'[fields.{key}] operator = "keep"'
 
 
+def pin_rule(field: str, entity: str) -> str:
+    """The policy lines that pin *field* to *entity*, for messages that suggest it:
+    ``[keys] ext_ref = "CN_MOBILE"`` (a key TOML cannot write bare is quoted)."""
+    key = field if re.fullmatch(r"[A-Za-z0-9_-]+", field) else _toml_value(field)
+    return f'[keys] {key} = "{entity}"'
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -94,6 +94,12 @@ STRAY_SHAPES = "|".join(
         r"[０-９]{11}",  # full-width digits
     )
 )
+#: Integers shaped like a mobile (``13812341050``, ``8613812341050``) or an 18-digit ID number
+#: whose check character is a digit, as their text: what a phone or ID stored in a BIGINT
+#: column looks like. Cards are left out for the reason above.
+NUMBER_SHAPES = r"^(?:86)?1[3-9][0-9]{9}$|^[1-9][0-9]{5}(?:19|20)[0-9]{2}[01][0-9][0-3][0-9]{5}$"
+#: Number columns wide enough to hold a mobile or an ID number.
+WIDE_INTEGERS = frozenset({"Int64", "UInt64"})
 #: A bank card's shape (16-19 digits, grouped or not), guarded only in clean columns whose
 #: sample holds no value of this shape: there a card-shaped value is no order number.
 CARD_SHAPE = r"(?:^|[^0-9])[0-9]{4}(?:[ -]?[0-9]{4}){2}[ -]?[0-9]{4,7}(?:$|[^0-9])"
@@ -345,10 +351,42 @@ class TableRedactor:
             # A list of strings is masked element by element, as a string column is.
             text = column.dtype in ("String", "List(String)")
             if column.action == "keep" and (column.pinned or not text):
+                if not column.pinned and column.dtype in WIDE_INTEGERS:
+                    # Counted, not masked: a mask is no number (the column keeps its type).
+                    self.counts.setdefault(column.column, Counter())
+                    functions[column.column] = self._number_watch(column, count_rows=not functions)
                 continue
             self.counts.setdefault(column.column, Counter())
             functions[column.column] = self._masking_function(column, count_rows=not functions)
         return functions
+
+    def _number_watch(
+        self, column: ColumnPlan, *, count_rows: bool
+    ) -> Callable[[pl.Series], pl.Series]:
+        """For a number column planned clean: its values unchanged, and the count of those
+        the engine reads as a mobile or an ID number (``entity:…``; ``changed`` stays 0).
+
+        A phone stored as a BIGINT in an ``ext_ref`` column that the sample saw clean is
+        copied, since masking it would turn the column into text; the report then says how
+        many such values went out, so nobody believes the copy is clean.
+        """
+        masker = self.masker.fork()
+        counts = self.counts[column.column]
+        name = column.column
+        memo: dict[str, str | None] = {}
+
+        def run(series: pl.Series) -> pl.Series:
+            found = _personal_numbers(masker, series, name, memo)
+            with self._lock:
+                counts["values"] += series.len() - series.null_count()
+                counts.update(found)
+                if count_rows:
+                    self.rows += series.len()
+                    if self.on_rows is not None:
+                        self.on_rows(series.len())
+            return series
+
+        return run
 
     def _masking_function(
         self, column: ColumnPlan, *, count_rows: bool
@@ -722,6 +760,31 @@ def _mask_strays(
     else:
         masked, found = _mask_text(masker, candidates, name, memo)
     return masked.zip_with(suspect, text), found
+
+
+def _personal_numbers(
+    masker: Masker, series: pl.Series, name: str, memo: dict[str, str | None]
+) -> Counter[str]:
+    """``entity:…`` counts of the integers in *series* that are wholly a mobile or an ID
+    number to the engine (the column name as context), per row.
+
+    Only values of :data:`NUMBER_SHAPES` are read, each distinct one once: its entity (or
+    None) is remembered in *memo* across batches, up to :data:`_MEMO_SIZE` values.
+    """
+    text = series.cast(pl.String)
+    values = text.filter(text.str.contains(NUMBER_SHAPES).fill_null(False)).to_list()
+    if not values:
+        return Counter()
+    entities = {v: memo[v] for v in dict.fromkeys(values) if v in memo}
+    new = [v for v in dict.fromkeys(values) if v not in entities]
+    for value, findings in zip(
+        new, masker.detector.detect_lines(new, fields=[name] * len(new)), strict=True
+    ):
+        whole = [f.entity for f in findings if f.start == 0 and f.end == len(value)]
+        entities[value] = whole[0] if whole else None
+        if len(memo) < _MEMO_SIZE:
+            memo[value] = entities[value]
+    return Counter(f"entity:{entities[v]}" for v in values if entities[v] is not None)
 
 
 def _mask_rows(masker: Masker, text: pl.Series, name: str) -> tuple[pl.Series, Counter[str]]:

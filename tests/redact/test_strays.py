@@ -10,6 +10,7 @@ engine; everything else in the column is copied byte for byte.
 from __future__ import annotations
 
 import csv
+import json
 import random
 import tempfile
 from pathlib import Path
@@ -125,6 +126,51 @@ def test_a_number_column_keeps_its_type_and_values(tmp_path: Path) -> None:
     pl.DataFrame({"ref": numbers}).write_parquet(src)
     redact_file(src, out, Masker())
     assert pl.read_parquet(out)["ref"].to_list() == numbers
+
+
+def test_a_number_column_reports_the_phones_and_ids_it_copied(tmp_path: Path) -> None:
+    """An Int64 column of ids holding a few mobiles and ID numbers keeps its type and
+    values (a mask is no number), but the report counts what went out and stderr warns,
+    naming the column and the policy line, never a value."""
+    rng = random.Random(11)
+    numbers = [rng.randrange(10**9) for _ in range(ROWS)]
+    mobiles = {int(gen.mobile_digits(rng)) for _ in range(4)}
+    ids: set[int] = set()
+    while len(ids) < 3:  # an ID whose check character is a digit fits an integer
+        value = gen.id_card(rng)
+        if value[-1].isdigit():
+            ids.add(int(value))
+    # Each mobile in two rows, each ID number in one.
+    for at, value in zip(range(500, ROWS, 3_000), [*mobiles, *ids, *mobiles], strict=False):
+        numbers[at] = value
+    src, out, report = tmp_path / "ids.parquet", tmp_path / "out.parquet", tmp_path / "r.json"
+    pl.DataFrame({"ref": numbers}).write_parquet(src)
+    result = CliRunner().invoke(cli, ["redact", str(src), "-o", str(out), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    copied = pl.read_parquet(out)["ref"]
+    assert copied.dtype == pl.Int64
+    assert copied.to_list() == numbers
+    column = json.loads(report.read_text())["columns"][0]
+    assert column["changed"] == 0
+    assert column["entities"] == {"CN_MOBILE": 2 * len(mobiles), "CN_ID_CARD": len(ids)}
+    warning = next(line for line in result.output.splitlines() if line.startswith("warning:"))
+    assert "ref is a number column" in warning
+    assert '[keys] ref = "CN_MOBILE"' in warning
+    assert not any(str(v) in result.output for v in mobiles | ids)
+    assert "kept 1 column" not in result.output  # not listed as kept as it was
+
+
+def test_a_clean_number_column_gets_no_warning(tmp_path: Path) -> None:
+    """Ids, amounts and 11-digit numbers that are no mobile (prefix 10-12) pass silently."""
+    rng = random.Random(12)
+    numbers = [rng.randrange(10**9) for _ in range(2_000)]
+    numbers[7] = 12012345678  # mobile-long, but no mobile prefix
+    src, out = tmp_path / "ids.parquet", tmp_path / "out.parquet"
+    pl.DataFrame({"ref": numbers}).write_parquet(src)
+    result = CliRunner().invoke(cli, ["redact", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    assert "kept 1 column(s) as they were: ref" in result.output
 
 
 # -- property: what a small sample cannot see never survives --------------------------------
