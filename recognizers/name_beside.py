@@ -29,10 +29,11 @@ __all__ = ["NameBesideRecognizer", "common_words"]
 # CSV and SQL add; or spaces alone, as a delivery cell or a contact line writes name,
 # phone and address (``武桂英 13912340215 安徽省合肥市…``).
 _CELL_SEP = r"""["']?(?:[ \t]*[,，\t|][ \t]*|[ \t]+)["']?"""
-# A cell starts a row, or follows a separator or a SQL VALUES list's bracket (consumed, not
-# a lookbehind: the scan form would start at a tab that ``[ \t]*`` can take, and the
-# anchored check there would look behind the tab).
-_ROW_START = r"""(?:^|[\r\n,，\t|(])[ \t]*["']?"""
+# A cell starts a row, or follows a separator, a SQL VALUES list's bracket or a bound
+# parameter list's (``params=[赵六, 137…]``, as ORMs and JDBC wrappers log them); consumed,
+# not a lookbehind: the scan form would start at a tab that ``[ \t]*`` can take, and the
+# anchored check there would look behind the tab.
+_ROW_START = r"""(?:^|[\r\n,，\t|(\[])[ \t]*["']?"""
 # The cell after the name: a mobile (``+86``, ``(+86)`` and grouped forms included:
 # ``+86 137 6279 8788``) or an ID number (18 characters, or the legacy 15 digits).
 _MOBILE = r"(?:\(\+?86\)|\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}"
@@ -135,6 +136,7 @@ class NameBesideRecognizer(NameRecognizer):
         match: 96170,⟦艾力·买买提⟧,(+86)18135324152,32
         match: 69394,⟦唐超⟧,330102950204629
         match: INSERT INTO users VALUES (1,'⟦赵敏⟧','13812341050');
+        match: sql: INSERT INTO t_user(name,phone) VALUES (?,?) params=[⟦赵六⟧, 13700001111]
         match: | ⟦李娜⟧ | 13812341050 | 浙江省杭州市 |
         match: ⟦欧阳娜娜⟧，11010519491231002X
         match: ⟦帕提古丽·库尔班⟧,13812341050

@@ -28,6 +28,11 @@ NEGATIVE_BEFORE = 16
 _ANOTHER_KEY = re.compile(
     r"""[\s,，;；|&(（{\[]["']?[A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]{0,31}["']?[ \t]*[=:：]"""
 )
+# … nor when the word only begins a longer key about something else: in ``订单备注：放门口，
+# 联系不上打186…`` the value is the order's remark, and the phone in it went out unmasked.
+# The key's rest must then name an identifier (``订单号：``, ``订单编号=``, ``orderNo:``).
+_KEY_GOES_ON = re.compile(r"""([A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]{0,15})["']?[ \t]*[=:：]""")
+_IDENTIFIER_KEY = re.compile(r"(?i)(?:号码?|编号|单号|id|no|num(?:ber)?|sn|code)$")
 #: presidio's default context similarity factor and the floor it lifts a score to.
 POSITIVE_BOOST = 0.35
 POSITIVE_FLOOR = 0.4
@@ -115,7 +120,10 @@ class ContextScorer:
         if negative is not None:
             for m in negative.finditer(text, max(lo, start - NEGATIVE_BEFORE), start):
                 negative_end = m.end()
-            if negative_end >= 0 and _ANOTHER_KEY.search(text, negative_end, start):
+            if negative_end >= 0 and (
+                _ANOTHER_KEY.search(text, negative_end, start)
+                or _begins_another_key(text, negative_end, start)
+            ):
                 negative_end = -1  # it labels another key's value, not this one
         if positive_end >= 0 or negative_end >= 0:
             return 1 if positive_end >= negative_end else -1
@@ -129,6 +137,13 @@ class ContextScorer:
         if against is not None and (after is None or against.start() < after.start()):
             return -1
         return 0 if after is None else 1
+
+
+def _begins_another_key(text: str, word_end: int, start: int) -> bool:
+    """Whether the negative word ending at *word_end* begins a key that goes on, before
+    *start*, into something other than an identifier (``订单备注：`` but not ``订单号：``)."""
+    key = _KEY_GOES_ON.match(text, word_end, start)
+    return key is not None and _IDENTIFIER_KEY.search(key[1]) is None
 
 
 def apply_signal(score: float, signal: int) -> float:

@@ -64,6 +64,11 @@ def test_field_signals_are_remembered_within_a_bound(monkeypatch: pytest.MonkeyP
         ("订单已创建 buyer=张伟(138", 0),  # it labels another key's value
         ('{"orderNo":"SO1","buyer":"138', 0),
         ("订单 ... a long way back, past sixteen: 138", 0),  # too far to label it
+        ("订单备注：联系不上打138", 0),  # it begins another key (the order's remark)
+        ("订单收货人：张伟 138", 0),
+        ("订单编号：138", -1),  # the key goes on, naming an identifier
+        ("订单号码=138", -1),
+        ("orderno_list: 138", 0),
     ],
 )
 def test_a_negative_word_counts_only_where_it_labels_the_value(text: str, signal: int) -> None:

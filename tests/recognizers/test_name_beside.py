@@ -91,10 +91,13 @@ def test_a_generated_name_before_its_bracketed_mobile_is_found(
         return
     contact = f"{name}{brackets[0]}{gen.mobile_digits(rng)}{brackets[1]}"
     assert _names(beside_only, f"{lead}{contact} ok") == [name]
-    # Inside a run of ideographs a surname-led name's start is unknown: left alone. (A
-    # dotted name may start anywhere: 已通知买买提·艾力 is masked whole, nothing leaks.)
+    # After a verb that takes a person, the name starts after the verb, a dotted one too
+    # (客服已联系买买提·艾力 once took the words before it in).
+    assert _names(beside_only, f"客服已联系{contact} ok") == [name]
+    # Inside another run of ideographs a surname-led name's start is unknown: left alone.
+    # (A dotted name may start anywhere: 订单买买提·艾力 is masked whole, nothing leaks.)
     if "·" not in name:
-        assert _names(beside_only, f"已通知{contact} ok") == []
+        assert _names(beside_only, f"订单{contact} ok") == []
 
 
 @settings(max_examples=100, deadline=None)
@@ -124,8 +127,9 @@ def test_a_generated_name_before_what_the_person_did_is_found(
     if _unlabelled_word(name):
         return
     assert _names(beside_only, f"2026-11-27 10:00:01 {name} {act}") == [name]
+    assert _names(beside_only, f"已通知{name} {act}") == [name]  # after a contact verb
     if "·" not in name:  # a dotted name may start anywhere (see the bracketed form)
-        assert _names(beside_only, f"已通知{name} {act}") == []
+        assert _names(beside_only, f"订单{name} {act}") == []
 
 
 # Where each form reads a name, with a common word in its place.
