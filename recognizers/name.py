@@ -127,6 +127,8 @@ _RECORD_LABELS = (
     # (经办人：陈静  复核人：赵磊; 制单人, 记账人 on accounting vouchers).
     "复核人|核对人|批准人|登记人|录入人|发起人|验收人|签字人|经手人|承办人|制单人|记账人|"
     "交接人|委托人|代理人|举报人|见证人|推荐人|缴费人|领款人|"
+    # ref. clinic, property and HR records: who the record is about (患者：王秀兰，女，68岁).
+    "患者|病人|车主|业主|租客|房东|住户|家长|员工|"
     # ref. order and waybill logs: 收货信息：张三，138…，地址… (name, phone, address).
     "收货人信息|收件人信息|寄件人信息|联系人信息|收货信息|收件信息|寄件信息|"
     # ref. parcel lockers and pick-up codes: 取件人：黄晓明, 代收人：李娜.
