@@ -72,7 +72,9 @@ _FOLLOWERS = (
 # A mask character right after it means the name was masked already: 欧阳** is the display
 # mask of 欧阳娜娜, and reading 欧阳 as a name masked it again (欧***), so masking a masked
 # text changed it.
-_END = r"(?=[^\u4e00-\u9fff*＊]|$|" + _FOLLOWERS + ")"
+# A name does not end in 于, 在 or 已 right before a date or number: 用户马云于2026-11-27注册
+# is 马云 at a time (the greedy given name took 于, as a digit may follow a name).
+_END = r"(?:(?<![于在已])|(?![ \t]?[0-9]))(?=[^\u4e00-\u9fff*＊]|$|" + _FOLLOWERS + ")"
 # The first part of a dotted name does not start with a pronoun or verb of self-introduction
 # (用户：我叫热依拉·阿不都 is 热依拉·阿不都; 用户：本人古丽娜尔·吐尔逊 is 古丽娜尔·吐尔逊).
 _MINORITY_FIRST = r"[\u4e00-\u6210\u6212-\u672b\u672d-\u9fff]"  # no 我 (U+6211), 本 (U+672C)

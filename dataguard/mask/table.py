@@ -411,7 +411,7 @@ class TableRedactor:
             return run_values(series, rows=series.len())
 
         def run_values(series: pl.Series, rows: int) -> pl.Series:
-            text = series.cast(pl.String, strict=False)
+            text = _as_text(series)
             if column.action == "apply":
                 out = _apply_verbatim(text, operator, context, memo)
                 found: Counter[str] = Counter()
@@ -760,6 +760,26 @@ def _mask_strays(
     else:
         masked, found = _mask_text(masker, candidates, name, memo)
     return masked.zip_with(suspect, text), found
+
+
+def _as_text(series: pl.Series) -> pl.Series:
+    """The values of a column to mask, as text.
+
+    A float column whose values are all whole numbers is written as integers: a phone
+    column with a missing value is float64 after pandas (``13812345678.0``), and masked as
+    that text it came out ``******78.0``, not ``******5678``. Up to 2**53, every float
+    that is a whole number is exactly that integer.
+    """
+    if series.dtype in (pl.Float32, pl.Float64):
+        values = series.drop_nulls()
+        whole = (  # polars holds NaN equal to itself, so NaN is ruled out first
+            bool(len(values))
+            and not values.is_nan().any()
+            and bool((values == values.floor()).all())
+        )
+        if whole and float(values.abs().max() or 0) < 2**53:  # type: ignore[arg-type]
+            return series.cast(pl.Int64).cast(pl.String)
+    return series.cast(pl.String, strict=False)
 
 
 def _personal_numbers(

@@ -26,6 +26,7 @@ import dataguard.redact
 from dataguard.detect import Detector
 from dataguard.errors import UsageError
 from dataguard.mask import Masker
+from dataguard.mask.table import _as_text
 from dataguard.redact import redact_file
 from dataguard.testing import generators as gen
 
@@ -209,6 +210,31 @@ def test_parquet_int64_mobiles_become_strings(tmp_path: Path) -> None:
     assert plan["buyer_contact"]["entity"] == "CN_MOBILE"
     assert plan["buyer_contact"]["values"] == 2  # the null is not a value
     assert plan["buyer_contact"]["changed"] == 2
+
+
+def test_parquet_float_mobiles_are_masked_as_the_integers_they_are(tmp_path: Path) -> None:
+    """A mobile column that pandas made float64 (a missing value) holds 13812341050.0;
+    masked as that text it came out ``******50.0``."""
+    src, dst = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    mobiles = pl.Series([13812341050.0, None, 13912345678.0], dtype=pl.Float64)
+    pl.DataFrame({"buyer_mobile": mobiles}).write_parquet(src)
+    redact(src, dst)
+    assert pl.read_parquet(dst)["buyer_mobile"].to_list() == ["******1050", None, "******5678"]
+
+
+@pytest.mark.parametrize(
+    ("values", "text"),
+    [
+        ([13812341050.0, None], ["13812341050", None]),
+        ([1.0, 2.5], ["1.0", "2.5"]),  # a fraction somewhere: read as it is
+        ([1.0, float("nan")], ["1.0", "NaN"]),
+        ([2.0**60], [str(2.0**60)]),  # past 2**53 a float is no exact integer
+    ],
+)
+def test_floats_are_read_as_integers_only_when_all_are_whole(
+    values: list[float | None], text: list[str | None]
+) -> None:
+    assert _as_text(pl.Series(values, dtype=pl.Float64)).to_list() == text
 
 
 def test_csv_to_parquet(tmp_path: Path) -> None:
