@@ -776,8 +776,9 @@ def _as_text(series: pl.Series) -> pl.Series:
             bool(len(values))
             and not values.is_nan().any()
             and bool((values == values.floor()).all())
+            and bool((values.abs() < 2**53).all())
         )
-        if whole and float(values.abs().max() or 0) < 2**53:  # type: ignore[arg-type]
+        if whole:
             return series.cast(pl.Int64).cast(pl.String)
     return series.cast(pl.String, strict=False)
 
