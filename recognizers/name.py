@@ -134,7 +134,9 @@ _RECORD_LABELS = (
     # ref. order and waybill logs: 收货信息：张三，138…，地址… (name, phone, address).
     "收货人信息|收件人信息|寄件人信息|联系人信息|收货信息|收件信息|寄件信息|"
     # ref. parcel lockers and pick-up codes: 取件人：黄晓明, 代收人：李娜.
-    "取件人|取货人|提货人|代收人"
+    "取件人|取货人|提货人|代收人|"
+    # ref. payment receipts: 收款方：刘强 (a company there is no name: too long to end one).
+    "收款方|付款方|汇款方"
 )
 # ref. delivery and ride apps: 快递员刘洋已取件, 骑手张伟已接单 (a courier's name is personal
 # data too). After these come as often what the courier does (骑手马上到, 快递员明天到), so

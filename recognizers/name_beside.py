@@ -175,6 +175,14 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 周末 下单量上涨
         no-match: 管理员 删除了用户
         match: 已通知⟦张伟⟧ 修改地址
+        match: @⟦李雷⟧ 请审核一下这个工单
+        match: 工单已指派 @⟦欧阳娜娜⟧，请跟进
+        no-match: @全体成员 请注意
+        no-match: zhang@李雷.com
+        no-match: @家属 请联系
+        match: 转账给⟦黄丽丽⟧ 500元 备注：房租
+        no-match: 转账给商家 500元
+        no-match: 转账给对方账户
         no-match: 订单张伟 修改地址
     """
 
@@ -194,9 +202,23 @@ class NameBesideRecognizer(NameRecognizer):
             r"(?<![A-Za-z0-9_])" + _ENGLISH_ROLES + r"[ \t]+" + _NAME + r"(?![\u4e00-\u9fff])",
             0.5,
         ),
+        # ref. DingTalk, Feishu and WeCom messages and work orders: ``@李雷 请审核``. Not
+        # an e-mail's @ (a word character before it); the name is a whole token.
+        Pattern(
+            "cn_name_mention",
+            r"(?<![A-Za-z0-9_.%+-])@" + _CONTACT_NAME + r"(?=[\s,，:：;；、)）]|$)",
+            0.5,
+        ),
+        # ref. payment and transfer notes: ``转账给黄丽丽 500元``, ``已付款给王芳``.
+        Pattern(
+            "cn_name_payee",
+            "(?:转账给|转给|汇款给|付款给|打款给|还款给)" + _CONTACT_NAME + r"(?![\u4e00-\u9fff])",
+            0.5,
+        ),
     )
     description: ClassVar[str] = (
-        "Chinese personal name (beside its phone or ID, an act, or an English role word)"
+        "Chinese personal name (beside its phone or ID, an act, an English role word, an "
+        "@ mention or a transfer's payee)"
     )
     validation: ClassVar[str] = (
         "as CN_NAME, and not a division name or a common word (jieba's dictionary)"
