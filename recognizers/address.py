@@ -8,7 +8,7 @@ from functools import cache
 from importlib.resources import files
 from typing import ClassVar
 
-from dataguard.detect.recognizer import Pattern, Recognizer
+from dataguard.detect.recognizer import Pattern, Recognizer, ideographs_except
 
 __all__ = ["AddressRecognizer", "WalkStep", "split_at_county", "walk_steps"]
 
@@ -71,19 +71,6 @@ _CJK = "\u4e00-\u9fff"
 _STOP = "的了是在我你他她您这吗呢吧啊把被给说到往与或及住寄送去位址"
 
 
-def _name_class() -> str:
-    """``[\u4e00-\u9fff]`` without the stop characters, as a character class."""
-    stops = sorted(ord(c) for c in _STOP)
-    ranges: list[str] = []
-    lo = 0x4E00
-    for s in stops:
-        if s > lo:
-            ranges.append(f"{chr(lo)}-{chr(s - 1)}" if s - 1 > lo else chr(lo))
-        lo = s + 1
-    ranges.append(f"{chr(lo)}-\u9fff")
-    return "[" + "".join(ranges) + "]"
-
-
 # Function words that also begin a few division names (于洪区, 从化区, 来宾市, 和平区): an
 # address does not *start* at them (位于杭州市… starts at 杭), though a chain may contain them
 # (沈阳市于洪区) and a street address may start there (于洪区黄河北大街12号).
@@ -96,7 +83,7 @@ def _first_chars() -> str:
     return "[" + "".join(sorted(first)) + "]"
 
 
-_N = _name_class()
+_N = ideographs_except(_STOP)  # a division name holds no stop character
 _CNUM = "[0-9一二三四五六七八九十]"
 # ref. standards.md §1 CN_ADDRESS hierarchy: province (省/自治区/直辖市 市/特别行政区) ›
 # prefecture (市/地区/自治州/盟) › county (区/县/县级市/旗).

@@ -79,14 +79,27 @@ _END = r"(?:(?<![于在已])|(?![ \t]?[0-9]))(?=[^\u4e00-\u9fff*＊]|$|" + _FOLL
 # (用户：我叫热依拉·阿不都 is 热依拉·阿不都; 用户：本人古丽娜尔·吐尔逊 is 古丽娜尔·吐尔逊).
 _MINORITY_FIRST = r"[\u4e00-\u6210\u6212-\u672b\u672d-\u9fff]"  # no 我 (U+6211), 本 (U+672C)
 # The parts after a dot are as short as the end allows: 古丽娜尔·阿不都反映… ends at 都.
-_MINORITY = (
-    _MINORITY_FIRST + _CJK + "{0,7}" + _DOT + _CJK + "{1,10}?(?:" + _DOT + _CJK + "{1,10}?)?"
-)
+
+
+def _dotted(first: str, rest: str) -> str:
+    """A dotted minority name whose first part is a *first* character and up to seven
+    *rest* characters; the parts after a dot are as short as the end allows."""
+    return first + rest + "{0,7}" + _DOT + _CJK + "{1,10}?(?:" + _DOT + _CJK + "{1,10}?)?"
+
+
+_MINORITY = _dotted(_MINORITY_FIRST, _CJK)
 # Given-name characters: any ideograph but the particles 的 了 是, which no given name
 # holds and which follow a name in run-on text (用户张伟的手机号 is 张伟, not 张伟的).
 _GIVEN = "[\u4e00-\u4e85\u4e87-\u662e\u6630-\u7683\u7685-\u9fff]"
-# A full name: a dotted minority name, or a surname and a given name of one or two.
-_FULL_NAME = "(?:" + _MINORITY + "|" + _surname_regex() + _GIVEN + "{1,2})"
+
+
+def _full_name(minority: str) -> str:
+    """A full name: a dotted minority name (*minority*), or a surname and a given name of
+    one or two."""
+    return "(?:" + minority + "|" + _surname_regex() + _GIVEN + "{1,2})"
+
+
+_FULL_NAME = _full_name(_MINORITY)
 _NAME = "(?P<value>" + _FULL_NAME + _END + ")"
 # ref. SMS and notification templates: 尊敬的张伟先生, 亲爱的李娜女士, 【顺丰】王芳您好. The
 # salutation, or an honorific or greeting right after the name, is the context.

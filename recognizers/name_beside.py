@@ -8,17 +8,16 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from dataguard.detect.recognizer import Pattern
+from dataguard.detect.recognizer import Pattern, ideographs_except
 
 from .name import (
-    _CJK,
     _DOT,
     _END,
-    _GIVEN,
     _NAME,
     NameRecognizer,
+    _dotted,
+    _full_name,
     _place_names,
-    _surname_regex,
     _word_list,
 )
 
@@ -47,36 +46,19 @@ _CONTACT_VERBS = "通知|联系|致电|告知|提醒|转告|告诉|回访|呼叫
 _CONTACT_START = r"(?:^|[^\u4e00-\u9fff·A-Za-z0-9_]|(?:" + _CONTACT_VERBS + ")了?)"
 
 
-def _ideographs_except(excluded: str) -> str:
-    """A character class of the CJK Unified Ideographs block without *excluded*."""
-    ranges, low = [], 0x4E00
-    for code in [*sorted(map(ord, excluded)), 0xA000]:
-        if code > low:
-            high = code - 1
-            ranges.append(f"\\u{low:04x}" if high == low else f"\\u{low:04x}-\\u{high:04x}")
-        low = code + 1
-    return "[" + "".join(ranges) + "]"
-
-
 # A dotted name's first part may be any ideographs (帕提古丽), so from the text's start it
 # would take the words before a name in (``客服已联系买买提·艾力``); here it holds none of
 # the characters of 已 and the contact verbs above, which transliterations do not use
 # (提 and 力 they do: 买买提·艾力), and the scan finds the verb and the name after it.
 _NOT_IN_TRANSLITERATIONS = "已再请通联致知系电诉访呼叫醒"
 _CONTACT_NAME = (
-    "(?P<value>(?:"
-    + _ideographs_except(_NOT_IN_TRANSLITERATIONS + "我本")
-    + _ideographs_except(_NOT_IN_TRANSLITERATIONS)
-    + "{0,7}"
-    + _DOT
-    + _CJK
-    + "{1,10}?(?:"
-    + _DOT
-    + _CJK
-    + "{1,10}?)?|"
-    + _surname_regex()
-    + _GIVEN
-    + "{1,2})"
+    "(?P<value>"
+    + _full_name(
+        _dotted(
+            ideographs_except(_NOT_IN_TRANSLITERATIONS + "我本"),
+            ideographs_except(_NOT_IN_TRANSLITERATIONS),
+        )
+    )
     + _END
     + ")"
 )

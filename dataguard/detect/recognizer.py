@@ -45,6 +45,7 @@ __all__ = [
     "Example",
     "Pattern",
     "Recognizer",
+    "ideographs_except",
 ]
 
 # Boundaries for digit-shaped values. After NFKC normalisation every digit is ASCII, so
@@ -60,6 +61,20 @@ ALNUM_BEFORE_NOT = (
     r"|(?<=\\x[0-9A-Fa-f]{2}))"
 )
 ALNUM_AFTER_NOT = r"(?![0-9A-Za-z])"
+
+
+def ideographs_except(excluded: str) -> str:
+    """The CJK Unified Ideographs block (U+4E00-U+9FFF) without the characters of
+    *excluded*, as a character class of literal characters."""
+    ranges: list[str] = []
+    low = 0x4E00
+    for code in sorted(set(map(ord, excluded))):
+        if code > low:
+            ranges.append(f"{chr(low)}-{chr(code - 1)}" if code - 1 > low else chr(low))
+        low = code + 1
+    ranges.append(f"{chr(low)}-\u9fff")
+    return "[" + "".join(ranges) + "]"
+
 
 _EXAMPLE_LINE = re.compile(r"^\s*(match|no-match):\s?(.*?)\s*$")
 _SPAN_MARK = re.compile(r"⟦(.*?)⟧")
