@@ -69,15 +69,18 @@ def keep_rule(field: str) -> str:
     """The policy line that copies *field* unchanged, for error messages that suggest it:
     ``[fields.photo] operator = "keep"``; a key TOML cannot write bare (a struct field's
     path, ``buyer.photo``) is quoted, ``[fields."buyer.photo"]``."""
-    key = field if re.fullmatch(r"[A-Za-z0-9_-]+", field) else _toml_value(field)
-    return f'[fields.{key}] operator = "keep"'
+    return f'[fields.{_toml_key(field)}] operator = "keep"'
 
 
 def pin_rule(field: str, entity: str) -> str:
     """The policy lines that pin *field* to *entity*, for messages that suggest it:
     ``[keys] ext_ref = "CN_MOBILE"`` (a key TOML cannot write bare is quoted)."""
-    key = field if re.fullmatch(r"[A-Za-z0-9_-]+", field) else _toml_value(field)
-    return f'[keys] {key} = "{entity}"'
+    return f'[keys] {_toml_key(field)} = "{entity}"'
+
+
+def _toml_key(field: str) -> str:
+    """*field* as a TOML key: bare when TOML allows it, else quoted."""
+    return field if re.fullmatch(r"[A-Za-z0-9_-]+", field) else _toml_value(field)
 
 
 def _toml_value(value: Any) -> str:

@@ -377,16 +377,24 @@ class TableRedactor:
 
         def run(series: pl.Series) -> pl.Series:
             found = _personal_numbers(masker, series, name, memo)
-            with self._lock:
-                counts["values"] += series.len() - series.null_count()
-                counts.update(found)
-                if count_rows:
-                    self.rows += series.len()
-                    if self.on_rows is not None:
-                        self.on_rows(series.len())
+            self._tally(counts, series, 0, found, series.len() if count_rows else 0)
             return series
 
         return run
+
+    def _tally(
+        self, counts: Counter[str], values: pl.Series, changed: int, found: Counter[str], rows: int
+    ) -> None:
+        """Add one batch of a column to its *counts* (values read, *changed*, the entities
+        *found*) and *rows* (0: another column counts the rows) to the progress."""
+        with self._lock:
+            counts["values"] += values.len() - values.null_count()
+            counts["changed"] += changed
+            counts.update(found)
+            if rows:
+                self.rows += rows
+                if self.on_rows is not None:
+                    self.on_rows(rows)
 
     def _masking_function(
         self, column: ColumnPlan, *, count_rows: bool
@@ -436,14 +444,7 @@ class TableRedactor:
             changed = int((out != text).sum() or 0)
             if column.action == "mask":
                 found[f"entity:{column.entity}"] += changed
-            with self._lock:
-                counts["values"] += text.len() - text.null_count()
-                counts["changed"] += changed
-                counts.update(found)
-                if count_rows:
-                    self.rows += rows
-                    if self.on_rows is not None:
-                        self.on_rows(rows)
+            self._tally(counts, text, changed, found, rows if count_rows else 0)
             return out.alias(name)
 
         return run
