@@ -797,8 +797,9 @@ def _personal_numbers(
     values = text.filter(text.str.contains(NUMBER_SHAPES).fill_null(False)).to_list()
     if not values:
         return Counter()
-    entities = {v: memo[v] for v in dict.fromkeys(values) if v in memo}
-    new = [v for v in dict.fromkeys(values) if v not in entities]
+    distinct = dict.fromkeys(values)
+    entities = {v: memo[v] for v in distinct if v in memo}
+    new = [v for v in distinct if v not in entities]
     for value, findings in zip(
         new, masker.detector.detect_lines(new, fields=[name] * len(new)), strict=True
     ):
