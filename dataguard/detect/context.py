@@ -33,6 +33,10 @@ _ANOTHER_KEY = re.compile(
 # The key's rest must then name an identifier (``订单号：``, ``订单编号=``, ``orderNo:``).
 _KEY_GOES_ON = re.compile(r"""([A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]{0,15})["']?[ \t]*[=:：]""")
 _IDENTIFIER_KEY = re.compile(r"(?i)(?:号码?|编号|单号|id|no|num(?:ber)?|sn|code)$")
+# A negative word after the value labels it only within the value's own field: in
+# ``sms_log|2026-11-27|13586091390|您的订单已发货`` the order is the next field's message,
+# and the phone read as an order number went out unmasked.
+_FIELD_SEPARATOR = re.compile(r"[|,，;；。!！?？\t]")
 #: presidio's default context similarity factor and the floor it lifts a score to.
 POSITIVE_BOOST = 0.35
 POSITIVE_FLOOR = 0.4
@@ -134,7 +138,11 @@ class ContextScorer:
             hi = newline
         after = None if positive is None else positive.search(text, end, hi)
         against = None if negative is None else negative.search(text, end, hi)
-        if against is not None and (after is None or against.start() < after.start()):
+        if (
+            against is not None
+            and (after is None or against.start() < after.start())
+            and _FIELD_SEPARATOR.search(text, end, against.start()) is None
+        ):
             return -1
         return 0 if after is None else 1
 

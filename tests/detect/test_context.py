@@ -69,6 +69,11 @@ def test_field_signals_are_remembered_within_a_bound(monkeypatch: pytest.MonkeyP
         ("订单编号：138", -1),  # the key goes on, naming an identifier
         ("订单号码=138", -1),
         ("orderno_list: 138", 0),
+        ("138 订单号", -1),  # after the value, within its field
+        ("138(订单号)", -1),
+        ("sms_log|138|您的订单已发货", 0),  # after it, in the next field
+        ("138，订单已发货", 0),
+        ("138\t订单", 0),
     ],
 )
 def test_a_negative_word_counts_only_where_it_labels_the_value(text: str, signal: int) -> None:
