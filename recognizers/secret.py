@@ -15,8 +15,11 @@ __all__ = ["SecretRecognizer"]
 # SessionID, phone numbers or verification codes; Youzan 7.4: no plaintext passwords.
 # Key names: the key word may end a longer name (db_password, accessToken, client_secret).
 _KEY = (
-    r"(?=[PpSsTtAaIiRrCcJj])(?i:pass(?:word|wd|code)|pwd|secret(?:_?key)?|"
-    r"(?:(?:access|refresh|id|auth|session|csrf)[_-]?)?token|(?:api|app|private)[_-]?key|"
+    r"(?=[PpSsTtAaIiRrCcJjEeMm])(?i:pass(?:word|wd|code)|pwd|secret(?:_?key)?|"
+    r"(?:(?:access|refresh|id|auth|session|csrf)[_-]?)?token|"
+    # ref. cloud credentials: AWS ``aws_secret_access_key`` / ``secretAccessKey``, and
+    # signing, encryption and master keys of application configs.
+    r"(?:api|app|private|access|signing|encrypt(?:ion)?|master)[_-]?key|"
     r"jsessionid|phpsessid|asp\.net_sessionid|session[_-]?id)"
 )
 # A key's quote, escaped once or more (JSON serialised into JSON strings: \\\"password\\\"),
@@ -204,6 +207,8 @@ class SecretRecognizer(Recognizer):
         match: Authorization: Bearer ⟦eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlMTIz⟧
         match: Cookie: ⟦JSESSIONID=9F8E7D6C5B4A; theme=dark⟧
         match: aws_key=⟦AKIAQWERTYUIOPASDFGH⟧
+        match: aws_secret_access_key = ⟦wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY⟧
+        match: jwt.signing-key: ⟦Zm9vYmFyYmF6cXV4MTIz⟧
         match: X-Auth-Token: ⟦8f14e45fceea167a5a36dedd4bea2543⟧
         match: 1732600000.123456 [0 10.0.0.5:51234] "AUTH" "default" "⟦S3cretRedis⟧"
         match: C: AUTH PLAIN ⟦AHVzZXIAUzNjcmV0U210cA==⟧
