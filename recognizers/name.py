@@ -149,7 +149,10 @@ _RECORD_LABELS = (
     # ref. parcel lockers and pick-up codes: 取件人：黄晓明, 代收人：李娜.
     "取件人|取货人|提货人|代收人|"
     # ref. payment receipts: 收款方：刘强 (a company there is no name: too long to end one).
-    "收款方|付款方|汇款方"
+    "收款方|付款方|汇款方|"
+    # ref. business registration and KYC records: 法人 王建国 (the legal representative),
+    # and trip and order records: 乘客 张伟 (12306 and airline itineraries), 买家：邹丽.
+    "法人代表|法人|乘客|旅客|买家|卖家"
 )
 # ref. delivery and ride apps: 快递员刘洋已取件, 骑手张伟已接单 (a courier's name is personal
 # data too). After these come as often what the courier does (骑手马上到, 快递员明天到), so
@@ -164,6 +167,13 @@ _SELF = "我叫|我的名字(?:是|叫)|本人姓名(?:是|为)?[:：]?"
 # name must end the clause: punctuation, the end of the text, or what a caller says next
 # about themselves (电话, 手机, 想, 要 …), not just any word (我是王府井店的 is no name).
 _SELF_IS = "我是|本人(?:是)?"
+# ref. customer-service chat: 我老公叫雷芳, 她叫王芳, 我妈的名字是李秀兰. Who a caller's
+# relative or colleague is called; the name must end the clause, as after 我是 (他叫车了
+# and 她叫外卖 are no names). Not after a bare 是: 他是高手，她是白领 are no names.
+_CALLED = (
+    "(?:他|她|我?(?:老公|老婆|丈夫|妻子|爱人|先生|太太|儿子|女儿|孩子|爸爸|妈妈|爸|妈|父亲|母亲"
+    "|哥哥|姐姐|弟弟|妹妹|朋友|同事|男朋友|女朋友|对象|室友|家人))(?:叫做?|的名字(?:是|叫))"
+)
 _CLAUSE_END = (
     r"(?=[，,。.！!？?；;、：:\s~～）)]|$|电话|手机|号码|联系|身份证|我的|我想|我要|想|要|请|麻烦"
     r"|啊|呀|哈|呢|吧|正在"
@@ -198,7 +208,8 @@ _KEYS = (
     r"(?i:real_?name|user_?name|full_?name|cust(?:omer)?_?name|receiver(?:_?name)?|"
     r"recipient(?:_?name)?|consignee(?:_?name)?|contact(?:_?name)?|"
     r"(?:card_?)?holder(?:_?name)?|acc(?:oun)?t_?name|name|xingming|"
-    r"(?:payee|payer|remitter|beneficiary|borrower|guarantor|applicant)(?:_?name)?|"
+    r"(?:payee|payer|remitter|beneficiary|borrower|guarantor|applicant|buyer|seller|"
+    r"legal_?(?:person|rep(?:resentative)?))(?:_?name)?|"
     r"(?:operator|creator|updater|modifier|approver|reviewer)(?:_?name)?|(?:buyer_?|seller_?|user_?)?nick(?:_?name)?|user|"
     # ref. who-did-it and who-owns-it fields of workflow, ticket and CRM records, and the
     # people of order, transport and care records (createdBy, assignee, driverName).
@@ -446,6 +457,18 @@ class NameRecognizer(Recognizer):
         match: 用户：我是⟦热依拉·阿不都⟧，订单没收到
         match: 用户：我是⟦王芳⟧的家属，她住院了
         match: 用户：我是⟦王芳⟧这边，订单还没到
+        match: 用户: 我老公叫⟦雷芳⟧，他的电话是13383016613
+        match: 她的名字是⟦李秀兰⟧。
+        no-match: 他叫车了，马上到
+        no-match: 她是程序员，在杭州
+        no-match: 他是高手，她是白领。
+        match: {"buyer":"⟦邹丽⟧","seller":"⟦雷芳⟧"}
+        match: legal_person=⟦王建国⟧ contact_name=⟦李强⟧
+        match: 企业认证: 法人 ⟦王建国⟧ 联系人手机 13586091390
+        match: 乘客 ⟦张伟⟧ 身份证 440304195007268736 车次 G1234
+        match: 买家：⟦邹丽⟧ 卖家：⟦雷芳⟧
+        no-match: 法人单位：杭州某某科技有限公司
+        no-match: 买家已付款，卖家发货中
         no-match: 用户：我是杭州这边的客户
         no-match: 用户：我是杭州的用户
         no-match: 我是公司的同事
@@ -521,6 +544,7 @@ class NameRecognizer(Recognizer):
             for k in range(_ARRAY_POSITIONS)
         ),
         Pattern("cn_name_self", "(?=[我本])(?:" + _SELF + ")" + _NAME, 0.5),
+        Pattern("cn_name_called", _CALLED + _NAME_NOT_A_CLAUSE + _CLAUSE_END, 0.5),
         Pattern(
             "cn_name_self_is",
             "(?=[我本])(?:" + _SELF_IS + ")" + _NAME_NOT_A_CLAUSE + _CLAUSE_END,
@@ -642,6 +666,34 @@ class NameRecognizer(Recognizer):
         "xingming",
         "shoujianren",
         "lianxiren",
+        # The role headers dataguard.mask.keys names as CN_NAME columns (乘客, 患者 …),
+        # so that a scan finds their values valid under them.
+        "乘客",
+        "旅客",
+        "患者",
+        "病人",
+        "申请人",
+        "经办人",
+        "借款人",
+        "担保人",
+        "车主",
+        "业主",
+        "买家",
+        "卖家",
+        "法人",
+        "法定代表人",
+        "seller",
+        "driver",
+        "passenger",
+        "patient",
+        "borrower",
+        "guarantor",
+        "applicant",
+        "operator",
+        "handler",
+        "employee",
+        "staff",
+        "owner",
     )
     # Every pattern but cn_name_field carries its label (a context word) or its column;
     # cn_name_field scores below the threshold unless its field name lifts it.

@@ -75,7 +75,13 @@ SENSITIVE_KEYS: dict[str, str] = {
         "收款人 付款人 收款人姓名 付款人姓名 收款户名 付款户名 "
         "recipient_name consignee_name shipping_name delivery_name contact_person "
         "patient_name passenger_name applicant_name insured_name guardian_name "
-        "emergency_contact_name 收件人 寄件人 签收人 乘机人 就诊人 投保人 被保险人 监护人",
+        "emergency_contact_name 收件人 寄件人 签收人 乘机人 就诊人 投保人 被保险人 监护人 "
+        # ref. order, trip, clinic and HR exports: who bought, sold, rode, drove or was
+        # treated (a header 乘客 or 患者 over a column of names).
+        "seller_name driver_name borrower_name guarantor_name "
+        "employee_name emp_name staff_name student_name teacher_name doctor_name owner_name "
+        "operator_name handler_name 乘客 乘客姓名 旅客 患者 患者姓名 病人 "
+        "借款人 担保人 经办人 买家姓名 卖家姓名 车主 业主 员工姓名 学生姓名",
     ),
     **_keys(
         "CN_ADDRESS",

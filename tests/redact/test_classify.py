@@ -219,3 +219,24 @@ def test_a_column_of_few_repeated_short_words_stays_clean(tmp_path: Path) -> Non
     report = redact_file(source, tmp_path / "out.csv", Masker())
     by_name = {c["column"]: c for c in report["columns"]}  # type: ignore[union-attr]
     assert by_name["c1"]["action"] == "keep"
+
+
+@pytest.mark.parametrize(
+    "header", ["乘客", "患者", "经办人", "申请人", "seller_name", "driver_name", "operator_name"]
+)
+def test_a_few_names_under_a_role_header_are_masked(tmp_path: Path, header: str) -> None:
+    """Too few rows for the column to be its own context (a daily export of three
+    passengers): the header says what the values are, as ``收货人`` and ``payee_name`` do."""
+    rng = random.Random(13)
+    names = [gen.chinese_name(rng) for _ in range(3)]
+    source = tmp_path / "small.csv"
+    source.write_text(
+        f"id,{header}\n" + "".join(f"{i},{n}\n" for i, n in enumerate(names)), encoding="utf-8"
+    )
+    target = tmp_path / "out.csv"
+    report = redact_file(source, target, Masker())
+    by_name = {c["column"]: c for c in report["columns"]}  # type: ignore[union-attr]
+    assert (by_name[header]["action"], by_name[header]["entity"]) == ("mask", "CN_NAME")
+    masked = pl.read_csv(target, infer_schema=False)[header].to_list()
+    assert [m[0] for m in masked] == [n[0] for n in names]  # the surname is kept
+    assert not set(masked) & set(names)
