@@ -138,7 +138,24 @@ _BUILDING = _BUILDING_CODE + r"(?:号楼|栋|幢|座)(?:[A-Za-z]?[0-9]{1,5}(?:�
 _UNIT = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})单元(?: ?[0-9]{1,5}(?:室|房)?(?![0-9]))?"
 _FLOOR = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})(?:楼|层)"
 _ROOM = r"[A-Za-z]?[0-9]{1,5}(?:室|房)"
-_TAIL = "".join(f"(?: ?{part})?" for part in (_ESTATE, _BUILDING, _UNIT, _FLOOR, _ROOM))
+# ref. office and apartment addresses: the room right after the building's name or a floor,
+# without 室 (中关村大厦1101, 太古汇2801, 中关村大厦11层1101), or after a tower's code
+# (望京SOHO T1 1502). Three to five digits, not a count, a year, a time or the number of a
+# floor or unit that follows.
+_BARE_ROOM = (
+    r"[A-Za-z]?[0-9]{3,5}(?:室|房|(?![0-9A-Za-z.:：/\\-]"
+    r"|[号楼层栋幢座单元期区弄年月日时分点件个人次位米平万块]))"
+)
+_TAIL = "".join(
+    f"(?: ?{part})?"
+    for part in (
+        _ESTATE + r"(?: ?(?:[A-Z][0-9]{1,2} )?" + _BARE_ROOM + ")?",
+        _BUILDING,
+        _UNIT,
+        _FLOOR + "(?:" + _BARE_ROOM + ")?",
+        _ROOM,
+    )
+)
 _LOWER = "".join(f"(?: ?{part})?" for part in (_TOWN, _VILLAGE, _ROAD, _NUMBER)) + _TAIL
 _STREET = _NAMED + r"(?: ?" + _NAMED + r")? ?" + _NUMBER + _TAIL
 # ref. delivery addresses that name the housing estate, not the road (翠苑一区12幢3单元501室,
@@ -312,6 +329,11 @@ class AddressRecognizer(Recognizer):
         match: 住址：⟦河南省周口市郸城县汲冢镇王庄村3组⟧
         match: 配送至：⟦翠苑一区12幢3单元501室⟧
         match: address=⟦阳光花园小区5栋2单元1802⟧
+        match: 地址：⟦北京市海淀区中关村大街27号中关村大厦1101⟧，电话13812345678
+        match: 地址：⟦北京市海淀区中关村大街27号中关村大厦11层1101⟧
+        match: 寄到⟦北京市朝阳区望京SOHO T1 1502⟧ 前台
+        match: 会场：⟦上海市浦东新区世纪大道100号环球金融中心⟧2026年开业
+        match: 地址：⟦杭州市西湖区文三路90号3楼⟧ 10:30到
         no-match: 阳光花园小区今天停水
         no-match: 杭州市今天多云转晴，气温12到20度
         no-match: 杭州市西湖区人民政府发布通知
