@@ -135,8 +135,19 @@ _CLI_ORACLE_LOGIN = (
 )
 # ref. Chinese SMS templates (验证码 / 校验码 / 动态码): a 4-8 digit one-time code.
 _CODE_KEY = (
-    r"(?=[短验校动确VvSsOo])(?:短信验证码|验证码|校验码|动态码|动态密码|确认码|"
-    r"(?i:verification[ _]code|verify_?code|sms_?code|otp_?code|otp))"
+    r"(?=[短验校动确VvSsOoCcYy])(?:短信验证码|验证码|校验码|动态码|动态密码|确认码|"
+    r"(?i:verification[ _]code|verify_?code|sms_?code|otp_?code|otp|"
+    # ref. login and sign-up form bodies: captcha=, vcode=, checkCode=, validateCode=,
+    # yzm= (pinyin of 验证码).
+    r"captcha(?:_?code)?|v_?code|check_?code|valid(?:ate)?_?code|yzm))"
+)
+# ref. PCI DSS 3.3.2 (card verification codes are never stored after authorisation) and
+# the card-binding requests of payment logs: cvv=123, "cvv2":"123", 安全码：123. Three or
+# four digits (four on American Express cards) after the key; a camel-cased key too
+# (cardCvv).
+_CVV_KEY = (
+    r"(?=[CcSs安卡])(?:(?<![A-Za-z])(?i:cv[vcn]2?|card_?security_?code)|(?<=[a-z_])C(?i:v[vcn])2?"
+    r"|(?:卡片?背面)?安全码|卡背面(?:后)?三位(?:数字?)?)"
 )
 _CODE_SEP = r"""(?:\\?["'])?[ \t]*(?:[:：=]|是|为|is)?[ \t]*(?:[:：][ \t]*)?(?:\\?["'])?"""
 
@@ -204,6 +215,11 @@ class SecretRecognizer(Recognizer):
         match: GET /login?user=bob&password=⟦hunter2⟧&next=/
         match: {"access_token":"⟦a1b2c3d4e5f6g7h8⟧","expires_in":7200}
         match: 【某某】您的验证码是 ⟦482913⟧，5分钟内有效
+        match: body: "phone=13812341050&captcha=⟦384920⟧"
+        match: card: 6217 0099 3518 1909 377 exp 12/28 cvv ⟦123⟧
+        match: {"cardNo":"6217009935181909377","cardCvv2":"⟦123⟧"}
+        match: 卡背面安全码：⟦4821⟧
+        no-match: Cvv check passed
         match: Authorization: Bearer ⟦eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlMTIz⟧
         match: Cookie: ⟦JSESSIONID=9F8E7D6C5B4A; theme=dark⟧
         match: aws_key=⟦AKIAQWERTYUIOPASDFGH⟧
@@ -253,6 +269,11 @@ class SecretRecognizer(Recognizer):
         Pattern(
             "secret_sms_code",
             _CODE_KEY + _CODE_SEP + r"(?<![0-9])(?P<value>[0-9]{4,8})(?![0-9])",
+            0.85,
+        ),
+        Pattern(
+            "secret_card_cvv",
+            _CVV_KEY + _CODE_SEP + r"(?<![0-9])(?P<value>[0-9]{3,4})(?![0-9])",
             0.85,
         ),
         Pattern(

@@ -40,7 +40,9 @@ SENSITIVE_KEYS: dict[str, str] = {
         "private_key access_key access_key_id access_key_secret secret_access_key "
         "aws_secret_access_key cookie set-cookie "
         "session session_id sessionid sid jsessionid authorization auth credential credentials "
-        "sms_code smscode verify_code verifycode verification_code captcha otp 密码 验证码 令牌",
+        "sms_code smscode verify_code verifycode verification_code captcha otp 密码 验证码 令牌 "
+        # ref. PCI DSS 3.3.2: card verification codes.
+        "cvv cvv2 cvc cvc2 cvn2 card_cvv 安全码",
     ),
     **_keys(
         "CN_MOBILE",
