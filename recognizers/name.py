@@ -119,6 +119,8 @@ _NAME_BEFORE_GREETING = (
 # read 周末王女士 as the name 周末王; these verbs cannot end such a phrase.
 _RELAY = "(?:转告|通知|告诉|转交给|交给)"
 _NAME_AFTER_RELAY = _NAME_BEFORE_HONORIFIC + "(?:先生|女士|小姐)"
+# ref. customer-service calls: 请问是邹丽女士吗？, 您是张伟先生吗. Whom an agent asks for.
+_ASKED = "请问(?:您|你)?是|(?:您|你)是"
 # A key's or value's quote (after a Python literal's b or u: ``'name': b'\xe5…'``), escaped
 # once or more (JSON inside a JSON string inside a
 # JSON string: \\\"name\\\": \\\"张三\\\"), percent-encoded (``%22name%22:%22张三%22``,
@@ -152,7 +154,9 @@ _RECORD_LABELS = (
     "收款方|付款方|汇款方|"
     # ref. business registration and KYC records: 法人 王建国 (the legal representative),
     # and trip and order records: 乘客 张伟 (12306 and airline itineraries), 买家：邹丽.
-    "法人代表|法人|乘客|旅客|买家|卖家"
+    "法人代表|法人|乘客|旅客|买家|卖家|"
+    # ref. CRM and sales records: 销售代表：周杰, 对接人：王芳.
+    "销售代表|客户代表|业务员|销售员|对接人|跟进人"
 )
 # ref. delivery and ride apps: 快递员刘洋已取件, 骑手张伟已接单 (a courier's name is personal
 # data too). After these come as often what the courier does (骑手马上到, 快递员明天到), so
@@ -467,6 +471,8 @@ class NameRecognizer(Recognizer):
         match: 企业认证: 法人 ⟦王建国⟧ 联系人手机 13586091390
         match: 乘客 ⟦张伟⟧ 身份证 440304195007268736 车次 G1234
         match: 买家：⟦邹丽⟧ 卖家：⟦雷芳⟧
+        match: 客服小王：您好，请问是⟦邹丽⟧女士吗？
+        match: 销售代表：⟦周杰⟧ 客户：⟦吴彦祖⟧ 意向：高
         no-match: 法人单位：杭州某某科技有限公司
         no-match: 买家已付款，卖家发货中
         no-match: 用户：我是杭州这边的客户
@@ -589,7 +595,11 @@ class NameRecognizer(Recognizer):
         Pattern("cn_name_greeting", _NAME_BEFORE_GREETING, 0.5),
         # Scored above the greeting, whose dotted-name form reads 麻烦转告努尔兰·哈力克女士
         # from its first ideograph: where both match, the verb marks where the name starts.
-        Pattern("cn_name_relay", "(?=[转通告交])" + _RELAY + _NAME_AFTER_RELAY, 0.6),
+        Pattern(
+            "cn_name_relay",
+            "(?=[转通告交请您你])(?:" + _RELAY + "|" + _ASKED + ")" + _NAME_AFTER_RELAY,
+            0.6,
+        ),
         Pattern("cn_name_signed_by", _SIGNED_BY, 0.5),
         Pattern(
             "cn_name_courier",

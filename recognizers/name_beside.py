@@ -51,17 +51,15 @@ _CONTACT_START = r"(?:^|[^\u4e00-\u9fff·A-Za-z0-9_]|(?:" + _CONTACT_VERBS + ")�
 # the characters of 已 and the contact verbs above, which transliterations do not use
 # (提 and 力 they do: 买买提·艾力), and the scan finds the verb and the name after it.
 _NOT_IN_TRANSLITERATIONS = "已再请通联致知系电诉访呼叫醒"
-_CONTACT_NAME = (
-    "(?P<value>"
-    + _full_name(
-        _dotted(
-            ideographs_except(_NOT_IN_TRANSLITERATIONS + "我本"),
-            ideographs_except(_NOT_IN_TRANSLITERATIONS),
-        )
+_CONTACT_FULL_NAME = _full_name(
+    _dotted(
+        ideographs_except(_NOT_IN_TRANSLITERATIONS + "我本"),
+        ideographs_except(_NOT_IN_TRANSLITERATIONS),
     )
-    + _END
-    + ")"
 )
+_CONTACT_NAME = "(?P<value>" + _CONTACT_FULL_NAME + _END + ")"
+# …ended by what a pattern looks ahead for instead (给您转账, 的耐心服务).
+_CONTACT_NAME_BEFORE = "(?P<value>" + _CONTACT_FULL_NAME + ")"
 _BRACKETED_MOBILE = r"[ \t]?[(（][ \t]*(?=" + _MOBILE + r"[ \t]*[)）])"
 # ref. English log messages about a person (``user 张伟 (uid=1001) changed phone``,
 # ``approved by 王芳``): the English noun for who they are, or ``by``, then the name.
@@ -78,6 +76,8 @@ _ACTS = (
     "导出|导入|下载|上传|查看|查询|取消|确认|支付|付款|退款|签收|转账|绑定|解绑|重置|编辑|"
     "发起|撤回|完成|操作|访问"
 )
+# The name fields whose new value a chat asks for (改成…): who receives, who is contacted.
+_NAME_FIELD_WORDS = "(?:收件人|收货人|联系人|签收人|姓名|名字)"
 # Cells that end like an organisation, a place or a facility are not people: 高新区,
 # 王府井店, 李庄村, 黄河路.
 _NOT_PERSON_ENDINGS = tuple("区县市省镇乡村路街道店厂馆院局处所站部司行组队班仓")
@@ -166,6 +166,19 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 转账给商家 500元
         no-match: 转账给对方账户
         no-match: 订单张伟 修改地址
+        match: ⟦张三丰⟧给您转账500元
+        match: 【支付宝】⟦王芳⟧向你付款100.00元
+        no-match: 对方给您转账500元
+        match: 感谢⟦黄丽丽⟧的耐心服务
+        match: 谢谢⟦张伟⟧！
+        match: 恭喜⟦林志玲⟧获得一等奖
+        no-match: 感谢平安的支持
+        no-match: 感谢大家的耐心等待
+        no-match: 谢谢您！
+        match: 用户：帮我改一下收件人，改成⟦雷芳⟧
+        match: 收件人姓名写错了，应该是⟦诸葛思远⟧
+        no-match: 收件人地址改成杭州市
+        no-match: 联系人电话改成13812341050
     """
 
     patterns = (
@@ -197,10 +210,35 @@ class NameBesideRecognizer(NameRecognizer):
             "(?:转账给|转给|汇款给|付款给|打款给|还款给)" + _CONTACT_NAME + r"(?![\u4e00-\u9fff])",
             0.5,
         ),
+        # …and the payer of a payment notice: ``张三丰给您转账500元``, ``王芳向你付款``.
+        Pattern(
+            "cn_name_payer",
+            _CONTACT_START + _CONTACT_NAME_BEFORE + "(?=[给向][您你](?:转账|付款|汇款|打款|转了))",
+            0.5,
+        ),
+        # ref. customer-service chat and reviews: ``感谢黄丽丽的耐心服务``, ``谢谢张伟！``,
+        # ``恭喜林志玲获得一等奖``: whom one thanks or congratulates, a whole word.
+        Pattern(
+            "cn_name_thanked",
+            "(?:感谢|谢谢|表扬|恭喜)"
+            + _CONTACT_NAME_BEFORE
+            + r"(?=的|[，,。.！!、~～\s]|$|老师|师傅|同学|获得|荣获)",
+            0.5,
+        ),
+        # ref. order changes in chat: ``帮我改一下收件人，改成雷芳``, ``收件人姓名写错了，
+        # 应该是诸葛思远``: the new name of a name field, ending its clause.
+        Pattern(
+            "cn_name_changed_to",
+            _NAME_FIELD_WORDS
+            + r"[^\r\n。！？!?]{0,8}?(?:改成|改为|换成|更正为|修改为|应该是|应为)"
+            + _NAME
+            + r"(?![\u4e00-\u9fff])",
+            0.5,
+        ),
     )
     description: ClassVar[str] = (
         "Chinese personal name (beside its phone or ID, an act, an English role word, an "
-        "@ mention or a transfer's payee)"
+        "@ mention, a transfer's payee or payer, thanks, or a name field's new value)"
     )
     validation: ClassVar[str] = (
         "as CN_NAME, and not a division name or a common word (jieba's dictionary)"
