@@ -692,6 +692,7 @@ class NameRecognizer(Recognizer):
         "卖家",
         "法人",
         "法定代表人",
+        "员工",
         "seller",
         "driver",
         "passenger",

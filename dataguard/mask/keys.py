@@ -64,7 +64,11 @@ SENSITIVE_KEYS: dict[str, str] = {
         "BANK_CARD",
         "bank_card bankcard bank_card_no bankcardno card_no cardno card_number cardnumber "
         "account_no account_number acct_no bank_account bank_account_no bank_acct_no "
-        "银行卡 银行卡号 卡号 银行账号",
+        "银行卡 银行卡号 卡号 银行账号 "
+        # ref. payroll, invoice and transfer exports: accounts without a Luhn digit
+        # (recognizers/bank_account.py finds them after these labels in text).
+        "bank_acct payee_account payer_account settlement_account 银行账户 收款账号 付款账号 "
+        "收款账户 付款账户 对公账号 对公账户 结算账号 结算账户 开户账号 工资账户 工资卡号",
     ),
     **_keys("EMAIL_ADDRESS", "email e_mail mail email_address 邮箱 电子邮箱"),
     **_keys(
@@ -83,7 +87,7 @@ SENSITIVE_KEYS: dict[str, str] = {
         "seller_name driver_name borrower_name guarantor_name "
         "employee_name emp_name staff_name student_name teacher_name doctor_name owner_name "
         "operator_name handler_name 乘客 乘客姓名 旅客 患者 患者姓名 病人 "
-        "借款人 担保人 经办人 买家姓名 卖家姓名 车主 业主 员工姓名 学生姓名",
+        "借款人 担保人 经办人 买家姓名 卖家姓名 车主 业主 员工 员工姓名 学生姓名",
     ),
     **_keys(
         "CN_ADDRESS",

@@ -222,7 +222,8 @@ def test_a_column_of_few_repeated_short_words_stays_clean(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    "header", ["乘客", "患者", "经办人", "申请人", "seller_name", "driver_name", "operator_name"]
+    "header",
+    ["乘客", "患者", "经办人", "申请人", "员工", "seller_name", "driver_name", "operator_name"],
 )
 def test_a_few_names_under_a_role_header_are_masked(tmp_path: Path, header: str) -> None:
     """Too few rows for the column to be its own context (a daily export of three
@@ -240,3 +241,24 @@ def test_a_few_names_under_a_role_header_are_masked(tmp_path: Path, header: str)
     masked = pl.read_csv(target, infer_schema=False)[header].to_list()
     assert [m[0] for m in masked] == [n[0] for n in names]  # the surname is kept
     assert not set(masked) & set(names)
+
+
+@pytest.mark.parametrize("header", ["工资账户", "收款账号", "对公账户", "payee_account"])
+def test_account_numbers_under_an_account_header_are_masked(tmp_path: Path, header: str) -> None:
+    """A payroll export's accounts carry no Luhn digit (a passbook's 0200…, a corporate
+    account's 21 digits): one Luhn-valid card among them made the column text, and the
+    engine, which sees no account label in a bare cell, copied the rest."""
+    rng = random.Random(14)
+    accounts = ["0200004509012345678", "110061234018800012345", gen.bank_card_digits(rng)]
+    source = tmp_path / "payroll.csv"
+    source.write_text(
+        f"id,{header}\n" + "".join(f"{i},{a}\n" for i, a in enumerate(accounts)),
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.csv"
+    report = redact_file(source, target, Masker())
+    by_name = {c["column"]: c for c in report["columns"]}  # type: ignore[union-attr]
+    assert (by_name[header]["action"], by_name[header]["entity"]) == ("mask", "BANK_CARD")
+    masked = pl.read_csv(target, infer_schema=False)[header].to_list()
+    assert not set(masked) & set(accounts)
+    assert [(m[:6], m[-4:]) for m in masked] == [(a[:6], a[-4:]) for a in accounts]
