@@ -156,7 +156,9 @@ _RECORD_LABELS = (
     # and trip and order records: 乘客 张伟 (12306 and airline itineraries), 买家：邹丽.
     "法人代表|法人|乘客|旅客|买家|卖家|"
     # ref. CRM and sales records: 销售代表：周杰, 对接人：王芳.
-    "销售代表|客户代表|业务员|销售员|对接人|跟进人"
+    "销售代表|客户代表|业务员|销售员|对接人|跟进人|"
+    # ref. school and clinic records: 学生：何晓明, 医生：王芳, 班主任 刘洋.
+    "学生|学员|老师|教师|班主任|医生|医师|主治医生|护士"
 )
 # ref. delivery and ride apps: 快递员刘洋已取件, 骑手张伟已接单 (a courier's name is personal
 # data too). After these come as often what the courier does (骑手马上到, 快递员明天到), so
@@ -472,7 +474,15 @@ class NameRecognizer(Recognizer):
         match: 乘客 ⟦张伟⟧ 身份证 440304195007268736 车次 G1234
         match: 买家：⟦邹丽⟧ 卖家：⟦雷芳⟧
         match: 客服小王：您好，请问是⟦邹丽⟧女士吗？
+        match: <input type="text" name="realName" value="⟦邹丽⟧">
+        match: <input name='consignee' class="form-control" value='⟦王建国⟧'/>
+        no-match: <input name="keyword" value="张三丰太极拳">
+        match: SELECT id FROM t_user WHERE real_name LIKE '%⟦邹丽⟧%' LIMIT 10
+        match: where `name` like '⟦王芳⟧%'
+        no-match: WHERE title LIKE '%张伟%'
         match: 销售代表：⟦周杰⟧ 客户：⟦吴彦祖⟧ 意向：高
+        match: 学生：⟦何晓明⟧ 家长：⟦何大伟⟧ 电话：13586091390
+        no-match: 学生会主席竞选开始
         no-match: 法人单位：杭州某某科技有限公司
         no-match: 买家已付款，卖家发货中
         no-match: 用户：我是杭州这边的客户
@@ -567,6 +577,24 @@ class NameRecognizer(Recognizer):
         Pattern(
             "cn_name_xml_element",
             xml_element(_KEYS, _NAME + "(?=</)"),
+            0.5,
+        ),
+        # ref. HTML forms logged or captured in page snapshots: <input name="realName"
+        # value="张三">, the field's name attribute before its value.
+        Pattern(
+            "cn_name_html_input",
+            r"""(?=[Nn])(?<![A-Za-z-])(?i:name)=["']"""
+            + _KEYS
+            + r"""["'][^<>\r\n]{0,80}?(?<![A-Za-z-])(?i:value)=["']"""
+            + _NAME
+            + "[\"']",
+            0.5,
+        ),
+        # ref. SQL in slow and audit logs: WHERE real_name LIKE '%张三%' (the key is a
+        # column, the value a pattern with its wildcards).
+        Pattern(
+            "cn_name_sql_like",
+            '(?<![A-Za-z0-9_])[`"]?' + _KEYS + "[`\"]?[ \t]+(?i:like)[ \t]+'%?" + _NAME + "%?'",
             0.5,
         ),
         # ref. Redis MONITOR output: "HSET" "user:7" "name" "张三" (field and value are

@@ -60,13 +60,23 @@ _CONTACT_FULL_NAME = _full_name(
 _CONTACT_NAME = "(?P<value>" + _CONTACT_FULL_NAME + _END + ")"
 # …ended by what a pattern looks ahead for instead (给您转账, 的耐心服务).
 _CONTACT_NAME_BEFORE = "(?P<value>" + _CONTACT_FULL_NAME + ")"
-_BRACKETED_MOBILE = r"[ \t]?[(（][ \t]*(?=" + _MOBILE + r"[ \t]*[)）])"
+_BRACKETED_MOBILE = (
+    r"(?:[ \t]?[(（][ \t]*(?=(?:"
+    + _MOBILE
+    + r"|\d{17}[\dXx])[ \t]*[)）])"
+    # …or after a slash, as waybills and contact cells write it (邹丽/15626018159).
+    + r"|[ \t]?[/／][ \t]?(?="
+    + _PERSONAL_CELL
+    + "))"
+)
 # ref. English log messages about a person (``user 张伟 (uid=1001) changed phone``,
 # ``approved by 王芳``): the English noun for who they are, or ``by``, then the name.
 _ENGLISH_ROLES = (
     r"(?i:user|customer|buyer|seller|member|receiver|recipient|consignee|sender|payee|payer|"
     r"driver|courier|rider|passenger|guest|patient|student|employee|staff|applicant|holder|"
-    r"contact|operator|approver|reviewer|owner|assignee|reporter|by)"
+    r"contact|operator|approver|reviewer|owner|assignee|reporter|by|"
+    # …or greets them (Hi 邹丽, your order has shipped).
+    r"hi|hello|dear)"
 )
 # ref. audit and operation logs (``张伟 修改了收货地址``, ``INFO 王芳 登录成功``): a name, a
 # space, then what the person did. The name starts the text or follows neither an
@@ -166,6 +176,14 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 转账给商家 500元
         no-match: 转账给对方账户
         no-match: 订单张伟 修改地址
+        match: 实名认证通过：张*伟 → ⟦张三伟⟧ (440305199110102819)
+        match: INFO ⟦邹丽⟧/15626018159
+        match: 收件人信息 ⟦王芳⟧ / 13812341050 / 杭州
+        no-match: 订单/13812341050
+        match: INFO Hi ⟦邹丽⟧, your order has shipped
+        match: 您好⟦邹丽⟧，您的包裹已签收
+        no-match: 您好世界，
+        no-match: 您好，请问有什么可以帮您
         match: ⟦张三丰⟧给您转账500元
         match: 【支付宝】⟦王芳⟧向你付款100.00元
         no-match: 对方给您转账500元
@@ -202,6 +220,13 @@ class NameBesideRecognizer(NameRecognizer):
         Pattern(
             "cn_name_mention",
             r"(?<![A-Za-z0-9_.%+-])@" + _CONTACT_NAME + r"(?=[\s,，:：;；、)）]|$)",
+            0.5,
+        ),
+        # ref. notification templates: ``您好邹丽，您的包裹已签收``: the greeting, then the
+        # name ending its clause.
+        Pattern(
+            "cn_name_greeted",
+            "(?:您好|你好)[ \t]?" + _CONTACT_NAME_BEFORE + r"(?=[，,！!：:]|[ \t]*$)",
             0.5,
         ),
         # ref. payment and transfer notes: ``转账给黄丽丽 500元``, ``已付款给王芳``.
