@@ -52,6 +52,7 @@ class BankAccountRecognizer(Recognizer):
         no-match: 银行账号：0200004509012345678901234567
         no-match: 账户余额 1234567890123.50
         no-match: 账号：020000450901****5678
+        no-match: 0200004509012345678
     """
 
     entity: ClassVar[str] = "BANK_CARD"
@@ -59,6 +60,30 @@ class BankAccountRecognizer(Recognizer):
         Pattern("bank_account_labelled", _ACCOUNT_LABELS + _SEP + _VALUE, 0.85),
         Pattern("bank_account_english", _ENGLISH_LABEL + _SEP + _VALUE, 0.85),
         Pattern("bank_account_bare_label", _BARE_LABEL + _SEP + _VALUE, 0.85),
+        # A whole field value (a cell under 工资账户, {"bankAccount": …} in a record): the
+        # field name supplies the label, so the base score is below the threshold and
+        # only an account field lifts it.
+        Pattern("bank_account_field", r"^[ \t]*(?P<value>" + _DIGITS + r")[ \t]*$", 0.3),
+    )
+    # Substrings of a field name that name a bank account (工资账户, 收款人账号,
+    # employee_bank_account); not a bare "account", which names login accounts as often.
+    context: ClassVar[tuple[str, ...]] = (
+        "账号",
+        "帐号",
+        "账户",
+        "帐户",
+        "bank_account",
+        "bankaccount",
+        "bank_acct",
+        "bankacct",
+        "account_no",
+        "accountno",
+        "account_num",
+        "accountnum",
+        "acct_no",
+        "acctno",
+        "acct_num",
+        "acctnum",
     )
     # Below the card recognizer: a Luhn-valid card under 账号 is reported as the card.
     specificity: ClassVar[int] = 70
@@ -71,5 +96,9 @@ class BankAccountRecognizer(Recognizer):
 
     def validate(self, value: str) -> bool | None:
         digits = "".join(ch for ch in value if ch.isdigit())
-        # A run of one digit (000000000000) is a placeholder, not an account.
-        return 12 <= len(digits) <= 25 and len(set(digits)) > 1
+        # A run of one digit (000000000000) is a placeholder, not an account. A valid one
+        # keeps its pattern's score (no checksum confirms it): the label's 0.85, or a bare
+        # field's 0.3 until an account field name lifts it.
+        if not 12 <= len(digits) <= 25 or len(set(digits)) == 1:
+            return False
+        return None
