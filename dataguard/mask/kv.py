@@ -8,8 +8,9 @@ the findings inside it. Offsets are exact: text between spans is never touched.
 Formats:
     ``plain``: no keys. ``json``: the line is a JSON object (else it is treated as plain);
     every string and number value, with its innermost key. ``kv``: ``key=value`` pairs
-    (logfmt, Java ``toString``, query strings ``?a=1&b=2`` in nginx and Apache access logs)
-    and ``"key": value`` fragments embedded in text, XML elements holding text
+    (logfmt, Java ``toString``, query strings ``?a=1&b=2`` in nginx and Apache access logs),
+    ``key: value`` and Chinese labels (``收货地址：…``, the whole run of ideographs before
+    the colon being the key), ``"key": value`` fragments embedded in text, XML elements holding text
     (``<mobile>…</mobile>``, namespaces dropped from the key) and JSON written into HTML
     (``&quot;phone&quot;:&quot;…&quot;``). ``auto``: ``json`` for a line that is a JSON
     object, ``kv`` otherwise.
@@ -22,8 +23,9 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
-__all__ = ["FORMATS", "KeySpan", "key_spans", "words_after"]
+__all__ = ["FORMATS", "KeySpan", "digits_after", "key_spans", "words_after"]
 
 FORMATS = ("auto", "plain", "json", "kv", "logfmt", "nginx", "apache")
 
@@ -61,6 +63,20 @@ _KV = re.compile(
     r"(?<![\w.\-])(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]{0,63})="
     r"(?:(?:[bBuU]|[rR][bB]?|[bB][rR])?(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|'(?P<sq>[^'\n]*)')"
     r"|(?P<bare>[^\s&,;'\"<>()\[\]{}]*))"
+)
+# key: value, as YAML, log messages and forms write it (``address: Room 401, No. 90 Wensan
+# Road``, ``bank_account: 0200…``), and Chinese labels (``收货地址：文三路90``,
+# ``身份证:44030519911010281x``): a Latin key that is a word of its own, followed by a
+# colon and a space (not ``http://`` nor ``12:30``), or a Chinese label that is the whole
+# run of ideographs before a colon (``请求地址：`` is not ``地址：``); the value runs to a
+# space or a separator. Only sensitive keys matter: the detector finds the rest.
+_LABEL_COLON = re.compile(
+    # Not the HTTP headers whose value is a scheme and a credential (Authorization:
+    # Bearer …, Cookie: a=1; b=2): the detector reads those whole.
+    r"(?:(?<![\w.\-])(?!(?i:(?:proxy-)?authorization|(?:set-)?cookie)[ \t]*:)"
+    r"(?P<key>[A-Za-z_][\w.\-]{0,63})[ \t]*:[ \t]+"
+    r"|(?<!\w)(?P<label>[\u4e00-\u9fff]{1,16})[ \t]*[：:][ \t]*)"
+    r"(?P<bare>[^\s，,；;。|&'\"<>()\[\]{}：]+)"
 )
 # "key": value fragments (JSON inside a text line).
 _JSON_PAIR = re.compile(
@@ -108,6 +124,8 @@ def _kv_spans(line: str) -> list[KeySpan]:
     pairs = (
         _matches(line, (_KV, _JSON_PAIR)) if "=" in line or '":' in line or '" :' in line else []
     )
+    if ": " in line or ":\t" in line or "：" in line or (":" in line and not line.isascii()):
+        pairs = pairs + _label_spans(line, pairs)
     # XML elements and HTML-escaped pairs name their keys more closely than an attribute
     # or pair around them (data-user="{&quot;pwd&quot;:…}"): an outer span holding one
     # gives way to it.
@@ -151,13 +169,38 @@ def words_after(line: str, span: KeySpan) -> KeySpan:
     string (``?address=…&x=1 HTTP/1.1``), whose spaces are encoded.
     """
     key_at = span.start - len(span.key) - 1  # key=value: the key, then "="
-    if key_at > 0 and line[key_at - 1] in "?&":
+    if line[span.start - 1 : span.start] == "=" and key_at > 0 and line[key_at - 1] in "?&":
         return span  # a query string's value: its spaces are encoded (+, %20)
     if not line[span.start : span.end].isascii():
         return span  # Chinese names and addresses are written without spaces
+    return _widened(line, span, _MORE_WORDS, _MAX_MORE_WORDS)
+
+
+# The digit groups of a phone number written with spaces (``phone=+1 415 555 0100``,
+# ``tel: +44 20 7946 0958``), after a value that is itself a number's start.
+_NUMBER_START = re.compile(r"\+?[0-9][0-9()\-]*")
+_MORE_DIGITS = re.compile(r"[ \t]+[0-9]{1,5}(?:-[0-9]{1,5})?(?![\w.:：=\-])")
+#: Digit groups a phone number may go on for (a country code and three groups).
+_MAX_MORE_DIGITS = 4
+
+
+def digits_after(line: str, span: KeySpan) -> KeySpan:
+    """*span*, an unquoted number, widened over the digit groups after it.
+
+    A ``key=value`` or ``key: value`` reader stops at the first space, and under a phone
+    key the rest of a number written in groups went out beside its mask (``phone=******
+    415 555 0100``): a foreign number no recognizer finds is masked by its key alone.
+    """
+    if _NUMBER_START.fullmatch(line, span.start, span.end) is None:
+        return span
+    return _widened(line, span, _MORE_DIGITS, _MAX_MORE_DIGITS)
+
+
+def _widened(line: str, span: KeySpan, more: re.Pattern[str], limit: int) -> KeySpan:
+    """*span* widened over at most *limit* matches of *more* right after it."""
     end = span.end
-    for _ in range(_MAX_MORE_WORDS):
-        m = _MORE_WORDS.match(line, end)
+    for _ in range(limit):
+        m = more.match(line, end)
         if m is None:
             break
         end = m.end()
@@ -199,6 +242,29 @@ def _matches(line: str, regexes: Sequence[re.Pattern[str]]) -> list[KeySpan]:
                 continue
             kind = _KINDS.get(group, "string" if regex is _JSON_PAIR else "raw")
             spans.append(KeySpan(m.group("key"), start, end, kind, bare=group == "bare"))
+    return spans
+
+
+def _label_spans(line: str, pairs: list[KeySpan]) -> list[KeySpan]:
+    """The values of ``key: value`` and Chinese labels whose label and value no *pairs*
+    value touches: a ``key=value`` or ``"key":`` pair holding one (``note=a: b``,
+    ``msg: {"phone": …}``) is the outer reading.
+
+    Among the pairs starting before a label's end, the greatest end decides: O((n + m)
+    log m) on a huge line with thousands of both.
+    """
+    outer = sorted(pairs, key=lambda s: s.start)
+    starts = [s.start for s in outer]
+    greatest_end = list(accumulate((s.end for s in outer), max))
+    spans: list[KeySpan] = []
+    for m in _LABEL_COLON.finditer(line):
+        k = bisect_left(starts, m.end())
+        if k and greatest_end[k - 1] > m.start():
+            continue
+        start, end = m.span("bare")
+        if end - start <= _LONGEST_EMPTY and line[start:end].lower() in _EMPTY:
+            continue
+        spans.append(KeySpan(m["key"] or m["label"], start, end, "raw", bare=True))
     return spans
 
 

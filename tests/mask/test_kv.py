@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import itertools
 import json
 import random
 import re
@@ -876,3 +877,79 @@ def test_outer_spans_holding_an_inner_one_give_way(
         if not any(o.start <= i.start and i.end <= o.end for i in inner_spans)
     ]
     assert _not_holding(outer_spans, inner_spans) == holds
+
+
+# -- key: value and Chinese labels ---------------------------------------------------------
+
+
+def test_colon_labels_are_keys() -> None:
+    assert spans("收货地址：文三路90 手机:138 address: Room 401 请求地址：/api/v1", "kv") == [
+        ("收货地址", "文三路90", "raw"),
+        ("手机", "138", "raw"),
+        ("address", "Room", "raw"),
+        ("请求地址", "/api/v1", "raw"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "see http://example.com at 12:30:00",  # no space after the colon: no key
+        "订单收货地址是文三路",  # no colon
+        "Authorization: Bearer abc",  # the detector reads these headers whole
+        "Cookie: a=1",
+    ],
+)
+def test_what_is_no_colon_label(line: str) -> None:
+    assert [k for k, _, _ in spans(line, "kv") if k not in ("a",)] == []
+
+
+def test_a_pair_holding_a_colon_label_is_the_outer_span() -> None:
+    assert spans("note=a: b", "kv") == [("note", "a:", "raw")]
+    assert spans('msg: {"phone": "138"}', "kv") == [("phone", "138", "string")]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # An address no recognizer reads as one (no 号, a landmark), under its label.
+        ("收货地址：文三路90", "收货地址：****"),
+        ("地址：西溪湿地东门 保安室", "地址：**** 保安室"),
+        # A mistyped ID number (bad check character) is still someone's.
+        ("身份证：44030519911010281x 校验失败", "身份证：4****************x 校验失败"),
+        (
+            "address: Room 1502, No. 90 Wensan Road, Xihu District, Hangzhou",
+            "address: ****",
+        ),
+        # Only a label that is a sensitive key, whole: 请求地址 is a request's URL.
+        ("请求地址：/api/v1/user", "请求地址：/api/v1/user"),
+        ("时间：12:30:00 用户：admin", "时间：12:30:00 用户：admin"),
+        ("ERROR: connection refused", "ERROR: connection refused"),
+    ],
+)
+def test_values_under_colon_labels_are_masked_by_their_keys(
+    masker: Masker, line: str, expected: str
+) -> None:
+    assert mask1(masker, line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("phone=+1 415 555 0100 status=ok", "phone=******0100 status=ok"),
+        ("receiver_phone: +44 20 7946 0958", "receiver_phone: ******0958"),
+        ("phone=138 12:00", "phone=****** 12:00"),  # a time is no digit group
+    ],
+)
+def test_a_phone_written_in_groups_is_masked_whole_by_its_key(
+    masker: Masker, line: str, expected: str
+) -> None:
+    # key=value readers stop at the first space: "415 555 0100" went out.
+    assert mask1(masker, line) == expected
+
+
+def test_many_labels_and_pairs_on_one_huge_line_stay_fast_and_disjoint() -> None:
+    line = " ".join(f"k{i}=v{i} 地址：文三路{i}" for i in range(5000))
+    found = key_spans(line, "kv")
+    assert len(found) == 10000
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
