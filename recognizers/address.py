@@ -124,7 +124,7 @@ _ESTATE = (
     # A named building before its floor or tower (亚太商务楼10层, 太古汇一座) ends 楼 or 汇;
     # a campus or park, 园区 / 校区 (阿里巴巴西溪园区, not …西溪园 and a stray 区).
     + r"{1,12}(?:小区|大厦|花园|公寓|家园|新村|广场|大楼|中心|公馆|华庭|园区|校区|医院|酒店"
-    + r"|苑|园|城|邸|湾|楼|汇)"
+    + r"|大学|学院|苑|园|城|邸|湾|楼|汇)"
     + r"(?:(?:[一二三四五六七八九十]{1,2}|[东西南北中]|[A-Za-z0-9]{1,2})(?:区|期))?"
     # …or ends with a Latin word in capitals (望京SOHO, 来福士MALL), which leaves a
     # tower's letter to the building (望京SOHOB座: SOHO, then B座).
@@ -134,9 +134,13 @@ _ESTATE = (
 )
 # A room number may follow the building directly, without 室 (A座1501), but not the
 # number of a unit or floor (3栋2单元, A座15楼).
-_BUILDING = _BUILDING_CODE + r"(?:号楼|栋|幢|座)(?:[A-Za-z]?[0-9]{1,5}(?:室|房)?(?![0-9单楼层号]))?"
+# A university's dormitory building is a 舍 (华中科技大学东区17舍302).
+_BUILDING = (
+    _BUILDING_CODE + r"(?:号楼|栋|幢|座|舍)(?:[A-Za-z]?[0-9]{1,5}(?:室|房)?(?![0-9单楼层号]))?"
+)
 _UNIT = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})单元(?: ?[0-9]{1,5}(?:室|房)?(?![0-9]))?"
-_FLOOR = r"(?:[0-9]{1,3}|" + _CNUM + r"{1,3})(?:楼|层)"
+# …written 18F in office addresses (圣爱大厦18F).
+_FLOOR = r"(?:(?:[0-9]{1,3}|" + _CNUM + r"{1,3})(?:楼|层)|[0-9]{1,3}[Ff](?![A-Za-z0-9]))"
 _ROOM = r"[A-Za-z]?[0-9]{1,5}(?:室|房)"
 # ref. office and apartment addresses: the room right after the building's name or a floor,
 # without 室 (中关村大厦1101, 太古汇2801, 中关村大厦11层1101), or after a tower's code
@@ -149,7 +153,9 @@ _BARE_ROOM = (
 _TAIL = "".join(
     f"(?: ?{part})?"
     for part in (
-        _ESTATE + r"(?: ?(?:[A-Z][0-9]{1,2} )?" + _BARE_ROOM + ")?",
+        # A tower's code before the room: T1 1502, or a building's number and a dash
+        # (创意产业园2-B501).
+        _ESTATE + r"(?: ?(?:[A-Z][0-9]{1,2} |[0-9]{1,3}-)?" + _BARE_ROOM + ")?",
         _BUILDING,
         _UNIT,
         _FLOOR + "(?:" + _BARE_ROOM + ")?",
@@ -334,6 +340,9 @@ class AddressRecognizer(Recognizer):
         match: 寄到⟦北京市朝阳区望京SOHO T1 1502⟧ 前台
         match: 会场：⟦上海市浦东新区世纪大道100号环球金融中心⟧2026年开业
         match: 地址：⟦杭州市西湖区文三路90号3楼⟧ 10:30到
+        match: 配送地址：⟦上海市徐汇区漕溪北路88号圣爱大厦18F⟧
+        match: 地址：⟦江苏省苏州市工业园区星湖街328号创意产业园2-B501⟧
+        match: 家庭住址：⟦湖北省武汉市洪山区珞喻路1037号华中科技大学东区17舍302⟧
         no-match: 阳光花园小区今天停水
         no-match: 杭州市今天多云转晴，气温12到20度
         no-match: 杭州市西湖区人民政府发布通知

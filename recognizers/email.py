@@ -100,7 +100,15 @@ _OBFUSCATED = (
     + r")(?![A-Za-z0-9\-]))"
     + _AFTER
 )
-_UNOBFUSCATE = re.compile(f"(?P<at>{_AT_WORD}|{_HASH_AT})|{_DOT_WORD}")
+# …or in bare words, ``zhangsan AT qq DOT com``: every dot a word too, and since English
+# runs into that (``look at asp dot net``), reported only beside a context word (邮箱,
+# email, mail …), from its own lower score.
+_BARE_AT = r"[ \t]+(?:at|AT)[ \t]+"
+_BARE_DOT = r"[ \t]+(?:dot|DOT)[ \t]+"
+_ASCII_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+_SPELLED = _BARE_AT + "(?:" + _ASCII_LABEL + _BARE_DOT + ")+" + r"[A-Za-z]{2,63}(?![A-Za-z0-9\-])"
+_UNOBFUSCATE = re.compile(f"(?P<at>{_AT_WORD}|{_HASH_AT}|{_BARE_AT})|{_DOT_WORD}|{_BARE_DOT}")
+_SPELLED_AT = re.compile(_BARE_AT)
 
 _SPLIT = re.compile(r"^(?P<local>.+)@(?P<domain>[^@]+)$")
 # ref. Apple / Android density-suffixed asset names (``logo@2x.png``, ``icon@1.5x.jpg``).
@@ -141,6 +149,10 @@ class EmailRecognizer(Recognizer):
         no-match: 请发到用户@例子.中国谢谢
         match: 邮箱：⟦zhangsan#qq.com⟧（#换成@）
         match: email me: ⟦zhang.san(at)163.com⟧
+        match: 邮箱：⟦zhangsan AT qq DOT com⟧ 谢谢
+        match: mail me at ⟦li.lei at example dot com dot cn⟧
+        no-match: look at asp dot net
+        no-match: 邮箱：zhangsan AT qq DOT notatld
         match: contact ⟦li.lei [at] example [dot] com⟧ for details
         no-match: see issue#12.md and page#section.com
         no-match: meet me at example.com
@@ -151,6 +163,7 @@ class EmailRecognizer(Recognizer):
         Pattern("email", _BEFORE_ASCII + _LOCAL_ASCII + "@" + _DOMAIN, 0.5),
         Pattern("email_cjk_local", _BEFORE_CJK + _LOCAL_CJK + "@" + _DOMAIN, 0.5),
         Pattern("email_obfuscated", _BEFORE_ASCII + _LOCAL_ASCII + _OBFUSCATED, 0.5),
+        Pattern("email_spelled", _BEFORE_ASCII + _LOCAL_ASCII + _SPELLED, 0.3),
     )
     context: ClassVar[tuple[str, ...]] = (
         "邮箱",
@@ -179,7 +192,9 @@ class EmailRecognizer(Recognizer):
     standard: ClassVar[str] = "RFC 5322 §3.4.1, RFC 6531/6532 (internationalised), RFC 5890"
 
     def validate(self, value: str) -> bool | None:
+        spelled = False
         if "@" not in value:  # an obfuscated address: validated as what it spells
+            spelled = _SPELLED_AT.search(value) is not None
             value = _UNOBFUSCATE.sub(lambda m: "@" if m["at"] else ".", value)
         m = _SPLIT.match(value)
         if m is None:
@@ -194,4 +209,7 @@ class EmailRecognizer(Recognizer):
             return False
         if labels[-1].lower() not in tlds():
             return False
-        return _DENSITY_ASSET.match(domain) is None
+        if _DENSITY_ASSET.match(domain) is not None:
+            return False
+        # Spelled in bare words: its pattern's score, which only a context word lifts.
+        return None if spelled else True

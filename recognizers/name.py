@@ -175,9 +175,10 @@ _SELF = "我叫|我的名字(?:是|叫)|本人姓名(?:是|为)?[:：]?"
 _SELF_IS = "我是|本人(?:是)?"
 # ref. customer-service chat: 我老公叫雷芳, 她叫王芳, 我妈的名字是李秀兰. Who a caller's
 # relative or colleague is called; the name must end the clause, as after 我是 (他叫车了
-# and 她叫外卖 are no names). Not after a bare 是: 他是高手，她是白领 are no names.
+# and 她叫外卖 are no names). Not after a bare 是: 他是高手，她是白领 are no names. Not
+# 其他 (其他叫法很多 is "other names for it").
 _CALLED = (
-    "(?:他|她|我?(?:老公|老婆|丈夫|妻子|爱人|先生|太太|儿子|女儿|孩子|爸爸|妈妈|爸|妈|父亲|母亲"
+    "(?:(?<![其吉])[他她]|我?(?:老公|老婆|丈夫|妻子|爱人|先生|太太|儿子|女儿|孩子|爸爸|妈妈|爸|妈|父亲|母亲"
     "|哥哥|姐姐|弟弟|妹妹|朋友|同事|男朋友|女朋友|对象|室友|家人))(?:叫做?|的名字(?:是|叫))"
 )
 _CLAUSE_END = (
@@ -468,6 +469,7 @@ class NameRecognizer(Recognizer):
         no-match: 他叫车了，马上到
         no-match: 她是程序员，在杭州
         no-match: 他是高手，她是白领。
+        no-match: 其他叫法很多
         match: {"buyer":"⟦邹丽⟧","seller":"⟦雷芳⟧"}
         match: legal_person=⟦王建国⟧ contact_name=⟦李强⟧
         match: 企业认证: 法人 ⟦王建国⟧ 联系人手机 13586091390

@@ -60,7 +60,8 @@ _CONTACT_FULL_NAME = _full_name(
 _CONTACT_NAME = "(?P<value>" + _CONTACT_FULL_NAME + _END + ")"
 # …ended by what a pattern looks ahead for instead (给您转账, 的耐心服务).
 _CONTACT_NAME_BEFORE = "(?P<value>" + _CONTACT_FULL_NAME + ")"
-_BRACKETED_MOBILE = (
+# Its mobile or ID number in brackets (张伟(138…), 张三伟 (4403…)), or after a slash.
+_NUMBER_BESIDE = (
     r"(?:[ \t]?[(（][ \t]*(?=(?:"
     + _MOBILE
     + r"|\d{17}[\dXx])[ \t]*[)）])"
@@ -101,18 +102,23 @@ def common_words() -> frozenset[str]:
 class NameBesideRecognizer(NameRecognizer):
     """A Chinese personal name labelled by what stands beside it, not by a name label.
 
-    Format: the name forms of :class:`NameRecognizer`, in one of four places:
+    Format: the name forms of :class:`NameRecognizer`, in one of these places:
 
     * a row's cell, at the start of the row or after a separator (``,`` ``，`` tab ``|``
       or spaces, quotes allowed), when the next cell holds a mobile number or an ID number:
       a row with no header (an export pasted into a log, ``王芳,13912345678,浙江省…``, a
       SQL ``VALUES`` list, a Markdown table) says whose it is by its shape;
-    * before its mobile in brackets, ``张伟(138…)``, the name starting the text or
-      following a character that is neither an ideograph nor a word character;
+    * before its mobile or ID number in brackets, ``张伟(138…)``, or after a slash,
+      ``邹丽/156…``, the name starting the text or following a character that is neither
+      an ideograph nor a word character;
     * before a space and what the person did (``张伟 修改了收货地址``, ``王芳 登录成功``),
       as audit and operation logs write an actor, the name starting as above;
-    * after an English word for who the person is (``user``, ``customer``, ``driver`` …)
-      or ``by``, as English log messages write a Chinese name (``approved by 王芳``).
+    * after an English word for who the person is (``user``, ``customer``, ``driver`` …),
+      ``by`` or a greeting, as English log messages write a Chinese name (``approved by
+      王芳``, ``Hi 邹丽,``);
+    * in what a message does to a person: an @ mention, a greeting (``您好邹丽，``), a
+      transfer's payee or payer (``转账给黄丽丽``, ``张三丰给您转账``), thanks
+      (``感谢黄丽丽的耐心服务``), or the new value of a name field (``收件人，改成雷芳``).
 
     Since no name label says so, a word in that place must not read as a name: besides
     what :class:`NameRecognizer` rejects, every division name (counties too: ``余杭,138…``
@@ -205,9 +211,7 @@ class NameBesideRecognizer(NameRecognizer):
             _ROW_START + _NAME + _CELL_SEP + "(?=" + _PERSONAL_CELL + ")",
             0.5,
         ),
-        Pattern(
-            "cn_name_bracketed_mobile", _CONTACT_START + _CONTACT_NAME + _BRACKETED_MOBILE, 0.5
-        ),
+        Pattern("cn_name_bracketed_mobile", _CONTACT_START + _CONTACT_NAME + _NUMBER_BESIDE, 0.5),
         Pattern("cn_name_actor", _CONTACT_START + _CONTACT_NAME + r"[ \t]+(?=" + _ACTS + ")", 0.5),
         Pattern(
             "cn_name_english_role",
@@ -263,7 +267,8 @@ class NameBesideRecognizer(NameRecognizer):
     )
     description: ClassVar[str] = (
         "Chinese personal name (beside its phone or ID, an act, an English role word, an "
-        "@ mention, a transfer's payee or payer, thanks, or a name field's new value)"
+        "@ mention, a greeting, a transfer's payee or payer, thanks, or a name field's new "
+        "value)"
     )
     validation: ClassVar[str] = (
         "as CN_NAME, and not a division name or a common word (jieba's dictionary)"

@@ -31,6 +31,20 @@ _PNR = (
     r"(?:MR|MRS|MS|MISS|MSTR|CHD|INF)(?![A-Za-z])"
 )
 _SALUTATION = r"(?<![A-Za-z])(?:Dear|Hi|Hello|Mr\.?|Mrs\.?|Ms\.?|Miss|Madam)[ \t]+"
+# ref. English logs and tickets that write a contact as its phone with the name in
+# brackets (user 13586091390 (Wang Fang) complained), or the name with its phone in
+# brackets (Wang Fang (13586091390)): the mobile or ID number says the words are a person.
+_PHONE_OR_ID = r"(?<![0-9])(?:\+?86[- ]?)?(?:1[3-9][0-9]{9}|[0-9]{17}[0-9Xx])(?![0-9])"
+_AFTER_PHONE = _PHONE_OR_ID + r"[ \t]?[(（][ \t]?" + _NAME_WORDS + r"[ \t]?[)）]"
+_BEFORE_PHONE = (
+    r"(?<![A-Za-z])(?P<value>"
+    + _WORD
+    + r"[ \t]"
+    + _WORD
+    + r")[ \t]?[(（][ \t]?(?="
+    + _PHONE_OR_ID
+    + r"[ \t]?[)）])"
+)
 
 
 def _syllable_count(word: str, limit: int) -> int | None:
@@ -91,7 +105,9 @@ class PinyinNameRecognizer(Recognizer):
     syllables (``Order Service``, ``Hello World`` are not; ``He She`` would be), so a
     name needs what says it is one: a name key (``"name": "Zhang Wei"``, ``realName=``,
     the keys of :class:`NameRecognizer`), a salutation (``Dear Zhang Wei``), an airline
-    record's ``SURNAME/GIVEN`` followed by a title (``ZHANG/WEI MR``), or a name field.
+    record's ``SURNAME/GIVEN`` followed by a title (``ZHANG/WEI MR``), a mobile or ID number
+    beside it in brackets (``13586091390 (Wang Fang)``, ``Zhang Wei (13812341050)``), or a
+    name field.
 
     Examples:
         match: {"name":"⟦Zhang Wei⟧","mobile":"13812341050"}
@@ -108,6 +124,10 @@ class PinyinNameRecognizer(Recognizer):
         no-match: {"name":"John Smith"}
         no-match: Dear Zhang Wei's team
         match: Dear ⟦Li Xiao Ming⟧: welcome
+        match: report: user 13586091390 (⟦Wang Fang⟧) complained; callback to 0574-37990751
+        match: callback requested by ⟦Zhang Wei⟧ (13812341050) at 10:00
+        no-match: 13812341050 (Home Phone)
+        no-match: Order Service (13812341050)
     """
 
     entity: ClassVar[str] = "CN_NAME"
@@ -119,15 +139,20 @@ class PinyinNameRecognizer(Recognizer):
         ),
         Pattern("cn_name_pinyin_salutation", _SALUTATION + _NAME_WORDS + _SALUTATION_END, 0.5),
         Pattern("cn_name_pnr", _PNR, 0.5),
+        Pattern("cn_name_pinyin_after_phone", _AFTER_PHONE, 0.5),
+        Pattern("cn_name_pinyin_before_phone", _BEFORE_PHONE, 0.5),
         # A whole field value; the field name lifts the score, as for cn_name_field.
         Pattern("cn_name_pinyin_field", r"^[ \t]*" + _NAME_WORDS + r"[ \t]*$", 0.3),
     )
     context: ClassVar[tuple[str, ...]] = NameRecognizer.context
     specificity: ClassVar[int] = 20
-    description: ClassVar[str] = "Chinese personal name in pinyin (under a name key, Dear …, PNR)"
+    description: ClassVar[str] = (
+        "Chinese personal name in pinyin (under a name key, Dear …, PNR, beside a phone)"
+    )
     validation: ClassVar[str] = (
         "a pinyin surname first or last, the rest one or two pinyin syllables; "
-        "only with a name key, a salutation, an airline title or a name field"
+        "only with a name key, a salutation, an airline title, a phone or ID in brackets "
+        "or a name field"
     )
     standard: ClassVar[str] = "standards.md §1 CN_NAME; GB/T 28039-2011"
 

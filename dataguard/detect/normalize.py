@@ -6,6 +6,8 @@ Personal data hides behind encodings in logs. Before scanning, the engine rewrit
   the ideographic space, Kangxi radicals;
 * CJK Radicals Supplement characters, which NFKC leaves alone, to the ideograph they stand
   for (``⻄`` → ``西``); # ref. Unicode 15 CJK Radicals Supplement block, U+2E80–U+2EFF;
+* the dashes of General Punctuation (``‐ ‑ ‒ – — ―``) and the minus sign ``−`` to ``-``
+  (``0571—88881234``), which NFKC leaves alone too;
 * percent-encoded UTF-8 runs of URLs and query strings (``a%40b.com`` → ``a@b.com``,
   ``%E6%89%8B%E6%9C%BA`` → ``手机``), twice-encoded ones too: a URL inside a query
   string (``redirect=https%3A%2F%2Fx.com%2Fcb%3Femail%3Dtt%2540163.com``) has its own
@@ -52,6 +54,10 @@ __all__ = [
     "normalize",
 ]
 
+# ref. Unicode General Punctuation dashes, which NFKC leaves alone: a Chinese input method
+# or a word processor types them between an area code and its number (0571—88881234
+# went out unmasked), read as the ASCII hyphen.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 # ref. Unicode CJK Radicals Supplement: simplified-form radicals seen in mixed-script text.
 _RADICALS = str.maketrans(
     {
@@ -250,7 +256,7 @@ def _norm_start(edit: tuple[int, int, int, int]) -> int:
 
 def _fold(char: str) -> str:
     """NFKC with CJK radical supplements folded first."""
-    return unicodedata.normalize("NFKC", char.translate(_RADICALS))
+    return unicodedata.normalize("NFKC", char.translate(_RADICALS).translate(_DASHES))
 
 
 _SEPARATORS = frozenset("\"'&,;|<>")

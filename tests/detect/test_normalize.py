@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -215,6 +216,17 @@ def test_unicode_escapes_escaped_again_decode() -> None:
     assert original[slice(*norm.to_original(i, i + 2))] == r"\\u5f20\\u4f1f"
     assert normalize(r"\\\\u5f20").text == "张"
     assert normalize(r"a\\\u5f20").text == r"a\\\u5f20"  # a literal backslash, then 张: left alone
+
+
+@pytest.mark.parametrize("dash", ["\u2010", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212"])
+def test_unicode_dashes_read_as_hyphens_and_map_back(dash: str) -> None:
+    # An input method's em dash between area code and number: 0571—88881234 went out
+    # unmasked.
+    original = f"电话 0571{dash}88881234 谢谢"
+    norm = normalize(original)
+    assert norm.text == "电话 0571-88881234 谢谢"
+    start, end = norm.to_original(3, 16)
+    assert original[start:end] == f"0571{dash}88881234"
 
 
 def test_an_ideographic_full_stop_between_ascii_letters_is_a_dot() -> None:
