@@ -484,6 +484,7 @@ class NameRecognizer(Recognizer):
         no-match: WHERE title LIKE '%张伟%'
         match: 销售代表：⟦周杰⟧ 客户：⟦吴彦祖⟧ 意向：高
         match: 学生：⟦何晓明⟧ 家长：⟦何大伟⟧ 电话：13586091390
+        match: 下单人叫⟦邹丽⟧
         no-match: 学生会主席竞选开始
         no-match: 法人单位：杭州某某科技有限公司
         no-match: 买家已付款，卖家发货中
@@ -530,7 +531,7 @@ class NameRecognizer(Recognizer):
             + _QUOTE
             + r"[ \t]*(?:[:：=][ \t]*"
             + _QUOTE
-            + "|是|为)?"
+            + "|是|为|叫)?"
             # A second label (客户：收件人努尔兰·哈力克): a dotted name may start with any
             # character, so without this the first label's match took 收件人 into the name.
             + r"(?:(?:收件人|收货人|联系人|寄件人|签收人|持卡人|姓名|客户|用户|取件人|代收人|"

@@ -87,6 +87,15 @@ _ACTS = (
     "导出|导入|下载|上传|查看|查询|取消|确认|支付|付款|退款|签收|转账|绑定|解绑|重置|编辑|"
     "发起|撤回|完成|操作|访问"
 )
+# ref. customer-service chat: 邹丽的手机号是…, 这是邹丽的身份证, 帮邹丽下的单, 给邹丽打电话.
+# Whose phone, ID or address it is says the words before 的 are a person; a word that
+# takes a person (是, 给, 帮 …) may stand before the name inside a run of ideographs.
+_TAKES_A_PERSON = "(?:是|给|帮|替|跟|和|与|找|问|让|把)"
+_PERSONAL_ATTRIBUTE = (
+    "的(?:手机|电话|联系方式|身份证|证件|住址|家庭住址|地址|银行卡|卡号|邮箱|微信|QQ|qq|账号|"
+    "户口|护照|车牌)"
+)
+_PHONED = "(?:打个?电话|回个?电话|回电|发个?短信|发消息|发微信|下的单|下单|付款|签收)"
 # The name fields whose new value a chat asks for (改成…): who receives, who is contacted.
 _NAME_FIELD_WORDS = "(?:收件人|收货人|联系人|签收人|姓名|名字)"
 # Cells that end like an organisation, a place or a facility are not people: 高新区,
@@ -118,7 +127,9 @@ class NameBesideRecognizer(NameRecognizer):
       王芳``, ``Hi 邹丽,``);
     * in what a message does to a person: an @ mention, a greeting (``您好邹丽，``), a
       transfer's payee or payer (``转账给黄丽丽``, ``张三丰给您转账``), thanks
-      (``感谢黄丽丽的耐心服务``), or the new value of a name field (``收件人，改成雷芳``).
+      (``感谢黄丽丽的耐心服务``), the new value of a name field (``收件人，改成雷芳``), whose
+      phone, ID or address it is (``邹丽的手机号``, ``这是邹丽的身份证``), or whom one
+      calls or orders for (``给邹丽打电话``, ``帮邹丽下的单``).
 
     Since no name label says so, a word in that place must not read as a name: besides
     what :class:`NameRecognizer` rejects, every division name (counties too: ``余杭,138…``
@@ -199,6 +210,13 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 感谢平安的支持
         no-match: 感谢大家的耐心等待
         no-match: 谢谢您！
+        match: ⟦邹丽⟧的手机号是15626018159
+        match: 这是⟦邹丽⟧的身份证，请核对
+        match: 我帮⟦邹丽⟧下的单
+        match: 客服已给⟦邹丽⟧打电话
+        no-match: 这是商家的电话
+        no-match: 给家里打电话
+        no-match: 帮同事下的单
         match: 用户：帮我改一下收件人，改成⟦雷芳⟧
         match: 收件人姓名写错了，应该是⟦诸葛思远⟧
         no-match: 收件人地址改成杭州市
@@ -243,6 +261,24 @@ class NameBesideRecognizer(NameRecognizer):
         Pattern(
             "cn_name_payer",
             _CONTACT_START + _CONTACT_NAME_BEFORE + "(?=[给向][您你](?:转账|付款|汇款|打款|转了))",
+            0.5,
+        ),
+        Pattern(
+            "cn_name_possessor",
+            "(?:"
+            + _CONTACT_START
+            + "|"
+            + _TAKES_A_PERSON
+            + ")"
+            + _CONTACT_NAME_BEFORE
+            + "(?="
+            + _PERSONAL_ATTRIBUTE
+            + ")",
+            0.5,
+        ),
+        Pattern(
+            "cn_name_phoned",
+            "(?:给|帮|替|跟|和|与)" + _CONTACT_NAME_BEFORE + "(?=" + _PHONED + ")",
             0.5,
         ),
         # ref. customer-service chat and reviews: ``感谢黄丽丽的耐心服务``, ``谢谢张伟！``,
