@@ -58,7 +58,9 @@ _CONTACT_FULL_NAME = _full_name(
     )
 )
 _CONTACT_NAME = "(?P<value>" + _CONTACT_FULL_NAME + _END + ")"
-# …ended by what a pattern looks ahead for instead (给您转账, 的耐心服务).
+# …ended by what a pattern matches after it instead (给您转账, 的耐心服务): consumed, not
+# looked ahead, since scan and prefilter forms drop lookarounds, and a name alone after
+# any non-word character would make every line of Chinese text a candidate.
 _CONTACT_NAME_BEFORE = "(?P<value>" + _CONTACT_FULL_NAME + ")"
 # Its mobile or ID number in brackets (张伟(138…), 张三伟 (4403…)), or after a slash.
 _NUMBER_BESIDE = (
@@ -248,7 +250,7 @@ class NameBesideRecognizer(NameRecognizer):
         # name ending its clause.
         Pattern(
             "cn_name_greeted",
-            "(?:您好|你好)[ \t]?" + _CONTACT_NAME_BEFORE + r"(?=[，,！!：:]|[ \t]*$)",
+            "(?:您好|你好)[ \t]?" + _CONTACT_NAME_BEFORE + r"(?:[，,！!：:]|[ \t]*$)",
             0.5,
         ),
         # ref. payment and transfer notes: ``转账给黄丽丽 500元``, ``已付款给王芳``.
@@ -260,7 +262,7 @@ class NameBesideRecognizer(NameRecognizer):
         # …and the payer of a payment notice: ``张三丰给您转账500元``, ``王芳向你付款``.
         Pattern(
             "cn_name_payer",
-            _CONTACT_START + _CONTACT_NAME_BEFORE + "(?=[给向][您你](?:转账|付款|汇款|打款|转了))",
+            _CONTACT_START + _CONTACT_NAME_BEFORE + "[给向][您你](?:转账|付款|汇款|打款|转了)",
             0.5,
         ),
         Pattern(
@@ -271,14 +273,12 @@ class NameBesideRecognizer(NameRecognizer):
             + _TAKES_A_PERSON
             + ")"
             + _CONTACT_NAME_BEFORE
-            + "(?="
-            + _PERSONAL_ATTRIBUTE
-            + ")",
+            + _PERSONAL_ATTRIBUTE,
             0.5,
         ),
         Pattern(
             "cn_name_phoned",
-            "(?:给|帮|替|跟|和|与)" + _CONTACT_NAME_BEFORE + "(?=" + _PHONED + ")",
+            "(?:给|帮|替|跟|和|与)" + _CONTACT_NAME_BEFORE + _PHONED,
             0.5,
         ),
         # ref. customer-service chat and reviews: ``感谢黄丽丽的耐心服务``, ``谢谢张伟！``,
@@ -287,7 +287,7 @@ class NameBesideRecognizer(NameRecognizer):
             "cn_name_thanked",
             "(?:感谢|谢谢|表扬|恭喜)"
             + _CONTACT_NAME_BEFORE
-            + r"(?=的|[，,。.！!、~～\s]|$|老师|师傅|同学|获得|荣获)",
+            + r"(?:的|[，,。.！!、~～\s]|$|老师|师傅|同学|获得|荣获)",
             0.5,
         ),
         # ref. order changes in chat: ``帮我改一下收件人，改成雷芳``, ``收件人姓名写错了，
