@@ -154,7 +154,7 @@ _RECORD_LABELS = (
     "收款方|付款方|汇款方|"
     # ref. business registration and KYC records: 法人 王建国 (the legal representative),
     # and trip and order records: 乘客 张伟 (12306 and airline itineraries), 买家：邹丽.
-    "法人代表|法人|乘客|旅客|买家|卖家|"
+    "法人代表|法人|乘客|旅客|住客|房客|买家|卖家|"
     # ref. CRM and sales records: 销售代表：周杰, 对接人：王芳.
     "销售代表|客户代表|业务员|销售员|对接人|跟进人|"
     # ref. school and clinic records: 学生：何晓明, 医生：王芳, 班主任 刘洋.

@@ -76,7 +76,7 @@ _LABEL_COLON = re.compile(
     r"(?:(?<![\w.\-])(?!(?i:(?:proxy-)?authorization|(?:set-)?cookie)[ \t]*:)"
     r"(?P<key>[A-Za-z_][\w.\-]{0,63})[ \t]*:[ \t]+"
     r"|(?<!\w)(?P<label>[\u4e00-\u9fff]{1,16})[ \t]*[：:][ \t]*)"
-    r"(?P<bare>[^\s，,；;。|&'\"<>()\[\]{}：]+)"
+    r"(?P<bare>[^\s，,；;。、|&'\"<>()\[\]{}：（）【】「」《》“”‘’]+)"
 )
 # "key": value fragments (JSON inside a text line).
 _JSON_PAIR = re.compile(

@@ -924,6 +924,11 @@ def test_a_pair_holding_a_colon_label_is_the_outer_span() -> None:
         # Only a label that is a sensitive key, whole: 请求地址 is a request's URL.
         ("请求地址：/api/v1/user", "请求地址：/api/v1/user"),
         ("时间：12:30:00 用户：admin", "时间：12:30:00 用户：admin"),
+        # The value ends at a full-width bracket: what follows is the log's own words.
+        (
+            "投保人：邹丽 被保险人：邹小明（子女）出生日期：2018-05-01",
+            "投保人：邹* 被保险人：邹**（子女）出生日期：2018-05-01",
+        ),
         ("ERROR: connection refused", "ERROR: connection refused"),
     ],
 )
