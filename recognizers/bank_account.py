@@ -7,6 +7,8 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import ALNUM_AFTER_NOT, Pattern, Recognizer
 
+from ._tabular import column_patterns
+
 # ref. standards.md §2 (the bank's API spec: an account, a card, a name, an ID number
 # returned to an application are masked) and invoice, payroll and transfer records: the
 # labels of a bank account (银行账号：…, 开户行 … 账号：…). A bare 账号 (a login account as
@@ -26,6 +28,13 @@ _SEP = r"""["']?[ \t]*(?:[:：=]|是|为)?[ \t]*["']?"""
 # accounts), bare or grouped in fours by spaces or dashes; the first digit may be 0
 # (ICBC passbooks: 0200…).
 _DIGITS = r"[0-9]{10,25}|[0-9]{4}(?:[- ][0-9]{4}){2,5}(?:[- ][0-9]{1,4})?"
+# An account column of a CSV header or an INSERT column list (bank_account, acct_no,
+# 收款账号): the column name is the label the value lacks.
+_COLUMN = (
+    _ACCOUNT_LABELS
+    + r"|(?i:(?:[a-z]+_?)?(?:bank_?acc(?:oun)?t(?:_?(?:no|num(?:ber)?))?"
+    + r"|acc(?:oun)?t_?(?:no|num(?:ber)?)|acct_?(?:no|num(?:ber)?)))"
+)
 _VALUE = "(?P<value>" + _DIGITS + ")" + ALNUM_AFTER_NOT + r"(?![- ]?[0-9])(?!\.[0-9])(?![*＊])"
 
 
@@ -53,6 +62,7 @@ class BankAccountRecognizer(Recognizer):
         no-match: 账户余额 1234567890123.50
         no-match: 账号：020000450901****5678
         no-match: 0200004509012345678
+        match: INSERT INTO t_pay (id, bank_account) VALUES (1, '⟦0200004509012345678⟧');
     """
 
     entity: ClassVar[str] = "BANK_CARD"
@@ -64,6 +74,8 @@ class BankAccountRecognizer(Recognizer):
         # field name supplies the label, so the base score is below the threshold and
         # only an account field lifts it.
         Pattern("bank_account_field", r"^[ \t]*(?P<value>" + _DIGITS + r")[ \t]*$", 0.3),
+        # The value under an account column of a CSV export or an INSERT statement.
+        *column_patterns("bank_account", _COLUMN, "[0-9]{12,25}", 0.6),
     )
     # Substrings of a field name that name a bank account (工资账户, 收款人账号,
     # employee_bank_account); not a bare "account", which names login accounts as often.
