@@ -132,8 +132,12 @@ _SEPARATORS = list(PUNCT) + list(CJK[:12])
 
 
 # A value right after a credential key (``PASSWORD：13812345678``) is reported as that
-# secret, rightly; the context of these properties is neutral text, so no such keys.
-_CREDENTIAL = re.compile(r"(?i)pass|pwd|token|secret|session|cookie|auth|key|code|sid|otp")
+# secret, rightly, and digits right after an account label (``ACCTNUM 5566…``, a Luhn-failing
+# card number) as a bank account; the context of these properties is neutral text, so no
+# such keys.
+_CREDENTIAL = re.compile(
+    r"(?i)pass|pwd|token|secret|session|cookie|auth|key|code|sid|otp|acc(?:oun)?t|账|帐"
+)
 
 
 @st.composite
