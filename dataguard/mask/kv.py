@@ -76,6 +76,8 @@ _LABEL_COLON = re.compile(
     r"(?:(?<![\w.\-])(?!(?i:(?:proxy-)?authorization|(?:set-)?cookie)[ \t]*:)"
     r"(?P<key>[A-Za-z_][\w.\-]{0,63})[ \t]*:[ \t]+"
     r"|(?<!\w)(?P<label>[\u4e00-\u9fff]{1,16})[ \t]*[：:][ \t]*)"
+    # A quoted value (收货地址："文三路90"): the value without its quotes.
+    r"[\"'“‘]?"
     r"(?P<bare>[^\s，,；;。、|&'\"<>()\[\]{}：（）【】「」《》“”‘’]+)"
 )
 # "key": value fragments (JSON inside a text line).

@@ -914,6 +914,8 @@ def test_a_pair_holding_a_colon_label_is_the_outer_span() -> None:
     [
         # An address no recognizer reads as one (no 号, a landmark), under its label.
         ("收货地址：文三路90", "收货地址：****"),
+        ('收货地址："文三路90"', '收货地址："****"'),
+        ("address: 'Room 401'", "address: '****'"),
         ("地址：西溪湿地东门 保安室", "地址：**** 保安室"),
         # A mistyped ID number (bad check character) is still someone's.
         ("身份证：44030519911010281x 校验失败", "身份证：4****************x 校验失败"),
