@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dataguard.detect.disk_cache import cache_dir, store, trusted
+from dataguard.detect.disk_cache import cache_dir, store, touch, trusted
 from dataguard.detect.regex_cache import cached_strings, code_version, flush
 from dataguard.detect.regex_tools import ESCAPE, OUTSIDE, pieces
 
@@ -274,6 +274,7 @@ def _load(path: Path, count: int) -> _Compiled | None:
         database = _hs.loadb(body, _hs.HS_MODE_BLOCK) if body else None
     except Exception:  # missing, truncated or from another build: compile afresh
         return None
+    touch(path)
     return _Compiled(database, covered)
 
 

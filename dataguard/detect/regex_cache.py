@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dataguard.detect.disk_cache import cache_dir, store, trusted
+from dataguard.detect.disk_cache import cache_dir, store, touch, trusted
 
 __all__ = ["cached_strings", "code_version", "compile_cached", "flush"]
 
@@ -71,6 +71,7 @@ def _load() -> dict[str, list[Any]]:
         loaded = json.loads(path.read_bytes())
     except (OSError, ValueError):  # missing, unreadable or truncated: compile afresh
         return {}
+    touch(path)
     return loaded if isinstance(loaded, dict) else {}
 
 
