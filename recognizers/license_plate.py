@@ -10,22 +10,25 @@ from dataguard.detect.recognizer import ALNUM_AFTER_NOT, ALNUM_BEFORE_NOT, Patte
 # ref. GA 36-2018 §5.1 / Appendix A: one-character abbreviations of the 31 provincial-level
 # divisions that issue plates.
 _PROVINCE = "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
+# Typed plates put a space after the province too (车牌：沪 A12345, which went out).
+_PROVINCE_GAP = "[ ]?"
 # ref. GA 36-2018 §5.1: issuing-authority letter; I and O are never used (read as 1 and 0).
 _AUTHORITY = "[A-HJ-NP-Z]"
 _SEP = "[·・•\\- ]?"
 _CHAR = "[A-HJ-NP-Z0-9]"
 # ref. GA 36-2018 §5.3: ordinary plates carry a 5-character serial of digits and letters.
-_ORDINARY = _PROVINCE + _AUTHORITY + _SEP + _CHAR + "{5}"
+_ORDINARY = _PROVINCE + _PROVINCE_GAP + _AUTHORITY + _SEP + _CHAR + "{5}"
 # ref. GA 36-2018 §5.3 (new-energy plates): small vehicles D (battery electric) or F
 # (other new energy) first, then a letter or digit, then 4 digits; large vehicles 5 digits
 # then D or F.
-_NEV_SMALL = _PROVINCE + _AUTHORITY + _SEP + "[DF][A-HJ-NP-Z0-9][0-9]{4}"
-_NEV_LARGE = _PROVINCE + _AUTHORITY + _SEP + "[0-9]{5}[DF]"
+_NEV_SMALL = _PROVINCE + _PROVINCE_GAP + _AUTHORITY + _SEP + "[DF][A-HJ-NP-Z0-9][0-9]{4}"
+_NEV_LARGE = _PROVINCE + _PROVINCE_GAP + _AUTHORITY + _SEP + "[0-9]{5}[DF]"
 # ref. GA 36-2018 §5.3: coach (学), police (警), trailer (挂) plates and Hong Kong / Macao
 # cross-boundary plates (粤Z…港 / 粤Z…澳): a 4-character serial and the class character.
-_SPECIAL = _PROVINCE + _AUTHORITY + _SEP + _CHAR + "{4}[学警挂港澳]"
+_SPECIAL = _PROVINCE + _PROVINCE_GAP + _AUTHORITY + _SEP + _CHAR + "{4}[学警挂港澳]"
 _PARTS = re.compile(
-    f"(?P<province>{_PROVINCE})(?P<authority>{_AUTHORITY}){_SEP}(?P<serial>[A-Z0-9]+)"
+    f"(?P<province>{_PROVINCE}){_PROVINCE_GAP}(?P<authority>{_AUTHORITY}){_SEP}"
+    "(?P<serial>[A-Z0-9]+)"
     "(?P<suffix>[学警挂港澳]?)"
 )
 # ref. GA 36-2018 §5.3 serial numbering: at most two letters in an ordinary serial.
@@ -44,6 +47,7 @@ class LicensePlateRecognizer(Recognizer):
     Examples:
         match: 京A12345
         match: 车牌号：⟦京A·F0236⟧，已入场
+        match: 车牌：⟦沪 A12345⟧ 违停
         match: 新能源车⟦沪AD12345⟧驶离
         match: 粤B12345F
         match: {"plate":"⟦粤Z1234港⟧"}
