@@ -13,14 +13,20 @@ from ._tabular import column_patterns
 # returned to an application are masked) and invoice, payroll and transfer records: the
 # labels of a bank account (银行账号：…, 开户行 … 账号：…). A bare 账号 (a login account as
 # often) labels one only before twelve digits or more, which no login name or QQ number has.
+# In text a bare 账号 is searched for, which also ends every longer label (银行账号, 对公账户):
+# a pattern for those would find the same values again. The longer labels name a column.
+_BARE_LABEL = "(?:账号|帐号|账户|帐户)(?:号码|号)?"
 _ACCOUNT_LABELS = (
     "(?:银行|收款|付款|对公|结算|开户|基本|一般|工资|入账|出账|汇款|转入|转出|还款|放款)"
-    "(?:账号|帐号|账户|帐户)(?:号码|号)?"
+    + _BARE_LABEL
 )
-_BARE_LABEL = "(?:账号|帐号|账户|帐户)(?:号码|号)?"
+# English account keys (bank_account, bankAccountNo, account_no, acctNum), in text and as
+# column names.
+_ENGLISH_KEY = r"bank_?acc(?:oun)?t(?:_?(?:no|num(?:ber)?))?|acc(?:oun)?t_?(?:no|num(?:ber)?)"
 _ENGLISH_LABEL = (
-    r"(?<![A-Za-z])(?i:bank_?acc(?:oun)?t(?:_?(?:no|num(?:ber)?))?|acc(?:oun)?t_?(?:no|num(?:ber)?)"
-    r"|payee_?acc(?:oun)?t|payer_?acc(?:oun)?t|settle(?:ment)?_?acc(?:oun)?t)"
+    r"(?<![A-Za-z])(?i:"
+    + _ENGLISH_KEY
+    + r"|payee_?acc(?:oun)?t|payer_?acc(?:oun)?t|settle(?:ment)?_?acc(?:oun)?t)"
 )
 # The label's quote, a separator, the value's quote: ``账号：…``, ``"bankAccount":"…"``.
 _SEP = r"""["']?[ \t]*(?:[:：=]|是|为)?[ \t]*["']?"""
@@ -30,11 +36,7 @@ _SEP = r"""["']?[ \t]*(?:[:：=]|是|为)?[ \t]*["']?"""
 _DIGITS = r"[0-9]{10,25}|[0-9]{4}(?:[- ][0-9]{4}){2,5}(?:[- ][0-9]{1,4})?"
 # An account column of a CSV header or an INSERT column list (bank_account, acct_no,
 # 收款账号): the column name is the label the value lacks.
-_COLUMN = (
-    _ACCOUNT_LABELS
-    + r"|(?i:(?:[a-z]+_?)?(?:bank_?acc(?:oun)?t(?:_?(?:no|num(?:ber)?))?"
-    + r"|acc(?:oun)?t_?(?:no|num(?:ber)?)|acct_?(?:no|num(?:ber)?)))"
-)
+_COLUMN = _ACCOUNT_LABELS + r"|(?i:(?:[a-z]+_?)?(?:" + _ENGLISH_KEY + "))"
 _VALUE = "(?P<value>" + _DIGITS + ")" + ALNUM_AFTER_NOT + r"(?![- ]?[0-9])(?!\.[0-9])(?![*＊])"
 
 
@@ -67,9 +69,8 @@ class BankAccountRecognizer(Recognizer):
 
     entity: ClassVar[str] = "BANK_CARD"
     patterns: ClassVar[tuple[Pattern, ...]] = (
-        Pattern("bank_account_labelled", _ACCOUNT_LABELS + _SEP + _VALUE, 0.85),
+        Pattern("bank_account_label", _BARE_LABEL + _SEP + _VALUE, 0.85),
         Pattern("bank_account_english", _ENGLISH_LABEL + _SEP + _VALUE, 0.85),
-        Pattern("bank_account_bare_label", _BARE_LABEL + _SEP + _VALUE, 0.85),
         # A whole field value (a cell under 工资账户, {"bankAccount": …} in a record): the
         # field name supplies the label, so the base score is below the threshold and
         # only an account field lifts it.
