@@ -97,7 +97,7 @@ _PERSONAL_ATTRIBUTE = (
     "的(?:手机|电话|联系方式|身份证|证件|住址|家庭住址|地址|银行卡|卡号|邮箱|微信|QQ|qq|账号|"
     "户口|护照|车牌)"
 )
-_PHONED = "(?:打个?电话|回个?电话|回电|发个?短信|发消息|发微信|下的单|下单|付款|签收)"
+_DONE_FOR_A_PERSON = "(?:打个?电话|回个?电话|回电|发个?短信|发消息|发微信|下的单|下单|付款|签收)"
 # The name fields whose new value a chat asks for (改成…): who receives, who is contacted.
 _NAME_FIELD_WORDS = "(?:收件人|收货人|联系人|签收人|姓名|名字)"
 # Cells that end like an organisation, a place or a facility are not people: 高新区,
@@ -278,7 +278,7 @@ class NameBesideRecognizer(NameRecognizer):
         ),
         Pattern(
             "cn_name_phoned",
-            "(?:给|帮|替|跟|和|与)" + _CONTACT_NAME_BEFORE + _PHONED,
+            "(?:给|帮|替|跟|和|与)" + _CONTACT_NAME_BEFORE + _DONE_FOR_A_PERSON,
             0.5,
         ),
         # ref. customer-service chat and reviews: ``感谢黄丽丽的耐心服务``, ``谢谢张伟！``,

@@ -111,6 +111,11 @@ _EMPTY = frozenset({"", "-", "null", "none", "nil", "undefined"})
 _LONGEST_EMPTY = max(map(len, _EMPTY))
 
 
+def _empty(line: str, start: int, end: int) -> bool:
+    """Whether ``line[start:end]`` is an empty marker (``-``, ``null`` …): no value."""
+    return end - start <= _LONGEST_EMPTY and line[start:end].lower() in _EMPTY
+
+
 def key_spans(line: str, fmt: str = "auto") -> list[KeySpan]:
     """Values under keys in *line* (see the module docstring for the formats)."""
     if fmt == "plain":
@@ -240,7 +245,7 @@ def _matches(line: str, regexes: Sequence[re.Pattern[str]]) -> list[KeySpan]:
             group = m.lastgroup
             assert group is not None
             start, end = m.span(group)
-            if end - start <= _LONGEST_EMPTY and line[start:end].lower() in _EMPTY:
+            if _empty(line, start, end):
                 continue
             kind = _KINDS.get(group, "string" if regex is _JSON_PAIR else "raw")
             spans.append(KeySpan(m.group("key"), start, end, kind, bare=group == "bare"))
@@ -264,7 +269,7 @@ def _label_spans(line: str, pairs: list[KeySpan]) -> list[KeySpan]:
         if k and greatest_end[k - 1] > m.start():
             continue
         start, end = m.span("bare")
-        if end - start <= _LONGEST_EMPTY and line[start:end].lower() in _EMPTY:
+        if _empty(line, start, end):
             continue
         spans.append(KeySpan(m["key"] or m["label"], start, end, "raw", bare=True))
     return spans
@@ -309,7 +314,7 @@ def _json_spans(line: str) -> list[KeySpan] | None:
                 path = key if len(stack) == 1 else ".".join(k for k in stack if k)
                 start, end = m.span(1)
                 if first == '"':
-                    if token[1:-1].lower() not in _EMPTY:
+                    if not _empty(line, start + 1, end - 1):
                         spans.append(KeySpan(key, start + 1, end - 1, "string", path))
                 else:
                     spans.append(KeySpan(key, start, end, "number", path))
