@@ -109,11 +109,32 @@ _JSON_TOKEN = re.compile(
 _KINDS = {"num": "number", "xml": "xml"}
 _EMPTY = frozenset({"", "-", "null", "none", "nil", "undefined"})
 _LONGEST_EMPTY = max(map(len, _EMPTY))
+# A template's placeholder, where a value will go: SQL parameters (``mobile=?``, ``$1``,
+# ``:mobile``), MyBatis (``#{mobile}``), Spring and shell variables (``${DB_PASSWORD}``),
+# printf (``%s``) and SLF4J (``{}``). Masked, a MyBatis or Hibernate statement lost what it
+# says (``SET real_name=*, mobile=******``) and a placeholder its name (``******{mobile}``).
+# A default after the colon (``${DB_PASSWORD:s3cret}``) is a value.
+_PLACEHOLDER = re.compile(
+    r"\?|\$[0-9]{1,2}|:[A-Za-z_]\w{0,63}|%[sd]|\{\}"
+    r"|[$#]\{[A-Za-z_][\w.\-]{0,63}(?::(?P<default>[^{}\s]*))?\}"
+)
 
 
-def _empty(line: str, start: int, end: int) -> bool:
-    """Whether ``line[start:end]`` is an empty marker (``-``, ``null`` …): no value."""
-    return end - start <= _LONGEST_EMPTY and line[start:end].lower() in _EMPTY
+def _value_at(line: str, start: int, end: int) -> tuple[int, int] | None:
+    """The value in ``line[start:end]``: None for an empty marker (``-``, ``null`` …) or a
+    placeholder, the default of ``${NAME:default}``, else *start* and *end*.
+
+    An unquoted value stops at ``{``, so a placeholder may end after *end*
+    (``password=${DB_PASSWORD}`` reads ``$``).
+    """
+    if end - start <= _LONGEST_EMPTY and line[start:end].lower() in _EMPTY:
+        return None
+    m = _PLACEHOLDER.match(line, start)
+    if m is None or m.end() < end:
+        return (start, end)
+    if m["default"]:
+        return m.span("default")
+    return None
 
 
 def key_spans(line: str, fmt: str = "auto") -> list[KeySpan]:
@@ -244,9 +265,10 @@ def _matches(line: str, regexes: Sequence[re.Pattern[str]]) -> list[KeySpan]:
             # so lastgroup names it: dq, sq, bare, num or xml.
             group = m.lastgroup
             assert group is not None
-            start, end = m.span(group)
-            if _empty(line, start, end):
+            value = _value_at(line, *m.span(group))
+            if value is None:
                 continue
+            start, end = value
             kind = _KINDS.get(group, "string" if regex is _JSON_PAIR else "raw")
             spans.append(KeySpan(m.group("key"), start, end, kind, bare=group == "bare"))
     return spans
@@ -268,9 +290,10 @@ def _label_spans(line: str, pairs: list[KeySpan]) -> list[KeySpan]:
         k = bisect_left(starts, m.end())
         if k and greatest_end[k - 1] > m.start():
             continue
-        start, end = m.span("bare")
-        if _empty(line, start, end):
+        value = _value_at(line, *m.span("bare"))
+        if value is None:
             continue
+        start, end = value
         spans.append(KeySpan(m["key"] or m["label"], start, end, "raw", bare=True))
     return spans
 
@@ -314,8 +337,9 @@ def _json_spans(line: str) -> list[KeySpan] | None:
                 path = key if len(stack) == 1 else ".".join(k for k in stack if k)
                 start, end = m.span(1)
                 if first == '"':
-                    if not _empty(line, start + 1, end - 1):
-                        spans.append(KeySpan(key, start + 1, end - 1, "string", path))
+                    value = _value_at(line, start + 1, end - 1)
+                    if value is not None:
+                        spans.append(KeySpan(key, *value, "string", path))
                 else:
                     spans.append(KeySpan(key, start, end, "number", path))
     return spans

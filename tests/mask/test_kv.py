@@ -143,6 +143,34 @@ def test_logfmt_quoted_and_empty_values() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "UPDATE t_user SET real_name=?, mobile=?, id_card=? WHERE id=?",
+        "WHERE real_name = #{realName} AND mobile=#{mobile}",
+        "spring.datasource.password=${DB_PASSWORD}",
+        'password="${DB_PASSWORD}" phone=$1 name=:name',
+        "phone=%s name=%s mobile={}",
+        '{"password": "${DB_PASSWORD}", "mobile": "?"}',
+        "密码：${DB_PASSWORD}",
+    ],
+)
+def test_placeholders_are_no_values(line: str) -> None:
+    # SQL parameters, MyBatis, Spring and printf placeholders: masked, a statement lost
+    # what it says (SET real_name=*, mobile=******) and a placeholder its name.
+    assert spans(line, "auto") == []
+
+
+def test_a_placeholder_default_is_a_value() -> None:
+    assert spans("password: ${DB_PASSWORD:s3cret} token=${T:} pwd=$ecret", "kv") == [
+        ("password", "s3cret", "raw"),
+        ("pwd", "$ecret", "raw"),
+    ]
+    assert spans('{"password": "${DB_PASSWORD:s3cret}"}', "json") == [
+        ("password", "s3cret", "string")
+    ]
+
+
 def test_kv_keys_with_dots_dashes_and_chinese() -> None:
     assert spans("order.remark=x buyer-tel=1 手机号=13812341050", "kv") == [
         ("order.remark", "x", "raw"),
@@ -194,6 +222,12 @@ def test_kv_without_keys() -> None:
 # -- key_spans: JSON reference walk (property) --------------------------------------------
 
 _EMPTY = {"", "-", "null", "none", "nil", "undefined"}
+
+
+# Reference: a template's placeholder without a default (SQL, MyBatis, Spring, printf).
+_PLACEHOLDER = re.compile(
+    r"\?|%[sd]|\{\}|\$[0-9]{1,2}|:[A-Za-z_]\w{0,63}|[#$]\{[A-Za-z_][\w.\-]{0,63}\}"
+)
 _KEYS = st.sampled_from(
     ["phone", "mobile", "email", "name", "real_name", "id_card", "addr", "password", "note"]
 ) | st.from_regex(r"[a-z][a-z_]{0,9}", fullmatch=True)
@@ -223,7 +257,7 @@ def _walk(node: Any, key: str | None) -> list[tuple[str, Any]]:
     elif isinstance(node, bool) or node is None:
         pass
     elif isinstance(node, str):
-        if key is not None and node.lower() not in _EMPTY:
+        if key is not None and node.lower() not in _EMPTY and not _PLACEHOLDER.fullmatch(node):
             out.append((key, node))
     elif key is not None:
         out.append((key, node))
@@ -960,3 +994,13 @@ def test_many_labels_and_pairs_on_one_huge_line_stay_fast_and_disjoint() -> None
     found = key_spans(line, "kv")
     assert len(found) == 10000
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+
+
+def test_sql_and_template_placeholders_come_out_as_they_were(masker: Masker) -> None:
+    lines = [
+        "==>  Preparing: UPDATE t_user SET real_name=?, mobile=?, id_card=? WHERE id=?",
+        "WHERE real_name = #{realName} AND mobile=#{mobile}",
+        "spring.datasource.password=${DB_PASSWORD}",
+    ]
+    assert masker.mask_lines(lines) == lines
+    assert mask1(masker, "password: ${DB_PASSWORD:s3cret}") == "password: ${DB_PASSWORD:******}"
