@@ -106,8 +106,14 @@ _BUILDING_CODE = (
     + "{1,3})"
 )
 # A road named …道 (天津 睦南道, 深圳 高新南七道) is taken only before its house number or a
-# building code: 道 alone ends too many words (知道, 频道) to end a road by itself.
-_DAO = r"道(?= ?(?:[0-9]|" + _BUILDING_CODE + "(?:号楼|栋|幢|座)))"
+# building code: 道 alone ends too many words (知道, 频道, 报道) to end a road by itself.
+# Where the address ends, a road numbered or named by a direction ends it too (深圳市南山区
+# 粤海街道高新南七道, then a space or a comma: the road went out beside the mask).
+_DAO = (
+    r"道(?= ?(?:[0-9]|"
+    + _BUILDING_CODE
+    + r"(?:号楼|栋|幢|座)))|(?<=[东西南北中一二三四五六七八九十])道(?![\u4e00-\u9fff])"
+)
 _ROAD = _N + r"{1,10}?(?:大道|大街|胡同|路|街|巷|弄|" + _DAO + ")" + _SECTION
 _NAMED = _N + r"{1,10}?(?:街道|大道|大街|胡同|社区|镇|乡|村|路|街|巷|弄|" + _DAO + ")" + _SECTION
 # A lane number may come between the road and the house number (上海 漕溪北路100弄29号), or
