@@ -411,6 +411,9 @@ class NameRecognizer(Recognizer):
         match: Array ( [id] => 7 [name] => ⟦张伟⟧ [mobile] => 13812341050 )
         match: {:name=>"⟦张伟⟧", :city=>"杭州"}
         match: 姓名：⟦买买提·艾力⟧
+        match: 用户[⟦张三丰⟧]修改手机号[13812341050]
+        match: 操作人【⟦李娜⟧】审批通过
+        no-match: 用户[admin]登录成功，客户（VIP）
         match: GET /login?next=%2Fcb%3Fid%3D7%26name%3D⟦%25E5%25BC%25A0%25E4%25B8%2589⟧ HTTP/1.1
         match: 尊敬的⟦张伟⟧先生，您的订单已发货
         match: 亲爱的会员⟦欧阳娜娜⟧：您的积分即将过期
@@ -531,7 +534,8 @@ class NameRecognizer(Recognizer):
             + _QUOTE
             + r"[ \t]*(?:[:：=][ \t]*"
             + _QUOTE
-            + "|是|为|叫)?"
+            # ref. Java log templates: 用户[{}]修改手机号, 收件人【{}】, 操作人({})审批.
+            + r"|是|为|叫|[\[【(（「])?"
             # A second label (客户：收件人努尔兰·哈力克): a dotted name may start with any
             # character, so without this the first label's match took 收件人 into the name.
             + r"(?:(?:收件人|收货人|联系人|寄件人|签收人|持卡人|姓名|客户|用户|取件人|代收人|"
@@ -685,45 +689,19 @@ class NameRecognizer(Recognizer):
             0.5,
         ),
     )
+    # Every label that introduces a name in text names a column of names too (a header
+    # 推荐人 or 代理人 over 诸葛亮, 王五: copied while the list here was kept by hand), and
+    # so do the role headers dataguard.mask.keys names as CN_NAME columns.
     context: ClassVar[tuple[str, ...]] = (
-        "姓名",
-        "名字",
-        "收件人",
-        "收货人",
-        "联系人",
-        "寄件人",
-        "签收人",
-        "客户",
-        "用户",
-        "持卡人",
-        "户名",
-        "开户人",
+        *dict.fromkeys((_LABELS + "|" + _RECORD_LABELS + "|" + _COURIERS).split("|")),
+        "shoujianren",
+        "lianxiren",
         "name",
         "consignee",
         "receiver",
         "recipient",
         "contact",
         "holder",
-        "xingming",
-        "shoujianren",
-        "lianxiren",
-        # The role headers dataguard.mask.keys names as CN_NAME columns (乘客, 患者 …),
-        # so that a scan finds their values valid under them.
-        "乘客",
-        "旅客",
-        "患者",
-        "病人",
-        "申请人",
-        "经办人",
-        "借款人",
-        "担保人",
-        "车主",
-        "业主",
-        "买家",
-        "卖家",
-        "法人",
-        "法定代表人",
-        "员工",
         "seller",
         "driver",
         "passenger",

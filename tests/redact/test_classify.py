@@ -223,7 +223,21 @@ def test_a_column_of_few_repeated_short_words_stays_clean(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(
     "header",
-    ["乘客", "患者", "经办人", "申请人", "员工", "seller_name", "driver_name", "operator_name"],
+    [
+        "乘客",
+        "患者",
+        "经办人",
+        "申请人",
+        "员工",
+        "seller_name",
+        "driver_name",
+        "operator_name",
+        # Labels the name recognizer reads in text (推荐人：…) head columns too.
+        "推荐人",
+        "代理人",
+        "委托人",
+        "快递员",
+    ],
 )
 def test_a_few_names_under_a_role_header_are_masked(tmp_path: Path, header: str) -> None:
     """Too few rows for the column to be its own context (a daily export of three
