@@ -31,7 +31,7 @@ from typing import Any
 
 from dataguard.detect import Detector, Finding
 from dataguard.mask.apply import Masker
-from dataguard.scan.classify import ColumnClass, classify_column, name_column
+from dataguard.scan.classify import ColumnClass, classify_column, column_context, name_column
 from dataguard.scan.grading import Scheme, action_for, grade, mandates_for
 from dataguard.scan.naming import entity_of_comment, entity_of_name
 from dataguard.scan.placeholders import is_placeholder
@@ -134,8 +134,9 @@ class TableAssessor:
                 (c.name, v) for c in columns if judged[c.name] is None for v in real[c.name]
             )
         )
+        context = {c.name: column_context(c.name, c.comment) for c in columns}
         found = self.detector.detect_lines(
-            [v for _, v in distinct], fields=[name for name, _ in distinct]
+            [v for _, v in distinct], fields=[context[name] for name, _ in distinct]
         )
         by_pair = dict(zip(distinct, found, strict=True))
         reports = []

@@ -26,7 +26,7 @@ from typing import Any
 from dataguard.detect import Detector, Finding
 from dataguard.scan.naming import entity_of_comment, entity_of_name
 
-__all__ = ["ColumnClass", "classify_column", "name_column"]
+__all__ = ["ColumnClass", "classify_column", "column_context", "name_column"]
 
 #: Share of non-empty sampled values that must be wholly one entity for a ``value`` column.
 WHOLE_RATIO = 0.5
@@ -81,6 +81,15 @@ class ColumnClass:
         }
 
 
+def column_context(column: str, comment: str | None) -> str:
+    """What the detector reads as the field of a column's values: its name and comment.
+
+    ``referrer`` COMMENT '推荐人' holds names, and only the comment says so: with the name
+    alone a scan read its values as strings of no one's.
+    """
+    return f"{column} {comment}" if comment else column
+
+
 def classify_column(
     column: str,
     values: Sequence[str],
@@ -101,7 +110,8 @@ def classify_column(
     by_comment = entity_of_comment(comment)
     named = by_name or by_comment
     if found is None:
-        found = detector.detect_lines(list(values), fields=[column] * len(values))
+        context = column_context(column, comment)
+        found = detector.detect_lines(list(values), fields=[context] * len(values))
     whole: Counter[str] = Counter()
     entities: Counter[str] = Counter()
     partial = 0

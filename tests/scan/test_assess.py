@@ -43,6 +43,25 @@ def test_a_comment_alone_names_a_column() -> None:
     )
 
 
+def test_a_comment_is_context_for_the_values_it_describes() -> None:
+    """``referrer`` COMMENT '推荐人': the name says nothing, the comment names a role, and
+    the names under it were read as words of no one's (a name column needs context)."""
+    rng = random.Random(4)
+    names = [gen.chinese_name(rng) for _ in range(3)]
+    columns = [
+        ColumnInfo("referrer", "VARCHAR(32)", comment="推荐人"),
+        ColumnInfo("agent", "VARCHAR(32)", comment="代理人姓名"),
+    ]
+    reports = _assessor().assess("t_referral", columns, {"referrer": names, "agent": names})
+    for report in reports:
+        assert (report.entity, report.evidence.valid, report.evidence.invalid) == (
+            "CN_NAME",
+            3,
+            0,
+        )
+        assert not set(report.previews) & set(names)
+
+
 def test_numbers_read_as_people_write_them() -> None:
     assert as_text(decimal.Decimal("13812341050")) == "13812341050"
     assert as_text(decimal.Decimal("13812341050.00")) == "13812341050"
