@@ -255,7 +255,7 @@ _ROW_POSITIONS = 6
 
 # ``:`` or ``=`` (JSON, YAML, key=value), ``=>`` (PHP ``print_r`` and ``var_export``, Perl
 # ``Data::Dumper``, Ruby hashes); a PHP array key is bracketed: ``[name] => 张三``.
-_KEY_SEP = r"\]?[ \t]*(?:=>|[:=])[ \t]*"
+_KEY_SEP = r"(?:\]?[ \t]*(?:=>|[:=])[ \t]*|[\[【(（])"  # or name[{}], as a Java template writes it
 
 
 # ref. PostgreSQL errors.c / ri_triggers.c: ``Key (c1, c2)=(v1, v2)``; one alternative per
@@ -413,6 +413,9 @@ class NameRecognizer(Recognizer):
         match: 姓名：⟦买买提·艾力⟧
         match: 用户[⟦张三丰⟧]修改手机号[13812341050]
         match: 操作人【⟦李娜⟧】审批通过
+        match: array('姓名' => '⟦张三丰⟧')
+        match: update user name[⟦张三丰⟧] phone[13812341050]
+        no-match: getName(张三丰)
         no-match: 用户[admin]登录成功，客户（VIP）
         match: GET /login?next=%2Fcb%3Fid%3D7%26name%3D⟦%25E5%25BC%25A0%25E4%25B8%2589⟧ HTTP/1.1
         match: 尊敬的⟦张伟⟧先生，您的订单已发货
@@ -532,7 +535,7 @@ class NameRecognizer(Recognizer):
             + _RECORD_LABELS
             + ")"
             + _QUOTE
-            + r"[ \t]*(?:[:：=][ \t]*"
+            + r"[ \t]*(?:(?:=>|[:：=])[ \t]*"
             + _QUOTE
             # ref. Java log templates: 用户[{}]修改手机号, 收件人【{}】, 操作人({})审批.
             + r"|是|为|叫|[\[【(（「])?"

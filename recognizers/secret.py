@@ -29,7 +29,8 @@ _Q = r"""(?:\\{0,7}["']|%2[27]|\\x2[27])"""
 # After the key: its closing quote, and a PHP array key's bracket (``print_r``:
 # ``[password] => …``).
 _KEY_END = _Q + r"?\]?"
-_SEP = r"[ \t]*(?:=>|[:=])[ \t]*"
+# …or, in a Chinese message, a full-width colon or a copula (您的token为…, password是…).
+_SEP = r"[ \t]*(?:=>|[:：=]|是|为)[ \t]*"
 # A bare value is printable ASCII and ends at &, whitespace, a comma or semicolon, a quote,
 # a backslash (the \n of logged JSON), a closing bracket, a | (the field separator of
 # ``k=v|k=v`` logs) or any non-ASCII character (``pwd=abc123。电话…`` in chat); a quoted
@@ -250,6 +251,14 @@ class SecretRecognizer(Recognizer):
         no-match: {"token": null}
         no-match: db.password=${DB_PASSWORD}
         no-match: 密码错误，请重新输入
+        match: 登录失败，用户名[admin]，密码[⟦Hunter2Pass⟧]
+        match: refresh token[⟦abcd1234efgh5678⟧] expired
+        match: $user = array('密码' => '⟦Hunter2Pass⟧')
+        no-match: at com.example.AuthService.checkToken(AuthService.java:42)
+        no-match: 密码[]为空
+        match: 您的token为⟦abcd1234efgh5678⟧，请妥善保管
+        no-match: token是否过期：否，password为空
+        no-match: {"密码": ""}
         no-match: token_type=bearer&expires_in=7200
     """
 
@@ -263,7 +272,17 @@ class SecretRecognizer(Recognizer):
         Pattern("secret_kv", _KEY + _KEY_END + _SEP + _BARE, 0.85),
         Pattern(
             "secret_password_zh",
-            r"(?:密码|口令)[ \t]*(?:[:：=]|是|为)[ \t]*(?P<value>[!-~]+?)(?=[\s，。；、,;\"']|$)",
+            # A quoted key and value: PHP's array('密码' => '…'), Python's {'密码': '…'}.
+            r"(?:密码|口令)['\"]?[ \t]*(?:=>|[:：=]|是|为)[ \t]*['\"]?"
+            r"(?P<value>(?!['\"])[!-~]+?)(?=[\s，。；、,;\"']|$)",
+            0.85,
+        ),
+        # ref. Java log templates: 用户名[{}], 密码[{}]; token[{}]. An English key's value
+        # in square brackets only: ``checkToken(AuthService.java:42)`` is a stack frame.
+        Pattern(
+            "secret_bracketed",
+            r"(?:(?:密码|口令)[\[【(（]|" + _KEY + r"[\[【])"
+            r"(?P<value>[!-'*-\\^-~]+)[\]】)）]",
             0.85,
         ),
         Pattern(
