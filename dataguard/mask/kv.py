@@ -85,11 +85,18 @@ _JSON_PAIR = re.compile(
     r"\"(?P<key>[^\"\\\n]{1,64})\"\s*:\s*"
     r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|(?P<num>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?))"
 )
+# 'key': value pairs of a Python dict's repr (``logger.info("%s", payload)``), whose strings
+# are single-quoted, or double-quoted when they hold a single quote.
+_PY_PAIR = re.compile(
+    r"'(?P<key>[^'\\\n]{1,64})'\s*:\s*"
+    r"(?:[bu]?'(?P<sq>(?:[^'\\\n]|\\.)*)'|[bu]?\"(?P<dq>(?:[^\"\\\n]|\\.)*)\""
+    r"|(?P<num>-?[0-9]+(?:\.[0-9]+)?))"
+)
 # An XML element holding text (SOAP and bank-interface logs): ``<mobile>…</mobile>``,
 # ``<ns:CertNo>…</ns:CertNo>``; the key is the element's local name, the value its text
 # up to the closing tag of the same name (no nested elements).
 _XML_ELEMENT = re.compile(
-    r"<(?:[A-Za-z_][\w.\-]*:)?(?P<key>[A-Za-z_][\w.\-]{0,63})(?:\s[^<>]*)?>"
+    r"<(?:[A-Za-z_][\w.\-]*:)?(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-]{0,63})(?:\s[^<>]*)?>"
     r"(?P<xml>[^<>]*)</(?:[A-Za-z_][\w.\-]*:)?(?P=key)>"
 )
 # "key": "value" of JSON written into HTML or XML: ``&quot;phone&quot;:&quot;…&quot;``.
@@ -152,6 +159,8 @@ def _kv_spans(line: str) -> list[KeySpan]:
     pairs = (
         _matches(line, (_KV, _JSON_PAIR)) if "=" in line or '":' in line or '" :' in line else []
     )
+    if "':" in line or "' :" in line:
+        pairs = pairs + _matches(line, (_PY_PAIR,))
     if ": " in line or ":\t" in line or "：" in line or (":" in line and not line.isascii()):
         pairs = pairs + _label_spans(line, pairs)
     # XML elements and HTML-escaped pairs name their keys more closely than an attribute

@@ -1004,3 +1004,28 @@ def test_sql_and_template_placeholders_come_out_as_they_were(masker: Masker) -> 
     ]
     assert masker.mask_lines(lines) == lines
     assert mask1(masker, "password: ${DB_PASSWORD:s3cret}") == "password: ${DB_PASSWORD:******}"
+
+
+def test_python_dict_reprs_are_read_by_their_keys() -> None:
+    line = "payload={'password': 'hunter2', 'note': \"it's 5\", 'n': 42, 'b': b'x'} done"
+    assert spans(line, "kv") == [
+        ("password", "hunter2", "raw"),
+        ("note", "it's 5", "raw"),
+        ("n", "42", "number"),
+        ("b", "x", "raw"),
+    ]
+    assert spans("it's a 'test', isn't it? 'a' :-)", "kv") == []
+
+
+def test_xml_elements_with_chinese_names_are_read() -> None:
+    assert spans("<客户><姓名>张三</姓名><地址>西溪湿地东门</地址></客户>", "kv") == [
+        ("姓名", "张三", "xml"),
+        ("地址", "西溪湿地东门", "xml"),
+    ]
+
+
+def test_values_under_python_and_xml_keys_are_masked(masker: Masker) -> None:
+    line = "{'password': 'hunter2', 'address': 'Room 5, No. 9 Road', 'remark': 'hi'}"
+    assert mask1(masker, line) == "{'password': '******', 'address': '****', 'remark': 'hi'}"
+    assert mask1(masker, "{'地址': '西溪湿地东门'}") == "{'地址': '****'}"
+    assert mask1(masker, "<地址>西溪湿地东门</地址>") == "<地址>****</地址>"
