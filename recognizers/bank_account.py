@@ -98,6 +98,19 @@ class BankAccountRecognizer(Recognizer):
         "acct_num",
         "acctnum",
     )
+    # ref. accounts of the housing provident fund and social and medical insurance: they
+    # are numbered by their funds, not by banks (公积金账号, 社保账号, 医保账户).
+    field_vetoes: ClassVar[tuple[str, ...]] = (
+        "公积金",
+        "社保",
+        "医保",
+        "housing_fund",
+        "housingfund",
+        "provident",
+        "social_security",
+        "social_insurance",
+        "medical_insurance",
+    )
     # Below the card recognizer: a Luhn-valid card under 账号 is reported as the card.
     specificity: ClassVar[int] = 70
     description: ClassVar[str] = "Bank account number (after an account label)"

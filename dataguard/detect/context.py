@@ -74,15 +74,24 @@ class ContextScorer:
     #: The same words, case-sensitive, for lowercased ASCII text (None: not applicable).
     #: Python's ``re`` scans a case-sensitive alternation about four times faster.
     folded: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+    #: Words that make a field name negative whatever positive words it holds.
+    field_vetoes: re.Pattern[str] | None = None
     #: Signals of field names seen so far: a column's or a key's every value asks again.
     _fields: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, positive: tuple[str, ...], negative: tuple[str, ...]) -> ContextScorer:
+    def of(
+        cls,
+        positive: tuple[str, ...],
+        negative: tuple[str, ...],
+        field_vetoes: tuple[str, ...] = (),
+    ) -> ContextScorer:
         folded = None
         if _caseless_or_ascii(positive + negative):
             folded = (_words_regex(positive, 0), _words_regex(negative, 0))
-        return cls(_words_regex(positive), _words_regex(negative), folded)
+        return cls(
+            _words_regex(positive), _words_regex(negative), folded, _words_regex(field_vetoes)
+        )
 
     def signal_in_field(self, name: str | None) -> int:
         """+1, -1 or 0 for a structured record's field name (column name, JSON key)."""
@@ -91,7 +100,9 @@ class ContextScorer:
         signal = self._fields.get(name)
         if signal is None:
             signal = 0
-            if self.positive is not None and self.positive.search(name):
+            if self.field_vetoes is not None and self.field_vetoes.search(name):
+                signal = -1
+            elif self.positive is not None and self.positive.search(name):
                 signal = 1
             elif self.negative is not None and self.negative.search(name):
                 signal = -1

@@ -77,7 +77,9 @@ class _Alternative:
         return cls(
             recognizer,
             pattern,
-            ContextScorer.of(recognizer.context, recognizer.negative_context),
+            ContextScorer.of(
+                recognizer.context, recognizer.negative_context, recognizer.field_vetoes
+            ),
             form,
             "value" in form.verify.groupindex,
             form.verify.match,

@@ -11,6 +11,7 @@ contract) that declares:
   raised to ``validated_score``), ``False`` rejects the candidate, ``None`` keeps the score;
 * ``context``: words (Chinese, English, pinyin) whose presence near a candidate, or in the
   field name of a structured record, raises its score; ``negative_context`` lowers it;
+  ``field_vetoes``: words that make a field name lower it whatever else it holds;
 * documentation used by ``dataguard recognizers``: ``description``, ``validation``,
   ``standard``.
 
@@ -116,6 +117,9 @@ class Recognizer:
     patterns: ClassVar[tuple[Pattern, ...]] = ()
     context: ClassVar[tuple[str, ...]] = ()
     negative_context: ClassVar[tuple[str, ...]] = ()
+    #: Words that, in a field or column name, say it holds something else whatever
+    #: context words it holds too (公积金账号 names an account, but not a bank's).
+    field_vetoes: ClassVar[tuple[str, ...]] = ()
     #: Report only when a context word is present (names in free text).
     requires_context: ClassVar[bool] = False
     #: The score a candidate reaches when ``validate`` returns True.

@@ -55,6 +55,12 @@ def test_field_signals_are_remembered_within_a_bound(monkeypatch: pytest.MonkeyP
     assert scorer.signal_in_field("buyer_mobile") == 1  # forgotten, then read again
 
 
+def test_a_field_veto_outweighs_the_positive_words_beside_it() -> None:
+    scorer = ContextScorer.of(("账号", "bank_account"), ("订单",), ("公积金", "housing_fund"))
+    names = ["工资账号", "公积金账号", "HOUSING_FUND_bank_account", "订单账号", "remark"]
+    assert [scorer.signal_in_field(n) for n in names] == [1, -1, -1, 1, 0]
+
+
 @pytest.mark.parametrize(
     ("text", "signal"),
     [
