@@ -161,6 +161,14 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 高新区,13812341050
         no-match: 王小明今天打了13812341050
         no-match: 王芳,2024-05-17,13812341050
+        match: args=[13586091390, ⟦张三丰⟧]
+        match: 13912340215,⟦武桂英⟧,安徽省合肥市蜀山区
+        match: "11010519491231002X","⟦欧阳娜娜⟧"
+        no-match: 13812341050,已发货
+        no-match: 13812341050,高新区
+        no-match: 13812341050 联系人
+        no-match: 13812341050,张先生
+        no-match: 13812341050,王芳芳芳
         match: sms sent to ⟦张伟⟧(13812341050) ok
         match: 审批人：财务部，经办：⟦王芳⟧（+86 139 1234 5678）
         match: [⟦李秀英⟧ (13812341050)]
@@ -229,6 +237,13 @@ class NameBesideRecognizer(NameRecognizer):
         Pattern(
             "cn_name_row",
             _ROW_START + _NAME + _CELL_SEP + "(?=" + _PERSONAL_CELL + ")",
+            0.5,
+        ),
+        # …or the cell after one (``args=[13586091390, 张三丰]``, a 手机号,姓名 export): the
+        # name is a whole cell.
+        Pattern(
+            "cn_name_row_after",
+            _ROW_START + _PERSONAL_CELL + _CELL_SEP + _NAME + r"""["']?(?=[,，\t|)\] ]|$)""",
             0.5,
         ),
         Pattern("cn_name_bracketed_mobile", _CONTACT_START + _CONTACT_NAME + _NUMBER_BESIDE, 0.5),
