@@ -258,6 +258,9 @@ class SecretRecognizer(Recognizer):
         no-match: 密码[]为空
         match: 您的token为⟦abcd1234efgh5678⟧，请妥善保管
         no-match: token是否过期：否，password为空
+        match: sms sent: Your temporary password is ⟦Xk9mQ2pL⟧, valid for 24h
+        no-match: login failed: password is incorrect
+        no-match: token is 3 days old
         no-match: {"密码": ""}
         no-match: token_type=bearer&expires_in=7200
     """
@@ -275,6 +278,13 @@ class SecretRecognizer(Recognizer):
             # A quoted key and value: PHP's array('密码' => '…'), Python's {'密码': '…'}.
             r"(?:密码|口令)['\"]?[ \t]*(?:=>|[:：=]|是|为)[ \t]*['\"]?"
             r"(?P<value>(?!['\"])[!-~]+?)(?=[\s，。；、,;\"']|$)",
+            0.85,
+        ),
+        # ref. notification logs: "Your temporary password is Xk9#mQ2p" (not "password is
+        # incorrect": the value holds a digit).
+        Pattern(
+            "secret_is",
+            _KEY + r"[ \t]+is[ \t]+(?P<value>(?=[!-~]*[0-9])[!#-%(*+\--:=?-\[^-{~]{4,})",
             0.85,
         ),
         # ref. Java log templates: 用户名[{}], 密码[{}]; token[{}]. An English key's value
