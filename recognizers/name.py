@@ -223,7 +223,9 @@ _KEYS = (
     r"(?:user_?)?display_?name|(?:created|updated|modified|approved|reviewed|submitted|assigned|"
     r"handled)_?by(?:_?name)?|(?:owner|assignee|reporter|handler|sales(?:man|person)?|"
     r"driver|courier|rider|doctor|nurse|teacher|student|patient|passenger|guest|"
-    r"emp(?:loyee)?|staff|manager|leader)(?:_?name)?|"
+    r"emp(?:loyee)?|staff|manager|leader|"
+    # ref. referral, agency and customer-service records: who referred, invited or served.
+    r"agent|referr?er|referee|inviter|invitee|introducer)(?:_?name)?|"
     # ref. ArcSight CEF source and destination user (suser=, duser=).
     r"[sd]user)"
 )
@@ -415,6 +417,9 @@ class NameRecognizer(Recognizer):
         match: 操作人【⟦李娜⟧】审批通过
         match: array('姓名' => '⟦张三丰⟧')
         match: update user name[⟦张三丰⟧] phone[13812341050]
+        match: {"快递员":"⟦刘强⟧","骑手":"⟦张伟⟧"}
+        match: {"referrer":"⟦诸葛亮⟧","agent":"⟦黄月英⟧"}
+        no-match: agent=Mozilla/5.0 referrer=https://example.com/
         no-match: getName(张三丰)
         no-match: 用户[admin]登录成功，客户（VIP）
         match: GET /login?next=%2Fcb%3Fid%3D7%26name%3D⟦%25E5%25BC%25A0%25E4%25B8%2589⟧ HTTP/1.1
@@ -643,7 +648,12 @@ class NameRecognizer(Recognizer):
             "cn_name_courier",
             "(?=[快配派送外骑])(?:"
             + _COURIERS
-            + r")[ \t]*[:：]?[ \t]*"
+            # …or the key of a JSON object or key=value pair ({"快递员":"刘强"}, 骑手=张伟).
+            + ")"
+            + _QUOTE
+            + r"[ \t]*(?:(?:=>|[:：=])[ \t]*"
+            + _QUOTE
+            + ")?"
             + _NAME_NOT_A_CLAUSE
             + _END,
             0.5,
@@ -717,6 +727,11 @@ class NameRecognizer(Recognizer):
         "employee",
         "staff",
         "owner",
+        "agent",
+        "referrer",
+        "referee",
+        "inviter",
+        "introducer",
     )
     # Every pattern but cn_name_field carries its label (a context word) or its column;
     # cn_name_field scores below the threshold unless its field name lifts it.

@@ -237,6 +237,8 @@ def test_a_column_of_few_repeated_short_words_stays_clean(tmp_path: Path) -> Non
         "代理人",
         "委托人",
         "快递员",
+        "referrer",
+        "agent_name",
     ],
 )
 def test_a_few_names_under_a_role_header_are_masked(tmp_path: Path, header: str) -> None:
