@@ -288,6 +288,13 @@ class Masker:
         if not spans:  # most lines, and every table cell: findings alone
             alone = [-1] * len(findings)
             return iter(self._finding_edits(text, findings, spans, alone, set(), field))
+        # A log line wrapped in a JSON string ({"log":"… address=…"}): its own keys are
+        # read, unless the string's key is sensitive and masks it whole.
+        spans = [
+            t
+            for s in spans
+            for t in (s.inner if s.inner and self.policy.entity_of_key(s.key) is None else (s,))
+        ]
         entities = [self.policy.entity_of_key(s.key) for s in spans]
         spans = [
             words_after(text, s)

@@ -50,6 +50,11 @@ class KeySpan:
     #: an address written in words (``address=Room 401, No. 90 Wensan Road``) goes on
     #: past it (:func:`words_after`).
     bare: bool = False
+    #: The values under keys *inside* a JSON string value, a log line wrapped in JSON
+    #: (Docker's ``{"log":"… password=… address=…\\n"}``, journald's ``MESSAGE``): the
+    #: masker reads them when the string's own key is not sensitive (a sensitive key's
+    #: value is masked whole). Offsets are into the line, kind ``"string"``.
+    inner: tuple[KeySpan, ...] = ()
 
     @property
     def field(self) -> str:
@@ -208,8 +213,11 @@ def words_after(line: str, span: KeySpan) -> KeySpan:
     key_at = span.start - len(span.key) - 1  # key=value: the key, then "="
     if line[span.start - 1 : span.start] == "=" and key_at > 0 and line[key_at - 1] in "?&":
         return span  # a query string's value: its spaces are encoded (+, %20)
-    if not line[span.start : span.end].isascii():
-        return span  # Chinese names and addresses are written without spaces
+    value = line[span.start : span.end]
+    if not value.isascii() or "\\" in value:
+        # Chinese names and addresses are written without spaces (also when escaped
+        # inside a JSON string: \u897f\u6eaa…).
+        return span
     return _widened(line, span, _MORE_WORDS, _MAX_MORE_WORDS)
 
 
@@ -348,7 +356,71 @@ def _json_spans(line: str) -> list[KeySpan] | None:
                 if first == '"':
                     value = _value_at(line, start + 1, end - 1)
                     if value is not None:
-                        spans.append(KeySpan(key, *value, "string", path))
+                        inner = (
+                            _inside_string(line, start + 1, end - 1)
+                            if _MAY_HOLD_KEYS.search(line, start + 1, end - 1)
+                            else ()
+                        )
+                        spans.append(KeySpan(key, *value, "string", path, inner=inner))
                 else:
                     spans.append(KeySpan(key, start, end, "number", path))
     return spans
+
+
+# A JSON string value that may hold keys of its own (key=value, key: value, a label, an
+# XML element, an escaped character that may be one of these).
+_MAY_HOLD_KEYS = re.compile(r"=|:[ \t]|：|</|\\u|[\u4e00-\u9fff]:|\"[ \t]*:|':")
+_SIMPLE_ESCAPES = {
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+}
+
+
+def _inside_string(line: str, start: int, end: int) -> tuple[KeySpan, ...]:
+    """The key spans of the text a JSON string holds (``line[start:end]``, its content
+    between the quotes), with offsets into *line* and kind ``"string"``: each replacement
+    is then JSON-escaped, so the line stays valid JSON."""
+    text, offsets = _decoded(line, start, end)
+    found = _kv_spans(text)
+    if offsets is None:
+        return tuple(
+            KeySpan(s.key, start + s.start, start + s.end, "string", s.path, s.bare) for s in found
+        )
+    return tuple(
+        KeySpan(s.key, offsets[s.start], offsets[s.end], "string", s.path, s.bare) for s in found
+    )
+
+
+def _decoded(line: str, start: int, end: int) -> tuple[str, list[int] | None]:
+    """The content of a JSON string, decoded, and the offset in *line* of each decoded
+    character and of the end (None when nothing is escaped: the offsets are the same)."""
+    if "\\" not in line[start:end]:
+        return line[start:end], None
+    chars: list[str] = []
+    offsets: list[int] = []
+    i = start
+    while i < end:
+        offsets.append(i)
+        if line[i] != "\\":
+            chars.append(line[i])
+            i += 1
+        elif line[i + 1] != "u":
+            chars.append(_SIMPLE_ESCAPES[line[i + 1]])
+            i += 2
+        else:
+            code = int(line[i + 2 : i + 6], 16)
+            i += 6
+            if 0xD800 <= code < 0xDC00 and line.startswith("\\u", i):
+                low = int(line[i + 2 : i + 6], 16)
+                if 0xDC00 <= low < 0xE000:  # a surrogate pair is one character
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+            chars.append(chr(code))
+    offsets.append(end)
+    return "".join(chars), offsets

@@ -1029,3 +1029,40 @@ def test_values_under_python_and_xml_keys_are_masked(masker: Masker) -> None:
     assert mask1(masker, line) == "{'password': '******', 'address': '****', 'remark': 'hi'}"
     assert mask1(masker, "{'地址': '西溪湿地东门'}") == "{'地址': '****'}"
     assert mask1(masker, "<地址>西溪湿地东门</地址>") == "<地址>****</地址>"
+
+
+def test_keys_inside_a_json_string_are_read() -> None:
+    """Docker's json-file driver wraps each line: {"log":"… address=…\\n"}."""
+    line = (
+        '{"log":"update address=Room 401 idcard=44030519911010281x '
+        '\\u6536\\u8d27\\u5730\\u5740\\uff1a\\u897f\\u6eaa ok\\n","stream":"stdout"}'
+    )
+    (log, stream) = key_spans(line, "json")
+    assert (stream.key, stream.inner) == ("stream", ())
+    assert [(s.key, line[s.start : s.end], s.kind) for s in log.inner] == [
+        ("address", "Room", "string"),
+        ("idcard", "44030519911010281x", "string"),
+        ("收货地址", "\\u897f\\u6eaa", "string"),
+    ]
+    escaped = '{"msg":"{\\"password\\":\\"hunter2\\",\\"n\\":\\"\\ud83d\\ude00 a=1\\"}"}'
+    (msg,) = key_spans(escaped, "json")
+    assert [(s.key, escaped[s.start : s.end]) for s in msg.inner] == [
+        ("password", "hunter2"),
+        ("n", "\\ud83d\\ude00 a=1"),
+    ]
+
+
+def test_a_log_line_wrapped_in_json_is_masked_by_its_keys(masker: Masker) -> None:
+    lines = [
+        '{"log":"update address=Room 401, No. 90 Wensan Road idcard=44030519911010281x '
+        '\\u6536\\u8d27\\u5730\\u5740\\uff1a\\u897f\\u6eaa\\u6e7f\\u5730 ok\\n","stream":"stdout"}',
+        '{"password":"a=b c: d","msg":"{\\"pwd\\":\\"x=1\\",\\"address\\":\\"Room 5\\"}"}',
+    ]
+    assert masker.mask_lines(lines) == [
+        '{"log":"update address=**** idcard=4****************x '
+        '\\u6536\\u8d27\\u5730\\u5740\\uff1a**** ok\\n","stream":"stdout"}',
+        # A sensitive key's string is masked whole, not read inside.
+        '{"password":"******","msg":"{\\"pwd\\":\\"******\\",\\"address\\":\\"****\\"}"}',
+    ]
+    for out in masker.mask_lines(lines):
+        json.loads(out)
