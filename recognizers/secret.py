@@ -166,6 +166,51 @@ def _shape(prefix: str, body: str) -> str:
 
 
 # Values that are placeholders, masks or empty markers, not secrets.
+#: What a message says about a credential rather than the credential: ``token: expired``,
+#: ``密码：错误``, ``auth: success`` (masked, the message lost what went wrong).
+STATUS_WORDS = frozenset(
+    [
+        "错误",
+        "正确",
+        "成功",
+        "失败",
+        "为空",
+        "空",
+        "无",
+        "无效",
+        "有效",
+        "有误",
+        "未知",
+        "未设置",
+        "已设置",
+        "已修改",
+        "已重置",
+        "已过期",
+        "过期",
+        "不正确",
+        "不一致",
+        "success",
+        "succeeded",
+        "successful",
+        "ok",
+        "failed",
+        "failure",
+        "fail",
+        "error",
+        "invalid",
+        "valid",
+        "expired",
+        "required",
+        "incorrect",
+        "wrong",
+        "missing",
+        "empty",
+        "unknown",
+        "mismatch",
+        "true",
+        "false",
+    ]
+)
 _PLACEHOLDER = re.compile(
     r"""(?ix)
     [*xX•●#.?-]+                                  # ******, xxxx, ----
@@ -260,6 +305,7 @@ class SecretRecognizer(Recognizer):
         no-match: token是否过期：否，password为空
         match: sms sent: Your temporary password is ⟦Xk9mQ2pL⟧, valid for 24h
         no-match: login failed: password is incorrect
+        no-match: token: expired, please log in again
         no-match: token is 3 days old
         no-match: {"密码": ""}
         no-match: token_type=bearer&expires_in=7200
@@ -460,6 +506,6 @@ class SecretRecognizer(Recognizer):
         value = value.strip()
         if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1].strip()
-        if not value or _PLACEHOLDER.fullmatch(value):
+        if not value or _PLACEHOLDER.fullmatch(value) or value.lower() in STATUS_WORDS:
             return False
         return None

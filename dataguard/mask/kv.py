@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
+from dataguard.recognizers.secret import STATUS_WORDS
+
 __all__ = ["FORMATS", "KeySpan", "digits_after", "key_spans", "words_after"]
 
 FORMATS = ("auto", "plain", "json", "kv", "logfmt", "nginx", "apache")
@@ -308,7 +310,7 @@ def _label_spans(line: str, pairs: list[KeySpan]) -> list[KeySpan]:
         if k and greatest_end[k - 1] > m.start():
             continue
         value = _value_at(line, *m.span("bare"))
-        if value is None:
+        if value is None or line[value[0] : value[1]].lower() in STATUS_WORDS:
             continue
         start, end = value
         spans.append(KeySpan(m["key"] or m["label"], start, end, "raw", bare=True))

@@ -1066,3 +1066,10 @@ def test_a_log_line_wrapped_in_json_is_masked_by_its_keys(masker: Masker) -> Non
     ]
     for out in masker.mask_lines(lines):
         json.loads(out)
+
+
+def test_a_status_after_a_colon_is_no_value(masker: Masker) -> None:
+    # The message says what happened to the value: masked, it lost what went wrong.
+    assert spans("登录失败 密码：错误 auth: success token: Expired", "kv") == []
+    lines = ["登录失败 密码：错误", "auth: success", "token: expired, retry", "密码：Abc123x"]
+    assert masker.mask_lines(lines) == [*lines[:3], "密码：******"]
