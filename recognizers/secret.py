@@ -165,7 +165,6 @@ def _shape(prefix: str, body: str) -> str:
     return f"(?={prefix})(?<![A-Za-z0-9_-]){body}(?![A-Za-z0-9_-])"
 
 
-# Values that are placeholders, masks or empty markers, not secrets.
 #: What a message says about a credential rather than the credential: ``token: expired``,
 #: ``密码：错误``, ``auth: success`` (masked, the message lost what went wrong).
 STATUS_WORDS = frozenset(
@@ -211,6 +210,7 @@ STATUS_WORDS = frozenset(
         "false",
     ]
 )
+# Values that are placeholders, masks or empty markers, not secrets.
 _PLACEHOLDER = re.compile(
     r"""(?ix)
     [*xX•●#.?-]+                                  # ******, xxxx, ----
