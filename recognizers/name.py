@@ -325,6 +325,11 @@ _NOT_NAMES = frozenset(
         "测试",
         "同上",
         "本人",
+        # Shop talk that starts with a surname character and is not in jieba's dictionary
+        # (您好，包邮，…).
+        "包邮",
+        "包退",
+        "包换",
         # Salutations that start with a surname character: 亲爱的顾客, 尊敬的贵宾.
         "顾客",
         "贵宾",

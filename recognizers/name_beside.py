@@ -209,6 +209,11 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 订单/13812341050
         match: INFO Hi ⟦邹丽⟧, your order has shipped
         match: 您好⟦邹丽⟧，您的包裹已签收
+        match: 您好，⟦孙悟空⟧，您的快递到了
+        no-match: 您好，欢迎光临，
+        no-match: 你好，王经理，
+        no-match: 您好，客户，
+        no-match: 您好，包邮，今天下单明天发
         no-match: 您好世界，
         no-match: 您好，请问有什么可以帮您
         match: ⟦张三丰⟧给您转账500元
@@ -265,7 +270,7 @@ class NameBesideRecognizer(NameRecognizer):
         # name ending its clause.
         Pattern(
             "cn_name_greeted",
-            "(?:您好|你好)[ \t]?" + _CONTACT_NAME_BEFORE + r"(?:[，,！!：:]|[ \t]*$)",
+            "(?:您好|你好)[，,]?[ \t]?" + _CONTACT_NAME_BEFORE + r"(?:[，,！!：:]|[ \t]*$)",
             0.5,
         ),
         # ref. payment and transfer notes: ``转账给黄丽丽 500元``, ``已付款给王芳``.
