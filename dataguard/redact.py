@@ -280,7 +280,7 @@ def _redact_source(
             source.check_batch(drawn)
             # A column the sample sees (almost) empty would be planned clean and copied.
             extra = top_up_frame(source.frame, drawn)
-            plan = redactor.plan(drawn, extra)
+            plan = redactor.plan(drawn, extra, source.comments)
             if run.dry_run:  # refuses what the real run would refuse
                 source.check_records()
         except pl.exceptions.PolarsError as exc:

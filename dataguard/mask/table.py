@@ -55,7 +55,7 @@ from dataguard.mask.apply import Masker
 from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.mask.stream import MaskerSpec
-from dataguard.scan.classify import ColumnClass, classify_column, name_column
+from dataguard.scan.classify import ColumnClass, classify_column, column_context, name_column
 from dataguard.sources.nested import elements, holds_bytes, list_elements
 from dataguard.workers import exit_with_parent, in_order
 
@@ -169,13 +169,18 @@ class TableRedactor:
     # -- planning -------------------------------------------------------------------------
 
     def plan(
-        self, sample: pl.DataFrame, extra: Mapping[str, Sequence[str]] | None = None
+        self,
+        sample: pl.DataFrame,
+        extra: Mapping[str, Sequence[str]] | None = None,
+        comments: Mapping[str, str] | None = None,
     ) -> TablePlan:
         """Classify every column of *sample* and choose its treatment.
 
         *extra*: more values of some columns, classified with the sample's (the non-blank
         values of sparse columns, :func:`dataguard.sources.sparse.top_up_frame`).
+        *comments*: a database table's column comments, read as ``scan`` reads them.
         """
+        comments = comments or {}
         policy = self.masker.policy
         # Binary columns (which callers let through only when the policy keeps them) have
         # no text to classify.
@@ -194,14 +199,25 @@ class TableRedactor:
                 columns[name] = columns[name] + [v for v in more if v.strip()]
         # One detection batch for the whole sample, each value with its column as field.
         texts = [v for values in columns.values() for v in values]
-        fields: list[str | None] = [name for name, values in columns.items() for _ in values]
+        fields: list[str | None] = [
+            column_context(name, comments.get(name))
+            for name, values in columns.items()
+            for _ in values
+        ]
         findings = iter(self.masker.detector.detect_lines(texts, fields=fields))
         keys = dict(policy.policy.keys)
         plans = []
         for name, dtype in sample.schema.items():
             values = columns[name]
             per_value = [next(findings) for _ in values]
-            found = classify_column(name, values, self.masker.detector, keys=keys, found=per_value)
+            found = classify_column(
+                name,
+                values,
+                self.masker.detector,
+                keys=keys,
+                found=per_value,
+                comment=comments.get(name),
+            )
             # A column of bare names is its own context (as scan reads it).
             found = name_column(found, values, self.masker.detector)
             named_entity = policy.entity_of_key(name)

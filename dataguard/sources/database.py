@@ -305,7 +305,13 @@ def open_database(
                 return
 
     frame = register_io_source(source, schema=polars_schema)
-    return TableSource(Path(shown), "database", frame)
+    return TableSource(Path(shown), "database", frame, comments=_comments(selectable))
+
+
+def _comments(selectable: Any) -> dict[str, str]:
+    """Column comments of a reflected table's SELECT by column name (none for a query)."""
+    columns = getattr(selectable, "selected_columns", None) or ()
+    return {c.name: c.comment for c in columns if getattr(c, "comment", None)}
 
 
 def sample_database(source: TableSource, rows: int, seed: int) -> pl.DataFrame:

@@ -220,6 +220,9 @@ class TableSource:
     #: read through a copy without it) and is written back before the header when the
     #: output has the input's format.
     preamble: str | None = None
+    #: A database table's column comments by column name (``referrer`` → ``推荐人``):
+    #: evidence and detection context when the name says nothing.
+    comments: dict[str, str] = field(default_factory=dict)
     #: Whether :meth:`check_records` found every record as wide as the header.
     records_checked: bool = field(default=False, init=False, repr=False)
 

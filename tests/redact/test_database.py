@@ -233,6 +233,40 @@ def test_a_postgres_jsonb_column_is_masked_as_json_text(tmp_path: Path) -> None:
         engine.dispose()
 
 
+@pytest.mark.parametrize("server", ["postgresql", "mariadb"])
+def test_a_column_comment_is_read_as_scan_reads_it(server: str, tmp_path: Path) -> None:
+    """``c3`` COMMENT '推荐人': only the comment says the column holds names, and a few
+    bare names are no context to themselves; the copy kept them."""
+    url = server_url(server)
+    table = f"dg_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    names = ["诸葛亮", "司马懿", "黄月英"]
+    with engine.begin() as connection:
+        if server == "postgresql":
+            connection.execute(sa.text(f"CREATE TABLE {table} (id INTEGER, c3 VARCHAR(32))"))
+            connection.execute(sa.text(f"COMMENT ON COLUMN {table}.c3 IS '推荐人'"))
+        else:
+            connection.execute(
+                sa.text(f"CREATE TABLE {table} (id INTEGER, c3 VARCHAR(32) COMMENT '推荐人')")
+            )
+        connection.execute(
+            sa.text(f"INSERT INTO {table} VALUES (:i, :n)"),
+            [{"i": i, "n": n} for i, n in enumerate(names)],
+        )
+    try:
+        out = tmp_path / "out.csv"
+        result = CliRunner().invoke(
+            cli, ["redact", "--from-db", url, "--table", table, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.stderr
+        cells = [line.split(",")[1] for line in out.read_text("utf-8").splitlines()[1:]]
+        assert cells == ["诸葛*", "司马*", "黄**"]
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP TABLE {table}"))
+        engine.dispose()
+
+
 def test_postgres_arrays_and_inet_in_a_schema_are_read_as_text_and_masked(
     tmp_path: Path,
 ) -> None:
