@@ -101,6 +101,8 @@ class IdCardRecognizer(Recognizer):
         no-match: 110105209912310029
         no-match: 110***********1234
         no-match: order=911010519491231002X
+        match: 学籍号 G⟦11010519491231002X⟧ 学生 王小明
+        no-match: sku=G110105194912310021
         no-match: hash=a11010519491231002Xf
         no-match: 990000900101001
         no-match: 金额：110105491231002.50元
@@ -113,6 +115,13 @@ class IdCardRecognizer(Recognizer):
         Pattern("cn_id_card_15", _BEFORE + _ID15 + _AFTER, 0.4),
         Pattern("cn_id_card_18_grouped", _BEFORE + _ID18_GROUPED + _AFTER, 0.6),
         Pattern("cn_id_card_18_fours", _BEFORE + "(?:" + _ID18_FOURS + ")" + _AFTER, 0.6),
+        # ref. 全国中小学生学籍信息管理系统: a student's national number is G and their ID
+        # number (学籍号 G11010519491231002X), which the boundary before an ID hid.
+        Pattern(
+            "cn_id_card_student_number",
+            ALNUM_BEFORE_NOT + "G(?P<value>" + _ID18 + ")" + _AFTER,
+            0.6,
+        ),
     )
     context: ClassVar[tuple[str, ...]] = (
         "身份证",

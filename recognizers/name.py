@@ -146,6 +146,8 @@ _RECORD_LABELS = (
     "交接人|委托人|代理人|举报人|见证人|推荐人|缴费人|领款人|"
     # ref. clinic, property and HR records: who the record is about (患者：王秀兰，女，68岁).
     "患者|病人|车主|业主|租客|房东|住户|家长|员工|"
+    # ref. insurance and examination records: 参保人 刘德华, 被保人：…, 考生 李小龙.
+    "参保人|被保人|考生|"
     # ref. order and waybill logs: 收货信息：张三，138…，地址… (name, phone, address).
     "收货人信息|收件人信息|寄件人信息|联系人信息|收货信息|收件信息|寄件信息|"
     # ref. parcel lockers and pick-up codes: 取件人：黄晓明, 代收人：李娜.
@@ -420,6 +422,7 @@ class NameRecognizer(Recognizer):
         match: 姓名：⟦买买提·艾力⟧
         match: 用户[⟦张三丰⟧]修改手机号[13812341050]
         match: 操作人【⟦李娜⟧】审批通过
+        match: 医保卡号 1234567890 参保人 ⟦刘德华⟧
         match: array('姓名' => '⟦张三丰⟧')
         match: update user name[⟦张三丰⟧] phone[13812341050]
         match: {"快递员":"⟦刘强⟧","骑手":"⟦张伟⟧"}
