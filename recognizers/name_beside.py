@@ -1,4 +1,4 @@
-"""Chinese personal names that what stands beside them labels: a phone or ID number (the
+"""Chinese personal names that what stands beside them labels: a phone, ID or card number (the
 name cell of a row that has no header, a name with its mobile in brackets), what the person
 did (``张伟 修改了收货地址``) or an English word for who they are (``user 张伟``,
 ``approved by 王芳``)."""
@@ -36,7 +36,9 @@ _ROW_START = r"""(?:^|[\r\n,，\t|(\[])[ \t]*["']?"""
 # The cell after the name: a mobile (``+86``, ``(+86)`` and grouped forms included:
 # ``+86 137 6279 8788``) or an ID number (18 characters, or the legacy 15 digits).
 _MOBILE = r"(?:\(\+?86\)|\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}"
-_PERSONAL_CELL = r"(?:" + _MOBILE + r"|\d{17}[\dXx]|\d{15})(?![\dXx])"
+# …or a UnionPay card number (62…, 16-19 digits), as a bank statement's payee row writes
+# it (TXN|…|周杰伦|6217…|中国建设银行…).
+_PERSONAL_CELL = r"(?:" + _MOBILE + r"|\d{17}[\dXx]|\d{15}|62\d{14,17})(?![\dXx])"
 # A contact written name-then-mobile in brackets, ASCII or full-width (``张伟(138…)``,
 # ``王芳（+86 139…）``), as notification and audit logs write a person. The name must not
 # continue a run of ideographs or a word (``订单王芳(…)`` could be ``单王芳``): it starts
@@ -161,6 +163,8 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 高新区,13812341050
         no-match: 王小明今天打了13812341050
         no-match: 王芳,2024-05-17,13812341050
+        match: TXN|20261127|D|1000.00|CNY|⟦周杰伦⟧|6217000010012345677|建设银行|工资
+        no-match: 已付款,6217000010012345677
         match: args=[13586091390, ⟦张三丰⟧]
         match: 13912340215,⟦武桂英⟧,安徽省合肥市蜀山区
         match: "11010519491231002X","⟦欧阳娜娜⟧"
