@@ -72,7 +72,8 @@ _URL_SAFE = "-._~*"
 # (``key: value`` and Chinese labels, ``收货地址：…``, too: :data:`dataguard.mask.kv._LABEL_COLON`;
 # this reads every colon, and the exact reading decides.)
 _KEY_BEFORE_VALUE = (
-    r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*(?:=|[\"'][ \t]*:|[ \t]*[:：])"
+    r"(?:(?i:(?:ship|bill|deliver)[ _]to)|"  # two words, as kv's colon reading has them
+    r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*)(?:=|[\"'][ \t]*:|[ \t]*[:：])"
 )
 # A bare JSON number long enough to be personal data (after ``:``, ``[`` or ``,``).
 _BARE_NUMBER = r"[:\[,][ \t]*-?[0-9]{5,}"

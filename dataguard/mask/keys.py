@@ -96,7 +96,7 @@ SENSITIVE_KEYS: dict[str, str] = {
         "mailing_address postal_address contact_address full_address address_detail "
         "receiver_addr residence_address residential_address registered_address "
         "household_address 地址 收货地址 详细地址 家庭住址 住址 居住地址 现住址 户籍地址 "
-        "通讯地址 联系地址 收件地址 寄件地址 家庭地址 送货地址 配送地址",
+        "通讯地址 联系地址 收件地址 寄件地址 家庭地址 送货地址 配送地址 ship_to bill_to deliver_to",
     ),
     **_keys(
         "CN_PASSPORT", "passport passport_no passportno travel_doc_no travel_document 护照 护照号"

@@ -81,7 +81,8 @@ _LABEL_COLON = re.compile(
     # Not the HTTP headers whose value is a scheme and a credential (Authorization:
     # Bearer …, Cookie: a=1; b=2): the detector reads those whole.
     r"(?:(?<![\w.\-])(?!(?i:(?:proxy-)?authorization|(?:set-)?cookie)[ \t]*:)"
-    r"(?P<key>[A-Za-z_][\w.\-]{0,63})[ \t]*:[ \t]+"
+    # An invoice's or a waybill's "Ship to:" is a key of two words.
+    r"(?P<key>(?i:(?:ship|bill|deliver)[ _]to)|[A-Za-z_][\w.\-]{0,63})[ \t]*:[ \t]+"
     r"|(?<!\w)(?P<label>[\u4e00-\u9fff]{1,16})[ \t]*[：:][ \t]*)"
     # A quoted value (收货地址："文三路90"): the value without its quotes.
     r"[\"'“‘]?"
