@@ -7,13 +7,16 @@ the findings inside it. Offsets are exact: text between spans is never touched.
 
 Formats:
     ``plain``: no keys. ``json``: the line is a JSON object (else it is treated as plain);
-    every string and number value, with its innermost key. ``kv``: ``key=value`` pairs
-    (logfmt, Java ``toString``, query strings ``?a=1&b=2`` in nginx and Apache access logs),
-    ``key: value`` and Chinese labels (``收货地址：…``, the whole run of ideographs before
-    the colon being the key), ``"key": value`` fragments embedded in text, XML elements holding text
-    (``<mobile>…</mobile>``, namespaces dropped from the key) and JSON written into HTML
+    every string and number value, with its innermost key, and the ``kv`` reading of a
+    string value (a log line wrapped in JSON: :attr:`KeySpan.inner`). ``kv``: ``key=value``
+    pairs (logfmt, Java ``toString``, query strings ``?a=1&b=2`` in nginx and Apache access
+    logs), ``key: value`` and Chinese labels (``收货地址：…``, the whole run of ideographs
+    before the colon being the key), ``"key": value`` fragments embedded in text, a Python
+    dict's ``'key': 'value'``, XML elements holding text (``<mobile>…</mobile>``,
+    ``<地址>…</地址>``, namespaces dropped from the key) and JSON written into HTML
     (``&quot;phone&quot;:&quot;…&quot;``). ``auto``: ``json`` for a line that is a JSON
-    object, ``kv`` otherwise.
+    object, ``kv`` otherwise. Empty markers (``-``, ``null``) and a template's placeholders
+    (``?``, ``#{mobile}``, ``${DB_PASSWORD}``) are no values.
 """
 
 from __future__ import annotations
