@@ -67,6 +67,9 @@ _FOLLOWERS = (
     "反映|反馈|表示|投诉|咨询|询问|要求|申请|办理|认为|称|"
     # ref. bank-transfer text run together: 户名王芳开户行工商银行.
     "开户|"
+    # ref. court records: 原告张伟诉…, 被告李娜一案 (not the 投 of 投诉, 上诉, 起诉, 申诉:
+    # 用户张磊投诉 is 张磊).
+    "(?<![投上起申])诉|一案|"
     "的|已|正在|在|于|和|与|说|收"
 )
 # A mask character right after it means the name was masked already: 欧阳** is the display
@@ -148,6 +151,12 @@ _RECORD_LABELS = (
     "患者|病人|车主|业主|租客|房东|住户|家长|员工|"
     # ref. insurance and examination records: 参保人 刘德华, 被保人：…, 考生 李小龙.
     "参保人|被保人|考生|"
+    # ref. real-estate, lease, logistics and invoice records: who brokered, introduced,
+    # vouched, rented, shipped or invoiced (经纪人：王芳, a column commented 经纪人).
+    "经纪人|介绍人|邀请人|保证人|证明人|责任人|联络人|签约人|授权人|被授权人|"
+    "承租人|出租人|购房人|购买人|户主|发货人|托运人|开票人|收票人|领用人|借用人|"
+    # ref. court and police records: the parties (当事人：…, 原告 张伟, 报警人 李娜).
+    "当事人|原告|被告|证人|受害人|被害人|报警人|"
     # ref. order and waybill logs: 收货信息：张三，138…，地址… (name, phone, address).
     "收货人信息|收件人信息|寄件人信息|联系人信息|收货信息|收件信息|寄件信息|"
     # ref. parcel lockers and pick-up codes: 取件人：黄晓明, 代收人：李娜.
@@ -423,6 +432,10 @@ class NameRecognizer(Recognizer):
         match: 用户[⟦张三丰⟧]修改手机号[13812341050]
         match: 操作人【⟦李娜⟧】审批通过
         match: 医保卡号 1234567890 参保人 ⟦刘德华⟧
+        match: 经纪人：⟦王芳⟧，带看 3 次
+        match: 原告⟦张伟⟧诉某公司合同纠纷一案
+        match: 被告：⟦李娜⟧，女
+        match: 用户⟦张磊⟧投诉配送太慢
         match: array('姓名' => '⟦张三丰⟧')
         match: update user name[⟦张三丰⟧] phone[13812341050]
         match: {"快递员":"⟦刘强⟧","骑手":"⟦张伟⟧"}
