@@ -136,8 +136,8 @@ _CLI_ORACLE_LOGIN = (
 )
 # ref. Chinese SMS templates (验证码 / 校验码 / 动态码): a 4-8 digit one-time code.
 _CODE_KEY = (
-    r"(?=[短验校动确VvSsOoCcYy])(?:短信验证码|验证码|校验码|动态码|动态密码|确认码|"
-    r"(?i:verification[ _]code|verify_?code|sms_?code|otp_?code|otp|"
+    r"(?=[短验校动确VvSsOoCcYyLl])(?:短信验证码|验证码|校验码|动态码|动态密码|确认码|"
+    r"(?i:verification[ _]code|verify_?code|(?:sms|otp|login)[ _-]?code|otp|"
     # ref. login and sign-up form bodies: captcha=, vcode=, checkCode=, validateCode=,
     # yzm= (pinyin of 验证码).
     r"captcha(?:_?code)?|v_?code|check_?code|valid(?:ate)?_?code|yzm))"
@@ -307,6 +307,9 @@ class SecretRecognizer(Recognizer):
         no-match: login failed: password is incorrect
         no-match: token: expired, please log in again
         no-match: token is 3 days old
+        match: INFO sms code=⟦384920⟧ sent to 186****1234
+        match: your login code: ⟦558201⟧
+        no-match: INFO http code=200 sent
         no-match: {"密码": ""}
         no-match: token_type=bearer&expires_in=7200
     """
