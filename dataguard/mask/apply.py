@@ -73,8 +73,13 @@ _URL_SAFE = "-._~*"
 # this reads every colon, and the exact reading decides.)
 _KEY_BEFORE_VALUE = (
     r"(?:(?i:(?:ship|bill|deliver)[ _]to)|"  # two words, as kv's colon reading has them
-    r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*)(?:=|[\"'][ \t]*:|[ \t]*[:：])"
+    r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*)"
+    # =, a quote and a colon (its quote escaped in a JSON string: {"body":"{\"pwd\":…}"}),
+    # or a colon.
+    r"(?:=|\\?[\"'][ \t]*:|[ \t]*[:：])"
 )
+# An escaped ideograph before a colon or ``=`` (a label inside a JSON string).
+_ESCAPED_LABEL = r"\\u[4-9][0-9a-fA-F]{3}(?:\\u[fF][fF]1[aA]|[:=])"
 # A bare JSON number long enough to be personal data (after ``:``, ``[`` or ``,``).
 _BARE_NUMBER = r"[:\[,][ \t]*-?[0-9]{5,}"
 # Below this many lines polars' per-call cost outweighs reading keys in Python.
@@ -251,16 +256,19 @@ class Masker:
             .drop_nulls("k")
             .with_columns(
                 pl.col("k")
-                .str.replace(r"\s*[\"']?\s*[=:：]$", "")
+                .str.replace(r"\s*\\?[\"']?\s*[=:：]$", "")
                 .str.replace(r"^.*\.", "")
                 .str.replace_all(r"[\s_\-\[\]]", "")
                 .str.to_lowercase()
             )
             .filter(pl.col("k").is_in(keys))
         )
+        # A Chinese label escaped in a JSON string ({"message": "\u6536…\u5740\uff1a…"},
+        # as json.dumps writes it) shows no key until decoded: those lines are read too.
+        escaped = frame.select(pl.col("t").str.contains(_ESCAPED_LABEL)).to_series().arg_true()
         # A finding in a bare JSON number must become a quoted string: those lines too.
         numbers = frame.select(pl.col("t").str.contains(_BARE_NUMBER)).to_series().arg_true()
-        return set(hits["i"].to_list()), set(numbers.to_list())
+        return set(hits["i"].to_list()) | set(escaped.to_list()), set(numbers.to_list())
 
     def _apply(
         self, text: str, findings: Sequence[Finding], spans: Sequence[KeySpan], field: str | None

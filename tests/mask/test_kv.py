@@ -1066,6 +1066,14 @@ def test_a_log_line_wrapped_in_json_is_masked_by_its_keys(masker: Masker) -> Non
     ]
     for out in masker.mask_lines(lines):
         json.loads(out)
+    # A big batch picks the lines whose keys it reads in polars first: an escaped key
+    # (\"pwd\":) and an escaped label (\u5730\u5740\uff1a) are keys too.
+    assert masker.mask_lines(lines * 20) == masker.mask_lines(lines) * 20
+    escaped_label = '{"message": "\\u6536\\u8d27\\u5730\\u5740\\uff1a\\u897f\\u6eaa\\u6e7f"}'
+    assert (
+        masker.mask_lines([escaped_label] * 20)
+        == ['{"message": "\\u6536\\u8d27\\u5730\\u5740\\uff1a****"}'] * 20
+    )
 
 
 def test_a_status_after_a_colon_is_no_value(masker: Masker) -> None:
