@@ -49,8 +49,10 @@ __all__ = [
 #: overhead (polars plans, the Hyperscan pass), and holds its text several times over
 #: (Python strings, polars columns, the masked copy): on the 200 MB benchmark log
 #: ``dataguard filter`` took 49.9 s and 171 MB with 1 MiB batches, 43.9 s and 192 MB with
-#: 2 MiB, 41.5 s and 225 MB with 4 MiB (the filter's memory target is < 200 MB).
-DEFAULT_BLOCK = 1 << 21
+#: 2 MiB, 41.5 s and 225 MB with 4 MiB (the filter's memory target is < 200 MB). With the
+#: patterns of 2026-11-28 on that day's machine: 1 MiB 70.8 s and 191 MB, 1.5 MiB 67.3 s
+#: and 200 MB, 2 MiB 62.4 s and 207 MB: hence 1 MiB again.
+DEFAULT_BLOCK = 1 << 20
 DEFAULT_MAX_LINE = 1 << 20
 #: The pipe buffer asked for (``F_SETPIPE_SZ``): the default ``pipe-max-size``, which an
 #: unprivileged process may not exceed.
