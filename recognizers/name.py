@@ -753,6 +753,12 @@ class NameRecognizer(Recognizer):
         "referee",
         "inviter",
         "introducer",
+        "linkman",
+        "leader",
+        "legal_person",
+        "legalperson",
+        "legal_rep",
+        "legalrep",
     )
     # Every pattern but cn_name_field carries its label (a context word) or its column;
     # cn_name_field scores below the threshold unless its field name lifts it.

@@ -123,3 +123,14 @@ def test_a_bare_name_needs_its_field_name() -> None:
     assert detector.detect("王小明") == []
     assert [f.entity for f in detector.detect("王小明", field="realName")] == ["CN_NAME"]
     assert detector.detect("王小明", field="remark") == []
+
+
+def test_every_name_key_is_context_for_a_column_of_names() -> None:
+    """A header the masker reads as a name key (乘客, 员工姓名, payee_name …) is also
+    context for the detector, so that ``scan`` finds the names under it valid."""
+    from dataguard.mask.keys import SENSITIVE_KEYS
+
+    context = [w.lower() for w in NameRecognizer.context]
+    keys = [k for k, entity in SENSITIVE_KEYS.items() if entity == "CN_NAME"]
+    assert keys
+    assert [k for k in keys if not any(w in k for w in context)] == []
