@@ -127,11 +127,13 @@ _CLI_CURL_QUOTED_USER = (
     + r"""['"][^\s:'"]*:(?P<value>[^'"\r\n]+)['"]"""
 )
 # ref. Oracle's connect string ``user/password@service`` on the command line of sqlplus,
-# SQL*Loader and Data Pump, and as their ``userid=`` parameter: the password ends at the
-# ``@`` or at whitespace.
+# SQL*Loader and Data Pump, as their ``userid=`` parameter, and in a JDBC URL
+# (``jdbc:oracle:thin:scott/tiger@//db:1521/ORCL``): the password ends at the ``@`` or at
+# whitespace.
 _CLI_ORACLE_LOGIN = (
-    r"(?=[SsEeIiUu])(?<![A-Za-z0-9_.-])(?:(?:sqlplus|sqlldr|expdp|impdp)(?:\.exe)?"
-    r"(?:[ \t]+-[A-Za-z]+)*[ \t]+|(?i:userid)[ \t]*=[ \t]*)['\"]?[A-Za-z0-9_$#]+/"
+    r"(?=[SsEeIiUuJj])(?<![A-Za-z0-9_.-])(?:(?:sqlplus|sqlldr|expdp|impdp)(?:\.exe)?"
+    r"(?:[ \t]+-[A-Za-z]+)*[ \t]+|(?i:userid)[ \t]*=[ \t]*|(?i:jdbc:oracle:(?:thin|oci8?)):)"
+    r"['\"]?[A-Za-z0-9_$#]+/"
     r"(?P<value>[^\s'\"|;&<>@/]+)(?=[@\s'\"]|$)"
 )
 # ref. Chinese SMS templates (验证码 / 校验码 / 动态码): a 4-8 digit one-time code.
@@ -289,6 +291,8 @@ class SecretRecognizer(Recognizer):
         match: redis-cli -h cache -a ⟦S3cretPass⟧ ping
         match: mongosh --username admin --password ⟦S3cretPass⟧
         match: sqlplus -s scott/⟦tiger⟧@orcl
+        match: url=jdbc:oracle:thin:scott/⟦tiger⟧@//db:1521/ORCL
+        no-match: url=jdbc:oracle:thin:@//db:1521/ORCL
         no-match: ssh -p 2222 deploy@host
         no-match: mysql -h db -u root -p shop
         no-match: password=
