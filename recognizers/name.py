@@ -236,7 +236,7 @@ _KEYS = (
     r"driver|courier|rider|doctor|nurse|teacher|student|patient|passenger|guest|"
     r"emp(?:loyee)?|staff|manager|leader|"
     # ref. referral, agency and customer-service records: who referred, invited or served.
-    r"agent|referr?er|referee|inviter|invitee|introducer)(?:_?name)?|"
+    r"agent|referr?er|referee|inviter|invitee|introducer|customer|client)(?:_?name)?|"
     # ref. ArcSight CEF source and destination user (suser=, duser=).
     r"[sd]user)"
 )
@@ -441,6 +441,8 @@ class NameRecognizer(Recognizer):
         match: {"快递员":"⟦刘强⟧","骑手":"⟦张伟⟧"}
         match: {"referrer":"⟦诸葛亮⟧","agent":"⟦黄月英⟧"}
         no-match: agent=Mozilla/5.0 referrer=https://example.com/
+        match: INFO Customer: ⟦张三丰⟧, Mobile: 135 8609 1390
+        no-match: customer=1001 client=curl/8.4
         no-match: getName(张三丰)
         no-match: 用户[admin]登录成功，客户（VIP）
         match: GET /login?next=%2Fcb%3Fid%3D7%26name%3D⟦%25E5%25BC%25A0%25E4%25B8%2589⟧ HTTP/1.1
