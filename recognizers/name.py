@@ -266,6 +266,9 @@ _ARRAY_POSITIONS = 9
 #: Names in a MyBatis ``<== Row:`` line are found at its first this many columns.
 _ROW_POSITIONS = 6
 
+# After a Chinese label and its quote: ``:``, ``：``, ``=`` or ``=>`` (PHP's
+# ``array('姓名' => …)``), then the value's quote.
+_LABEL_SEP = r"(?:=>|[:：=])[ \t]*" + _QUOTE
 # ``:`` or ``=`` (JSON, YAML, key=value), ``=>`` (PHP ``print_r`` and ``var_export``, Perl
 # ``Data::Dumper``, Ruby hashes); a PHP array key is bracketed: ``[name] => 张三``.
 _KEY_SEP = r"(?:\]?[ \t]*(?:=>|[:=])[ \t]*|[\[【(（])"  # or name[{}], as a Java template writes it
@@ -563,8 +566,8 @@ class NameRecognizer(Recognizer):
             + _RECORD_LABELS
             + ")"
             + _QUOTE
-            + r"[ \t]*(?:(?:=>|[:：=])[ \t]*"
-            + _QUOTE
+            + r"[ \t]*(?:"
+            + _LABEL_SEP
             # ref. Java log templates: 用户[{}]修改手机号, 收件人【{}】, 操作人({})审批.
             + r"|是|为|叫|[\[【(（「])?"
             # A second label (客户：收件人努尔兰·哈力克): a dotted name may start with any
@@ -674,8 +677,8 @@ class NameRecognizer(Recognizer):
             # …or the key of a JSON object or key=value pair ({"快递员":"刘强"}, 骑手=张伟).
             + ")"
             + _QUOTE
-            + r"[ \t]*(?:(?:=>|[:：=])[ \t]*"
-            + _QUOTE
+            + r"[ \t]*(?:"
+            + _LABEL_SEP
             + ")?"
             + _NAME_NOT_A_CLAUSE
             + _END,

@@ -45,7 +45,10 @@ _PY_PREFIX = _PY_LITERAL + "?"
 _DOUBLE = _PY_PREFIX + r"""\\{0,7}"(?P<value>(?![\]},])[^"\\\r\n]+)"""
 _SINGLE = _PY_PREFIX + r"""'(?P<value>[^'\\\r\n]+)'"""
 # A bare value never opens a structure: {"password": []} holds no secret to report.
-_BARE = r"""(?P<value>(?![\[{(]|%2[27]|""" + _PY_LITERAL + r"""['"])[!#-%(*+\--:=?-\[^-{~]+)"""
+# A character of a bare value: printable ASCII but space, quotes, ``&``, ``)``, ``,``,
+# ``;``, ``<``, ``>``, ``\``, ``]``, ``|`` and ``}``.
+_BARE_CHAR = r"[!#-%(*+\--:=?-\[^-{~]"
+_BARE = r"""(?P<value>(?![\[{(]|%2[27]|""" + _PY_LITERAL + r"""['"])""" + _BARE_CHAR + "+)"
 # …and a value between escaped quotes ends at the closing one.
 # (nginx writes quotes as \x22: ``{\x22password\x22:\x22…\x22}``.)
 _ESCAPED_QUOTE = r"(?:%2[27]|\\x2[27])"
@@ -53,7 +56,9 @@ _PERCENT_QUOTED = (
     _ESCAPED_QUOTE
     + r"(?P<value>(?:(?!"
     + _ESCAPED_QUOTE
-    + r")[!#-%(*+\--:=?-\[^-{~])+)"
+    + ")"
+    + _BARE_CHAR
+    + ")+)"
     + _ESCAPED_QUOTE
 )
 # ref. RFC 6265 §4.2 (Cookie) and §4.1 (Set-Cookie): the header value is the secret; it is
@@ -337,7 +342,7 @@ class SecretRecognizer(Recognizer):
         # incorrect": the value holds a digit).
         Pattern(
             "secret_is",
-            _KEY + r"[ \t]+is[ \t]+(?P<value>(?=[!-~]*[0-9])[!#-%(*+\--:=?-\[^-{~]{4,})",
+            _KEY + r"[ \t]+is[ \t]+(?P<value>(?=[!-~]*[0-9])" + _BARE_CHAR + "{4,})",
             0.85,
         ),
         # ref. Java log templates: 用户名[{}], 密码[{}]; token[{}]. An English key's value

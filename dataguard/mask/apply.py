@@ -265,10 +265,14 @@ class Masker:
         )
         # A Chinese label escaped in a JSON string ({"message": "\u6536…\u5740\uff1a…"},
         # as json.dumps writes it) shows no key until decoded: those lines are read too.
-        escaped = frame.select(pl.col("t").str.contains(_ESCAPED_LABEL)).to_series().arg_true()
         # A finding in a bare JSON number must become a quoted string: those lines too.
-        numbers = frame.select(pl.col("t").str.contains(_BARE_NUMBER)).to_series().arg_true()
-        return set(hits["i"].to_list()) | set(escaped.to_list()), set(numbers.to_list())
+        marks = frame.select(
+            escaped=pl.col("t").str.contains(_ESCAPED_LABEL),
+            numbers=pl.col("t").str.contains(_BARE_NUMBER),
+        )
+        escaped = marks["escaped"].arg_true().to_list()
+        numbers = marks["numbers"].arg_true().to_list()
+        return set(hits["i"].to_list()) | set(escaped), set(numbers)
 
     def _apply(
         self, text: str, findings: Sequence[Finding], spans: Sequence[KeySpan], field: str | None
@@ -299,19 +303,21 @@ class Masker:
             return iter(self._finding_edits(text, findings, spans, alone, set(), field))
         # A log line wrapped in a JSON string ({"log":"… address=…"}): its own keys are
         # read, unless the string's key is sensitive and masks it whole.
-        spans = [
-            t
-            for s in spans
-            for t in (s.inner if s.inner and self.policy.entity_of_key(s.key) is None else (s,))
-        ]
-        entities = [self.policy.entity_of_key(s.key) for s in spans]
+        keyed: list[tuple[KeySpan, str | None]] = []
+        for s in spans:
+            entity = self.policy.entity_of_key(s.key)
+            if s.inner and entity is None:
+                keyed.extend((t, self.policy.entity_of_key(t.key)) for t in s.inner)
+            else:
+                keyed.append((s, entity))
+        entities = [entity for _, entity in keyed]
         spans = [
             words_after(text, s)
             if s.bare and entity in _WORDY_ENTITIES
             else digits_after(text, s)
             if s.bare and entity in _PHONE_ENTITIES
             else s
-            for s, entity in zip(spans, entities, strict=True)
+            for s, entity in keyed
         ]
         starts = [s.start for s in spans]
         # For each finding, the index of the key span holding it whole, or -1.

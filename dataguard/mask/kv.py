@@ -393,13 +393,9 @@ def _inside_string(line: str, start: int, end: int) -> tuple[KeySpan, ...]:
     between the quotes), with offsets into *line* and kind ``"string"``: each replacement
     is then JSON-escaped, so the line stays valid JSON."""
     text, offsets = _decoded(line, start, end)
-    found = _kv_spans(text)
-    if offsets is None:
-        return tuple(
-            KeySpan(s.key, start + s.start, start + s.end, "string", s.path, s.bare) for s in found
-        )
+    at = (lambda i: start + i) if offsets is None else offsets.__getitem__
     return tuple(
-        KeySpan(s.key, offsets[s.start], offsets[s.end], "string", s.path, s.bare) for s in found
+        KeySpan(s.key, at(s.start), at(s.end), "string", s.path, s.bare) for s in _kv_spans(text)
     )
 
 
