@@ -478,6 +478,7 @@ class NameRecognizer(Recognizer):
         no-match: 快递员明天到
         match: ==> Parameters: 7(Long), ⟦张三⟧(String), 13812345678(String)
         match: <ns:Customer><ns:Name>⟦李娜⟧</ns:Name><ns:CertNo>x</ns:CertNo></ns:Customer>
+        match: <receiver_name><![CDATA[⟦黄药师⟧]]></receiver_name>
         match: &quot;realName&quot;:&quot;⟦张伟⟧&quot;
         match: binding parameter [2] as [VARCHAR] - [⟦张伟⟧]
         match: binding parameter (1:VARCHAR) <- [⟦王芳⟧]
@@ -617,7 +618,7 @@ class NameRecognizer(Recognizer):
         # <ns:Name>张三</ns:Name>; the element's local name is the key.
         Pattern(
             "cn_name_xml_element",
-            xml_element(_KEYS, _NAME + "(?=</)"),
+            xml_element(_KEYS, _NAME + r"(?=(?:\]\]>)?</)"),
             0.5,
         ),
         # ref. HTML forms logged or captured in page snapshots: <input name="realName"

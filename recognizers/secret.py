@@ -400,7 +400,7 @@ class SecretRecognizer(Recognizer):
         # JSON string, a table cell): <password>…</password>, <ns:userPwd>…</ns:userPwd>.
         Pattern(
             "secret_xml_element",
-            xml_element("(?:[A-Za-z0-9]+[_-]?)?" + _KEY, r"(?P<value>[^<>\s][^<>]*)</"),
+            xml_element("(?:[A-Za-z0-9]+[_-]?)?" + _KEY, r"(?P<value>[^<>\s][^<>]*?)(?:\]\]>)?</"),
             0.85,
         ),
         # The value under a credential column of a CSV export or an INSERT statement.

@@ -72,11 +72,13 @@ _URL_SAFE = "-._~*"
 # (``key: value`` and Chinese labels, ``收货地址：…``, too: :data:`dataguard.mask.kv._LABEL_COLON`;
 # this reads every colon, and the exact reading decides.)
 _KEY_BEFORE_VALUE = (
-    r"(?:(?i:(?:ship|bill|deliver)[ _]to)|"  # two words, as kv's colon reading has them
+    r"(?:(?:(?i:(?:ship|bill|deliver)[ _]to)|"  # two words, as kv's colon reading has them
     r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*)"
     # =, a quote and a colon (its quote escaped in a JSON string: {"body":"{\"pwd\":…}"}),
     # or a colon.
     r"(?:=|\\?[\"'][ \t]*:|[ \t]*[:：])"
+    # Or an XML element's closing tag (``</ns:AcctNo>``), its prefix dropped as kv.py does.
+    r"|</(?:[A-Za-z_][A-Za-z0-9_.\-]*:)?[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*>)"
 )
 # An escaped ideograph before a colon or ``=`` (a label inside a JSON string).
 _ESCAPED_LABEL = r"\\u[4-9][0-9a-fA-F]{3}(?:\\u[fF][fF]1[aA]|[:=])"
@@ -256,7 +258,8 @@ class Masker:
             .drop_nulls("k")
             .with_columns(
                 pl.col("k")
-                .str.replace(r"\s*\\?[\"']?\s*[=:：]$", "")
+                .str.replace(r"\s*\\?[\"']?\s*[=:：>]$", "")
+                .str.replace(r"^</(?:.*:)?", "")
                 .str.replace(r"^.*\.", "")
                 .str.replace_all(r"[\s_\-\[\]]", "")
                 .str.to_lowercase()

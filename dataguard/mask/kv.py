@@ -105,10 +105,13 @@ _PY_PAIR = re.compile(
 )
 # An XML element holding text (SOAP and bank-interface logs): ``<mobile>…</mobile>``,
 # ``<ns:CertNo>…</ns:CertNo>``; the key is the element's local name, the value its text
-# up to the closing tag of the same name (no nested elements).
+# up to the closing tag of the same name (no nested elements), or the text of a CDATA
+# section, which WeChat Pay's and many Chinese open platforms' XML write every value in
+# (``<receiver_name><![CDATA[…]]></receiver_name>``): raw text, not entity-escaped.
 _XML_ELEMENT = re.compile(
     r"<(?:[A-Za-z_][\w.\-]*:)?(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-]{0,63})(?:\s[^<>]*)?>"
-    r"(?P<xml>[^<>]*)</(?:[A-Za-z_][\w.\-]*:)?(?P=key)>"
+    r"(?:<!\[CDATA\[(?P<cdata>(?:(?!\]\]>)[^\n])*)\]\]>|(?P<xml>[^<>]*))"
+    r"</(?:[A-Za-z_][\w.\-]*:)?(?P=key)>"
 )
 # "key": "value" of JSON written into HTML or XML: ``&quot;phone&quot;:&quot;…&quot;``.
 _ESCAPED_JSON_PAIR = re.compile(
@@ -285,7 +288,7 @@ def _matches(line: str, regexes: Sequence[re.Pattern[str]]) -> list[KeySpan]:
     for regex in regexes:
         for m in regex.finditer(line):
             # The value's group closes last (the key's closes before it, none is nested),
-            # so lastgroup names it: dq, sq, bare, num or xml.
+            # so lastgroup names it: dq, sq, bare, num, xml or cdata.
             group = m.lastgroup
             assert group is not None
             value = _value_at(line, *m.span(group))

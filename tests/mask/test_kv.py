@@ -876,6 +876,13 @@ def test_xml_values_are_masked_by_key_and_tags_stay_valid_xml(masker: Masker) ->
         "<password>******</password><ns:AcctNo>621700*********5674</ns:AcctNo>"
         "<city>杭州</city></request>"
     )
+    # In a stream's batches too (the filter's): the prefilter that picks the lines whose
+    # keys are read did not know closing tags, and these values went out as they were.
+    assert masker.mask_lines([SOAP] * 40) == [masked] * 40
+    chinese = "<客户><姓名>张三</姓名><收货地址>西溪湿地东门</收货地址></客户>"
+    assert set(masker.mask_lines([chinese] * 40)) == {
+        "<客户><姓名>张*</姓名><收货地址>****</收货地址></客户>"
+    }
     strict = mask1(Masker("strict"), SOAP.replace("ns:", ""))
     assert "<mobile>&lt;CN_MOBILE&gt;</mobile>" in strict
     assert [e.tag for e in ET.fromstring(strict)] == [
@@ -1029,6 +1036,39 @@ def test_values_under_python_and_xml_keys_are_masked(masker: Masker) -> None:
     assert mask1(masker, line) == "{'password': '******', 'address': '****', 'remark': 'hi'}"
     assert mask1(masker, "{'地址': '西溪湿地东门'}") == "{'地址': '****'}"
     assert mask1(masker, "<地址>西溪湿地东门</地址>") == "<地址>****</地址>"
+
+
+# A WeChat Pay notification: every value in a CDATA section.
+WECHAT_PAY = (
+    "<xml><appid><![CDATA[wx2421b1c4370ec43b]]></appid>"
+    "<password><![CDATA[Hunter2x]]></password><realname><![CDATA[张三丰]]></realname>"
+    "<address><![CDATA[Room 401, No. 8 Lane]]></address><note><![CDATA[a<b & c]]></note></xml>"
+)
+
+
+def test_cdata_sections_are_values_of_their_elements() -> None:
+    assert spans(WECHAT_PAY, "kv") == [
+        ("appid", "wx2421b1c4370ec43b", "raw"),  # raw text: CDATA escapes nothing
+        ("password", "Hunter2x", "raw"),
+        ("realname", "张三丰", "raw"),
+        ("address", "Room 401, No. 8 Lane", "raw"),
+        ("note", "a<b & c", "raw"),
+    ]
+
+
+@pytest.mark.parametrize("lines", [1, 40])
+def test_values_in_cdata_sections_are_masked_by_key(lines: int) -> None:
+    """The password, the name and the address of a WeChat Pay notification went out as
+    they were: the element reading stopped at the CDATA section's ``<``."""
+    masked = Masker().mask_lines([WECHAT_PAY] * lines)
+    # Written by hand from the display rules (secrets six stars, names keep the surname,
+    # addresses in words hidden whole).
+    expected = (
+        "<xml><appid><![CDATA[wx2421b1c4370ec43b]]></appid>"
+        "<password><![CDATA[******]]></password><realname><![CDATA[张**]]></realname>"
+        "<address><![CDATA[****]]></address><note><![CDATA[a<b & c]]></note></xml>"
+    )
+    assert masked == [expected] * lines
 
 
 def test_keys_inside_a_json_string_are_read() -> None:
