@@ -87,6 +87,9 @@ SENSITIVE_KEYS: dict[str, str] = {
         "seller_name driver_name borrower_name guarantor_name "
         "employee_name emp_name staff_name student_name teacher_name doctor_name owner_name "
         "operator_name handler_name 乘客 乘客姓名 旅客 患者 患者姓名 病人 "
+        # ref. real-name verification APIs (Alipay's and WeChat's face and ID checks): the
+        # name on the certificate beside its number (certName=…&certNo=…).
+        "cert_name id_card_name identity_name "
         "借款人 担保人 经办人 买家姓名 卖家姓名 车主 业主 员工 员工姓名 学生姓名",
     ),
     **_keys(

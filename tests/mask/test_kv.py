@@ -1132,3 +1132,13 @@ def test_an_address_after_ship_to_is_masked(masker: Masker) -> None:
     assert masker.mask_lines(lines) == expected
     # A big batch picks the lines whose keys it reads in polars first.
     assert masker.mask_lines(lines * 20) == expected * 20
+
+
+def test_the_name_of_a_real_name_verification_request_is_masked(masker: Masker) -> None:
+    """Alipay's and WeChat's face and ID checks send the certificate's name beside its
+    number: the number was masked by its shape, the name went out."""
+    line = "实名认证 request: certName=王菲&certNo=11010119900307451X&bizCode=FACE"
+    assert mask1(masker, line) == (
+        "实名认证 request: certName=王*&certNo=1****************X&bizCode=FACE"
+    )
+    assert mask1(masker, '{"id_card_name":"王菲"}') == '{"id_card_name":"王*"}'
