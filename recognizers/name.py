@@ -106,7 +106,18 @@ _FULL_NAME = _full_name(_MINORITY)
 _NAME = "(?P<value>" + _FULL_NAME + _END + ")"
 # ref. SMS and notification templates: 尊敬的张伟先生, 亲爱的李娜女士, 【顺丰】王芳您好. The
 # salutation, or an honorific or greeting right after the name, is the context.
-_SALUTATION = "(?:尊敬的|亲爱的)(?:客户|会员|用户|旅客|乘客|业主|车主|顾客)?"
+# What the sender calls the person: 尊敬的客户张伟; alone it is no name (尊敬的车主).
+_TITLES = "(?:客户|会员|用户|旅客|乘客|业主|车主|顾客|同学|家长|老师|学员)"
+_SALUTATION = "(?:尊敬的|亲爱的)(?:" + _TITLES + "|(?!" + _TITLES + "))"
+# Or the name before the title (a bank's 尊敬的刘德华客户, a school's 亲爱的王小明同学):
+# a full name of three characters or more, then the title, which ends it. Two characters
+# before a title are mostly a tier or a brand (黄金会员, 金卡客户, 华为用户, 东航旅客),
+# and so are these three (云闪付用户, 储蓄卡客户).
+_NOT_BEFORE_TITLES = (
+    "(?!全球通|储蓄卡|信用卡|借记卡|贷记卡|白金卡|云闪付|易方达|华夏基|钱大掌|爱奇艺|优酷|"
+    "支付宝|沃尔玛|万科|宽带|固话|黄金|白金|钻石|金卡|银卡|高端|年费|付费|终身|房贷|车贷)"
+)
+_NAME_BEFORE_TITLE = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{2}))" + _TITLES
 # A full name before an honorific, which ends it (its given name may be any ideographs).
 _NAME_BEFORE_HONORIFIC = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2}))"
 _NAME_BEFORE_GREETING = (
@@ -451,6 +462,11 @@ class NameRecognizer(Recognizer):
         match: GET /login?next=%2Fcb%3Fid%3D7%26name%3D⟦%25E5%25BC%25A0%25E4%25B8%2589⟧ HTTP/1.1
         match: 尊敬的⟦张伟⟧先生，您的订单已发货
         match: 亲爱的会员⟦欧阳娜娜⟧：您的积分即将过期
+        match: 尊敬的⟦刘德华⟧客户，您尾号5678的储蓄卡于11月28日消费100.00元
+        match: 亲爱的⟦王小明⟧同学，你好
+        no-match: 尊敬的车主，您的车辆年检即将到期
+        no-match: 尊敬的黄金会员，您的积分即将过期
+        no-match: 尊敬的储蓄卡客户：您的账户变动
         match: 【顺丰】⟦王芳⟧您好，您的快递已到
         no-match: 亲爱的顾客您好，感谢您的支持
         no-match: 【通知】王先生您好
@@ -662,6 +678,11 @@ class NameRecognizer(Recognizer):
             0.5,
         ),
         Pattern("cn_name_salutation", "(?=[尊亲])" + _SALUTATION + _NAME, 0.5),
+        Pattern(
+            "cn_name_salutation_title",
+            "(?=[尊亲])(?:尊敬的|亲爱的)" + _NOT_BEFORE_TITLES + _NAME_BEFORE_TITLE,
+            0.5,
+        ),
         Pattern("cn_name_greeting", _NAME_BEFORE_GREETING, 0.5),
         # Scored above the greeting, whose dotted-name form reads 麻烦转告努尔兰·哈力克女士
         # from its first ideograph: where both match, the verb marks where the name starts.
