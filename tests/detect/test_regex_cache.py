@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,21 +17,7 @@ import pytest
 from dataguard.detect import Detector, regex_cache
 from dataguard.detect.recognizer import Recognizer
 from dataguard.detect.registry import load_recognizers
-
-
-@pytest.fixture
-def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty cache folder, and the module's in-process state forgotten before and after."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    _forget()
-    yield tmp_path / "dataguard"
-    _forget()
-
-
-def _forget() -> None:
-    regex_cache._compiled.clear()
-    regex_cache._entries = None
-    regex_cache._dirty = False
+from tests.detect.conftest import forget_regex_cache as _forget
 
 
 def _recognizers() -> list[Recognizer]:
