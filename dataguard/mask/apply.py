@@ -63,6 +63,9 @@ _OCTAL_ESCAPE = re.compile(r"\\([23][0-7]{2})")
 _ALREADY_MASKED = re.compile(r"\*\*|^<[A-Z_]+>$|^[A-Z][A-Z_]*_[0-9a-f]{8,64}$")
 # Characters an unreserved percent-encoded replacement may keep (RFC 3986) plus the mask.
 _URL_SAFE = "-._~*"
+# ref. ECMA-48 §5.4: a control sequence (a colour code), which a coloured console log
+# writes around keys (logrus: ESC[36mpassword ESC[0m=…); kv.py reads keys without them.
+_CSI = r"\x1b\[[0-?]*[ -/]*[@-~]"
 # A key as kv.py reads one: a word before "=" (key=value) or before ":" after a quote
 # ("key": value). Wider than kv.py on purpose: this only selects lines to read properly.
 # Character classes are spelled out: Unicode \w makes Rust's regex three times slower here.
@@ -72,13 +75,15 @@ _URL_SAFE = "-._~*"
 # (``key: value`` and Chinese labels, ``收货地址：…``, too: :data:`dataguard.mask.kv._LABEL_COLON`;
 # this reads every colon, and the exact reading decides.)
 _KEY_BEFORE_VALUE = (
-    r"(?:(?:(?i:(?:ship|bill|deliver)[ _]to)|"  # two words, as kv's colon reading has them
+    r"(?:(?:" + _CSI + r")?"
+    r"(?:(?i:(?:ship|bill|deliver)[ _]to)|"  # two words, as kv's colon reading has them
     r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*)"
     # =, a quote and a colon (its quote escaped in a JSON string: {"body":"{\"pwd\":…}"}),
     # or a colon.
-    r"(?:=|\\?[\"'][ \t]*:|[ \t]*[:：])"
+    r"(?:" + _CSI + r")?(?:=|\\?[\"'][ \t]*:|[ \t]*[:：])"
     # Or an XML element's closing tag (``</ns:AcctNo>``), its prefix dropped as kv.py does.
-    r"|</(?:[A-Za-z_][A-Za-z0-9_.\-]*:)?[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*>)"
+    r"|</(?:[A-Za-z_][A-Za-z0-9_.\-]*:)?"
+    r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*>)"
 )
 # An escaped ideograph before a colon or ``=`` (a label inside a JSON string).
 _ESCAPED_LABEL = r"\\u[4-9][0-9a-fA-F]{3}(?:\\u[fF][fF]1[aA]|[:=])"
@@ -258,8 +263,8 @@ class Masker:
             .drop_nulls("k")
             .with_columns(
                 pl.col("k")
-                .str.replace(r"\s*\\?[\"']?\s*[=:：>]$", "")
-                .str.replace(r"^</(?:.*:)?", "")
+                .str.replace("(?:" + _CSI + r")?\s*\\?[\"']?\s*[=:：>]$", "")
+                .str.replace(r"^</(?:.*:)?|^" + _CSI, "")
                 .str.replace(r"^.*\.", "")
                 .str.replace_all(r"[\s_\-\[\]]", "")
                 .str.to_lowercase()

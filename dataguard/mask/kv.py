@@ -25,7 +25,7 @@ import json
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from dataguard.recognizers.secret import STATUS_WORDS
@@ -72,7 +72,7 @@ class KeySpan:
 _KV = re.compile(
     r"(?<![\w.\-])(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]{0,63})="
     r"(?:(?:[bBuU]|[rR][bB]?|[bB][rR])?(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|'(?P<sq>[^'\n]*)')"
-    r"|(?P<bare>[^\s&,;'\"<>()\[\]{}]*))"
+    r"|(?P<bare>[^\s&,;'\"<>()\[\]{}\x00-\x1f\x7f]*))"
 )
 # key: value, as YAML, log messages and forms write it (``address: Room 401, No. 90 Wensan
 # Road``, ``bank_account: 0200…``), and Chinese labels (``收货地址：文三路90``,
@@ -89,7 +89,7 @@ _LABEL_COLON = re.compile(
     r"|(?<!\w)(?P<label>[\u4e00-\u9fff]{1,16})[ \t]*[：:][ \t]*)"
     # A quoted value (收货地址："文三路90"): the value without its quotes.
     r"[\"'“‘]?"
-    r"(?P<bare>[^\s，,；;。、|&'\"<>()\[\]{}：（）【】「」《》“”‘’]+)"
+    r"(?P<bare>[^\s，,；;。、|&'\"<>()\[\]{}：（）【】「」《》“”‘’\x00-\x1f\x7f]+)"
 )
 # "key": value fragments (JSON inside a text line).
 _JSON_PAIR = re.compile(
@@ -169,7 +169,43 @@ def key_spans(line: str, fmt: str = "auto") -> list[KeySpan]:
     return _kv_spans(line)
 
 
+# ref. ECMA-48 §5.4: a control sequence (CSI), as coloured console logs write them around
+# keys and values (logrus: ``ESC[36mphone ESC[0m=13812341050``; Spring Boot, Docker
+# Compose). The keys are read as a terminal shows the line, without them.
+_CONTROL_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+
+
 def _kv_spans(line: str) -> list[KeySpan]:
+    if "\x1b" in line:
+        return _through_control_sequences(line)
+    return _kv_spans_of(line)
+
+
+def _through_control_sequences(line: str) -> list[KeySpan]:
+    """The spans of *line* read without its control sequences, offsets mapped back: a
+    colour code after ``phone=`` was read as the value, and masking it broke the colours
+    (``phone=******[1m******5678``)."""
+    kept: list[str] = []
+    at: list[int] = []  # the offset in line of each kept character
+    previous = 0
+    for m in _CONTROL_SEQUENCE.finditer(line):
+        kept.append(line[previous : m.start()])
+        at.extend(range(previous, m.start()))
+        previous = m.end()
+    kept.append(line[previous:])
+    at.extend(range(previous, len(line)))
+    at.append(len(line))
+
+    def mapped(span: KeySpan) -> KeySpan:
+        start = at[span.start]
+        end = at[span.end - 1] + 1 if span.end > span.start else start
+        inner = tuple(map(mapped, span.inner))
+        return replace(span, start=start, end=end, inner=inner)
+
+    return [mapped(span) for span in _kv_spans_of("".join(kept))]
+
+
+def _kv_spans_of(line: str) -> list[KeySpan]:
     pairs = (
         _matches(line, (_KV, _JSON_PAIR)) if "=" in line or '":' in line or '" :' in line else []
     )

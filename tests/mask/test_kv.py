@@ -1142,3 +1142,37 @@ def test_the_name_of_a_real_name_verification_request_is_masked(masker: Masker) 
         "实名认证 request: certName=王*&certNo=1****************X&bizCode=FACE"
     )
     assert mask1(masker, '{"id_card_name":"王菲"}') == '{"id_card_name":"王*"}'
+
+
+# A coloured console log (logrus, Spring Boot, Docker Compose): colour codes around keys
+# and values. ESC is written as \x1b.
+COLOURED = (
+    "\x1b[36mINFO\x1b[0m[0000] login ok  \x1b[36mpassword\x1b[0m=Hunter2x "
+    "\x1b[36maddress\x1b[0m=Room 401, No. 8 Lane \x1b[36muser\x1b[0m=bob "
+    "phone=\x1b[1m13812341050\x1b[0m 收货地址：\x1b[1m西溪湿地东门\x1b[0m"
+)
+
+
+def test_keys_are_read_through_colour_codes() -> None:
+    assert spans(COLOURED, "kv") == [
+        ("password", "Hunter2x", "raw"),
+        ("address", "Room", "raw"),  # words_after widens it, as without colours
+        ("user", "bob", "raw"),
+        ("phone", "13812341050", "raw"),  # not the colour code before it
+        ("收货地址", "西溪湿地东门", "raw"),
+    ]
+
+
+@pytest.mark.parametrize("lines", [1, 40])
+def test_colour_codes_survive_masking(lines: int) -> None:
+    """The colour code after ``phone=`` was read as the value and masked
+    (``phone=******[1m******5678``: the terminal showed garbage), and in a stream's batches
+    a key wrapped in colour codes was not read at all (the address went out)."""
+    masked = Masker().mask_lines([COLOURED] * lines)
+    # Written by hand from the display rules; every colour code kept.
+    expected = (
+        "\x1b[36mINFO\x1b[0m[0000] login ok  \x1b[36mpassword\x1b[0m=****** "
+        "\x1b[36maddress\x1b[0m=**** \x1b[36muser\x1b[0m=bob "
+        "phone=\x1b[1m******1050\x1b[0m 收货地址：\x1b[1m****\x1b[0m"
+    )
+    assert masked == [expected] * lines
