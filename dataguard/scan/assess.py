@@ -59,6 +59,10 @@ _NO_PERSONAL_TYPES = re.compile(
 _BINARY = ("BLOB", "LONGBLOB", "MEDIUMBLOB", "BYTEA", "BINARY", "VARBINARY")
 _SMALL_INTEGERS = ("TINYINT", "SMALLINT", "INT2")
 _PASSWORD_WORDS = re.compile(r"(?i)passw|passwd|pwd|密码")
+#: Entities one finding of which in a free-text column is personal data already: each is
+#: validated (GB 11643 check character and birth date, Luhn, an allocated mobile prefix),
+#: and none is a word of prose, as a name or an address found by shape can be.
+_PERSONAL_ALONE = frozenset({"CN_ID_CARD", "BANK_CARD", "CN_MOBILE"})
 
 
 def as_text(value: Any) -> str | None:
@@ -218,8 +222,13 @@ class TableAssessor:
         if verdict.kind == "clean":
             return _clean(column, sampled, non_empty, forms, placeholders, table, verdict)
         hits = verdict.whole + verdict.partial
-        if verdict.kind == "text" and hits < min(2, len(real)):
-            # One finding in a sample of many is as likely a false positive as a leak.
+        if (
+            verdict.kind == "text"
+            and hits < min(2, len(real))
+            and not verdict.entities.keys() & _PERSONAL_ALONE
+        ):
+            # One finding in a sample of many is as likely a false positive as a leak,
+            # unless it is one that validates (a remark holding one customer's mobile).
             return _clean(
                 column, sampled, non_empty, forms, placeholders, table,
                 reason=f"a single finding in {len(real)} sampled values",

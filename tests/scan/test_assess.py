@@ -112,3 +112,19 @@ def test_a_long_preview_is_cut_around_its_first_mask() -> None:
     (report,) = _assessor().assess("orders", [column], {"ext_json": values})
     assert all(len(p) <= 80 for p in report.previews)
     assert all('"email":"tt**@1**.com"}}' in p for p in report.previews)
+
+
+def test_one_validated_value_in_a_remark_column_is_reported() -> None:
+    """A DBA's remark column with one customer's mobile in its sample was reported clean
+    ("a single finding in … sampled values"): a number that validates is no false
+    positive. One name found by shape in prose still is not enough."""
+    rng = random.Random(5)
+    prose = ["客户要求周末送货", "已电话确认", "请放门卫", "加急处理"] * 25
+    remark = ColumnInfo("remark", "TEXT", comment="客户备注")
+    for planted, expected in (
+        (f"改电话{gen.mobile_digits(rng)}", "text"),
+        (f"身份证{gen.id_card(rng)}", "text"),
+        ("王府井店周末送货", "clean"),
+    ):
+        (report,) = _assessor().assess("orders", [remark], {"remark": [*prose, planted]})
+        assert report.kind == expected, planted
