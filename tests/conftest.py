@@ -11,6 +11,7 @@ import pytest
 from hypothesis import settings
 
 from dataguard import Detector
+from dataguard.detect import regex_cache
 
 # CI runs the same examples every time (a red build must be reproducible); a developer's
 # run explores new ones. HYPOTHESIS_PROFILE=dev forces exploration anywhere.
@@ -121,3 +122,20 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
             else:
                 connection.execute(sa.text(f"DROP DATABASE {name}"))
         admin.dispose()
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache folder, and the regex cache's in-process state forgotten before and
+    after."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    forget_regex_cache()
+    yield tmp_path / "dataguard"
+    forget_regex_cache()
+
+
+def forget_regex_cache() -> None:
+    """Forget what the regex cache read or computed, as a new process would."""
+    regex_cache._compiled.clear()
+    regex_cache._entries = None
+    regex_cache._dirty = False

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import polars as pl
 import pytest
+from conftest import forget_regex_cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +35,6 @@ from dataguard.detect.recognizer import (
     Recognizer,
 )
 from dataguard.detect.scan import scan_form
-from tests.detect.conftest import forget_regex_cache
 from tests.detect.test_batch_parity import log_lines
 
 hs = pytest.importorskip("hyperscan")

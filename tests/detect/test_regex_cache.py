@@ -13,11 +13,11 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import forget_regex_cache as _forget
 
 from dataguard.detect import Detector, regex_cache
 from dataguard.detect.recognizer import Recognizer
 from dataguard.detect.registry import load_recognizers
-from tests.detect.conftest import forget_regex_cache as _forget
 
 
 def _recognizers() -> list[Recognizer]:
