@@ -203,6 +203,20 @@ _CALLED = (
     "(?:(?<![其吉])[他她]|我?(?:老公|老婆|丈夫|妻子|爱人|先生|太太|儿子|女儿|孩子|爸爸|妈妈|爸|妈|父亲|母亲"
     "|哥哥|姐姐|弟弟|妹妹|朋友|同事|男朋友|女朋友|对象|室友|家人))(?:叫做?|的名字(?:是|叫))"
 )
+# ref. customer-service chat and delivery notices: 我老公陈志强也可能签收, 快递员王建国会
+# 在今天下午联系您. What a relative or a courier named will do next, after the name.
+_WILL = "也|会|将|就|可能|稍后|马上|预计|今天|明天|下午|上午|晚上|已经|刚刚|代|帮"
+# A caller's relative or colleague named right after the word for them (我老公陈志强): a
+# full name of three characters, none of them a particle, since two after such a word are
+# as often a word (我同事黄金也买了, 我老公高兴也).
+_RELATIVE = (
+    "我(?:老公|老婆|丈夫|妻子|爱人|儿子|女儿|爸爸|妈妈|父亲|母亲|哥哥|姐姐|弟弟|妹妹|朋友|同事"
+    "|男朋友|女朋友|室友)"
+)
+_NOT_PARTICLE = "(?:(?![也都会就将在和说了])" + _GIVEN + ")"
+_NAME_AFTER_RELATIVE = (
+    "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _NOT_PARTICLE + "{2}))"
+)
 _CLAUSE_END = (
     r"(?=[，,。.！!？?；;、：:\s~～）)]|$|电话|手机|号码|联系|身份证|我的|我想|我要|想|要|请|麻烦"
     r"|啊|呀|哈|呢|吧|正在"
@@ -489,6 +503,9 @@ class NameRecognizer(Recognizer):
         match: 骑手⟦张伟⟧已接单，预计30分钟送达
         match: 用户：快递员⟦迪丽娜尔·阿不都⟧已取件，请留意
         match: 骑手⟦张伟⟧正在配送，请保持电话畅通
+        match: 好的，快递员⟦王建国⟧会在今天下午联系您
+        match: 骑手⟦张伟⟧预计10分钟送达
+        no-match: 快递员会在今天下午联系您
         match: 用户：我是⟦王芳⟧正在排队
         no-match: 骑手马上到，请保持电话畅通
         no-match: 快递员明天到
@@ -519,6 +536,13 @@ class NameRecognizer(Recognizer):
         match: 用户：我是⟦王芳⟧的家属，她住院了
         match: 用户：我是⟦王芳⟧这边，订单还没到
         match: 用户: 我老公叫⟦雷芳⟧，他的电话是13383016613
+        match: 客户：我老公⟦陈志强⟧也可能签收，他电话是139 1234 5678
+        match: 我妈妈⟦李秀兰⟧身份证丢了
+        no-match: 我老公也可能签收
+        no-match: 我同事黄金也买了
+        no-match: 我老公高兴也
+        match: 我爸爸⟦张建国⟧的电话打不通
+        no-match: 我朋友明天来取
         match: 她的名字是⟦李秀兰⟧。
         no-match: 他叫车了，马上到
         no-match: 她是程序员，在杭州
@@ -620,6 +644,18 @@ class NameRecognizer(Recognizer):
         Pattern("cn_name_self", "(?=[我本])(?:" + _SELF + ")" + _NAME, 0.5),
         Pattern("cn_name_called", _CALLED + _NAME_NOT_A_CLAUSE + _CLAUSE_END, 0.5),
         Pattern(
+            "cn_name_relative",
+            "(?=我)"
+            + _RELATIVE
+            + _NAME_AFTER_RELATIVE
+            + "(?:"
+            + _CLAUSE_END
+            + "|(?="
+            + _WILL
+            + "|的))",
+            0.5,
+        ),
+        Pattern(
             "cn_name_self_is",
             "(?=[我本])(?:" + _SELF_IS + ")" + _NAME_NOT_A_CLAUSE + _CLAUSE_END,
             0.5,
@@ -703,7 +739,11 @@ class NameRecognizer(Recognizer):
             + _LABEL_SEP
             + ")?"
             + _NAME_NOT_A_CLAUSE
-            + _END,
+            + "(?:(?="
+            + _WILL
+            + ")|"
+            + _END
+            + ")",
             0.5,
         ),
         # ref. MyBatis's SQL debug log (BaseJdbcLogger): ``==> Parameters: 张三(String),
