@@ -306,7 +306,16 @@ class TableSource:
             return None
         if self.preamble is not None:  # counted in the copy without the separator line
             fault = fault._replace(line=fault.line + 1)
-        return fault.describe(with_byte=self.scratch is None)
+        described = fault.describe(with_byte=self.scratch is None)
+        if self.separator == "\t":
+            # mysql -B, psql's COPY and SELECT … INTO OUTFILE write tab-separated text in
+            # which a quote is a plain character: such a file is not RFC 4180 TSV.
+            described += (
+                "; a database's tab-separated text (mysql -B, PostgreSQL COPY, SELECT … INTO"
+                " OUTFILE), where quotes are plain characters, is not read: export CSV "
+                "instead (COPY … WITH (FORMAT csv), FIELDS … OPTIONALLY ENCLOSED BY '\"')"
+            )
+        return described
 
 
 def _separator(fmt: str) -> str:

@@ -937,3 +937,20 @@ def test_excels_separator_line_is_read_as_such_and_written_back(
     result = run(source, "-o", tmp_path / "out.jsonl")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out.jsonl").read_text("utf-8") == '{"姓名":"张*","手机":"******1050"}\n'
+
+
+def test_a_databases_tab_separated_text_is_refused_with_what_to_export_instead(
+    tmp_path: Path,
+) -> None:
+    """mysql -B and PostgreSQL's COPY write tabs with plain quotes and \\N for NULL: a
+    field opening with a quote is no RFC 4180 field, and the error says which export
+    reads (a user was left with the RFC's rule alone)."""
+    src = tmp_path / "users.tsv"
+    src.write_bytes(b'id\tmobile\tremark\n1\t13812341050\t\\N\n2\t13912345678\t"VIP" customer\n')
+    result = run(src, "-o", tmp_path / "out.tsv")
+    assert result.exit_code == 2, result.output
+    assert "users.tsv: not valid TSV: record 3 has text after the closing quote" in result.output
+    assert "export CSV instead (COPY … WITH (FORMAT csv)" in result.output
+    assert "13912345678" not in result.output
+    assert "VIP" not in result.output
+    assert listing(tmp_path) == ["users.tsv"]
