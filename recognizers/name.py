@@ -112,7 +112,8 @@ _SALUTATION = "(?:尊敬的|亲爱的)(?:" + _TITLES + "|(?!" + _TITLES + "))"
 # Or the name before the title (a bank's 尊敬的刘德华客户, a school's 亲爱的王小明同学):
 # a full name of three characters or more, then the title, which ends it. Two characters
 # before a title are mostly a tier or a brand (黄金会员, 金卡客户, 华为用户, 东航旅客),
-# and so are these three (云闪付用户, 储蓄卡客户).
+# and so are three that are one or start with one of these (云闪付用户, 储蓄卡客户,
+# 黄金卡会员).
 _NOT_BEFORE_TITLES = (
     "(?!全球通|储蓄卡|信用卡|借记卡|贷记卡|白金卡|云闪付|易方达|华夏基|钱大掌|爱奇艺|优酷|"
     "支付宝|沃尔玛|万科|宽带|固话|黄金|白金|钻石|金卡|银卡|高端|年费|付费|终身|房贷|车贷)"

@@ -42,7 +42,7 @@ from urllib.parse import quote, unquote, unquote_to_bytes
 
 from dataguard.detect import Detector, Finding
 from dataguard.detect.normalize import base64_json, normalize
-from dataguard.mask.kv import KeySpan, digits_after, key_spans, words_after
+from dataguard.mask.kv import CONTROL_SEQUENCE, KeySpan, digits_after, key_spans, words_after
 from dataguard.mask.operator import MaskContext, Operator, OperatorEnv
 from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
 
@@ -63,9 +63,9 @@ _OCTAL_ESCAPE = re.compile(r"\\([23][0-7]{2})")
 _ALREADY_MASKED = re.compile(r"\*\*|^<[A-Z_]+>$|^[A-Z][A-Z_]*_[0-9a-f]{8,64}$")
 # Characters an unreserved percent-encoded replacement may keep (RFC 3986) plus the mask.
 _URL_SAFE = "-._~*"
-# ref. ECMA-48 §5.4: a control sequence (a colour code), which a coloured console log
-# writes around keys (logrus: ESC[36mpassword ESC[0m=…); kv.py reads keys without them.
-_CSI = r"\x1b\[[0-?]*[ -/]*[@-~]"
+# A colour code, which a coloured console log writes around keys (logrus: ESC[36mpassword
+# ESC[0m=…); kv.py reads keys without them.
+_CSI = CONTROL_SEQUENCE
 # A key as kv.py reads one: a word before "=" (key=value) or before ":" after a quote
 # ("key": value). Wider than kv.py on purpose: this only selects lines to read properly.
 # Character classes are spelled out: Unicode \w makes Rust's regex three times slower here.

@@ -30,7 +30,7 @@ from itertools import accumulate
 
 from dataguard.recognizers.secret import STATUS_WORDS
 
-__all__ = ["FORMATS", "KeySpan", "digits_after", "key_spans", "words_after"]
+__all__ = ["CONTROL_SEQUENCE", "FORMATS", "KeySpan", "digits_after", "key_spans", "words_after"]
 
 FORMATS = ("auto", "plain", "json", "kv", "logfmt", "nginx", "apache")
 
@@ -172,7 +172,9 @@ def key_spans(line: str, fmt: str = "auto") -> list[KeySpan]:
 # ref. ECMA-48 §5.4: a control sequence (CSI), as coloured console logs write them around
 # keys and values (logrus: ``ESC[36mphone ESC[0m=13812341050``; Spring Boot, Docker
 # Compose). The keys are read as a terminal shows the line, without them.
-_CONTROL_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+#: The regex of one, in a syntax both Python's ``re`` and polars' (Rust) regex read.
+CONTROL_SEQUENCE = r"\x1b\[[0-?]*[ -/]*[@-~]"
+_CONTROL_SEQUENCE = re.compile(CONTROL_SEQUENCE)
 
 
 def _kv_spans(line: str) -> list[KeySpan]:
