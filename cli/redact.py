@@ -58,8 +58,8 @@ Examples:
   dataguard redact big.csv -o out.csv -j 0              # a worker process per CPU
   dataguard redact events.jsonl -o events.redacted.jsonl
   dataguard redact orders.csv.gz -o orders.redacted.csv.gz   # compressed in and out
-  mysql -B --skip-column-names -e 'SELECT ...' | tr '\\t' , > rows.csv
-  dataguard redact rows.csv --no-header -o rows.redacted.csv
+  mysql -B -e 'SELECT * FROM orders' shop > orders.tsv
+  dataguard redact orders.tsv --no-quoting -o orders.redacted.tsv
   dataguard redact bank-batch.txt --from csv --separator "|" -o redacted.txt
   dataguard redact --from-db sqlite:///shop.db --table members -o members.csv
   dataguard redact --from-db postgresql+psycopg://postgres@127.0.0.1/test \\
@@ -109,6 +109,13 @@ the input is never overwritten. Exit status: 0 done, 2 usage or input error.
     "unless it holds none; kept in the output).",
 )
 @click.option(
+    "--no-quoting",
+    is_flag=True,
+    help="CSV/TSV whose quotes are plain characters: a database's tab-separated text "
+    "(mysql -B, PostgreSQL COPY ... TO, SELECT ... INTO OUTFILE), where each line is a "
+    "record and \\N, \\t, \\n stay as written. Written back the same way.",
+)
+@click.option(
     "--sample",
     type=click.IntRange(min=1),
     default=DEFAULT_SAMPLE,
@@ -147,6 +154,7 @@ def redact_command(
     encoding: str,
     no_header: bool,
     separator: str | None,
+    no_quoting: bool,
     sample: int,
     seed: int,
     dry_run: bool,
@@ -183,6 +191,7 @@ def redact_command(
             encoding=encoding,
             header=not no_header,
             separator=separator,
+            quoting=not no_quoting,
             sample=sample,
             seed=seed,
             dry_run=dry_run,

@@ -121,6 +121,7 @@ def redact_file(
     encoding: str = "auto",
     header: bool = True,
     separator: str | None = None,
+    quoting: bool = True,
     sample: int = DEFAULT_SAMPLE,
     seed: int = 0,
     dry_run: bool = False,
@@ -139,6 +140,9 @@ def redact_file(
     holds the keystore (``encrypt``: keys are never sent to other processes).
     ``separator`` is a CSV file's field separator; None: detected (``,``, else ``;``,
     ``|`` or a tab, :func:`~dataguard.sources.tables.sniff_separator`), and kept.
+    ``quoting`` False: a CSV/TSV whose quotes are plain characters, a database's own
+    tab-separated text (:func:`~dataguard.sources.tables.open_table`), written back the
+    same way.
 
     Raises:
         UsageError: unreadable or malformed input (naming the record or byte), an output
@@ -187,6 +191,7 @@ def redact_file(
             encoding=encoding,
             header=header,
             separator=separator,
+            quoting=quoting,
             sample=sample,
             seed=seed,
             dry_run=dry_run,
@@ -204,7 +209,9 @@ def redact_file(
             raise UsageError("JSONL is redacted to JSONL only (--to jsonl)")
         report = _redact_jsonl(source, target, masker, run)
     else:
-        opened = open_table(source, fmt, encoding, header=header, separator=separator)
+        opened = open_table(
+            source, fmt, encoding, header=header, separator=separator, quoting=quoting
+        )
         if fmt in ("csv", "tsv") and opened.header:
             try:
                 refuse_data_in_header(source.name, opened.frame.collect_schema().names(), masker)

@@ -220,6 +220,11 @@ class TableSource:
     #: read through a copy without it) and is written back before the header when the
     #: output has the input's format.
     preamble: str | None = None
+    #: Whether quotes delimit fields (RFC 4180). False: quotes are plain characters and
+    #: a line is a record, as in a database's own tab-separated text (``mysql -B``,
+    #: PostgreSQL's ``COPY … TO`` text format, ``SELECT … INTO OUTFILE``: backslash
+    #: escapes, ``\N`` for NULL); written back unquoted.
+    quoting: bool = True
     #: A database table's column comments by column name (``referrer`` → ``推荐人``):
     #: evidence and detection context when the name says nothing.
     comments: dict[str, str] = field(default_factory=dict)
@@ -276,7 +281,7 @@ class TableSource:
         end of the file is a quote that never closed, located by :func:`first_bad_quote`.
         """
         path = self.scratch or self.path
-        found = first_ragged_record(path, self.separator, columns)
+        found = first_ragged_record(path, self.separator, columns, quoting=self.quoting)
         if found is None or self._in_blank_tail(found):
             return None
         if found.unclosed:
@@ -312,8 +317,7 @@ class TableSource:
             # which a quote is a plain character: such a file is not RFC 4180 TSV.
             described += (
                 "; a database's tab-separated text (mysql -B, PostgreSQL COPY, SELECT … INTO"
-                " OUTFILE), where quotes are plain characters, is not read: export CSV "
-                "instead (COPY … WITH (FORMAT csv), FIELDS … OPTIONALLY ENCLOSED BY '\"')"
+                " OUTFILE), where quotes are plain characters, is read with --no-quoting"
             )
         return described
 
@@ -431,6 +435,7 @@ def open_table(
     *,
     header: bool = True,
     separator: str | None = None,
+    quoting: bool = True,
 ) -> TableSource:
     """A lazy frame over *path* (see the module docstring).
 
@@ -441,6 +446,11 @@ def open_table(
     ``column_1``, ``column_2``, … and it is written back without one. A file whose lines
     end in a bare CR (``\\r``, "CSV (Macintosh)") is read through a copy with LF endings
     and written back with CR.
+
+    ``quoting`` False: quotes are plain characters, each line is a record and a field
+    ends at the next separator (a database's tab-separated text: ``mysql -B``,
+    PostgreSQL's ``COPY … TO``, ``SELECT … INTO OUTFILE``, whose escapes ``\\t``, ``\\n``
+    and ``\\N`` are kept as written); the output is written unquoted.
     """
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
@@ -473,7 +483,7 @@ def open_table(
         source = scratch
     if separator is None:
         separator = declared or (sniff_separator(source) if fmt == "csv" else _separator(fmt))
-    names, line, crlf = _header(source, separator)
+    names, line, crlf = _header(source, separator, quoting)
     # Columns polars is told the names of, numbered from 1 as the error messages count
     # them (polars' own start at 0): every column of a file without a header; and empty
     # names (the trailing columns of an Excel export: id,mobile,,), which polars would
@@ -500,7 +510,10 @@ def open_table(
         has_header=header,
         new_columns=names if renamed else None,
         infer_schema=False,
-        quote_char='"',
+        quote_char='"' if quoting else None,
+        # A database's text format writes NULL as \N, and an empty string as nothing.
+        null_values=None if quoting else [_DATABASE_NULL],
+        empty_string_is_null=quoting,
         raise_if_empty=False,
     )
     table = TableSource(
@@ -516,14 +529,15 @@ def open_table(
         separator=separator,
         preamble=preamble,
         # A quoted name running onto the next line: the first line is not the whole header.
-        header_line=line if header and line.count('"') % 2 == 0 else None,
+        header_line=line if header and (not quoting or line.count('"') % 2 == 0) else None,
+        quoting=quoting,
     )
     # Polars reads some bad quoting without an error, changing values: 1,"3"4"5" comes
     # out as 345. So every file's quotes are checked before it is read (a pass over the
     # raw lines, in Rust: 0.07 s per 100 MB without quotes, 0.24 s for 62 MB quoted on
     # every line).
     try:
-        problem = table.quote_problem()
+        problem = table.quote_problem() if quoting else None
     except pl.exceptions.ComputeError:
         # Polars' line reader stops at invalid UTF-8, which can lie past the megabyte the
         # encoding was sniffed from (a GBK tail appended to a UTF-8 export).
@@ -614,7 +628,7 @@ def _drop_blank_tail(source: TableSource) -> None:
     blank = _blank_lines_at_end(source.scratch or source.path)
     if not blank:
         return
-    records, unclosed = _count_records(source.scratch or source.path)
+    records, unclosed = _count_records(source.scratch or source.path, source.quoting)
     if unclosed is not None:
         error = source.invalid(source.quote_problem() or _UNCLOSED.format(number=unclosed))
         source.close()
@@ -625,10 +639,13 @@ def _drop_blank_tail(source: TableSource) -> None:
     source.blank_tail = blank
 
 
-def _count_records(path: Path) -> tuple[int, int | None]:
+def _count_records(path: Path, quoting: bool = True) -> tuple[int, int | None]:
     """How many records the UTF-8 CSV at *path* holds, the header and blank lines
     included, and the number of the one still open at the end of the file (a quoted field
-    that never closes), if any. Counted as :func:`_quoted_lines` pairs quotes."""
+    that never closes), if any. Counted as :func:`_quoted_lines` pairs quotes; without
+    ``quoting``, a line is a record."""
+    if not quoting:
+        return pl.scan_lines(path, name="line").select(pl.len()).collect().item(), None
     records = odd = 0
     for lines in _quoted_lines(path, _CHECK_LINES):
         records = int(lines.get_column("record")[-1])
@@ -655,13 +672,16 @@ def _blank_lines_at_end(path: Path) -> int:
     return max(0, breaks.count(b"\n") - 1)
 
 
-def _header(path: Path, separator: str) -> tuple[list[str], str, bool]:
+def _header(path: Path, separator: str, quoting: bool = True) -> tuple[list[str], str, bool]:
     """The header's column names, its line as written (without the line ending), and
     whether lines end with CRLF."""
     with path.open(encoding="utf-8-sig", newline="") as stream:
         first = stream.readline()
+    line = first.rstrip("\r\n")
+    if not quoting:
+        return (line.split(separator) if line else []), line, first.endswith("\r\n")
     row = next(csv.reader([first], delimiter=separator), [])
-    return row, first.rstrip("\r\n"), first.endswith("\r\n")
+    return row, line, first.endswith("\r\n")
 
 
 def read_workbook(path: Path) -> dict[str, pl.DataFrame]:
@@ -915,6 +935,24 @@ def estimate_rows(source: TableSource) -> int | None:
     return max(head.height, (source.scratch or source.path).stat().st_size // per_row)
 
 
+#: NULL in a database's tab-separated text (PostgreSQL's COPY text format, MySQL's
+#: SELECT … INTO OUTFILE and LOAD DATA).
+_DATABASE_NULL = "\\N"
+
+
+def _refuse_unquotable(batch: pl.DataFrame, separator: str) -> None:
+    """Refuse to write *batch* unquoted if a text value holds *separator* or a line break
+    (it would split its row); names the column, never the value."""
+    pattern = "[" + re.escape(separator) + "\r\n]"
+    for name, dtype in batch.schema.items():
+        if dtype == pl.String and batch.get_column(name).str.contains(pattern).any():
+            raise UsageError(
+                f"column {name}: a masked value holds the separator or a line break, "
+                "which a file without quoting cannot hold; write Parquet or JSON lines "
+                "(--to parquet, --to jsonl)"
+            )
+
+
 def _approx_bytes(frame: pl.DataFrame) -> int:
     return int(frame.estimated_size()) or 1
 
@@ -960,8 +998,16 @@ def write_batches(
             if fmt == "jsonl":
                 out.write(batch.write_ndjson().encode("utf-8"))
                 continue
+            if not source.quoting and fmt == source.fmt:
+                # Written back as read: no quotes, so no value may hold a separator or a
+                # line break (none can come from the input; a mask never writes one).
+                _refuse_unquotable(batch, separator)
             text = batch.write_csv(
-                separator=separator, include_header=first and polars_header, line_terminator=ending
+                separator=separator,
+                include_header=first and polars_header,
+                line_terminator=ending,
+                quote_style="necessary" if source.quoting or fmt != source.fmt else "never",
+                null_value="" if source.quoting or fmt != source.fmt else _DATABASE_NULL,
             )
             out.write(encode(text))
             first = False
@@ -1016,13 +1062,19 @@ def explain_csv_error(source: TableSource, fmt: str) -> str | None:
     counts, never the row's content.
     """
     try:
-        return source.quote_problem() or source.record_problem(len(source.frame.collect_schema()))
+        quote = source.quote_problem() if source.quoting else None
+        return quote or source.record_problem(len(source.frame.collect_schema()))
     except pl.exceptions.PolarsError:
         pass
     path = source.scratch or source.path
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
-            reader = csv.reader(stream, delimiter=source.separator, strict=True)
+            reader = csv.reader(
+                stream,
+                delimiter=source.separator,
+                strict=True,
+                quoting=csv.QUOTE_MINIMAL if source.quoting else csv.QUOTE_NONE,
+            )
             for _ in reader:
                 pass
     except csv.Error as exc:
@@ -1098,7 +1150,12 @@ def _with_quote(text: pl.Expr) -> pl.Expr:
 
 
 def first_ragged_record(
-    path: Path, separator: str, columns: int, *, lines_per_batch: int = _CHECK_LINES
+    path: Path,
+    separator: str,
+    columns: int,
+    *,
+    lines_per_batch: int = _CHECK_LINES,
+    quoting: bool = True,
 ) -> RaggedRecord | None:
     """The first record of the UTF-8 CSV at *path* without *columns* fields, or None.
 
@@ -1118,8 +1175,11 @@ def first_ragged_record(
 
     A record still open at the end of the file is returned with ``unclosed`` set: polars
     may have read the rest of the file into one of its fields. Lines without quotes, the
-    usual case, take a plain count of the separator. Nothing runs per row in Python.
+    usual case, take a plain count of the separator, and so does every line when
+    ``quoting`` is False (quotes are plain characters). Nothing runs per row in Python.
     """
+    if not quoting:
+        return _first_ragged_line(path, separator, columns, lines_per_batch)
     carried = 0  # separators of the record still open at the end of the previous batch
     unclosed = None  # that record, when the file ends there
     for lines in _quoted_lines(path, lines_per_batch):
@@ -1158,6 +1218,21 @@ def first_ragged_record(
         carried = 0 if last["end"] else last["total"] - last["before"]
         unclosed = None if last["end"] else RaggedRecord(last["record"], last["fields"], True)
     return unclosed
+
+
+def _first_ragged_line(
+    path: Path, separator: str, columns: int, lines_per_batch: int
+) -> RaggedRecord | None:
+    """The first line of *path* without *columns* fields, each line a record."""
+    first = 1
+    for batch in pl.scan_lines(path, name="line").collect_batches(chunk_size=lines_per_batch):
+        fields = batch.get_column("line").str.count_matches(separator, literal=True) + 1
+        wrong = (fields != columns).arg_true()
+        if wrong.len():
+            at = int(wrong[0])
+            return _ragged(batch, at, first + at, int(fields[at]))
+        first += batch.height
+    return None
 
 
 def _ragged(batch: pl.DataFrame, at: int, number: int, fields: int) -> RaggedRecord:

@@ -253,9 +253,11 @@ def _count_field_counts(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The files :func:`first_ragged_record` is asked to count, from now on, in order."""
     counted: list[Path] = []
 
-    def counting(path: Path, separator: str, columns: int) -> RaggedRecord | None:
+    def counting(
+        path: Path, separator: str, columns: int, *, quoting: bool = True
+    ) -> RaggedRecord | None:
         counted.append(path)
-        return first_ragged_record(path, separator, columns)
+        return first_ragged_record(path, separator, columns, quoting=quoting)
 
     monkeypatch.setattr("dataguard.sources.tables.first_ragged_record", counting)
     return counted
@@ -430,3 +432,20 @@ def test_a_file_ending_inside_a_character_is_a_usage_error(tmp_path: Path) -> No
     path.write_bytes("id,name\n1,张三\n2,".encode("gbk") + b"\x81")
     with pytest.raises(UsageError, match=r"in.csv: not valid gbk at byte 17; pass --encoding"):
         open_table(path, "csv", "gbk")
+
+
+def test_a_value_a_file_without_quoting_cannot_hold_is_refused(tmp_path: Path) -> None:
+    """Written back unquoted, a tab or line break inside a value would split its row: the
+    write is refused naming the column (none comes from the input; a policy's operator
+    could write one)."""
+    src = tmp_path / "t.tsv"
+    src.write_text("a\tb\n1\t2\n", "utf-8")
+    source = open_table(src, "tsv", quoting=False)
+    for bad in ("x\ty", "x\ny"):
+        batch = pl.DataFrame({"a": ["1"], "b": [bad]})
+        with pytest.raises(UsageError, match="column b: a masked value holds the separator"):
+            tables.write_batches(iter([batch]), source, tmp_path / "out.tsv", "tsv")
+    # Into CSV the value is quoted, as any CSV writes it.
+    batch = pl.DataFrame({"a": ["1"], "b": ["x\ny"]})
+    tables.write_batches(iter([batch]), source, tmp_path / "out.csv", "csv")
+    assert (tmp_path / "out.csv").read_text("utf-8") == 'a,b\n1,"x\ny"\n'
