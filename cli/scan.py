@@ -249,6 +249,7 @@ free-text column). Directories are walked; hidden files are skipped.
 Examples:
   dataguard scan files exports/orders.csv exports/members.parquet
   dataguard scan files /var/log/app/ -f md -o logs-report.md
+  dataguard scan files --no-quoting orders.tsv      # from mysql -B or COPY ... TO
 """
 
 
@@ -262,9 +263,17 @@ Examples:
     "look: up to 200 more of their non-empty values (a CSV, Parquet or sheet: one more "
     "streamed pass over such a table; JSON lines: the file is read to its end).",
 )
+@click.option(
+    "--no-quoting",
+    is_flag=True,
+    help="CSV/TSV files whose quotes are plain characters: a database's tab-separated "
+    "text (mysql -B, PostgreSQL COPY ... TO, SELECT ... INTO OUTFILE), a line a record.",
+)
 @_output_options
 @user_errors
-def scan_files_command(paths: tuple[Path, ...], sparse_check: bool, **opts: Any) -> None:
+def scan_files_command(
+    paths: tuple[Path, ...], sparse_check: bool, no_quoting: bool, **opts: Any
+) -> None:
     from dataguard.scan.files import scan_files
 
     with audited("scan.files", role="operator") as trail:
@@ -281,6 +290,7 @@ def scan_files_command(paths: tuple[Path, ...], sparse_check: bool, **opts: Any)
                 detector=_detector(opts),
                 on_file=lambda path, done: progress(str(path), done, None),
                 sparse=sparse_check,
+                quoting=not no_quoting,
             )
         _finish(report, opts, trail)
 

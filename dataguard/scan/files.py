@@ -75,13 +75,15 @@ def scan_files(
     keys: Mapping[str, str] | None = None,
     on_file: Callable[[Path, int], object] | None = None,
     sparse: bool = True,
+    quoting: bool = True,
 ) -> ScanReport:
     """Scan files and directories; one table per file (per sheet for workbooks).
 
     ``sparse``: give the columns (JSON keys) that the sample leaves almost empty a second
     look at more of their values (:mod:`dataguard.sources.sparse`); False judges every
     column from the sample alone, and a JSON-lines file is read only as far as its
-    sample reaches.
+    sample reaches. ``quoting`` False: CSV/TSV files are a database's tab-separated text,
+    whose quotes are plain characters (:func:`~dataguard.sources.tables.open_table`).
     """
     report = ScanReport.begin(
         ", ".join(str(p) for p in paths), "files", scheme=scheme, sample=sample, seed=seed
@@ -90,7 +92,7 @@ def scan_files(
     assessor = TableAssessor(detector or Detector(), report.grading, keys)
     for done, path in enumerate(_walk(paths), 1):
         for name, frame, rows, extra, notes in _tables(
-            path, sample, seed, assessor.detector, sparse=sparse
+            path, sample, seed, assessor.detector, sparse=sparse, quoting=quoting
         ):
             columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
             # A list column is judged by its elements, as redaction plans it (a phones list
@@ -127,7 +129,13 @@ class _Table(NamedTuple):
 
 
 def _tables(
-    path: Path, sample: int, seed: int, detector: Detector, *, sparse: bool = True
+    path: Path,
+    sample: int,
+    seed: int,
+    detector: Detector,
+    *,
+    sparse: bool = True,
+    quoting: bool = True,
 ) -> Iterator[_Table]:
     """Each table in *path* (:class:`_Table`).
 
@@ -145,7 +153,7 @@ def _tables(
         # orders.csv.gz: a table, read by columns from a decompressed copy.
         copy = decompressed_copy(path)
         try:
-            for table in _tables(copy, sample, seed, detector, sparse=sparse):
+            for table in _tables(copy, sample, seed, detector, sparse=sparse, quoting=quoting):
                 yield table._replace(name=str(path) + table.name[len(str(copy)) :])
         finally:
             shutil.rmtree(copy.parent, ignore_errors=True)
@@ -168,7 +176,7 @@ def _tables(
     if fmt == "jsonl":
         yield _jsonl_table(path, sample, seed, sparse=sparse)
         return
-    source = open_table(path, fmt)
+    source = open_table(path, fmt, quoting=quoting)
     try:
         names = source.frame.collect_schema().names()
     except pl.exceptions.PolarsError as exc:
@@ -176,7 +184,7 @@ def _tables(
         raise read_error(source, exc) from None
     if personal_column_name(names, detector)[0]:
         source.close()
-        source = open_table(path, fmt, header=False)
+        source = open_table(path, fmt, header=False, quoting=quoting)
     try:
         try:
             # Struct fields are columns of their own, named by their path (buyer.mobile),

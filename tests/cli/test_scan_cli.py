@@ -335,3 +335,19 @@ def test_a_sheet_is_sampled_across_its_rows_not_from_its_top(tmp_path: Path) -> 
     (reason,) = columns["contact"]["evidence"]["reasons"]
     assert reason.endswith("sampled values are valid CN_MOBILE")
     assert not [p for p in phones if p in result.output]
+
+
+def test_a_databases_tab_separated_text_is_scanned_with_no_quoting(tmp_path: Path) -> None:
+    """mysql -B and COPY … TO write quotes as characters and \\N for NULL: refused as TSV
+    (the error says what reads it), scanned with --no-quoting, \\N no value."""
+    rng = random.Random(8)
+    lines = [f'{i}\t{gen.mobile_digits(rng)}\t"VIP" 客户' for i in range(30)]
+    tsv = tmp_path / "users.tsv"
+    tsv.write_text("id\tmobile\tremark\n" + "\n".join(lines) + "\n31\t\\N\t\\N\n", "utf-8")
+    refused = run("files", tsv)
+    assert refused.exit_code == 2
+    assert "is read with --no-quoting" in refused.stderr
+    result = run("files", "--no-quoting", tsv, "-f", "csv")
+    assert result.exit_code == 1, result.output  # plaintext personal data
+    rows = {r["column"]: r["entity"] for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows == {"mobile": "CN_MOBILE"}  # the remark's quotes and words are no one's data
