@@ -251,7 +251,9 @@ class TableSource:
         """
         if self.fmt not in ("csv", "tsv") or self.records_checked or batch.width < 2:
             return
-        if batch.get_column(batch.columns[-1]).null_count():
+        # Without quoting a missing field is read as an empty string (an empty string is
+        # one there, NULL is \N): no null marks a short record, so the lines are counted.
+        if not self.quoting or batch.get_column(batch.columns[-1]).null_count():
             self.check_records()
 
     def check_records(self) -> None:

@@ -983,14 +983,25 @@ def test_a_databases_tab_separated_text_is_redacted_with_no_quoting(tmp_path: Pa
     )
 
 
-def test_a_short_line_of_database_text_is_refused_by_its_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        # The quote opens nothing: the third line is the one with a field too many.
+        ('id\tname\n1\t"张三丰\n2\tx\ty\n', "record 3 has 3 fields where the header has 2"),
+        # A missing field reads as an empty string here (NULL is \N), so no null marked
+        # these: they were written out padded with empty fields.
+        ("id\tname\n1\t张三丰\n2\n3\tx\n", "record 3 has 1 fields where the header has 2"),
+        ("id\tname\n1\t张三丰\n\n3\tx\n", "record 3 is a blank line where the header has 2"),
+    ],
+    ids=["long", "short", "blank"],
+)
+def test_a_ragged_line_of_database_text_is_refused_by_its_number(
+    tmp_path: Path, text: str, says: str
+) -> None:
     src = tmp_path / "users.tsv"
-    src.write_text('id\tname\n1\t"张三丰\n2\tx\ty\n', "utf-8")
+    src.write_text(text, "utf-8")
     result = run(src, "--no-quoting", "-o", tmp_path / "out.tsv")
     assert result.exit_code == 2, result.output
-    # The quote opens nothing: the third line is the one with a field too many.
-    assert "users.tsv: not valid TSV: record 3 has 3 fields where the header has 2" in (
-        result.output
-    )
+    assert f"users.tsv: not valid TSV: {says}" in result.output
     assert "张三丰" not in result.output
     assert listing(tmp_path) == ["users.tsv"]
