@@ -56,6 +56,7 @@ from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.mask.stream import MaskerSpec
 from dataguard.scan.classify import ColumnClass, classify_column, column_context, name_column
+from dataguard.scan.placeholders import PLACEHOLDER_WORDS
 from dataguard.sources.nested import elements, holds_bytes, list_elements
 from dataguard.workers import exit_with_parent, in_order
 
@@ -597,7 +598,12 @@ def _mask_distinct(
     treated as clean.
     """
     distinct = text.drop_nulls().unique()
-    frame = pl.DataFrame({"v": distinct}).filter(pl.col("v").str.strip_chars() != "")
+    # Blanks, and the words an export writes for "no value" (NULL from mysql -B, N/A, 无,
+    # 未知), stay as they are: masked, "NULL" came out as a phone's ******.
+    stripped = pl.col("v").str.strip_chars()
+    frame = pl.DataFrame({"v": distinct}).filter(
+        stripped != "", ~stripped.str.to_lowercase().is_in(list(PLACEHOLDER_WORDS))
+    )
     if frame.height == 0:
         return text
     clean = _clean(operator, clean_shape)
@@ -717,7 +723,7 @@ def _mask_each(
     clean = values.with_columns(clean=_clean(operator, clean_shape))["clean"].to_list()
     out: list[str | None] = []
     for value, is_clean in zip(text.to_list(), clean, strict=True):
-        if value is None or not value.strip():
+        if value is None or _no_value(value):
             out.append(value)
             continue
         if not is_clean:  # other personal data inside it goes through the engine first
@@ -728,6 +734,13 @@ def _mask_each(
             value = masked
         out.append(operator.apply(normalize(value).text, context))
     return pl.Series(text.name, out, dtype=pl.String)
+
+
+def _no_value(value: str) -> bool:
+    """Whether *value* is blank or a word an export writes for "no value" (``NULL``,
+    ``N/A``, ``无``): left as it is, as :func:`_mask_distinct` leaves it."""
+    stripped = value.strip()
+    return not stripped or stripped.lower() in PLACEHOLDER_WORDS
 
 
 def _apply_verbatim(

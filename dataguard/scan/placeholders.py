@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_placeholder"]
+__all__ = ["PLACEHOLDER_WORDS", "is_placeholder"]
 
 # ref. what Chinese web forms and seed scripts commonly fill in for "unknown".
 _WORDS_TEXT = (
     "n/a na null none nil undefined unknown test tbd todo - -- / 无 暂无 未知 未填 空 不详 "
     "xxx 待定 待补充 保密"
 )
-_WORDS = frozenset(_WORDS_TEXT.split())
+#: The placeholder words, lower case: what a form or an export writes for "no value".
+PLACEHOLDER_WORDS = frozenset(_WORDS_TEXT.split())
+_WORDS = PLACEHOLDER_WORDS
 _SEPARATORS = re.compile(r"[\s\-+()（）]")
 
 
