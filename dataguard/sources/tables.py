@@ -308,6 +308,8 @@ class TableSource:
         """The first quote polars cannot read past (:func:`first_bad_quote`), described, or
         None. Byte offsets are left out for a transcoded file: they would be the UTF-8
         copy's, not the file's."""
+        if not self.quoting:  # quotes are plain characters: none can be bad
+            return None
         fault = first_bad_quote(self.scratch or self.path, self.separator)
         if fault is None:
             return None
@@ -539,7 +541,7 @@ def open_table(
     # raw lines, in Rust: 0.07 s per 100 MB without quotes, 0.24 s for 62 MB quoted on
     # every line).
     try:
-        problem = table.quote_problem() if quoting else None
+        problem = table.quote_problem()
     except pl.exceptions.ComputeError:
         # Polars' line reader stops at invalid UTF-8, which can lie past the megabyte the
         # encoding was sniffed from (a GBK tail appended to a UTF-8 export).
@@ -644,12 +646,10 @@ def _drop_blank_tail(source: TableSource) -> None:
 def _count_records(path: Path, quoting: bool = True) -> tuple[int, int | None]:
     """How many records the UTF-8 CSV at *path* holds, the header and blank lines
     included, and the number of the one still open at the end of the file (a quoted field
-    that never closes), if any. Counted as :func:`_quoted_lines` pairs quotes; without
-    ``quoting``, a line is a record."""
-    if not quoting:
-        return pl.scan_lines(path, name="line").select(pl.len()).collect().item(), None
+    that never closes), if any. Counted as :func:`_quoted_lines` pairs quotes (without
+    ``quoting``, a line is a record)."""
     records = odd = 0
-    for lines in _quoted_lines(path, _CHECK_LINES):
+    for lines in _quoted_lines(path, _CHECK_LINES, quoting):
         records = int(lines.get_column("record")[-1])
         odd = int(lines.get_column("odd_after")[-1])
     return records, records if odd else None
@@ -989,6 +989,8 @@ def write_batches(
     verbatim = source.header_line if source.header and fmt == source.fmt else None
     # polars writes the header with the first batch, or alone when there is none.
     polars_header = source.header and verbatim is None
+    # A database's tab-separated text (read without quoting) is written back the same way.
+    unquoted = not source.quoting and fmt == source.fmt
     with open_output(target, compression) as out:
         if fmt != "jsonl":
             head = "\ufeff" if source.bom else ""  # the encoding's byte order mark
@@ -1000,7 +1002,7 @@ def write_batches(
             if fmt == "jsonl":
                 out.write(batch.write_ndjson().encode("utf-8"))
                 continue
-            if not source.quoting and fmt == source.fmt:
+            if unquoted:
                 # Written back as read: no quotes, so no value may hold a separator or a
                 # line break (none can come from the input; a mask never writes one).
                 _refuse_unquotable(batch, separator)
@@ -1008,8 +1010,8 @@ def write_batches(
                 separator=separator,
                 include_header=first and polars_header,
                 line_terminator=ending,
-                quote_style="necessary" if source.quoting or fmt != source.fmt else "never",
-                null_value="" if source.quoting or fmt != source.fmt else _DATABASE_NULL,
+                quote_style="never" if unquoted else "necessary",
+                null_value=_DATABASE_NULL if unquoted else "",
             )
             out.write(encode(text))
             first = False
@@ -1064,8 +1066,7 @@ def explain_csv_error(source: TableSource, fmt: str) -> str | None:
     counts, never the row's content.
     """
     try:
-        quote = source.quote_problem() if source.quoting else None
-        return quote or source.record_problem(len(source.frame.collect_schema()))
+        return source.quote_problem() or source.record_problem(len(source.frame.collect_schema()))
     except pl.exceptions.PolarsError:
         pass
     path = source.scratch or source.path
@@ -1114,7 +1115,7 @@ _CHECK_LINES = 50_000
 _QUOTED = r'"[^"]*(?:"|$)'
 
 
-def _quoted_lines(path: Path, lines_per_batch: int) -> Iterator[pl.DataFrame]:
+def _quoted_lines(path: Path, lines_per_batch: int, quoting: bool = True) -> Iterator[pl.DataFrame]:
     """The raw lines of the UTF-8 text at *path*, in batches, with their quote state.
 
     Columns: ``line`` (without its line break), ``quotes`` (how many ``"`` it holds),
@@ -1122,8 +1123,10 @@ def _quoted_lines(path: Path, lines_per_batch: int) -> Iterator[pl.DataFrame]:
     ``odd_after`` (1 when a quoted field goes on below it), ``record`` (the number of the
     record it belongs to; the header is record 1) and ``number`` (the line's, from 1).
     Quotes pair up as in RFC 4180 (an escaped ``""`` is two), which is how polars splits a
-    file into records. The state carried from batch to batch is three numbers.
+    file into records. The state carried from batch to batch is three numbers. Without
+    ``quoting`` a quote is a plain character: none is counted, and each line is a record.
     """
+    quotes = pl.col("line").str.count_matches('"', literal=True) if quoting else pl.lit(0)
     odd = 0  # quotes before the batch, modulo 2: the batch starts inside a field
     records = 0  # records started before the batch
     first = 1  # the number of the batch's first line
@@ -1131,7 +1134,7 @@ def _quoted_lines(path: Path, lines_per_batch: int) -> Iterator[pl.DataFrame]:
         if not batch.height:
             continue
         lines = (
-            batch.with_columns(quotes=pl.col("line").str.count_matches('"', literal=True))
+            batch.with_columns(quotes=quotes)
             .with_columns(odd_after=(pl.col("quotes").cast(pl.Int64).cum_sum() + odd) % 2)
             .with_columns(inside=(pl.col("odd_after") - pl.col("quotes")) % 2 == 1)
             .with_columns(
@@ -1180,11 +1183,9 @@ def first_ragged_record(
     usual case, take a plain count of the separator, and so does every line when
     ``quoting`` is False (quotes are plain characters). Nothing runs per row in Python.
     """
-    if not quoting:
-        return _first_ragged_line(path, separator, columns, lines_per_batch)
     carried = 0  # separators of the record still open at the end of the previous batch
     unclosed = None  # that record, when the file ends there
-    for lines in _quoted_lines(path, lines_per_batch):
+    for lines in _quoted_lines(path, lines_per_batch, quoting):
         if not lines.get_column("quotes").sum() and not lines.get_column("inside").any():
             fields = lines.get_column("line").str.count_matches(separator, literal=True) + 1
             wrong = (fields != columns).arg_true()
@@ -1220,21 +1221,6 @@ def first_ragged_record(
         carried = 0 if last["end"] else last["total"] - last["before"]
         unclosed = None if last["end"] else RaggedRecord(last["record"], last["fields"], True)
     return unclosed
-
-
-def _first_ragged_line(
-    path: Path, separator: str, columns: int, lines_per_batch: int
-) -> RaggedRecord | None:
-    """The first line of *path* without *columns* fields, each line a record."""
-    first = 1
-    for batch in pl.scan_lines(path, name="line").collect_batches(chunk_size=lines_per_batch):
-        fields = batch.get_column("line").str.count_matches(separator, literal=True) + 1
-        wrong = (fields != columns).arg_true()
-        if wrong.len():
-            at = int(wrong[0])
-            return _ragged(batch, at, first + at, int(fields[at]))
-        first += batch.height
-    return None
 
 
 def _ragged(batch: pl.DataFrame, at: int, number: int, fields: int) -> RaggedRecord:
