@@ -45,6 +45,7 @@ from dataguard.detect.regex_tools import first_char_hint
 
 __all__ = [
     "BASE64_JSON",
+    "CONTROL_SEQUENCE",
     "ESCAPES",
     "IME_DOT",
     "NEEDS_WORK",
@@ -174,7 +175,11 @@ _RADICALS = str.maketrans(
 # intermediate bytes 0x20-0x2F and a final byte 0x40-0x7E. Coloured console logs wrap
 # values in them (ESC[36m13812341050ESC[0m), and a JSON log that captured such output
 # holds them as \u001b[36m. Each becomes one space: a boundary, as it is on screen.
-_ANSI = r"(?:\x1b|\\u001[bB])\[[0-?]*[ -/]*[@-~]"
+_AFTER_ESC = r"\[[0-?]*[ -/]*[@-~]"
+#: One control sequence as written raw (ESC, then the rest), in a syntax both Python's
+#: ``re`` and polars' (Rust) regex read: the key readers read keys through them.
+CONTROL_SEQUENCE = r"\x1b" + _AFTER_ESC
+_ANSI = r"(?:\x1b|\\u001[bB])" + _AFTER_ESC
 # Characters that never change under normalisation are copied in bulk; only these are
 # looked at one by one: percent runs, \u escape runs, and anything outside ASCII and the
 # CJK Unified Ideographs block.

@@ -41,8 +41,8 @@ from typing import Any
 from urllib.parse import quote, unquote, unquote_to_bytes
 
 from dataguard.detect import Detector, Finding
-from dataguard.detect.normalize import base64_json, normalize
-from dataguard.mask.kv import CONTROL_SEQUENCE, KeySpan, digits_after, key_spans, words_after
+from dataguard.detect.normalize import CONTROL_SEQUENCE, base64_json, normalize
+from dataguard.mask.kv import KeySpan, digits_after, key_spans, words_after
 from dataguard.mask.operator import MaskContext, Operator, OperatorEnv
 from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
 
@@ -63,9 +63,6 @@ _OCTAL_ESCAPE = re.compile(r"\\([23][0-7]{2})")
 _ALREADY_MASKED = re.compile(r"\*\*|^<[A-Z_]+>$|^[A-Z][A-Z_]*_[0-9a-f]{8,64}$")
 # Characters an unreserved percent-encoded replacement may keep (RFC 3986) plus the mask.
 _URL_SAFE = "-._~*"
-# A colour code, which a coloured console log writes around keys (logrus: ESC[36mpassword
-# ESC[0m=…); kv.py reads keys without them.
-_CSI = CONTROL_SEQUENCE
 # A key as kv.py reads one: a word before "=" (key=value) or before ":" after a quote
 # ("key": value). Wider than kv.py on purpose: this only selects lines to read properly.
 # Character classes are spelled out: Unicode \w makes Rust's regex three times slower here.
@@ -75,12 +72,13 @@ _CSI = CONTROL_SEQUENCE
 # (``key: value`` and Chinese labels, ``收货地址：…``, too: :data:`dataguard.mask.kv._LABEL_COLON`;
 # this reads every colon, and the exact reading decides.)
 _KEY_BEFORE_VALUE = (
-    r"(?:(?:" + _CSI + r")?"
+    # After a colour code (logrus: ESC[36mpassword ESC[0m=…), as kv.py reads keys.
+    r"(?:(?:" + CONTROL_SEQUENCE + r")?"
     r"(?:(?i:(?:ship|bill|deliver)[ _]to)|"  # two words, as kv's colon reading has them
     r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*)"
     # =, a quote and a colon (its quote escaped in a JSON string: {"body":"{\"pwd\":…}"}),
     # or a colon.
-    r"(?:" + _CSI + r")?(?:=|\\?[\"'][ \t]*:|[ \t]*[:：])"
+    r"(?:" + CONTROL_SEQUENCE + r")?(?:=|\\?[\"'][ \t]*:|[ \t]*[:：])"
     # Or an XML element's closing tag (``</ns:AcctNo>``), its prefix dropped as kv.py does.
     r"|</(?:[A-Za-z_][A-Za-z0-9_.\-]*:)?"
     r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*>)"
@@ -263,8 +261,8 @@ class Masker:
             .drop_nulls("k")
             .with_columns(
                 pl.col("k")
-                .str.replace("(?:" + _CSI + r")?\s*\\?[\"']?\s*[=:：>]$", "")
-                .str.replace(r"^</(?:.*:)?|^" + _CSI, "")
+                .str.replace("(?:" + CONTROL_SEQUENCE + r")?\s*\\?[\"']?\s*[=:：>]$", "")
+                .str.replace(r"^</(?:.*:)?|^" + CONTROL_SEQUENCE, "")
                 .str.replace(r"^.*\.", "")
                 .str.replace_all(r"[\s_\-\[\]]", "")
                 .str.to_lowercase()

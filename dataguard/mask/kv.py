@@ -28,9 +28,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
+from dataguard.detect.normalize import CONTROL_SEQUENCE
 from dataguard.recognizers.secret import STATUS_WORDS
 
-__all__ = ["CONTROL_SEQUENCE", "FORMATS", "KeySpan", "digits_after", "key_spans", "words_after"]
+__all__ = ["FORMATS", "KeySpan", "digits_after", "key_spans", "words_after"]
 
 FORMATS = ("auto", "plain", "json", "kv", "logfmt", "nginx", "apache")
 
@@ -169,11 +170,9 @@ def key_spans(line: str, fmt: str = "auto") -> list[KeySpan]:
     return _kv_spans(line)
 
 
-# ref. ECMA-48 §5.4: a control sequence (CSI), as coloured console logs write them around
-# keys and values (logrus: ``ESC[36mphone ESC[0m=13812341050``; Spring Boot, Docker
-# Compose). The keys are read as a terminal shows the line, without them.
-#: The regex of one, in a syntax both Python's ``re`` and polars' (Rust) regex read.
-CONTROL_SEQUENCE = r"\x1b\[[0-?]*[ -/]*[@-~]"
+# ref. ECMA-48 §5.4: control sequences, as coloured console logs write them around keys
+# and values (logrus: ``ESC[36mphone ESC[0m=13812341050``; Spring Boot, Docker Compose).
+# The keys are read as a terminal shows the line, without them.
 _CONTROL_SEQUENCE = re.compile(CONTROL_SEQUENCE)
 
 

@@ -20,7 +20,6 @@ _WORDS_TEXT = (
 )
 #: The placeholder words, lower case: what a form or an export writes for "no value".
 PLACEHOLDER_WORDS = frozenset(_WORDS_TEXT.split())
-_WORDS = PLACEHOLDER_WORDS
 _SEPARATORS = re.compile(r"[\s\-+()（）]")
 
 
@@ -37,7 +36,7 @@ def is_placeholder(value: str) -> bool:
     (``13800000000``, ``13811111111``: an allocated prefix with nothing after it).
     """
     text = value.strip().lower()
-    if text in _WORDS:
+    if text in PLACEHOLDER_WORDS:
         return True
     digits = _SEPARATORS.sub("", text) if not text.isdigit() else text
     if len(digits) >= 4 and digits == digits[0] * len(digits):
