@@ -96,10 +96,10 @@ _MINORITY = _dotted(_MINORITY_FIRST, _CJK)
 _GIVEN = "[\u4e00-\u4e85\u4e87-\u662e\u6630-\u7683\u7685-\u9fff]"
 
 
-def _full_name(minority: str) -> str:
+def _full_name(minority: str, given: str = _GIVEN, length: str = "{1,2}") -> str:
     """A full name: a dotted minority name (*minority*), or a surname and a given name of
-    one or two."""
-    return "(?:" + minority + "|" + _surname_regex() + _GIVEN + "{1,2})"
+    *length* characters of the class *given* (one or two of :data:`_GIVEN`)."""
+    return "(?:" + minority + "|" + _surname_regex() + given + length + ")"
 
 
 _FULL_NAME = _full_name(_MINORITY)
@@ -118,9 +118,9 @@ _NOT_BEFORE_TITLES = (
     "(?!全球通|储蓄卡|信用卡|借记卡|贷记卡|白金卡|云闪付|易方达|华夏基|钱大掌|爱奇艺|优酷|"
     "支付宝|沃尔玛|万科|宽带|固话|黄金|白金|钻石|金卡|银卡|高端|年费|付费|终身|房贷|车贷)"
 )
-_NAME_BEFORE_TITLE = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{2}))" + _TITLES
+_NAME_BEFORE_TITLE = "(?P<value>" + _full_name(_MINORITY, _CJK, "{2}") + ")" + _TITLES
 # A full name before an honorific, which ends it (its given name may be any ideographs).
-_NAME_BEFORE_HONORIFIC = "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _CJK + "{1,2}))"
+_NAME_BEFORE_HONORIFIC = "(?P<value>" + _full_name(_MINORITY, _CJK) + ")"
 _NAME_BEFORE_GREETING = (
     # A dotted name's first part may be any ideographs: not a request's opening words
     # (麻烦转告努尔兰·哈力克女士 is 努尔兰·哈力克, found by cn_name_relay).
@@ -215,9 +215,7 @@ _RELATIVE = (
     "|男朋友|女朋友|室友)"
 )
 _NOT_PARTICLE = "(?:(?![也都会就将在和说了])" + _GIVEN + ")"
-_NAME_AFTER_RELATIVE = (
-    "(?P<value>(?:" + _MINORITY + "|" + _surname_regex() + _NOT_PARTICLE + "{2}))"
-)
+_NAME_AFTER_RELATIVE = "(?P<value>" + _full_name(_MINORITY, _NOT_PARTICLE, "{2}") + ")"
 _CLAUSE_END = (
     r"(?=[，,。.！!？?；;、：:\s~～）)]|$|电话|手机|号码|联系|身份证|我的|我想|我要|想|要|请|麻烦"
     r"|啊|呀|哈|呢|吧|正在"
