@@ -145,7 +145,9 @@ class Keyring:
 
     def decrypt(self, token: str | bytes, context: Mapping[str, str] | None = None) -> str:
         """The text a ciphertext of any scope holds (the key is found by its id)."""
-        return self.decrypt_bytes(token, context).decode("utf-8")
+        # surrogateescape both ways: a value holding bytes that are not UTF-8 (a GBK name
+        # in a log read as UTF-8 arrives as lone surrogates) decrypts to the same bytes.
+        return self.decrypt_bytes(token, context).decode("utf-8", "surrogateescape")
 
     def decrypt_bytes(self, token: str | bytes, context: Mapping[str, str] | None = None) -> bytes:
         """The bytes a ciphertext (text form ``dg1:…`` or the binary form) holds."""
@@ -186,7 +188,7 @@ class FieldCipher:
 
     def encrypt(self, value: str, context: Mapping[str, str] | None = None) -> str:
         """The text form (``dg1:`` + base64url) of *value*, for VARCHAR columns and logs."""
-        return self._seal(value.encode("utf-8"), context).to_text()
+        return self._seal(value.encode("utf-8", "surrogateescape"), context).to_text()
 
     def _seal(self, data: bytes, context: Mapping[str, str] | None) -> Envelope:
         ref = self.keyring.keystore.active(self.scope)

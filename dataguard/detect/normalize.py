@@ -49,6 +49,7 @@ __all__ = [
     "ESCAPES",
     "IME_DOT",
     "NEEDS_WORK",
+    "UNDECODABLE_BYTE",
     "NormalizedText",
     "base64_json",
     "gbk_text",
@@ -170,6 +171,10 @@ _RADICALS = str.maketrans(
         "⻳": "龟",
     }
 )
+
+#: One byte the input's decoding could not read: ``surrogateescape`` carries it as a lone
+#: surrogate (U+DC80-U+DCFF), and encoding back the same way writes the same byte.
+UNDECODABLE_BYTE = re.compile("[\udc80-\udcff]")
 
 # ref. ECMA-48 §5.4: a control sequence is CSI (ESC [), parameter bytes 0x30-0x3F,
 # intermediate bytes 0x20-0x2F and a final byte 0x40-0x7E. Coloured console logs wrap

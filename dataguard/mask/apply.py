@@ -41,7 +41,12 @@ from typing import Any
 from urllib.parse import quote, unquote, unquote_to_bytes
 
 from dataguard.detect import Detector, Finding
-from dataguard.detect.normalize import CONTROL_SEQUENCE, base64_json, normalize
+from dataguard.detect.normalize import (
+    CONTROL_SEQUENCE,
+    UNDECODABLE_BYTE,
+    base64_json,
+    normalize,
+)
 from dataguard.mask.kv import KeySpan, digits_after, key_spans, words_after
 from dataguard.mask.operator import MaskContext, Operator, OperatorEnv
 from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
@@ -164,7 +169,7 @@ class Masker:
         operator = self.policy.operator_for(context)
         self.stats[f"entity:{entity}"] += 1
         self.stats[f"operator:{operator.name}"] += 1
-        return operator.apply(normalize(value).text, context)
+        return _replacement(operator, value, context)
 
     # -- texts --------------------------------------------------------------------------
 
@@ -400,7 +405,7 @@ class Masker:
             if inner is not None and inner != surface:
                 edits.append((f.start, f.end, inner))
                 continue
-            masked = operator.apply(normalize(surface).text, context)
+            masked = _replacement(operator, surface, context)
             counted += (f"entity:{f.entity}", f"operator:{operator.name}")
             kind = spans[k].kind if k >= 0 else "raw"
             if kind == "number":
@@ -461,6 +466,17 @@ def _percent_encoding(surface: str) -> str:
     except UnicodeDecodeError:
         return "gb18030"
     return "utf-8"
+
+
+def _replacement(operator: Operator, value: str, context: MaskContext) -> str:
+    """*operator*'s replacement for *value*, keeping none of its undecodable bytes.
+
+    A line that is not UTF-8 (a GBK log read as UTF-8) holds its bytes as lone surrogates,
+    written back as the same bytes. A mask keeping a value's first character kept the first
+    byte of a GBK name under ``real_name=``: half a character, which leaks and leaves the
+    line in no encoding at all; an operator with nothing to replace returned them all.
+    """
+    return UNDECODABLE_BYTE.sub("*", operator.apply(normalize(value).text, context))
 
 
 def _encode_like(surface: str, masked: str, kind: str) -> str:

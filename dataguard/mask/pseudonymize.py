@@ -273,7 +273,12 @@ class Pseudonymize(Operator):
 
     def digest(self, value: str, entity: str) -> str:
         """The ``length``-character hex digest of *value* as *entity*."""
-        message = entity.encode("utf-8") + b"\x00" + canonical(entity, value).encode("utf-8")
+        # Bytes that are not UTF-8 (lone surrogates, from surrogateescape) hash as they are.
+        message = (
+            entity.encode("utf-8")
+            + b"\x00"
+            + canonical(entity, value).encode("utf-8", "surrogateescape")
+        )
         mac = hmac.new(attached_key(self), message, self.algorithm).hexdigest()
         return _lettered(mac[: self.length])
 

@@ -111,7 +111,9 @@ class _Drbg:
 
     def __init__(self, key: bytes, entity: str, value: str) -> None:
         self._mac = hmac.new(
-            key, entity.encode("utf-8") + b"\x00" + value.encode("utf-8"), "sha256"
+            key,
+            entity.encode("utf-8") + b"\x00" + value.encode("utf-8", "surrogateescape"),
+            "sha256",
         )
         self._counter = 0
         self._buffer = b""

@@ -41,7 +41,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from dataguard.detect.normalize import base64_json
+from dataguard.detect.normalize import UNDECODABLE_BYTE, base64_json
 
 __all__ = [
     "DATAGUARD_CIPHERTEXT_PREFIX",
@@ -86,7 +86,6 @@ def _entropy(value: str) -> float:
 
 # A dump's hex literal of bytes that are not UTF-8 (dataguard.sources.dump.literals).
 _HEX_LITERAL = re.compile(r"^0x(?:[0-9A-F]{2})+$")
-_SURROGATE_ESCAPE = re.compile("[\udc80-\udcff]")
 # Readable text inside bytes: a run of 8 or more characters that are neither undecodable
 # bytes nor control characters. A random byte is printable 3 times in 8, so such a run is
 # in about 2% of 80-byte ciphertexts, and in a serialised object wherever it holds a
@@ -114,7 +113,7 @@ def binary_form(data: bytes) -> str:
 def value_form(value: str) -> str:
     """The form of one non-empty value (see the module docstring)."""
     text = value.strip()
-    if _SURROGATE_ESCAPE.search(value):
+    if UNDECODABLE_BYTE.search(value):
         return binary_form(value.encode("utf-8", "surrogateescape"))
     if _HEX_LITERAL.match(text):
         return binary_form(bytes.fromhex(text[2:]))
@@ -137,7 +136,7 @@ def value_form(value: str) -> str:
 
 def _digest_size(text: str) -> int:
     """The size in bytes of a value judged a digest: raw bytes, ``0x…`` or hex digits."""
-    if _SURROGATE_ESCAPE.search(text):  # raw bytes: white space among them is data
+    if UNDECODABLE_BYTE.search(text):  # raw bytes: white space among them is data
         return len(text.encode("utf-8", "surrogateescape"))
     return len(text.strip().removeprefix("0x")) // 2
 

@@ -34,6 +34,14 @@ def test_a_field_round_trips_under_its_context(keyring: Keyring) -> None:
             phones.decrypt(token, other)
 
 
+def test_a_value_of_undecodable_bytes_decrypts_to_the_same_bytes(keyring: Keyring) -> None:
+    # A GBK name in a log read as UTF-8 reaches the encrypt operator as lone surrogates
+    # (surrogateescape); encrypting it raised UnicodeEncodeError.
+    value = "赵敏".encode("gbk").decode("utf-8", "surrogateescape")
+    names = keyring.cipher("log.name")
+    assert names.decrypt(names.encrypt(value, ROW), ROW) == value
+
+
 def test_randomised_tokens_differ_deterministic_ones_repeat(keyring: Keyring) -> None:
     randomised = keyring.cipher("members.mobile")
     assert randomised.encrypt("13812341050") != randomised.encrypt("13812341050")

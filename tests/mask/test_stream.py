@@ -194,6 +194,29 @@ def test_auto_reads_each_line_in_its_own_encoding() -> None:
     assert out[3] is plain  # unchanged lines are the very input bytes
 
 
+GBK_NAME = "赵敏".encode("gbk")
+SQL_LINE = b"update t_user set real_name='" + GBK_NAME + b"', phone='13912345678' where id=42\n"
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+@pytest.mark.parametrize("profile", ["display", "hutool", "strict", "pseudonymize", "surrogate"])
+def test_undecodable_bytes_under_a_key_are_replaced_and_none_kept(profile: str, lines: int) -> None:
+    # A GBK name read as UTF-8 is four undecodable bytes under a name key. The display
+    # masks kept the first (half a character: the line in no encoding, and a leak), the
+    # surrogate operator kept all four, and pseudonymize stopped the filter with a
+    # UnicodeEncodeError.
+    spec = MaskerSpec(PROFILES[profile], fmt="auto", key=b"k" * 40)
+    out, _ = run_filter(SQL_LINE * lines, spec)
+    masked = out.splitlines(keepends=True)
+    assert len(masked) == lines
+    for line in masked:
+        assert line.isascii()  # no byte of the name is left
+        assert line.startswith(b"update t_user set real_name='")
+        assert line.endswith(b"' where id=42\n")
+        assert b"13912345678" not in line
+        assert line != SQL_LINE.replace(GBK_NAME, b"")  # the name is replaced, not dropped
+
+
 @settings(max_examples=300, deadline=None)
 @given(body=st.binary(max_size=60))
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk", "gb18030", "auto"])
