@@ -116,6 +116,14 @@ the input is never overwritten. Exit status: 0 done, 2 usage or input error.
     "record and \\N, \\t, \\n stay as written. Written back the same way.",
 )
 @click.option(
+    "--binary-as-text",
+    is_flag=True,
+    help="Read binary columns as UTF-8 text and redact them as text: Parquet strings "
+    "written without a string type (Impala, old Hive or Spark), a MySQL BLOB or PostgreSQL "
+    "bytea of remarks. Parquet output keeps them binary; a value that is not UTF-8 stops "
+    "the run.",
+)
+@click.option(
     "--sample",
     type=click.IntRange(min=1),
     default=DEFAULT_SAMPLE,
@@ -155,6 +163,7 @@ def redact_command(
     no_header: bool,
     separator: str | None,
     no_quoting: bool,
+    binary_as_text: bool,
     sample: int,
     seed: int,
     dry_run: bool,
@@ -192,6 +201,7 @@ def redact_command(
             header=not no_header,
             separator=separator,
             quoting=not no_quoting,
+            binary_as_text=binary_as_text,
             sample=sample,
             seed=seed,
             dry_run=dry_run,

@@ -122,6 +122,7 @@ def redact_file(
     header: bool = True,
     separator: str | None = None,
     quoting: bool = True,
+    binary_as_text: bool = False,
     sample: int = DEFAULT_SAMPLE,
     seed: int = 0,
     dry_run: bool = False,
@@ -142,11 +143,15 @@ def redact_file(
     ``|`` or a tab, :func:`~dataguard.sources.tables.sniff_separator`), and kept.
     ``quoting`` False: a CSV/TSV whose quotes are plain characters, a database's own
     tab-separated text (:func:`~dataguard.sources.tables.open_table`), written back the
-    same way.
+    same way. ``binary_as_text``: binary columns (Parquet ``BYTE_ARRAY`` written without a
+    string type by Impala or old Hive and Spark, a MySQL ``BLOB`` or PostgreSQL ``bytea``
+    holding text) are read as UTF-8 text and redacted as text; written back as binary
+    into Parquet (:func:`_binary_read_as_text`).
 
     Raises:
         UsageError: unreadable or malformed input (naming the record or byte), an output
-            that is the input or exists without ``force``, an unsupported format.
+            that is the input or exists without ``force``, an unsupported format, a
+            binary column read as text holding bytes that are not UTF-8.
     """
     started = time.monotonic()
     if target is None and not dry_run:
@@ -154,7 +159,7 @@ def redact_file(
     out_compression = None if target is None else compression_of_name(target)
     if out_compression is not None and out_compression not in HANDLED:
         raise UsageError(f"{target}: cannot write {out_compression}; name it .gz, .bz2 or .xz")
-    run = _Run(sample, seed, dry_run, jobs, on_rows, on_total, out_compression)
+    run = _Run(sample, seed, dry_run, jobs, on_rows, on_total, out_compression, binary_as_text)
     if database is not None:
         if source is not None:
             raise UsageError("give either an input file or --from-db, not both")
@@ -192,6 +197,7 @@ def redact_file(
             header=header,
             separator=separator,
             quoting=quoting,
+            binary_as_text=binary_as_text,
             sample=sample,
             seed=seed,
             dry_run=dry_run,
@@ -263,6 +269,8 @@ class _Run:
     on_total: Callable[[int | None], object] | None
     #: The output's compression (gzip, bzip2, xz: from its name, ``out.csv.gz``), or None.
     compression: str | None = None
+    #: Read binary columns as UTF-8 text (:func:`_binary_read_as_text`).
+    binary_as_text: bool = False
 
 
 def _redact_source(
@@ -279,10 +287,12 @@ def _redact_source(
         redactor = TableRedactor(masker)
         redactor.on_rows = run.on_rows
         try:
+            texts = _binary_read_as_text(source, masker) if run.binary_as_text else []
             _refuse_unsupported_columns(source, masker, out_fmt)
             # Struct columns are planned and masked leaf by leaf, then put back together.
             source.frame, nesting = flatten(source.frame)
             drawn = sampler(source, run.sample, run.seed).drop(nesting.hidden)
+            drawn = drawn.with_columns(pl.col(texts).cast(pl.String))  # a database's sample
             # A short CSV record in the sample is refused before it is classified padded.
             source.check_batch(drawn)
             # A column the sample sees (almost) empty would be planned clean and copied.
@@ -291,7 +301,7 @@ def _redact_source(
             if run.dry_run:  # refuses what the real run would refuse
                 source.check_records()
         except pl.exceptions.PolarsError as exc:
-            raise read_error(source, exc) from None
+            raise _not_text_error(source, texts, exc) or read_error(source, exc) from None
         report = _report_head(source.path, target, fmt, out_fmt, source.encoding, plan)
         report["sparse_columns"] = sorted(extra)
         if run.dry_run:
@@ -303,9 +313,11 @@ def _redact_source(
         spec, workers = _workers(masker, run.jobs, total)
         report["jobs"] = workers
         temporary = temporary_path(target)
+        # Parquet keeps the column's type; a text format holds the text.
+        back = texts if out_fmt == "parquet" else []
         try:
             batches = (
-                restore(batch, nesting)
+                restore(batch, nesting).with_columns(pl.col(back).cast(pl.Binary))
                 for batch in redactor.apply_batches(
                     source.frame, plan, jobs=workers, spec=spec, check=source.check_batch
                 )
@@ -316,7 +328,7 @@ def _redact_source(
             )
             os.replace(temporary, target)
         except pl.exceptions.PolarsError as exc:
-            raise read_error(source, exc) from None
+            raise _not_text_error(source, texts, exc) or read_error(source, exc) from None
         finally:
             temporary.unlink(missing_ok=True)
     finally:
@@ -372,6 +384,42 @@ def _redact_compressed(
     return report
 
 
+def _binary_read_as_text(source: TableSource, masker: Masker) -> list[str]:
+    """Read *source*'s top-level binary columns as UTF-8 text; their names. Those the
+    policy keeps stay bytes, copied as they are.
+
+    Impala and Hive before 2.x wrote Parquet strings as ``BYTE_ARRAY`` without the UTF8
+    annotation (Spark reads them with ``spark.sql.parquet.binaryAsString``), and legacy
+    MySQL schemas keep remarks in ``BLOB`` columns: text that arrives as bytes. The cast is
+    strict: a value that is not UTF-8 (an image, a scanned ID card) stops the run
+    (:func:`_not_text_error`) rather than being masked or copied half-read. Binary struct
+    fields and lists of binary values stay refused.
+    """
+    schema = source.frame.collect_schema()
+    names = [
+        name
+        for name, dtype in schema.items()
+        if dtype == pl.Binary and not masker.policy.keeps(name)
+    ]
+    source.frame = source.frame.with_columns(pl.col(names).cast(pl.String))
+    return names
+
+
+def _not_text_error(
+    source: TableSource, texts: list[str], exc: pl.exceptions.PolarsError
+) -> UsageError | None:
+    """The error for a binary column read as text holding bytes that are not UTF-8, when
+    *exc* is polars' strict cast failing on one (its message holds no data); else None."""
+    if not texts or "utf8" not in str(exc).replace("-", "").lower():
+        return None
+    return UsageError(
+        f"{source.path.name}: --binary-as-text: column(s) {', '.join(map(repr, texts))} hold "
+        "bytes that are not UTF-8 text (an image or a file?); leave such a column out (with "
+        "--from-db, a --query selecting the others) or copy it unchanged with a policy: "
+        f"{keep_rule(texts[0])}"
+    )
+
+
 def _refuse_unsupported_columns(source: TableSource, masker: Masker, out_fmt: str) -> None:
     """Refuse, by name, a column the plan cannot treat: nested beyond what
     :mod:`dataguard.sources.nested` flattens, or binary.
@@ -413,9 +461,10 @@ def _refuse_unsupported_columns(source: TableSource, masker: Masker, out_fmt: st
             if not masker.policy.keeps(name):
                 raise UsageError(
                     f"{source.path.name}: column {name!r} is binary: its bytes cannot be "
-                    "checked for personal data. Leave it out (with --from-db, a --query "
-                    "selecting the other columns), store text as text, or copy it unchanged "
-                    f"with a policy: {keep_rule(name)} (see docs/masking.md)"
+                    "checked for personal data. If it holds text (Parquet from Impala or "
+                    "old Hive, a BLOB of remarks), pass --binary-as-text; else leave it out "
+                    "(with --from-db, a --query selecting the other columns) or copy it "
+                    f"unchanged with a policy: {keep_rule(name)} (see docs/masking.md)"
                 )
             if out_fmt != "parquet":
                 raise UsageError(

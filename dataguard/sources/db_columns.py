@@ -14,6 +14,9 @@ the values of the first rows. Three kinds of column are read as **text**, lossle
   rule included);
 * a column holding values of more than one kind (SQLite: an ``INTEGER`` column holding
   ``'138-1234-1050'``);
+* a MySQL ``SET`` column, which SQLAlchemy hands over as Python sets: the text MySQL
+  shows (``vip,new``: members in their declared order, joined by commas), not a set's
+  repr with its members in hash order;
 * a column with no value in the first rows and no usable declared type, or holding a
   driver's own value class (PostgreSQL ``inet`` as ``IPv4Address``, ``uuid``): its text;
   a duration (MySQL ``TIME``, PostgreSQL ``interval``) as ``HH:MM:SS``, which every output
@@ -50,6 +53,8 @@ _NUMERIC_MIXES = ({int, float}, {int, Decimal})
 _SCALARS = frozenset(
     {str, int, float, bool, Decimal, dt.date, dt.datetime, dt.time, bytes, memoryview}
 )
+#: Kinds of value that make their column text: documents, durations and MySQL sets.
+_AS_TEXT = frozenset({dict, list, dt.timedelta, set, frozenset})
 #: Declared Python types that map to a polars type when the first rows hold no value.
 _DECLARED = {
     str: pl.String(),
@@ -70,6 +75,8 @@ class ColumnType:
     as_text: bool
     #: Kinds of value the type holds as they are; any other kind does not fit.
     kinds: frozenset[type]
+    #: A MySQL ``SET`` column's members in declared order (the order of its text).
+    members: tuple[str, ...] = ()
 
     @property
     def scale(self) -> int | None:
@@ -77,8 +84,8 @@ class ColumnType:
         return self.dtype.scale if isinstance(self.dtype, pl.Decimal) else None
 
 
-def _text(name: str) -> ColumnType:
-    return ColumnType(name, pl.String(), True, frozenset({str}))
+def _text(name: str, members: tuple[str, ...] = ()) -> ColumnType:
+    return ColumnType(name, pl.String(), True, frozenset({str}), members)
 
 
 def _is_json(declared: Any) -> bool:
@@ -130,8 +137,8 @@ def column_types(
         stored = storage.get(name)
         if stored == "real" and kinds <= {int, float}:
             types.append(ColumnType(name, pl.Float64(), False, frozenset({int, float})))
-        elif stored == "text" or _is_json(declared_type) or kinds & {dict, list, dt.timedelta}:
-            types.append(_text(name))
+        elif stored == "text" or _is_json(declared_type) or kinds & _AS_TEXT:
+            types.append(_text(name, tuple(getattr(declared_type, "values", None) or ())))
         elif not values:
             types.append(_declared_type(name, declared_type))
         elif len(kinds) > 1 and kinds not in _NUMERIC_MIXES:
@@ -170,7 +177,10 @@ def _fixed_scale(values: Sequence[Any], declared: Any) -> bool:
     return len(exponents) == 1
 
 
-def _json_text(value: Any) -> str:
+def _json_text(value: Any, members: Sequence[str] = ()) -> str:
+    if isinstance(value, set | frozenset):
+        order = {member: i for i, member in enumerate(members)}
+        return ",".join(sorted(value, key=lambda m: (order.get(m, len(order)), m)))
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, dt.timedelta):
@@ -216,7 +226,10 @@ def _series(label: str, column: ColumnType, values: list[Any], first_row: int) -
         if bytes in kinds or memoryview in kinds:
             at = next(i for i, v in enumerate(values) if isinstance(v, bytes | memoryview))
             raise _misfit(label, column, f"at row {first_row + at:,}", "binary")
-        text = [None if v is None else v if type(v) is str else _json_text(v) for v in values]
+        members = column.members
+        text = [
+            None if v is None else v if type(v) is str else _json_text(v, members) for v in values
+        ]
         return pl.Series(column.name, text, dtype=pl.String)
     if not kinds <= column.kinds:
         at = next(i for i, v in enumerate(values) if v is not None and type(v) not in column.kinds)

@@ -675,6 +675,51 @@ def test_a_binary_column_is_refused_by_name_unless_the_policy_keeps_it(tmp_path:
     assert "CSV cannot hold bytes" in result.stderr
 
 
+def test_binary_columns_holding_text_are_redacted_with_binary_as_text(tmp_path: Path) -> None:
+    # Impala and old Hive wrote Parquet strings as plain BYTE_ARRAY: every text column of
+    # such a file was refused as binary, with no way to mask it.
+    import polars as pl
+
+    source, out = tmp_path / "impala.parquet", tmp_path / "out.parquet"
+    remarks = ["客户电话13912345678".encode(), b"", None]
+    frame = pl.DataFrame(
+        {
+            "name": pl.Series(["张三".encode(), "李四".encode(), "王五".encode()], dtype=pl.Binary),
+            "remark": pl.Series(remarks, dtype=pl.Binary),
+            "photo": pl.Series([b"\x89PNG\r\n\x1a\n\xff", None, None], dtype=pl.Binary),
+        }
+    )
+    frame.write_parquet(source)
+    result = run(source, "-o", out)
+    assert result.exit_code == 2
+    assert "--binary-as-text" in result.stderr
+    # The photo is no text: the run stops, naming the column, until the policy keeps it.
+    result = run(source, "-o", out, "--binary-as-text")
+    assert result.exit_code == 2
+    assert "'photo'" in result.stderr
+    assert "not UTF-8" in result.stderr
+    assert not out.exists()
+    policy = tmp_path / "keep.toml"
+    policy.write_text('[fields.photo]\noperator = "keep"\n', "utf-8")
+    result = run(source, "-o", out, "--binary-as-text", "-p", policy)
+    assert result.exit_code == 0, result.output
+    written = pl.read_parquet(out)
+    assert [written[c].dtype for c in written.columns] == [pl.Binary] * 3  # the same types
+    assert written["name"].to_list() == ["张*".encode(), "李*".encode(), "王*".encode()]
+    assert written["remark"].to_list() == ["客户电话******5678".encode(), b"", None]
+    assert written["photo"].to_list() == frame["photo"].to_list()
+    # Into CSV the text is text (the kept photo cannot go there).
+    frame.drop("photo").write_parquet(source)
+    result = run(source, "-o", tmp_path / "out.csv", "--binary-as-text")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.csv").read_text("utf-8").splitlines() == [
+        "name,remark",
+        "张*,客户电话******5678",
+        '李*,""',
+        "王*,",
+    ]
+
+
 def test_an_unknown_extension_asks_for_the_format(tmp_path: Path) -> None:
     src = tmp_path / "orders.dat"
     src.write_text(ORDERS, "utf-8")

@@ -368,3 +368,75 @@ def test_an_sqlite_column_holding_text_among_integers_is_read_as_text(tmp_path: 
     assert lines[-1].endswith(",2.5")
     assert "4321" in lines[-1]
     assert "8765" not in lines[-1]
+
+
+def test_a_mysql_set_column_is_written_as_mysql_shows_it(tmp_path: Path) -> None:
+    """SQLAlchemy reads a reflected SET column as Python sets: the copy held their repr
+    (``{'vip', 'new'}``, members in hash order, different from run to run)."""
+    url = server_url("mariadb")
+    table = f"dg_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(f"CREATE TABLE {table} (id INT, tags SET('vip','new','blocked'), tel CHAR(11))")
+        )
+        connection.execute(
+            sa.text(
+                f"INSERT INTO {table} VALUES (1, 'new,vip', '13812341050'), "
+                "(2, '', '13912345678'), (3, NULL, '13812341050'), (4, 'blocked,new', NULL)"
+            )
+        )
+    try:
+        out = tmp_path / "out.csv"
+        result = CliRunner().invoke(
+            cli, ["redact", "--from-db", url, "--table", table, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.stderr
+        # MySQL's own text: members in declared order, joined by commas.
+        assert out.read_text("utf-8").splitlines() == [
+            "id,tags,tel",
+            '1,"vip,new",******1050',
+            '2,"",******5678',
+            "3,,******1050",
+            '4,"new,blocked",',
+        ]
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP TABLE {table}"))
+        engine.dispose()
+
+
+@pytest.mark.parametrize("server", ["postgresql", "mariadb"])
+def test_binary_columns_holding_text_are_redacted_with_binary_as_text(
+    server: str, tmp_path: Path
+) -> None:
+    """Legacy schemas keep remarks in a BLOB (bytea): refused as bytes, with no way to
+    mask them but leaving the column out."""
+    url = server_url(server)
+    blob = "BYTEA" if server == "postgresql" else "BLOB"
+    table = f"dg_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE TABLE {table} (id INTEGER, memo {blob})"))
+        connection.execute(
+            sa.text(f"INSERT INTO {table} VALUES (1, :a), (2, :b), (3, NULL)"),
+            {"a": "客户电话13912345678".encode(), "b": b""},
+        )
+    try:
+        out = tmp_path / "out.csv"
+        args = ["redact", "--from-db", url, "--table", table, "-o", str(out)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2
+        assert "--binary-as-text" in result.stderr
+        result = CliRunner().invoke(cli, [*args, "--binary-as-text"])
+        assert result.exit_code == 0, result.stderr
+        assert out.read_text("utf-8").splitlines() == [
+            "id,memo",
+            "1,客户电话******5678",
+            '2,""',
+            "3,",
+        ]
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP TABLE {table}"))
+        engine.dispose()
