@@ -166,6 +166,9 @@ def sniff_encoding(path: Path) -> tuple[str, bool]:
     UTF-8 is tried first (a cut multi-byte character at the end of the sample is allowed);
     text that is not UTF-8 is taken as GB18030, which decodes GBK and GB2312 too. Excel's
     "Unicode text" export is tab-separated UTF-16 LE with a BOM.
+
+    Raises:
+        UsageError: text in neither encoding, or in both (:func:`_mixed_encodings`).
     """
     with path.open("rb") as stream:
         head = stream.read(_SNIFF_BYTES)
@@ -178,14 +181,57 @@ def sniff_encoding(path: Path) -> tuple[str, bool]:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", False
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"{path.name}: neither UTF-8 nor GB18030/GBK text; pass --encoding"
+        ) from None
+    mixed = _mixed_encodings(head)
+    if mixed is not None:
+        utf8, other = mixed
+        raise UsageError(
+            f"{path.name}: mixes encodings: line {utf8} is UTF-8 Chinese, line {other} is "
+            "not UTF-8 (GBK?); read as one encoding the other lines' text would come out "
+            "garbled and their personal data unmasked. Convert the file to one encoding "
+            "(or redact its parts apart), or pass --encoding to read it all as one"
+        )
+    return "gb18030", False
+
+
+#: CJK ideographs in a line that decodes as UTF-8 before the file counts as mixing
+#: encodings: a short GBK line may decode as UTF-8 by chance (女 is C5 AE, UTF-8's Ů),
+#: but not into two ideographs, which take three bytes each in UTF-8.
+_MIXED_IDEOGRAPHS = 2
+_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
+
+
+def _mixed_encodings(head: bytes) -> tuple[int, int] | None:
+    """``(line, line)`` numbers of a UTF-8 line of Chinese and of a line that is not UTF-8
+    in *head*, the start of a file that is not UTF-8 as a whole; or None.
+
+    Files concatenated from two systems (a GBK export from Excel on Windows appended to a
+    UTF-8 one) are both: read as GB18030, which decodes almost any bytes, the UTF-8 lines'
+    Chinese came out garbled, names and addresses in them went out unmasked and a kept
+    first character left half a UTF-8 character in the copy.
+    """
+    first_utf8 = first_other = None
+    for number, line in enumerate(head.split(b"\n")[:-1], start=1):  # the last may be cut
+        if line.isascii():
+            continue
         try:
-            codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
+            text = line.decode("utf-8")
         except UnicodeDecodeError:
-            raise UsageError(
-                f"{path.name}: neither UTF-8 nor GB18030/GBK text; pass --encoding"
-            ) from None
-        return "gb18030", False
-    return "utf-8", False
+            first_other = first_other or number
+        else:
+            if len(_IDEOGRAPH.findall(text)) >= _MIXED_IDEOGRAPHS:
+                first_utf8 = first_utf8 or number
+        if first_utf8 and first_other:
+            return first_utf8, first_other
+    return None
 
 
 @dataclass

@@ -434,6 +434,31 @@ def test_a_file_ending_inside_a_character_is_a_usage_error(tmp_path: Path) -> No
         open_table(path, "csv", "gbk")
 
 
+def test_a_file_mixing_utf8_and_gbk_lines_is_refused_by_line(tmp_path: Path) -> None:
+    # Read as GB18030 the UTF-8 rows came out garbled: 李四 went out unmasked and its
+    # kept first "character" was half of 李 in UTF-8 bytes.
+    path = tmp_path / "both.csv"
+    gbk = "张三丰,13812341050\n".encode("gbk")
+    utf8 = "李四,13912345678\n".encode()
+    path.write_bytes(b"name,phone\n" + gbk + utf8)
+    with pytest.raises(UsageError) as caught:
+        open_table(path, "csv")
+    message = str(caught.value)
+    assert "mixes encodings: line 3 is UTF-8 Chinese, line 2 is not UTF-8" in message
+    assert "13812341050" not in message
+    # One encoding throughout reads, a GBK line that decodes as UTF-8 by chance included
+    # (女 is C5 AE in GBK: UTF-8's Ů).
+    path.write_bytes(b"name,sex\n" + "张三丰,男\n,女\n".encode("gbk"))
+    source = open_table(path, "csv")
+    assert source.encoding == "gb18030"
+    source.close()
+    # Told the encoding, the file is read as that.
+    path.write_bytes(b"name,phone\n" + gbk + utf8)
+    source = open_table(path, "csv", "gb18030")
+    assert source.encoding == "gb18030"
+    source.close()
+
+
 def test_a_value_a_file_without_quoting_cannot_hold_is_refused(tmp_path: Path) -> None:
     """Written back unquoted, a tab or line break inside a value would split its row: the
     write is refused naming the column (none comes from the input; a policy's operator
