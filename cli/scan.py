@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from dataguard.cli.errors import EXIT_FINDINGS, exit_on_sigterm, user_errors
+from dataguard.cli.errors import EXIT_FINDINGS, EXIT_USAGE, exit_on_sigterm, user_errors
 from dataguard.cli.keys import keystore_options, open_keyring
 from dataguard.cli.options import (
     OutputFile,
@@ -382,6 +382,11 @@ def _finish(report: ScanReport, opts: dict[str, Any], trail: Trail) -> None:
     else:
         output.write_text(text, "utf-8")
     _summary(full, report, changes, output)
+    if full.unreadable:  # no gate may read a scan that skipped files as a clean one
+        click.echo(
+            f"error: {full.unreadable} file(s) could not be scanned (see the notes)", err=True
+        )
+        raise SystemExit(EXIT_USAGE)
     if _fails(opts["fail_on"], full, changes):
         raise SystemExit(EXIT_FINDINGS)
 

@@ -79,6 +79,11 @@ def scan_files(
 ) -> ScanReport:
     """Scan files and directories; one table per file (per sheet for workbooks).
 
+    A file that cannot be read (malformed CSV, mixed encodings, a binary file named .csv)
+    costs that file, not the scan: the error goes into the report's notes, counted in
+    :attr:`ScanReport.unreadable`, and the other files are scanned. When no file could be
+    read, the first error is raised.
+
     ``sparse``: give the columns (JSON keys) that the sample leaves almost empty a second
     look at more of their values (:mod:`dataguard.sources.sparse`); False judges every
     column from the sample alone, and a JSON-lines file is read only as far as its
@@ -90,27 +95,47 @@ def scan_files(
     )
     clock = time.perf_counter()
     assessor = TableAssessor(detector or Detector(), report.grading, keys)
+    first_error: UsageError | None = None
     for done, path in enumerate(_walk(paths), 1):
-        for name, frame, rows, extra, notes in _tables(
-            path, sample, seed, assessor.detector, sparse=sparse, quoting=quoting
-        ):
-            columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
-            # A list column is judged by its elements, as redaction plans it (a phones list
-            # of mobiles is a mobile column, not text holding some).
-            values = {
-                c: elements(frame.get_column(c)).to_list() + extra.get(c, []) for c in frame.columns
-            }
-            report.columns.extend(assessor.assess(name, columns, values))
-            if extra:
-                report.notes.append(sparse_note(name, list(extra), frame.height))
-            report.notes.extend(notes)
-            report.tables.append(TableSummary(name, rows, len(columns), None, frame.height))
+        try:
+            _scan_file(report, assessor, path, sample, seed, sparse=sparse, quoting=quoting)
+        except UsageError as exc:  # its message names the file and place, never a value
+            first_error = first_error or exc
+            report.unreadable += 1
+            report.notes.append(f"not scanned ({path}): {exc}")
         if on_file is not None:
             on_file(path, done)
     if not report.tables:
-        raise UsageError("no files to scan")
+        raise first_error or UsageError("no files to scan")
     report.seconds = time.perf_counter() - clock
     return report
+
+
+def _scan_file(
+    report: ScanReport,
+    assessor: TableAssessor,
+    path: Path,
+    sample: int,
+    seed: int,
+    *,
+    sparse: bool,
+    quoting: bool,
+) -> None:
+    """Assess each table of *path* into *report*."""
+    for name, frame, rows, extra, notes in _tables(
+        path, sample, seed, assessor.detector, sparse=sparse, quoting=quoting
+    ):
+        columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
+        # A list column is judged by its elements, as redaction plans it (a phones list
+        # of mobiles is a mobile column, not text holding some).
+        values = {
+            c: elements(frame.get_column(c)).to_list() + extra.get(c, []) for c in frame.columns
+        }
+        report.columns.extend(assessor.assess(name, columns, values))
+        if extra:
+            report.notes.append(sparse_note(name, list(extra), frame.height))
+        report.notes.extend(notes)
+        report.tables.append(TableSummary(name, rows, len(columns), None, frame.height))
 
 
 def _type_name(dtype: pl.DataType) -> str:

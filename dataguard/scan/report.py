@@ -199,6 +199,8 @@ class ScanReport:
         baseline: for a scan against a baseline, what changed (see :mod:`.baseline`).
         notes: what a reader should know about how the scan saw the source (a table
             without a definition in a dump, say); names only, never values.
+        unreadable: how many files of a ``files`` scan could not be read (each has a
+            note saying why); the rest were scanned.
     """
 
     target: str
@@ -213,6 +215,7 @@ class ScanReport:
     read_only: bool = True
     baseline: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    unreadable: int = 0
 
     @classmethod
     def begin(cls, target: str, source: str, *, scheme: str, sample: int, seed: int) -> ScanReport:
@@ -285,6 +288,8 @@ class ScanReport:
             data["baseline"] = self.baseline
         if self.notes:
             data["notes"] = list(self.notes)
+        if self.unreadable:
+            data["unreadable"] = self.unreadable
         return data
 
     def to_json(self, *, include_clean: bool = True) -> str:
@@ -308,4 +313,5 @@ class ScanReport:
             columns=[ColumnReport.from_dict(c) for c in data.get("columns", [])],
             read_only=bool(data.get("read_only", True)),
             notes=list(data.get("notes", [])),
+            unreadable=int(data.get("unreadable", 0)),
         )

@@ -351,3 +351,37 @@ def test_a_databases_tab_separated_text_is_scanned_with_no_quoting(tmp_path: Pat
     assert result.exit_code == 1, result.output  # plaintext personal data
     rows = {r["column"]: r["entity"] for r in csv.DictReader(io.StringIO(result.stdout))}
     assert rows == {"mobile": "CN_MOBILE"}  # the remark's quotes and words are no one's data
+
+
+def test_an_unreadable_file_costs_that_file_not_the_folders_scan(tmp_path: Path) -> None:
+    """One broken export in a folder stopped the whole scan, with no report of the files
+    that could be read."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    rng = random.Random(3)
+    mobiles = [gen.mobile_digits(rng) for _ in range(20)]
+    (folder / "a_members.csv").write_text(
+        "id,mobile\n" + "".join(f"{i},{m}\n" for i, m in enumerate(mobiles)), "utf-8"
+    )
+    (folder / "b_broken.csv").write_text(f'id,remark\n1,"{mobiles[0]}\n2,x\n', "utf-8")
+    mixed = "张三丰,13812341050\n".encode("gbk") + "李四,13912345678\n".encode()
+    (folder / "c_mixed.csv").write_bytes(b"name,phone\n" + mixed)
+    result = run("files", folder)
+    assert result.exit_code == 2  # not 1: a gate must not read it as a complete scan
+    report = json.loads(result.stdout)
+    assert [t["table"] for t in report["tables"]] == [str(folder / "a_members.csv")]
+    assert {c["column"]: c["entity"] for c in report["columns"]} == {
+        "id": None,
+        "mobile": "CN_MOBILE",
+    }
+    assert report["unreadable"] == 2
+    broken, mixed_note = report["notes"]
+    assert broken.startswith(f"not scanned ({folder / 'b_broken.csv'}): b_broken.csv: not valid")
+    assert "mixes encodings" in mixed_note
+    assert "2 file(s) could not be scanned" in result.stderr
+    for number in (*mobiles, "13812341050", "13912345678"):
+        assert number not in result.output
+    # One file named alone fails as before, with its own error.
+    alone = run("files", folder / "b_broken.csv")
+    assert alone.exit_code == 2
+    assert alone.stderr.startswith("error: b_broken.csv: not valid CSV")
