@@ -795,7 +795,18 @@ class NameRecognizer(Recognizer):
     context: ClassVar[tuple[str, ...]] = (
         *dict.fromkeys((_LABELS + "|" + _RECORD_LABELS + "|" + _COURIERS).split("|")),
         "shoujianren",
+        "shouhuoren",
         "lianxiren",
+        "xingming",
+        # Pinyin initials naming name fields (dataguard.mask.keys): 姓名, 联系人, 收件人,
+        # 收货人, 负责人, 法定代表人. Words match inside longer ones, so these lift only
+        # what reads as a full name on its own (a field's whole value) or beside its label.
+        "xm",
+        "lxr",
+        "sjr",
+        "shr",
+        "fzr",
+        "fddbr",
         "name",
         "consignee",
         "receiver",

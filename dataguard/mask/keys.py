@@ -32,6 +32,9 @@ def _keys(entity: str, names: str) -> dict[str, str]:
 
 # ref. the field names of Feishu, Youzan and Ele.me open-platform APIs and common Java /
 # Go / Python log conventions; Chinese keys as they appear in CSV headers and JSON logs.
+# Government, hospital and state-enterprise systems name fields by the pinyin initials
+# of the Chinese words (xm 姓名, sfzh 身份证号, lxdh 联系电话, dz 地址): those initials
+# are keys too, where they stand for nothing else as often (not dh, kh, mm, yx).
 SENSITIVE_KEYS: dict[str, str] = {
     **_keys(
         "SECRET",
@@ -42,7 +45,9 @@ SENSITIVE_KEYS: dict[str, str] = {
         "session session_id sessionid sid jsessionid authorization auth credential credentials "
         "sms_code smscode verify_code verifycode verification_code captcha otp 密码 验证码 令牌 "
         # ref. PCI DSS 3.3.2: card verification codes.
-        "cvv cvv2 cvc cvc2 cvn2 card_cvv 安全码",
+        "cvv cvv2 cvc cvc2 cvn2 card_cvv 安全码 "
+        # Pinyin initials (see _PINYIN below): 验证码, 登录密码, 密码.
+        "yzm dlmm mima",
     ),
     **_keys(
         "CN_MOBILE",
@@ -52,13 +57,17 @@ SENSITIVE_KEYS: dict[str, str] = {
         "consignee_phone consignee_mobile consignee_tel recipient_phone recipient_mobile "
         "shipping_phone delivery_phone contact_number emergency_phone emergency_contact_phone "
         "shouji 手机 手机号 手机号码 电话 联系电话 联系方式 移动电话 联系手机 收货人电话 "
-        "收件人电话",
+        "收件人电话 "
+        # 手机号, 手机号码, 联系电话, 移动电话, 联系方式 (not dh: 单号 as often as 电话).
+        "sjh sjhm lxdh yddh lxfs",
     ),
     **_keys(
         "CN_ID_CARD",
         "id_card idcard id_card_no idcardno id_no idno id_number idnumber identity_card "
         "id_card_number identity_no cert_no certno cert_number certificate_no sfz sfzh "
-        "身份证 身份证号 身份证号码 证件号 证件号码",
+        "身份证 身份证号 身份证号码 证件号 证件号码 "
+        # 身份证号码, 证件号码, 证件号.
+        "sfzhm zjhm zjh",
     ),
     **_keys(
         "BANK_CARD",
@@ -68,9 +77,11 @@ SENSITIVE_KEYS: dict[str, str] = {
         # ref. payroll, invoice and transfer exports: accounts without a Luhn digit
         # (recognizers/bank_account.py finds them after these labels in text).
         "bank_acct payee_account payer_account settlement_account 银行账户 收款账号 付款账号 "
-        "收款账户 付款账户 对公账号 对公账户 结算账号 结算账户 开户账号 工资账户 工资卡号",
+        "收款账户 付款账户 对公账号 对公账户 结算账号 结算账户 开户账号 工资账户 工资卡号 "
+        # 银行卡号, 银行账号 (not kh: 客户 as often as 卡号).
+        "yhkh yhzh",
     ),
-    **_keys("EMAIL_ADDRESS", "email e_mail mail email_address 邮箱 电子邮箱"),
+    **_keys("EMAIL_ADDRESS", "email e_mail mail email_address 邮箱 电子邮箱 dzyx"),
     **_keys(
         "CN_NAME",
         "real_name realname true_name truename full_name fullname receiver_name "
@@ -90,7 +101,9 @@ SENSITIVE_KEYS: dict[str, str] = {
         # ref. real-name verification APIs (Alipay's and WeChat's face and ID checks): the
         # name on the certificate beside its number (certName=…&certNo=…).
         "cert_name id_card_name identity_name "
-        "借款人 担保人 经办人 买家姓名 卖家姓名 车主 业主 员工 员工姓名 学生姓名",
+        "借款人 担保人 经办人 买家姓名 卖家姓名 车主 业主 员工 员工姓名 学生姓名 "
+        # 姓名, 联系人, 收件人, 收货人, 负责人, 法定代表人, 客户姓名, 患者姓名.
+        "xm xingming lxr lianxiren sjr shoujianren shr shouhuoren fzr fddbr khxm hzxm",
     ),
     **_keys(
         "CN_ADDRESS",
@@ -99,7 +112,9 @@ SENSITIVE_KEYS: dict[str, str] = {
         "mailing_address postal_address contact_address full_address address_detail "
         "receiver_addr residence_address residential_address registered_address "
         "household_address 地址 收货地址 详细地址 家庭住址 住址 居住地址 现住址 户籍地址 "
-        "通讯地址 联系地址 收件地址 寄件地址 家庭地址 送货地址 配送地址 ship_to bill_to deliver_to",
+        "通讯地址 联系地址 收件地址 寄件地址 家庭地址 送货地址 配送地址 ship_to bill_to deliver_to "
+        # 地址, 详细地址, 家庭住址, 户籍地址, 联系地址, 收货地址, 居住地址, 通讯地址.
+        "dz dizhi xxdz jtzz hjdz lxdz shdz jzdz txdz",
     ),
     **_keys(
         "CN_PASSPORT", "passport passport_no passportno travel_doc_no travel_document 护照 护照号"

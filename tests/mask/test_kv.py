@@ -1176,3 +1176,26 @@ def test_colour_codes_survive_masking(lines: int) -> None:
         "phone=\x1b[1m******1050\x1b[0m 收货地址：\x1b[1m****\x1b[0m"
     )
     assert masked == [expected] * lines
+
+
+# Values no shape finds alone: a two-character name, an address without its divisions,
+# an account without a Luhn digit, a code.
+_PINYIN_VALUES = {
+    "xm": "刘备",
+    "lxr": "张飞",
+    "jtzz": "人民南路四段1号3栋502",
+    "yhzh": "1234567890123",
+    "yzm": "8842",
+}
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_pinyin_initial_keys_mask_their_values(masker: Masker, lines: int) -> None:
+    """Government, hospital and state-enterprise systems name fields by pinyin initials
+    (xm 姓名, lxr 联系人, jtzz 家庭住址); their values went out as they were."""
+    record = json.dumps(_PINYIN_VALUES, ensure_ascii=False)
+    query = "&".join(f"{k}={v}" for k, v in _PINYIN_VALUES.items())
+    for line in (record, "GET /api/register?" + query, f"INFO submit {query.replace('&', ' ')}"):
+        for masked in masker.mask_lines([line] * lines):
+            for value in _PINYIN_VALUES.values():
+                assert value not in masked, (line, masked)

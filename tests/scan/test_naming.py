@@ -25,6 +25,17 @@ from dataguard.scan.naming import entity_of_comment, entity_of_name
         ("access_token", "SECRET"),
         ("passport_no", "CN_PASSPORT"),
         ("home_address", "CN_ADDRESS"),
+        # Pinyin initials of government and hospital schemas.
+        ("xm", "CN_NAME"),
+        ("lxr", "CN_NAME"),
+        ("LXDH", "CN_MOBILE"),
+        ("sfzhm", "CN_ID_CARD"),
+        ("yhkh", "BANK_CARD"),
+        ("jtzz", "CN_ADDRESS"),
+        ("hjdz", "CN_ADDRESS"),
+        ("xmmc", None),  # 项目名称
+        ("dh", None),  # 单号 as often as 电话
+        ("kh", None),  # 客户 as often as 卡号
         # Names that only look related.
         ("order_no", None),
         ("mobile_verified", None),
