@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,34 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[s
     with engine.begin() as connection:
         connection.execute(sa.text(f"DROP TABLE {table}"))
     engine.dispose()
+
+
+@contextmanager
+def server_table(
+    server: str, *statements: str | tuple[str, Mapping[str, object]]
+) -> Iterator[tuple[str, str]]:
+    """``(url, table)`` of a scratch table on *server*, made by *statements* (``{table}``
+    in them is its name; a statement may come with its parameters), dropped afterwards."""
+    url = server_url(server)
+    table = f"dg_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        for statement in statements:
+            sql, params = statement if isinstance(statement, tuple) else (statement, {})
+            connection.execute(sa.text(sql.format(table=table)), params)
+    try:
+        yield url, table
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP TABLE {table}"))
+        engine.dispose()
+
+
+def redact_table(url: str, table: str, out: Path, *options: str) -> object:
+    """``dataguard redact --from-db URL --table TABLE -o OUT`` with *options*."""
+    return CliRunner().invoke(
+        cli, ["redact", "--from-db", url, "--table", table, "-o", str(out), *options]
+    )
 
 
 def _count(url: str, table: str) -> int:
@@ -202,22 +231,17 @@ def test_values_that_first_appear_after_the_first_rows_are_kept_and_masked(
 
 
 def test_a_postgres_jsonb_column_is_masked_as_json_text(tmp_path: Path) -> None:
-    url = server_url("postgresql")
-    table = f"dg_test_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text(f"CREATE TABLE {table} (id INTEGER, profile JSONB, amount NUMERIC)")
-        )
-        connection.execute(
-            sa.text(f"INSERT INTO {table} VALUES (1, :p, 1.5), (2, '[\"x\"]', 123456789012.125)"),
-            {"p": '{"email": "tt@163.com", "password": "hunter2", "phone": 13812341050}'},
-        )
-    try:
+    profile = '{"email": "tt@163.com", "password": "hunter2", "phone": 13812341050}'
+    with server_table(
+        "postgresql",
+        "CREATE TABLE {table} (id INTEGER, profile JSONB, amount NUMERIC)",
+        (
+            "INSERT INTO {table} VALUES (1, :p, 1.5), (2, '[\"x\"]', 123456789012.125)",
+            {"p": profile},
+        ),
+    ) as (url, table):
         out = tmp_path / "out.jsonl"
-        result = CliRunner().invoke(
-            cli, ["redact", "--from-db", url, "--table", table, "-o", str(out)]
-        )
+        result = redact_table(url, table, out)
         assert result.exit_code == 0, result.stderr
         rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
         # jsonb comes back with its keys sorted by length, then bytes (PostgreSQL's order).
@@ -227,10 +251,6 @@ def test_a_postgres_jsonb_column_is_masked_as_json_text(tmp_path: Path) -> None:
         assert json.loads(rows[1]["profile"]) == ["x"]
         # An unconstrained numeric keeps every digit (it was rounded to the first rows' scale).
         assert [r["amount"] for r in rows] == ["1.5", "123456789012.125"]
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f"DROP TABLE {table}"))
-        engine.dispose()
 
 
 @pytest.mark.parametrize("server", ["postgresql", "mariadb"])
@@ -316,34 +336,19 @@ def test_postgres_types_polars_has_no_column_for_are_read_as_their_text(
 ) -> None:
     """A numrange sent polars' constructor into endless recursion (a traceback), interval
     and point failed the writers; each is its text now, masked where it holds data."""
-    url = server_url("postgresql")
-    table = f"dg_test_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text(f"CREATE TABLE {table} (r NUMRANGE, iv INTERVAL, pt POINT, x XML)")
-        )
-        connection.execute(
-            sa.text(
-                f"INSERT INTO {table} VALUES "
-                "('[1,5)', '1 day 2 hours', '(1,2)', '<tel>13812341050</tel>')"
-            )
-        )
-    try:
+    with server_table(
+        "postgresql",
+        "CREATE TABLE {table} (r NUMRANGE, iv INTERVAL, pt POINT, x XML)",
+        "INSERT INTO {table} VALUES ('[1,5)', '1 day 2 hours', '(1,2)', '<tel>13812341050</tel>')",
+    ) as (url, table):
         out = tmp_path / "out.csv"
-        result = CliRunner().invoke(
-            cli, ["redact", "--from-db", url, "--table", table, "-o", str(out)]
-        )
+        result = redact_table(url, table, out)
         assert result.exit_code == 0, result.stderr
         assert "SAWarning" not in result.stderr  # unknown types are not noise on stderr
         assert out.read_text("utf-8").splitlines() == [
             "r,iv,pt,x",
             '"[1,5)",26:00:00,"(1,2)",<tel>******1050</tel>',
         ]
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f"DROP TABLE {table}"))
-        engine.dispose()
 
 
 def test_an_sqlite_column_holding_text_among_integers_is_read_as_text(tmp_path: Path) -> None:
@@ -373,24 +378,14 @@ def test_an_sqlite_column_holding_text_among_integers_is_read_as_text(tmp_path: 
 def test_a_mysql_set_column_is_written_as_mysql_shows_it(tmp_path: Path) -> None:
     """SQLAlchemy reads a reflected SET column as Python sets: the copy held their repr
     (``{'vip', 'new'}``, members in hash order, different from run to run)."""
-    url = server_url("mariadb")
-    table = f"dg_test_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text(f"CREATE TABLE {table} (id INT, tags SET('vip','new','blocked'), tel CHAR(11))")
-        )
-        connection.execute(
-            sa.text(
-                f"INSERT INTO {table} VALUES (1, 'new,vip', '13812341050'), "
-                "(2, '', '13912345678'), (3, NULL, '13812341050'), (4, 'blocked,new', NULL)"
-            )
-        )
-    try:
+    with server_table(
+        "mariadb",
+        "CREATE TABLE {table} (id INT, tags SET('vip','new','blocked'), tel CHAR(11))",
+        "INSERT INTO {table} VALUES (1, 'new,vip', '13812341050'), (2, '', '13912345678'), "
+        "(3, NULL, '13812341050'), (4, 'blocked,new', NULL)",
+    ) as (url, table):
         out = tmp_path / "out.csv"
-        result = CliRunner().invoke(
-            cli, ["redact", "--from-db", url, "--table", table, "-o", str(out)]
-        )
+        result = redact_table(url, table, out)
         assert result.exit_code == 0, result.stderr
         # MySQL's own text: members in declared order, joined by commas.
         assert out.read_text("utf-8").splitlines() == [
@@ -400,10 +395,6 @@ def test_a_mysql_set_column_is_written_as_mysql_shows_it(tmp_path: Path) -> None
             "3,,******1050",
             '4,"new,blocked",',
         ]
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f"DROP TABLE {table}"))
-        engine.dispose()
 
 
 @pytest.mark.parametrize("server", ["postgresql", "mariadb"])
@@ -412,23 +403,20 @@ def test_binary_columns_holding_text_are_redacted_with_binary_as_text(
 ) -> None:
     """Legacy schemas keep remarks in a BLOB (bytea): refused as bytes, with no way to
     mask them but leaving the column out."""
-    url = server_url(server)
     blob = "BYTEA" if server == "postgresql" else "BLOB"
-    table = f"dg_test_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"CREATE TABLE {table} (id INTEGER, memo {blob})"))
-        connection.execute(
-            sa.text(f"INSERT INTO {table} VALUES (1, :a), (2, :b), (3, NULL)"),
+    with server_table(
+        server,
+        f"CREATE TABLE {{table}} (id INTEGER, memo {blob})",
+        (
+            "INSERT INTO {table} VALUES (1, :a), (2, :b), (3, NULL)",
             {"a": "客户电话13912345678".encode(), "b": b""},
-        )
-    try:
+        ),
+    ) as (url, table):
         out = tmp_path / "out.csv"
-        args = ["redact", "--from-db", url, "--table", table, "-o", str(out)]
-        result = CliRunner().invoke(cli, args)
+        result = redact_table(url, table, out)
         assert result.exit_code == 2
         assert "--binary-as-text" in result.stderr
-        result = CliRunner().invoke(cli, [*args, "--binary-as-text"])
+        result = redact_table(url, table, out, "--binary-as-text")
         assert result.exit_code == 0, result.stderr
         assert out.read_text("utf-8").splitlines() == [
             "id,memo",
@@ -436,7 +424,3 @@ def test_binary_columns_holding_text_are_redacted_with_binary_as_text(
             '2,""',
             "3,",
         ]
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f"DROP TABLE {table}"))
-        engine.dispose()
