@@ -128,6 +128,16 @@ def scan_database(
             report.tables.append(
                 TableSummary(name, info.rows, len(info.columns), info.comment, rows_sampled[name])
             )
+            if info.kind == "partitioned":
+                report.notes.append(
+                    f"{name} is partitioned: its {info.partitions} partition(s) were read "
+                    "through it, not reported one by one"
+                )
+            elif info.kind == "materialized view":
+                report.notes.append(
+                    f"{name} is a materialized view: it stores a copy of its query's rows, "
+                    "so what it holds must be protected as its tables' data is"
+                )
             if topped_up.get(name):
                 failed = second_look_failed.get(name)
                 report.notes.append(sparse_note(name, topped_up[name], rows_sampled[name], failed))

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import fnmatch
 import warnings
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = ["ColumnInfo", "TableInfo", "matches", "read_catalog", "unknown_types_quiet"]
@@ -49,6 +50,11 @@ class TableInfo:
         engine: the MySQL/MariaDB storage engine (``InnoDB``), None elsewhere or when unknown.
         charset: the MySQL/MariaDB default character set (``utf8mb4``), None when unknown.
         rows: the row count or the database's estimate of it, None when unknown.
+        options: MySQL/MariaDB table options (``mysql_engine`` …).
+        kind: ``table``, ``partitioned`` (a PostgreSQL partitioned table: its rows are
+            its partitions', read through it) or ``materialized view`` (PostgreSQL: a
+            query's result stored as rows, which may copy personal data).
+        partitions: for a partitioned table, how many partitions are read through it.
     """
 
     name: str
@@ -59,6 +65,8 @@ class TableInfo:
     charset: str | None = None
     rows: int | None = None
     options: dict[str, str] = field(default_factory=dict)
+    kind: str = "table"
+    partitions: int = 0
 
     @property
     def qualified_name(self) -> str:
@@ -100,10 +108,8 @@ def _row_estimate(connection: Any, dialect: str, schema: str | None, table: str)
     import sqlalchemy as sa
 
     if dialect == "postgresql":
-        query = sa.text(
-            "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n "
-            "ON n.oid = c.relnamespace WHERE c.relname = :t AND n.nspname = :s"
-        )
+        before_12 = _postgres_before(connection, 12)
+        query = sa.text(_RELTUPLES_SQL if before_12 else _LEAF_RELTUPLES_SQL)
         value = connection.execute(query, {"t": table, "s": schema or "public"}).scalar()
         if value is not None and value >= 0:
             return int(value)
@@ -130,20 +136,82 @@ def read_catalog(
 
     *schemas* and *tables* are shell-style patterns (``sales``, ``order_*``); a table
     pattern may be qualified (``public.users``). Views are left out: they hold no data of
-    their own. ``count_rows=False`` leaves :attr:`TableInfo.rows` None (no estimate, and
-    no ``COUNT(*)`` on SQLite), for callers that need only the schema.
+    their own; PostgreSQL's materialized views are read, since they store their rows. A
+    PostgreSQL partition is read through its partitioned table (one report for the
+    table, not one per month of it), unless the filters leave that table out.
+    ``count_rows=False`` leaves :attr:`TableInfo.rows` None (no estimate, and no
+    ``COUNT(*)`` on SQLite), for callers that need only the schema.
     """
     import sqlalchemy as sa
 
     inspector = sa.inspect(engine)
     dialect = engine.dialect.name
+
+    def wanted(schema: str | None, name: str) -> bool:
+        qualified = f"{schema}.{name}" if schema else name
+        return not tables or matches(name, tables) or matches(qualified, tables)
+
     with engine.connect() as connection:
         for schema in _schemas(inspector, dialect, schemas):
-            for name in sorted(inspector.get_table_names(schema=schema)):
-                qualified = f"{schema}.{name}" if schema else name
-                if tables and not (matches(name, tables) or matches(qualified, tables)):
+            kinds = dict.fromkeys(inspector.get_table_names(schema=schema), "table")
+            parents: dict[str, str] = {}
+            if dialect == "postgresql":
+                kinds.update(
+                    dict.fromkeys(
+                        inspector.get_materialized_view_names(schema=schema), "materialized view"
+                    )
+                )
+                parents = _partition_parents(connection, schema)
+            partitions = Counter(parents.values())
+            for name in sorted(kinds):
+                if not wanted(schema, name):
                     continue
-                yield _table_info(inspector, connection, dialect, schema, name, count_rows)
+                parent = parents.get(name)
+                if parent is not None and wanted(schema, parent):
+                    continue  # read through its partitioned table
+                info = _table_info(inspector, connection, dialect, schema, name, count_rows)
+                if partitions[name]:
+                    info = replace(info, kind="partitioned", partitions=partitions[name])
+                elif kinds[name] != "table":
+                    info = replace(info, kind=kinds[name])
+                yield info
+
+
+def _postgres_before(connection: Any, major: int) -> bool:
+    version = connection.dialect.server_version_info
+    return version is not None and version[0] < major
+
+
+_RELTUPLES_SQL = (
+    "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n "
+    "ON n.oid = c.relnamespace WHERE c.relname = :t AND n.nspname = :s"
+)
+# A partitioned table holds no rows itself: its estimate is its leaf partitions'
+# (pg_partition_tree, PostgreSQL 12 and later, lists a plain table as its own leaf);
+# -1 when one of them was never analysed.
+_LEAF_RELTUPLES_SQL = (
+    "SELECT CASE WHEN count(*) FILTER (WHERE l.reltuples < 0) = 0 "
+    "THEN sum(l.reltuples)::bigint ELSE -1 END "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, "
+    "pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid "
+    "WHERE c.relname = :t AND n.nspname = :s AND t.isleaf"
+)
+
+
+def _partition_parents(connection: Any, schema: str | None) -> dict[str, str]:
+    """Each PostgreSQL partition of *schema* (by name) and the table it partitions (none
+    before PostgreSQL 10, which had no declarative partitioning)."""
+    import sqlalchemy as sa
+
+    if _postgres_before(connection, 10):
+        return {}
+    query = sa.text(
+        "SELECT c.relname, p.relname FROM pg_inherits i "
+        "JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relispartition AND n.nspname = :s AND p.relnamespace = c.relnamespace"
+    )
+    return {child: parent for child, parent in connection.execute(query, {"s": schema or "public"})}
 
 
 @contextmanager

@@ -438,3 +438,47 @@ def test_a_type_that_only_looks_like_text_gets_its_second_look(empty_database: s
     contact = {c.column: c for c in report.columns}["contact"]
     assert contact.evidence.valid == 3
     assert not [p for p in phones if p in report.to_json()]
+
+
+@pytest.mark.parametrize("empty_database", ["postgresql"], indirect=True)
+def test_a_partitioned_table_is_one_table_and_a_materialized_view_is_scanned(
+    empty_database: str,
+) -> None:
+    """A table partitioned by month was reported once for itself and once per partition
+    (thirteen times for a year's orders), and a materialized view, which stores a copy of
+    its query's rows, was not scanned at all."""
+    rng = random.Random(11)
+    phones = [gen.mobile_digits(rng) for _ in range(120)]
+    engine = sa.create_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("CREATE TABLE orders (id INT, month INT, phone TEXT) PARTITION BY LIST (month)")
+        )
+        for month in (1, 2, 3):
+            connection.execute(
+                sa.text(f"CREATE TABLE orders_m{month} PARTITION OF orders FOR VALUES IN ({month})")
+            )
+        connection.execute(
+            sa.text("INSERT INTO orders VALUES (:i, :m, :p)"),
+            [{"i": i, "m": i % 3 + 1, "p": p} for i, p in enumerate(phones)],
+        )
+        connection.execute(sa.text("CREATE MATERIALIZED VIEW buyers AS SELECT phone FROM orders"))
+        connection.execute(sa.text("CREATE VIEW recent AS SELECT phone FROM orders"))
+        connection.execute(sa.text("ANALYZE orders_m1, orders_m2, orders_m3"))
+    engine.dispose()
+    report = scan_database(empty_database)
+    tables = {t.table: t.rows for t in report.tables}
+    assert tables == {"public.buyers": 120, "public.orders": 120}  # the view holds no rows
+    verdicts = {(c.table, c.column): (c.entity, c.protection) for c in report.columns}
+    assert verdicts == {
+        ("public.buyers", "phone"): ("CN_MOBILE", "plaintext"),
+        ("public.orders", "id"): (None, None),
+        ("public.orders", "month"): (None, None),
+        ("public.orders", "phone"): ("CN_MOBILE", "plaintext"),
+    }
+    assert "public.orders is partitioned: its 3 partition(s) were read" in report.notes[1]
+    assert report.notes[0].startswith("public.buyers is a materialized view")
+    # A partition named alone, without its table, is scanned as itself.
+    alone = scan_database(empty_database, tables=["orders_m2"])
+    assert [t.table for t in alone.tables] == ["public.orders_m2"]
+    assert alone.notes == []
