@@ -14,6 +14,7 @@ its password hidden and never echo row data.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,12 @@ def _selectable(engine: Any, table: str | None, query: str | None, schema: str |
     if query is not None:
         return sa.text(query)
     assert table is not None
+    quoted = _quoted_name(table)
+    if quoted is not None:  # "Sales Dept"."Customer List", `shop`.`orders`
+        quoted_schema, table = quoted
+        if quoted_schema is not None and schema is not None and quoted_schema != schema:
+            raise UsageError(f"--table names schema {quoted_schema!r}, --db-schema {schema!r}")
+        schema = quoted_schema or schema
     try:
         try:
             reflected = _reflect(sa, engine, table, schema)
@@ -167,6 +174,28 @@ def _selectable(engine: Any, table: str | None, query: str | None, schema: str |
     except sa.exc.SQLAlchemyError as exc:
         raise _unreachable(engine, exc) from None
     return sa.select(reflected)
+
+
+# An identifier as SQL quotes it: "a ""b""" (standard, PostgreSQL), `a``b` (MySQL).
+_QUOTED_PART = r'"(?:[^"]|"")+"|`(?:[^`]|``)+`'
+_NAME_PART = rf"{_QUOTED_PART}|[^.\"`]+"
+_QUALIFIED = re.compile(rf"(?:(?P<schema>{_NAME_PART})\.)?(?P<table>{_NAME_PART})")
+
+
+def _quoted_name(name: str) -> tuple[str | None, str] | None:
+    """``(schema, table)`` of a name a DBA copied as SQL quotes it (``"Sales Dept".orders``,
+    `` `shop`.`order items` ``), quotes taken off; None when no part is quoted."""
+    found = _QUALIFIED.fullmatch(name.strip())
+    if found is None or not re.search(_QUOTED_PART, name):
+        return None
+
+    def unquoted(part: str) -> str:
+        if part[0] in '"`' and part[-1] == part[0]:
+            return part[1:-1].replace(part[0] * 2, part[0])
+        return part
+
+    schema = found["schema"]
+    return (None if schema is None else unquoted(schema)), unquoted(found["table"])
 
 
 def _reflect(sa: Any, engine: Any, table: str, schema: str | None) -> Any:

@@ -424,3 +424,31 @@ def test_binary_columns_holding_text_are_redacted_with_binary_as_text(
             '2,""',
             "3,",
         ]
+
+
+@pytest.mark.parametrize("server", ["postgresql", "mariadb"])
+def test_a_table_named_as_sql_quotes_it_is_found(server: str, tmp_path: Path) -> None:
+    """A DBA pastes ``"Sales Dept"."Customer List"`` (or MySQL's backticks): the quotes
+    were kept as part of the names, and the table was "no table"."""
+    url = server_url(server)
+    table = f"Customer List {uuid.uuid4().hex[:8]}"
+    q = '"' if server == "postgresql" else "`"
+    schema = "public" if server == "postgresql" else sa.engine.make_url(url).database
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE TABLE {q}{table}{q} ({q}Mobile Phone{q} CHAR(11))"))
+        connection.execute(sa.text(f"INSERT INTO {q}{table}{q} VALUES ('13812341050')"))
+    try:
+        for name in (f"{q}{table}{q}", f"{q}{schema}{q}.{q}{table}{q}", f"{schema}.{q}{table}{q}"):
+            out = tmp_path / "out.csv"
+            result = redact_table(url, name, out, "--force")
+            assert result.exit_code == 0, (name, result.stderr)
+            assert out.read_text("utf-8").splitlines() == ["Mobile Phone", "******1050"]
+        qualified = f"{q}{schema}{q}.{q}{table}{q}"
+        result = redact_table(url, qualified, tmp_path / "x.csv", "--db-schema", "other")
+        assert result.exit_code == 2
+        assert f"--table names schema '{schema}', --db-schema 'other'" in result.stderr
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP TABLE {q}{table}{q}"))
+        engine.dispose()
