@@ -127,7 +127,10 @@ class ContextScorer:
             positive, negative = self.folded
         # Before: the word ending last wins, positive on a tie. finditer's matches end in
         # increasing order, so each regex's last match is its nearest.
-        lo = max(0, start - CONTEXT_BEFORE, text.rfind("\n", 0, start) + 1)
+        # The line break is looked for in the window only: from the text's start, a
+        # line of megabytes (one JSON document) made every candidate cost its offset.
+        lo = max(0, start - CONTEXT_BEFORE)
+        lo = max(lo, text.rfind("\n", lo, start) + 1)
         positive_end = negative_end = -1
         if positive is not None:
             for m in positive.finditer(text, lo, start):
