@@ -16,6 +16,10 @@ Personal data hides behind encodings in logs. Before scanning, the engine rewrit
 * ``\\xHH`` byte escapes, as nginx writes a request body or header into its access log
   (``escape=default``: ``{\\x22phone\\x22:\\x2213812341050\\x22}``, a name as
   ``\\xE5\\xBC\\xA0``), decoded as UTF-8 (or GBK) like percent escapes, quotes kept escaped;
+* HTML and XML numeric character references (``&#24352;&#19977;``, ``&#x5F20;``), as XML
+  written in an ASCII encoding and HTML-escaping frameworks write every character outside
+  ASCII, and JavaScript's ``escape()`` form ``%u5F20`` (legacy Chinese web front ends
+  sending ``name=%u5F20%u4E09``), each decoded to its character;
 * C-style octal escapes of bytes 0x80-0xFF, as protobuf's text format (gRPC request logs,
   Go's ``%v`` and C++'s ``DebugString`` of a message), ``git``'s quoted paths and
   ``strace`` write text that is not ASCII (``name: "\\345\\274\\240"`` is 张), decoded
@@ -45,9 +49,11 @@ from dataguard.detect.regex_tools import first_char_hint
 
 __all__ = [
     "BASE64_JSON",
+    "CHARACTER_REFERENCE",
     "CONTROL_SEQUENCE",
     "ESCAPES",
     "IME_DOT",
+    "JS_ESCAPE",
     "NEEDS_WORK",
     "UNDECODABLE_BYTE",
     "NormalizedText",
@@ -188,6 +194,10 @@ _ANSI = r"(?:\x1b|\\u001[bB])" + _AFTER_ESC
 # Characters that never change under normalisation are copied in bulk; only these are
 # looked at one by one: percent runs, \u escape runs, and anything outside ASCII and the
 # CJK Unified Ideographs block.
+#: One HTML/XML numeric character reference (decimal or hex) and one JavaScript ``escape()``
+#: unit of a UTF-16 code unit; in both regex dialects.
+CHARACTER_REFERENCE = r"&#(?:[0-9]{2,7}|[xX][0-9A-Fa-f]{2,6});"
+JS_ESCAPE = r"%u[0-9A-Fa-f]{4}"
 #: Base64 (standard or URL-safe) of a JSON object, whole: not glued to other token characters
 #: and not a dot-separated part (JWT, itsdangerous), so Python's ``re`` only.
 BASE64_JSON = r"(?<![A-Za-z0-9+/_.-])eyJ[A-Za-z0-9+/_-]{12,65536}={0,2}(?![A-Za-z0-9+/=_.-])"
@@ -198,6 +208,11 @@ _SPECIAL_RUNS = (
     + _ANSI
     + r"|(?:%(?:25)?[0-9A-Fa-f]{2})+|(?:\\{1,4}u[0-9A-Fa-f]{4})+|(?:\\x[0-9A-Fa-f]{2})+"
     + r"|(?:\\[23][0-7]{2})+"
+    + "|(?:"
+    + CHARACTER_REFERENCE
+    + ")+|(?:"
+    + JS_ESCAPE
+    + ")+"
     + r"|[^\x00-\x7f\u4e00-\u9fff%\\]+"
 )
 # With a lookahead of the characters a run can start with, re rejects most positions with
@@ -218,7 +233,7 @@ IME_DOT = r"[0-9A-Za-z]\u3002[0-9A-Za-z]"
 #: ``\\x`` and octal escapes, base64 JSON, ANSI colour codes). In both regex dialects.
 ESCAPES = (
     r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\[23][0-7]{2}|eyJ[A-Za-z0-9+/_-]{12}|"
-    r"\x1b"
+    r"\x1b|" + CHARACTER_REFERENCE + "|" + JS_ESCAPE
 )
 NEEDS_WORK = ESCAPES + r"|[^\x00-\x7f\u3002\u4e00-\u9fff]|" + IME_DOT
 _NEEDS_WORK = re.compile(NEEDS_WORK)
@@ -384,6 +399,41 @@ def _escape_units(run: str) -> list[tuple[int, str]] | None:
     return units
 
 
+_REFERENCE = re.compile(r"&#(?:([0-9]+)|[xX]([0-9A-Fa-f]+));")
+
+
+def _reference_units(run: str) -> list[tuple[int, str]] | None:
+    """``(reference length, character)`` per reference of a run of HTML/XML numeric
+    character references; a kept character (:func:`_kept`) is its reference, unchanged.
+    A reference to no character (a surrogate, past U+10FFFF, NUL) leaves the run as it is."""
+    units = []
+    for m in _REFERENCE.finditer(run):
+        code = int(m[1]) if m[1] is not None else int(m[2], 16)
+        if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            return None
+        ch = chr(code)
+        units.append((len(m[0]), m[0] if _kept(ch) else ch))
+    return units
+
+
+def _js_escape_units(run: str) -> list[tuple[int, str]] | None:
+    """``(escape length, character)`` per character of a run of JavaScript ``escape()``
+    units (``%u5F20``; a character past U+FFFF is two, a surrogate pair)."""
+    try:
+        decoded = str(json.loads('"' + run.replace("%u", "\\u") + '"'))
+    except ValueError:
+        return None
+    if any("\ud800" <= ch <= "\udfff" for ch in decoded):
+        return None  # a lone surrogate: no character to scan
+    units = []
+    at = 0
+    for ch in decoded:
+        size = 6 if ord(ch) < 0x10000 else 12
+        units.append((size, run[at : at + size] if _kept(ch) else ch))
+        at += size
+    return units
+
+
 def base64_json(token: str) -> str | None:
     """The JSON object text *token* (base64, standard or URL-safe, padded or not) encodes,
     or None when it is not that: bytes that are not UTF-8, or text that is not an object."""
@@ -414,7 +464,11 @@ def _units(special: str) -> list[tuple[int, str]] | None:
     if special.startswith("eyJ"):
         decoded = base64_json(special)
         return None if decoded is None else [(len(special), decoded)]
-    if special[0] == "%" and len(special) >= 3:
+    if special.startswith("&#"):
+        units = _reference_units(special)
+    elif special.startswith("%u"):
+        units = _js_escape_units(special)
+    elif special[0] == "%" and len(special) >= 3:
         units = _percent_units(special)
     elif special.startswith("\\x"):
         units = _decode_bytes(

@@ -14,6 +14,10 @@ encoded the way its original was written, so the container stays valid:
   value's own encoding (UTF-8, or GBK);
 * a value written with C-style octal escapes (protobuf's text format, ``git`` paths)
   gets the bytes of its replacement's non-ASCII characters escaped in octal;
+* a value written with HTML/XML numeric character references (``&#24352;``, ``&#x5F20;``)
+  gets every character of its replacement outside printable ASCII, and ``& < > " '``,
+  written as references in the same base; one written with JavaScript's ``escape()``
+  (``%u5F20``) gets its replacement escaped the way ``escape()`` writes it;
 * a value that is base64 of a JSON object (``eyJ…``) gets the JSON inside masked and
   encoded again;
 * a value inside a JSON string gets a JSON-escaped replacement; a bare JSON number under
@@ -42,7 +46,9 @@ from urllib.parse import quote, unquote, unquote_to_bytes
 
 from dataguard.detect import Detector, Finding
 from dataguard.detect.normalize import (
+    CHARACTER_REFERENCE,
     CONTROL_SEQUENCE,
+    JS_ESCAPE,
     UNDECODABLE_BYTE,
     base64_json,
     normalize,
@@ -64,6 +70,10 @@ _TWICE_PERCENT = re.compile(r"%25[0-9A-Fa-f]{2}")
 _UNICODE_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}")
 _HEX_ESCAPE = re.compile(r"\\x([0-9A-Fa-f]{2})")
 _OCTAL_ESCAPE = re.compile(r"\\([23][0-7]{2})")
+_CHARACTER_REFERENCE = re.compile(CHARACTER_REFERENCE)
+_JS_ESCAPE = re.compile(JS_ESCAPE)
+#: What JavaScript's escape() leaves as it is (ECMA-262 B.2.1.1).
+_JS_UNESCAPED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@*_+-./")
 # Already-masked values under sensitive keys are left alone, so masking is idempotent.
 _ALREADY_MASKED = re.compile(r"\*\*|^<[A-Z_]+>$|^[A-Z][A-Z_]*_[0-9a-f]{8,64}$")
 # Characters an unreserved percent-encoded replacement may keep (RFC 3986) plus the mask.
@@ -481,8 +491,12 @@ def _replacement(operator: Operator, value: str, context: MaskContext) -> str:
 
 def _encode_like(surface: str, masked: str, kind: str) -> str:
     """*masked* written the way *surface* was (see the module docstring)."""
-    if kind == "raw" and "%" not in surface and "\\" not in surface:
+    if kind == "raw" and "%" not in surface and "\\" not in surface and "&#" not in surface:
         return masked  # nothing to write differently (most findings)
+    if _CHARACTER_REFERENCE.search(surface):  # references escape what XML needs escaped
+        return _as_references(masked, hexadecimal="&#x" in surface or "&#X" in surface)
+    if _JS_ESCAPE.search(surface):  # JavaScript's escape(): %uXXXX, and %XX below 256
+        return _js_escaped(masked)
     if _PERCENT.search(surface):
         # In the surface's own encoding: a GBK-encoded query string stays GBK.
         encoding = _percent_encoding(surface)
@@ -510,6 +524,33 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
         masked = re.sub(r"\\U([0-9a-f]{8})", lambda m: _utf16_escape(int(m.group(1), 16)), masked)
         masked = re.sub(r"\\x([0-9a-f]{2})", r"\\u00\1", masked)
     return masked
+
+
+def _as_references(masked: str, *, hexadecimal: bool) -> str:
+    """*masked* with each character outside printable ASCII, and ``& < > " '``, written
+    as a numeric character reference (``&#x5F20;`` or ``&#24352;``)."""
+    form = "&#x{:X};" if hexadecimal else "&#{};"
+    return "".join(
+        ch if " " <= ch <= "~" and ch not in "&<>\"'" else form.format(ord(ch)) for ch in masked
+    )
+
+
+def _js_escaped(masked: str) -> str:
+    """*masked* as JavaScript's ``escape()`` writes it: ``%XX`` below U+0100, ``%uXXXX``
+    above (a surrogate pair past U+FFFF), letters, digits and ``@*_+-./`` as they are."""
+    out = []
+    for ch in masked:
+        code = ord(ch)
+        if ch in _JS_UNESCAPED:
+            out.append(ch)
+        elif code < 0x100:
+            out.append(f"%{code:02X}")
+        elif code < 0x10000:
+            out.append(f"%u{code:04X}")
+        else:
+            code -= 0x10000
+            out.append(f"%u{0xD800 + (code >> 10):04X}%u{0xDC00 + (code & 0x3FF):04X}")
+    return "".join(out)
 
 
 def _octal_as_percent(match: re.Match[str]) -> str:

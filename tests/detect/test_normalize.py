@@ -121,13 +121,49 @@ def test_json_unicode_escapes_including_surrogate_pairs() -> None:
     assert normalize(r"\ud83d alone").text == r"\ud83d alone"
 
 
+def test_numeric_character_references_decode_and_map_back() -> None:
+    # XML written in an ASCII encoding: every character outside ASCII is a reference.
+    original = "<realName>&#24352;&#19977;</realName><m>&#x31;&#x33;&#x38;12341050</m>"
+    norm = normalize(original)
+    assert norm.text == "<realName>张三</realName><m>13812341050</m>"
+    i = norm.text.index("张")
+    assert original[slice(*norm.to_original(i, i + 2))] == "&#24352;&#19977;"
+    j = norm.text.index("138")
+    assert original[slice(*norm.to_original(j, j + 11))] == "&#x31;&#x33;&#x38;12341050"
+    # What would end a value stays a reference; references to no character stay as written.
+    assert normalize("a&#38;b&#34;&#60;").text == "a&#38;b&#34;&#60;"
+    for nothing in ("&#0;", "&#xD800;", "&#x110000;", "&#24352"):
+        assert normalize(nothing).text == nothing
+
+
+def test_javascript_escape_units_decode_and_map_back() -> None:
+    # escape("张三") in a legacy front end's query string; a pair for a character past U+FFFF.
+    original = "name=%u5F20%u4E09&face=%uD83D%uDE00&t=%u5F20%20x"
+    norm = normalize(original)
+    assert norm.text == "name=张三&face=\U0001f600&t=张%20x"
+    i = norm.text.index("三")
+    assert original[slice(*norm.to_original(i, i + 1))] == "%u4E09"
+    assert normalize("x=%uD83D").text == "x=%uD83D"  # half a pair is no character
+    assert normalize("x=%u0026y").text == "x=%u0026y"  # & would end the value
+
+
 def test_cjk_radical_supplement_folds_to_the_ideograph() -> None:
     assert normalize("⻄湖区").text == "西湖区"
 
 
 # Pieces of text: single characters (percent, backslash and hex digits make escapes of
 # their own) and whole octal and \xHH escapes (张 is \345\274\240).
-_PIECES = [*"ab1２%4０\\u00e6手⻄X", r"\345", r"\274", r"\240", r"\x22"]
+_PIECES = [
+    *"ab1２%4０\\u00e6手⻄X&#;",
+    r"\345",
+    r"\274",
+    r"\240",
+    r"\x22",
+    "&#24352;",
+    "&#x5F20;",
+    "%u5F20",
+    "%uD83D",
+]
 
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
@@ -259,6 +295,12 @@ _RUN_PIECES = st.sampled_from(
         "=",
         "\\",
         "%",
+        "&#24352;",
+        "&#x31;",
+        "&#38;",
+        "%u5F20",
+        "&",
+        "#",
     ]
 )
 

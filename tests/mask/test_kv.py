@@ -1199,3 +1199,24 @@ def test_pinyin_initial_keys_mask_their_values(masker: Masker, lines: int) -> No
         for masked in masker.mask_lines([line] * lines):
             for value in _PINYIN_VALUES.values():
                 assert value not in masked, (line, masked)
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_character_references_and_javascript_escapes_are_masked_in_their_own_form(
+    masker: Masker, lines: int
+) -> None:
+    """XML written in an ASCII encoding and legacy front ends' escape() sent names, phones
+    and addresses as &#24352; and %u5F20: they went out as they were."""
+    cases = {
+        # Display masks by hand, each replacement written the way its value was.
+        "<realName>&#24352;&#19977;&#20016;</realName><tel>&#49;&#51;&#56;&#49;&#50;&#51;"
+        "&#52;&#49;&#48;&#53;&#48;</tel>": "<realName>&#24352;**</realName><tel>******1050</tel>",
+        "<span>收货人：&#x674E;&#x56DB;</span> 电话：&#x31;&#x33;&#x39;12345678": (
+            "<span>收货人：&#x674E;*</span> 电话：******5678"
+        ),
+        "name=%u5F20%u4E09&tel=13812341050&addr=%u5317%u4EAC%u5E02%u671D%u9633%u533A%u5EFA"
+        "%u56FD%u8DEF88%u53F7": "name=%u5F20*&tel=******1050&addr=%u5317%u4EAC%u5E02%u671D"
+        "%u9633%u533A****",
+    }
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines
