@@ -129,6 +129,8 @@ _NAME_BEFORE_GREETING = (
     + "(?:先生|女士|小姐|您好|你好)"  # consumed, not looked ahead: the prefilter
     # then names only lines holding one of these, not every line of Chinese text
 )
+# A vCard line's start, and the group a property may carry (item1.FN: Apple's exports).
+_VCARD_GROUP = r"^(?:[A-Za-z0-9-]+\.)?"
 # ref. customer-service chat: 麻烦转告李秀英女士明天来取件, 请通知张伟先生. A verb that
 # takes a person, then a full name and an honorific. Any ideograph before the name would
 # read 周末王女士 as the name 周末王; these verbs cannot end such a phrase.
@@ -594,6 +596,12 @@ class NameRecognizer(Recognizer):
         no-match: From: "客服中心" <service@example.com>
         no-match: From: 张先生 <zhang@example.com>
         no-match: {"realName":"司马**"}
+        match: FN:⟦张三丰⟧
+        match: item1.FN;CHARSET=UTF-8:⟦欧阳娜娜⟧
+        match: N:⟦张;三丰⟧;;;
+        match: N;CHARSET=UTF-8:⟦李娜⟧;;;;
+        no-match: FN:中国移动客服
+        no-match: N:;;;;
     """
 
     entity: ClassVar[str] = "CN_NAME"
@@ -703,6 +711,27 @@ class NameRecognizer(Recognizer):
         Pattern(
             "cn_name_mail_display",
             "(?<![\u4e00-\u9fff])" + _QUOTE + _NAME + _QUOTE + r"[ \t]*<(?=[^<>\s@]{1,64}@)",
+            0.5,
+        ),
+        # ref. RFC 6350 §6.2.1-6.2.2 (vCard FN and N): a contacts export (.vcf) gives each
+        # card's formatted name and its family;given name lines of their own (FN:张三丰,
+        # N:张;三丰;;;), after a group (item1.) and parameters (FN;CHARSET=UTF-8:) or not.
+        Pattern(
+            "cn_name_vcard",
+            _VCARD_GROUP + r"FN(?:;[^:\r\n]*)?:" + _NAME + r"[ \t]*\r?$",
+            0.5,
+        ),
+        Pattern(
+            "cn_name_vcard_n",
+            _VCARD_GROUP
+            + r"N(?:;[^:\r\n]*)?:(?P<value>"
+            # Family and given name in their fields, or the whole name in the first.
+            + _surname_regex()
+            + ";"
+            + _GIVEN
+            + "{1,2}|"
+            + _FULL_NAME
+            + r")(?=;|[ \t]*\r?$)",
             0.5,
         ),
         # ref. RFC 4514 distinguished names (LDAP binds, Active Directory audit logs): an

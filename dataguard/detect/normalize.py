@@ -20,6 +20,10 @@ Personal data hides behind encodings in logs. Before scanning, the engine rewrit
   written in an ASCII encoding and HTML-escaping frameworks write every character outside
   ASCII, and JavaScript's ``escape()`` form ``%u5F20`` (legacy Chinese web front ends
   sending ``name=%u5F20%u4E09``), each decoded to its character;
+* quoted-printable UTF-8 (RFC 2045 §6.7), as vCard 2.1 contact exports (Android's) and
+  mail bodies write text outside ASCII (``FN;ENCODING=QUOTED-PRINTABLE:=E5=BC=A0=E4=B8=89``
+  is 张三): runs of whole UTF-8 characters of two bytes or more only, so a ``key=AB`` is
+  never read as one;
 * C-style octal escapes of bytes 0x80-0xFF, as protobuf's text format (gRPC request logs,
   Go's ``%v`` and C++'s ``DebugString`` of a message), ``git``'s quoted paths and
   ``strace`` write text that is not ASCII (``name: "\\345\\274\\240"`` is 张), decoded
@@ -55,6 +59,7 @@ __all__ = [
     "IME_DOT",
     "JS_ESCAPE",
     "NEEDS_WORK",
+    "QUOTED_PRINTABLE",
     "UNDECODABLE_BYTE",
     "NormalizedText",
     "base64_json",
@@ -198,6 +203,8 @@ _ANSI = r"(?:\x1b|\\u001[bB])" + _AFTER_ESC
 #: unit of a UTF-16 code unit; in both regex dialects.
 CHARACTER_REFERENCE = r"&#(?:[0-9]{2,7}|[xX][0-9A-Fa-f]{2,6});"
 JS_ESCAPE = r"%u[0-9A-Fa-f]{4}"
+#: A UTF-8 character of two bytes or more in quoted-printable (``=E5=BC=A0``).
+QUOTED_PRINTABLE = r"=[C-F][0-9A-F](?:=[89AB][0-9A-F]){1,3}"
 #: Base64 (standard or URL-safe) of a JSON object, whole: not glued to other token characters
 #: and not a dot-separated part (JWT, itsdangerous), so Python's ``re`` only.
 BASE64_JSON = r"(?<![A-Za-z0-9+/_.-])eyJ[A-Za-z0-9+/_-]{12,65536}={0,2}(?![A-Za-z0-9+/=_.-])"
@@ -212,6 +219,8 @@ _SPECIAL_RUNS = (
     + CHARACTER_REFERENCE
     + ")+|(?:"
     + JS_ESCAPE
+    + ")+|(?:"
+    + QUOTED_PRINTABLE
     + ")+"
     + r"|[^\x00-\x7f\u4e00-\u9fff%\\]+"
 )
@@ -233,7 +242,7 @@ IME_DOT = r"[0-9A-Za-z]\u3002[0-9A-Za-z]"
 #: ``\\x`` and octal escapes, base64 JSON, ANSI colour codes). In both regex dialects.
 ESCAPES = (
     r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\[23][0-7]{2}|eyJ[A-Za-z0-9+/_-]{12}|"
-    r"\x1b|" + CHARACTER_REFERENCE + "|" + JS_ESCAPE
+    r"\x1b|" + CHARACTER_REFERENCE + "|" + JS_ESCAPE + "|" + QUOTED_PRINTABLE
 )
 NEEDS_WORK = ESCAPES + r"|[^\x00-\x7f\u3002\u4e00-\u9fff]|" + IME_DOT
 _NEEDS_WORK = re.compile(NEEDS_WORK)
@@ -475,6 +484,13 @@ def _units(special: str) -> list[tuple[int, str]] | None:
             [
                 (special[i : i + 4], int(special[i + 2 : i + 4], 16))
                 for i in range(0, len(special), 4)
+            ]
+        )
+    elif special[0] == "=":  # quoted-printable UTF-8
+        units = _decode_bytes(
+            [
+                (special[i : i + 3], int(special[i + 1 : i + 3], 16))
+                for i in range(0, len(special), 3)
             ]
         )
     elif special.startswith(("\\2", "\\3")):  # octal escapes of bytes 0x80-0xFF

@@ -17,7 +17,9 @@ encoded the way its original was written, so the container stays valid:
 * a value written with HTML/XML numeric character references (``&#24352;``, ``&#x5F20;``)
   gets every character of its replacement outside printable ASCII, and ``& < > " '``,
   written as references in the same base; one written with JavaScript's ``escape()``
-  (``%u5F20``) gets its replacement escaped the way ``escape()`` writes it;
+  (``%u5F20``) gets its replacement escaped the way ``escape()`` writes it, and one in
+  quoted-printable (``=E5=BC=A0``, vCard 2.1) gets its replacement's bytes outside ASCII
+  written so;
 * a value that is base64 of a JSON object (``eyJ…``) gets the JSON inside masked and
   encoded again;
 * a value inside a JSON string gets a JSON-escaped replacement; a bare JSON number under
@@ -49,6 +51,7 @@ from dataguard.detect.normalize import (
     CHARACTER_REFERENCE,
     CONTROL_SEQUENCE,
     JS_ESCAPE,
+    QUOTED_PRINTABLE,
     UNDECODABLE_BYTE,
     base64_json,
     normalize,
@@ -72,6 +75,7 @@ _HEX_ESCAPE = re.compile(r"\\x([0-9A-Fa-f]{2})")
 _OCTAL_ESCAPE = re.compile(r"\\([23][0-7]{2})")
 _CHARACTER_REFERENCE = re.compile(CHARACTER_REFERENCE)
 _JS_ESCAPE = re.compile(JS_ESCAPE)
+_QUOTED_PRINTABLE = re.compile(QUOTED_PRINTABLE)
 #: What JavaScript's escape() leaves as it is (ECMA-262 B.2.1.1).
 _JS_UNESCAPED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@*_+-./")
 # Already-masked values under sensitive keys are left alone, so masking is idempotent.
@@ -491,8 +495,13 @@ def _replacement(operator: Operator, value: str, context: MaskContext) -> str:
 
 def _encode_like(surface: str, masked: str, kind: str) -> str:
     """*masked* written the way *surface* was (see the module docstring)."""
-    if kind == "raw" and "%" not in surface and "\\" not in surface and "&#" not in surface:
+    if kind == "raw" and not any(mark in surface for mark in ("%", "\\", "&#", "=")):
         return masked  # nothing to write differently (most findings)
+    if _QUOTED_PRINTABLE.search(surface):  # RFC 2045 §6.7: bytes outside ASCII, and "="
+        masked = "".join(
+            ch if " " <= ch <= "~" and ch != "=" else "".join(f"={b:02X}" for b in ch.encode())
+            for ch in masked
+        )
     if _CHARACTER_REFERENCE.search(surface):  # references escape what XML needs escaped
         return _as_references(masked, hexadecimal="&#x" in surface or "&#X" in surface)
     if _JS_ESCAPE.search(surface):  # JavaScript's escape(): %uXXXX, and %XX below 256

@@ -22,7 +22,8 @@ class Surname(Operator):
     surname keeps its first character. A one-character value is masked whole. A name in
     pinyin keeps its surname word, first or last, and each other letter is masked:
     ``Zhang Wei`` → ``Zhang ***``, ``Xiaoming Li`` → ``******** Li``, ``ZHANG/WEI`` →
-    ``ZHANG/***``.
+    ``ZHANG/***``. A vCard ``N`` value holds the family name in a field of its own
+    (RFC 6350 §6.2.2): ``张;三丰`` → ``张;**``, its separator kept.
 
     >>> Surname().apply("欧阳娜娜", MaskContext("CN_NAME"))
     '欧阳**'
@@ -39,6 +40,9 @@ class Surname(Operator):
     def apply(self, value: str, context: MaskContext) -> str:
         if self._masked_pinyin(value):  # Zhang ***: masked already, kept (idempotent)
             return value
+        family, separator, given = value.partition(";")
+        if separator:  # vCard N: family;given
+            return family + separator + "".join(ch if ch == ";" else self.char for ch in given)
         keep = pinyin_surname_at(value) if value.isascii() else None
         if keep is not None:
             words = re.split(r"([ \t/]+)", value.strip())

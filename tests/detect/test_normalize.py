@@ -147,6 +147,18 @@ def test_javascript_escape_units_decode_and_map_back() -> None:
     assert normalize("x=%u0026y").text == "x=%u0026y"  # & would end the value
 
 
+def test_quoted_printable_utf8_decodes_and_maps_back() -> None:
+    # vCard 2.1 as Android exports contacts: N's family and given name, FN whole.
+    original = "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E5=BC=A0;=E4=B8=89;;;"
+    norm = normalize(original)
+    assert norm.text == "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:张;三;;;"
+    i = norm.text.index("张")
+    assert original[slice(*norm.to_original(i, i + 3))] == "=E5=BC=A0;=E4=B8=89"
+    # Single bytes, cut characters and key=value pairs are left as they are.
+    for kept in ("a=AB b=C3 c=4F", "k=E5=BC", "x=E5=BC=4F"):
+        assert normalize(kept).text == kept
+
+
 def test_cjk_radical_supplement_folds_to_the_ideograph() -> None:
     assert normalize("⻄湖区").text == "西湖区"
 
@@ -163,6 +175,9 @@ _PIECES = [
     "&#x5F20;",
     "%u5F20",
     "%uD83D",
+    "=E5=BC=A0",
+    "=",
+    "C3",
 ]
 
 
@@ -301,6 +316,9 @@ _RUN_PIECES = st.sampled_from(
         "%u5F20",
         "&",
         "#",
+        "=E5=BC=A0",
+        "=C3",
+        "=A9",
     ]
 )
 

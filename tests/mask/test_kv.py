@@ -1220,3 +1220,26 @@ def test_character_references_and_javascript_escapes_are_masked_in_their_own_for
     }
     for line, expected in cases.items():
         assert masker.mask_lines([line] * lines) == [expected] * lines
+
+
+_VCARDS = {
+    # vCard 3.0 (RFC 6350 §6.2.1-6.2.2), and 2.1 in quoted-printable as Android exports it.
+    "FN:张三丰": "FN:张**",
+    "item1.FN;CHARSET=UTF-8:欧阳娜娜": "item1.FN;CHARSET=UTF-8:欧阳**",
+    "N:张;三丰;;;": "N:张;**;;;",
+    "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E5=BC=A0;=E4=B8=89=E4=B8=B0;;;": (
+        "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E5=BC=A0;**;;;"
+    ),
+    "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E5=BC=A0=E4=B8=89=E4=B8=B0": (
+        "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E5=BC=A0**"
+    ),
+    "ORG:中国移动客服": "ORG:中国移动客服",
+}
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_a_contacts_exports_names_are_masked(masker: Masker, lines: int) -> None:
+    """A .vcf through the filter kept every FN and N: the phones and addresses were
+    masked, the names they belong to were not."""
+    for line, expected in _VCARDS.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines, line

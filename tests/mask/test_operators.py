@@ -487,6 +487,10 @@ def test_address_fill_validation(fill: str) -> None:
         ("OUYANG/NANA", {}, "OUYANG/****"),
         ("Zhang ***", {}, "Zhang ***"),
         ("John Smith", {}, "J*********"),  # not pinyin: its first letter, as before
+        # A vCard N value: the family name's field kept, separator and all.
+        ("张;三丰", {}, "张;**"),
+        ("欧阳;娜娜", {}, "欧阳;**"),
+        ("张;**", {}, "张;**"),
     ],
 )
 def test_surname(value: str, params: dict[str, Any], expected: str) -> None:
