@@ -20,6 +20,9 @@ Personal data hides behind encodings in logs. Before scanning, the engine rewrit
   written in an ASCII encoding and HTML-escaping frameworks write every character outside
   ASCII, and JavaScript's ``escape()`` form ``%u5F20`` (legacy Chinese web front ends
   sending ``name=%u5F20%u4E09``), each decoded to its character;
+* MIME encoded-words of mail headers (RFC 2047: ``From: =?UTF-8?B?5byg5LiJ?= <zs@…>``,
+  ``=?GB2312?B?1cXI/Q==?=``, ``=?utf-8?Q?=E5=BC=A0?=``), decoded whole, as one unit (the
+  masker writes a masked one back as an encoded-word: :func:`encoded_word`);
 * quoted-printable UTF-8 (RFC 2045 §6.7), as vCard 2.1 contact exports (Android's) and
   mail bodies write text outside ASCII (``FN;ENCODING=QUOTED-PRINTABLE:=E5=BC=A0=E4=B8=89``
   is 张三): runs of whole UTF-8 characters of two bytes or more only, so a ``key=AB`` is
@@ -55,6 +58,7 @@ __all__ = [
     "BASE64_JSON",
     "CHARACTER_REFERENCE",
     "CONTROL_SEQUENCE",
+    "ENCODED_WORD",
     "ESCAPES",
     "IME_DOT",
     "JS_ESCAPE",
@@ -63,6 +67,7 @@ __all__ = [
     "UNDECODABLE_BYTE",
     "NormalizedText",
     "base64_json",
+    "encoded_word",
     "gbk_text",
     "normalize",
 ]
@@ -203,6 +208,8 @@ _ANSI = r"(?:\x1b|\\u001[bB])" + _AFTER_ESC
 #: unit of a UTF-16 code unit; in both regex dialects.
 CHARACTER_REFERENCE = r"&#(?:[0-9]{2,7}|[xX][0-9A-Fa-f]{2,6});"
 JS_ESCAPE = r"%u[0-9A-Fa-f]{4}"
+#: An RFC 2047 encoded-word: charset, B (base64) or Q (quoted-printable), text.
+ENCODED_WORD = r"=\?[A-Za-z0-9_.:-]{1,40}\?[BbQq]\?[!->@-~]{0,900}\?="
 #: A UTF-8 character of two bytes or more in quoted-printable (``=E5=BC=A0``).
 QUOTED_PRINTABLE = r"=[C-F][0-9A-F](?:=[89AB][0-9A-F]){1,3}"
 #: Base64 (standard or URL-safe) of a JSON object, whole: not glued to other token characters
@@ -219,7 +226,9 @@ _SPECIAL_RUNS = (
     + CHARACTER_REFERENCE
     + ")+|(?:"
     + JS_ESCAPE
-    + ")+|(?:"
+    + ")+|"
+    + ENCODED_WORD
+    + "|(?:"
     + QUOTED_PRINTABLE
     + ")+"
     + r"|[^\x00-\x7f\u4e00-\u9fff%\\]+"
@@ -242,7 +251,13 @@ IME_DOT = r"[0-9A-Za-z]\u3002[0-9A-Za-z]"
 #: ``\\x`` and octal escapes, base64 JSON, ANSI colour codes). In both regex dialects.
 ESCAPES = (
     r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\[23][0-7]{2}|eyJ[A-Za-z0-9+/_-]{12}|"
-    r"\x1b|" + CHARACTER_REFERENCE + "|" + JS_ESCAPE + "|" + QUOTED_PRINTABLE
+    r"\x1b|"
+    + CHARACTER_REFERENCE
+    + "|"
+    + JS_ESCAPE
+    + "|"
+    + QUOTED_PRINTABLE
+    + r"|=\?[^?]+\?[BbQq]\?"
 )
 NEEDS_WORK = ESCAPES + r"|[^\x00-\x7f\u3002\u4e00-\u9fff]|" + IME_DOT
 _NEEDS_WORK = re.compile(NEEDS_WORK)
@@ -443,6 +458,33 @@ def _js_escape_units(run: str) -> list[tuple[int, str]] | None:
     return units
 
 
+_ENCODED_WORD = re.compile(r"=\?([^?]+)\?([BbQq])\?([^?]*)\?=")
+
+
+def encoded_word(token: str) -> tuple[str, str, str] | None:
+    """``(text, charset, B or Q)`` of an RFC 2047 encoded-word (``=?UTF-8?B?5byg5LiJ?=``
+    is 张三), or None when *token* is none, or its bytes are not text in its charset."""
+    m = _ENCODED_WORD.fullmatch(token)
+    if m is None:
+        return None
+    charset, form, body = m[1], m[2].upper(), m[3]
+    try:
+        if form == "B":
+            raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+        else:  # Q: "_" is a space, =XX a byte
+            raw = re.sub(
+                rb"=([0-9A-Fa-f]{2})",
+                lambda b: bytes([int(b[1], 16)]),
+                body.replace("_", " ").encode("ascii"),
+            )
+        text = raw.decode(charset.split("*", 1)[0])  # RFC 2231's charset*language
+    except (binascii.Error, ValueError, LookupError):  # UnicodeDecodeError is a ValueError
+        return None
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        return None  # bytes, not a header's text
+    return text, charset, form
+
+
 def base64_json(token: str) -> str | None:
     """The JSON object text *token* (base64, standard or URL-safe, padded or not) encodes,
     or None when it is not that: bytes that are not UTF-8, or text that is not an object."""
@@ -473,6 +515,9 @@ def _units(special: str) -> list[tuple[int, str]] | None:
     if special.startswith("eyJ"):
         decoded = base64_json(special)
         return None if decoded is None else [(len(special), decoded)]
+    if special.startswith("=?"):
+        word = encoded_word(special)
+        return None if word is None else [(len(special), _fold(word[0]))]
     if special.startswith("&#"):
         units = _reference_units(special)
     elif special.startswith("%u"):

@@ -19,7 +19,8 @@ encoded the way its original was written, so the container stays valid:
   written as references in the same base; one written with JavaScript's ``escape()``
   (``%u5F20``) gets its replacement escaped the way ``escape()`` writes it, and one in
   quoted-printable (``=E5=BC=A0``, vCard 2.1) gets its replacement's bytes outside ASCII
-  written so;
+  written so; a MIME encoded-word of a mail header (``=?UTF-8?B?5byg5LiJ?=``) becomes one
+  again, in its charset and form;
 * a value that is base64 of a JSON object (``eyJ…``) gets the JSON inside masked and
   encoded again;
 * a value inside a JSON string gets a JSON-escaped replacement; a bare JSON number under
@@ -54,6 +55,7 @@ from dataguard.detect.normalize import (
     QUOTED_PRINTABLE,
     UNDECODABLE_BYTE,
     base64_json,
+    encoded_word,
     normalize,
 )
 from dataguard.mask.kv import KeySpan, digits_after, key_spans, words_after
@@ -497,6 +499,9 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
     """*masked* written the way *surface* was (see the module docstring)."""
     if kind == "raw" and not any(mark in surface for mark in ("%", "\\", "&#", "=")):
         return masked  # nothing to write differently (most findings)
+    word = encoded_word(surface) if surface.startswith("=?") else None
+    if word is not None:  # RFC 2047: the replacement in the word's charset and form
+        return _as_encoded_word(masked, *word[1:])
     if _QUOTED_PRINTABLE.search(surface):  # RFC 2045 §6.7: bytes outside ASCII, and "="
         masked = "".join(
             ch if " " <= ch <= "~" and ch != "=" else "".join(f"={b:02X}" for b in ch.encode())
@@ -533,6 +538,19 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
         masked = re.sub(r"\\U([0-9a-f]{8})", lambda m: _utf16_escape(int(m.group(1), 16)), masked)
         masked = re.sub(r"\\x([0-9a-f]{2})", r"\\u00\1", masked)
     return masked
+
+
+def _as_encoded_word(masked: str, charset: str, form: str) -> str:
+    """*masked* as an RFC 2047 encoded-word in *charset*, B (base64) or Q form."""
+    raw = masked.encode(charset.split("*", 1)[0], "replace")
+    if form == "B":
+        text = base64.b64encode(raw).decode("ascii")
+    else:  # Q: printable ASCII but "=", "?", "_" as itself, a space as "_", bytes as =XX
+        text = "".join(
+            "_" if b == 0x20 else chr(b) if 0x20 < b < 0x7F and b not in b"=?_" else f"={b:02X}"
+            for b in raw
+        )
+    return f"=?{charset}?{form}?{text}?="
 
 
 def _as_references(masked: str, *, hexadecimal: bool) -> str:

@@ -159,6 +159,18 @@ def test_quoted_printable_utf8_decodes_and_maps_back() -> None:
         assert normalize(kept).text == kept
 
 
+def test_mime_encoded_words_decode_whole() -> None:
+    # RFC 2047, as mail headers carry a display name: base64 or Q, UTF-8 or GB2312.
+    original = "From: =?UTF-8?B?5byg5LiJ?= <zs@example.com>"
+    norm = normalize(original)
+    assert norm.text == "From: 张三 <zs@example.com>"
+    assert original[slice(*norm.to_original(6, 7))] == "=?UTF-8?B?5byg5LiJ?="  # one unit
+    assert normalize("=?GB2312?B?1cXI/Q==?=").text == "张三"
+    assert normalize("=?utf-8?q?=E6=9D=8E_=E5=9B=9B?=").text == "李 四"
+    for kept in ("=?utf-8?B?!!!?=", "=?no-such-charset?B?5byg?=", "=?utf-8?B?AAEC?="):
+        assert normalize(kept).text == kept  # not base64, no charset, control bytes
+
+
 def test_cjk_radical_supplement_folds_to_the_ideograph() -> None:
     assert normalize("⻄湖区").text == "西湖区"
 
@@ -178,6 +190,8 @@ _PIECES = [
     "=E5=BC=A0",
     "=",
     "C3",
+    "=?UTF-8?B?5byg5LiJ?=",
+    "?",
 ]
 
 
@@ -319,6 +333,8 @@ _RUN_PIECES = st.sampled_from(
         "=E5=BC=A0",
         "=C3",
         "=A9",
+        "=?UTF-8?B?5byg5LiJ?=",
+        "=?",
     ]
 )
 

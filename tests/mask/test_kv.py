@@ -1243,3 +1243,29 @@ def test_a_contacts_exports_names_are_masked(masker: Masker, lines: int) -> None
     masked, the names they belong to were not."""
     for line, expected in _VCARDS.items():
         assert masker.mask_lines([line] * lines) == [expected] * lines, line
+
+
+def _b_word(text: str, charset: str = "UTF-8") -> str:
+    return f"=?{charset}?B?{base64.b64encode(text.encode(charset)).decode()}?="
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_a_display_name_in_a_mime_encoded_word_is_masked_and_stays_one(
+    masker: Masker, lines: int
+) -> None:
+    """Mail headers carry a name outside ASCII as an RFC 2047 encoded-word: in a mail
+    server's log the address was masked and the name beside it went out."""
+    cases = {
+        f"postfix/cleanup: header From: {_b_word('张三丰')} <zsf@example.com> from x": (
+            f"postfix/cleanup: header From: {_b_word('张**')} <zs**@e**.com> from x"
+        ),
+        f"To: {_b_word('张三', 'GB2312')} <zs@example.cn>": (
+            f"To: {_b_word('张*', 'GB2312')} <zs**@e**.cn>"
+        ),
+        "From: =?utf-8?Q?=E6=9D=8E=E5=9B=9B?= <lisi@qq.com>": (
+            "From: =?utf-8?Q?=E6=9D=8E*?= <li**@q**.com>"
+        ),
+        f"Subject: {_b_word('订单号')}": f"Subject: {_b_word('订单号')}",
+    }
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines
