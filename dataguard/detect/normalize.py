@@ -201,17 +201,21 @@ _AFTER_ESC = r"\[[0-?]*[ -/]*[@-~]"
 #: ``re`` and polars' (Rust) regex read: the key readers read keys through them.
 CONTROL_SEQUENCE = r"\x1b" + _AFTER_ESC
 _ANSI = r"(?:\x1b|\\u001[bB])" + _AFTER_ESC
-# Characters that never change under normalisation are copied in bulk; only these are
-# looked at one by one: percent runs, \u escape runs, and anything outside ASCII and the
-# CJK Unified Ideographs block.
+
 #: One HTML/XML numeric character reference (decimal or hex) and one JavaScript ``escape()``
 #: unit of a UTF-16 code unit; in both regex dialects.
 CHARACTER_REFERENCE = r"&#(?:[0-9]{2,7}|[xX][0-9A-Fa-f]{2,6});"
 JS_ESCAPE = r"%u[0-9A-Fa-f]{4}"
+_WORD_CHARSET = r"[A-Za-z0-9_.:-]{1,40}"
+_WORD_TEXT = r"[!->@-~]{0,900}"  # printable ASCII but "?"
 #: An RFC 2047 encoded-word: charset, B (base64) or Q (quoted-printable), text.
-ENCODED_WORD = r"=\?[A-Za-z0-9_.:-]{1,40}\?[BbQq]\?[!->@-~]{0,900}\?="
+ENCODED_WORD = r"=\?" + _WORD_CHARSET + r"\?[BbQq]\?" + _WORD_TEXT + r"\?="
 #: A UTF-8 character of two bytes or more in quoted-printable (``=E5=BC=A0``).
 QUOTED_PRINTABLE = r"=[C-F][0-9A-F](?:=[89AB][0-9A-F]){1,3}"
+
+# Characters that never change under normalisation are copied in bulk; only these are
+# looked at one by one: percent runs, \u escape runs, and anything outside ASCII and the
+# CJK Unified Ideographs block.
 #: Base64 (standard or URL-safe) of a JSON object, whole: not glued to other token characters
 #: and not a dot-separated part (JWT, itsdangerous), so Python's ``re`` only.
 BASE64_JSON = r"(?<![A-Za-z0-9+/_.-])eyJ[A-Za-z0-9+/_-]{12,65536}={0,2}(?![A-Za-z0-9+/=_.-])"
@@ -257,7 +261,9 @@ ESCAPES = (
     + JS_ESCAPE
     + "|"
     + QUOTED_PRINTABLE
-    + r"|=\?[^?]+\?[BbQq]\?"
+    + r"|=\?"
+    + _WORD_CHARSET
+    + r"\?[BbQq]\?"
 )
 NEEDS_WORK = ESCAPES + r"|[^\x00-\x7f\u3002\u4e00-\u9fff]|" + IME_DOT
 _NEEDS_WORK = re.compile(NEEDS_WORK)
@@ -406,9 +412,15 @@ def _escape_units(run: str) -> list[tuple[int, str]] | None:
     slashes = {len(b) for b, _ in escapes}
     if len(slashes) != 1 or not slashes <= {1, 2, 4}:
         return None
-    width = slashes.pop() + 5
+    return _utf16_units(run, [h for _, h in escapes], slashes.pop() + 5)
+
+
+def _utf16_units(run: str, codes: list[str], width: int) -> list[tuple[int, str]] | None:
+    """``(escape length, character)`` per character of *run*, escapes of *width*
+    characters each holding one UTF-16 code unit of *codes* (hex); a character past U+FFFF
+    is a surrogate pair, two escapes. A kept character (:func:`_kept`) is its escapes."""
     try:
-        decoded = str(json.loads('"' + "".join(f"\\u{h}" for _, h in escapes) + '"'))
+        decoded = str(json.loads('"' + "".join(f"\\u{h}" for h in codes) + '"'))
     except ValueError:
         return None
     # Lone surrogates cannot be scanned meaningfully; leave such runs untouched.
@@ -443,22 +455,10 @@ def _reference_units(run: str) -> list[tuple[int, str]] | None:
 def _js_escape_units(run: str) -> list[tuple[int, str]] | None:
     """``(escape length, character)`` per character of a run of JavaScript ``escape()``
     units (``%u5F20``; a character past U+FFFF is two, a surrogate pair)."""
-    try:
-        decoded = str(json.loads('"' + run.replace("%u", "\\u") + '"'))
-    except ValueError:
-        return None
-    if any("\ud800" <= ch <= "\udfff" for ch in decoded):
-        return None  # a lone surrogate: no character to scan
-    units = []
-    at = 0
-    for ch in decoded:
-        size = 6 if ord(ch) < 0x10000 else 12
-        units.append((size, run[at : at + size] if _kept(ch) else ch))
-        at += size
-    return units
+    return _utf16_units(run, [run[i + 2 : i + 6] for i in range(0, len(run), 6)], 6)
 
 
-_ENCODED_WORD = re.compile(r"=\?([^?]+)\?([BbQq])\?([^?]*)\?=")
+_ENCODED_WORD = re.compile(rf"=\?({_WORD_CHARSET})\?([BbQq])\?({_WORD_TEXT})\?=")
 
 
 def encoded_word(token: str) -> tuple[str, str, str] | None:
