@@ -598,12 +598,7 @@ def _mask_distinct(
     treated as clean.
     """
     distinct = text.drop_nulls().unique()
-    # Blanks, and the words an export writes for "no value" (NULL from mysql -B, N/A, 无,
-    # 未知), stay as they are: masked, "NULL" came out as a phone's ******.
-    stripped = pl.col("v").str.strip_chars()
-    frame = pl.DataFrame({"v": distinct}).filter(
-        stripped != "", ~stripped.str.to_lowercase().is_in(list(PLACEHOLDER_WORDS))
-    )
+    frame = pl.DataFrame({"v": distinct}).filter(_has_value(pl.col("v")))
     if frame.height == 0:
         return text
     clean = _clean(operator, clean_shape)
@@ -719,11 +714,12 @@ def _mask_each(
     output for equal values must differ: a per-value memo would hand every row of the same
     phone number the same ciphertext, leaking equality the mode promises to hide.
     """
-    values = pl.DataFrame({"v": text})
-    clean = values.with_columns(clean=_clean(operator, clean_shape))["clean"].to_list()
+    flags = pl.DataFrame({"v": text}).select(
+        clean=_clean(operator, clean_shape), has_value=_has_value(pl.col("v"))
+    )
     out: list[str | None] = []
-    for value, is_clean in zip(text.to_list(), clean, strict=True):
-        if value is None or _no_value(value):
+    for value, is_clean, has_value in zip(text.to_list(), *flags.get_columns(), strict=True):
+        if value is None or not has_value:
             out.append(value)
             continue
         if not is_clean:  # other personal data inside it goes through the engine first
@@ -736,11 +732,12 @@ def _mask_each(
     return pl.Series(text.name, out, dtype=pl.String)
 
 
-def _no_value(value: str) -> bool:
-    """Whether *value* is blank or a word an export writes for "no value" (``NULL``,
-    ``N/A``, ``无``): left as it is, as :func:`_mask_distinct` leaves it."""
-    stripped = value.strip()
-    return not stripped or stripped.lower() in PLACEHOLDER_WORDS
+def _has_value(column: pl.Expr) -> pl.Expr:
+    """Whether a text is a value: not blank, nor a word an export writes for "no value"
+    (``NULL`` from ``mysql -B``, ``N/A``, ``无``, ``未知``). Those stay as they are: masked,
+    ``NULL`` came out as a phone's ``******``."""
+    stripped = column.str.strip_chars()
+    return (stripped != "") & ~stripped.str.to_lowercase().is_in(list(PLACEHOLDER_WORDS))
 
 
 def _apply_verbatim(

@@ -409,6 +409,24 @@ def test_the_decrypt_operator_needs_a_keyring() -> None:
     assert Decrypt().failures == {}
 
 
+def test_no_value_words_stay_under_a_randomised_encrypt_policy(keystore: Path) -> None:
+    """Encrypted row by row, as the per-value path masks them: blanks and the words an
+    export writes for no value are left, each phone gets its own token."""
+    keyring = Keyring.open(keystore, PASSPHRASE)
+    words = ["NULL", " ", "N/A", "无"]
+    frame = pl.DataFrame({"mobile": ["13812341050"] * 16 + words})
+    policy = Policy("t", Rule("tag"), {"CN_MOBILE": Rule("encrypt")}, {}, {})
+    masker = Masker(policy, env=OperatorEnv(extras={"keyring": keyring}))
+    redactor = TableRedactor(masker)
+    plan = redactor.plan(frame)
+    assert [(c.action, c.operator) for c in plan.columns] == [("mask", "encrypt")]
+    out = redactor.apply(frame.lazy(), plan).collect()["mobile"].to_list()
+    assert out[16:] == words
+    assert len(set(out[:16])) == 16  # randomised: each row its own token
+    phones = keyring.cipher("mask.cn_mobile")
+    assert {phones.decrypt(token) for token in out[:16]} == {"13812341050"}
+
+
 def test_stray_values_under_a_randomised_encrypt_policy(keystore: Path) -> None:
     """A clean column's strays go through the engine row by row when the policy encrypts
     (equal values must not give equal tokens); the other values stay as they were."""
