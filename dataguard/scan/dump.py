@@ -17,7 +17,9 @@ that turns up later in the dump gives them their names back.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from dataguard.detect import Detector
@@ -43,7 +45,12 @@ def scan_dump(
     keys: Mapping[str, str] | None = None,
     on_bytes: Callable[[int], object] | None = None,
 ) -> ScanReport:
-    """Scan the SQL dump at *path* (plain or ``.gz``) and return the report."""
+    """Scan the SQL dump at *path* (plain or ``.gz``) and return the report.
+
+    A PostgreSQL partition's rows are read as its partitioned table's (as ``scan db``
+    reads them through it), unless the *tables* filters leave that table out: one report
+    for the table, not one per month of it.
+    """
     from dataguard.sources.dump import DumpRows, read_dump
 
     report = ScanReport.begin(str(path), "dump", scheme=scheme, sample=sample, seed=seed)
@@ -57,7 +64,10 @@ def scan_dump(
             definitions[item.qualified_name] = item
             continue
         assert isinstance(item, DumpRows)
-        if not _wanted(item.table, tables):
+        owner = _owner(item.table, definitions, tables)
+        if owner != item.table:
+            item = replace(item, table=owner)
+        elif not _wanted(item.table, tables):
             continue
         names = item.columns or _declared(definitions.get(item.table))
         if names is None:
@@ -70,9 +80,17 @@ def scan_dump(
             reservoir.add(dict(zip(names, row, strict=False)))
         first_values.setdefault(item.table, FirstValues()).add_rows(names, item.rows)
     assessor = TableAssessor(detector or Detector(), report.grading, keys)
+    partitions = Counter(
+        owner for name in definitions if (owner := _owner(name, definitions, tables)) != name
+    )
     for name in sorted(set(definitions) | set(reservoirs)):
-        if not _wanted(name, tables):
-            continue
+        if not _wanted(name, tables) or _owner(name, definitions, tables) != name:
+            continue  # left out, or read as its partitioned table
+        if partitions[name]:
+            report.notes.append(
+                f"{name} is partitioned: the rows of its {partitions[name]} partition(s) were "
+                "read as its own, not reported one by one"
+            )
         reservoir = reservoirs.get(name, Reservoir(0, seed))
         info = definitions.get(name)
         seen_first = first_values.get(name, FirstValues())
@@ -110,6 +128,19 @@ def scan_dump(
     report.seconds = time.perf_counter() - clock
     report.read_only = True
     return report
+
+
+def _owner(table: str, definitions: Mapping[str, TableInfo], patterns: Sequence[str]) -> str:
+    """The table whose rows *table*'s are: its outermost wanted partitioned table, or
+    itself."""
+    owner, seen = table, {table}
+    parent = definitions[table].partition_of if table in definitions else None
+    while parent is not None and parent not in seen:
+        if _wanted(parent, patterns):
+            owner = parent
+        seen.add(parent)
+        parent = definitions[parent].partition_of if parent in definitions else None
+    return owner
 
 
 def _wanted(table: str, patterns: Sequence[str]) -> bool:

@@ -55,6 +55,8 @@ class TableInfo:
             its partitions', read through it) or ``materialized view`` (PostgreSQL: a
             query's result stored as rows, which may copy personal data).
         partitions: for a partitioned table, how many partitions are read through it.
+        partition_of: for a PostgreSQL partition read from a dump (``PARTITION OF``,
+            ``ATTACH PARTITION``), the qualified name of the table it partitions.
     """
 
     name: str
@@ -67,6 +69,7 @@ class TableInfo:
     options: dict[str, str] = field(default_factory=dict)
     kind: str = "table"
     partitions: int = 0
+    partition_of: str | None = None
 
     @property
     def qualified_name(self) -> str:

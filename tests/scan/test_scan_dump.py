@@ -145,3 +145,61 @@ def test_a_data_only_dump_is_scanned_by_position(empty_database: str, tmp_path: 
     result = CliRunner().invoke(cli, ["scan", "dump", str(data_dump), "-f", "json"])
     assert result.exit_code == 1  # plaintext personal data found
     assert ("note: " in result.stderr) == by_position
+
+
+def test_a_partitioned_table_is_one_table_as_in_a_live_scan(
+    empty_database: str, tmp_path: Path
+) -> None:
+    """pg_dump writes each partition as a table of its own, tied to its table by ATTACH
+    PARTITION before its rows: each was reported apart, and the table itself by its name
+    alone, with no values."""
+    import random
+
+    from dataguard.testing import generators as gen
+
+    rng = random.Random(4)
+    rows = [{"i": i, "m": i % 3 + 1, "p": gen.mobile_digits(rng)} for i in range(120)]
+    postgres = empty_database.startswith("postgresql")
+    engine = sa.create_engine(empty_database)
+    with engine.begin() as connection:
+        if postgres:
+            connection.execute(
+                sa.text("CREATE TABLE orders (id INT, m INT, phone TEXT) PARTITION BY LIST (m)")
+            )
+            for m in (1, 2):
+                connection.execute(
+                    sa.text(f"CREATE TABLE orders_m{m} PARTITION OF orders FOR VALUES IN ({m})")
+                )
+            # A third one made apart and attached, as a DBA rolls in a month.
+            connection.execute(sa.text("CREATE TABLE orders_m3 (id INT, m INT, phone TEXT)"))
+            connection.execute(
+                sa.text("ALTER TABLE orders ATTACH PARTITION orders_m3 FOR VALUES IN (3)")
+            )
+        else:  # MySQL keeps partitions inside the table: one table in a dump already
+            connection.execute(
+                sa.text(
+                    "CREATE TABLE orders (id INT, m INT, phone VARCHAR(11)) "
+                    "PARTITION BY LIST (m) (PARTITION p1 VALUES IN (1), "
+                    "PARTITION p2 VALUES IN (2), PARTITION p3 VALUES IN (3))"
+                )
+            )
+        connection.execute(sa.text("INSERT INTO orders VALUES (:i, :m, :p)"), rows)
+    engine.dispose()
+    target = tmp_path / "orders.sql"
+    _dump(empty_database, target)
+    report = scan_dump(target)
+    assert [(t.table.rsplit(".", 1)[-1], t.rows) for t in report.tables] == [("orders", 120)]
+    assert {c.column: c.entity for c in report.columns} == {
+        "id": None,
+        "m": None,
+        "phone": "CN_MOBILE",
+    }
+    live = scan_database(empty_database)
+    assert _verdicts(report) == _verdicts(live)
+    if postgres:
+        assert report.notes == [
+            "public.orders is partitioned: the rows of its 3 partition(s) were read as its "
+            "own, not reported one by one"
+        ]
+        alone = scan_dump(target, tables=["orders_m2"])
+        assert [(t.table, t.rows) for t in alone.tables] == [("public.orders_m2", 40)]

@@ -1132,3 +1132,33 @@ def test_skipping_rows_and_reading_them_agree_on_statement_boundaries(
         f"t{i}": [(str(i), None if v is None else v.replace("\0", "")) for v in values]
         for i, (_, values) in enumerate(tables)
     }
+
+
+def test_a_partition_names_its_table_when_created_of_it_or_attached(tmp_path: Path) -> None:
+    """Hand-written DDL says PARTITION OF; pg_dump creates the partition as a table and
+    ties it with ATTACH PARTITION before its rows: either way the partition names the
+    table it partitions as soon as its rows can come."""
+    path = tmp_path / "parts.sql"
+    path.write_text(
+        "CREATE TABLE orders (id int, phone text) PARTITION BY RANGE (id);\n"
+        "CREATE TABLE orders_a PARTITION OF orders FOR VALUES FROM (0) TO (100);\n"
+        "CREATE TABLE orders_b (id int, phone text);\n"
+        "CREATE TABLE archive (LIKE orders);\n"
+        "ALTER TABLE ONLY orders ATTACH PARTITION orders_b FOR VALUES FROM (100) TO (200);\n"
+        "COPY orders_b (id, phone) FROM stdin;\n150\t13812341050\n\\.\n",
+        "utf-8",
+    )
+    seen: list[tuple[str, str | None]] = []
+    for item in dump_module.read_dump(path, dialect="postgresql"):
+        if isinstance(item, TableInfo):
+            seen.append((item.name, item.partition_of))
+        else:
+            seen.append((item.table, "rows"))
+    assert seen == [
+        ("orders", None),
+        ("orders_a", "orders"),
+        ("orders_b", None),
+        ("archive", None),  # LIKE copies columns, not a partition
+        ("orders_b", "orders"),  # marked before its rows
+        ("orders_b", "rows"),
+    ]

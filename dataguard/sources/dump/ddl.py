@@ -3,7 +3,10 @@
 ``CREATE TABLE`` (also ``LIKE``, ``PARTITION OF``, ``IF NOT EXISTS``, temporary and unlogged
 tables) gives a new :class:`~dataguard.sources.catalog.TableInfo`; ``COMMENT ON TABLE/COLUMN``
 and ``ALTER TABLE [ONLY] … ADD PRIMARY KEY / ADD COLUMN / ALTER COLUMN … SET|DROP NOT NULL /
-MODIFY / CHANGE / DROP COLUMN / COMMENT`` revise one read earlier.
+MODIFY / CHANGE / DROP COLUMN / COMMENT`` revise one read earlier. ``ALTER TABLE [ONLY] parent
+ATTACH PARTITION child`` (how pg_dump ties a partition to its table, before the rows) marks the
+child at once (:attr:`~dataguard.sources.catalog.TableInfo.partition_of`), so that a scan can
+read its rows as the parent's.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ class TableDefinitions:
 
     def apply(self, word: str, text: str, line: int) -> TableInfo | None:
         """Apply the DDL statement *text* (starting with *word*: CREATE, COMMENT or ALTER)
-        that starts on *line*; the new TableInfo of a ``CREATE TABLE``."""
+        that starts on *line*; the new TableInfo of a ``CREATE TABLE``, or of a partition
+        an ``ATTACH PARTITION`` marks."""
         tokens = lex(text, self.session.dialect, self.session.backslash)
         try:
             if word == "CREATE":
@@ -46,7 +50,7 @@ class TableDefinitions:
             if word == "COMMENT":
                 self._comment_on(tokens)
             elif word == "ALTER":
-                self._alter_table(tokens)
+                return self._alter_table(tokens)
         except Malformed as exc:
             raise UsageError(f"{self.name}:{line}: {exc}") from None
         return None
@@ -68,12 +72,14 @@ class TableDefinitions:
         if cursor.at_words("IF", "NOT", "EXISTS"):
             cursor.index += 3
         schema, name = self.session.qualify(cursor.name())
-        if cursor.at_words("LIKE") or cursor.at_words("PARTITION", "OF"):
-            cursor.index += 1 if cursor.at_words("LIKE") else 2
+        partition = cursor.at_words("PARTITION", "OF")
+        if cursor.at_words("LIKE") or partition:
+            cursor.index += 2 if partition else 1
             source = self._find_table(cursor.name())
             if source is None:
                 return None
-            return replace(source, name=name, schema=schema, rows=None)
+            parent = source.qualified_name if partition else None
+            return replace(source, name=name, schema=schema, rows=None, partition_of=parent)
         if not cursor.at_punct("("):
             return None  # CREATE TABLE … AS SELECT, OF type: no column list to read
         body = cursor.parenthesised()
@@ -128,7 +134,7 @@ class TableDefinitions:
                 if columns != table.columns:
                     self.tables[table.qualified_name] = replace(table, columns=columns)
 
-    def _alter_table(self, tokens: list[Token]) -> None:
+    def _alter_table(self, tokens: list[Token]) -> TableInfo | None:
         cursor = Cursor(tokens)
         cursor.expect_word("ALTER")
         cursor.expect_word("TABLE")
@@ -137,7 +143,15 @@ class TableDefinitions:
         cursor.skip_words("ONLY")
         table = self._find_table(cursor.name())
         if table is None:
-            return
+            return None
+        if cursor.at_words("ATTACH", "PARTITION"):
+            cursor.index += 2
+            child = self._find_table(cursor.name())
+            if child is None:
+                return None
+            child = replace(child, partition_of=table.qualified_name)
+            self.tables[child.qualified_name] = child
+            return child
         columns = list(table.columns)
         comment = table.comment
         for action in split_commas(cursor.tokens[cursor.index :]):
@@ -145,3 +159,4 @@ class TableDefinitions:
         revised = replace(table, columns=tuple(columns), comment=comment)
         if revised != table:
             self.tables[table.qualified_name] = revised
+        return None
