@@ -71,25 +71,43 @@ def decode_text(body: bytes, encoding: str) -> tuple[str, str]:
 
     *encoding* is one of :data:`ENCODINGS`. Undecodable bytes become lone surrogates
     (``surrogateescape``), so encoding the text back in the returned encoding gives *body*
-    again, whatever it holds. ``auto`` reads a line as UTF-8 when it is valid UTF-8, else
-    as GB18030 when it is valid GB18030, else as UTF-8 with its bad bytes escaped.
+    again, whatever it holds. ``auto`` reads a line as UTF-8 when it is valid UTF-8 (or
+    would be but for a character cut at its end: :func:`cut_utf8`), else as GB18030 when it
+    is valid GB18030, else as UTF-8 with its bad bytes escaped.
     ``\\n`` is never a GBK or GB18030 trail byte, so lines split alike in all of them.
     """
     if encoding == "auto":
         try:
             return body.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
             try:
+                if cut_utf8(body, exc):
+                    raise exc
                 return body.decode("gb18030"), "gb18030"
             except UnicodeDecodeError:
                 encoding = "utf-8"
     return body.decode(encoding, "surrogateescape"), encoding
 
 
+def cut_utf8(body: bytes, error: UnicodeDecodeError) -> bool:
+    """Whether *body*, whose UTF-8 decoding failed with *error*, is UTF-8 but for its last
+    character, cut short: a logger truncating a message at a byte limit (syslog's 1,024,
+    nginx's, a column's). Read as GB18030 instead, a line of Chinese of an even length in
+    bytes decodes, as nonsense: its names went unseen, and a mask could split a character.
+    """
+    return error.reason == "unexpected end of data" and error.end == len(body)
+
+
 def reads_as_gbk(body: bytes) -> bool:
     """Whether *body*, a line that is not UTF-8, reads as GBK / GB18030 Chinese text (two
     or more characters outside ASCII, all of them CJK): a GBK log read as UTF-8, whose
-    names and addresses cannot be scanned."""
+    names and addresses cannot be scanned. A UTF-8 line cut short (:func:`cut_utf8`) does
+    not."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if cut_utf8(body, exc):
+            return False
     try:
         text = body.decode("gb18030")
     except UnicodeDecodeError:

@@ -217,6 +217,19 @@ def test_undecodable_bytes_under_a_key_are_replaced_and_none_kept(profile: str, 
         assert line != SQL_LINE.replace(GBK_NAME, b"")  # the name is replaced, not dropped
 
 
+def test_a_utf8_line_cut_inside_its_last_character_stays_utf8() -> None:
+    # A logger cut the message at a byte limit, inside 路. The 58 bytes left decode as
+    # GB18030 too, into nonsense: read so, 张三丰 went out as it was, and the note told
+    # the user to read the log as GBK.
+    line = "收件人张三丰地址浙江省杭州市西湖区文三路".encode()[:58] + b"\n"
+    line[:-1].decode("gb18030")  # the trap: valid GB18030
+    expected = "收件人张**地址浙江省杭州市西湖区文三".encode() + line[-2:]
+    assert mask_pieces(_MASKER, [line], "auto") == [expected]
+    masker = SPEC.build()
+    assert mask_pieces(masker, [line]) == [expected]
+    assert masker.stats[GBK_LINES] == 0
+
+
 @settings(max_examples=300, deadline=None)
 @given(body=st.binary(max_size=60))
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk", "gb18030", "auto"])
