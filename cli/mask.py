@@ -222,6 +222,7 @@ def filter_command(
                 on_bytes=None if progress is None else progress.update,
                 stats=stats,
                 encoding=encoding,
+                on_first_gbk=lambda: click.echo(_FIRST_GBK_NOTE, err=True),
             )
     except BrokenPipeError:
         silence_closed_stdout()
@@ -238,6 +239,14 @@ def filter_command(
                 "pass --encoding auto (or gbk)",
                 err=True,
             )
+
+
+# Said as soon as the first such line is written, and counted at the end: a pipe from
+# tail -F may never end.
+_FIRST_GBK_NOTE = (
+    "note: a line is not UTF-8 but GBK Chinese text: its numbers are masked, its names and "
+    "addresses cannot be read; pass --encoding auto (or gbk). More are counted at the end"
+)
 
 
 def _write_stats(path: Path, spec: MaskerSpec, stats: Counter[str]) -> None:

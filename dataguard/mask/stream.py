@@ -169,6 +169,7 @@ def filter_stream(
     on_bytes: Callable[[int], object] | None = None,
     stats: Counter[str] | None = None,
     encoding: str = "utf-8",
+    on_first_gbk: Callable[[], object] | None = None,
 ) -> Counter[str]:
     """Mask every line of *sources* into *dst*; return the counts (never values).
 
@@ -179,6 +180,8 @@ def filter_stream(
     several: with several, each batch is written as soon as it is done, in input order,
     while a feeder thread keeps the workers busy (:func:`~dataguard.workers.in_order`).
     Lines are read in *encoding* (:data:`ENCODINGS`; see the module docstring).
+    ``on_first_gbk`` is called once, as soon as a batch holding the first line counted in
+    :data:`GBK_LINES` is written: a pipe that never ends (``tail -F``) hears of it then.
     """
     if encoding not in ENCODINGS:
         raise ValueError(f"encoding must be one of {', '.join(ENCODINGS)}")
@@ -190,7 +193,10 @@ def filter_stream(
         counts["lines"] += sum(1 for p in original if p.endswith(b"\n"))
         counts["bytes"] += sum(len(p) for p in original)
         counts["lines_changed"] += sum(1 for a, b in zip(original, masked, strict=True) if a != b)
+        first_gbk = found.get(GBK_LINES) and not counts.get(GBK_LINES)
         counts.update(found)
+        if first_gbk and on_first_gbk is not None:
+            on_first_gbk()
 
     batches = (b for src in sources for b in _batches(src, line_buffered, on_bytes))
     if jobs <= 1 or line_buffered or spec.extras:

@@ -182,6 +182,22 @@ def test_gbk_lines_read_as_utf8_are_counted_and_the_cli_says_what_to_pass(
     assert (result.exit_code, result.stderr) == (0, "")
 
 
+def test_the_first_gbk_line_is_told_of_as_soon_as_it_is_written() -> None:
+    # Told only at the end, a tail -F pipe (which never ends) never heard of it.
+    lines = [b"ok 1\n", GBK_LINE.encode("gbk") + b"\n", b"ok 2\n", GBK_LINE.encode("gbk") + b"\n"]
+    out = io.BytesIO()
+    told: list[int] = []
+    stats = filter_stream(
+        [io.BytesIO(b"".join(lines))],
+        out,
+        SPEC,
+        line_buffered=True,
+        on_first_gbk=lambda: told.append(out.getvalue().count(b"\n")),
+    )
+    assert told == [2]  # once, right after the line's batch
+    assert stats[GBK_LINES] == 2
+
+
 def test_auto_reads_each_line_in_its_own_encoding() -> None:
     utf8 = "用户：李四，电话13912345678\n".encode()
     gbk = GBK_LINE.encode("gbk") + b"\n"
