@@ -107,6 +107,8 @@ def table_format(path: Path, override: str | None = None) -> str:
             if compression not in HANDLED:
                 raise compressed_error(path, compression)
             return inner
+        if path.suffix.lower() == ".zip" or (path.is_file() and compression_of_file(path) == "zip"):
+            raise compressed_error(path, "zip")  # an export's usual wrapping: name what to do
         if path.suffix.lower() == ".xls":
             raise UsageError(
                 f"{path.name}: legacy .xls workbooks are not supported; save it as .xlsx "
@@ -132,7 +134,8 @@ def compressed_error(path: Path, compression: str) -> UsageError:
     return UsageError(
         f"{path.name} is {compression}-compressed: decompress it first ({how})"
         if cat
-        else f"{path.name} is a {compression} archive: extract it first"
+        else f"{path.name} is a {compression} archive: extract it (unzip {path.name}) and "
+        "redact the files it holds"
     )
 
 

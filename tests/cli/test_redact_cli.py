@@ -720,6 +720,19 @@ def test_binary_columns_holding_text_are_redacted_with_binary_as_text(tmp_path: 
     ]
 
 
+def test_a_zip_archive_is_named_as_one(tmp_path: Path) -> None:
+    # Exports are often handed over zipped: "cannot tell the format" said nothing useful.
+    import zipfile
+
+    for name in ("export.zip", "export.dat"):
+        archive = tmp_path / name
+        with zipfile.ZipFile(archive, "w") as z:
+            z.writestr("orders.csv", ORDERS)
+        result = run(archive, "-o", tmp_path / "out.csv")
+        assert result.exit_code == 2
+        assert f"{name} is a zip archive: extract it (unzip {name})" in result.stderr
+
+
 def test_an_unknown_extension_asks_for_the_format(tmp_path: Path) -> None:
     src = tmp_path / "orders.dat"
     src.write_text(ORDERS, "utf-8")
