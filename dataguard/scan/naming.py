@@ -7,7 +7,9 @@ comment ``身份证号``. Two pieces of evidence come from the schema alone:
   dropped (``phone_hash``, ``id_card_enc``: the column *is* about phones and IDs, protected),
   then the longest run of final words that is a sensitive key
   (:data:`dataguard.mask.keys.SENSITIVE_KEYS`): ``receiver_mobile`` → ``mobile`` →
-  CN_MOBILE, while ``mobile_verified`` and ``order_no`` name nothing;
+  CN_MOBILE, while ``mobile_verified`` and ``order_no`` name nothing; a number ending the
+  name counts a column among its kind (``mobile2``, ``联系电话_2``, a repeated header's
+  ``phone_3``) and is dropped;
 * **the comment**: the first keyword found in the comment text (``收货人手机号`` holds
   手机 → CN_MOBILE). Comments are prose, so keywords are searched, not matched whole.
 
@@ -48,6 +50,10 @@ def entity_of_name(name: str, keys: dict[str, str] | None = None) -> str | None:
     words = _words(name.rsplit(".", 1)[-1])
     while words and words[-1] in PROTECTION_WORDS:
         words.pop()
+    if words and words[-1].isdigit():  # phone_2: the second phone column
+        words.pop()
+    elif words and words[-1][-1:].isdigit():  # mobile2
+        words[-1] = words[-1].rstrip("0123456789")
     # The longest final run that is a key: ``emergency_contact_phone`` → ``contact_phone``.
     for start in range(len(words)):
         entity = keys.get("".join(words[start:]))

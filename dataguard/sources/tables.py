@@ -538,25 +538,15 @@ def open_table(
         separator = declared or (sniff_separator(source) if fmt == "csv" else _separator(fmt))
     names, line, crlf = _header(source, separator, quoting)
     # Columns polars is told the names of, numbered from 1 as the error messages count
-    # them (polars' own start at 0): every column of a file without a header; and empty
-    # names (the trailing columns of an Excel export: id,mobile,,), which polars would
-    # refuse or rename. The header line itself is written back as it was.
-    renamed = not header or "" in names
+    # them (polars' own start at 0): every column of a file without a header; empty names
+    # (the trailing columns of an Excel export: id,mobile,,), which polars would refuse or
+    # rename; and the later columns of a name the header repeats (联系电话,联系电话: a second
+    # phone), which polars would rename silently. The header line is written back as it was.
+    renamed = not header or "" in names or len(set(names)) < len(names)
     if not header:
         names = [f"column_{i}" for i in range(1, len(names) + 1)]
     elif renamed:
-        names = [name or _unused(f"column_{i}", names) for i, name in enumerate(names, 1)]
-    if header and len(set(names)) < len(names):
-        if scratch is not None:
-            scratch.unlink(missing_ok=True)
-        first: dict[str, int] = {}
-        for number, name in enumerate(names, 1):
-            if name in first:  # positions, not the name: a misread "header" may be data
-                raise UsageError(
-                    f"{path.name}: columns {first[name]} and {number} of the header have the "
-                    "same name; rename one (polars would rename it silently)"
-                )
-            first[name] = number
+        names = _distinct_names(names)
     frame = pl.scan_csv(
         source,
         separator=separator,
@@ -643,6 +633,18 @@ def _first_undecodable_byte(path: Path) -> int | None:
     except _Undecodable as bad:
         return bad.offset
     return None
+
+
+def _distinct_names(given: list[str]) -> list[str]:
+    """*given* header names, each empty one named ``column_N`` and each repeated one
+    ``name_N`` (*N* its position from 1), none of them a name taken already."""
+    names: list[str] = []
+    for i, name in enumerate(given, 1):
+        if name and name not in names:
+            names.append(name)
+        else:
+            names.append(_unused(f"{name}_{i}" if name else f"column_{i}", given + names))
+    return names
 
 
 def _unused(name: str, taken: list[str]) -> str:

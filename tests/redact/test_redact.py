@@ -354,14 +354,16 @@ def test_header_only_csv(tmp_path: Path) -> None:
     assert [c["column"] for c in report["columns"]] == ["mobile", "remark"]  # type: ignore[attr-defined]
 
 
-def test_duplicate_header_names_are_refused_by_position(tmp_path: Path) -> None:
-    # Polars would rename the second one silently; the columns are named by position, since
-    # a "header" may be a data line (its values must not reach the message).
+def test_a_repeated_header_name_is_a_column_of_its_own(tmp_path: Path) -> None:
+    # Exports repeat a header for a second phone (联系电话,联系电话): refused before, with
+    # "rename one". The later one is mobile_2 (its position) in the plan and the report; the
+    # header goes back as it was.
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_text("mobile,mobile,x\n13812341050,13912345678,1\n", "utf-8")
-    with pytest.raises(UsageError, match="columns 1 and 2 of the header have the same name"):
-        redact(src, dst)
-    assert not dst.exists()
+    report = redact(src, dst)
+    assert dst.read_text("utf-8") == "mobile,mobile,x\n******1050,******5678,1\n"
+    columns = {c["column"]: c["entity"] for c in report["columns"]}  # type: ignore[attr-defined]
+    assert columns == {"mobile": "CN_MOBILE", "mobile_2": "CN_MOBILE", "x": None}
 
 
 # -- safety (API level; the CLI's exit codes are in tests/cli/test_redact_cli.py) --------

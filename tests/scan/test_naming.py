@@ -34,6 +34,14 @@ from dataguard.scan.naming import entity_of_comment, entity_of_name
         ("jtzz", "CN_ADDRESS"),
         ("hjdz", "CN_ADDRESS"),
         ("xmmc", None),  # 项目名称
+        # A number counts a column among its kind: the second phone, a repeated header.
+        ("mobile2", "CN_MOBILE"),
+        ("phone_3", "CN_MOBILE"),
+        ("联系电话2", "CN_MOBILE"),
+        ("id_card_2", "CN_ID_CARD"),
+        ("order_no2", None),
+        ("md5", None),
+        ("ipv4", None),
         ("dh", None),  # 单号 as often as 电话
         ("kh", None),  # 客户 as often as 卡号
         # Names that only look related.
