@@ -22,14 +22,19 @@ _ACCOUNT_LABELS = (
 )
 # English account keys (bank_account, bankAccountNo, account_no, acctNum), in text and as
 # column names.
-_ENGLISH_KEY = r"bank_?acc(?:oun)?t(?:_?(?:no|num(?:ber)?))?|acc(?:oun)?t_?(?:no|num(?:ber)?)"
+# The pinyin initials of 银行账号 and 银行卡号 too (yhzh, yhkh: government and hospital
+# systems).
+_ENGLISH_KEY = (
+    r"bank_?acc(?:oun)?t(?:_?(?:no|num(?:ber)?))?|acc(?:oun)?t_?(?:no|num(?:ber)?)|yh[kz]h"
+)
 _ENGLISH_LABEL = (
     r"(?<![A-Za-z])(?i:"
     + _ENGLISH_KEY
     + r"|payee_?acc(?:oun)?t|payer_?acc(?:oun)?t|settle(?:ment)?_?acc(?:oun)?t)"
 )
 # The label's quote, a separator, the value's quote: ``账号：…``, ``"bankAccount":"…"``.
-_SEP = r"""["']?[ \t]*(?:[:：=]|是|为)?[ \t]*["']?"""
+# Or an opening bracket (收款账号[{}], a Java log template; 账号【…】).
+_SEP = r"""["']?[ \t]*(?:[:：=]|是|为|[\[【(（])?[ \t]*["']?"""
 # ref. account numbering of the large banks: 12 (BOC, older) to 22 digits (corporate
 # accounts), bare or grouped in fours by spaces or dashes; the first digit may be 0
 # (ICBC passbooks: 0200…).
@@ -57,6 +62,8 @@ class BankAccountRecognizer(Recognizer):
         match: {"bankAccount":"⟦0200004509012345678⟧","bankName":"工商银行"}
         match: 收款账号：⟦110061234018800012345⟧ 户名：张三
         match: bank_account: ⟦0200004509012345678⟧
+        match: 收款账号[⟦110061234018800012345⟧]
+        match: yhzh：⟦0200004509012345678⟧
         no-match: 账号：10086
         no-match: 账号：13812341050
         no-match: 账号：zhangsan2024

@@ -264,7 +264,10 @@ _KEYS = (
     # ref. referral, agency and customer-service records: who referred, invited or served.
     r"agent|referr?er|referee|inviter|invitee|introducer|customer|client)(?:_?name)?|"
     # ref. ArcSight CEF source and destination user (suser=, duser=).
-    r"[sd]user)"
+    r"[sd]user|"
+    # Pinyin initials of government and hospital systems (dataguard.mask.keys): 姓名,
+    # 联系人, 收件人, 收货人, 负责人, 法定代表人, 客户姓名, 患者姓名.
+    r"xm|lxr|sjr|shr|fzr|fddbr|khxm|hzxm)"
 )
 # A name column of a CSV header or an INSERT column list.
 _COLUMN = (
@@ -280,7 +283,7 @@ _CSV_NAME = '"?' + _NAME + r'"?(?=[,\r\n]|$)'
 # string of a URL inside a query string (``redirect=…%3Fid%3D7%26name%3D%25E5…``), whose
 # own ``&`` stays escaped when scanned, or a percent-encoded JSON payload (``%2C%22name``).
 _KEY_START = (
-    r"""(?=[\\"'%&RrUuFfCcNnXxAaHhOoPpBbGgMmDdSsEeLlTt])"""
+    r"""(?=[\\"'%&RrUuFfCcNnXxAaHhOoPpBbGgMmDdSsEeLlTtKk])"""
     r"(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2})|(?<=\\x[0-9A-Fa-f]{2}))"
 )
 
@@ -596,6 +599,9 @@ class NameRecognizer(Recognizer):
         no-match: From: "客服中心" <service@example.com>
         no-match: From: 张先生 <zhang@example.com>
         no-match: {"realName":"司马**"}
+        match: xm[⟦刘备⟧]
+        match: lxr=⟦张飞⟧&lxdh=13812341050
+        no-match: wangxm=abc 刘备
         match: FN:⟦张三丰⟧
         match: item1.FN;CHARSET=UTF-8:⟦欧阳娜娜⟧
         match: N:⟦张;三丰⟧;;;

@@ -157,7 +157,11 @@ _CVV_KEY = (
     r"(?=[CcSs安卡])(?:(?<![A-Za-z])(?i:cv[vcn]2?|card_?security_?code)|(?<=[a-z_])C(?i:v[vcn])2?"
     r"|(?:卡片?背面)?安全码|卡背面(?:后)?三位(?:数字?)?)"
 )
-_CODE_SEP = r"""(?:\\?["'])?[ \t]*(?:[:：=]|是|为|is)?[ \t]*(?:[:：][ \t]*)?(?:\\?["'])?"""
+# Or an opening bracket, as SMS templates and Java log templates wrap the code
+# (验证码【384920】, 发送验证码[{}]成功).
+_CODE_SEP = (
+    r"""(?:\\?["'])?[ \t]*(?:[:：=]|是|为|is|[\[【(（])?[ \t]*(?:[:：][ \t]*)?(?:\\?["'])?"""
+)
 
 # A column holding credentials in a CSV header or an INSERT column list: a credential key,
 # possibly at the end of a longer name (login_password, userPwd), or 密码 / 口令.
@@ -269,6 +273,8 @@ class SecretRecognizer(Recognizer):
         match: {"access_token":"⟦a1b2c3d4e5f6g7h8⟧","expires_in":7200}
         match: 【某某】您的验证码是 ⟦482913⟧，5分钟内有效
         match: body: "phone=13812341050&captcha=⟦384920⟧"
+        match: 验证码【⟦384920⟧】，5分钟内有效
+        match: 发送验证码[⟦384920⟧]成功
         match: card: 6217 0099 3518 1909 377 exp 12/28 cvv ⟦123⟧
         match: {"cardNo":"6217009935181909377","cardCvv2":"⟦123⟧"}
         match: 卡背面安全码：⟦4821⟧

@@ -1195,7 +1195,10 @@ def test_pinyin_initial_keys_mask_their_values(masker: Masker, lines: int) -> No
     (xm 姓名, lxr 联系人, jtzz 家庭住址); their values went out as they were."""
     record = json.dumps(_PINYIN_VALUES, ensure_ascii=False)
     query = "&".join(f"{k}={v}" for k, v in _PINYIN_VALUES.items())
-    for line in (record, "GET /api/register?" + query, f"INFO submit {query.replace('&', ' ')}"):
+    bracketed = " ".join(f"{k}[{v}]" for k, v in _PINYIN_VALUES.items())  # a Java template
+    labelled = "，".join(f"{k}：{v}" for k, v in _PINYIN_VALUES.items())
+    forms = (record, "GET /api/register?" + query, f"INFO {query.replace('&', ' ')}")
+    for line in (*forms, bracketed, labelled):
         for masked in masker.mask_lines([line] * lines):
             for value in _PINYIN_VALUES.values():
                 assert value not in masked, (line, masked)
