@@ -22,6 +22,7 @@ import polars as pl
 
 from dataguard.detect import Detector
 from dataguard.detect.headers import personal_column_name
+from dataguard.detect.normalize import UNDECODABLE_BYTE
 from dataguard.errors import UsageError
 from dataguard.scan.assess import MAX_VALUE_CHARS, TableAssessor
 from dataguard.scan.report import ScanReport, TableSummary
@@ -33,6 +34,7 @@ from dataguard.sources.compressed import (
     decompressed_copy,
     open_decompressed,
 )
+from dataguard.sources.logs import decode_text
 from dataguard.sources.nested import elements, flatten
 from dataguard.sources.sparse import sparse_note, top_up_frame
 from dataguard.sources.tables import (
@@ -276,9 +278,12 @@ def _header_as_row(frame: pl.DataFrame) -> pl.DataFrame:
 def _sample_lines(path: Path, sample: int, seed: int) -> tuple[list[str], int]:
     """A seeded reservoir sample (Algorithm R) of *path*'s lines, and the line count.
 
-    Memory stays at *sample* lines whatever the file's size; undecodable bytes become
-    U+FFFD (the sample is for detection; nothing is written back). A gzip, bzip2 or xz
-    file is read decompressed (:mod:`dataguard.sources.compressed`).
+    Memory stays at *sample* lines whatever the file's size. Each line is read as UTF-8
+    when it is, else as GB18030 when it is (a Windows service's GBK log: read as UTF-8, its
+    names and addresses were U+FFFD and went unseen), as ``filter --encoding auto`` reads
+    it; bytes valid in neither become U+FFFD (the sample is for detection; nothing is
+    written back). A gzip, bzip2 or xz file is read decompressed
+    (:mod:`dataguard.sources.compressed`).
     """
     kept: Reservoir[str] = Reservoir(sample, seed)
     limit = MAX_VALUE_CHARS * 4
@@ -288,5 +293,6 @@ def _sample_lines(path: Path, sample: int, seed: int) -> tuple[list[str], int]:
                 # A huge line: keep its head, skip the rest without holding it.
                 while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
                     pass
-            kept.add(raw.decode("utf-8", "replace").rstrip("\r\n"))
+            text, _ = decode_text(raw.rstrip(b"\r\n"), "auto")
+            kept.add(UNDECODABLE_BYTE.sub("\ufffd", text))
     return kept.items, kept.seen

@@ -385,3 +385,17 @@ def test_an_unreadable_file_costs_that_file_not_the_folders_scan(tmp_path: Path)
     alone = run("files", folder / "b_broken.csv")
     assert alone.exit_code == 2
     assert alone.stderr.startswith("error: b_broken.csv: not valid CSV")
+
+
+def test_a_gbk_log_is_scanned_in_its_own_encoding(tmp_path: Path) -> None:
+    """A Windows service's GBK log, read as UTF-8, was all U+FFFD where its names and
+    addresses were: reported clean, a false all-clear."""
+    log = tmp_path / "service.log"
+    line = "2026-11-28 INFO 收件人：张三丰，地址：浙江省杭州市西湖区文三路100号 已签收\n"
+    log.write_bytes((line * 30).encode("gbk") + b"\xff\xfe junk\n")
+    result = run("files", log)
+    assert result.exit_code == 1, result.output  # plaintext personal data
+    (column,) = json.loads(result.stdout)["columns"]
+    assert column["column"] == "<line>"
+    assert {"CN_NAME", "CN_ADDRESS"} <= set(column["entities"])
+    assert "张三丰" not in result.stdout
