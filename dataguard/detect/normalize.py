@@ -504,6 +504,19 @@ def base64_json(token: str) -> str | None:
     return text if isinstance(value, dict) else None
 
 
+def _byte_escape_units(
+    run: str, width: int, digits_at: int, base: int
+) -> list[tuple[int, str]] | None:
+    """:func:`_decode_bytes` of a run of byte escapes *width* characters each, the byte's
+    digits (in *base*) from *digits_at* to the escape's end."""
+    return _decode_bytes(
+        [
+            (run[i : i + width], int(run[i + digits_at : i + width], base))
+            for i in range(0, len(run), width)
+        ]
+    )
+
+
 def _units(special: str) -> list[tuple[int, str]] | None:
     """The replacement of one special match, one ``(length, text)`` unit per character.
 
@@ -524,27 +537,12 @@ def _units(special: str) -> list[tuple[int, str]] | None:
         units = _js_escape_units(special)
     elif special[0] == "%" and len(special) >= 3:
         units = _percent_units(special)
-    elif special.startswith("\\x"):
-        units = _decode_bytes(
-            [
-                (special[i : i + 4], int(special[i + 2 : i + 4], 16))
-                for i in range(0, len(special), 4)
-            ]
-        )
-    elif special[0] == "=":  # quoted-printable UTF-8
-        units = _decode_bytes(
-            [
-                (special[i : i + 3], int(special[i + 1 : i + 3], 16))
-                for i in range(0, len(special), 3)
-            ]
-        )
-    elif special.startswith(("\\2", "\\3")):  # octal escapes of bytes 0x80-0xFF
-        units = _decode_bytes(
-            [
-                (special[i : i + 4], int(special[i + 1 : i + 4], 8))
-                for i in range(0, len(special), 4)
-            ]
-        )
+    elif special.startswith("\\x"):  # \xHH
+        units = _byte_escape_units(special, 4, 2, 16)
+    elif special[0] == "=":  # quoted-printable UTF-8: =HH
+        units = _byte_escape_units(special, 3, 1, 16)
+    elif special.startswith(("\\2", "\\3")):  # octal escapes of bytes 0x80-0xFF: \OOO
+        units = _byte_escape_units(special, 4, 1, 8)
     elif special.startswith("\\"):
         units = _escape_units(special)
     elif _fold(special) == special:

@@ -503,10 +503,7 @@ def _encode_like(surface: str, masked: str, kind: str) -> str:
     if word is not None:  # RFC 2047: the replacement in the word's charset and form
         return _as_encoded_word(masked, *word[1:])
     if _QUOTED_PRINTABLE.search(surface):  # RFC 2045 §6.7: bytes outside ASCII, and "="
-        masked = "".join(
-            ch if " " <= ch <= "~" and ch != "=" else "".join(f"={b:02X}" for b in ch.encode())
-            for ch in masked
-        )
+        masked = _escape_bytes(masked, "utf-8", "={:02X}", special="=")
     if _CHARACTER_REFERENCE.search(surface):  # references escape what XML needs escaped
         return _as_references(masked, hexadecimal="&#x" in surface or "&#X" in surface)
     if _JS_ESCAPE.search(surface):  # JavaScript's escape(): %uXXXX, and %XX below 256
@@ -584,13 +581,13 @@ def _octal_as_percent(match: re.Match[str]) -> str:
     return f"%{int(match[1], 8):02X}"
 
 
-def _escape_bytes(masked: str, encoding: str, byte_format: str) -> str:
-    """*masked* with each character outside printable ASCII, and each quote and backslash,
-    written as its bytes in *encoding*, each byte through *byte_format* (``\\x{:02X}``,
-    ``\\{:03o}``)."""
+def _escape_bytes(masked: str, encoding: str, byte_format: str, special: str = '"\\') -> str:
+    """*masked* with each character outside printable ASCII, and each of *special* (a quote
+    and a backslash; quoted-printable's ``=``), written as its bytes in *encoding*, each
+    byte through *byte_format* (``\\x{:02X}``, ``\\{:03o}``, ``={:02X}``)."""
     return "".join(
         ch
-        if " " <= ch <= "~" and ch not in '"\\'
+        if " " <= ch <= "~" and ch not in special
         else "".join(byte_format.format(b) for b in ch.encode(encoding, "replace"))
         for ch in masked
     )

@@ -33,6 +33,7 @@ from dataguard.mask.operator import OperatorEnv
 from dataguard.mask.policy import Policy
 from dataguard.sources.logs import (
     ENCODINGS,
+    cut_utf8,
     decode_text,
     read_pieces,
     reads_as_gbk,
@@ -115,9 +116,9 @@ def mask_pieces(masker: Masker, pieces: Sequence[bytes], encoding: str = "utf-8"
         if encoding == "utf-8":
             try:  # a strict decode costs what decode_text's would: valid lines pay nothing
                 text, used = body.decode("utf-8"), "utf-8"
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
                 text, used = decode_text(body, encoding)
-                if reads_as_gbk(body):
+                if not cut_utf8(body, exc) and reads_as_gbk(body):
                     masker.stats[GBK_LINES] += 1
         else:
             text, used = decode_text(body, encoding)

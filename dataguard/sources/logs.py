@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_BLOCK",
     "DEFAULT_MAX_LINE",
     "ENCODINGS",
+    "cut_utf8",
     "decode_text",
     "read_pieces",
     "reads_as_gbk",
@@ -80,12 +81,12 @@ def decode_text(body: bytes, encoding: str) -> tuple[str, str]:
         try:
             return body.decode("utf-8"), "utf-8"
         except UnicodeDecodeError as exc:
-            try:
-                if cut_utf8(body, exc):
-                    raise exc
-                return body.decode("gb18030"), "gb18030"
-            except UnicodeDecodeError:
-                encoding = "utf-8"
+            if not cut_utf8(body, exc):
+                try:
+                    return body.decode("gb18030"), "gb18030"
+                except UnicodeDecodeError:
+                    pass
+            encoding = "utf-8"
     return body.decode(encoding, "surrogateescape"), encoding
 
 
@@ -101,13 +102,8 @@ def cut_utf8(body: bytes, error: UnicodeDecodeError) -> bool:
 def reads_as_gbk(body: bytes) -> bool:
     """Whether *body*, a line that is not UTF-8, reads as GBK / GB18030 Chinese text (two
     or more characters outside ASCII, all of them CJK): a GBK log read as UTF-8, whose
-    names and addresses cannot be scanned. A UTF-8 line cut short (:func:`cut_utf8`) does
-    not."""
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if cut_utf8(body, exc):
-            return False
+    names and addresses cannot be scanned. (A UTF-8 line cut short, :func:`cut_utf8`, is
+    none: the caller, who has its decoding error, asks that first.)"""
     try:
         text = body.decode("gb18030")
     except UnicodeDecodeError:
