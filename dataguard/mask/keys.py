@@ -81,6 +81,17 @@ SENSITIVE_KEYS: dict[str, str] = {
         # 银行卡号, 银行账号 (not kh: 客户 as often as 卡号).
         "yhkh yhzh",
     ),
+    **_keys(
+        "CN_LANDLINE",
+        # ref. HR, CRM and enterprise-registry exports: an office, home or fax number is
+        # often written without its area code (座机：6234-5678), which no pattern can
+        # tell from any other eight digits; the key says what it is.
+        "landline fax fax_no fax_number office_phone office_tel work_phone work_tel "
+        "home_phone home_tel company_phone company_tel 座机 座机号 座机号码 固话 固定电话 "
+        "办公电话 单位电话 公司电话 家庭电话 住宅电话 宅电 传真 传真号 传真号码 "
+        # 固定电话, 办公电话, 座机号 (not cz: 操作 as often as 传真).
+        "gddh bgdh",
+    ),
     **_keys("EMAIL_ADDRESS", "email e_mail mail email_address 邮箱 电子邮箱 dzyx"),
     **_keys(
         "CN_NAME",

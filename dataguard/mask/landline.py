@@ -20,6 +20,11 @@ _SHAPE = re.compile(
     r"(?P<local>[2-8*][0-9*]{2,3}[- ]?[0-9*]{4})(?P<ext>.*)",
     re.DOTALL,
 )
+# A local number without its area code (座机：6234-5678转801), as HR and CRM exports write
+# one under a landline key: masked the same way, extension and all.
+_LOCAL_SHAPE = re.compile(
+    r"(?P<head>)(?P<local>[2-8*][0-9*]{2,3}[- ]?[0-9*]{4})(?P<ext>.*)", re.DOTALL
+)
 
 
 @dataclass(frozen=True)
@@ -27,12 +32,15 @@ class Landline(Operator):
     """Keep the country and area code; mask the local number but its last ``last`` digits.
 
     Ele.me 8.4: ``0571-88881123`` → ``0571-*****123``. Separators stay; an extension is
-    masked whole. A value that is not shaped like a landline keeps only its last digits.
+    masked whole, also after a local number written without its area code. A value that
+    is not shaped like a landline keeps only its last digits.
 
     >>> Landline().apply("0571-88881123", MaskContext("CN_LANDLINE"))
     '0571-*****123'
     >>> Landline().apply("+86(10)62345678", MaskContext("CN_LANDLINE"))
     '+86(10)*****678'
+    >>> Landline().apply("6234-5678转801", MaskContext("CN_LANDLINE"))
+    '****-*678转***'
     """
 
     name = "landline"
@@ -47,7 +55,7 @@ class Landline(Operator):
             raise ValueError("last must not be negative")
 
     def apply(self, value: str, context: MaskContext) -> str:
-        m = _SHAPE.fullmatch(value)
+        m = _SHAPE.fullmatch(value) or _LOCAL_SHAPE.fullmatch(value)
         if m is None:
             return self._mask_digits(value, self.last)
         ext = re.sub(r"[0-9]", self.char, m.group("ext"))

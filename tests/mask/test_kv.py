@@ -1272,3 +1272,23 @@ def test_a_display_name_in_a_mime_encoded_word_is_masked_and_stays_one(
     }
     for line, expected in cases.items():
         assert masker.mask_lines([line] * lines) == [expected] * lines
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_a_local_number_under_a_landline_key_is_masked(masker: Masker, lines: int) -> None:
+    """HR, CRM and enterprise-registry exports write an office, home or fax number
+    without its area code; under 座机, 办公电话, 传真 or office_tel it went out as it was."""
+    cases = {
+        # Landline display mask (Ele.me 8.4) by hand: the last 3 digits, separators and the
+        # area code kept, an extension masked whole.
+        "办公电话：6234-5678": "办公电话：****-*678",
+        "座机: 8888123": "座机: ****123",
+        '{"fax": "62345678", "office_tel": "88881234"}': (
+            '{"fax": "*****678", "office_tel": "*****234"}'
+        ),
+        '{"home_phone":"62345678转801"}': '{"home_phone":"*****678转***"}',
+        "company_tel=0571-88885678 gddh=62345678": "company_tel=0571-*****678 gddh=*****678",
+        "传真：0571-88885678": "传真：0571-*****678",
+    }
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines, line

@@ -587,3 +587,17 @@ def test_other_data_in_an_address_column_goes_with_the_part_below_the_county(
     redact(src, dst)
     assert dst.read_text("utf-8") == ("address\n浙江省杭州市西湖区****\n北京市海淀区****\n****\n")
     assert engine_runs == []  # no value went through the engine
+
+
+def test_a_column_of_local_numbers_under_a_landline_header_is_masked(tmp_path: Path) -> None:
+    """An HR export's 座机 column held eight-digit office numbers without an area code,
+    which no pattern can tell from other digits: they were copied as they were."""
+    src = tmp_path / "staff.csv"
+    src.write_text("工号,座机,传真\n1001,62345678,6234-5679\n1002,88881234转801,\n", "utf-8")
+    redact(src, tmp_path / "out.csv")
+    # Landline display mask (Ele.me 8.4) by hand: the last 3 digits, the extension masked.
+    assert read_csv(tmp_path / "out.csv") == [
+        ["工号", "座机", "传真"],
+        ["1001", "*****678", "****-*679"],
+        ["1002", "*****234转***", ""],
+    ]
