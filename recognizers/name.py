@@ -131,6 +131,31 @@ _NAME_BEFORE_GREETING = (
 )
 # A vCard line's start, and the group a property may carry (item1.FN: Apple's exports).
 _VCARD_GROUP = r"^(?:[A-Za-z0-9-]+\.)?"
+# ref. HL7 v2.x §2.5 (segments, fields, components): a segment starts a line, follows the
+# \r that ends the one before, or a log prefix's space or quote; fields are split by |
+# and components by ^. A name field's family and given name are its first two
+# components (刘^德华^^^^^L), or its first holds the whole name (刘德华); a repetition
+# (~) or further component ends it.
+_HL7_SEGMENT_START = r"(?:(?<=[\r\n\t \"'>:])|^)"
+_HL7_NAME = (
+    "(?P<value>" + _surname_regex() + r"\^" + _GIVEN + "{1,2}|" + _FULL_NAME + r")(?=[|^~\r]|$)"
+)
+
+
+#: HL7 segments and the positions of their name fields.
+_HL7_NAME_FIELDS = (("PID", 5), ("PID", 6), ("NK1", 2), ("GT1", 3))
+
+
+def _hl7_field(position: int) -> str:
+    """The fields of a segment before field *position* (1-based, after the segment ID).
+
+    Written ``{n,n}``, not ``{n}``: the prefilter opens bounded repeats to ``{n,}``, and
+    Hyperscan finds five exact repeats before the name alternation "too large".
+    """
+    skipped = str(position - 1)
+    return r"\|(?:[^|\r\n]*\|){" + skipped + "," + skipped + "}"
+
+
 # ref. customer-service chat: 麻烦转告李秀英女士明天来取件, 请通知张伟先生. A verb that
 # takes a person, then a full name and an honorific. Any ideograph before the name would
 # read 周末王女士 as the name 周末王; these verbs cannot end such a phrase.
@@ -608,6 +633,12 @@ class NameRecognizer(Recognizer):
         match: N;CHARSET=UTF-8:⟦李娜⟧;;;;
         no-match: FN:中国移动客服
         no-match: N:;;;;
+        match: PID|1||1234567^^^HIS^MR||⟦刘^德华⟧^^^^^L||19900307|M
+        match: HL7 recv: PID|1||P001||⟦欧阳娜娜⟧|⟦张^芳⟧|
+        match: NK1|1|⟦刘^芳⟧|MTH^母亲|
+        match: GT1|1||⟦王建国⟧|
+        no-match: PID|1||P001||测试^患者|
+        no-match: PV1|1|I|内科^01^02||||
     """
 
     entity: ClassVar[str] = "CN_NAME"
@@ -739,6 +770,18 @@ class NameRecognizer(Recognizer):
             + _FULL_NAME
             + r")(?=;|[ \t]*\r?$)",
             0.5,
+        ),
+        # ref. HL7 v2.x §3.4.2 (PID-5 patient name, PID-6 mother's maiden name), §3.4.5
+        # (NK1-2 next of kin), §6.5.5 (GT1-3 guarantor): hospital interface engines log
+        # whole messages, a segment per line or joined by \r. A name (XPN) is
+        # family^given^…, or the whole Chinese name in its first component.
+        *(
+            Pattern(
+                f"cn_name_hl7_{segment.lower()}{position}",
+                _HL7_SEGMENT_START + segment + _hl7_field(position) + _HL7_NAME,
+                0.5,
+            )
+            for segment, position in _HL7_NAME_FIELDS
         ),
         # ref. RFC 4514 distinguished names (LDAP binds, Active Directory audit logs): an
         # enterprise directory's common name is the person's name (CN=张三,OU=销售部,DC=…).

@@ -8,7 +8,17 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern, Recognizer
 
-from .name import _KEY_SEP, _KEY_START, _KEYS, _QUOTE, NameRecognizer, _word_list
+from .name import (
+    _HL7_NAME_FIELDS,
+    _HL7_SEGMENT_START,
+    _KEY_SEP,
+    _KEY_START,
+    _KEYS,
+    _QUOTE,
+    NameRecognizer,
+    _hl7_field,
+    _word_list,
+)
 
 __all__ = ["PinyinNameRecognizer", "is_pinyin_name", "pinyin_surname_at"]
 
@@ -128,6 +138,9 @@ class PinyinNameRecognizer(Recognizer):
         match: callback requested by ⟦Zhang Wei⟧ (13812341050) at 10:00
         no-match: 13812341050 (Home Phone)
         no-match: Order Service (13812341050)
+        match: NK1|1|⟦WANG^FANG⟧|MTH^MOTHER|
+        match: PID|1||P1||⟦LIU^DE HUA⟧^^^^^L|
+        no-match: PID|1||P1||TEST^PATIENT|
     """
 
     entity: ClassVar[str] = "CN_NAME"
@@ -141,6 +154,24 @@ class PinyinNameRecognizer(Recognizer):
         Pattern("cn_name_pnr", _PNR, 0.5),
         Pattern("cn_name_pinyin_after_phone", _AFTER_PHONE, 0.5),
         Pattern("cn_name_pinyin_before_phone", _BEFORE_PHONE, 0.5),
+        # ref. HL7 v2.x XPN (see NameRecognizer): ZHANG^SAN FENG, or the pinyin after the
+        # Chinese name (张三丰^ZHANG SAN FENG), as hospital systems write it for the
+        # wristband and the insurer.
+        *(
+            Pattern(
+                f"cn_name_pinyin_hl7_{segment.lower()}{position}",
+                _HL7_SEGMENT_START
+                + segment
+                + _hl7_field(position)
+                + r"(?:[\u4e00-\u9fff·]{2,16}\^)?(?P<value>"
+                + _WORD
+                + "(?:[ \t^]"
+                + _WORD
+                + r"){1,2})(?=[|^~\r]|$)",
+                0.5,
+            )
+            for segment, position in _HL7_NAME_FIELDS
+        ),
         # A whole field value; the field name lifts the score, as for cn_name_field.
         Pattern("cn_name_pinyin_field", r"^[ \t]*" + _NAME_WORDS + r"[ \t]*$", 0.3),
     )
@@ -157,4 +188,5 @@ class PinyinNameRecognizer(Recognizer):
     standard: ClassVar[str] = "standards.md §1 CN_NAME; GB/T 28039-2011"
 
     def validate(self, value: str) -> bool | None:
-        return None if is_pinyin_name(value) else False
+        # An HL7 name's components are split by ^ (ZHANG^SAN FENG).
+        return None if is_pinyin_name(value.replace("^", " ")) else False

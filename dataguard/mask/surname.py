@@ -12,6 +12,10 @@ from dataguard.recognizers.name_pinyin import pinyin_surname_at
 
 __all__ = ["Surname"]
 
+# What separates the family from the given name where a format gives each a field: vCard
+# N (RFC 6350 §6.2.2) and HL7 v2 XPN components.
+_FAMILY_GIVEN = (";", "^")
+
 
 @dataclass(frozen=True)
 class Surname(Operator):
@@ -23,7 +27,8 @@ class Surname(Operator):
     pinyin keeps its surname word, first or last, and each other letter is masked:
     ``Zhang Wei`` → ``Zhang ***``, ``Xiaoming Li`` → ``******** Li``, ``ZHANG/WEI`` →
     ``ZHANG/***``. A vCard ``N`` value holds the family name in a field of its own
-    (RFC 6350 §6.2.2): ``张;三丰`` → ``张;**``, its separator kept.
+    (RFC 6350 §6.2.2): ``张;三丰`` → ``张;**``, its separator kept; so does an HL7 name
+    (XPN, HL7 v2.x §2.A.88): ``刘^德华`` → ``刘^**``.
 
     >>> Surname().apply("欧阳娜娜", MaskContext("CN_NAME"))
     '欧阳**'
@@ -40,9 +45,11 @@ class Surname(Operator):
     def apply(self, value: str, context: MaskContext) -> str:
         if self._masked_pinyin(value):  # Zhang ***: masked already, kept (idempotent)
             return value
-        family, separator, given = value.partition(";")
-        if separator:  # vCard N: family;given
-            return family + separator + "".join(ch if ch == ";" else self.char for ch in given)
+        mark = next((m for m in _FAMILY_GIVEN if m in value), "")
+        if mark:  # vCard N family;given, HL7 XPN family^given
+            family, _, given = value.partition(mark)
+            kept = (mark, " ", "\t")  # as a pinyin name's spaces are kept
+            return family + mark + "".join(ch if ch in kept else self.char for ch in given)
         keep = pinyin_surname_at(value) if value.isascii() else None
         if keep is not None:
             words = re.split(r"([ \t/]+)", value.strip())
