@@ -302,6 +302,12 @@ def _summary(report: dict[str, Any], dry_run: bool) -> None:
         )
     elif report.get("separator") not in (None, ",", "\t"):
         click.echo(f"read as {report['separator']}-separated values", err=True)
+    if report.get("title_lines"):
+        click.echo(
+            f"{report['title_lines']} title line(s) above the header read as such, "
+            "masked as text and kept",
+            err=True,
+        )
     if report.get("sparse_columns"):
         click.echo(
             "classified from more values (the sample saw them almost empty): "

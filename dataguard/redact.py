@@ -225,11 +225,16 @@ def redact_file(
                 error = exc if isinstance(exc, UsageError) else read_error(opened, exc)
                 opened.close()
                 raise error from None
+        # A title may name a person (张伟的订单): masked as text, as a log line is.
+        if opened.title:
+            opened.title = tuple(masker.mask_lines(list(opened.title)))
         report = _redact_source(opened, target, masker, out_fmt, sample_rows, run)
         if fmt in ("csv", "tsv"):
             report["separator"] = opened.separator
             if opened.preamble is not None:
                 report["separator_line"] = opened.preamble
+            if opened.title:
+                report["title_lines"] = len(opened.title)
     if out_compression is not None:
         report["output_compression"] = out_compression
     report["seconds"] = round(time.monotonic() - started, 3)

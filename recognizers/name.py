@@ -208,7 +208,10 @@ _RECORD_LABELS = (
     # ref. CRM and sales records: 销售代表：周杰, 对接人：王芳.
     "销售代表|客户代表|业务员|销售员|对接人|跟进人|"
     # ref. school and clinic records: 学生：何晓明, 医生：王芳, 班主任 刘洋.
-    "学生|学员|老师|教师|班主任|医生|医师|主治医生|护士"
+    "学生|学员|老师|教师|班主任|医生|医师|主治医生|护士|"
+    # ref. a spreadsheet's title and footer lines: who made or exported the sheet
+    # (制表人：李娜, 导出人：张三丰, 填报人 王芳).
+    "制表人|导出人|填表人|填报人|统计人"
 )
 # ref. delivery and ride apps: 快递员刘洋已取件, 骑手张伟已接单 (a courier's name is personal
 # data too). After these come as often what the courier does (骑手马上到, 快递员明天到), so

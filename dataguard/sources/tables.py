@@ -23,7 +23,8 @@ Everything here is lazy or streamed, so memory stays bounded whatever the file s
 Blank lines at the very end of a CSV/TSV file of two or more columns are not records:
 :func:`open_table` leaves them out of the frame (polars would read each as a row of nulls).
 Nor is Excel's separator line (``sep=;`` before the header, :func:`excel_separator_line`):
-it names the separator, is read around and is written back.
+it names the separator, is read around and is written back; nor are a spreadsheet's title
+lines above the header (:func:`title_lines`), read around and written back the same way.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ __all__ = [
     "scan_jsonl",
     "sniff_encoding",
     "table_format",
+    "title_lines",
     "write_batches",
     "write_workbook",
 ]
@@ -269,6 +271,11 @@ class TableSource:
     #: read through a copy without it) and is written back before the header when the
     #: output has the input's format.
     preamble: str | None = None
+    #: A spreadsheet's title lines above the header, as read (no line endings; see
+    #: :func:`title_lines`). Not records: the file is read through a copy without them,
+    #: and they are written back before the header when the output has the input's
+    #: format (a caller that masks values masks them first: a title may name a person).
+    title: tuple[str, ...] = ()
     #: Whether quotes delimit fields (RFC 4180). False: quotes are plain characters and
     #: a line is a record, as in a database's own tab-separated text (``mysql -B``,
     #: PostgreSQL's ``COPY … TO`` text format, ``SELECT … INTO OUTFILE``: backslash
@@ -362,8 +369,9 @@ class TableSource:
         fault = first_bad_quote(self.scratch or self.path, self.separator)
         if fault is None:
             return None
-        if self.preamble is not None:  # counted in the copy without the separator line
-            fault = fault._replace(line=fault.line + 1)
+        skipped = (self.preamble is not None) + len(self.title)
+        if skipped:  # counted in the copy without the separator and title lines
+            fault = fault._replace(line=fault.line + skipped)
         described = fault.describe(with_byte=self.scratch is None)
         if self.separator == "\t":
             # mysql -B, psql's COPY and SELECT … INTO OUTFILE write tab-separated text in
@@ -456,23 +464,24 @@ def _transcode(
     target: str,
     *,
     cr_to_lf: bool = False,
-    skip_first_line: bool = False,
+    skip_lines: int = 0,
 ) -> None:
     """Re-encode a file in chunks (bounded memory); raises UsageError naming the byte.
 
     ``cr_to_lf``: every CR becomes LF (a file whose lines end in a bare CR), one character
-    for one, so line numbers hold. ``skip_first_line``: the copy starts after the first
-    line break (Excel's ``sep=`` line, which is short: it lies in the first chunk).
+    for one, so line numbers hold. ``skip_lines``: the copy starts after that many line
+    breaks (Excel's ``sep=`` line, a spreadsheet's title lines).
     """
-    skipping = skip_first_line
+    skipping = skip_lines
     with dst.open("wb") as fout:
         try:
             for text in _decoded_chunks(src, source):
                 if cr_to_lf:
                     text = text.replace("\r", "\n")
-                if skipping:
-                    skipping = "\n" not in text
-                    text = "" if skipping else text[text.index("\n") + 1 :]
+                while skipping and text:
+                    at = text.find("\n")
+                    text = "" if at < 0 else text[at + 1 :]
+                    skipping -= at >= 0
                 fout.write(text.encode(target))
         except _Undecodable as bad:
             raise UsageError(
@@ -522,14 +531,18 @@ def open_table(
     scratch = None
     cr = _bare_cr_endings(path, encoding)
     preamble, declared = excel_separator_line(path, encoding)
-    if cr or preamble is not None or encoding not in ("utf-8", "utf-8-sig"):
+    title = (
+        title_lines(path, encoding, skip=preamble is not None, separator=separator or declared)
+        if header and quoting
+        else ()
+    )
+    skipped = (preamble is not None) + len(title)
+    if cr or skipped or encoding not in ("utf-8", "utf-8-sig"):
         handle, name = tempfile.mkstemp(prefix="dataguard-", suffix=".utf8.csv")
         os.close(handle)
         scratch = Path(name)
         try:
-            _transcode(
-                path, scratch, encoding, "utf-8", cr_to_lf=cr, skip_first_line=preamble is not None
-            )
+            _transcode(path, scratch, encoding, "utf-8", cr_to_lf=cr, skip_lines=skipped)
         except BaseException:
             scratch.unlink(missing_ok=True)
             raise
@@ -571,6 +584,7 @@ def open_table(
         header=header,
         separator=separator,
         preamble=preamble,
+        title=title,
         # A quoted name running onto the next line: the first line is not the whole header.
         header_line=line if header and (not quoting or line.count('"') % 2 == 0) else None,
         quoting=quoting,
@@ -623,6 +637,55 @@ def excel_separator_line(path: Path, encoding: str) -> tuple[str | None, str | N
     line = first[0].rstrip("\r")
     match = _EXCEL_SEPARATOR_LINE.fullmatch(line)
     return (line, match.group(1)) if match else (None, None)
+
+
+#: How many lines above a header :func:`title_lines` looks at.
+_MOST_TITLE_LINES = 5
+_TITLE_SEPARATORS = (",", "\t", ";", "|")
+# A cell that is a number, an amount, a date or a time: data, never a column's name.
+_NUMERIC_CELL = re.compile(r"[\s0-9.,:/+\-%￥$]*")
+
+
+def title_lines(
+    path: Path, encoding: str, *, skip: int = 0, separator: str | None = None
+) -> tuple[str, ...]:
+    """A spreadsheet's title lines above the header (after *skip* lines), as read, or ().
+
+    Excel users put a title above a sheet's header (``客户信息导出（2026年11月）,,,``,
+    sometimes a date line or a blank row too) and save it as CSV. Read as a record, the
+    title was the header and the real header a row of data: the column names were masked
+    as values (``姓*``, ``******``) and every column was named ``column_N``. Title lines
+    hold at most one non-empty cell; the header below them at least two, each non-empty,
+    distinct and not a number or a date (column names are words). Without such a header
+    within :data:`_MOST_TITLE_LINES` lines, nothing is a title.
+    """
+    with path.open("rb") as stream:
+        head = stream.read(65_536)
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    lines = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"))[skip:-1]  # whole lines only
+    for index, line in enumerate(lines[: _MOST_TITLE_LINES + 1]):
+        if line.count('"') % 2:  # a quoted cell running onto the next line: not a title
+            return ()
+        widest = max(
+            (_cells(line, sep) for sep in ((separator,) if separator else _TITLE_SEPARATORS)),
+            key=lambda cells: sum(bool(c.strip()) for c in cells),
+        )
+        if sum(bool(c.strip()) for c in widest) < 2:
+            continue  # a title, a blank row, or a one-column file's line
+        names = [c.strip() for c in widest]
+        header = (
+            all(names)
+            and len(set(names)) == len(names)
+            and not any(_NUMERIC_CELL.fullmatch(n) for n in names)
+        )
+        if index == 0 or not header or not any(t.strip(' ,;\t|"') for t in lines[:index]):
+            return ()
+        return tuple(lines[:index])
+    return ()
+
+
+def _cells(line: str, separator: str) -> list[str]:
+    return next(csv.reader([line], delimiter=separator), [])
 
 
 def _first_undecodable_byte(path: Path) -> int | None:
@@ -1047,6 +1110,8 @@ def write_batches(
             head = "\ufeff" if source.bom else ""  # the encoding's byte order mark
             if source.preamble is not None and fmt == source.fmt:
                 head += source.preamble + ending  # Excel's sep= line, as it was
+            if fmt == source.fmt:
+                head += "".join(line + ending for line in source.title)
             out.write(encode(head + (verbatim + ending if verbatim is not None else "")))
         first = True
         for batch in batches:

@@ -1000,6 +1000,47 @@ def test_excels_separator_line_is_read_as_such_and_written_back(
     assert (tmp_path / "out.jsonl").read_text("utf-8") == '{"姓名":"张*","手机":"******1050"}\n'
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+@pytest.mark.parametrize("ending", ["\r\n", "\n"])
+def test_a_spreadsheets_title_lines_are_read_as_such_and_written_back(
+    tmp_path: Path, encoding: str, ending: str
+) -> None:
+    """Excel users put a title (and a date line, a blank row) above the header: read as
+    the header, the title made the real header a row of data, masked as one (姓*,
+    ******), and every column column_N."""
+    lines = [
+        "客户信息导出（2026年11月）,,",
+        '"导出人：张三丰, 13912345678",,',
+        ",,",
+        "姓名,手机,备注",
+        "李四,13812341050,VIP",
+    ]
+    source, out = tmp_path / "export.csv", tmp_path / "out.csv"
+    source.write_bytes(ending.join([*lines, ""]).encode(encoding))
+    result = run(source, "-o", out, "--report", tmp_path / "r.json")
+    assert result.exit_code == 0, result.output
+    assert "3 title line(s) above the header read as such" in result.stderr
+    # Written by hand: a name keeps its surname, a mobile its last 4 digits; the title
+    # lines are masked as text (the exporter's name beside its label and phone).
+    masked = [
+        "客户信息导出（2026年11月）,,",
+        '"导出人：张**, ******5678",,',
+        ",,",
+        "姓名,手机,备注",
+        "李*,******1050,VIP",
+    ]
+    assert out.read_bytes() == ending.join([*masked, ""]).encode(encoding)
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert report["title_lines"] == 3
+    assert [c["column"] for c in report["columns"]] == ["姓名", "手机", "备注"]
+    # Into another format the lines have no place and are left out.
+    result = run(source, "-o", tmp_path / "out.jsonl")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.jsonl").read_text("utf-8") == (
+        '{"姓名":"李*","手机":"******1050","备注":"VIP"}\n'
+    )
+
+
 def test_a_databases_tab_separated_text_is_refused_saying_what_reads_it(
     tmp_path: Path,
 ) -> None:

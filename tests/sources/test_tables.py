@@ -32,6 +32,7 @@ from dataguard.sources.tables import (
     first_bad_quote,
     first_ragged_record,
     open_table,
+    title_lines,
 )
 
 
@@ -474,3 +475,48 @@ def test_a_value_a_file_without_quoting_cannot_hold_is_refused(tmp_path: Path) -
     batch = pl.DataFrame({"a": ["1"], "b": ["x\ny"]})
     tables.write_batches(iter([batch]), source, tmp_path / "out.csv", "csv")
     assert (tmp_path / "out.csv").read_text("utf-8") == 'a,b\n1,"x\ny"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # A title, padded with separators by Excel or not; a date line and a blank row.
+        ("客户名单,,\n姓名,手机,备注\n张三,138,x\n", ("客户名单,,",)),
+        (
+            "客户名单\n导出时间：2026-11-28\n\n姓名;手机\n张三;138\n",
+            ("客户名单", "导出时间：2026-11-28", ""),
+        ),
+        ('"Customers, November",,\nname,phone,note\n', ('"Customers, November",,',)),
+        ("客户名单\r姓名,手机\r张三,138\r", ("客户名单",)),  # CSV (Macintosh)
+        # No title: a header first; a one-column file; a header with an empty name (its
+        # next line is data); a first line of data under no header; a blank first row
+        # alone; a quoted cell running onto the next line; no header within five lines.
+        ("姓名,手机\n张三,138\n", ()),
+        ("mobile\n13812341050\n13912345678\n", ()),
+        ("id,,\n1,张三,138\n", ()),
+        ("总计\n1,张三,13812341050\n", ()),
+        (",,\n姓名,手机,备注\n", ()),
+        ('"备注\n第二行",x\n姓名,手机\n', ()),
+        ("a\nb\nc\nd\ne\nf\n姓名,手机\n", ()),
+        ("客户名单\n姓名,姓名\n", ()),  # names repeat: no header
+        ("客户名单\n2026-11-28,100.00\n", ()),  # numbers: data
+    ],
+)
+def test_title_lines_are_the_lines_above_a_header(
+    tmp_path: Path, text: str, title: tuple[str, ...]
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    assert title_lines(path, "utf-8") == title
+
+
+def test_title_lines_after_excels_separator_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes("sep=;\r\n客户名单;;\r\n姓名;手机;备注\r\n张三;138;x\r\n".encode("gbk"))
+    assert title_lines(path, "gbk", skip=1, separator=";") == ("客户名单;;",)
+    table = open_table(path, "csv", "gbk")
+    try:
+        assert (table.preamble, table.title, table.separator) == ("sep=;", ("客户名单;;",), ";")
+        assert table.frame.collect().rows() == [("张三", "138", "x")]
+    finally:
+        table.close()
