@@ -539,7 +539,9 @@ def _redact_workbook(
     on_rows: Callable[[int], object] | None,
 ) -> dict[str, Any]:
     """Every sheet of an .xlsx workbook, each with its own plan, into a new workbook."""
-    sheets = read_workbook(source)
+    sheets, titles = read_workbook(source)
+    # A title may name a person (张伟的订单): its cells are masked as text.
+    titles = {name: [masker.mask_lines(row) for row in rows] for name, rows in titles.items()}
     redacted: dict[str, pl.DataFrame] = {}
     reports = []
     sparse: list[str] = []
@@ -558,10 +560,19 @@ def _redact_workbook(
             redacted[name] = redactor.apply(frame.lazy(), plan).collect()
             for column in head["columns"]:
                 _add_counts(column, redactor.counts.get(column["column"], Counter()))
-        reports.append({"sheet": name, "rows": frame.height, "columns": head["columns"]})
+        reports.append(
+            {
+                "sheet": name,
+                "rows": frame.height,
+                "columns": head["columns"],
+                **({"title_lines": len(titles[name])} if name in titles else {}),
+            }
+        )
     report = _report_head(source, target, "xlsx", "xlsx", "utf-8", TablePlan(()))
     report["columns"] = [dict(c, sheet=r["sheet"]) for r in reports for c in r["columns"]]
-    report["sheets"] = [{"sheet": r["sheet"], "rows": r["rows"]} for r in reports]
+    report["sheets"] = [{k: v for k, v in r.items() if k != "columns"} for r in reports]
+    if titles:
+        report["title_lines"] = sum(len(rows) for rows in titles.values())
     report["sparse_columns"] = sparse
     report["rows"] = sum(r["rows"] for r in reports)
     if dry_run:
@@ -569,7 +580,7 @@ def _redact_workbook(
     assert target is not None
     temporary = temporary_path(target)
     try:
-        write_workbook(redacted, temporary)
+        write_workbook(redacted, temporary, titles)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)

@@ -191,7 +191,7 @@ def _tables(
         yield _Table(str(path), lined, total, {})
         return
     if fmt == "xlsx":
-        for sheet, frame in read_workbook(path).items():
+        for sheet, frame in read_workbook(path).sheets.items():
             if personal_column_name(frame.columns, detector)[0]:
                 frame = _header_as_row(frame)
             # A seeded spread, as redaction draws it: an export sorted by date holds its

@@ -35,7 +35,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -57,6 +57,7 @@ __all__ = [
     "QuoteFault",
     "RaggedRecord",
     "TableSource",
+    "Workbook",
     "compressed_error",
     "draw_sample",
     "estimate_rows",
@@ -73,6 +74,7 @@ __all__ = [
     "sniff_encoding",
     "table_format",
     "title_lines",
+    "title_rows",
     "write_batches",
     "write_workbook",
 ]
@@ -532,7 +534,12 @@ def open_table(
     cr = _bare_cr_endings(path, encoding)
     preamble, declared = excel_separator_line(path, encoding)
     title = (
-        title_lines(path, encoding, skip=preamble is not None, separator=separator or declared)
+        title_lines(
+            path,
+            encoding,
+            skip=preamble is not None,
+            separator=separator or declared or (_separator(fmt) if fmt == "tsv" else None),
+        )
         if header and quoting
         else ()
     )
@@ -641,7 +648,6 @@ def excel_separator_line(path: Path, encoding: str) -> tuple[str | None, str | N
 
 #: How many lines above a header :func:`title_lines` looks at.
 _MOST_TITLE_LINES = 5
-_TITLE_SEPARATORS = (",", "\t", ";", "|")
 # A cell that is a number, an amount, a date or a time: data, never a column's name.
 _NUMERIC_CELL = re.compile(r"[\s0-9.,:/+\-%￥$]*")
 
@@ -654,34 +660,64 @@ def title_lines(
     Excel users put a title above a sheet's header (``客户信息导出（2026年11月）,,,``,
     sometimes a date line or a blank row too) and save it as CSV. Read as a record, the
     title was the header and the real header a row of data: the column names were masked
-    as values (``姓*``, ``******``) and every column was named ``column_N``. Title lines
-    hold at most one non-empty cell; the header below them at least two, each non-empty,
-    distinct and not a number or a date (column names are words). Without such a header
-    within :data:`_MOST_TITLE_LINES` lines, nothing is a title.
+    as values (``姓*``, ``******``) and every column was named ``column_N``. Which lines
+    are titles: :func:`title_rows`, the lines split by *separator*, else by the comma
+    (a ``;`` or ``|`` file's titles are read with ``--separator``: tried without it, a
+    one-column file of ``a;b`` values read its header as a title).
     """
     with path.open("rb") as stream:
         head = stream.read(65_536)
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
     lines = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"))[skip:-1]  # whole lines only
-    for index, line in enumerate(lines[: _MOST_TITLE_LINES + 1]):
-        if line.count('"') % 2:  # a quoted cell running onto the next line: not a title
-            return ()
-        widest = max(
-            (_cells(line, sep) for sep in ((separator,) if separator else _TITLE_SEPARATORS)),
-            key=lambda cells: sum(bool(c.strip()) for c in cells),
-        )
-        if sum(bool(c.strip()) for c in widest) < 2:
-            continue  # a title, a blank row, or a one-column file's line
-        names = [c.strip() for c in widest]
+    return tuple(lines[: _title_line_count(lines, separator or ",")])
+
+
+def _title_line_count(lines: list[str], separator: str) -> int:
+    """How many of *lines* are title lines, their records split by *separator* (quoted
+    line breaks read as such)."""
+    reader = csv.reader(lines, delimiter=separator)
+    rows: list[list[str]] = []
+    ends: list[int] = []  # the line each record ends on (1-based)
+    try:
+        for row in reader:
+            rows.append(row)
+            ends.append(reader.line_num)
+            if len(rows) > _MOST_TITLE_LINES + 1:  # the header's first record too
+                break
+    except csv.Error:
+        return 0
+    count = title_rows(rows)
+    return ends[count - 1] if count else 0
+
+
+def title_rows(rows: Sequence[Sequence[str | None]]) -> int:
+    """How many of a table's first *rows* (their cells) are title rows above its header.
+
+    Title rows hold at most one non-empty cell (a title, a date line, a blank row), and
+    at least one of them is not blank; the header below them holds two cells or more, each
+    non-empty, distinct and not a number or a date (column names are words), and the row
+    after it as many cells (a line split by the wrong separator is no header).
+    Without such a header within :data:`_MOST_TITLE_LINES` rows, or with one first, it is 0.
+    """
+    for index, cells in enumerate(rows[: _MOST_TITLE_LINES + 1]):
+        if _filled(cells) < 2:
+            continue  # a title, a blank row, or a one-column table's row
+        names = [(c or "").strip() for c in cells]
         header = (
             all(names)
             and len(set(names)) == len(names)
             and not any(_NUMERIC_CELL.fullmatch(n) for n in names)
+            and index + 1 < len(rows)
+            and len(rows[index + 1]) == len(cells)
         )
-        if index == 0 or not header or not any(t.strip(' ,;\t|"') for t in lines[:index]):
-            return ()
-        return tuple(lines[:index])
-    return ()
+        titled = any(_filled(row) for row in rows[:index])
+        return index if header and titled else 0
+    return 0
+
+
+def _filled(cells: Sequence[str | None]) -> int:
+    """How many of *cells* hold more than white space."""
+    return sum(bool(c and c.strip()) for c in cells)
 
 
 def _cells(line: str, separator: str) -> list[str]:
@@ -800,7 +836,16 @@ def _header(path: Path, separator: str, quoting: bool = True) -> tuple[list[str]
     return row, line, first.endswith("\r\n")
 
 
-def read_workbook(path: Path) -> dict[str, pl.DataFrame]:
+class Workbook(NamedTuple):
+    """What :func:`read_workbook` read: the sheets, and the title rows above their headers."""
+
+    sheets: dict[str, pl.DataFrame]
+    #: Per sheet with any, its title rows above the header (:func:`title_rows`), each row's
+    #: cells as text ("" for an empty one).
+    titles: dict[str, list[list[str]]]
+
+
+def read_workbook(path: Path) -> Workbook:
     """Every sheet of an ``.xlsx`` workbook, by name (read whole: a sheet holds at most
     1,048,576 rows). Needs ``pip install 'dataguard[excel]'``.
 
@@ -808,17 +853,22 @@ def read_workbook(path: Path) -> dict[str, pl.DataFrame]:
     mixing kinds (``138-1234-1050`` typed among numeric phones, ``n/a`` among amounts) is
     read as text: calamine types a column from its cells and turns the others into
     nulls, which would drop them from the redacted copy.
+
+    A sheet whose first row is a title (a merged ``客户信息导出（2026年11月）`` cell: one
+    column named, the others ``__UNNAMED__``) is read from the header below its title
+    rows (:func:`title_rows`); the title rows are returned beside it. Read with the
+    title as the header, the real header was a row of data, masked as one.
     """
     try:
         sheets = dict(
             pl.read_excel(path, sheet_id=0, infer_schema_length=None, raise_if_empty=False)
         )
+        titles = {name: _title_of(path, name, frame.columns) for name, frame in sheets.items()}
+        titles = {name: rows for name, rows in titles.items() if rows}
+        for name, rows in titles.items():
+            sheets[name] = _read_sheet(path, name, None, len(rows))
         typed = [name for name, frame in sheets.items() if _typed_columns(frame)]
-        texts = (
-            dict(pl.read_excel(path, sheet_id=0, infer_schema_length=0, raise_if_empty=False))
-            if typed
-            else {}
-        )
+        texts = {name: _read_sheet(path, name, 0, len(titles.get(name, ()))) for name in typed}
     except ImportError:
         raise UsageError("reading .xlsx needs: pip install 'dataguard[excel]'") from None
     except Exception as exc:  # calamine's own error types; never echo cell contents
@@ -827,7 +877,40 @@ def read_workbook(path: Path) -> dict[str, pl.DataFrame]:
         ) from None
     for name in typed:
         sheets[name] = _keep_every_cell(sheets[name], texts[name])
-    return sheets
+    return Workbook(sheets, titles)
+
+
+# What calamine names a header cell that is empty (the cells a merged title spans).
+_UNNAMED = "__UNNAMED__"
+
+
+def _title_of(path: Path, sheet: str, columns: list[str]) -> list[list[str]]:
+    """The title rows above the header of *sheet*, if its first row, read as the header
+    (*columns*), looks like a title: one cell named, the others empty."""
+    if len(columns) < 2 or sum(not c.startswith(_UNNAMED) for c in columns) != 1:
+        return []
+    raw = pl.read_excel(
+        path,
+        sheet_name=sheet,
+        has_header=False,
+        drop_empty_rows=False,
+        drop_empty_cols=False,
+        infer_schema_length=0,
+        raise_if_empty=False,
+    )
+    rows = [list(row) for row in raw.head(_MOST_TITLE_LINES + 1).rows()]
+    return [[c or "" for c in row] for row in rows[: title_rows(rows)]]
+
+
+def _read_sheet(path: Path, sheet: str, infer: int | None, header_row: int) -> pl.DataFrame:
+    """*sheet* read with its header at *header_row* (0: the first row)."""
+    return pl.read_excel(
+        path,
+        sheet_name=sheet,
+        infer_schema_length=infer,
+        read_options={"header_row": header_row},
+        raise_if_empty=False,
+    )
 
 
 def _typed_columns(frame: pl.DataFrame) -> list[str]:
@@ -844,15 +927,25 @@ def _keep_every_cell(typed: pl.DataFrame, text: pl.DataFrame) -> pl.DataFrame:
     return typed.with_columns(text[name] for name in lossy) if lossy else typed
 
 
-def write_workbook(sheets: dict[str, pl.DataFrame], target: Path) -> None:
-    """Write sheets, in order, into a new ``.xlsx`` workbook at *target*."""
+def write_workbook(
+    sheets: dict[str, pl.DataFrame],
+    target: Path,
+    titles: dict[str, list[list[str]]] | None = None,
+) -> None:
+    """Write sheets, in order, into a new ``.xlsx`` workbook at *target*, each below its
+    title rows (*titles*, as :func:`read_workbook` returns them), if any."""
     try:
         import xlsxwriter  # type: ignore[import-untyped]
     except ImportError:
         raise UsageError("writing .xlsx needs: pip install 'dataguard[excel]'") from None
     with xlsxwriter.Workbook(str(target)) as workbook:
         for name, frame in sheets.items():
-            frame.write_excel(workbook, worksheet=name, autofit=True)
+            title = (titles or {}).get(name, [])
+            if title:
+                worksheet = workbook.add_worksheet(name)
+                for index, row in enumerate(title):
+                    worksheet.write_row(index, 0, row)
+            frame.write_excel(workbook, worksheet=name, position=(len(title), 0), autofit=True)
 
 
 def sample_jsonl(path: Path, rows: int, seed: int) -> pl.DataFrame:

@@ -586,6 +586,48 @@ def test_an_xlsx_workbook_is_redacted_sheet_by_sheet(tmp_path: Path) -> None:
     assert sheets["客户"].rows() == [("tt**@1**.com", "客户电话******5678")]
 
 
+def test_an_xlsx_sheets_title_rows_are_read_as_such_and_written_back(tmp_path: Path) -> None:
+    """A merged title cell above the header (客户信息导出) was read as the header: the real
+    header became a row of data, masked as one (姓*, ******), and the output's header
+    was the title and __UNNAMED__1, __UNNAMED__2."""
+    import polars as pl
+
+    xlsxwriter = pytest.importorskip("xlsxwriter", reason="pip install 'dataguard[excel]'")
+    pytest.importorskip("fastexcel", reason="pip install 'dataguard[excel]'")
+
+    source = tmp_path / "book.xlsx"
+    with xlsxwriter.Workbook(str(source)) as book:
+        sheet = book.add_worksheet("订单")
+        sheet.merge_range(0, 0, 0, 2, "客户信息导出（2026年11月）")
+        sheet.write_row(1, 0, ["制表人：张三丰"])
+        sheet.write_row(3, 0, ["姓名", "手机", "金额"])  # a blank row above the header
+        sheet.write_row(4, 0, ["李四", "13812341050", 1.5])
+        sheet.write_row(5, 0, ["王五", "13912345678", 2])
+        plain = book.add_worksheet("客户")
+        plain.write_row(0, 0, ["email", "备注"])
+        plain.write_row(1, 0, ["tt@163.com", "VIP"])
+    out = tmp_path / "out.xlsx"
+    result = run(source, "-o", out, "--report", tmp_path / "r.json")
+    assert result.exit_code == 0, result.output
+    assert pl.read_excel(out, sheet_id=0).keys() == {"订单", "客户"}
+    orders = pl.read_excel(out, sheet_name="订单", read_options={"header_row": 3})
+    assert orders.columns == ["姓名", "手机", "金额"]
+    assert orders.rows() == [("李*", "******1050", 1.5), ("王*", "******5678", 2.0)]
+    raw = pl.read_excel(out, sheet_name="订单", has_header=False, drop_empty_rows=False)
+    # The title rows as they were, the maker's name masked (a name keeps its surname).
+    assert raw.head(3).rows() == [
+        ("客户信息导出（2026年11月）", None, None),
+        ("制表人：张**", None, None),
+        (None, None, None),
+    ]
+    assert pl.read_excel(out, sheet_name="客户").rows() == [("tt**@1**.com", "VIP")]
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert report["sheets"] == [
+        {"sheet": "订单", "rows": 2, "title_lines": 3},
+        {"sheet": "客户", "rows": 1},
+    ]
+
+
 def test_an_xlsx_cell_of_another_kind_below_the_first_rows_is_kept(tmp_path: Path) -> None:
     # calamine types a column from its cells and nulls the odd ones out: a phone typed as
     # text among numeric ones, and "n/a" among amounts, used to vanish from the copy.

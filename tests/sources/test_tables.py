@@ -483,10 +483,10 @@ def test_a_value_a_file_without_quoting_cannot_hold_is_refused(tmp_path: Path) -
         # A title, padded with separators by Excel or not; a date line and a blank row.
         ("客户名单,,\n姓名,手机,备注\n张三,138,x\n", ("客户名单,,",)),
         (
-            "客户名单\n导出时间：2026-11-28\n\n姓名;手机\n张三;138\n",
+            "客户名单\n导出时间：2026-11-28\n\n姓名,手机\n张三,138\n",
             ("客户名单", "导出时间：2026-11-28", ""),
         ),
-        ('"Customers, November",,\nname,phone,note\n', ('"Customers, November",,',)),
+        ('"Customers, November",,\nname,phone,note\nWang,138,x\n', ('"Customers, November",,',)),
         ("客户名单\r姓名,手机\r张三,138\r", ("客户名单",)),  # CSV (Macintosh)
         # No title: a header first; a one-column file; a header with an empty name (its
         # next line is data); a first line of data under no header; a blank first row
@@ -500,6 +500,12 @@ def test_a_value_a_file_without_quoting_cannot_hold_is_refused(tmp_path: Path) -
         ("a\nb\nc\nd\ne\nf\n姓名,手机\n", ()),
         ("客户名单\n姓名,姓名\n", ()),  # names repeat: no header
         ("客户名单\n2026-11-28,100.00\n", ()),  # numbers: data
+        # Split by tabs, a record with a quoted tab reads as two words, but the record
+        # after it does not split alike.
+        ('id,mobile\n1,"\t110105"\n2,13912345678\n', ()),
+        ("tags\na;b\nc;d\n", ()),  # a one-column file, not two columns split by ;
+        ('客户名单\n姓名,备注\n张三,"第一行\n第二行"\n', ("客户名单",)),  # a quoted line break
+        ("客户名单\n姓名,手机\n", ()),  # a header and no record: nothing says it is one
     ],
 )
 def test_title_lines_are_the_lines_above_a_header(
@@ -520,3 +526,29 @@ def test_title_lines_after_excels_separator_line(tmp_path: Path) -> None:
         assert table.frame.collect().rows() == [("张三", "138", "x")]
     finally:
         table.close()
+
+
+_CELL = st.text(alphabet=st.sampled_from('ab张三,;|"\n 1-'), max_size=8)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    names=st.lists(
+        st.text(alphabet="abc姓名", min_size=1, max_size=4), min_size=1, max_size=4, unique=True
+    ),
+    cells=st.lists(_CELL, max_size=40),
+)
+def test_property_a_table_that_starts_with_its_header_has_no_title(
+    tmp_path: Path, names: list[str], cells: list[str]
+) -> None:
+    """Whatever its records hold (separators, quotes, line breaks), a file whose first line
+    is its header (one column or more) is never read as titled."""
+    width = len(names)
+    rows = [cells[i : i + width] for i in range(0, len(cells) - width + 1, width)]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([names, *rows])
+    path = tmp_path / "t.csv"
+    path.write_text(buffer.getvalue(), "utf-8")
+    assert title_lines(path, "utf-8") == ()
