@@ -61,6 +61,19 @@ _PERCENT_QUOTED = (
     + ")+)"
     + _ESCAPED_QUOTE
 )
+# An XML element's name or key attribute holding a key (name="db.password"), its quote
+# closed; then the value attribute of the same element, or the element's text. A
+# placeholder (${jdbc.password}, #{pwd}) is no value.
+_XML_NAMED = r"(?<![\w:-])(?i:name|key)[ \t]*=[ \t]*[\"'][\w.\-]{0,40}?" + _KEY + r"[\"']"
+_NOT_PLACEHOLDER = r"(?![$#%]\{)"
+_XML_VALUE_ATTRIBUTE = (
+    r"[ \t]+(?:[^<>\r\n]*?[ \t])?value[ \t]*=[ \t]*[\"']"
+    + _NOT_PLACEHOLDER
+    + r"(?P<value>[^\"'<>\r\n]+)[\"']"
+)
+_XML_ELEMENT_TEXT = (
+    r"[^<>\r\n]*>(?:<!\[CDATA\[)?" + _NOT_PLACEHOLDER + r"(?P<value>[^<>\]\r\n]+)(?:\]\]>)?</"
+)
 # ref. RFC 6265 §4.2 (Cookie) and §4.1 (Set-Cookie): the header value is the secret; it is
 # reported whole, to the end of the line or the closing quote of a logged header map.
 _COOKIE = r"(?=[SsCc])(?<![A-Za-z-])(?i:set-cookie|cookies?)"
@@ -327,6 +340,11 @@ class SecretRecognizer(Recognizer):
         no-match: INFO http code=200 sent
         no-match: {"密码": ""}
         no-match: token_type=bearer&expires_in=7200
+        match: <add key="DbPassword" value="⟦S3cr3t!pw⟧" />
+        match: <property name="jdbc.password" value="⟦S3cr3t!pw⟧"/>
+        match: <entry key="redis.auth.token">⟦abcd1234efgh5678⟧</entry>
+        no-match: <property name="password" value="${jdbc.password}"/>
+        no-match: <add key="PasswordMinLength" value="8" />
     """
 
     entity: ClassVar[str] = "SECRET"
@@ -392,6 +410,11 @@ class SecretRecognizer(Recognizer):
             0.85,
         ),
         Pattern("secret_bearer", r"(?=[Bb])(?<![A-Za-z])(?i:bearer)[ \t]+" + _TOKEN68, 0.7),
+        # ref. XML that names a value in an attribute: .NET appSettings (<add
+        # key="DbPassword" value="…"/>), Spring bean properties (<property name="password"
+        # value="…"/>), Java's properties XML (<entry key="jdbc.password">…</entry>).
+        Pattern("secret_xml_name_value", _XML_NAMED + _XML_VALUE_ATTRIBUTE, 0.85),
+        Pattern("secret_xml_named_element", _XML_NAMED + _XML_ELEMENT_TEXT, 0.85),
         # ref. RFC 3986 §3.2.1: the password of a URI's userinfo (postgresql://app:pw@db,
         # jdbc:mysql://root:pw@host, redis://:pw@cache), up to the last @ before the host,
         # since an @ in a password may arrive percent-decoded. Above an email's score:

@@ -93,8 +93,12 @@ _URL_SAFE = "-._~*"
 # (``key: value`` and Chinese labels, ``收货地址：…``, too: :data:`dataguard.mask.kv._LABEL_COLON`;
 # this reads every colon, and the exact reading decides.)
 _KEY_BEFORE_VALUE = (
+    # An XML attribute naming the value (<field name="xm">, <add key="password" value=…>),
+    # first: at its start the name=/key= word would be read instead.
+    r"(?:(?i:name|key)[ \t]*=[ \t]*[\"']"
+    r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*[\"']|"
     # After a colour code (logrus: ESC[36mpassword ESC[0m=…), as kv.py reads keys.
-    r"(?:(?:" + CONTROL_SEQUENCE + r")?"
+    r"(?:" + CONTROL_SEQUENCE + r")?"
     r"(?:(?i:(?:ship|bill|deliver)[ _]to)|"  # two words, as kv's colon reading has them
     r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*)"
     # =, a quote and a colon (its quote escaped in a JSON string: {"body":"{\"pwd\":…}"}),
@@ -284,6 +288,7 @@ class Masker:
                 pl.col("k")
                 .str.replace("(?:" + CONTROL_SEQUENCE + r")?\s*\\?[\"']?\s*[=:：>]$", "")
                 .str.replace(r"^</(?:.*:)?|^" + CONTROL_SEQUENCE, "")
+                .str.replace_all(r"^(?i:name|key)[ \t]*=[ \t]*[\"']|[\"']$", "")
                 .str.replace(r"^.*\.", "")
                 .str.replace_all(r"[\s_\-\[\]]", "")
                 .str.to_lowercase()

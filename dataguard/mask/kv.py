@@ -13,7 +13,9 @@ Formats:
     logs), ``key: value`` and Chinese labels (``收货地址：…``, the whole run of ideographs
     before the colon being the key), ``"key": value`` fragments embedded in text, a Python
     dict's ``'key': 'value'``, XML elements holding text (``<mobile>…</mobile>``,
-    ``<地址>…</地址>``, namespaces dropped from the key) and JSON written into HTML
+    ``<地址>…</地址>``, namespaces dropped from the key), XML naming a value in a name or
+    key attribute (``<field name="xm">…</field>``, ``<add key="…" value="…"/>``) and JSON
+    written into HTML
     (``&quot;phone&quot;:&quot;…&quot;``). ``auto``: ``json`` for a line that is a JSON
     object, ``kv`` otherwise. Empty markers (``-``, ``null``) and a template's placeholders
     (``?``, ``#{mobile}``, ``${DB_PASSWORD}``) are no values.
@@ -113,6 +115,24 @@ _XML_ELEMENT = re.compile(
     r"<(?:[A-Za-z_][\w.\-]*:)?(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-]{0,63})(?:\s[^<>]*)?>"
     r"(?:<!\[CDATA\[(?P<cdata>(?:(?!\]\]>)[^\n])*)\]\]>|(?P<xml>[^<>]*))"
     r"</(?:[A-Za-z_][\w.\-]*:)?(?P=key)>"
+)
+# ref. XML that names its fields in an attribute: Solr and Lucene documents (``<field
+# name="xm">…</field>``), data-exchange and report formats (``<column name="MOBILE">``),
+# Java's properties XML (``<entry key="password">…</entry>``), MyBatis and Spring
+# parameters (``<param name="realName">``). The attribute names the value better than the
+# element does: the key is the attribute's value, the value the element's text.
+_XML_NAMED_ELEMENT = re.compile(
+    r"<(?P<tag>[A-Za-z_][\w.\-:]{0,63})\s[^<>]*?(?<![\w\-:])(?:name|key)[ \t]*=[ \t]*"
+    r"(?P<q>[\"'])(?P<key>[^\"'<>\n]{1,64})(?P=q)[^<>]*?(?<!/)>"
+    r"(?:<!\[CDATA\[(?P<cdata>(?:(?!\]\]>)[^\n])*)\]\]>|(?P<xml>[^<>]*))</(?P=tag)>"
+)
+# …or both in attributes: .NET ``<appSettings>`` (``<add key="DbPassword" value="…"/>``),
+# Spring bean properties (``<property name="password" value="…"/>``), Ant and Maven
+# properties.
+_XML_NAME_VALUE = re.compile(
+    r"<[A-Za-z_][\w.\-:]{0,63}\s[^<>]*?(?<![\w\-:])(?:name|key)[ \t]*=[ \t]*"
+    r"(?P<q>[\"'])(?P<key>[^\"'<>\n]{1,64})(?P=q)[ \t]+(?:[^<>]*?[ \t])?value[ \t]*=[ \t]*"
+    r"(?P<v>[\"'])(?P<xml>(?:(?!(?P=v))[^<>\n])*)(?P=v)"
 )
 # "key": "value" of JSON written into HTML or XML: ``&quot;phone&quot;:&quot;…&quot;``.
 _ESCAPED_JSON_PAIR = re.compile(
@@ -217,9 +237,15 @@ def _kv_spans_of(line: str) -> list[KeySpan]:
     # XML elements and HTML-escaped pairs name their keys more closely than an attribute
     # or pair around them (data-user="{&quot;pwd&quot;:…}"): an outer span holding one
     # gives way to it.
+    # Listed before _XML_ELEMENT: where both read a value, the named reading is kept.
     marked = [
         regex
-        for regex, mark in ((_XML_ELEMENT, "</"), (_ESCAPED_JSON_PAIR, "&quot;"))
+        for regex, mark in (
+            (_XML_NAMED_ELEMENT, "</"),
+            (_XML_ELEMENT, "</"),
+            (_XML_NAME_VALUE, "value"),
+            (_ESCAPED_JSON_PAIR, "&quot;"),
+        )
         if mark in line
     ]
     inner = _matches(line, marked) if marked else []

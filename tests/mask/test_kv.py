@@ -1292,3 +1292,39 @@ def test_a_local_number_under_a_landline_key_is_masked(masker: Masker, lines: in
     }
     for line, expected in cases.items():
         assert masker.mask_lines([line] * lines) == [expected] * lines, line
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_xml_that_names_its_fields_in_an_attribute_is_masked_by_that_name(
+    masker: Masker, lines: int
+) -> None:
+    """Solr documents, report formats, Java's properties XML, Spring and .NET configs
+    name a value in a name or key attribute: the element's own name (field, column,
+    entry, add) says nothing, and names, passwords and tokens went out as they were."""
+    cases = {
+        # Display masks by hand: a name keeps its surname, a password is six stars.
+        '<doc><field name="xm">郑爽</field><field name="city">杭州</field></doc>': (
+            '<doc><field name="xm">郑*</field><field name="city">杭州</field></doc>'
+        ),
+        '<column name="XM">冯小刚</column><column name="MOBILE">13812341050</column>': (
+            '<column name="XM">冯**</column><column name="MOBILE">******1050</column>'
+        ),
+        '<entry key="password">S3cr3t!pw</entry>': '<entry key="password">******</entry>',
+        "<entry key='token'><![CDATA[abc123def456]]></entry>": (
+            "<entry key='token'><![CDATA[******]]></entry>"
+        ),
+        '<add key="DbPassword" value="S3cr3t!pw" />': '<add key="DbPassword" value="******" />',
+        '<property name="password" value="S3cr3t!pw"/>': (
+            '<property name="password" value="******"/>'
+        ),
+        '<param name="realName">冯小刚</param>': '<param name="realName">冯**</param>',
+        # A placeholder is no value; other names are no keys.
+        '<property name="password" value="${jdbc.password}"/>': (
+            '<property name="password" value="${jdbc.password}"/>'
+        ),
+        '<add key="PasswordMinLength" value="8" /><a name="top">Top</a>': (
+            '<add key="PasswordMinLength" value="8" /><a name="top">Top</a>'
+        ),
+    }
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines, line
