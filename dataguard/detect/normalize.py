@@ -31,6 +31,9 @@ Personal data hides behind encodings in logs. Before scanning, the engine rewrit
   Go's ``%v`` and C++'s ``DebugString`` of a message), ``git``'s quoted paths and
   ``strace`` write text that is not ASCII (``name: "\\345\\274\\240"`` is 张), decoded
   the same way.
+* a byte array printed as numbers that holds a JSON object, as RocketMQ logs message
+  bodies (Java's ``[123, 34, 110, …]``) and Go prints a ``[]byte`` (``[123 34 110 …]``):
+  decoded whole, as one unit, like base64 JSON below;
 * base64 of a JSON object (``eyJ…``: ``{"`` encoded), as gateways pass the caller's
   identity to services in a header (``X-User-Info: eyJuYW1lIjoi…``) and message queues log
   payloads: decoded whole, as one unit, so a finding inside maps to the whole token (the
@@ -56,6 +59,7 @@ from dataguard.detect.regex_tools import first_char_hint
 
 __all__ = [
     "BASE64_JSON",
+    "BYTE_ARRAY_JSON",
     "CHARACTER_REFERENCE",
     "CONTROL_SEQUENCE",
     "ENCODED_WORD",
@@ -67,6 +71,8 @@ __all__ = [
     "UNDECODABLE_BYTE",
     "NormalizedText",
     "base64_json",
+    "byte_array",
+    "byte_array_json",
     "encoded_word",
     "gbk_text",
     "normalize",
@@ -220,8 +226,16 @@ QUOTED_PRINTABLE = r"=[C-F][0-9A-F](?:=[89AB][0-9A-F]){1,3}"
 #: and not a dot-separated part (JWT, itsdangerous), so Python's ``re`` only.
 BASE64_JSON = r"(?<![A-Za-z0-9+/_.-])eyJ[A-Za-z0-9+/_-]{12,65536}={0,2}(?![A-Za-z0-9+/=_.-])"
 _BASE64_JSON = re.compile(BASE64_JSON)
+#: A byte array printed as a list of numbers that holds a JSON object (``{"`` is 123, 34):
+#: Java's ``Arrays.toString(byte[])``, signed and comma-separated, as RocketMQ's
+#: ``Message`` and ``MessageExt`` print every message body (``body=[123, 34, 110, …]``),
+#: and Go's ``%v`` of a ``[]byte``, unsigned and space-separated (``[123 34 110 …]``).
+BYTE_ARRAY_JSON = r"\[123(?:, 34(?:, -?[0-9]{1,3})+| 34(?: [0-9]{1,3})+)\]"
+_BYTE_ARRAY_JSON = re.compile(BYTE_ARRAY_JSON)
 _SPECIAL_RUNS = (
     BASE64_JSON
+    + "|"
+    + BYTE_ARRAY_JSON
     + "|"
     + _ANSI
     + r"|(?:%(?:25)?[0-9A-Fa-f]{2})+|(?:\\{1,4}u[0-9A-Fa-f]{4})+|(?:\\x[0-9A-Fa-f]{2})+"
@@ -255,7 +269,7 @@ IME_DOT = r"[0-9A-Za-z]\u3002[0-9A-Za-z]"
 #: ``\\x`` and octal escapes, base64 JSON, ANSI colour codes). In both regex dialects.
 ESCAPES = (
     r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\[23][0-7]{2}|eyJ[A-Za-z0-9+/_-]{12}|"
-    r"\x1b|"
+    r"\x1b|\[123(?:, | )34[, ]|"
     + CHARACTER_REFERENCE
     + "|"
     + JS_ESCAPE
@@ -504,6 +518,33 @@ def base64_json(token: str) -> str | None:
     return text if isinstance(value, dict) else None
 
 
+def byte_array_json(token: str) -> tuple[str, bool] | None:
+    """The JSON object text a printed byte array (:data:`BYTE_ARRAY_JSON`) holds, and
+    whether it is Java's signed form; None when *token* is no such array, its numbers are
+    no bytes of its form, or its bytes no UTF-8 JSON object."""
+    if not _BYTE_ARRAY_JSON.fullmatch(token):
+        return None
+    signed = "," in token
+    numbers = [int(n) for n in token[1:-1].split(", " if signed else " ")]
+    low, high = (-128, 127) if signed else (0, 255)
+    if not all(low <= n <= high for n in numbers):
+        return None
+    try:
+        text = bytes(n % 256 for n in numbers).decode("utf-8")
+        value = json.loads(text)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError too
+        return None
+    return (text, signed) if isinstance(value, dict) else None
+
+
+def byte_array(raw: bytes, signed: bool) -> str:
+    """*raw* printed as :func:`byte_array_json` reads it: ``[123, 34, …]`` (Java's signed
+    bytes) or ``[123 34 …]`` (Go's)."""
+    if signed:
+        return "[" + ", ".join(str(b - 256 if b > 127 else b) for b in raw) + "]"
+    return "[" + " ".join(map(str, raw)) + "]"
+
+
 def _byte_escape_units(
     run: str, width: int, digits_at: int, base: int
 ) -> list[tuple[int, str]] | None:
@@ -528,6 +569,9 @@ def _units(special: str) -> list[tuple[int, str]] | None:
     if special.startswith("eyJ"):
         decoded = base64_json(special)
         return None if decoded is None else [(len(special), decoded)]
+    if special.startswith("[123"):
+        array = byte_array_json(special)
+        return None if array is None else [(len(special), array[0])]
     if special.startswith("=?"):
         word = encoded_word(special)
         return None if word is None else [(len(special), _fold(word[0]))]

@@ -55,6 +55,8 @@ from dataguard.detect.normalize import (
     QUOTED_PRINTABLE,
     UNDECODABLE_BYTE,
     base64_json,
+    byte_array,
+    byte_array_json,
     encoded_word,
     normalize,
 )
@@ -179,10 +181,10 @@ class Masker:
         """*value* masked as *entity* (no detection): ``dataguard mask --as``, by-key values.
 
         Base64 of a JSON object is a container: the JSON inside is masked and encoded again
-        (:meth:`_masked_base64_json`), except under a credential key, where the token may
+        (:meth:`_masked_container`), except under a credential key, where the token may
         itself be the credential, and when nothing inside is masked: then it is masked whole.
         """
-        inner = None if entity == "SECRET" else self._masked_base64_json(value)
+        inner = None if entity == "SECRET" else self._masked_container(value)
         if inner is not None and inner != value:  # else (nothing inside) masked whole
             return inner
         context = MaskContext(entity, field)
@@ -197,15 +199,23 @@ class Masker:
         """*text* with every finding masked (no key handling: a single value or sentence)."""
         return self._apply(text, self.detector.detect(text, field=field), [], field)
 
-    def _masked_base64_json(self, surface: str) -> str | None:
+    def _masked_container(self, surface: str) -> str | None:
         """*surface* masked inside, if it is base64 of a JSON object (a gateway's
-        ``X-User-Info`` header), else None.
+        ``X-User-Info`` header) or a printed byte array holding one (a RocketMQ message
+        body, ``[123, 34, …]``), else None.
 
         The normaliser decodes such a token whole, so every finding in it spans the whole
         token; the JSON inside is masked as a log line is (its findings and sensitive keys,
-        counted as such) and encoded again in the token's alphabet and padding, so the
-        header stays base64 of JSON for whatever reads it.
+        counted as such) and encoded again as it was (base64: its alphabet and padding; a
+        byte array: signed or not, its separator), so it stays what it was for whatever
+        reads it.
         """
+        if surface.startswith("["):
+            array = byte_array_json(surface)
+            if array is None:
+                return None
+            (masked,) = self.mask_lines([array[0]])
+            return byte_array(masked.encode("utf-8"), signed=array[1])
         decoded = base64_json(surface)
         if decoded is None:
             return None
@@ -422,7 +432,7 @@ class Masker:
             context, operator = pair
             surface = text[f.start : f.end]
             # The JSON inside, masked and encoded again; a credential (token=eyJ…) whole.
-            inner = None if f.entity == "SECRET" else self._masked_base64_json(surface)
+            inner = None if f.entity == "SECRET" else self._masked_container(surface)
             if inner is not None and inner != surface:
                 edits.append((f.start, f.end, inner))
                 continue

@@ -99,6 +99,25 @@ def test_base64_of_a_json_object_decodes_whole() -> None:
         assert normalize(kept).text == kept
 
 
+def test_a_printed_byte_array_of_a_json_object_decodes_whole() -> None:
+    # RocketMQ's MessageExt.toString: body=Arrays.toString(byte[]), Java's signed bytes;
+    # Go's %v of a []byte: unsigned, space-separated.
+    body = '{"n":"王芳"}'.encode()
+    java = "[" + ", ".join(str(b - 256 if b > 127 else b) for b in body) + "]"
+    go = "[" + " ".join(str(b) for b in body) + "]"
+    assert java.startswith("[123, 34, 110, 34, 58, 34, -25, -114, -117")
+    for array in (java, go):
+        original = f"MessageExt [queueId=0, body={array}, transactionId=null]"
+        norm = normalize(original)
+        assert norm.text == 'MessageExt [queueId=0, body={"n":"王芳"}, transactionId=null]'
+        i = norm.text.index("王")
+        assert original[slice(*norm.to_original(i, i + 2))] == array  # the whole array
+    # Not decoded: numbers that are no bytes of the form (a signed 200, an unsigned -1),
+    # bytes that are no JSON object, an array of ints.
+    for kept in ("[123, 34, 200, 34, 58]", "[123 34 -1 34 58 125]", "[123, 34, 97, 34]", "[1, 2]"):
+        assert normalize(kept).text == kept
+
+
 def test_twice_percent_encoded_runs_decode_and_spans_cover_the_escapes() -> None:
     # A URL inside a query string: its own escapes are escaped again (%40 as %2540).
     original = "next=%2Fcb%3Femail%3Dtt%2540163.com%26name%3D%25E5%25BC%25A0"
