@@ -172,9 +172,15 @@ _QUOTE = r"""(?:[bu]?\\{0,7}["']|%2[27]|\\x2[27]|&quot;)?"""
 # ref. standards.md §1 CN_NAME context: labels of name fields in Chinese forms and logs.
 _LABELS = (
     "真实姓名|客户姓名|用户姓名|姓名|名字|收件人|收货人|紧急联系人|联系人|寄件人|签收人|持卡人|"
-    "开户名|开户人|账户名|户名|客户经理|客户|用户名|用户|经办人|负责人|申请人|投保人|"
+    "开户名|开户人|账户名|户名|客户经理|用户名|经办人|负责人|申请人|投保人|"
     "被保险人|受益人|法定代表人|乘机人|乘车人|入住人|就诊人|患者姓名|学生姓名|xingming"
 )
+# Who speaks in a customer-service transcript (客户：您好…, 用户：麻烦改地址…) is written
+# as a name label is (客户：王芳). After their colon a name must end where a clause
+# does: a transcript's sentence that opens with a surname character (麻烦, 高兴, 王府井)
+# was read as a name.
+_SPEAKERS = "客户|用户"
+_SPEAKER_NAME_END = r"(?=[，,。.！!？?；;、：:\s|)）\]】\"'&<]|$)"
 # ref. bank transfer and loan records (payee, payer, borrower, guarantor) and the
 # who-did-it fields of audit logs and approval flows. Labels in text only: the CSV and
 # INSERT column patterns repeat their labels once per column position, and with these
@@ -217,6 +223,14 @@ _RECORD_LABELS = (
 # data too). After these come as often what the courier does (骑手马上到, 快递员明天到), so
 # the name may not end in what such clauses end in (cn_name_self_is's rule).
 _COURIERS = "快递员|配送员|派件员|送货员|外卖员|骑手"
+# A second label (客户：收件人努尔兰·哈力克): a dotted name may start with any character,
+# so without this the first label's match took 收件人 into the name.
+_SECOND_LABEL_WORD = (
+    r"(?:(?:收件人|收货人|联系人|寄件人|签收人|持卡人|姓名|客户|用户|取件人|代收人|"
+    + _COURIERS
+    + r")[ \t]*[:：]?[ \t]*)"
+)
+_SECOND_LABEL = _SECOND_LABEL_WORD + "?"
 # ref. waybill tracking: 已由王芳签收, 由李娜代收. Who signed for a parcel: 由, a name, the act.
 _SIGNED_BY = "由(?P<value>" + _FULL_NAME + ")(?:签收|代收|代签|取件|领取)"
 # ref. self-introductions in chat (我叫张三, 我的名字是张三, 本人姓名张三).
@@ -658,11 +672,35 @@ class NameRecognizer(Recognizer):
             + _LABEL_SEP
             # ref. Java log templates: 用户[{}]修改手机号, 收件人【{}】, 操作人({})审批.
             + r"|是|为|叫|[\[【(（「])?"
-            # A second label (客户：收件人努尔兰·哈力克): a dotted name may start with any
-            # character, so without this the first label's match took 收件人 into the name.
-            + r"(?:(?:收件人|收货人|联系人|寄件人|签收人|持卡人|姓名|客户|用户|取件人|代收人|"
-            + _COURIERS
-            + r")[ \t]*[:：]?[ \t]*)?"
+            + _SECOND_LABEL
+            + _NAME,
+            0.5,
+        ),
+        # A speaker label as a name label, but for its colon (客户张伟反映, 用户=张三).
+        Pattern(
+            "cn_name_speaker",
+            "(?:"
+            + _SPEAKERS
+            + ")"
+            + _QUOTE
+            + r"[ \t]*(?:(?:=>|=)[ \t]*"
+            + _QUOTE
+            + r"|是|为|叫|[\[【(（「])?"
+            + _SECOND_LABEL
+            + _NAME,
+            0.5,
+        ),
+        # After a name label after a speaker's colon (用户：快递员迪丽娜尔·阿不都已取件) a
+        # name ends as it does after a label (right after the colon: NameBesideRecognizer).
+        Pattern(
+            "cn_name_speaker_colon_label",
+            "(?:"
+            + _SPEAKERS
+            + ")"
+            + _QUOTE
+            + r"[ \t]*[:：][ \t]*"
+            + _QUOTE
+            + _SECOND_LABEL_WORD
             + _NAME,
             0.5,
         ),

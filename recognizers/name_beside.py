@@ -13,7 +13,12 @@ from dataguard.detect.recognizer import Pattern, ideographs_except
 from .name import (
     _DOT,
     _END,
+    _FULL_NAME,
     _NAME,
+    _QUOTE,
+    _SECOND_LABEL_WORD,
+    _SPEAKER_NAME_END,
+    _SPEAKERS,
     NameRecognizer,
     _dotted,
     _full_name,
@@ -129,6 +134,7 @@ class NameBesideRecognizer(NameRecognizer):
     * after an English word for who the person is (``user``, ``customer``, ``driver`` …),
       ``by`` or a greeting, as English log messages write a Chinese name (``approved by
       王芳``, ``Hi 邹丽,``);
+    * after a speaker's colon in a transcript or log (``客户：王芳，…``), ending a clause;
     * in what a message does to a person: an @ mention, a greeting (``您好邹丽，``), a
       transfer's payee or payer (``转账给黄丽丽``, ``张三丰给您转账``), thanks
       (``感谢黄丽丽的耐心服务``), the new value of a name field (``收件人，改成雷芳``), whose
@@ -236,6 +242,10 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 这是商家的电话
         no-match: 给家里打电话
         no-match: 帮同事下的单
+        match: 客户：⟦王芳⟧，电话13812341050
+        match: 用户: ⟦张三丰⟧
+        no-match: 用户：麻烦改地址到上海市浦东新区
+        no-match: 用户：高兴，谢谢你们
         match: 用户：帮我改一下收件人，改成⟦雷芳⟧
         match: 收件人姓名写错了，应该是⟦诸葛思远⟧
         no-match: 收件人地址改成杭州市
@@ -312,6 +322,25 @@ class NameBesideRecognizer(NameRecognizer):
             "(?:感谢|谢谢|表扬|恭喜)"
             + _CONTACT_NAME_BEFORE
             + r"(?:的|[，,。.！!、~～\s]|$|老师|师傅|同学|获得|荣获)",
+            0.5,
+        ),
+        # ref. customer-service transcripts and logs: a speaker's label as a name label
+        # (客户：王芳，电话…); after it a transcript's sentences too (用户：麻烦改地址…,
+        # 用户：马上到。), so a name ends a clause and is no common word.
+        Pattern(
+            "cn_name_speaker_colon",
+            "(?:"
+            + _SPEAKERS
+            + ")"
+            + _QUOTE
+            + r"[ \t]*[:：][ \t]*"
+            + _QUOTE
+            + "(?!"
+            + _SECOND_LABEL_WORD
+            + ")(?P<value>"
+            + _FULL_NAME
+            + ")"
+            + _SPEAKER_NAME_END,
             0.5,
         ),
         # ref. order changes in chat: ``帮我改一下收件人，改成雷芳``, ``收件人姓名写错了，

@@ -8,7 +8,7 @@ import random
 import pytest
 from dataguard.recognizers.name import _place_names
 from dataguard.recognizers.name_beside import NameBesideRecognizer, common_words
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataguard import Detector
@@ -168,3 +168,29 @@ def test_rows_of_an_export_pasted_into_a_log_are_masked() -> None:
     assert "王芳" not in out
     assert "1,王*," in out
     assert "2,家属," in out
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 10**6), speaker=st.sampled_from(["客户", "用户"]))
+def test_a_generated_name_after_a_speakers_colon_is_found(
+    beside_only: Detector, seed: int, speaker: str
+) -> None:
+    rng = random.Random(seed)
+    name = gen.chinese_name(rng)
+    if _unlabelled_word(name):
+        return
+    end = rng.choice(["，电话13812341050", " 已下单", "", "|VIP"])
+    assert _names(beside_only, f"{speaker}：{name}{end}") == [name]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(word=st.sampled_from(sorted(common_words())), speaker=st.sampled_from(["客户", "用户"]))
+def test_a_transcripts_sentence_after_a_speakers_colon_is_no_name(
+    detector: Detector, word: str, speaker: str
+) -> None:
+    """A customer-service transcript writes each turn after 客户： or 用户：, and a turn
+    that opened with a surname character (麻烦改地址…, 高兴，…) was masked as a name."""
+    for text in (f"{speaker}：{word}，谢谢", f"{speaker}：{word}改地址到上海"):
+        assert _names(detector, text) == [], text
