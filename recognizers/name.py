@@ -641,6 +641,7 @@ class NameRecognizer(Recognizer):
         no-match: From: "客服中心" <service@example.com>
         no-match: From: 张先生 <zhang@example.com>
         no-match: {"realName":"司马**"}
+        match: 我老婆叫⟦刘芳芳⟧也可以签收
         match: xm[⟦刘备⟧]
         match: lxr=⟦张飞⟧&lxdh=13812341050
         no-match: wangxm=abc 刘备
@@ -727,7 +728,12 @@ class NameRecognizer(Recognizer):
             for k in range(_ARRAY_POSITIONS)
         ),
         Pattern("cn_name_self", "(?=[我本])(?:" + _SELF + ")" + _NAME, 0.5),
-        Pattern("cn_name_called", _CALLED + _NAME_NOT_A_CLAUSE + _CLAUSE_END, 0.5),
+        Pattern(
+            "cn_name_called",
+            # What the one named will do next (我老婆叫刘芳芳也可以签收) ends it too.
+            _CALLED + _NAME_NOT_A_CLAUSE + "(?:" + _CLAUSE_END + "|(?=" + _WILL + "))",
+            0.5,
+        ),
         Pattern(
             "cn_name_relative",
             "(?=我)"
