@@ -67,7 +67,7 @@ _PERCENT_QUOTED = (
 _XML_NAMED = r"(?<![\w:-])(?i:name|key)[ \t]*=[ \t]*[\"'][\w.\-]{0,40}?" + _KEY + r"[\"']"
 _NOT_PLACEHOLDER = r"(?![$#%]\{)"
 _XML_VALUE_ATTRIBUTE = (
-    r"[ \t]+(?:[^<>\r\n]*?[ \t])?value[ \t]*=[ \t]*[\"']"
+    r"[ \t]+(?:[^<>\r\n]*?[ \t])?(?i:value)[ \t]*=[ \t]*[\"']"
     + _NOT_PLACEHOLDER
     + r"(?P<value>[^\"'<>\r\n]+)[\"']"
 )

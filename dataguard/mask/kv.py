@@ -122,7 +122,7 @@ _XML_ELEMENT = re.compile(
 # parameters (``<param name="realName">``). The attribute names the value better than the
 # element does: the key is the attribute's value, the value the element's text.
 _XML_NAMED_ELEMENT = re.compile(
-    r"<(?P<tag>[A-Za-z_][\w.\-:]{0,63})\s[^<>]*?(?<![\w\-:])(?:name|key)[ \t]*=[ \t]*"
+    r"<(?P<tag>[A-Za-z_][\w.\-:]{0,63})\s[^<>]*?(?<![\w\-:])(?i:name|key)[ \t]*=[ \t]*"
     r"(?P<q>[\"'])(?P<key>[^\"'<>\n]{1,64})(?P=q)[^<>]*?(?<!/)>"
     r"(?:<!\[CDATA\[(?P<cdata>(?:(?!\]\]>)[^\n])*)\]\]>|(?P<xml>[^<>]*))</(?P=tag)>"
 )
@@ -130,8 +130,8 @@ _XML_NAMED_ELEMENT = re.compile(
 # Spring bean properties (``<property name="password" value="…"/>``), Ant and Maven
 # properties.
 _XML_NAME_VALUE = re.compile(
-    r"<[A-Za-z_][\w.\-:]{0,63}\s[^<>]*?(?<![\w\-:])(?:name|key)[ \t]*=[ \t]*"
-    r"(?P<q>[\"'])(?P<key>[^\"'<>\n]{1,64})(?P=q)[ \t]+(?:[^<>]*?[ \t])?value[ \t]*=[ \t]*"
+    r"<[A-Za-z_][\w.\-:]{0,63}\s[^<>]*?(?<![\w\-:])(?i:name|key)[ \t]*=[ \t]*"
+    r"(?P<q>[\"'])(?P<key>[^\"'<>\n]{1,64})(?P=q)[ \t]+(?:[^<>]*?[ \t])?(?i:value)[ \t]*=[ \t]*"
     r"(?P<v>[\"'])(?P<xml>(?:(?!(?P=v))[^<>\n])*)(?P=v)"
 )
 # "key": "value" of JSON written into HTML or XML: ``&quot;phone&quot;:&quot;…&quot;``.
@@ -243,7 +243,7 @@ def _kv_spans_of(line: str) -> list[KeySpan]:
         for regex, mark in (
             (_XML_NAMED_ELEMENT, "</"),
             (_XML_ELEMENT, "</"),
-            (_XML_NAME_VALUE, "value"),
+            (_XML_NAME_VALUE, "alue"),  # value=, Value=
             (_ESCAPED_JSON_PAIR, "&quot;"),
         )
         if mark in line

@@ -1351,6 +1351,11 @@ def test_xml_that_names_its_fields_in_an_attribute_is_masked_by_that_name(
             '<property name="password" value="******"/>'
         ),
         '<param name="realName">冯小刚</param>': '<param name="realName">冯**</param>',
+        # Windows event XML and settings files capitalise the attributes.
+        '<Data Name="TargetUserName">zs</Data><Data Name="Password">S3cr3t!pw</Data>': (
+            '<Data Name="TargetUserName">zs</Data><Data Name="Password">******</Data>'
+        ),
+        '<add Key="Password" Value="S3cr3t!pw"/>': '<add Key="Password" Value="******"/>',
         # A placeholder is no value; other names are no keys.
         '<property name="password" value="${jdbc.password}"/>': (
             '<property name="password" value="${jdbc.password}"/>'
