@@ -472,6 +472,8 @@ _NOT_GIVEN = frozenset(
         "书记",
         "总监",
         "董",
+        # The customer titles of notifications (尊敬的东门会员: 东门 is a compound surname).
+        *("客户", "会员", "用户", "旅客", "乘客", "业主", "车主", "顾客", "家长", "学员"),
     )
 )
 

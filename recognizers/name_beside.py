@@ -14,15 +14,19 @@ from .name import (
     _DOT,
     _END,
     _FULL_NAME,
+    _GIVEN,
     _NAME,
+    _NOT_BEFORE_TITLES,
     _QUOTE,
     _SECOND_LABEL_WORD,
     _SPEAKER_NAME_END,
     _SPEAKERS,
+    _TITLES,
     NameRecognizer,
     _dotted,
     _full_name,
     _place_names,
+    _surname_regex,
     _word_list,
 )
 
@@ -110,6 +114,14 @@ _NAME_FIELD_WORDS = "(?:收件人|收货人|联系人|签收人|姓名|名字)"
 # Cells that end like an organisation, a place or a facility are not people: 高新区,
 # 王府井店, 李庄村, 黄河路.
 _NOT_PERSON_ENDINGS = tuple("区县市省镇乡村路街道店厂馆院局处所站部司行组队班仓")
+
+
+# Brands and card tiers that start with a surname character and are no common word of
+# data/cn_words.txt, written before a customer title in notifications (尊敬的华为用户,
+# 申通客户, 花呗用户, 白卡会员, 蔚来车主).
+_BRANDS_BEFORE_TITLES = (
+    "华为|荣耀|申通|花呗|白卡|蔚来|吉利|金卡|银卡|爱奇|万达|苏宁|平安|国美|京东|东航"
+)
 
 
 def common_words() -> frozenset[str]:
@@ -246,6 +258,11 @@ class NameBesideRecognizer(NameRecognizer):
         match: 用户: ⟦张三丰⟧
         no-match: 用户：麻烦改地址到上海市浦东新区
         no-match: 用户：高兴，谢谢你们
+        match: 尊敬的⟦王芳⟧客户，您尾号1234的储蓄卡入账500元
+        match: 亲爱的⟦李娜⟧同学，请于周五前提交作业
+        no-match: 尊敬的华为用户，您的手机已升级
+        no-match: 尊敬的黄金会员，您的积分即将过期
+        no-match: 尊敬的平安客户，您的保单已生效
         match: 用户：帮我改一下收件人，改成⟦雷芳⟧
         match: 收件人姓名写错了，应该是⟦诸葛思远⟧
         no-match: 收件人地址改成杭州市
@@ -341,6 +358,23 @@ class NameBesideRecognizer(NameRecognizer):
             + _FULL_NAME
             + ")"
             + _SPEAKER_NAME_END,
+            0.5,
+        ),
+        # ref. bank, carrier and school SMS: ``尊敬的王芳客户``, ``亲爱的李娜同学``. A name of
+        # two characters before the title (three are NameRecognizer's): brands and tiers
+        # stand there as often (尊敬的华为用户, 黄金会员, 苏宁会员), so it is no common word,
+        # place or brand.
+        Pattern(
+            "cn_name_salutation_title_short",
+            "(?=[尊亲])(?:尊敬的|亲爱的)"
+            + _NOT_BEFORE_TITLES
+            + "(?!"
+            + _BRANDS_BEFORE_TITLES
+            + ")(?P<value>"
+            + _surname_regex()
+            + _GIVEN
+            + ")"
+            + _TITLES,
             0.5,
         ),
         # ref. order changes in chat: ``帮我改一下收件人，改成雷芳``, ``收件人姓名写错了，

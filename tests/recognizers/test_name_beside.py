@@ -194,3 +194,24 @@ def test_a_transcripts_sentence_after_a_speakers_colon_is_no_name(
     that opened with a surname character (麻烦改地址…, 高兴，…) was masked as a name."""
     for text in (f"{speaker}：{word}，谢谢", f"{speaker}：{word}改地址到上海"):
         assert _names(detector, text) == [], text
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 10**6), title=st.sampled_from(["客户", "会员", "车主", "同学"]))
+def test_a_two_character_name_before_a_customer_title_is_found(
+    beside_only: Detector, seed: int, title: str
+) -> None:
+    """Bank and carrier SMS greet 尊敬的王芳客户: a two-character name there went out."""
+    rng = random.Random(seed)
+    name = gen.chinese_name(rng)
+    if len(name) != 2 or _unlabelled_word(name):
+        return
+    assert _names(beside_only, f"尊敬的{name}{title}，您尾号1234的卡入账500元") == [name]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(word=st.sampled_from(sorted(w for w in common_words() if len(w) == 2)))
+def test_a_tier_or_brand_before_a_customer_title_is_no_name(detector: Detector, word: str) -> None:
+    assert _names(detector, f"尊敬的{word}会员，您的积分即将过期") == []
