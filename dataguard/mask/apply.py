@@ -99,6 +99,11 @@ _KEY_BEFORE_VALUE = (
     # first: at its start the name=/key= word would be read instead.
     r"(?:(?i:name|key)[ \t]*=[ \t]*[\"']"
     r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*[\"']|"
+    # …and a JSON member naming a field whose value a sibling holds ({"name": "密码",
+    # "value": …}: kv.py's _NAME_KEYS).
+    r"\"(?i:key|name|field(?:_?(?:name|key|code))?|label|attr(?:_?(?:name|key))?|attribute"
+    r"|param(?:_?(?:name|key))?|prop(?:erty)?(?:_?name)?)\"[ \t]*:[ \t]*\""
+    r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*\"|"
     # After a colour code (logrus: ESC[36mpassword ESC[0m=…), as kv.py reads keys.
     r"(?:" + CONTROL_SEQUENCE + r")?"
     r"(?:(?i:(?:ship|bill|deliver)[ _]to)|"  # two words, as kv's colon reading has them
@@ -298,7 +303,9 @@ class Masker:
                 pl.col("k")
                 .str.replace("(?:" + CONTROL_SEQUENCE + r")?\s*\\?[\"']?\s*[=:：>]$", "")
                 .str.replace(r"^</(?:.*:)?|^" + CONTROL_SEQUENCE, "")
-                .str.replace_all(r"^(?i:name|key)[ \t]*=[ \t]*[\"']|[\"']$", "")
+                .str.replace_all(
+                    r"^(?i:name|key)[ \t]*=[ \t]*[\"']|^\"[^\"]*\"[ \t]*:[ \t]*\"|[\"']$", ""
+                )
                 .str.replace(r"^.*\.", "")
                 .str.replace_all(r"[\s_\-\[\]]", "")
                 .str.to_lowercase()

@@ -23,14 +23,16 @@ Formats:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
 from dataguard.detect.normalize import CONTROL_SEQUENCE
+from dataguard.mask.keys import canonical_key
 from dataguard.recognizers.secret import STATUS_WORDS
 
 __all__ = ["FORMATS", "KeySpan", "digits_after", "key_spans", "words_after"]
@@ -258,7 +260,23 @@ def _kv_spans_of(line: str) -> list[KeySpan]:
         if kept and span.start < kept[-1].end:
             continue
         kept.append(span)
-    return kept
+    return _named_fields(line, kept) if '"' in line else kept
+
+
+def _named_fields(line: str, spans: list[KeySpan]) -> list[KeySpan]:
+    """*spans*, a value read under the field name its neighbour in the same JSON object
+    gives it (``{"name":"密码","value":"…"}`` inside a text line; see _NAME_KEYS)."""
+    out = list(spans)
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        between = line[a.end : b.start]
+        if "{" in between or "}" in between or len(between) > 80:
+            continue  # not members of one object
+        if canonical_key(a.key) in _NAME_KEYS and canonical_key(b.key) in _VALUE_KEYS:
+            out[k + 1] = replace(b, key=line[a.start : a.end], path="")
+        elif canonical_key(a.key) in _VALUE_KEYS and canonical_key(b.key) in _NAME_KEYS:
+            out[k] = replace(a, key=line[b.start : b.end], path="")
+    return out
 
 
 # More words of an unquoted value: after spaces or a comma, a word that is not the next
@@ -399,6 +417,9 @@ def _json_spans(line: str) -> list[KeySpan] | None:
     spans: list[KeySpan] = []
     # Parser state: a stack of containers; in an object, the key awaiting its value.
     stack: list[str | None] = []  # None for arrays, else the object's pending key
+    # Per container: an object's field name and the indexes in spans of its values
+    # (_NAMED_FIELD_KEYS, _FIELD_VALUE_KEYS); None for arrays.
+    fields: list[_NamedField | None] = []
     expect_key = False
     pos = 0
     for m in _JSON_TOKEN.finditer(line):
@@ -409,11 +430,17 @@ def _json_spans(line: str) -> list[KeySpan] | None:
         first = token[0]
         if first == "{":
             stack.append("")
+            fields.append(_NamedField())
             expect_key = True
         elif first == "[":
             stack.append(None)
+            fields.append(None)
         elif first in "}]":
             stack.pop()
+            named = fields.pop()
+            if named is not None and named.name:
+                for k in named.values:
+                    spans[k] = replace(spans[k], key=named.name, path=named.name)
         elif first == ",":
             expect_key = bool(stack) and stack[-1] is not None
         elif first == ":":
@@ -422,6 +449,13 @@ def _json_spans(line: str) -> list[KeySpan] | None:
             stack[-1] = json.loads(token) if "\\" in token else token[1:-1]
         else:
             key = next((k for k in reversed(stack) if k), None)
+            # A member of an object (not an array's element) may name its field or hold
+            # the field's value.
+            named = fields[-1] if stack and stack[-1] else None
+            member = _member_role(stack[-1] or "") if named is not None else ""
+            if named is not None and first == '"' and member == "name":
+                named.name = json.loads(token) if "\\" in token else token[1:-1]
+            read = len(spans)
             if key is not None and token not in ("true", "false", "null"):
                 path = key if len(stack) == 1 else ".".join(k for k in stack if k)
                 start, end = m.span(1)
@@ -436,7 +470,46 @@ def _json_spans(line: str) -> list[KeySpan] | None:
                         spans.append(KeySpan(key, *value, "string", path, inner=inner))
                 else:
                     spans.append(KeySpan(key, start, end, "number", path))
+            if named is not None and member == "value" and len(spans) > read:
+                named.values.append(read)
     return spans
+
+
+# ref. form and approval payloads (DingTalk's form_component_values, Feishu's approval
+# widgets, low-code form builders, EAV attribute lists): an object names its field in one
+# member and holds its value in another ({"name": "姓名", "value": "张三"},
+# {"fieldName": "密码", "fieldValue": "…"}, {"key": "phone", "value": "…"}). The value is
+# read under the field's name.
+_NAME_KEYS = frozenset(
+    (
+        *("key", "name", "field", "fieldname", "fieldkey", "fieldcode", "label"),
+        *("attr", "attrname", "attrkey", "attribute", "param", "paramname", "paramkey"),
+        *("property", "propertyname", "propname"),
+    )
+)
+_VALUE_KEYS = frozenset(
+    (
+        *("value", "val", "fieldvalue", "attrvalue", "attributevalue", "paramvalue"),
+        *("propertyvalue", "propvalue"),
+    )
+)
+
+
+@functools.lru_cache(maxsize=4096)  # a log's keys repeat: folded once each
+def _member_role(key: str) -> str:
+    """``name`` for a member that names its object's field, ``value`` for one holding
+    the field's value, else ``""``."""
+    folded = canonical_key(key)
+    return "name" if folded in _NAME_KEYS else "value" if folded in _VALUE_KEYS else ""
+
+
+@dataclass
+class _NamedField:
+    """What :func:`_json_spans` knows of an object being read: the name one of its
+    members gives its field, and the indexes of its value members' spans."""
+
+    name: str = ""
+    values: list[int] = field(default_factory=list)
 
 
 # A JSON string value that may hold keys of its own (key=value, key: value, a label, an

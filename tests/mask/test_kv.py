@@ -1366,3 +1366,37 @@ def test_xml_that_names_its_fields_in_an_attribute_is_masked_by_that_name(
     }
     for line, expected in cases.items():
         assert masker.mask_lines([line] * lines) == [expected] * lines, line
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_a_value_is_read_under_the_field_name_its_object_gives_it(
+    masker: Masker, lines: int
+) -> None:
+    """Approval and form payloads (DingTalk's form_component_values, Feishu's widgets,
+    EAV attribute lists) name a field in one member and hold its value in another: a name
+    and a password under "value" went out as they were."""
+    cases = {
+        # Display masks by hand: a name keeps its surname, a password is six stars, an
+        # address without divisions is masked whole.
+        '{"form_component_values":[{"name":"姓名","value":"李四"},'
+        '{"name":"密码","value":"abc123"},{"name":"备注","value":"加急"}]}': (
+            '{"form_component_values":[{"name":"姓名","value":"李*"},'
+            '{"name":"密码","value":"******"},{"name":"备注","value":"加急"}]}'
+        ),
+        '{"widgets":[{"id":"w1","value":"王芳","type":"input","name":"联系人"}]}': (
+            '{"widgets":[{"id":"w1","value":"王*","type":"input","name":"联系人"}]}'
+        ),
+        '{"attrs":[{"fieldName":"realName","fieldValue":"张三丰"},{"key":"age","value":35}]}': (
+            '{"attrs":[{"fieldName":"realName","fieldValue":"张**"},{"key":"age","value":35}]}'
+        ),
+        # A value that is null, or an object, is no value; in a text line too.
+        '{"key":"password","value":null}': '{"key":"password","value":null}',
+        'INFO callback body={"name":"password","value":"S3cr3t!pw"} ok': (
+            'INFO callback body={"name":"password","value":"******"} ok'
+        ),
+        'INFO form=[{"value":"文三路90号","name":"地址"},{"name":"城市","value":"杭州"}]': (
+            'INFO form=[{"value":"****","name":"地址"},{"name":"城市","value":"杭州"}]'
+        ),
+    }
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines, line
