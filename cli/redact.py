@@ -318,6 +318,15 @@ def _summary(report: dict[str, Any], dry_run: bool) -> None:
     for column in report["columns"]:
         if column["action"] == "keep":
             continue
+        if column["action"] == "by_key":
+            counted = not dry_run and column.get("changed") is not None
+            changed = f": {column['changed']:,} value(s) changed" if counted else ""
+            click.echo(
+                f"{verb} {column['column']} by {column['key_column']} (each value as what "
+                f"its key names: a sensitive key's entity, else what the engine finds){changed}",
+                err=True,
+            )
+            continue
         what = column["entity"] or "findings in text"
         # JSON lines are masked line by line: counted per file (below), not per key.
         counted = not dry_run and column.get("changed") is not None

@@ -630,6 +630,7 @@ def _report_head(
                 "dtype": c.dtype,
                 "confidence": c.classification.to_dict()["confidence"],
                 "evidence": list(c.classification.evidence),
+                **({"key_column": c.key_column} if c.key_column else {}),
             }
             for c in plan.columns
         ],

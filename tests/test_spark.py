@@ -393,3 +393,23 @@ def test_a_number_column_that_defaults_to_zero_is_classified_from_more_values(
     assert {c.column: c.action for c in plan.columns}["c9"] != "keep"
     masked = [r["c9"] for r in redacted.where("c9 != '0'").orderBy("id").collect()]
     assert masked == ["******" + str(p)[-4:] for p in phones]
+
+
+def test_a_key_value_table_is_masked_by_key_as_on_one_machine(
+    spark: object, tmp_path: Path
+) -> None:
+    keys = ["nickname", "real_name", "mobile", "password"]
+    values = ["lily", "李娜", "13812341050", "S3cr3t!pw"]
+    table = pl.DataFrame(
+        {
+            "id": list(range(40)),
+            "attr_key": [keys[i % 4] for i in range(40)],
+            "attr_value": [values[i % 4] for i in range(40)],
+        }
+    )
+    local, distributed, _, plan = _one_machine_and_spark(spark, tmp_path, table)
+    assert [(c.action, c.key_column) for c in plan.columns][-1] == ("by_key", "attr_key")
+    assert distributed.equals(local)
+    # By hand: the nickname stays, a name keeps its surname, a mobile its last 4 digits,
+    # a password is six stars.
+    assert distributed["attr_value"].to_list()[:4] == ["lily", "李*", "******1050", "******"]

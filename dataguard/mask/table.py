@@ -35,6 +35,7 @@ column (never values).
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import re
 import signal
@@ -43,7 +44,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import polars as pl
@@ -56,6 +57,8 @@ from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.mask.stream import MaskerSpec
 from dataguard.scan.classify import ColumnClass, classify_column, column_context, name_column
+from dataguard.scan.naming import entity_of_name
+from dataguard.scan.pairs import key_value_pairs
 from dataguard.scan.placeholders import PLACEHOLDER_WORDS
 from dataguard.sources.nested import elements, holds_bytes, list_elements
 from dataguard.workers import exit_with_parent, in_order
@@ -113,7 +116,8 @@ class RedactionCancelled(Exception):
 
 @dataclass(frozen=True)
 class ColumnPlan:
-    """What happens to one column: ``mask`` (as ``entity``), ``engine``, ``apply`` or ``keep``."""
+    """What happens to one column: ``mask`` (as ``entity``), ``engine``, ``apply``, ``keep``
+    or ``by_key`` (each value as what its row's key names)."""
 
     column: str
     action: str
@@ -125,6 +129,9 @@ class ColumnPlan:
     #: For a ``keep`` column: whether its stray values include card-shaped ones
     #: (:data:`CARD_SHAPE`), i.e. its sample held no card-shaped value.
     stray_cards: bool = False
+    #: For a ``by_key`` column: the column whose value in the same row names what this
+    #: one holds (:mod:`dataguard.scan.pairs`).
+    key_column: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the plan (``--dry-run``, reports)."""
@@ -136,6 +143,7 @@ class ColumnPlan:
             "pinned": self.pinned,
             "dtype": self.dtype,
             "classification": self.classification.to_dict(),
+            **({"key_column": self.key_column} if self.key_column else {}),
         }
 
 
@@ -249,7 +257,7 @@ class TableRedactor:
                 cards = not any(_CARD.search(v) for v in values)
                 plan = ColumnPlan(name, "keep", None, "keep", found, False, str(dtype), cards)
                 plans.append(plan)
-        return TablePlan(tuple(plans))
+        return TablePlan(tuple(_by_key(plans, columns, functools.partial(_entity_of_key, keys))))
 
     # -- applying -------------------------------------------------------------------------
 
@@ -362,9 +370,13 @@ class TableRedactor:
             return frame
         return _redacted(frame.collect(), functions).lazy()
 
-    def _functions(self, plan: TablePlan) -> dict[str, Callable[[pl.Series], pl.Series]]:
-        functions: dict[str, Callable[[pl.Series], pl.Series]] = {}
+    def _functions(self, plan: TablePlan) -> dict[str, ColumnFunction]:
+        functions: dict[str, ColumnFunction] = {}
         for column in plan.columns:
+            if column.action == "by_key" and column.key_column is not None:
+                self.counts.setdefault(column.column, Counter())
+                functions[column.column] = _ByKey(self, column, count_rows=not functions)
+                continue
             # A list of strings is masked element by element, as a string column is.
             text = column.dtype in ("String", "List(String)")
             if column.action == "keep" and (column.pinned or not text):
@@ -467,17 +479,126 @@ class TableRedactor:
         return run
 
 
-def _redacted(
-    batch: pl.DataFrame, functions: dict[str, Callable[[pl.Series], pl.Series]]
-) -> pl.DataFrame:
-    """*batch* with each planned column replaced by its function's output."""
+def _redacted(batch: pl.DataFrame, functions: dict[str, ColumnFunction]) -> pl.DataFrame:
+    """*batch* with each planned column replaced by its function's output (a ``by_key``
+    column's with its key column beside it)."""
     if not functions:
         return batch
-    return batch.with_columns([func(batch.get_column(name)) for name, func in functions.items()])
+    return batch.with_columns(
+        [
+            func(batch.get_column(name), batch.get_column(func.key_column))
+            if isinstance(func, _ByKey)
+            else func(batch.get_column(name))
+            for name, func in functions.items()
+        ]
+    )
+
+
+class _ByKey:
+    """A ``by_key`` column's masking: each value as what its row's key names.
+
+    A value whose key is a sensitive key of the policy (``real_name``, ``password``) is
+    masked whole as that key's entity, as a value under that key in a log line is; any
+    other value goes through the engine with its key as the field (context), so a phone
+    under ``emergency_contact`` is found and a ``vip_level`` of ``3`` stays. Masked pairs
+    are remembered across batches (keys and values repeat), unless an operator of the
+    policy is randomised (encrypt): then equal values must not get equal outputs.
+    """
+
+    def __init__(self, redactor: TableRedactor, column: ColumnPlan, *, count_rows: bool) -> None:
+        assert column.key_column is not None
+        self.redactor = redactor
+        self.masker = redactor.masker.fork()
+        self.name = column.column
+        self.key_column = column.key_column
+        self.count_rows = count_rows
+        self.counts = redactor.counts[column.column]
+        self.memo: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+        self.randomised = any(_randomised(op) for op in self.masker.policy.operators())
+        self.keys = dict(self.masker.policy.policy.keys)
+
+    def __call__(self, series: pl.Series, keys: pl.Series) -> pl.Series:
+        text = _as_text(series)
+        values: list[str | None] = text.to_list()
+        named: list[str | None] = _as_text(keys).to_list()
+        out = list(values)
+        found: Counter[str] = Counter()
+        engine: list[int] = []  # rows whose key implies no entity: read by the engine
+        for i, (value, key) in enumerate(zip(values, named, strict=True)):
+            if not value:
+                continue
+            remembered = None if self.randomised else self.memo.get((key or "", value))
+            if remembered is not None:
+                out[i] = remembered[0]
+                found.update(remembered[1])
+                continue
+            entity = _entity_of_key(self.keys, key) if key else None
+            if entity is None:
+                engine.append(i)
+                continue
+            by_entity = out[i] = self.masker.mask_value(value, entity, field=key)
+            self._remember(key or "", value, by_entity, (f"entity:{entity}",))
+            found[f"entity:{entity}"] += 1
+        if engine:
+            per_line: list[Counter[str]] = []
+            fields = [named[i] or self.name for i in engine]
+            texts = [values[i] or "" for i in engine]
+            masked = self.masker.mask_lines(texts, fields=fields, per_line=per_line)
+            for i, result, counted in zip(engine, masked, per_line, strict=True):
+                out[i] = result
+                entities = tuple(
+                    k for k, n in counted.items() if k.startswith("entity:") for _ in range(n)
+                )
+                self._remember(named[i] or "", values[i] or "", result, entities)
+                found.update(entities)
+        masked_series = pl.Series(self.name, out, dtype=pl.String)
+        changed = int((masked_series != text).sum() or 0)
+        rows = series.len() if self.count_rows else 0
+        self.redactor._tally(self.counts, text, changed, found, rows)
+        return masked_series
+
+    def _remember(self, key: str, value: str, masked: str, entities: tuple[str, ...]) -> None:
+        if self.randomised:
+            return
+        if len(self.memo) >= _MEMO_SIZE:
+            self.memo.clear()  # bounded, whatever the table
+        self.memo[key, value] = (masked, entities)
+
+
+def _entity_of_key(keys: dict[str, str], key: str) -> str | None:
+    """The entity a key-value table's key names, as ``scan`` reads a column name:
+    ``billing_phone`` → CN_MOBILE, ``db_password`` → SECRET (*keys*: the policy's)."""
+    return entity_of_name(key.strip(), keys)
+
+
+#: What masks one planned column: a function of the column, or a ``by_key`` column's
+#: masking, which also needs its key column.
+ColumnFunction = Callable[[pl.Series], pl.Series] | _ByKey
+
+
+def _by_key(
+    plans: list[ColumnPlan],
+    sampled: Mapping[str, Sequence[str]],
+    entity_of_key: Callable[[str], str | None],
+) -> list[ColumnPlan]:
+    """*plans*, each value column of a key-value pair (:func:`key_value_pairs`) planned
+    ``by_key`` unless a field rule pinned it or it is not text."""
+    pairs = key_value_pairs(sampled, entity_of_key)
+    if not pairs:
+        return plans
+    out = []
+    for plan in plans:
+        key_column = pairs.get(plan.column)
+        if key_column is not None and not plan.pinned and plan.dtype == "String":
+            plan = replace(
+                plan, action="by_key", entity=None, operator="by_key", key_column=key_column
+            )
+        out.append(plan)
+    return out
 
 
 # One redactor per worker process, built by the pool's initializer.
-_worker: tuple[TableRedactor, dict[str, Callable[[pl.Series], pl.Series]]] | None = None
+_worker: tuple[TableRedactor, dict[str, ColumnFunction]] | None = None
 
 
 def _init_worker(spec: MaskerSpec, plan: TablePlan) -> None:

@@ -34,6 +34,7 @@ from dataguard.mask.apply import Masker
 from dataguard.scan.classify import ColumnClass, classify_column, column_context, name_column
 from dataguard.scan.grading import Scheme, action_for, grade, mandates_for
 from dataguard.scan.naming import entity_of_comment, entity_of_name
+from dataguard.scan.pairs import key_value_pairs
 from dataguard.scan.placeholders import is_placeholder
 from dataguard.scan.protection import PROTECTED, column_protection, masked_entities
 from dataguard.scan.report import ColumnReport, Evidence
@@ -143,11 +144,21 @@ class TableAssessor:
             [v for _, v in distinct], fields=[context[name] for name, _ in distinct]
         )
         by_pair = dict(zip(distinct, found, strict=True))
+        # Key-value tables (attr_key, attr_value): a value column read row by row under
+        # its key (dataguard.scan.pairs).
+        keyed = key_value_pairs(real, self._entity_of_key)
         reports = []
         for column in columns:
             by_type = judged[column.name]
             if by_type is not None:
                 reports.append(by_type)
+                continue
+            if column.name in keyed:
+                key_column = keyed[column.name]
+                rows = list(zip(sample[key_column], sample[column.name], strict=True))
+                reports.append(
+                    self._assess_by_key(table, column, key_column, rows, *counts[column.name])
+                )
                 continue
             values = real[column.name]
             per_value = [by_pair[column.name, v] for v in values]
@@ -157,6 +168,61 @@ class TableAssessor:
         return reports
 
     # -- one column ---------------------------------------------------------------------
+
+    def _entity_of_key(self, key: str) -> str | None:
+        """The entity a key-value table's key names (``billing_phone`` → CN_MOBILE)."""
+        return entity_of_name(key.strip(), self.keys)
+
+    def _assess_by_key(
+        self,
+        table: str,
+        column: ColumnInfo,
+        key_column: str,
+        rows: list[tuple[Any, Any]],
+        sampled: int,
+        non_empty: int,
+        placeholders: int,
+    ) -> ColumnReport:
+        """The value column of a key-value pair: each sampled value is what its row's key
+        names (``real_name`` → CN_NAME, ``password`` → SECRET), or what the engine finds
+        in it with its key as the field."""
+        pairs = [(as_text(k) or "", as_text(v)) for k, v in rows]
+        texts = [(k, v[:MAX_VALUE_CHARS]) for k, v in pairs if v is not None and v.strip()]
+        real = [(k, v) for k, v in texts if not _placeholder(v)]
+        named = {k: self._entity_of_key(k) for k in dict.fromkeys(k for k, _ in real)}
+        entities: Counter[str] = Counter(e for k, _ in real if (e := named[k]) is not None)
+        examples = {k: e for k, e in named.items() if e}
+        rest = [(k, v) for k, v in real if not named[k]]
+        found = self.detector.detect_lines([v for _, v in rest], fields=[k for k, _ in rest])
+        hits = sum(1 for f in found if f)
+        for (key, _), findings in zip(rest, found, strict=True):
+            for f in findings:
+                entities[f.entity] += 1
+                examples.setdefault(key, f.entity)
+        values = [v for _, v in real]
+        protection, forms = column_protection(values[:PROTECTION_SAMPLE])
+        if not entities:
+            return _clean(
+                column, sampled, non_empty, forms, placeholders, table,
+                reason=f"values named by {key_column}, none of them personal",
+            )  # fmt: skip
+        named_keys = ", ".join(f"{k} ({e})" for k, e in list(examples.items())[:6])
+        verdict = ColumnClass(
+            column.name,
+            "text",
+            None,
+            1.0,
+            len(values),
+            partial=hits + sum(1 for k, _ in real if named[k]),
+            entities=dict(entities),
+            evidence=(f"each value is what its row's {key_column} names: {named_keys}",),
+        )
+        rest_found = iter(found)
+        per_value = [[] if named[k] else list(next(rest_found)) for k, _ in real]
+        return self._personal(
+            table, column, verdict, None, None, protection, forms, sampled, non_empty,
+            placeholders, values, per_value, [k for k, _ in real],
+        )  # fmt: skip
 
     def _by_type(self, table: str, column: ColumnInfo) -> ColumnReport | None:
         """A clean report for a column whose type cannot hold personal data, else None."""
@@ -265,7 +331,10 @@ class TableAssessor:
         placeholders: int,
         values: list[str],
         found: list[list[Finding]],
+        fields: list[str] | None = None,
     ) -> ColumnReport:
+        """The report of a column holding personal data; *fields*: each value's field
+        (a key-value table's keys), else the column's name."""
         ranked = tuple(e for e, _ in Counter(verdict.entities).most_common())
         entity = verdict.entity or (ranked[0] if ranked else None)
         entities = ranked if verdict.kind == "text" else (entity,) if entity else ()
@@ -302,7 +371,9 @@ class TableAssessor:
             forms=dict(forms),
             reasons=tuple(reasons),
         )
-        previews = self._previews(verdict.kind, entity, values, column.name, found)
+        previews = self._previews(
+            verdict.kind, entity, values, fields or [column.name] * len(values), found
+        )
         return self._report(
             table, column, verdict.kind, entities, confidence, protection, evidence, previews
         )
@@ -389,7 +460,7 @@ class TableAssessor:
         kind: str,
         entity: str | None,
         values: list[str],
-        name: str,
+        fields: list[str],
         found: list[list[Finding]],
     ) -> tuple[str, ...]:
         """Masked examples; for free text, only values with findings.
@@ -399,14 +470,14 @@ class TableAssessor:
         personal data the detector missed in it (a name in a sentence) would reach the
         report in plaintext.
         """
-        candidates = values
+        candidates = list(zip(values, fields, strict=True))
         if kind == "text":
-            candidates = [v for v, f in zip(values, found, strict=True) if f]
-        picked = list(dict.fromkeys(v for v in candidates if v.strip()))[:PREVIEWS]
+            candidates = [c for c, f in zip(candidates, found, strict=True) if f]
+        picked = list(dict.fromkeys(c for c in candidates if c[0].strip()))[:PREVIEWS]
         if kind == "value" and entity:
-            masked = [self._previewer.mask_value(v.strip(), entity, field=name) for v in picked]
+            masked = [self._previewer.mask_value(v.strip(), entity, field=n) for v, n in picked]
         else:
-            masked = [_cut(self._previewer.mask(v, field=name)) for v in picked]
+            masked = [_cut(self._previewer.mask(v, field=n)) for v, n in picked]
         # Undecodable bytes of a binary value (as_text) show as U+FFFD: a report is UTF-8.
         return tuple(_UNDECODABLE.sub("\ufffd", m) for m in masked)
 

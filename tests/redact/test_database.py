@@ -452,3 +452,29 @@ def test_a_table_named_as_sql_quotes_it_is_found(server: str, tmp_path: Path) ->
         with engine.begin() as connection:
             connection.execute(sa.text(f"DROP TABLE {q}{table}{q}"))
         engine.dispose()
+
+
+@pytest.mark.parametrize("server", ["postgresql", "mariadb"])
+def test_a_settings_table_masks_each_value_as_what_its_key_names(
+    server: str, tmp_path: Path
+) -> None:
+    """A sys_config table keeps the database password and the support contact beside
+    harmless settings in one value column: only values with a shape were masked."""
+    with server_table(
+        server,
+        "CREATE TABLE {table} (id INT, config_key VARCHAR(64), config_value VARCHAR(255))",
+        "INSERT INTO {table} VALUES (1, 'site.title', '商城'), (2, 'db.password', 'S3cr3t!pw'), "
+        "(3, 'support.contact_name', '王芳'), (4, 'support.mobile', '13812341050')",
+    ) as (url, table):
+        out = tmp_path / "out.csv"
+        result = redact_table(url, table, out, "--report", str(tmp_path / "r.json"))
+        assert result.exit_code == 0, result.stderr
+        assert "masked config_value by config_key" in result.stderr
+        # By hand: a password six stars, a name its surname, a mobile its last 4 digits.
+        assert sorted(out.read_text("utf-8").splitlines()) == [
+            "1,site.title,商城",
+            "2,db.password,******",
+            "3,support.contact_name,王*",
+            "4,support.mobile,******1050",
+            "id,config_key,config_value",
+        ]

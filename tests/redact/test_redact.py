@@ -26,7 +26,8 @@ import dataguard.redact
 from dataguard.detect import Detector
 from dataguard.errors import UsageError
 from dataguard.mask import Masker
-from dataguard.mask.table import _as_text
+from dataguard.mask.stream import MaskerSpec
+from dataguard.mask.table import TableRedactor, _as_text
 from dataguard.redact import redact_file
 from dataguard.testing import generators as gen
 
@@ -601,3 +602,57 @@ def test_a_column_of_local_numbers_under_a_landline_header_is_masked(tmp_path: P
         ["1001", "*****678", "****-*679"],
         ["1002", "*****234转***", ""],
     ]
+
+
+# WordPress's wp_usermeta, exported: one field of a customer per row.
+USERMETA = (
+    "umeta_id,user_id,meta_key,meta_value\n"
+    "1,7,nickname,lily\n"
+    "2,7,billing_first_name,李娜\n"
+    "3,7,billing_phone,13812341050\n"
+    "4,7,billing_address_1,文三路90号3幢502\n"
+    "5,7,db_password,S3cr3t!pw\n"
+    "6,7,note,请致电13912345678\n"
+    "7,8,billing_phone,\n"
+)
+
+
+def test_a_key_value_table_masks_each_value_as_what_its_key_names(tmp_path: Path) -> None:
+    """EAV and meta tables keep a person's fields in one value column: the phones were
+    found by shape, while the name, the address without divisions and the password went
+    out as they were."""
+    src, dst = tmp_path / "usermeta.csv", tmp_path / "out.csv"
+    src.write_text(USERMETA, "utf-8")
+    report = redact(src, dst)
+    # By hand: a name keeps its surname (a key naming a name field gives the engine its
+    # context), a mobile its last 4 digits, an address without divisions is masked whole,
+    # a password is six stars; the nickname stays.
+    assert read_csv(dst) == [
+        ["umeta_id", "user_id", "meta_key", "meta_value"],
+        ["1", "7", "nickname", "lily"],
+        ["2", "7", "billing_first_name", "李*"],
+        ["3", "7", "billing_phone", "******1050"],
+        ["4", "7", "billing_address_1", "****"],
+        ["5", "7", "db_password", "******"],
+        ["6", "7", "note", "请致电******5678"],
+        ["7", "8", "billing_phone", ""],
+    ]
+    (column,) = [c for c in report["columns"] if c["column"] == "meta_value"]  # type: ignore[attr-defined]
+    assert (column["action"], column["key_column"], column["changed"]) == ("by_key", "meta_key", 5)
+    # The same on worker processes, batch by batch.
+    frame = pl.read_csv(src, infer_schema=False)
+    masker = Masker()
+    redactor = TableRedactor(masker)
+    plan = redactor.plan(frame)
+    spec = MaskerSpec(masker.policy.policy)
+    batches = redactor.apply_batches(frame.lazy(), plan, jobs=2, spec=spec, batch_rows=2)
+    rows = [tuple(v or "" for v in row) for row in pl.concat(list(batches)).rows()]
+    assert rows == [tuple(r) for r in read_csv(dst)[1:]]
+
+
+def test_a_name_and_value_table_without_a_sensitive_key_is_read_as_before(tmp_path: Path) -> None:
+    src, dst = tmp_path / "prices.csv", tmp_path / "out.csv"
+    src.write_text("name,value\n苹果,5.0\n手机壳,13.5\n", "utf-8")
+    report = redact(src, dst)
+    assert dst.read_text("utf-8") == "name,value\n苹果,5.0\n手机壳,13.5\n"
+    assert [c["action"] for c in report["columns"]] == ["keep", "keep"]  # type: ignore[index]
