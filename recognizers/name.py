@@ -324,8 +324,11 @@ _CSV_NAME = '"?' + _NAME + r'"?(?=[,\r\n]|$)'
 # (``%26``, ``%3F``), or any escape the normaliser keeps, also starts a key: the query
 # string of a URL inside a query string (``redirect=…%3Fid%3D7%26name%3D%25E5…``), whose
 # own ``&`` stays escaped when scanned, or a percent-encoded JSON payload (``%2C%22name``).
+# ref. SF Express's and other carriers' order APIs: the side of a waybill before a key
+# (j_contact 寄件联系人, d_contact 到件联系人; s_ sender, r_ receiver).
+_SIDE = r"(?:[JjDdSsRr]_)?"
 _KEY_START = (
-    r"""(?=[\\"'%&RrUuFfCcNnXxAaHhOoPpBbGgMmDdSsEeLlTtKk])"""
+    r"""(?=[\\"'%&RrUuFfCcNnXxAaHhOoPpBbGgMmDdSsEeLlTtKkJj])"""
     r"(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2})|(?<=\\x[0-9A-Fa-f]{2}))"
 )
 
@@ -644,6 +647,8 @@ class NameRecognizer(Recognizer):
         no-match: From: 张先生 <zhang@example.com>
         no-match: {"realName":"司马**"}
         match: 我老婆叫⟦刘芳芳⟧也可以签收
+        match: {"j_contact":"⟦张三⟧","j_tel":"010-62345678"}
+        match: d_contact=⟦李四⟧&d_tel=13912345678
         match: xm[⟦刘备⟧]
         match: lxr=⟦张飞⟧&lxdh=13812341050
         no-match: wangxm=abc 刘备
@@ -709,7 +714,7 @@ class NameRecognizer(Recognizer):
         ),
         Pattern(
             "cn_name_key",
-            _KEY_START + _QUOTE + _KEYS + _QUOTE + _KEY_SEP + _QUOTE + _NAME,
+            _KEY_START + _QUOTE + _SIDE + _KEYS + _QUOTE + _KEY_SEP + _QUOTE + _NAME,
             0.5,
         ),
         # A JSON array of names under a name key, plural or not ("passengers":["张三",
