@@ -211,6 +211,8 @@ _RECORD_LABELS = (
     # ref. business registration and KYC records: 法人 王建国 (the legal representative),
     # and trip and order records: 乘客 张伟 (12306 and airline itineraries), 买家：邹丽.
     "法人代表|法人|乘客|旅客|住客|房客|买家|卖家|"
+    # ref. housing-fund and deposit records: 缴存人：刘德华, 存款人 王芳.
+    "缴存人|存款人|持有人|账户持有人|缴款人|"
     # ref. CRM and sales records: 销售代表：周杰, 对接人：王芳.
     "销售代表|客户代表|业务员|销售员|对接人|跟进人|"
     # ref. school and clinic records: 学生：何晓明, 医生：王芳, 班主任 刘洋.
@@ -304,7 +306,10 @@ _KEYS = (
     r"driver|courier|rider|doctor|nurse|teacher|student|patient|passenger|guest|"
     r"emp(?:loyee)?|staff|manager|leader|"
     # ref. referral, agency and customer-service records: who referred, invited or served.
-    r"agent|referr?er|referee|inviter|invitee|introducer|customer|client)(?:_?name)?|"
+    r"agent|referr?er|referee|inviter|invitee|introducer|customer|client|"
+    # ref. school, insurance and HR records: a student's parents, an insured's relatives.
+    r"parent|father|mother|guardian|spouse|emergency_?contact|relative|insured|"
+    r"policy_?holder|depositor)(?:_?name)?|"
     # ref. ArcSight CEF source and destination user (suser=, duser=).
     r"[sd]user|"
     # Pinyin initials of government and hospital systems (dataguard.mask.keys): 姓名,
@@ -649,6 +654,8 @@ class NameRecognizer(Recognizer):
         match: 我老婆叫⟦刘芳芳⟧也可以签收
         match: {"j_contact":"⟦张三⟧","j_tel":"010-62345678"}
         match: d_contact=⟦李四⟧&d_tel=13912345678
+        match: {"parentName":"⟦王大明⟧","grade":3}
+        match: 公积金 缴存人：⟦刘德华⟧ 公积金账号：123456789012
         match: xm[⟦刘备⟧]
         match: lxr=⟦张飞⟧&lxdh=13812341050
         no-match: wangxm=abc 刘备

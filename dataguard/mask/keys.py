@@ -66,6 +66,9 @@ SENSITIVE_KEYS: dict[str, str] = {
         "id_card idcard id_card_no idcardno id_no idno id_number idnumber identity_card "
         "id_card_number identity_no cert_no certno cert_number certificate_no sfz sfzh "
         "身份证 身份证号 身份证号码 证件号 证件号码 "
+        # ref. GB 11643: the number's own name; social-security records use it as the
+        # insured's number (社会保障号码 is the 公民身份号码).
+        "公民身份号码 居民身份证号码 身份证件号码 社会保障号码 社会保障号 社保号 社保号码 "
         # 身份证号码, 证件号码, 证件号.
         "sfzhm zjhm zjh",
     ),

@@ -1400,3 +1400,19 @@ def test_a_value_is_read_under_the_field_name_its_object_gives_it(
     }
     for line, expected in cases.items():
         assert masker.mask_lines([line] * lines) == [expected] * lines, line
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_a_social_security_number_is_masked_as_the_id_number_it_is(
+    masker: Masker, lines: int
+) -> None:
+    """Social-security records name the insured's ID number 社会保障号码 (GB 11643 calls
+    it 公民身份号码): one with a wrong check digit, which no pattern takes for an ID, went
+    out as it was under those labels."""
+    bad_check_digit = "110105199003074514"
+    for label in ("社会保障号码", "公民身份号码", "社保号"):
+        (out,) = set(
+            masker.mask_lines([f"社保查询 {label}：{bad_check_digit} 参保地：北京市"] * lines)
+        )
+        # ID display mask by hand: the first and the last character kept.
+        assert out == f"社保查询 {label}：1****************4 参保地：北京市"
