@@ -180,6 +180,7 @@ _LABELS = (
 # does: a transcript's sentence that opens with a surname character (麻烦, 高兴, 王府井)
 # was read as a name.
 _SPEAKERS = "客户|用户"
+_SPEAKER_COLON = "(?:" + _SPEAKERS + ")" + _QUOTE + r"[ \t]*[:：][ \t]*" + _QUOTE
 _SPEAKER_NAME_END = r"(?=[，,。.！!？?；;、：:\s|)）\]】\"'&<]|$)"
 # ref. bank transfer and loan records (payee, payer, borrower, guarantor) and the
 # who-did-it fields of audit logs and approval flows. Labels in text only: the CSV and
@@ -707,18 +708,7 @@ class NameRecognizer(Recognizer):
         ),
         # After a name label after a speaker's colon (用户：快递员迪丽娜尔·阿不都已取件) a
         # name ends as it does after a label (right after the colon: NameBesideRecognizer).
-        Pattern(
-            "cn_name_speaker_colon_label",
-            "(?:"
-            + _SPEAKERS
-            + ")"
-            + _QUOTE
-            + r"[ \t]*[:：][ \t]*"
-            + _QUOTE
-            + _SECOND_LABEL_WORD
-            + _NAME,
-            0.5,
-        ),
+        Pattern("cn_name_speaker_colon_label", _SPEAKER_COLON + _SECOND_LABEL_WORD + _NAME, 0.5),
         Pattern(
             "cn_name_key",
             _KEY_START + _QUOTE + _SIDE + _KEYS + _QUOTE + _KEY_SEP + _QUOTE + _NAME,

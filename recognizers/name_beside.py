@@ -17,10 +17,9 @@ from .name import (
     _GIVEN,
     _NAME,
     _NOT_BEFORE_TITLES,
-    _QUOTE,
     _SECOND_LABEL_WORD,
+    _SPEAKER_COLON,
     _SPEAKER_NAME_END,
-    _SPEAKERS,
     _TITLES,
     NameRecognizer,
     _dotted,
@@ -346,12 +345,7 @@ class NameBesideRecognizer(NameRecognizer):
         # 用户：马上到。), so a name ends a clause and is no common word.
         Pattern(
             "cn_name_speaker_colon",
-            "(?:"
-            + _SPEAKERS
-            + ")"
-            + _QUOTE
-            + r"[ \t]*[:：][ \t]*"
-            + _QUOTE
+            _SPEAKER_COLON
             + "(?!"
             + _SECOND_LABEL_WORD
             + ")(?P<value>"
