@@ -523,10 +523,12 @@ class _ByKey:
         named: list[str | None] = _as_text(keys).to_list()
         out = list(values)
         found: Counter[str] = Counter()
-        engine: list[int] = []  # rows whose key implies no entity: read by the engine
+        # Rows whose key implies no entity, read by the engine: each distinct pair once
+        # (a settings table repeats vip_level=1 on every other row).
+        engine: dict[tuple[str, str], list[int]] = {}
         for i, (value, key) in enumerate(zip(values, named, strict=True)):
-            if not value:
-                continue
+            if not value or value.strip().lower() in PLACEHOLDER_WORDS:
+                continue  # as in a masked column: NULL, N/A, 无 stay
             remembered = None if self.randomised else self.memo.get((key or "", value))
             if remembered is not None:
                 out[i] = remembered[0]
@@ -534,23 +536,26 @@ class _ByKey:
                 continue
             entity = _entity_of_key(self.keys, key) if key else None
             if entity is None:
-                engine.append(i)
+                engine.setdefault((key or "", value), []).append(i)
                 continue
             by_entity = out[i] = self.masker.mask_value(value, entity, field=key)
             self._remember(key or "", value, by_entity, (f"entity:{entity}",))
             found[f"entity:{entity}"] += 1
         if engine:
             per_line: list[Counter[str]] = []
-            fields = [named[i] or self.name for i in engine]
-            texts = [values[i] or "" for i in engine]
-            masked = self.masker.mask_lines(texts, fields=fields, per_line=per_line)
-            for i, result, counted in zip(engine, masked, per_line, strict=True):
-                out[i] = result
+            pairs = list(engine)
+            fields = [key or self.name for key, _ in pairs]
+            masked = self.masker.mask_lines(
+                [value for _, value in pairs], fields=fields, per_line=per_line
+            )
+            for pair, result, counted in zip(pairs, masked, per_line, strict=True):
                 entities = tuple(
                     k for k, n in counted.items() if k.startswith("entity:") for _ in range(n)
                 )
-                self._remember(named[i] or "", values[i] or "", result, entities)
-                found.update(entities)
+                self._remember(*pair, result, entities)
+                for i in engine[pair]:
+                    out[i] = result
+                    found.update(entities)
         masked_series = pl.Series(self.name, out, dtype=pl.String)
         changed = int((masked_series != text).sum() or 0)
         rows = series.len() if self.count_rows else 0

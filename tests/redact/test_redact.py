@@ -614,6 +614,7 @@ USERMETA = (
     "5,7,db_password,S3cr3t!pw\n"
     "6,7,note,请致电13912345678\n"
     "7,8,billing_phone,\n"
+    "8,8,db_password,NULL\n"
 )
 
 
@@ -636,6 +637,7 @@ def test_a_key_value_table_masks_each_value_as_what_its_key_names(tmp_path: Path
         ["5", "7", "db_password", "******"],
         ["6", "7", "note", "请致电******5678"],
         ["7", "8", "billing_phone", ""],
+        ["8", "8", "db_password", "NULL"],  # an export's "no value", as in a masked column
     ]
     (column,) = [c for c in report["columns"] if c["column"] == "meta_value"]  # type: ignore[attr-defined]
     assert (column["action"], column["key_column"], column["changed"]) == ("by_key", "meta_key", 5)
