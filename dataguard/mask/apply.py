@@ -104,6 +104,11 @@ _KEY_BEFORE_VALUE = (
     r"\"(?i:key|name|field(?:_?(?:name|key|code))?|label|attr(?:_?(?:name|key))?|attribute"
     r"|param(?:_?(?:name|key))?|prop(?:erty)?(?:_?name)?)\"[ \t]*:[ \t]*\""
     r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*\"|"
+    # …and a SQL literal or a MyBatis parameter before the value's (kv.py's
+    # _SQL_KEY_LITERAL, _MYBATIS_KEY_PARAMETER).
+    # (Not the next literal's quote: Rust's regex has no lookahead, and a match ending
+    # there would hide that literal, the key of the one after it.)
+    r"'[A-Za-z_][A-Za-z0-9_.\-]*'[ \t]*,|[A-Za-z_][A-Za-z0-9_.\-]*\(String\),|"
     # After a colour code (logrus: ESC[36mpassword ESC[0m=…), as kv.py reads keys.
     r"(?:" + CONTROL_SEQUENCE + r")?"
     r"(?:(?i:(?:ship|bill|deliver)[ _]to)|"  # two words, as kv's colon reading has them
@@ -304,7 +309,9 @@ class Masker:
                 .str.replace("(?:" + CONTROL_SEQUENCE + r")?\s*\\?[\"']?\s*[=:：>]$", "")
                 .str.replace(r"^</(?:.*:)?|^" + CONTROL_SEQUENCE, "")
                 .str.replace_all(
-                    r"^(?i:name|key)[ \t]*=[ \t]*[\"']|^\"[^\"]*\"[ \t]*:[ \t]*\"|[\"']$", ""
+                    r"^(?i:name|key)[ \t]*=[ \t]*[\"']|^\"[^\"]*\"[ \t]*:[ \t]*\"|^'"
+                    r"|'[ \t]*,$|\(String\),$|[\"']$",
+                    "",
                 )
                 .str.replace(r"^.*\.", "")
                 .str.replace_all(r"[\s_\-\[\]]", "")

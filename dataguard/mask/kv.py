@@ -101,6 +101,19 @@ _JSON_PAIR = re.compile(
     r"\"(?P<key>[^\"\\\n]{1,64})\"\s*:\s*"
     r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|(?P<num>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?))"
 )
+# ref. SQL in statement and slow logs, and MyBatis's parameter lines: a key-value table's
+# rows written as literals, the key's right before the value's (INSERT INTO t_user_attr …
+# VALUES (1, 'password', '…'); ==> Parameters: 1(Long), password(String), …(String)). The
+# value sits in a lookahead, so that each literal is also the key of the next one.
+_SQL_KEY_LITERAL = re.compile(
+    r"'(?P<key>[A-Za-z_][\w.\-]{0,63})'"
+    # Not a dict repr's next key ({'password': 'x', 'note': …}): no colon after the value.
+    r"(?=[ \t]*,[ \t]*'(?P<sq>(?:[^'\\\n]|\\.|'')*)'(?![ \t]*:))"
+)
+_MYBATIS_KEY_PARAMETER = re.compile(
+    r"(?<![\w.\-])(?P<key>[A-Za-z_][\w.\-]{0,63})\(String\),[ \t]*"
+    r"(?=(?P<bare>[^\n]*?)\(String\)(?:,[ \t]|[ \t]*$))"
+)
 # 'key': value pairs of a Python dict's repr (``logger.info("%s", payload)``), whose strings
 # are single-quoted, or double-quoted when they hold a single quote.
 _PY_PAIR = re.compile(
@@ -234,6 +247,10 @@ def _kv_spans_of(line: str) -> list[KeySpan]:
     )
     if "':" in line or "' :" in line:
         pairs = pairs + _matches(line, (_PY_PAIR,))
+    if "'," in line or "' ," in line:
+        pairs = pairs + _matches(line, (_SQL_KEY_LITERAL,))
+    if "(String)," in line:
+        pairs = pairs + _matches(line, (_MYBATIS_KEY_PARAMETER,))
     if ": " in line or ":\t" in line or "：" in line or (":" in line and not line.isascii()):
         pairs = pairs + _label_spans(line, pairs)
     # XML elements and HTML-escaped pairs name their keys more closely than an attribute

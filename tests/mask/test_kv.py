@@ -1416,3 +1416,28 @@ def test_a_social_security_number_is_masked_as_the_id_number_it_is(
         )
         # ID display mask by hand: the first and the last character kept.
         assert out == f"社保查询 {label}：1****************4 参保地：北京市"
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_a_key_value_rows_literals_are_read_key_then_value(masker: Masker, lines: int) -> None:
+    """Statement logs and MyBatis write a key-value table's rows as literals, the key's
+    right before the value's: the passwords and names of attr_value went out."""
+    cases = {
+        # Display masks by hand: a password six stars, a name its surname.
+        "INSERT INTO t_user_attr (user_id, attr_key, attr_value) VALUES "
+        "(1, 'real_name', '张三丰'), (1, 'password', 'S3cr3t!pw'), (1, 'vip', '3');": (
+            "INSERT INTO t_user_attr (user_id, attr_key, attr_value) VALUES "
+            "(1, 'real_name', '张**'), (1, 'password', '******'), (1, 'vip', '3');"
+        ),
+        # The key after another literal: each literal is the key of the next one.
+        "INSERT INTO t VALUES (1, 'u7', 'db.password', 'S3cr3t!pw', 'x')": (
+            "INSERT INTO t VALUES (1, 'u7', 'db.password', '******', 'x')"
+        ),
+        "==> Parameters: 1(Long), password(String), S3cr3t!pw(String), 2(Long)": (
+            "==> Parameters: 1(Long), password(String), ******(String), 2(Long)"
+        ),
+        # A placeholder is no value; a literal after a non-key stays.
+        "VALUES ('password', ?), ('site', 'shop')": "VALUES ('password', ?), ('site', 'shop')",
+    }
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines, line
