@@ -595,8 +595,21 @@ def _by_key(
     for plan in plans:
         key_column = pairs.get(plan.column)
         if key_column is not None and not plan.pinned and plan.dtype == "String":
+            said = f"each value is what its row's {key_column} names"
+            classification = replace(
+                plan.classification,
+                kind="text",
+                entity=None,
+                confidence=1.0,
+                evidence=(said, *plan.classification.evidence),
+            )
             plan = replace(
-                plan, action="by_key", entity=None, operator="by_key", key_column=key_column
+                plan,
+                action="by_key",
+                entity=None,
+                operator="by_key",
+                classification=classification,
+                key_column=key_column,
             )
         out.append(plan)
     return out

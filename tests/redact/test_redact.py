@@ -641,6 +641,7 @@ def test_a_key_value_table_masks_each_value_as_what_its_key_names(tmp_path: Path
     ]
     (column,) = [c for c in report["columns"] if c["column"] == "meta_value"]  # type: ignore[attr-defined]
     assert (column["action"], column["key_column"], column["changed"]) == ("by_key", "meta_key", 5)
+    assert column["evidence"][0] == "each value is what its row's meta_key names"
     # The same on worker processes, batch by batch.
     frame = pl.read_csv(src, infer_schema=False)
     masker = Masker()
