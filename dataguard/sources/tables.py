@@ -695,8 +695,9 @@ def title_rows(rows: Sequence[Sequence[str | None]]) -> int:
 
     Title rows hold at most one non-empty cell (a title, a date line, a blank row), and
     at least one of them is not blank; the header below them holds two cells or more, each
-    non-empty, distinct and not a number or a date (column names are words), and the row
-    after it as many cells (a line split by the wrong separator is no header).
+    non-empty, distinct and not a number or a date (column names are words), fewer than half
+    of them shaped like a person's name, and the row after it as many cells (a line split by
+    the wrong separator is no header).
     Without such a header within :data:`_MOST_TITLE_LINES` rows, or with one first, it is 0.
     """
     for index, cells in enumerate(rows[: _MOST_TITLE_LINES + 1]):
@@ -709,10 +710,27 @@ def title_rows(rows: Sequence[Sequence[str | None]]) -> int:
             and not any(_NUMERIC_CELL.fullmatch(n) for n in names)
             and index + 1 < len(rows)
             and len(rows[index + 1]) == len(cells)
+            # A row of people's names is data (组别,,, above 张三,李四,王五): read as the
+            # header, it would be written back and reported as column names, unmasked.
+            and sum(map(_name_like, names)) * 2 < len(names)
         )
         titled = any(_filled(row) for row in rows[:index])
         return index if header and titled else 0
     return 0
+
+
+def _name_like(cell: str) -> bool:
+    """Whether *cell* could be a person's Chinese name: two or three ideographs after a
+    surname, and no common word (金额 and 余额 start with a surname, and are words)."""
+    from dataguard.recognizers.name import surnames  # the tables module loads without them
+    from dataguard.recognizers.name_beside import common_words
+
+    return (
+        2 <= len(cell) <= 3
+        and all("\u4e00" <= ch <= "\u9fff" for ch in cell)
+        and (cell[:1] in surnames() or cell[:2] in surnames())
+        and cell not in common_words()
+    )
 
 
 def _filled(cells: Sequence[str | None]) -> int:

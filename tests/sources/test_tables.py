@@ -504,6 +504,8 @@ def test_a_value_a_file_without_quoting_cannot_hold_is_refused(tmp_path: Path) -
         # after it does not split alike.
         ('id,mobile\n1,"\t110105"\n2,13912345678\n', ()),
         ("tags\na;b\nc;d\n", ()),  # a one-column file, not two columns split by ;
+        ("组别,,,\n张三,李四,王五,赵六\n钱七,孙八,周九,吴十\n", ()),  # names are data
+        ("客户名单,,\n姓名,金额,余额\n张三,1,2\n", ("客户名单,,",)),  # words, not names
         ('客户名单\n姓名,备注\n张三,"第一行\n第二行"\n', ("客户名单",)),  # a quoted line break
         ("客户名单\n姓名,手机\n", ()),  # a header and no record: nothing says it is one
     ],
