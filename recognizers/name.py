@@ -313,6 +313,8 @@ _KEYS = (
     r"policy_?holder|depositor)(?:_?name)?|"
     # ref. ArcSight CEF source and destination user (suser=, duser=).
     r"[sd]user|"
+    # ref. LDAP attributes of a person (RFC 4519; an LDIF export's cn:, givenName:).
+    r"cn|given_?name|"
     # Pinyin initials of government and hospital systems (dataguard.mask.keys): 姓名,
     # 联系人, 收件人, 收货人, 负责人, 法定代表人, 客户姓名, 患者姓名.
     r"xm|lxr|sjr|shr|fzr|fddbr|khxm|hzxm)"

@@ -34,6 +34,9 @@ Personal data hides behind encodings in logs. Before scanning, the engine rewrit
 * a byte array printed as numbers that holds a JSON object, as RocketMQ logs message
   bodies (Java's ``[123, 34, 110, …]``) and Go prints a ``[]byte`` (``[123 34 110 …]``):
   decoded whole, as one unit, like base64 JSON below;
+* an LDIF attribute's base64 value (``displayName:: 5byg5LiJ``, RFC 2849), as LDAP and
+  Active Directory exports write every value outside ASCII: decoded whole, as one unit
+  (``displayName: 张三``); the masker writes a masked one back in base64;
 * base64 of a JSON object (``eyJ…``: ``{"`` encoded), as gateways pass the caller's
   identity to services in a header (``X-User-Info: eyJuYW1lIjoi…``) and message queues log
   payloads: decoded whole, as one unit, so a finding inside maps to the whole token (the
@@ -66,6 +69,7 @@ __all__ = [
     "ESCAPES",
     "IME_DOT",
     "JS_ESCAPE",
+    "LDIF_BASE64",
     "NEEDS_WORK",
     "QUOTED_PRINTABLE",
     "UNDECODABLE_BYTE",
@@ -75,6 +79,7 @@ __all__ = [
     "byte_array_json",
     "encoded_word",
     "gbk_text",
+    "ldif_text",
     "normalize",
 ]
 
@@ -232,8 +237,18 @@ _BASE64_JSON = re.compile(BASE64_JSON)
 #: and Go's ``%v`` of a ``[]byte``, unsigned and space-separated (``[123 34 110 …]``).
 BYTE_ARRAY_JSON = r"\[123(?:, 34(?:, -?[0-9]{1,3})+| 34(?: [0-9]{1,3})+)\]"
 _BYTE_ARRAY_JSON = re.compile(BYTE_ARRAY_JSON)
+#: An LDIF attribute's base64 value (RFC 2849 §2: ``displayName:: 5byg5LiJ``, as LDAP
+#: and Active Directory exports write every value outside ASCII), from its second colon to
+#: the end of the line. Python's ``re`` only (a lookbehind).
+#: A space after the colons, as ldapsearch and ldifde write it, and two characters or more
+#: (eight base64 digits): an IPv6 address's ``::c9e9`` (one character, had it been base64)
+#: is none.
+LDIF_BASE64 = r"(?<=[A-Za-z0-9;-]):: [A-Za-z0-9+/]{8,65536}={0,2}(?=[ \t\r]*$)"
+_LDIF_BASE64 = re.compile(LDIF_BASE64)
 _SPECIAL_RUNS = (
     BASE64_JSON
+    + "|"
+    + LDIF_BASE64
     + "|"
     + BYTE_ARRAY_JSON
     + "|"
@@ -269,7 +284,7 @@ IME_DOT = r"[0-9A-Za-z]\u3002[0-9A-Za-z]"
 #: ``\\x`` and octal escapes, base64 JSON, ANSI colour codes). In both regex dialects.
 ESCAPES = (
     r"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\[23][0-7]{2}|eyJ[A-Za-z0-9+/_-]{12}|"
-    r"\x1b|\[123(?:, | )34[, ]|"
+    r"\x1b|\[123(?:, | )34[, ]|[A-Za-z0-9;-]:: [A-Za-z0-9+/]{8}|"
     + CHARACTER_REFERENCE
     + "|"
     + JS_ESCAPE
@@ -518,6 +533,20 @@ def base64_json(token: str) -> str | None:
     return text if isinstance(value, dict) else None
 
 
+def ldif_text(token: str) -> str | None:
+    """The text an LDIF base64 value (``:: 5byg5LiJ``, :data:`LDIF_BASE64` without its
+    attribute name) holds, or None: bytes that are not UTF-8 text, or text with no
+    character outside ASCII (which LDIF writes as it is: ``std::abcd`` is no value)."""
+    body = token.lstrip(":").strip()
+    try:
+        text = base64.b64decode(body, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
+        return None
+    if text.isascii() or any(unicodedata.category(ch) == "Cc" for ch in text):
+        return None
+    return text
+
+
 def byte_array_json(token: str) -> tuple[str, bool] | None:
     """The JSON object text a printed byte array (:data:`BYTE_ARRAY_JSON`) holds, and
     whether it is Java's signed form; None when *token* is no such array, its numbers are
@@ -569,6 +598,9 @@ def _units(special: str) -> list[tuple[int, str]] | None:
     if special.startswith("eyJ"):
         decoded = base64_json(special)
         return None if decoded is None else [(len(special), decoded)]
+    if special.startswith("::"):
+        text = ldif_text(special)
+        return None if text is None else [(len(special), ": " + text)]
     if special.startswith("[123"):
         array = byte_array_json(special)
         return None if array is None else [(len(special), array[0])]

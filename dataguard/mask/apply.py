@@ -58,6 +58,7 @@ from dataguard.detect.normalize import (
     byte_array,
     byte_array_json,
     encoded_word,
+    ldif_text,
     normalize,
 )
 from dataguard.mask.kv import KeySpan, digits_after, key_spans, words_after
@@ -449,6 +450,16 @@ class Masker:
             inner = None if f.entity == "SECRET" else self._masked_container(surface)
             if inner is not None and inner != surface:
                 edits.append((f.start, f.end, inner))
+                continue
+            ldif = ldif_text(surface) if surface.startswith("::") else None
+            if ldif is not None:  # RFC 2849: the masked value in base64 again
+                # Masked as a line (手机13812341050 keeps its words), else whole as the
+                # finding's entity (a name found by its attribute: displayName:: …).
+                (masked,) = self.mask_lines([ldif])
+                if masked == ldif:
+                    masked = _replacement(operator, ldif, context)
+                edits.append((f.start, f.end, ":: " + base64.b64encode(masked.encode()).decode()))
+                counted += (f"entity:{f.entity}", f"operator:{operator.name}")
                 continue
             masked = _replacement(operator, surface, context)
             counted += (f"entity:{f.entity}", f"operator:{operator.name}")

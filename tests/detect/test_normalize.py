@@ -118,6 +118,25 @@ def test_a_printed_byte_array_of_a_json_object_decodes_whole() -> None:
         assert normalize(kept).text == kept
 
 
+def test_an_ldif_base64_value_decodes_whole() -> None:
+    # RFC 2849: an LDAP export writes a value outside ASCII in base64 after "::".
+    original = "displayName:: " + base64.b64encode("张三丰".encode()).decode()
+    norm = normalize(original)
+    assert norm.text == "displayName: 张三丰"
+    i = norm.text.index("张")
+    assert original[slice(*norm.to_original(i, i + 3))] == original[len("displayName") :]
+    # Not decoded: ASCII (LDIF writes it as it is), a C++ name, an IPv6 address whose
+    # tail is base64 of s\u05fd, no space after the colons, one character's four digits.
+    for kept in (
+        "objectClass:: " + base64.b64encode(b"person").decode(),
+        "std::abcdefgh",
+        "peer fe80::c9e9",
+        "cn::5byg5LiJ",
+        "sn:: 5byg",
+    ):
+        assert normalize(kept).text == kept
+
+
 def test_twice_percent_encoded_runs_decode_and_spans_cover_the_escapes() -> None:
     # A URL inside a query string: its own escapes are escaped again (%40 as %2540).
     original = "next=%2Fcb%3Femail%3Dtt%2540163.com%26name%3D%25E5%25BC%25A0"

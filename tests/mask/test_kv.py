@@ -1441,3 +1441,34 @@ def test_a_key_value_rows_literals_are_read_key_then_value(masker: Masker, lines
     }
     for line, expected in cases.items():
         assert masker.mask_lines([line] * lines) == [expected] * lines, line
+
+
+def _ldif(attribute: str, value: str) -> str:
+    """An LDIF line with its value in base64 (RFC 2849 §2)."""
+    return f"{attribute}:: " + base64.b64encode(value.encode()).decode()
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_an_ldif_exports_base64_values_are_masked_and_stay_base64(
+    masker: Masker, lines: int
+) -> None:
+    """LDAP and Active Directory exports write every value outside ASCII in base64
+    (displayName:: 5byg5LiJ): a directory's names and phones went out, encoded but
+    readable by anyone."""
+    cases = {
+        # Display masks by hand, encoded again: a name keeps its surname, a mobile its
+        # last 4 digits, the words around it stay.
+        _ldif("dn", "cn=张三,ou=销售部,dc=example,dc=com"): _ldif(
+            "dn", "cn=张*,ou=销售部,dc=example,dc=com"
+        ),
+        _ldif("displayName", "张三丰"): _ldif("displayName", "张**"),
+        _ldif("cn", "欧阳娜娜"): _ldif("cn", "欧阳**"),
+        _ldif("description", "手机13812341050"): _ldif("description", "手机******1050"),
+        # ASCII is written as it is in LDIF: base64 of it, or a C++ name, is no value.
+        "objectClass:: " + base64.b64encode(b"person").decode(): (
+            "objectClass:: " + base64.b64encode(b"person").decode()
+        ),
+        "using std::abcd": "using std::abcd",
+    }
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines, line
