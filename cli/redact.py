@@ -318,22 +318,17 @@ def _summary(report: dict[str, Any], dry_run: bool) -> None:
     for column in report["columns"]:
         if column["action"] == "keep":
             continue
-        if column["action"] == "by_key":
-            counted = not dry_run and column.get("changed") is not None
-            changed = f": {column['changed']:,} value(s) changed" if counted else ""
-            click.echo(
-                f"{verb} {column['column']} by {column['key_column']} (each value as what "
-                f"its key names: a sensitive key's entity, else what the engine finds){changed}",
-                err=True,
-            )
-            continue
-        what = column["entity"] or "findings in text"
         # JSON lines are masked line by line: counted per file (below), not per key.
         counted = not dry_run and column.get("changed") is not None
         changed = f": {column['changed']:,} value(s) changed" if counted else ""
-        click.echo(
-            f"{verb} {column['column']} as {what} with {column['operator']}{changed}", err=True
-        )
+        if column["action"] == "by_key":
+            how = (
+                f"by {column['key_column']} (each value as what its key names: a sensitive "
+                "key's entity, else what the engine finds)"
+            )
+        else:
+            how = f"as {column['entity'] or 'findings in text'} with {column['operator']}"
+        click.echo(f"{verb} {column['column']} {how}{changed}", err=True)
     kept = [c for c in report["columns"] if c["action"] == "keep"]
     for column in kept:
         if column.get("changed"):

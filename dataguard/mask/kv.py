@@ -289,9 +289,10 @@ def _named_fields(line: str, spans: list[KeySpan]) -> list[KeySpan]:
         between = line[a.end : b.start]
         if "{" in between or "}" in between or len(between) > 80:
             continue  # not members of one object
-        if canonical_key(a.key) in _NAME_KEYS and canonical_key(b.key) in _VALUE_KEYS:
+        roles = (_member_role(a.key), _member_role(b.key))
+        if roles == ("name", "value"):
             out[k + 1] = replace(b, key=line[a.start : a.end], path="")
-        elif canonical_key(a.key) in _VALUE_KEYS and canonical_key(b.key) in _NAME_KEYS:
+        elif roles == ("value", "name"):
             out[k] = replace(a, key=line[b.start : b.end], path="")
     return out
 
@@ -435,7 +436,7 @@ def _json_spans(line: str) -> list[KeySpan] | None:
     # Parser state: a stack of containers; in an object, the key awaiting its value.
     stack: list[str | None] = []  # None for arrays, else the object's pending key
     # Per container: an object's field name and the indexes in spans of its values
-    # (_NAMED_FIELD_KEYS, _FIELD_VALUE_KEYS); None for arrays.
+    # (_NAME_KEYS, _VALUE_KEYS); None for arrays.
     fields: list[_NamedField | None] = []
     expect_key = False
     pos = 0

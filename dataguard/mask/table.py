@@ -35,7 +35,6 @@ column (never values).
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import re
 import signal
@@ -57,8 +56,7 @@ from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.mask.stream import MaskerSpec
 from dataguard.scan.classify import ColumnClass, classify_column, column_context, name_column
-from dataguard.scan.naming import entity_of_name
-from dataguard.scan.pairs import key_value_pairs
+from dataguard.scan.pairs import key_entity, key_value_pairs
 from dataguard.scan.placeholders import PLACEHOLDER_WORDS
 from dataguard.sources.nested import elements, holds_bytes, list_elements
 from dataguard.workers import exit_with_parent, in_order
@@ -257,7 +255,7 @@ class TableRedactor:
                 cards = not any(_CARD.search(v) for v in values)
                 plan = ColumnPlan(name, "keep", None, "keep", found, False, str(dtype), cards)
                 plans.append(plan)
-        return TablePlan(tuple(_by_key(plans, columns, functools.partial(_entity_of_key, keys))))
+        return TablePlan(tuple(_by_key(plans, columns, keys)))
 
     # -- applying -------------------------------------------------------------------------
 
@@ -521,20 +519,23 @@ class _ByKey:
         text = _as_text(series)
         values: list[str | None] = text.to_list()
         named: list[str | None] = _as_text(keys).to_list()
+        # As in a masked column, blanks and NULL, N/A, 无 stay.
+        present = pl.DataFrame({"v": text}).select(_has_value(pl.col("v"))).to_series()
         out = list(values)
         found: Counter[str] = Counter()
         # Rows whose key implies no entity, read by the engine: each distinct pair once
         # (a settings table repeats vip_level=1 on every other row).
         engine: dict[tuple[str, str], list[int]] = {}
-        for i, (value, key) in enumerate(zip(values, named, strict=True)):
-            if not value or value.strip().lower() in PLACEHOLDER_WORDS:
-                continue  # as in a masked column: NULL, N/A, 无 stay
+        cells = zip(values, named, present.to_list(), strict=True)
+        for i, (value, key, has_value) in enumerate(cells):
+            if value is None or not has_value:
+                continue
             remembered = None if self.randomised else self.memo.get((key or "", value))
             if remembered is not None:
                 out[i] = remembered[0]
                 found.update(remembered[1])
                 continue
-            entity = _entity_of_key(self.keys, key) if key else None
+            entity = key_entity(key, self.keys) if key else None
             if entity is None:
                 engine.setdefault((key or "", value), []).append(i)
                 continue
@@ -570,25 +571,17 @@ class _ByKey:
         self.memo[key, value] = (masked, entities)
 
 
-def _entity_of_key(keys: dict[str, str], key: str) -> str | None:
-    """The entity a key-value table's key names, as ``scan`` reads a column name:
-    ``billing_phone`` → CN_MOBILE, ``db_password`` → SECRET (*keys*: the policy's)."""
-    return entity_of_name(key.strip(), keys)
-
-
 #: What masks one planned column: a function of the column, or a ``by_key`` column's
 #: masking, which also needs its key column.
 ColumnFunction = Callable[[pl.Series], pl.Series] | _ByKey
 
 
 def _by_key(
-    plans: list[ColumnPlan],
-    sampled: Mapping[str, Sequence[str]],
-    entity_of_key: Callable[[str], str | None],
+    plans: list[ColumnPlan], sampled: Mapping[str, Sequence[str]], keys: dict[str, str]
 ) -> list[ColumnPlan]:
-    """*plans*, each value column of a key-value pair (:func:`key_value_pairs`) planned
-    ``by_key`` unless a field rule pinned it or it is not text."""
-    pairs = key_value_pairs(sampled, entity_of_key)
+    """*plans*, each value column of a key-value pair (:func:`key_value_pairs` under the
+    policy's *keys*) planned ``by_key`` unless a field rule pinned it or it is not text."""
+    pairs = key_value_pairs(sampled, keys)
     if not pairs:
         return plans
     out = []

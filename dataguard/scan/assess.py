@@ -34,7 +34,7 @@ from dataguard.mask.apply import Masker
 from dataguard.scan.classify import ColumnClass, classify_column, column_context, name_column
 from dataguard.scan.grading import Scheme, action_for, grade, mandates_for
 from dataguard.scan.naming import entity_of_comment, entity_of_name
-from dataguard.scan.pairs import key_value_pairs
+from dataguard.scan.pairs import key_entity, key_value_pairs
 from dataguard.scan.placeholders import is_placeholder
 from dataguard.scan.protection import PROTECTED, column_protection, masked_entities
 from dataguard.scan.report import ColumnReport, Evidence
@@ -146,7 +146,7 @@ class TableAssessor:
         by_pair = dict(zip(distinct, found, strict=True))
         # Key-value tables (attr_key, attr_value): a value column read row by row under
         # its key (dataguard.scan.pairs).
-        keyed = key_value_pairs(real, self._entity_of_key)
+        keyed = key_value_pairs(real, self.keys)
         reports = []
         for column in columns:
             by_type = judged[column.name]
@@ -169,10 +169,6 @@ class TableAssessor:
 
     # -- one column ---------------------------------------------------------------------
 
-    def _entity_of_key(self, key: str) -> str | None:
-        """The entity a key-value table's key names (``billing_phone`` → CN_MOBILE)."""
-        return entity_of_name(key.strip(), self.keys)
-
     def _assess_by_key(
         self,
         table: str,
@@ -189,7 +185,7 @@ class TableAssessor:
         pairs = [(as_text(k) or "", as_text(v)) for k, v in rows]
         texts = [(k, v[:MAX_VALUE_CHARS]) for k, v in pairs if v is not None and v.strip()]
         real = [(k, v) for k, v in texts if not _placeholder(v)]
-        named = {k: self._entity_of_key(k) for k in dict.fromkeys(k for k, _ in real)}
+        named = {k: key_entity(k, self.keys) for k in dict.fromkeys(k for k, _ in real)}
         entities: Counter[str] = Counter(e for k, _ in real if (e := named[k]) is not None)
         examples = {k: e for k, e in named.items() if e}
         rest = [(k, v) for k, v in real if not named[k]]

@@ -19,9 +19,11 @@ metrics is left as it was.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-__all__ = ["key_value_pairs"]
+from dataguard.scan.naming import entity_of_name
+
+__all__ = ["key_entity", "key_value_pairs"]
 
 # The last word of a key column's name and of a value column's name; what comes before it
 # (attr_, meta_, config_, param_, field_ …) is the stem two columns of a pair share.
@@ -31,28 +33,35 @@ _VALUE_COLUMN = re.compile(r"(?i)^(?P<stem>.*?)[_\-.]?(?:value|val)$")
 _LONGEST_KEY = 64
 
 
+def key_entity(key: str, keys: dict[str, str] | None = None) -> str | None:
+    """The entity a key-value table's key names, read as a column name is
+    (:func:`~dataguard.scan.naming.entity_of_name`): ``billing_phone`` → CN_MOBILE,
+    ``db.password`` → SECRET. *keys*: canonical key → entity (default: the built-ins)."""
+    return entity_of_name(key.strip(), keys)
+
+
 def key_value_pairs(
-    columns: Mapping[str, Sequence[str]], entity_of_key: Callable[[str], str | None]
+    columns: Mapping[str, Sequence[str]], keys: dict[str, str] | None = None
 ) -> dict[str, str]:
     """Value column → its key column, for each pair among *columns* (name → sampled
     non-empty values, as text) whose sampled keys include a sensitive one
-    (*entity_of_key* gives it an entity: the policy's keys)."""
-    keys: dict[str, str] = {}  # stem (folded) → key column
-    values: dict[str, str] = {}  # stem (folded) → value column
+    (:func:`key_entity` under *keys*)."""
+    key_columns: dict[str, str] = {}  # stem (folded) → key column
+    value_columns: dict[str, str] = {}  # stem (folded) → value column
     for name in columns:
         key = _KEY_COLUMN.match(name)
         value = _VALUE_COLUMN.match(name)
         if key is not None:
-            keys.setdefault(_folded(key["stem"]), name)
+            key_columns.setdefault(_folded(key["stem"]), name)
         elif value is not None:
-            values.setdefault(_folded(value["stem"]), name)
+            value_columns.setdefault(_folded(value["stem"]), name)
     pairs: dict[str, str] = {}
-    for stem, value_column in values.items():
-        key_column = keys.get(stem)
+    for stem, value_column in value_columns.items():
+        key_column = key_columns.get(stem)
         if key_column is None:
             continue
         sampled = [k for k in columns[key_column] if len(k) <= _LONGEST_KEY]
-        if any(entity_of_key(k.strip()) is not None for k in set(sampled)):
+        if any(key_entity(k, keys) is not None for k in set(sampled)):
             pairs[value_column] = key_column
     return pairs
 
