@@ -137,8 +137,10 @@ _VCARD_GROUP = r"^(?:[A-Za-z0-9-]+\.)?"
 # components (刘^德华^^^^^L), or its first holds the whole name (刘德华); a repetition
 # (~) or further component ends it.
 _HL7_SEGMENT_START = r"(?:(?<=[\r\n\t \"'>:])|^)"
+# Where a name component ends: the next component, repetition or field, or the segment.
+_HL7_NAME_END = r"(?=[|^~\r]|$)"
 _HL7_NAME = (
-    "(?P<value>" + _surname_regex() + r"\^" + _GIVEN + "{1,2}|" + _FULL_NAME + r")(?=[|^~\r]|$)"
+    "(?P<value>" + _surname_regex() + r"\^" + _GIVEN + "{1,2}|" + _FULL_NAME + ")" + _HL7_NAME_END
 )
 
 

@@ -9,6 +9,7 @@ from typing import ClassVar
 from dataguard.detect.recognizer import Pattern, Recognizer
 
 from .name import (
+    _HL7_NAME_END,
     _HL7_NAME_FIELDS,
     _HL7_SEGMENT_START,
     _KEY_SEP,
@@ -167,7 +168,8 @@ class PinyinNameRecognizer(Recognizer):
                 + _WORD
                 + "(?:[ \t^]"
                 + _WORD
-                + r"){1,2})(?=[|^~\r]|$)",
+                + "){1,2})"
+                + _HL7_NAME_END,
                 0.5,
             )
             for segment, position in _HL7_NAME_FIELDS
