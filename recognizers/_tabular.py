@@ -18,6 +18,10 @@ from dataguard.detect.recognizer import Pattern
 #: Column positions covered (0-based); a wider table's later columns are not reached.
 COLUMNS = 8
 
+#: ref. PHP's ``var_dump``: a string's type and byte length between the arrow and the value
+#: (``["password"]=> string(8) "…"``), which a key-value pattern skips after ``=>``.
+PHP_STRING_TYPE = r"(?:[ \t]*string\([0-9]{1,9}\))?"
+
 # ref. RFC 4180 §2: a field is either quoted ("…", a quote doubled inside) or has no comma,
 # quote or line break.
 _CSV_FIELD = r'(?:"(?:[^"\r\n]|"")*"|[^,"\r\n]*)'

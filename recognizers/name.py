@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern, Recognizer
 
-from ._tabular import csv_column, repeat, sql_insert_column, xml_element
+from ._tabular import PHP_STRING_TYPE, csv_column, repeat, sql_insert_column, xml_element
 
 __all__ = ["NameRecognizer", "surnames"]
 
@@ -351,11 +351,14 @@ _ARRAY_POSITIONS = 9
 _ROW_POSITIONS = 6
 
 # After a Chinese label and its quote: ``:``, ``：``, ``=`` or ``=>`` (PHP's
-# ``array('姓名' => …)``), then the value's quote.
-_LABEL_SEP = r"(?:=>|[:：=])[ \t]*" + _QUOTE
+# ``array('姓名' => …)``, a bracketed key of ``print_r`` and ``var_dump``: ``[姓名] =>``),
+# then the value's quote.
+_LABEL_SEP = r"\]?[ \t]*(?:=>" + PHP_STRING_TYPE + r"|[:：=])[ \t]*" + _QUOTE
 # ``:`` or ``=`` (JSON, YAML, key=value), ``=>`` (PHP ``print_r`` and ``var_export``, Perl
-# ``Data::Dumper``, Ruby hashes); a PHP array key is bracketed: ``[name] => 张三``.
-_KEY_SEP = r"(?:\]?[ \t]*(?:=>|[:=])[ \t]*|[\[【(（])"  # or name[{}], as a Java template writes it
+# ``Data::Dumper``, Ruby hashes); a PHP array key is bracketed: ``[name] => 张三``, and
+# ``var_dump`` puts the type before the value: ``["name"]=> string(6) "张三"``; or a
+# bracket, as a Java template writes it (name[{}]).
+_KEY_SEP = r"(?:\]?[ \t]*(?:=>" + PHP_STRING_TYPE + r"|[:=])[ \t]*|[\[【(（])"
 
 
 # ref. PostgreSQL errors.c / ri_triggers.c: ``Key (c1, c2)=(v1, v2)``; one alternative per
@@ -516,6 +519,9 @@ class NameRecognizer(Recognizer):
         match: 用户：用户⟦迪丽娜尔·阿不都⟧投诉配送太慢
         match: INFO order created, consignee=⟦司马相如⟧, city=杭州
         match: Array ( [id] => 7 [name] => ⟦张伟⟧ [mobile] => 13812341050 )
+        match: array(2) { ["id"]=> int(7) ["name"]=> string(6) "⟦张伟⟧" }
+        match: Array ( [姓名] => ⟦张伟⟧ [手机] => 13812341050 )
+        match: ["姓名"]=> string(6) "⟦张伟⟧"
         match: {:name=>"⟦张伟⟧", :city=>"杭州"}
         match: 姓名：⟦买买提·艾力⟧
         match: 用户[⟦张三丰⟧]修改手机号[13812341050]
@@ -579,6 +585,7 @@ class NameRecognizer(Recognizer):
         no-match: binding parameter [3] as [VARCHAR] - [杭州]
         match: DETAIL:  Key (real_name, mobile)=(⟦张伟⟧, 13812341050) already exists.
         match: Duplicate entry '⟦张伟⟧' for key 'users.uk_real_name'
+        match: Duplicate entry '110101199003071233-⟦张伟⟧' for key 'uk_id_name'
         no-match: DETAIL:  Key (city)=(杭州) already exists.
         no-match: <city>杭州</city><status>已发货</status>
         no-match: ==> Parameters: 杭州(String), 已发货(String), 王府井店(String)
@@ -902,11 +909,12 @@ class NameRecognizer(Recognizer):
         # ref. PostgreSQL's unique-violation detail (``DETAIL:  Key (real_name, mobile)=(张三,
         # 138…) already exists.``): the value at the name column's position; and MySQL's
         # ``Duplicate entry '张三' for key 'users.uk_real_name'`` (a key over several columns
-        # joins their values with ``-``), where the index's name says what it holds.
+        # joins their values with ``-``: the name first or after an ID, as a real-name table's
+        # key over (id_no, name) has it), where the index's name says what it holds.
         Pattern("cn_name_unique_key_detail", _PG_KEY_DETAIL, 0.5),
         Pattern(
             "cn_name_duplicate_entry",
-            r"(?=[Dd])Duplicate entry '"
+            r"(?=[Dd])Duplicate entry '(?:[^'\r\n]*-)?"
             + _NAME
             + r"(?:-[^'\r\n]*)?' for key '(?:[\w$]+\.)?[\w$]*(?i:name|xingming)[\w$]*'",
             0.5,
@@ -931,6 +939,8 @@ class NameRecognizer(Recognizer):
         "shouhuoren",
         "lianxiren",
         "xingming",
+        # A payment bill's counterparty column (交易对方 of WeChat Pay's and Alipay's).
+        "交易对方",
         # Pinyin initials naming name fields (dataguard.mask.keys): 姓名, 联系人, 收件人,
         # 收货人, 负责人, 法定代表人. Words match inside longer ones, so these lift only
         # what reads as a full name on its own (a field's whole value) or beside its label.
@@ -970,6 +980,9 @@ class NameRecognizer(Recognizer):
         "legal_rep",
         "legalrep",
     )
+    # Context words match inside field names, and the payer (付款方) is in the payment
+    # method (收/付款方式 of Alipay's bill, whose 余额宝 and 花呗 read as names).
+    field_vetoes: ClassVar[tuple[str, ...]] = ("付款方式", "收款方式", "汇款方式", "支付方式")
     # Every pattern but cn_name_field carries its label (a context word) or its column;
     # cn_name_field scores below the threshold unless its field name lifts it.
     # A bare cell of a name column: 2-4 ideographs, or a dotted minority name.

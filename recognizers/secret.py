@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern, Recognizer
 
-from ._tabular import csv_column, sql_insert_column, xml_element
+from ._tabular import PHP_STRING_TYPE, csv_column, sql_insert_column, xml_element
 
 __all__ = ["SecretRecognizer"]
 
@@ -30,7 +30,9 @@ _Q = r"""(?:\\{0,7}["']|%2[27]|\\x2[27])"""
 # ``[password] => …``).
 _KEY_END = _Q + r"?\]?"
 # …or, in a Chinese message, a full-width colon or a copula (您的token为…, password是…).
-_SEP = r"[ \t]*(?:=>|[:：=]|是|为)[ \t]*"
+# PHP's ``var_dump`` writes a string's type and byte length after the arrow
+# (``["password"]=> string(8) "…"``).
+_SEP = r"[ \t]*(?:=>" + PHP_STRING_TYPE + r"|[:：=]|是|为)[ \t]*"
 # A bare value is printable ASCII and ends at &, whitespace, a comma or semicolon, a quote,
 # a backslash (the \n of logged JSON), a closing bracket, a | (the field separator of
 # ``k=v|k=v`` logs) or any non-ASCII character (``pwd=abc123。电话…`` in chat); a quoted
@@ -48,7 +50,14 @@ _SINGLE = _PY_PREFIX + r"""'(?P<value>[^'\\\r\n]+)'"""
 # A character of a bare value: printable ASCII but space, quotes, ``&``, ``)``, ``,``,
 # ``;``, ``<``, ``>``, ``\``, ``]``, ``|`` and ``}``.
 _BARE_CHAR = r"[!#-%(*+\--:=?-\[^-{~]"
-_BARE = r"""(?P<value>(?![\[{(]|%2[27]|""" + _PY_LITERAL + r"""['"])""" + _BARE_CHAR + "+)"
+# Nor is it var_dump's type tag (``string(8) "…"``: the quoted value follows it).
+_BARE = (
+    r"""(?P<value>(?![\[{(]|%2[27]|string\([0-9]|"""
+    + _PY_LITERAL
+    + r"""['"])"""
+    + _BARE_CHAR
+    + "+)"
+)
 # …and a value between escaped quotes ends at the closing one.
 # (nginx writes quotes as \x22: ``{\x22password\x22:\x22…\x22}``.)
 _ESCAPED_QUOTE = r"(?:%2[27]|\\x2[27])"
@@ -311,6 +320,9 @@ class SecretRecognizer(Recognizer):
         match: key ⟦sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7C⟧ leaked
         no-match: see https://example.com/sk-product-category-name-long-enough-slug
         match: Array ( [user] => bob [password] => ⟦hunter22⟧ )
+        match: array(2) { ["user"]=> string(3) "bob" ["password"]=> string(8) "⟦hunter22⟧" }
+        match: Array ( [用户名] => bob [密码] => ⟦hunter22⟧ )
+        match: ["密码"]=> string(8) "⟦hunter22⟧"
         match: mysqldump -uroot -p⟦S3cretPass⟧ --all-databases
         match: redis-cli -h cache -a ⟦S3cretPass⟧ ping
         match: mongosh --username admin --password ⟦S3cretPass⟧
@@ -358,7 +370,8 @@ class SecretRecognizer(Recognizer):
         Pattern(
             "secret_password_zh",
             # A quoted key and value: PHP's array('密码' => '…'), Python's {'密码': '…'}.
-            r"(?:密码|口令)['\"]?[ \t]*(?:=>|[:：=]|是|为)[ \t]*['\"]?"
+            # A PHP array's bracketed key (``[密码] => …``), var_dump's type tag after it.
+            r"(?:密码|口令)['\"]?\]?[ \t]*(?:=>" + PHP_STRING_TYPE + r"|[:：=]|是|为)[ \t]*['\"]?"
             r"(?P<value>(?!['\"])[!-~]+?)(?=[\s，。；、,;\"']|$)",
             0.85,
         ),

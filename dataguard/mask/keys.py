@@ -81,6 +81,7 @@ SENSITIVE_KEYS: dict[str, str] = {
         # (recognizers/bank_account.py finds them after these labels in text).
         "bank_acct payee_account payer_account settlement_account 银行账户 收款账号 付款账号 "
         "收款账户 付款账户 对公账号 对公账户 结算账号 结算账户 开户账号 工资账户 工资卡号 "
+        "对方账号 对方账户 counterparty_account "
         # 银行卡号, 银行账号 (not kh: 客户 as often as 卡号).
         "yhkh yhzh",
     ),
@@ -104,6 +105,10 @@ SENSITIVE_KEYS: dict[str, str] = {
         "cust_name customer_name client_name holder_name card_holder account_name acct_name "
         "客户姓名 户名 开户名 持卡人 payee_name payer_name remitter_name beneficiary_name "
         "收款人 付款人 收款人姓名 付款人姓名 收款户名 付款户名 "
+        # ref. bank statements' and payment bills' counterparty (对方户名 of a 流水 export,
+        # 交易对方 of WeChat Pay's and Alipay's bills): a person for a transfer, a red
+        # packet or a repayment; a merchant's name is masked with them.
+        "对方户名 对方账户名 对方姓名 交易对方 counterparty_name "
         "recipient_name consignee_name shipping_name delivery_name contact_person "
         "patient_name passenger_name applicant_name insured_name guardian_name "
         "emergency_contact_name 收件人 寄件人 签收人 乘机人 就诊人 投保人 被保险人 监护人 "

@@ -646,8 +646,12 @@ def excel_separator_line(path: Path, encoding: str) -> tuple[str | None, str | N
     return (line, match.group(1)) if match else (None, None)
 
 
-#: How many lines above a header :func:`title_lines` looks at.
-_MOST_TITLE_LINES = 5
+#: How many lines above a header :func:`title_lines` looks at: a spreadsheet's title is a
+#: line or two, but the bill exports people hand in with a loan or an expense claim are
+#: CSV with the account's summary above the header (WeChat Pay's 微信支付账单明细: 16 lines,
+#: 微信昵称：[…] among them; Alipay's 交易记录明细: about 25, 姓名：… and the account among
+#: them).
+_MOST_TITLE_LINES = 30
 # A cell that is a number, an amount, a date or a time: data, never a column's name.
 _NUMERIC_CELL = re.compile(r"[\s0-9.,:/+\-%￥$]*")
 
@@ -695,7 +699,8 @@ def title_rows(rows: Sequence[Sequence[str | None]]) -> int:
 
     Title rows hold at most one non-empty cell (a title, a date line, a blank row), and
     at least one of them is not blank; the header below them holds two cells or more, each
-    non-empty, distinct and not a number or a date (column names are words), fewer than half
+    non-empty but for trailing ones (Alipay's header ends in a comma, as its records do),
+    distinct and not a number or a date (column names are words), fewer than half
     of them shaped like a person's name, and the row after it as many cells (a line split by
     the wrong separator is no header).
     Without such a header within :data:`_MOST_TITLE_LINES` rows, or with one first, it is 0.
@@ -704,6 +709,8 @@ def title_rows(rows: Sequence[Sequence[str | None]]) -> int:
         if _filled(cells) < 2:
             continue  # a title, a blank row, or a one-column table's row
         names = [(c or "").strip() for c in cells]
+        while not names[-1]:
+            names.pop()  # at least two are filled: one is left
         header = (
             all(names)
             and len(set(names)) == len(names)

@@ -1083,6 +1083,46 @@ def test_a_spreadsheets_title_lines_are_read_as_such_and_written_back(
     )
 
 
+def test_a_payment_bills_summary_and_counterparties_are_masked(tmp_path: Path) -> None:
+    """People hand in their Alipay and WeChat Pay bills with a loan or an expense claim:
+    CSV with the account's summary above the header (姓名, the account; Alipay's about 25
+    lines, its header and records ending in a comma). The summary made the export
+    unreadable (\"record 17 has 13 fields\"); the counterparty column (交易对方, a person
+    for a transfer) was copied, and the payment method (收/付款方式: 余额宝, 花呗) was
+    masked as names, the payer (付款方) being a context word inside it."""
+    lines = [
+        "-" * 40,
+        "导出信息：",
+        "姓名：张伟",
+        "支付宝账户：13812345678",
+        "起始时间：[2026-10-01 00:00:00]    终止时间：[2026-10-31 23:59:59]",
+        "共2笔记录",
+        "",
+        "特别提示：",
+        "1.本回单内容可表明支付宝受理了相关交易申请，不代表交易已成功",
+        "-" * 10 + "电子客户回单" + "-" * 10,
+        "交易时间,交易对方,对方账号,收/支,金额,收/付款方式,交易状态,备注,",
+        "2026-10-31 18:20:11,李娜,lina@163.com,收入,500.00,余额宝,交易成功,,",
+        "2026-10-29 09:10:00,王芳,6222021234567890128,支出,50.00,花呗,交易成功,,",
+    ]
+    source, out = tmp_path / "alipay.csv", tmp_path / "out.csv"
+    source.write_bytes("\r\n".join([*lines, ""]).encode("gbk"))
+    result = run(source, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "10 title line(s) above the header read as such" in result.stderr
+    # Written by hand: names keep their surname, the phone and the card their ends, the
+    # e-mail its first two characters; the payment method and the rest are kept.
+    masked = [
+        *lines[:2],
+        "姓名：张*",
+        "支付宝账户：******5678",
+        *lines[4:11],
+        "2026-10-31 18:20:11,李*,li**@1**.com,收入,500.00,余额宝,交易成功,,",
+        "2026-10-29 09:10:00,王*,622202*********0128,支出,50.00,花呗,交易成功,,",
+    ]
+    assert out.read_bytes() == "\r\n".join([*masked, ""]).encode("gbk")
+
+
 def test_a_databases_tab_separated_text_is_refused_saying_what_reads_it(
     tmp_path: Path,
 ) -> None:

@@ -490,14 +490,14 @@ def test_a_value_a_file_without_quoting_cannot_hold_is_refused(tmp_path: Path) -
         ("客户名单\r姓名,手机\r张三,138\r", ("客户名单",)),  # CSV (Macintosh)
         # No title: a header first; a one-column file; a header with an empty name (its
         # next line is data); a first line of data under no header; a blank first row
-        # alone; a quoted cell running onto the next line; no header within five lines.
+        # alone; a quoted cell running onto the next line; no header within 30 lines.
         ("姓名,手机\n张三,138\n", ()),
         ("mobile\n13812341050\n13912345678\n", ()),
         ("id,,\n1,张三,138\n", ()),
         ("总计\n1,张三,13812341050\n", ()),
         (",,\n姓名,手机,备注\n", ()),
         ('"备注\n第二行",x\n姓名,手机\n', ()),
-        ("a\nb\nc\nd\ne\nf\n姓名,手机\n", ()),
+        ("".join(f"{n}\n" for n in range(31)) + "姓名,手机\n张三,138\n", ()),
         ("客户名单\n姓名,姓名\n", ()),  # names repeat: no header
         ("客户名单\n2026-11-28,100.00\n", ()),  # numbers: data
         # Split by tabs, a record with a quoted tab reads as two words, but the record
@@ -508,6 +508,22 @@ def test_a_value_a_file_without_quoting_cannot_hold_is_refused(tmp_path: Path) -
         ("客户名单,,\n姓名,金额,余额\n张三,1,2\n", ("客户名单,,",)),  # words, not names
         ('客户名单\n姓名,备注\n张三,"第一行\n第二行"\n', ("客户名单",)),  # a quoted line break
         ("客户名单\n姓名,手机\n", ()),  # a header and no record: nothing says it is one
+        # A header ending in a separator, as its records do (Alipay's bill): the empty
+        # last name is no reason to read the title as the header.
+        ("客户名单\n姓名,手机,\n张三,138,\n", ("客户名单",)),
+        ("客户名单\n姓名,,手机\n张三,,138\n", ()),  # an empty name inside: not a header
+        # A payment bill's summary above the header (WeChat Pay's: 16 lines).
+        (
+            "微信支付账单明细,,\n"
+            + "".join(f"说明{n}：…,,\n" for n in range(14))
+            + "------微信支付账单明细列表------,,\n交易时间,交易对方,金额(元)\n"
+            + "2026-10-31 18:20:11,李娜,¥500.00\n",
+            (
+                "微信支付账单明细,,",
+                *(f"说明{n}：…,," for n in range(14)),
+                "------微信支付账单明细列表------,,",
+            ),
+        ),
     ],
 )
 def test_title_lines_are_the_lines_above_a_header(
