@@ -88,6 +88,9 @@ _ENGLISH_ROLES = (
     r"(?i:user|customer|buyer|seller|member|receiver|recipient|consignee|sender|payee|payer|"
     r"driver|courier|rider|passenger|guest|patient|student|employee|staff|applicant|holder|"
     r"contact|operator|approver|reviewer|owner|assignee|reporter|by|"
+    # …or whom something is for, sent to or came from (failed for 张伟, sms sent to 王芳,
+    # transfer from 李娜).
+    r"for|to|from|"
     # …or greets them (Hi 邹丽, your order has shipped).
     r"hi|hello|dear)"
 )
@@ -111,8 +114,8 @@ _DONE_FOR_A_PERSON = "(?:打个?电话|回个?电话|回电|发个?短信|发消
 # The name fields whose new value a chat asks for (改成…): who receives, who is contacted.
 _NAME_FIELD_WORDS = "(?:收件人|收货人|联系人|签收人|姓名|名字)"
 # Cells that end like an organisation, a place or a facility are not people: 高新区,
-# 王府井店, 李庄村, 黄河路.
-_NOT_PERSON_ENDINGS = tuple("区县市省镇乡村路街道店厂馆院局处所站部司行组队班仓")
+# 王府井店, 李庄村, 黄河路; nor a card (upgrade to 白金卡).
+_NOT_PERSON_ENDINGS = tuple("区县市省镇乡村路街道店厂馆院局处所站部司行组队班仓卡")
 
 
 # Brands and card tiers that start with a surname character and are no common word of
@@ -161,6 +164,12 @@ class NameBesideRecognizer(NameRecognizer):
 
     Examples:
         match: ⟦王芳⟧,13912345678,浙江省杭州市西湖区文三路100号
+        match: 备注：请联系⟦王芳⟧ 13712345678
+        match: 有问题联系⟦王芳⟧，电话13712345678
+        match: 已致电⟦李娜⟧13912345678
+        no-match: 联系司机 13812345678
+        no-match: 联系方式 13812345678
+        no-match: 联系快递员 13812345678
         match: 7,⟦赵敏⟧,"+86 13812341050",2024-05-17
         match: 5797,⟦苏刚⟧,+86 152 9645 9074
         match: 96170,⟦艾力·买买提⟧,(+86)18135324152,32
@@ -204,6 +213,10 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 王芳(13812341050123)
         match: [audit] user ⟦张伟⟧ (uid=1001) changed phone
         match: refund 7 approved by ⟦王芳⟧ at 10:00
+        match: ERROR sms failed for ⟦张伟⟧
+        match: transfer from ⟦李娜⟧ received
+        no-match: INFO membership upgraded to 白金卡
+        no-match: city changed from 北京 to 上海
         match: Customer ⟦欧阳娜娜⟧ placed order 7
         no-match: user 登录成功
         no-match: sorted by 时间 desc
@@ -283,6 +296,19 @@ class NameBesideRecognizer(NameRecognizer):
         ),
         Pattern("cn_name_bracketed_mobile", _CONTACT_START + _CONTACT_NAME + _NUMBER_BESIDE, 0.5),
         Pattern("cn_name_actor", _CONTACT_START + _CONTACT_NAME + r"[ \t]+(?=" + _ACTS + ")", 0.5),
+        # ref. order remarks and service notes: whom to contact, then the number to call
+        # (``请联系王芳 137…``, ``致电李娜13912345678``, ``联系王芳，电话137…``).
+        Pattern(
+            "cn_name_contacted_mobile",
+            "(?:"
+            + _CONTACT_VERBS
+            + ")了?"
+            + _CONTACT_NAME
+            + r"[ \t]*(?:[，,：:][ \t]*)?(?:电话|手机号?|(?i:tel|phone))?[：:]?[ \t]*(?="
+            + _MOBILE
+            + r"(?!\d))",
+            0.5,
+        ),
         Pattern(
             "cn_name_english_role",
             # The name is a whole token: not 白白 of 白白的, as after a label it may be.
