@@ -128,3 +128,15 @@ def test_one_validated_value_in_a_remark_column_is_reported() -> None:
     ):
         (report,) = _assessor().assess("orders", [remark], {"remark": [*prose, planted]})
         assert report.kind == expected, planted
+
+
+def test_empty_json_documents_count_as_empty_values() -> None:
+    """A JSON column's ``{}`` and ``[]`` are its "nothing", like NULL: counted as values,
+    they made the one document of two that held an address and an e-mail "a single finding
+    in 2 sampled values", and the column was reported clean."""
+    document = '{"addr": "浙江省杭州市西湖区文三路90号", "email": "zw@example.com"}'
+    column = ColumnInfo("ext", "JSON")
+    (report,) = _assessor().assess("t_member", [column], {"ext": [document, "{}", " [ ] ", None]})
+    assert report.kind == "text"
+    assert (report.evidence.sampled, report.evidence.non_empty) == (4, 1)
+    assert report.entities == ("CN_ADDRESS", "EMAIL_ADDRESS")
