@@ -40,7 +40,9 @@ _CELL_SEP = r"""["']?(?:[ \t]*[,，\t|][ \t]*|[ \t]+)["']?"""
 # parameter list's (``params=[赵六, 137…]``, as ORMs and JDBC wrappers log them); consumed,
 # not a lookbehind: the scan form would start at a tab that ``[ \t]*`` can take, and the
 # anchored check there would look behind the tab.
-_ROW_START = r"""(?:^|[\r\n,，\t|(\[])[ \t]*["']?"""
+# Or a space after an ASCII word, as a log message writes name and phone after its level,
+# time or a key (``INFO 王芳 138…``, ``10:00:01 王芳 138… 浙江省…``).
+_ROW_START = r"""(?:^|[\r\n,，\t|(\[]|[!-~][ \t])[ \t]*["']?"""
 # The cell after the name: a mobile (``+86``, ``(+86)`` and grouped forms included:
 # ``+86 137 6279 8788``) or an ID number (18 characters, or the legacy 15 digits).
 _MOBILE = r"(?:\(\+?86\)|\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}"
@@ -164,6 +166,10 @@ class NameBesideRecognizer(NameRecognizer):
 
     Examples:
         match: ⟦王芳⟧,13912345678,浙江省杭州市西湖区文三路100号
+        match: 2026-11-28 10:00:01 INFO ⟦王芳⟧ 13812345678 浙江省杭州市
+        match: id=1 ⟦王芳⟧ 13812345678
+        no-match: ERROR 查询 13812345678 失败
+        no-match: sms 高新区 13812345678
         match: 备注：请联系⟦王芳⟧ 13712345678
         match: 有问题联系⟦王芳⟧，电话13712345678
         match: 已致电⟦李娜⟧13912345678
