@@ -586,6 +586,7 @@ class NameRecognizer(Recognizer):
         match: DETAIL:  Key (real_name, mobile)=(⟦张伟⟧, 13812341050) already exists.
         match: Duplicate entry '⟦张伟⟧' for key 'users.uk_real_name'
         match: Duplicate entry '110101199003071233-⟦张伟⟧' for key 'uk_id_name'
+        match: on field 'contacts[0].name': rejected value [⟦李娜⟧]; codes [NotBlank]
         no-match: DETAIL:  Key (city)=(杭州) already exists.
         no-match: <city>杭州</city><status>已发货</status>
         no-match: ==> Parameters: 杭州(String), 已发货(String), 王府井店(String)
@@ -723,6 +724,14 @@ class NameRecognizer(Recognizer):
         Pattern(
             "cn_name_key",
             _KEY_START + _QUOTE + _SIDE + _KEYS + _QUOTE + _KEY_SEP + _QUOTE + _NAME,
+            0.5,
+        ),
+        # ref. Spring's FieldError (``Field error in object 'form' on field
+        # 'contacts[0].name': rejected value [张三]; codes […]``): the last part of the
+        # field's path is the key.
+        Pattern(
+            "cn_name_rejected_value",
+            r"(?=o)on field '(?:[\w\[\]]+\.)*" + _KEYS + r"': rejected value \[" + _NAME + r"\]",
             0.5,
         ),
         # A JSON array of names under a name key, plural or not ("passengers":["张三",

@@ -50,9 +50,10 @@ _SINGLE = _PY_PREFIX + r"""'(?P<value>[^'\\\r\n]+)'"""
 # A character of a bare value: printable ASCII but space, quotes, ``&``, ``)``, ``,``,
 # ``;``, ``<``, ``>``, ``\``, ``]``, ``|`` and ``}``.
 _BARE_CHAR = r"[!#-%(*+\--:=?-\[^-{~]"
-# Nor is it var_dump's type tag (``string(8) "…"``: the quoted value follows it).
+# Nor is it var_dump's type tag (``string(8) "…"``: the quoted value follows it), nor
+# the words of Spring's FieldError (``on field 'password': rejected value […]``).
 _BARE = (
-    r"""(?P<value>(?![\[{(]|%2[27]|string\([0-9]|"""
+    r"""(?P<value>(?![\[{(]|%2[27]|string\([0-9]|rejected value \[|"""
     + _PY_LITERAL
     + r"""['"])"""
     + _BARE_CHAR
@@ -323,6 +324,8 @@ class SecretRecognizer(Recognizer):
         match: array(2) { ["user"]=> string(3) "bob" ["password"]=> string(8) "⟦hunter22⟧" }
         match: Array ( [用户名] => bob [密码] => ⟦hunter22⟧ )
         match: ["密码"]=> string(8) "⟦hunter22⟧"
+        match: on field 'password': rejected value [⟦hunter2⟧]; codes [Size.loginForm.password]
+        no-match: Field error in object 'loginForm' on field 'password': rejected value []
         match: mysqldump -uroot -p⟦S3cretPass⟧ --all-databases
         match: redis-cli -h cache -a ⟦S3cretPass⟧ ping
         match: mongosh --username admin --password ⟦S3cretPass⟧
@@ -367,6 +370,15 @@ class SecretRecognizer(Recognizer):
         Pattern("secret_kv_single", _KEY + _KEY_END + _SEP + _SINGLE, 0.85),
         Pattern("secret_kv_percent_quoted", _KEY + _KEY_END + _SEP + _PERCENT_QUOTED, 0.85),
         Pattern("secret_kv", _KEY + _KEY_END + _SEP + _BARE, 0.85),
+        # ref. Spring's FieldError: ``on field 'password': rejected value [hunter2]; codes
+        # […]``, the value a validator refused (too short, too simple) under its field.
+        Pattern(
+            "secret_rejected_value",
+            r"(?=o)on field '(?:[\w\[\]]+\.)*"
+            + _KEY
+            + r"': rejected value \[(?P<value>[^\]\r\n]+)\](?=; codes \[|$)",
+            0.85,
+        ),
         Pattern(
             "secret_password_zh",
             # A quoted key and value: PHP's array('密码' => '…'), Python's {'密码': '…'}.

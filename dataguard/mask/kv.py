@@ -114,6 +114,14 @@ _MYBATIS_KEY_PARAMETER = re.compile(
     r"(?<![\w.\-])(?P<key>[A-Za-z_][\w.\-]{0,63})\(String\),[ \t]*"
     r"(?=(?P<bare>[^\n]*?)\(String\)(?:,[ \t]|[ \t]*$))"
 )
+# ref. Spring's FieldError.toString, logged with every MethodArgumentNotValidException and
+# BindException: ``Field error in object 'loginForm' on field 'password': rejected value
+# [hunter2]; codes […]``: the value a validator refused under its field's name (a password
+# too short, a mistyped ID number), up to the bracket before ``; codes``.
+_REJECTED_VALUE = re.compile(
+    r"on field '(?P<key>[A-Za-z_][\w.\-\[\]]{0,63})': rejected value "
+    r"\[(?P<rejected>[^\n]*?)\](?=; codes \[|$)"
+)
 # 'key': value pairs of a Python dict's repr (``logger.info("%s", payload)``), whose strings
 # are single-quoted, or double-quoted when they hold a single quote.
 _PY_PAIR = re.compile(
@@ -251,6 +259,8 @@ def _kv_spans_of(line: str) -> list[KeySpan]:
         pairs = pairs + _matches(line, (_SQL_KEY_LITERAL,))
     if "(String)," in line:
         pairs = pairs + _matches(line, (_MYBATIS_KEY_PARAMETER,))
+    if "rejected value [" in line:
+        pairs = pairs + _matches(line, (_REJECTED_VALUE,))
     if ": " in line or ":\t" in line or "：" in line or (":" in line and not line.isascii()):
         pairs = pairs + _label_spans(line, pairs)
     # XML elements and HTML-escaped pairs name their keys more closely than an attribute
@@ -387,7 +397,7 @@ def _matches(line: str, regexes: Sequence[re.Pattern[str]]) -> list[KeySpan]:
     for regex in regexes:
         for m in regex.finditer(line):
             # The value's group closes last (the key's closes before it, none is nested),
-            # so lastgroup names it: dq, sq, bare, num, xml or cdata.
+            # so lastgroup names it: dq, sq, bare, num, xml, cdata or rejected.
             group = m.lastgroup
             assert group is not None
             value = _value_at(line, *m.span(group))
@@ -421,6 +431,13 @@ def _label_spans(line: str, pairs: list[KeySpan]) -> list[KeySpan]:
         start, end = value
         spans.append(KeySpan(m["key"] or m["label"], start, end, "raw", bare=True))
     return spans
+
+
+# ref. Canal's row-change messages (MySQL binlog to Kafka): ``mysqlType`` and ``sqlType``
+# map each column to its type (``"mysqlType":{"real_name":"varchar(32)"}``, ``"sqlType":
+# {"mobile":12}``): column names over types, not values. Masked as what the column name
+# says, the type became ``v**********`` and the consumer reading it failed.
+_TYPE_MAPS = frozenset({"mysqltype", "sqltype"})
 
 
 def _json_spans(line: str) -> list[KeySpan] | None:
@@ -474,7 +491,8 @@ def _json_spans(line: str) -> list[KeySpan] | None:
             if named is not None and first == '"' and member == "name":
                 named.name = json.loads(token) if "\\" in token else token[1:-1]
             read = len(spans)
-            if key is not None and token not in ("true", "false", "null"):
+            in_type_map = len(stack) > 1 and (stack[-2] or "").lower() in _TYPE_MAPS
+            if key is not None and token not in ("true", "false", "null") and not in_type_map:
                 path = key if len(stack) == 1 else ".".join(k for k in stack if k)
                 start, end = m.span(1)
                 if first == '"':

@@ -1472,3 +1472,61 @@ def test_an_ldif_exports_base64_values_are_masked_and_stay_base64(
     }
     for line, expected in cases.items():
         assert masker.mask_lines([line] * lines) == [expected] * lines, line
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_springs_rejected_values_are_masked_under_their_field(masker: Masker, lines: int) -> None:
+    """Spring logs every failed form or DTO validation as ``Field error in object … on field
+    'password': rejected value [hunter2]; codes […]``: the refused name went out, and a
+    refused password came out as ``'password': ****** value [hunter2]`` (the word
+    ``rejected`` read as the value)."""
+    head = "Field error in object 'form' on field"
+    cases = {
+        # Display masks by hand: a password six stars, a name its surname, an ID its first
+        # and last characters (its check digit wrong: only the field says it is one).
+        f"{head} 'password': rejected value [hunter2]; codes [Size.form.password]": (
+            f"{head} 'password': rejected value [******]; codes [Size.form.password]"
+        ),
+        f"{head} 'realName': rejected value [张伟]; codes [Size]": (
+            f"{head} 'realName': rejected value [张*]; codes [Size]"
+        ),
+        f"{head} 'contacts[0].name': rejected value [李娜]; codes [NotBlank]": (
+            f"{head} 'contacts[0].name': rejected value [李*]; codes [NotBlank]"
+        ),
+        f"{head} 'idCard': rejected value [110105199003074514]; codes [Pattern]": (
+            f"{head} 'idCard': rejected value [1****************4]; codes [Pattern]"
+        ),
+        # Nothing personal under another field, nor a null.
+        f"{head} 'age': rejected value [-1]; codes [Min]": (
+            f"{head} 'age': rejected value [-1]; codes [Min]"
+        ),
+        f"{head} 'realName': rejected value [null]; codes [NotNull]": (
+            f"{head} 'realName': rejected value [null]; codes [NotNull]"
+        ),
+    }
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines, line
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_canals_column_types_are_kept_and_its_rows_masked(masker: Masker, lines: int) -> None:
+    """Canal writes MySQL's binlog to Kafka as JSON, each column's type under its name
+    (mysqlType, sqlType): masked as what the name says, ``varchar(32)`` became
+    ``v**********`` and the consumer reading the types failed."""
+    types = (
+        '"mysqlType":{"id":"bigint","real_name":"varchar(32)","mobile":"char(11)"},'
+        '"sqlType":{"id":-5,"real_name":12,"mobile":1}'
+    )
+    line = (
+        '{"data":[{"id":"1","real_name":"张伟","mobile":"13812345678","pwd":"x9"}],'
+        f'"database":"shop",{types},"old":[{{"real_name":"王芳"}}],"table":"t_user",'
+        '"type":"UPDATE"}'
+    )
+    # Display masks by hand: a name keeps its surname, a mobile its last 4 digits, a
+    # password six stars; the types as they were.
+    expected = (
+        '{"data":[{"id":"1","real_name":"张*","mobile":"******5678","pwd":"******"}],'
+        f'"database":"shop",{types},"old":[{{"real_name":"王*"}}],"table":"t_user",'
+        '"type":"UPDATE"}'
+    )
+    assert masker.mask_lines([line] * lines) == [expected] * lines
