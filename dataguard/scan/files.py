@@ -48,10 +48,12 @@ from dataguard.sources.tables import (
     scan_jsonl,
 )
 
-__all__ = ["LINE_COLUMN", "scan_files"]
+__all__ = ["LINE_COLUMN", "TITLE_COLUMN", "scan_files"]
 
 #: The column name a log file's lines are reported under.
 LINE_COLUMN = "<line>"
+#: …and a spreadsheet's title lines above its header.
+TITLE_COLUMN = "<title>"
 
 
 def _walk(paths: Sequence[Path]) -> Iterator[Path]:
@@ -124,7 +126,7 @@ def _scan_file(
     quoting: bool,
 ) -> None:
     """Assess each table of *path* into *report*."""
-    for name, frame, rows, extra, notes in _tables(
+    for name, frame, rows, extra, notes, title in _tables(
         path, sample, seed, assessor.detector, sparse=sparse, quoting=quoting
     ):
         columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
@@ -133,6 +135,11 @@ def _scan_file(
         values = {
             c: elements(frame.get_column(c)).to_list() + extra.get(c, []) for c in frame.columns
         }
+        if title:
+            # The lines above the header are text of their own: a bill's summary names
+            # its account holder (姓名：…, 支付宝账户：…), which redaction masks.
+            columns.append(ColumnInfo(TITLE_COLUMN, "TEXT"))
+            values[TITLE_COLUMN] = list(title)
         report.columns.extend(assessor.assess(name, columns, values))
         if extra:
             report.notes.append(sparse_note(name, list(extra), frame.height))
@@ -153,6 +160,8 @@ class _Table(NamedTuple):
     rows: int | None
     extra: dict[str, list[str]]
     notes: tuple[str, ...] = ()
+    #: A spreadsheet's title lines above the header (CSV) or title rows' cells (xlsx).
+    title: tuple[str, ...] = ()
 
 
 def _tables(
@@ -191,14 +200,16 @@ def _tables(
         yield _Table(str(path), lined, total, {})
         return
     if fmt == "xlsx":
-        for sheet, frame in read_workbook(path).sheets.items():
+        workbook = read_workbook(path)
+        for sheet, frame in workbook.sheets.items():
             if personal_column_name(frame.columns, detector)[0]:
                 frame = _header_as_row(frame)
             # A seeded spread, as redaction draws it: an export sorted by date holds its
             # phones only in the rows after those a head would read.
             drawn = frame.sample(min(sample, frame.height), seed=seed) if frame.height else frame
             extra = top_up_frame(frame.lazy(), drawn) if sparse else {}
-            yield _Table(f"{path}#{sheet}", drawn, frame.height, extra)
+            title = tuple(cell for row in workbook.titles.get(sheet, ()) for cell in row if cell)
+            yield _Table(f"{path}#{sheet}", drawn, frame.height, extra, title=title)
         return
     if fmt == "jsonl":
         yield _jsonl_table(path, sample, seed, sparse=sparse)
@@ -225,7 +236,7 @@ def _tables(
             extra = top_up_frame(source.frame, frame) if sparse else {}
         except pl.exceptions.PolarsError as exc:
             raise read_error(source, exc) from None
-        yield _Table(str(path), frame, rows, extra)
+        yield _Table(str(path), frame, rows, extra, title=source.title)
     finally:
         source.close()
 

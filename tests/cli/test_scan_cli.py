@@ -209,6 +209,48 @@ def test_jsonl_and_parquet_columns(tmp_path: Path) -> None:
     }
 
 
+def test_a_spreadsheets_title_lines_are_reported_as_text_of_their_own(tmp_path: Path) -> None:
+    """A bill's summary above the header names its account holder (姓名：…, the account's
+    phone): redaction masks it, but the scan reported only the columns below it."""
+    (tmp_path / "bill.csv").write_text(
+        "交易记录明细,,\n姓名：张伟,,\n支付宝账户：13812341050,,\n交易时间,商品说明,金额\n"
+        "2026-10-31 18:20:11,外卖订单,35.50\n2026-10-30 09:10:00,快车,12.00\n",
+        "utf-8",
+    )
+    pl.DataFrame({"商品": ["苹果", "梨"], "数量": [1, 2]}).write_csv(tmp_path / "clean.csv")
+    result = run("files", tmp_path, "-f", "json")
+    assert result.exit_code == 1, result.output  # plaintext personal data
+    report = json.loads(result.stdout)
+    personal = {
+        (Path(c["table"]).name, c["column"]): (c["entities"], c["previews"])
+        for c in report["columns"]
+        if c["entity"]
+    }
+    # Display masks by hand: the name its surname, the mobile its last 4 digits; the
+    # lines as they are in the file.
+    assert personal == {
+        ("bill.csv", "<title>"): (
+            ["CN_NAME", "CN_MOBILE"],
+            ["姓名：张*,,", "支付宝账户：******1050,,"],
+        )
+    }
+    # An .xlsx sheet's title rows too, their cells' text.
+    pytest.importorskip("xlsxwriter")
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(tmp_path / "clients.xlsx")
+    sheet = workbook.add_worksheet("S1")
+    sheet.write(0, 0, "客户名单（导出人：张伟 13812341050）")
+    for row, cells in enumerate([["客户", "金额"], ["甲公司", 1], ["乙公司", 2]], start=2):
+        sheet.write_row(row, 0, cells)
+    workbook.close()
+    result = run("files", tmp_path / "clients.xlsx", "-f", "json")
+    assert result.exit_code == 1, result.output
+    (column,) = [c for c in json.loads(result.stdout)["columns"] if c["entity"]]
+    assert (column["table"].rsplit("#", 1)[1], column["column"]) == ("S1", "<title>")
+    assert column["previews"] == ["客户名单（导出人：张* ******1050）"]
+
+
 def test_a_malformed_jsonl_file_names_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"a": 1}\n{"a": \n', "utf-8")
