@@ -107,10 +107,11 @@ _ACTS = (
 # ref. customer-service chat: 邹丽的手机号是…, 这是邹丽的身份证, 帮邹丽下的单, 给邹丽打电话.
 # Whose phone, ID or address it is says the words before 的 are a person; a word that
 # takes a person (是, 给, 帮 …) may stand before the name inside a run of ideographs.
-_TAKES_A_PERSON = "(?:是|给|帮|替|跟|和|与|找|问|让|把)"
+# (查下 and 看一下 too: 帮我查下陈静的订单.)
+_TAKES_A_PERSON = "(?:是|给|帮|替|跟|和|与|找|问|让|把|查一?下|看一?下)"
 _PERSONAL_ATTRIBUTE = (
     "的(?:手机|电话|联系方式|身份证|证件|住址|家庭住址|地址|银行卡|卡号|邮箱|微信|QQ|qq|账号|"
-    "户口|护照|车牌)"
+    "户口|护照|车牌|订单|包裹|快递)"
 )
 _DONE_FOR_A_PERSON = "(?:打个?电话|回个?电话|回电|发个?短信|发消息|发微信|下的单|下单|付款|签收)"
 # The name fields whose new value a chat asks for (改成…): who receives, who is contacted.
@@ -283,6 +284,9 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 尊敬的平安客户，您的保单已生效
         match: 用户：帮我改一下收件人，改成⟦雷芳⟧
         match: 收件人姓名写错了，应该是⟦诸葛思远⟧
+        match: 用户：收件人写⟦刘洋⟧，电话不变
+        match: 用户：帮我查下⟦陈静⟧的订单
+        no-match: 用户：收件人写错了
         no-match: 收件人地址改成杭州市
         no-match: 联系人电话改成13812341050
     """
@@ -408,7 +412,9 @@ class NameBesideRecognizer(NameRecognizer):
         Pattern(
             "cn_name_changed_to",
             _NAME_FIELD_WORDS
-            + r"[^\r\n。！？!?]{0,8}?(?:改成|改为|换成|更正为|修改为|应该是|应为)"
+            # …or what to write or fill in (收件人写刘洋, 联系人填王芳).
+            + r"[^\r\n。！？!?]{0,8}?"
+            + r"(?:改成|改为|换成|更正为|修改为|应该是|应为|写成?|填成?|填写|留)了?"
             + _NAME
             + r"(?![\u4e00-\u9fff])",
             0.5,
