@@ -200,13 +200,24 @@ def test_struct_fields_and_arrays_are_masked_in_place_as_on_one_machine(
                 ]
                 for i in range(rows)
             ],
+            # A map written as an array of key-value structs: each value read under its key.
+            "attrs": [
+                None
+                if i % 13 == 6
+                else [
+                    {"key": "password", "value": f"S3cr3t!{i:04d}"},
+                    {"key": "vip", "value": str(i % 3)},
+                ]
+                for i in range(rows)
+            ],
         },
         schema_overrides={
             "items": pl.List(
                 pl.Struct(
                     {"sku": pl.String, "receiver": pl.String, "ship": pl.Struct({"tel": pl.String})}
                 )
-            )
+            ),
+            "attrs": pl.List(pl.Struct({"key": pl.String, "value": pl.String})),
         },
     )
     local, distributed, redacted, plan = _one_machine_and_spark(spark, tmp_path, table)
@@ -217,7 +228,9 @@ def test_struct_fields_and_arrays_are_masked_in_place_as_on_one_machine(
     assert planned["items.receiver"] == ("mask", "CN_NAME")
     assert planned["items.ship.tel"] == ("mask", "CN_LANDLINE")
     assert planned["items.sku"][0] == "keep"
+    assert planned["attrs"] == ("engine", None)
     types = {f.name: f.dataType.simpleString() for f in redacted.schema.fields}
+    assert types["attrs"] == "array<struct<key:string,value:string>>"
     assert types["phones"] == "array<string>"
     assert types["items"] == "array<struct<sku:string,receiver:string,ship:struct<tel:string>>>"
     assert types["buyer"].startswith("struct<name:string,mobile:string,cert:struct<id_card:")
@@ -225,7 +238,9 @@ def test_struct_fields_and_arrays_are_masked_in_place_as_on_one_machine(
     text = distributed.write_ndjson()
     originals = table.write_ndjson()
     receivers = table["items"].explode().struct.field("receiver").drop_nulls().to_list()
-    for value in table["buyer"].struct.field("mobile").drop_nulls().to_list() + receivers:
+    passwords = [f"S3cr3t!{i:04d}" for i in range(rows) if i % 13 != 6]
+    mobiles = table["buyer"].struct.field("mobile").drop_nulls().to_list()
+    for value in mobiles + receivers + passwords:
         assert value in originals
         assert value not in text
 

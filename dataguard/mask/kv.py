@@ -35,7 +35,7 @@ from dataguard.detect.normalize import CONTROL_SEQUENCE
 from dataguard.mask.keys import canonical_key
 from dataguard.recognizers.secret import STATUS_WORDS
 
-__all__ = ["FORMATS", "KeySpan", "digits_after", "key_spans", "words_after"]
+__all__ = ["FORMATS", "KeySpan", "digits_after", "key_spans", "member_role", "words_after"]
 
 FORMATS = ("auto", "plain", "json", "kv", "logfmt", "nginx", "apache")
 
@@ -299,7 +299,7 @@ def _named_fields(line: str, spans: list[KeySpan]) -> list[KeySpan]:
         between = line[a.end : b.start]
         if "{" in between or "}" in between or len(between) > 80:
             continue  # not members of one object
-        roles = (_member_role(a.key), _member_role(b.key))
+        roles = (member_role(a.key), member_role(b.key))
         if roles == ("name", "value"):
             out[k + 1] = replace(b, key=line[a.start : a.end], path="")
         elif roles == ("value", "name"):
@@ -487,7 +487,7 @@ def _json_spans(line: str) -> list[KeySpan] | None:
             # A member of an object (not an array's element) may name its field or hold
             # the field's value.
             named = fields[-1] if stack and stack[-1] else None
-            member = _member_role(stack[-1] or "") if named is not None else ""
+            member = member_role(stack[-1] or "") if named is not None else ""
             if named is not None and first == '"' and member == "name":
                 named.name = json.loads(token) if "\\" in token else token[1:-1]
             read = len(spans)
@@ -532,7 +532,7 @@ _VALUE_KEYS = frozenset(
 
 
 @functools.lru_cache(maxsize=4096)  # a log's keys repeat: folded once each
-def _member_role(key: str) -> str:
+def member_role(key: str) -> str:
     """``name`` for a member that names its object's field, ``value`` for one holding
     the field's value, else ``""``."""
     folded = canonical_key(key)

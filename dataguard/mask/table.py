@@ -55,7 +55,13 @@ from dataguard.mask.apply import Masker
 from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
 from dataguard.mask.stream import MaskerSpec
-from dataguard.scan.classify import ColumnClass, classify_column, column_context, name_column
+from dataguard.scan.classify import (
+    ColumnClass,
+    classify_by_keys,
+    classify_column,
+    column_context,
+    name_column,
+)
 from dataguard.scan.pairs import key_entity, key_value_pairs
 from dataguard.scan.placeholders import PLACEHOLDER_WORDS
 from dataguard.sources.nested import elements, holds_bytes, list_elements
@@ -251,6 +257,10 @@ class TableRedactor:
                 plans.append(ColumnPlan(name, "mask", entity, op.name, found, pinned, str(dtype)))
             elif found.kind == "text":
                 plans.append(ColumnPlan(name, "engine", None, "engine", found, False, str(dtype)))
+            elif dtype == pl.String and (
+                keyed := classify_by_keys(name, values, self.masker.fork())
+            ):
+                plans.append(ColumnPlan(name, "engine", None, "engine", keyed, False, str(dtype)))
             else:
                 cards = not any(_CARD.search(v) for v in values)
                 plan = ColumnPlan(name, "keep", None, "keep", found, False, str(dtype), cards)

@@ -26,12 +26,20 @@ import functools
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 from dataguard.detect import Detector, Finding
 from dataguard.mask.apply import Masker
-from dataguard.scan.classify import ColumnClass, classify_column, column_context, name_column
+from dataguard.scan.classify import (
+    KEY_CHECKED_VALUES,
+    ColumnClass,
+    classify_by_keys,
+    classify_column,
+    column_context,
+    name_column,
+)
 from dataguard.scan.grading import Scheme, action_for, grade, mandates_for
 from dataguard.scan.naming import entity_of_comment, entity_of_name
 from dataguard.scan.pairs import key_entity, key_value_pairs
@@ -292,7 +300,12 @@ class TableAssessor:
         )
         verdict = name_column(verdict, real, self.detector)
         if verdict.kind == "clean":
-            return _clean(column, sampled, non_empty, forms, placeholders, table, verdict)
+            # JSON members naming each other's fields ([{"name": "姓名", "value": …}])
+            # hold what the masker masks by key and no pattern finds.
+            keyed = classify_by_keys(column.name, real, self._previewer)
+            if keyed is None:
+                return _clean(column, sampled, non_empty, forms, placeholders, table, verdict)
+            verdict = keyed
         hits = verdict.whole + verdict.partial
         if (
             verdict.kind == "text"
@@ -478,7 +491,10 @@ class TableAssessor:
         """
         candidates = list(zip(values, fields, strict=True))
         if kind == "text":
-            candidates = [c for c, f in zip(candidates, found, strict=True) if f]
+            found_in = [c for c, f in zip(candidates, found, strict=True) if f]
+            if not found_in:  # a column masked by key alone (classify_by_keys)
+                return tuple(islice(self._masked_by_key(candidates), PREVIEWS))
+            candidates = found_in
         picked = list(dict.fromkeys(c for c in candidates if c[0].strip()))[:PREVIEWS]
         if kind == "value" and entity:
             masked = [self._previewer.mask_value(v.strip(), entity, field=n) for v, n in picked]
@@ -486,6 +502,15 @@ class TableAssessor:
             masked = [_cut(self._previewer.mask(v, field=n)) for v, n in picked]
         # Undecodable bytes of a binary value (as_text) show as U+FFFD: a report is UTF-8.
         return tuple(_UNDECODABLE.sub("\ufffd", m) for m in masked)
+
+    def _masked_by_key(self, candidates: list[tuple[str, str]]) -> Iterator[str]:
+        """The distinct JSON values of *candidates* (value, field) the masker changes by
+        key, masked as it masks them (:meth:`Masker.mask` reads no keys)."""
+        for value, field in dict.fromkeys(candidates[:KEY_CHECKED_VALUES]):
+            if '"' in value:
+                (masked,) = self._previewer.mask_lines([value], fields=[field])
+                if masked != value:
+                    yield _UNDECODABLE.sub("\ufffd", _cut(masked))
 
 
 def _masked_majority(values: list[str]) -> str | None:

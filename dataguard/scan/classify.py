@@ -21,12 +21,15 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataguard.detect import Detector, Finding
 from dataguard.scan.naming import entity_of_comment, entity_of_name
 
-__all__ = ["ColumnClass", "classify_column", "column_context", "name_column"]
+if TYPE_CHECKING:
+    from dataguard.mask.apply import Masker
+
+__all__ = ["ColumnClass", "classify_by_keys", "classify_column", "column_context", "name_column"]
 
 #: Share of non-empty sampled values that must be wholly one entity for a ``value`` column.
 WHOLE_RATIO = 0.5
@@ -37,6 +40,8 @@ NAME_COLUMN_SHARE = 0.8
 #: … and it has at least this many distinct values.
 NAME_COLUMN_MIN_DISTINCT = 20
 _CJK_SHORT = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff·]{1,9}$")
+#: Sampled values of a clean column :func:`classify_by_keys` asks the masker about.
+KEY_CHECKED_VALUES = 200
 
 
 @dataclass(frozen=True)
@@ -218,4 +223,41 @@ def name_column(verdict: ColumnClass, values: Sequence[str], detector: Detector)
         0,
         {"CN_NAME": whole},
         (f"{whole}/{len(distinct)} distinct values are personal names (surname, given name)",),
+    )
+
+
+def classify_by_keys(column: str, values: Sequence[str], masker: Masker) -> ColumnClass | None:
+    """A ``text`` verdict for a column the detector finds nothing in but whose JSON values
+    the masker masks by key alone, else None.
+
+    Members that name each other's fields hold values no pattern finds: a list of
+    key-value structs read as JSON (``[{"key": "password", "value": "…"}]``), a DingTalk
+    form stored in a JSON column (``[{"name": "姓名", "value": "张三"}]``). The masker
+    reads them (:func:`dataguard.mask.kv.key_spans`); classified by findings alone, the
+    column was clean and copied. Only values holding a quote are asked about, at most
+    :data:`KEY_CHECKED_VALUES`.
+    """
+    shaped = [v for v in values if '"' in v][:KEY_CHECKED_VALUES]
+    if not shaped:
+        return None
+    per_line: list[Counter[str]] = []
+    masked = masker.mask_lines(shaped, fields=[column] * len(shaped), per_line=per_line)
+    changed = sum(a != b for a, b in zip(masked, shaped, strict=True))
+    if not changed:
+        return None
+    entities: Counter[str] = Counter()
+    for counts in per_line:
+        entities.update({k[7:]: n for k, n in counts.items() if k.startswith("entity:")})
+    return ColumnClass(
+        column,
+        "text",
+        None,
+        changed / len(shaped),
+        len(values),
+        partial=changed,
+        entities=dict(entities),
+        evidence=(
+            f"{changed}/{len(shaped)} sampled values hold personal data under keys their "
+            "JSON members name",
+        ),
     )

@@ -25,6 +25,16 @@ attributes) becomes one text column of JSON objects (``{"phone": "13812341050", 
 ``name`` key's value is a name), as JSON lines are; :func:`restore` reads the masked JSON
 back into the map, keys and their order kept.
 
+A list of key-value structs is a map written as a list (``attrs: list<struct<key, value>>``:
+a map converted from protobuf or Avro, BigQuery's repeated key-value records, HTTP headers
+as ``list<struct<name, value>>``): two text fields, one naming the field and one holding
+its value, as :func:`dataguard.mask.kv.member_role` reads a JSON object's members. Masked
+as its fields' columns, a password under the key ``password`` was no password to the
+value column. It becomes one text column of JSON arrays of its structs
+(``[{"key": "password", "value": "…"}, null]``), masked as JSON, where each value is read
+under the key its struct gives it; :func:`restore` reads them back into the list, its
+length, its order, null elements and null keys kept.
+
 Lists of lists (also inside the elements of a list of structs), maps of other types or
 inside lists, and fixed-size arrays are refused by :func:`unsupported` (their elements
 cannot be masked as one column's values).
@@ -40,6 +50,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from dataguard.errors import UsageError
+from dataguard.mask.kv import member_role
 
 if TYPE_CHECKING:
     # A polars type as schemas and struct fields give it (an instance, or a class).
@@ -74,6 +85,22 @@ def _scalar(dtype: _Type) -> bool:
 def _text_map(dtype: _Type) -> bool:
     """Whether *dtype* is a map of text to text (masked as JSON text)."""
     return isinstance(dtype, pl.Map) and dtype.key == pl.String and dtype.value == pl.String
+
+
+def _pair_list(dtype: _Type) -> bool:
+    """Whether *dtype* is a list of key-value structs (masked as JSON text): two text
+    fields, one naming the field (``key``, ``name`` …) and one its value (``value`` …)."""
+    element = _structs_in_list(dtype)
+    if element is None or len(element.fields) != 2:
+        return False
+    if any(field.dtype != pl.String for field in element.fields):
+        return False
+    return sorted(member_role(field.name) for field in element.fields) == ["name", "value"]
+
+
+def _as_json_text(dtype: _Type) -> bool:
+    """Whether a column of *dtype* (outside lists) is masked as JSON text."""
+    return _text_map(dtype) or _pair_list(dtype)
 
 
 def _structs_in_list(dtype: _Type) -> pl.Struct | None:
@@ -121,6 +148,9 @@ def leaves(schema: pl.Schema) -> Iterator[tuple[str, _Type]]:
 
 
 def _leaves(path: str, dtype: _Type, *, in_list: bool) -> Iterator[tuple[str, _Type]]:
+    if not in_list and _as_json_text(dtype):
+        yield path, pl.String()
+        return
     element = None if in_list else _structs_in_list(dtype)
     struct = element if element is not None else dtype
     if isinstance(struct, pl.Struct):
@@ -130,7 +160,7 @@ def _leaves(path: str, dtype: _Type, *, in_list: bool) -> Iterator[tuple[str, _T
     elif in_list:
         yield path, pl.List(dtype)
     else:
-        yield path, pl.String() if _text_map(dtype) else dtype
+        yield path, dtype
 
 
 @dataclass(frozen=True)
@@ -143,12 +173,14 @@ class Nesting:
     hidden: tuple[str, ...]
     #: The paths of the maps of text to text, now columns of JSON objects.
     maps: tuple[str, ...] = ()
+    #: The paths of the lists of key-value structs, now columns of JSON arrays.
+    pair_lists: tuple[str, ...] = ()
 
     @property
     def flattened(self) -> bool:
-        """Whether any column was a struct or a map (else :func:`restore` has nothing to
-        do)."""
-        return bool(self.hidden or self.maps)
+        """Whether any column was a struct, a map or a list of key-value structs (else
+        :func:`restore` has nothing to do)."""
+        return bool(self.hidden or self.maps or self.pair_lists)
 
 
 def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
@@ -159,7 +191,8 @@ def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
     value per element of ``items``); each struct also gets a hidden presence column
     (:attr:`Nesting.hidden`; a list of booleans inside a list of structs), placed last. A
     map of text to text (outside lists) becomes the text of a JSON object
-    (:attr:`Nesting.maps`).
+    (:attr:`Nesting.maps`), a list of key-value structs the text of a JSON array
+    (:attr:`Nesting.pair_lists`).
 
     Raises:
         UsageError: a leaf's path is also the name of another column (``contact.name``
@@ -170,10 +203,16 @@ def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
     hidden: list[pl.Expr] = []
     names: list[str] = []
     maps: list[str] = []
+    pair_lists: list[str] = []
 
     def walk(path: str, expr: pl.Expr, dtype: _Type, lift: Callable[[pl.Expr], pl.Expr]) -> None:
         # Inside a list of structs, *expr* is over one element (pl.element()) and *lift*
         # evaluates it on every element of the list column.
+        if lift is _column and _pair_list(dtype):
+            leaves.append(_pairs_as_json(expr).alias(path))
+            names.append(path)
+            pair_lists.append(path)
+            return
         element = _structs_in_list(dtype) if lift is _column else None
         if element is not None:
             in_list = expr.list.eval
@@ -203,10 +242,10 @@ def flatten(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Nesting]:
                 "field (struct fields are masked as columns named by their path); rename one"
             )
         seen.add(name)
-    if not hidden and not maps:
+    if not hidden and not maps and not pair_lists:
         return frame, Nesting(schema, ())
     return frame.select(*leaves, *hidden), Nesting(
-        schema, tuple(e.meta.output_name() for e in hidden), tuple(maps)
+        schema, tuple(e.meta.output_name() for e in hidden), tuple(maps), tuple(pair_lists)
     )
 
 
@@ -247,6 +286,48 @@ def _json_as_map(texts: pl.Series) -> pl.Series:
     return pl.Series(texts.name, rows, dtype=pl.List(entry)).cast(pl.Map(pl.String, pl.String))
 
 
+def _pairs_as_json(expr: pl.Expr) -> pl.Expr:
+    """A list of key-value structs as the text of a JSON array of its structs, in order
+    (a null element: null; a null list: null)."""
+    encoded = expr.list.eval(pl.element().struct.json_encode().fill_null("null"))
+    return pl.concat_str(pl.lit("["), encoded.list.join(","), pl.lit("]"))
+
+
+def _json_as_pairs(texts: pl.Series, dtype: _Type) -> pl.Series:
+    """The JSON arrays :func:`_pairs_as_json` wrote (and masking kept JSON) as the list
+    of key-value structs of *dtype* again.
+
+    Raises:
+        ValueError: a text is not a JSON array of such structs (naming the column only).
+    """
+    element = _structs_in_list(dtype)
+    assert element is not None
+    fields = [field.name for field in element.fields]
+    rows: list[list[dict[str, str | None] | None] | None] = []
+    for text in texts.to_list():
+        if text is None:
+            rows.append(None)
+            continue
+        try:
+            items = json.loads(text)
+        except ValueError:
+            items = None
+        if not isinstance(items, list) or not all(
+            item is None
+            or (
+                isinstance(item, dict)
+                and list(item) == fields
+                and all(isinstance(v, str) or v is None for v in item.values())
+            )
+            for item in items
+        ):
+            raise ValueError(
+                f"key-value list column {texts.name!r}: masking did not keep a JSON array"
+            )
+        rows.append(items)
+    return pl.Series(texts.name, rows, dtype=dtype)
+
+
 def _column(expr: pl.Expr) -> pl.Expr:
     """A column-level expression as it is (outside lists of structs)."""
     return expr
@@ -263,6 +344,9 @@ def restore(batch: pl.DataFrame, nesting: Nesting) -> pl.DataFrame:
     rebuilt: list[pl.Series] = []
 
     def build(path: str, dtype: _Type, name: str) -> pl.Expr:
+        if path in nesting.pair_lists:
+            rebuilt.append(_json_as_pairs(batch[path], dtype).alias(_REBUILT + path))
+            return pl.col(_REBUILT + path).alias(name)
         element = _structs_in_list(dtype)
         if element is not None:
             rebuilt.append(_zip_list(batch, path, element).alias(_REBUILT + path))

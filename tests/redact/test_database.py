@@ -455,6 +455,32 @@ def test_a_table_named_as_sql_quotes_it_is_found(server: str, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("server", ["postgresql", "mariadb"])
+def test_an_approval_forms_json_is_masked_by_the_field_each_member_names(
+    server: str, tmp_path: Path
+) -> None:
+    """A workflow table stores each approval's form as JSON, a field's name in one member
+    and its value in another (DingTalk's form_component_values): the applicant's name and
+    a password match no pattern, and the column was kept as it was."""
+    form_type = "JSONB" if server == "postgresql" else "JSON"
+    form = '[{"name": "姓名", "value": "刘德华"}, {"name": "密码", "value": "S3cr3t!pw"}]'
+    with server_table(
+        server,
+        f"CREATE TABLE {{table}} (id INT, form {form_type}, status VARCHAR(8))",
+        ("INSERT INTO {table} VALUES (1, :form, 'done')", {"form": form}),
+    ) as (url, table):
+        out = tmp_path / "out.jsonl"
+        result = redact_table(url, table, out)
+        assert result.exit_code == 0, result.stderr
+        (row,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        # By hand: a name keeps its surname, a password is six stars.
+        assert json.loads(row["form"]) == [
+            {"name": "姓名", "value": "刘**"},
+            {"name": "密码", "value": "******"},
+        ]
+        assert row["status"] == "done"
+
+
+@pytest.mark.parametrize("server", ["postgresql", "mariadb"])
 def test_a_settings_table_masks_each_value_as_what_its_key_names(
     server: str, tmp_path: Path
 ) -> None:

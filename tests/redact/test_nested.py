@@ -209,6 +209,95 @@ def test_maps_of_text_are_masked_by_key_and_stay_maps(tmp_path: Path) -> None:
     assert out["ext"].map.get("name").drop_nulls().str.contains(r"^\w{1,2}\*+$").all()
 
 
+_PAIRS = pl.List(pl.Struct({"key": pl.String, "value": pl.String}))
+
+
+def test_lists_of_key_value_structs_are_masked_by_key_and_stay_lists(tmp_path: Path) -> None:
+    """A map written as a list (``attrs: list<struct<key, value>>``: converted from
+    protobuf or Avro, BigQuery's repeated key-value records) was masked field by field:
+    the values under password and real_name matched no pattern and were copied."""
+    rng = random.Random(11)
+    rows: list[list[dict[str, str | None] | None] | None] = []
+    secrets: list[str] = []
+    for i in range(200):
+        password = f"S3cr3t!{rng.randrange(10**6):06d}"
+        name = rng.choice(["张伟", "李娜", "王芳", "刘德华", "陈静"])  # one-character surnames
+        secrets.append(password)
+        attrs: list[dict[str, str | None] | None] = [
+            {"key": "password", "value": password},
+            {"key": "real_name", "value": name},
+            {"key": "vip", "value": str(i % 3)},
+            None,  # a null element
+            {"key": None, "value": "x"},  # a null key
+            {"key": "vip", "value": "9"},  # a key twice
+        ]
+        rows.append(None if i % 10 == 3 else [] if i % 10 == 4 else attrs)
+    headers = [
+        [
+            {"name": "Accept", "value": "*/*"},
+            {"name": "Authorization", "value": "Bearer abc123def456"},
+        ]
+    ]
+    frame = pl.DataFrame(
+        [
+            pl.Series("id", range(200)),
+            pl.Series("attrs", rows, dtype=_PAIRS),
+            # HTTP headers, name and value; and a list of structs that is no map.
+            pl.Series(
+                "headers",
+                headers * 200,
+                dtype=pl.List(pl.Struct({"name": pl.String, "value": pl.String})),
+            ),
+            pl.Series(
+                "items",
+                [[{"sku": "A1", "qty": 2}]] * 200,
+                dtype=pl.List(pl.Struct({"sku": pl.String, "qty": pl.Int64})),
+            ),
+        ]
+    )
+    report, target = _redact(tmp_path, frame)
+    out = pl.read_parquet(target)
+    plan = {c["column"]: c["action"] for c in report["columns"]}
+    assert plan == {
+        "id": "keep",
+        "attrs": "engine",
+        "headers": "engine",
+        "items.sku": "keep",
+        "items.qty": "keep",
+    }
+    assert out.schema == frame.schema
+    # Display masks by hand: a password six stars, a name its surname, a credential six stars;
+    # lengths, order, null elements, null keys and the clean values kept.
+    expected = [
+        None
+        if row is None
+        else [
+            None
+            if item is None
+            else {
+                "key": item["key"],
+                "value": "******"
+                if item["key"] == "password"
+                else item["value"][:1] + "*" * (len(item["value"]) - 1)
+                if item["key"] == "real_name"
+                else item["value"],
+            }
+            for item in row
+        ]
+        for row in rows
+    ]
+    assert out["attrs"].to_list() == expected
+    assert (
+        out["headers"].to_list()
+        == [[{"name": "Accept", "value": "*/*"}, {"name": "Authorization", "value": "******"}]]
+        * 200
+    )
+    assert out["items"].equals(frame["items"])
+    text = out.write_ndjson()
+    assert not [value for value in secrets if value in text]
+    assert not [n for n in ("张伟", "李娜", "王芳", "刘德华", "陈静") if n in text]
+
+
 @pytest.mark.parametrize(
     ("column", "path"),
     [
@@ -297,11 +386,24 @@ _LEAF = st.one_of(
         min_size=8,
         max_size=8,
     ),
+    pairs=st.lists(
+        st.none()
+        | st.lists(
+            st.none()
+            | st.fixed_dictionaries(
+                {"key": st.none() | st.text(max_size=4), "value": st.none() | _LEAF}
+            ),
+            max_size=3,
+        ),
+        min_size=8,
+        max_size=8,
+    ),
 )
 def test_property_flatten_then_restore_gives_the_frame_back(
     values: list[tuple[str | None, list[str | None] | None, bool]],
     records: list[list[dict[str, Any] | None] | None],
     maps: list[dict[str, str | None] | None],
+    pairs: list[list[dict[str, str | None] | None] | None],
 ) -> None:
     frame = pl.DataFrame(
         {
@@ -312,6 +414,7 @@ def test_property_flatten_then_restore_gives_the_frame_back(
             "l": [items for _, items, _ in values],
             "ls": records[: len(values)],
             "m": maps[: len(values)],
+            "kv": pairs[: len(values)],
         },
         schema={
             "s": pl.Struct(
@@ -320,6 +423,7 @@ def test_property_flatten_then_restore_gives_the_frame_back(
             "l": pl.List(pl.String),
             "ls": pl.List(pl.Struct({"a": pl.String, "in": pl.Struct({"b": pl.String})})),
             "m": _TEXT_MAP,
+            "kv": _PAIRS,
         },
     )
     flat, nesting = flatten(frame.lazy())

@@ -140,3 +140,26 @@ def test_empty_json_documents_count_as_empty_values() -> None:
     assert report.kind == "text"
     assert (report.evidence.sampled, report.evidence.non_empty) == (4, 1)
     assert report.entities == ("CN_ADDRESS", "EMAIL_ADDRESS")
+
+
+def test_json_members_that_name_each_others_fields_are_read_by_key() -> None:
+    """An approval form stored in a JSON column names each field in one member and holds
+    its value in another (DingTalk's form_component_values): a bare name and a password
+    match no pattern, and the column was reported clean."""
+    values = [
+        f'[{{"name": "姓名", "value": "{name}"}}, {{"name": "密码", "value": "S3cret!{i}"}}]'
+        for i, name in enumerate(["张伟", "李娜", "王芳"] * 10)
+    ]
+    column = ColumnInfo("form", "JSONB")
+    (report,) = _assessor().assess("approval", [column], {"form": values})
+    assert report.kind == "text"
+    assert set(report.entities) == {"CN_NAME", "SECRET"}
+    # Display masks by hand: a name keeps its surname, a password is six stars.
+    assert report.previews == tuple(
+        f'[{{"name": "姓名", "value": "{n}*"}}, {{"name": "密码", "value": "******"}}]'
+        for n in "张李王"
+    )
+    # JSON whose members name nothing personal stays clean.
+    clean = ['[{"name": "事由", "value": "出差"}]'] * 30
+    (report,) = _assessor().assess("approval", [column], {"form": clean})
+    assert report.kind == "clean"
