@@ -34,8 +34,9 @@ __all__ = ["NameBesideRecognizer", "common_words"]
 # A cell of a delimited row (an export pasted into a log, a headerless CSV, a SQL VALUES
 # list, a Markdown table): a comma (ASCII or full-width), a tab or a pipe, with the quotes
 # CSV and SQL add; or spaces alone, as a delivery cell or a contact line writes name,
-# phone and address (``武桂英 13912340215 安徽省合肥市…``).
-_CELL_SEP = r"""["']?(?:[ \t]*[,，\t|][ \t]*|[ \t]+)["']?"""
+# phone and address (``武桂英 13912340215 安徽省合肥市…``); or an underscore, as file and
+# folder names join them (``陈静_13812345678_简历.pdf``).
+_CELL_SEP = r"""["']?(?:[ \t]*[,，\t|_][ \t]*|[ \t]+)["']?"""
 # A cell starts a row, or follows a separator, a SQL VALUES list's bracket or a bound
 # parameter list's (``params=[赵六, 137…]``, as ORMs and JDBC wrappers log them); consumed,
 # not a lookbehind: the scan form would start at a tab that ``[ \t]*`` can take, and the
@@ -116,6 +117,15 @@ _PERSONAL_ATTRIBUTE = (
 _DONE_FOR_A_PERSON = "(?:打个?电话|回个?电话|回电|发个?短信|发消息|发微信|下的单|下单|付款|签收)"
 # The name fields whose new value a chat asks for (改成…): who receives, who is contacted.
 _NAME_FIELD_WORDS = "(?:收件人|收货人|联系人|签收人|姓名|名字)"
+# ref. uploads that HR, KYC, school and hospital systems name after the person and the
+# document (张伟_身份证正面.jpg, 李娜-简历.pdf, 王芳的毕业证.png, 刘洋身份证.png), logged
+# with their paths: the document and a file type after the name say whose file it is.
+_DOCUMENTS = (
+    "身份证|简历|户口本|户口簿|户籍|毕业证|学位证|学历|体检|劳动合同|合同|银行卡|驾驶证|"
+    "行驶证|护照|结婚证|出生证|社保卡|医保卡|工资|收入证明|在职证明|离职证明|征信|证件照|"
+    "照片|头像|签名|房产证|病历|诊断|检查报告|入职|offer|Offer|OFFER|CV|cv|resume|Resume"
+)
+_FILE_TYPES = r"(?i:jpe?g|png|gif|bmp|webp|heic|tiff?|pdf|docx?|xlsx?|pptx?|txt|zip|rar|7z|ofd)"
 # Cells that end like an organisation, a place or a facility are not people: 高新区,
 # 王府井店, 李庄村, 黄河路; nor a card (upgrade to 白金卡).
 _NOT_PERSON_ENDINGS = tuple("区县市省镇乡村路街道店厂馆院局处所站部司行组队班仓卡")
@@ -168,6 +178,13 @@ class NameBesideRecognizer(NameRecognizer):
     Examples:
         match: ⟦王芳⟧,13912345678,浙江省杭州市西湖区文三路100号
         match: 2026-11-28 10:00:01 INFO ⟦王芳⟧ 13812345678 浙江省杭州市
+        match: upload ok path=/data/upload/⟦张伟⟧_身份证正面.jpg
+        match: saved /home/hr/简历/⟦李娜⟧-简历.pdf
+        match: 附件：⟦王芳⟧的毕业证.PNG
+        match: file=⟦刘洋⟧身份证.png size=1.2MB
+        match: attachment: ⟦陈静⟧_13812345678_简历.pdf
+        no-match: saved /data/公司_营业执照.pdf
+        no-match: file=北京_简历模板.docx
         match: id=1 ⟦王芳⟧ 13812345678
         no-match: ERROR 查询 13812345678 失败
         no-match: sms 高新区 13812345678
@@ -405,6 +422,17 @@ class NameBesideRecognizer(NameRecognizer):
             + _GIVEN
             + ")"
             + _TITLES,
+            0.5,
+        ),
+        Pattern(
+            "cn_name_document_file",
+            r"""(?:^|[/\\=:：\s"'(（\[【,，])"""
+            + _CONTACT_NAME_BEFORE
+            + r"(?:[_\-－—·. ]|的)?(?:"
+            + _DOCUMENTS
+            + r""")[^/\\\s"'<>|]{0,40}?\."""
+            + _FILE_TYPES
+            + "(?![A-Za-z0-9])",
             0.5,
         ),
         # ref. order changes in chat: ``帮我改一下收件人，改成雷芳``, ``收件人姓名写错了，
