@@ -308,6 +308,12 @@ def _summary(report: dict[str, Any], dry_run: bool) -> None:
             "masked as text and kept",
             err=True,
         )
+    if report.get("footer_lines"):
+        click.echo(
+            f"{report['footer_lines']} summary line(s) below the records read as such, "
+            "masked as text and kept",
+            err=True,
+        )
     if report.get("sparse_columns"):
         click.echo(
             "classified from more values (the sample saw them almost empty): "

@@ -225,9 +225,12 @@ def redact_file(
                 error = exc if isinstance(exc, UsageError) else read_error(opened, exc)
                 opened.close()
                 raise error from None
-        # A title may name a person (张伟的订单): masked as text, as a log line is.
+        # A title may name a person (张伟的订单), a bill's summary its holder (用户:张伟):
+        # masked as text, as log lines are.
         if opened.title:
             opened.title = tuple(masker.mask_lines(list(opened.title)))
+        if opened.footer:
+            opened.footer = tuple(masker.mask_lines(list(opened.footer)))
         report = _redact_source(opened, target, masker, out_fmt, sample_rows, run)
         if fmt in ("csv", "tsv"):
             report["separator"] = opened.separator
@@ -235,6 +238,8 @@ def redact_file(
                 report["separator_line"] = opened.preamble
             if opened.title:
                 report["title_lines"] = len(opened.title)
+            if opened.footer:
+                report["footer_lines"] = len(opened.footer)
     if out_compression is not None:
         report["output_compression"] = out_compression
     report["seconds"] = round(time.monotonic() - started, 3)

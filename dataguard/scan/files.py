@@ -48,12 +48,13 @@ from dataguard.sources.tables import (
     scan_jsonl,
 )
 
-__all__ = ["LINE_COLUMN", "TITLE_COLUMN", "scan_files"]
+__all__ = ["LINE_COLUMN", "SUMMARY_COLUMN", "TITLE_COLUMN", "scan_files"]
 
 #: The column name a log file's lines are reported under.
 LINE_COLUMN = "<line>"
-#: …and a spreadsheet's title lines above its header.
+#: …and a spreadsheet's title lines above its header, a bill's summary below its records.
 TITLE_COLUMN = "<title>"
+SUMMARY_COLUMN = "<summary>"
 
 
 def _walk(paths: Sequence[Path]) -> Iterator[Path]:
@@ -126,7 +127,7 @@ def _scan_file(
     quoting: bool,
 ) -> None:
     """Assess each table of *path* into *report*."""
-    for name, frame, rows, extra, notes, title in _tables(
+    for name, frame, rows, extra, notes, title, footer in _tables(
         path, sample, seed, assessor.detector, sparse=sparse, quoting=quoting
     ):
         columns = [ColumnInfo(c, _type_name(frame.schema[c])) for c in frame.columns]
@@ -135,11 +136,12 @@ def _scan_file(
         values = {
             c: elements(frame.get_column(c)).to_list() + extra.get(c, []) for c in frame.columns
         }
-        if title:
-            # The lines above the header are text of their own: a bill's summary names
-            # its account holder (姓名：…, 支付宝账户：…), which redaction masks.
-            columns.append(ColumnInfo(TITLE_COLUMN, "TEXT"))
-            values[TITLE_COLUMN] = list(title)
+        # The lines above the header and below the records are text of their own: a
+        # bill's summary names its account holder (姓名：…, 用户:…), which redaction masks.
+        for column, lines in ((TITLE_COLUMN, title), (SUMMARY_COLUMN, footer)):
+            if lines:
+                columns.append(ColumnInfo(column, "TEXT"))
+                values[column] = list(lines)
         report.columns.extend(assessor.assess(name, columns, values))
         if extra:
             report.notes.append(sparse_note(name, list(extra), frame.height))
@@ -162,6 +164,8 @@ class _Table(NamedTuple):
     notes: tuple[str, ...] = ()
     #: A spreadsheet's title lines above the header (CSV) or title rows' cells (xlsx).
     title: tuple[str, ...] = ()
+    #: A bill's summary lines below the records (CSV).
+    footer: tuple[str, ...] = ()
 
 
 def _tables(
@@ -236,7 +240,7 @@ def _tables(
             extra = top_up_frame(source.frame, frame) if sparse else {}
         except pl.exceptions.PolarsError as exc:
             raise read_error(source, exc) from None
-        yield _Table(str(path), frame, rows, extra, title=source.title)
+        yield _Table(str(path), frame, rows, extra, title=source.title, footer=source.footer)
     finally:
         source.close()
 

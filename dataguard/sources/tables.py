@@ -65,6 +65,7 @@ __all__ = [
     "explain_csv_error",
     "first_bad_quote",
     "first_ragged_record",
+    "footer_lines",
     "open_table",
     "read_error",
     "read_workbook",
@@ -278,6 +279,9 @@ class TableSource:
     #: and they are written back before the header when the output has the input's
     #: format (a caller that masks values masks them first: a title may name a person).
     title: tuple[str, ...] = ()
+    #: A bill's summary lines below the records, as read (see :func:`footer_lines`); read
+    #: around and written back after the records, as the title lines are before them.
+    footer: tuple[str, ...] = ()
     #: Whether quotes delimit fields (RFC 4180). False: quotes are plain characters and
     #: a line is a record, as in a database's own tab-separated text (``mysql -B``,
     #: PostgreSQL's ``COPY … TO`` text format, ``SELECT … INTO OUTFILE``: backslash
@@ -557,6 +561,22 @@ def open_table(
     if separator is None:
         separator = declared or (sniff_separator(source) if fmt == "csv" else _separator(fmt))
     names, line, crlf = _header(source, separator, quoting)
+    footer: tuple[str, ...] = ()
+    if header and quoting:
+        footer, cut = footer_lines(source, separator, len(names))
+        if footer:  # read through a copy that ends before it
+            if scratch is None:
+                handle, name = tempfile.mkstemp(prefix="dataguard-", suffix=".utf8.csv")
+                os.close(handle)
+                scratch = Path(name)
+                try:
+                    _copy_head(source, scratch, cut)
+                except BaseException:
+                    scratch.unlink(missing_ok=True)
+                    raise
+                source = scratch
+            else:
+                os.truncate(scratch, cut)
     # Columns polars is told the names of, numbered from 1 as the error messages count
     # them (polars' own start at 0): every column of a file without a header; empty names
     # (the trailing columns of an Excel export: id,mobile,,), which polars would refuse or
@@ -592,6 +612,7 @@ def open_table(
         separator=separator,
         preamble=preamble,
         title=title,
+        footer=footer,
         # A quoted name running onto the next line: the first line is not the whole header.
         header_line=line if header and (not quoting or line.count('"') % 2 == 0) else None,
         quoting=quoting,
@@ -724,6 +745,70 @@ def title_rows(rows: Sequence[Sequence[str | None]]) -> int:
         titled = any(_filled(row) for row in rows[:index])
         return index if header and titled else 0
     return 0
+
+
+#: How much of a file's end :func:`footer_lines` reads.
+_FOOTER_BYTES = 65_536
+# A rule line: dashes, equals signs or stars, padded with separators by a spreadsheet
+# (Alipay's bill draws one between its records and its summary).
+_RULE_LINE = re.compile(r"[-=*_—─]{3,}[\s,;|]*")
+
+
+def footer_lines(path: Path, separator: str, width: int) -> tuple[tuple[str, ...], int]:
+    """A bill's summary below its records, as read (no line endings), and the byte offset
+    in *path* (UTF-8) where it starts; ``((), 0)`` without one.
+
+    Alipay's bill exports of the years before 2022 end in a rule line and a summary (共N笔
+    记录, 已收入:…, 导出时间:[…], 用户:…): records of one or two fields under a header of
+    a dozen, refused as malformed. A footer is a rule line (dashes, equals signs, stars)
+    after the last record as wide as the header (*width* fields), it and every line after
+    it narrower than the header (lines padded to the header's width are records, read as
+    such). Only a rule line starts one: a record's quoted text running
+    onto a line of its own (``…"备注\n第二行"``) is no footer, and a record cut short by a
+    crash stays an error.
+    """
+    with path.open("rb") as stream:
+        size = stream.seek(0, os.SEEK_END)
+        start = max(0, size - _FOOTER_BYTES)
+        stream.seek(start)
+        tail = stream.read()
+    offsets, lines = [], []
+    at = 0
+    for raw in tail.split(b"\n"):
+        offsets.append(start + at)
+        lines.append(raw.decode("utf-8", errors="replace").rstrip("\r"))
+        at += len(raw) + 1
+    if start:  # the first line read is a part of one
+        offsets, lines = offsets[1:], lines[1:]
+    if lines and lines[-1] == "":  # after the file's last line break
+        offsets, lines = offsets[:-1], lines[:-1]
+
+    def fields(line: str) -> int:
+        return len(next(csv.reader([line], delimiter=separator), []))
+
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if _RULE_LINE.fullmatch(line):
+            footer = lines[index:]
+            # An odd number of quotes: a record's quoted text runs into these lines.
+            quoted = sum(rest.count('"') for rest in footer) % 2
+            if not quoted and all(fields(rest) < width for rest in footer):
+                return tuple(footer), offsets[index]
+            return (), 0
+        if fields(line) >= width:
+            return (), 0  # a record: the file ends in records
+    return (), 0
+
+
+def _copy_head(src: Path, dst: Path, length: int) -> None:
+    """Copy the first *length* bytes of *src* into *dst*, in chunks."""
+    with src.open("rb") as fin, dst.open("wb") as fout:
+        while length > 0:
+            chunk = fin.read(min(length, 1 << 20))
+            if not chunk:
+                break
+            fout.write(chunk)
+            length -= len(chunk)
 
 
 def _name_like(cell: str) -> bool:
@@ -1254,6 +1339,8 @@ def write_batches(
                 separator=separator, line_terminator=ending
             )
             out.write(encode(header))
+        if fmt == source.fmt and source.footer:
+            out.write(encode("".join(line + ending for line in source.footer)))
 
 
 def _write_parquet_batches(

@@ -1123,6 +1123,51 @@ def test_a_payment_bills_summary_and_counterparties_are_masked(tmp_path: Path) -
     assert out.read_bytes() == "\r\n".join([*masked, ""]).encode("gbk")
 
 
+def test_a_bills_summary_below_its_records_is_read_as_such_and_written_back(
+    tmp_path: Path,
+) -> None:
+    """Alipay's bills before 2022 end in a rule line and a summary naming the account
+    holder (用户:张伟): one-field lines under a header of many, refused as malformed."""
+    rule = "-" * 40
+    lines = [
+        "支付宝交易记录明细查询",
+        "账号:[zhangwei@example.com]",
+        rule,
+        "交易号,交易对方,金额（元）,备注",
+        "2019010122001400001,李娜,500.00,",
+        "2019010222001400002,美团,35.50,外卖",
+        rule,
+        "共2笔记录",
+        "已收入:1笔,500.00元",
+        "导出时间:[2019-02-01 10:00:00]    用户:张伟",
+    ]
+    source, out = tmp_path / "alipay.csv", tmp_path / "out.csv"
+    source.write_bytes("\r\n".join([*lines, ""]).encode("gbk"))
+    result = run(source, "-o", out, "--report", tmp_path / "r.json")
+    assert result.exit_code == 0, result.output
+    assert "4 summary line(s) below the records read as such" in result.stderr
+    # Written by hand: names keep their surname, the e-mail its first two characters.
+    masked = [
+        "支付宝交易记录明细查询",
+        "账号:[zh**@e**.com]",
+        rule,
+        "交易号,交易对方,金额（元）,备注",
+        "2019010122001400001,李*,500.00,",
+        "2019010222001400002,美*,35.50,外卖",
+        rule,
+        "共2笔记录",
+        "已收入:1笔,500.00元",
+        "导出时间:[2019-02-01 10:00:00]    用户:张*",
+    ]
+    assert out.read_bytes() == "\r\n".join([*masked, ""]).encode("gbk")
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert (report["title_lines"], report["footer_lines"]) == (3, 4)
+    # Into another format the summary has no place and is left out.
+    result = run(source, "-o", tmp_path / "out.jsonl")
+    assert result.exit_code == 0, result.output
+    assert len((tmp_path / "out.jsonl").read_text("utf-8").splitlines()) == 2
+
+
 def test_a_databases_tab_separated_text_is_refused_saying_what_reads_it(
     tmp_path: Path,
 ) -> None:

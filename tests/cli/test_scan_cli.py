@@ -211,10 +211,12 @@ def test_jsonl_and_parquet_columns(tmp_path: Path) -> None:
 
 def test_a_spreadsheets_title_lines_are_reported_as_text_of_their_own(tmp_path: Path) -> None:
     """A bill's summary above the header names its account holder (姓名：…, the account's
-    phone): redaction masks it, but the scan reported only the columns below it."""
+    phone), as its summary below the records may: redaction masks them, but the scan
+    reported only the columns between."""
     (tmp_path / "bill.csv").write_text(
         "交易记录明细,,\n姓名：张伟,,\n支付宝账户：13812341050,,\n交易时间,商品说明,金额\n"
-        "2026-10-31 18:20:11,外卖订单,35.50\n2026-10-30 09:10:00,快车,12.00\n",
+        "2026-10-31 18:20:11,外卖订单,35.50\n2026-10-30 09:10:00,快车,12.00\n"
+        "----------\n导出人:13912345678\n",
         "utf-8",
     )
     pl.DataFrame({"商品": ["苹果", "梨"], "数量": [1, 2]}).write_csv(tmp_path / "clean.csv")
@@ -232,7 +234,9 @@ def test_a_spreadsheets_title_lines_are_reported_as_text_of_their_own(tmp_path: 
         ("bill.csv", "<title>"): (
             ["CN_NAME", "CN_MOBILE"],
             ["姓名：张*,,", "支付宝账户：******1050,,"],
-        )
+        ),
+        # …and a summary below the records.
+        ("bill.csv", "<summary>"): (["CN_MOBILE"], ["导出人:******5678"]),
     }
     # An .xlsx sheet's title rows too, their cells' text.
     pytest.importorskip("xlsxwriter")

@@ -31,6 +31,7 @@ from dataguard.sources.tables import (
     explain_csv_error,
     first_bad_quote,
     first_ragged_record,
+    footer_lines,
     open_table,
     title_lines,
 )
@@ -532,6 +533,61 @@ def test_title_lines_are_the_lines_above_a_header(
     path = tmp_path / "t.csv"
     path.write_bytes(text.encode("utf-8"))
     assert title_lines(path, "utf-8") == title
+
+
+_RULE = "-" * 40
+
+
+@pytest.mark.parametrize(
+    ("text", "footer"),
+    [
+        # Alipay's bills before 2022: a rule line, then the summary, below the records.
+        (
+            f"交易号,金额,备注\n1,35.50,外卖\n{_RULE}\n共1笔记录\n已收入:0笔,0.00元\n用户:张伟\n",
+            (_RULE, "共1笔记录", "已收入:0笔,0.00元", "用户:张伟"),
+        ),
+        (
+            f"a,b,c\r\n1,2,3\r\n{_RULE}\r\n导出时间:[2019-01-01]\r\n",
+            (_RULE, "导出时间:[2019-01-01]"),
+        ),
+        (f"a,b,c\n1,2,3\n{_RULE}", (_RULE,)),  # no line break at the end
+        # No footer: none at all; a short last record without a rule line (a crash cut it:
+        # still refused); a record as wide as the header after the rule; a rule line in a
+        # record's quoted text; a rule line as a record's only field in a one-field file;
+        # lines padded to the header's width.
+        ("a,b,c\n1,2,3\n", ()),
+        ("a,b,c\n1,2,3\n4,5\n", ()),
+        (f"a,b,c\n{_RULE}\n1,2,3\n", ()),
+        (f'a,b,c\n1,2,"note\n{_RULE}\n"\n', ()),
+        (f"a\n1\n{_RULE}\n", ()),
+        (f"a,b,c\n1,2,3\n{_RULE},,\n用户:张伟,,\n", ()),  # padded: records
+    ],
+)
+def test_footer_lines_are_a_rule_and_the_narrow_lines_after_it(
+    tmp_path: Path, text: str, footer: tuple[str, ...]
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    width = len(text.split("\n", 1)[0].split(","))
+    lines, cut = footer_lines(path, ",", width)
+    assert lines == footer
+    if footer:  # the records end where the footer starts
+        assert not path.read_bytes()[:cut].decode("utf-8").endswith(footer[0])
+        assert path.read_bytes()[cut:].decode("utf-8").startswith(footer[0])
+    else:
+        assert cut == 0
+
+
+def test_a_footer_is_read_around_and_the_records_read_alone(tmp_path: Path) -> None:
+    path = tmp_path / "bill.csv"
+    path.write_bytes(f"交易号,金额\r\n1,35.50\r\n2,12.00\r\n{_RULE}\r\n用户:张伟\r\n".encode("gbk"))
+    table = open_table(path, "csv", "gbk")
+    try:
+        assert table.footer == (_RULE, "用户:张伟")
+        assert table.frame.collect().rows() == [("1", "35.50"), ("2", "12.00")]
+    finally:
+        table.close()
+    assert table.scratch is None  # the copy without the footer is gone
 
 
 def test_title_lines_after_excels_separator_line(tmp_path: Path) -> None:
