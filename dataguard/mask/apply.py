@@ -61,7 +61,7 @@ from dataguard.detect.normalize import (
     ldif_text,
     normalize,
 )
-from dataguard.mask.kv import KeySpan, digits_after, key_spans, words_after
+from dataguard.mask.kv import KeySpan, digits_after, key_spans, member_role, words_after
 from dataguard.mask.operator import MaskContext, Operator, OperatorEnv
 from dataguard.mask.policy import CompiledPolicy, Policy, load_policy
 
@@ -641,9 +641,19 @@ def _utf16_escape(code: int) -> str:
 def _leaves(
     node: Any, path: tuple[Any, ...], key: str | None = None
 ) -> Iterator[tuple[tuple[Any, ...], str | None, Any]]:
+    """Each scalar of *node*: its path, the key it is read under, and itself. A member
+    holding the value of a field another member names (``{"name": "密码", "value": …}``,
+    as approval and form payloads write fields) is read under that name, as
+    :func:`dataguard.mask.kv.key_spans` reads it in a line."""
     if isinstance(node, Mapping):
+        named = next(
+            (v for k, v in node.items() if isinstance(v, str) and member_role(str(k)) == "name"),
+            None,
+        )
         for k, v in node.items():
-            yield from _leaves(v, (*path, k), str(k))
+            own = str(k)
+            under = named if named is not None and member_role(own) == "value" else own
+            yield from _leaves(v, (*path, k), under)
     elif isinstance(node, list | tuple):
         for i, v in enumerate(node):
             yield from _leaves(v, (*path, i), key)

@@ -782,6 +782,29 @@ def test_mask_lines_counts_by_key(masker: Masker) -> None:
     assert m.stats["entity:CN_MOBILE"] >= 1
 
 
+def test_mask_record_reads_a_value_under_the_field_its_object_names() -> None:
+    """A form payload as a dict ({"name": "密码", "value": …}, DingTalk's and Feishu's
+    approval widgets) went through mask_record with "value" as the key: the password and
+    the bare name were kept, which mask_lines masks in the same JSON as text."""
+    record = {
+        "form": [
+            {"name": "姓名", "value": "王芳"},
+            {"name": "密码", "value": "abc123"},
+            {"name": "事由", "value": "出差"},
+        ],
+        "attrs": [{"key": "password", "value": "S3cr3t!pw"}, {"key": "vip", "value": 3}],
+    }
+    # Display masks by hand: a name keeps its surname, a password is six stars.
+    assert Masker().mask_record(record) == {
+        "form": [
+            {"name": "姓名", "value": "王*"},
+            {"name": "密码", "value": "******"},
+            {"name": "事由", "value": "出差"},
+        ],
+        "attrs": [{"key": "password", "value": "******"}, {"key": "vip", "value": 3}],
+    }
+
+
 def test_mask_record_keeps_order_and_turns_numbers_to_strings() -> None:
     m = Masker("display")
     record = {"id": 7, "phone": 13812341050, "note": "邮箱 tt@163.com", "ok": True, "z": None}
