@@ -44,6 +44,23 @@ def run(*args: object) -> Result:
     return CliRunner().invoke(cli, ["redact", *map(str, args)])
 
 
+def redact_lines(
+    source: Path, lines: list[str], *options: object, ending: str = "\r\n", encoding: str = "gbk"
+) -> tuple[Result, Path]:
+    """Write *lines* into *source* (each ended by *ending*, in *encoding*), redact it into
+    ``out`` beside it (a CSV into out.csv) with *options*; the result and the output."""
+    source.write_bytes(ending.join([*lines, ""]).encode(encoding))
+    out = source.with_name("out" + source.suffix)
+    result = run(source, "-o", out, *options)
+    assert result.exit_code == 0, result.output
+    return result, out
+
+
+def joined(lines: list[str], ending: str = "\r\n", encoding: str = "gbk") -> bytes:
+    """*lines* as a file holds them: each ended by *ending*, in *encoding*."""
+    return ending.join([*lines, ""]).encode(encoding)
+
+
 def listing(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir())
 
@@ -1057,10 +1074,10 @@ def test_a_spreadsheets_title_lines_are_read_as_such_and_written_back(
         "姓名,手机,备注",
         "李四,13812341050,VIP",
     ]
-    source, out = tmp_path / "export.csv", tmp_path / "out.csv"
-    source.write_bytes(ending.join([*lines, ""]).encode(encoding))
-    result = run(source, "-o", out, "--report", tmp_path / "r.json")
-    assert result.exit_code == 0, result.output
+    source = tmp_path / "export.csv"
+    result, out = redact_lines(
+        source, lines, "--report", tmp_path / "r.json", ending=ending, encoding=encoding
+    )
     assert "3 title line(s) above the header read as such" in result.stderr
     # Written by hand: a name keeps its surname, a mobile its last 4 digits; the title
     # lines are masked as text (the exporter's name beside its label and phone).
@@ -1071,7 +1088,7 @@ def test_a_spreadsheets_title_lines_are_read_as_such_and_written_back(
         "姓名,手机,备注",
         "李*,******1050,VIP",
     ]
-    assert out.read_bytes() == ending.join([*masked, ""]).encode(encoding)
+    assert out.read_bytes() == joined(masked, ending, encoding)
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert report["title_lines"] == 3
     assert [c["column"] for c in report["columns"]] == ["姓名", "手机", "备注"]
@@ -1105,10 +1122,7 @@ def test_a_payment_bills_summary_and_counterparties_are_masked(tmp_path: Path) -
         "2026-10-31 18:20:11,李娜,lina@163.com,收入,500.00,余额宝,交易成功,,",
         "2026-10-29 09:10:00,王芳,6222021234567890128,支出,50.00,花呗,交易成功,,",
     ]
-    source, out = tmp_path / "alipay.csv", tmp_path / "out.csv"
-    source.write_bytes("\r\n".join([*lines, ""]).encode("gbk"))
-    result = run(source, "-o", out)
-    assert result.exit_code == 0, result.output
+    result, out = redact_lines(tmp_path / "alipay.csv", lines)
     assert "10 title line(s) above the header read as such" in result.stderr
     # Written by hand: names keep their surname, the phone and the card their ends, the
     # e-mail its first two characters; the payment method and the rest are kept.
@@ -1120,7 +1134,7 @@ def test_a_payment_bills_summary_and_counterparties_are_masked(tmp_path: Path) -
         "2026-10-31 18:20:11,李*,li**@1**.com,收入,500.00,余额宝,交易成功,,",
         "2026-10-29 09:10:00,王*,622202*********0128,支出,50.00,花呗,交易成功,,",
     ]
-    assert out.read_bytes() == "\r\n".join([*masked, ""]).encode("gbk")
+    assert out.read_bytes() == joined(masked)
 
 
 def test_a_bills_summary_below_its_records_is_read_as_such_and_written_back(
@@ -1141,10 +1155,8 @@ def test_a_bills_summary_below_its_records_is_read_as_such_and_written_back(
         "已收入:1笔,500.00元",
         "导出时间:[2019-02-01 10:00:00]    用户:张伟",
     ]
-    source, out = tmp_path / "alipay.csv", tmp_path / "out.csv"
-    source.write_bytes("\r\n".join([*lines, ""]).encode("gbk"))
-    result = run(source, "-o", out, "--report", tmp_path / "r.json")
-    assert result.exit_code == 0, result.output
+    source = tmp_path / "alipay.csv"
+    result, out = redact_lines(source, lines, "--report", tmp_path / "r.json")
     assert "4 summary line(s) below the records read as such" in result.stderr
     # Written by hand: names keep their surname, the e-mail its first two characters.
     masked = [
@@ -1159,7 +1171,7 @@ def test_a_bills_summary_below_its_records_is_read_as_such_and_written_back(
         "已收入:1笔,500.00元",
         "导出时间:[2019-02-01 10:00:00]    用户:张*",
     ]
-    assert out.read_bytes() == "\r\n".join([*masked, ""]).encode("gbk")
+    assert out.read_bytes() == joined(masked)
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert (report["title_lines"], report["footer_lines"]) == (3, 4)
     # Into another format the summary has no place and is left out.
