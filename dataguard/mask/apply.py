@@ -114,9 +114,10 @@ _KEY_BEFORE_VALUE = (
     r"(?:" + CONTROL_SEQUENCE + r")?"
     r"(?:(?i:(?:ship|bill|deliver)[ _]to)|"  # two words, as kv's colon reading has them
     r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*)"
-    # =, a quote and a colon (its quote escaped in a JSON string: {"body":"{\"pwd\":…}"}),
+    # = (after spaces too: TOML, INI, SQL), a quote and a colon (its quote escaped in a
+    # JSON string: {"body":"{\"pwd\":…}"}),
     # or a colon.
-    r"(?:" + CONTROL_SEQUENCE + r")?(?:=|\\?[\"'][ \t]*:|[ \t]*[:：])"
+    r"(?:" + CONTROL_SEQUENCE + r")?(?:[ \t]*=|\\?[\"'][ \t]*:|[ \t]*[:：])"
     # Or an XML element's closing tag (``</ns:AcctNo>``), its prefix dropped as kv.py does.
     r"|</(?:[A-Za-z_][A-Za-z0-9_.\-]*:)?"
     r"[A-Za-z_\x{4e00}-\x{9fff}][A-Za-z0-9_.\-\x{4e00}-\x{9fff}]*>)"

@@ -73,9 +73,11 @@ class KeySpan:
 
 
 # key=value: a key not glued to a word before it; the value quoted (after a Python literal's
-# prefix: password=b'…') or up to a delimiter.
+# prefix: password=b'…') or up to a delimiter. TOML, INI and SQL put spaces around the
+# sign (id_card = '…', WHERE mobile = '…'); == is a comparison, => an arrow.
 _KV = re.compile(
-    r"(?<![\w.\-])(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]{0,63})="
+    r"(?<![\w.\-])(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]{0,63})"
+    r"(?:=|[ \t]+=(?![=>])[ \t]*)"
     r"(?:(?:[bBuU]|[rR][bB]?|[bB][rR])?(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|'(?P<sq>[^'\n]*)')"
     r"|(?P<bare>[^\s&,;'\"<>()\[\]{}\x00-\x1f\x7f]*))"
 )
@@ -392,6 +394,9 @@ def _not_holding(outer: list[KeySpan], inner: list[KeySpan]) -> list[KeySpan]:
     return kept
 
 
+_NEXT_WORD = re.compile(r"[ \t]+[^\s&,;'\"<>()\[\]{}]+")
+
+
 def _matches(line: str, regexes: Sequence[re.Pattern[str]]) -> list[KeySpan]:
     spans: list[KeySpan] = []
     for regex in regexes:
@@ -404,6 +409,11 @@ def _matches(line: str, regexes: Sequence[re.Pattern[str]]) -> list[KeySpan]:
             if value is None:
                 continue
             start, end = value
+            if group == "bare" and line.startswith((": ", ":\t"), end - 1):
+                # A label for a value, not one (db.password=password: hunter2): the value
+                # runs on over the word after it, or the masked label hid it.
+                more = _NEXT_WORD.match(line, end)
+                end = more.end() if more else end
             kind = _KINDS.get(group, "string" if regex is _JSON_PAIR else "raw")
             spans.append(KeySpan(m.group("key"), start, end, kind, bare=group == "bare"))
     return spans

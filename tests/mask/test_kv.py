@@ -1002,7 +1002,12 @@ def test_what_is_no_colon_label(line: str) -> None:
 
 
 def test_a_pair_holding_a_colon_label_is_the_outer_span() -> None:
-    assert spans("note=a: b", "kv") == [("note", "a:", "raw")]
+    # The label's value too: masked as the label alone, the value after it went out
+    # (db.password=password: hunter2 → db.password=****** hunter2).
+    assert spans("note=a: b", "kv") == [("note", "a: b", "raw")]
+    assert spans("db.password = password: hunter2 x", "kv") == [
+        ("db.password", "password: hunter2", "raw")
+    ]
     assert spans('msg: {"phone": "138"}', "kv") == [("phone", "138", "string")]
 
 
@@ -1553,3 +1558,23 @@ def test_canals_column_types_are_kept_and_its_rows_masked(masker: Masker, lines:
         '"type":"UPDATE"}'
     )
     assert masker.mask_lines([line] * lines) == [expected] * lines
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_a_key_with_spaces_around_its_equals_sign_is_read(masker: Masker, lines: int) -> None:
+    """TOML, INI and SQL put spaces around the sign (id_card = '…', WHERE mobile = '…'):
+    an ID number with a wrong check digit, which only its key says is one, went out."""
+    cases = {
+        # Display masks by hand: an ID its first and last characters, a landline the last
+        # 3 digits of a local number.
+        "id_card = '110105199003074514'": "id_card = '1****************4'",
+        "select * from t where sfzh = '110105199003074514'": (
+            "select * from t where sfzh = '1****************4'"
+        ),
+        "座机 = 6234-5678": "座机 = ****-*678",
+        # A comparison and an arrow are no signs; a key of nothing personal stays.
+        "if (id_card == '110105199003074514')": "if (id_card == '110105199003074514')",
+        "level = 3": "level = 3",
+    }
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines, line
