@@ -587,6 +587,9 @@ class NameRecognizer(Recognizer):
         match: Duplicate entry '⟦张伟⟧' for key 'users.uk_real_name'
         match: Duplicate entry '110101199003071233-⟦张伟⟧' for key 'uk_id_name'
         match: on field 'contacts[0].name': rejected value [⟦李娜⟧]; codes [NotBlank]
+        match: {"resourceType":"Patient","name":[{"use":"official","text":"⟦张伟⟧","family":"张"}]}
+        match: "contact":[{"name":{"text":"⟦李娜⟧"}}]
+        no-match: {"code":{"text":"高血压"},"name":{"text":"血常规"}}
         no-match: DETAIL:  Key (city)=(杭州) already exists.
         no-match: <city>杭州</city><status>已发货</status>
         no-match: ==> Parameters: 杭州(String), 已发货(String), 王府井店(String)
@@ -724,6 +727,15 @@ class NameRecognizer(Recognizer):
         Pattern(
             "cn_name_key",
             _KEY_START + _QUOTE + _SIDE + _KEYS + _QUOTE + _KEY_SEP + _QUOTE + _NAME,
+            0.5,
+        ),
+        # ref. HL7 FHIR's HumanName (Patient.name, RelatedPerson.name, Practitioner.name):
+        # ``"name":[{"use":"official","text":"张三",…}]``, the whole name in text.
+        Pattern(
+            "cn_name_fhir_text",
+            r'(?=")"name"[ \t]*:[ \t]*\[?[ \t]*\{'
+            r'(?:[ \t]*"[A-Za-z]+"[ \t]*:[ \t]*"[^"\\\r\n]*"[ \t]*,)*[ \t]*'
+            r'"text"[ \t]*:[ \t]*"' + _NAME + '"',
             0.5,
         ),
         # ref. Spring's FieldError (``Field error in object 'form' on field
@@ -950,6 +962,8 @@ class NameRecognizer(Recognizer):
         "xingming",
         # A payment bill's counterparty column (交易对方 of WeChat Pay's and Alipay's).
         "交易对方",
+        # FHIR's HumanName.given (dataguard.mask.keys): the given names.
+        "given",
         # Pinyin initials naming name fields (dataguard.mask.keys): 姓名, 联系人, 收件人,
         # 收货人, 负责人, 法定代表人. Words match inside longer ones, so these lift only
         # what reads as a full name on its own (a field's whole value) or beside its label.

@@ -120,6 +120,9 @@ SENSITIVE_KEYS: dict[str, str] = {
         # ref. real-name verification APIs (Alipay's and WeChat's face and ID checks): the
         # name on the certificate beside its number (certName=…&certNo=…).
         "cert_name id_card_name identity_name "
+        # ref. HL7 FHIR HumanName (given: the given names; the family name stays, as a
+        # name's mask keeps the surname) and Western forms' first names.
+        "given given_name first_name "
         "借款人 担保人 经办人 买家姓名 卖家姓名 车主 业主 员工 员工姓名 学生姓名 "
         # 姓名, 联系人, 收件人, 收货人, 负责人, 法定代表人, 客户姓名, 患者姓名.
         "xm xingming lxr lianxiren sjr shoujianren shr shouhuoren fzr fddbr khxm hzxm",

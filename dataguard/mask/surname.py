@@ -17,6 +17,16 @@ __all__ = ["Surname"]
 _FAMILY_GIVEN = (";", "^")
 
 
+#: Fields of given names alone (HL7 FHIR's HumanName.given; forms' first names).
+_GIVEN_ONLY = frozenset({"given", "givenname", "firstname"})
+
+
+def _given_only(field: str) -> bool:
+    """Whether *field* (a key or a dotted path, ``name[0].given``) holds given names."""
+    last = re.sub(r"(?:\[[^\]]*\])+$", "", field).rsplit(".", 1)[-1]  # no list index
+    return re.sub(r"[\W_]", "", last).lower() in _GIVEN_ONLY
+
+
 @dataclass(frozen=True)
 class Surname(Operator):
     """Keep the surname (compound ones too: ``欧阳``), one mask character per other character.
@@ -28,7 +38,8 @@ class Surname(Operator):
     ``Zhang Wei`` → ``Zhang ***``, ``Xiaoming Li`` → ``******** Li``, ``ZHANG/WEI`` →
     ``ZHANG/***``. A vCard ``N`` value holds the family name in a field of its own
     (RFC 6350 §6.2.2): ``张;三丰`` → ``张;**``, its separator kept; so does an HL7 name
-    (XPN, HL7 v2.x §2.A.88): ``刘^德华`` → ``刘^**``.
+    (XPN, HL7 v2.x §2.A.88): ``刘^德华`` → ``刘^**``. A field of given names alone (FHIR's
+    ``given``, ``given_name``, ``first_name``) has no surname: ``娜娜`` → ``**``.
 
     >>> Surname().apply("欧阳娜娜", MaskContext("CN_NAME"))
     '欧阳**'
@@ -43,6 +54,9 @@ class Surname(Operator):
         check_mask_char(self.char)
 
     def apply(self, value: str, context: MaskContext) -> str:
+        if context.field is not None and _given_only(context.field):
+            # A field of given names holds no surname to keep (FHIR's given: 娜娜).
+            return "".join(ch if ch in " \t" else self.char for ch in value)
         if self._masked_pinyin(value):  # Zhang ***: masked already, kept (idempotent)
             return value
         mark = next((m for m in _FAMILY_GIVEN if m in value), "")

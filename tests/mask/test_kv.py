@@ -1578,3 +1578,27 @@ def test_a_key_with_spaces_around_its_equals_sign_is_read(masker: Masker, lines:
     }
     for line, expected in cases.items():
         assert masker.mask_lines([line] * lines) == [expected] * lines, line
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_a_fhir_resources_names_are_masked(masker: Masker, lines: int) -> None:
+    """HL7 FHIR writes a person's name as a HumanName: the whole name in text, the given
+    names in a list beside the family name. Both went out: text is no name key, and a
+    given name alone reads as no name."""
+    line = (
+        '{"resourceType":"Patient","name":[{"use":"official","text":"张伟","family":"张",'
+        '"given":["伟"]}],"contact":[{"name":{"text":"欧阳娜娜","family":"欧阳",'
+        '"given":["娜娜"]}}],"code":{"text":"高血压"}}'
+    )
+    # Display masks by hand: a name keeps its surname (欧阳 is one); a field of given
+    # names keeps nothing, as it holds no surname.
+    expected = (
+        '{"resourceType":"Patient","name":[{"use":"official","text":"张*","family":"张",'
+        '"given":["*"]}],"contact":[{"name":{"text":"欧阳**","family":"欧阳",'
+        '"given":["**"]}}],"code":{"text":"高血压"}}'
+    )
+    assert masker.mask_lines([line] * lines) == [expected] * lines
+    assert (
+        masker.mask_lines(["first_name=小明 last_name=王"] * lines)
+        == ["first_name=** last_name=王"] * lines
+    )
