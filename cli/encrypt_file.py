@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import csv
 import json
 import os
 import re
@@ -43,8 +42,8 @@ from dataguard.mask import Masker, OperatorEnv
 from dataguard.mask.decrypt import CIPHERTEXT_PREFIX, Decrypt
 from dataguard.mask.operator import Operator
 from dataguard.mask.policy import Policy, Rule
-from dataguard.redact import check_paths, redact_file, temporary_path
-from dataguard.sources.tables import sniff_encoding, table_format
+from dataguard.redact import check_paths, redact_file, refuse_data_in_header, temporary_path
+from dataguard.sources.tables import open_table, read_error, table_format
 
 __all__ = ["JSON_LITERAL", "decrypt_file_command", "encrypt_file_command"]
 
@@ -327,6 +326,13 @@ class _Job:
         header = _header(self.source, self.fmt, encoding)
         missing = [c for c in self.columns if c not in header]
         if missing:
+            # A first line of data is no header, and its values no column names to echo.
+            refuse_data_in_header(
+                self.source.name,
+                header,
+                Masker(detector=Detector()),
+                hint="the file needs a header line naming its columns",
+            )
             raise UsageError(
                 f"{self.source.name} has no column {', '.join(map(repr, missing))} "
                 f"(its columns: {', '.join(header)})"
@@ -501,7 +507,9 @@ def _check_pins(
 
 
 def _header(path: Path, fmt: str, encoding: str) -> list[str]:
-    """The column names of a CSV, TSV or Parquet file, read cheaply (no data)."""
+    """The column names of a CSV, TSV or Parquet file, as the redaction pipeline reads
+    them: after Excel's ``sep=`` line and a spreadsheet's title lines, split by the
+    file's own separator (``;`` or ``|`` too). Read cheaply (no data)."""
     if fmt == "parquet":
         try:
             return list(pl.read_parquet_schema(path))
@@ -509,18 +517,13 @@ def _header(path: Path, fmt: str, encoding: str) -> list[str]:
             raise UsageError(
                 f"{path.name}: not a readable Parquet file ({type(exc).__name__})"
             ) from None
-    if encoding == "auto":
-        encoding, _ = sniff_encoding(path)
-    name = codecs.lookup(encoding).name
-    text = "utf-8-sig" if name in ("utf-8", "utf-8-sig") else name
+    source = open_table(path, fmt, encoding)
     try:
-        with path.open(encoding=text, newline="") as stream:
-            row = next(csv.reader(stream, delimiter="\t" if fmt == "tsv" else ","), [])
-    except (UnicodeDecodeError, csv.Error):
-        raise UsageError(
-            f"{path.name}: cannot read its header as {name}; pass --encoding"
-        ) from None
-    return row
+        return source.frame.collect_schema().names()
+    except pl.exceptions.PolarsError as exc:
+        raise read_error(source, exc) from None
+    finally:
+        source.close()
 
 
 # -- JSON lines ------------------------------------------------------------------------------

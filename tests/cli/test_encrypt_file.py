@@ -223,6 +223,36 @@ def test_a_missing_column_is_named(keystore: Path, tmp_path: Path) -> None:
     assert listing(tmp_path) == ["keys", "orders.csv"]
 
 
+def test_columns_are_named_as_redaction_reads_them(keystore: Path, tmp_path: Path) -> None:
+    """The header was the first line split by commas: a spreadsheet's title above it, or
+    a ;-separated export, gave "has no column", though the redaction pipeline that does
+    the work reads both; and the first line of a file without a header, echoed as "its
+    columns", put a phone and a name into the error message."""
+    src, enc, dec = tmp_path / "bill.csv", tmp_path / "enc.csv", tmp_path / "out.csv"
+    src.write_bytes(
+        "sep=;\r\n交易记录明细;;\r\n交易时间;交易对方;金额\r\n"
+        "2026-10-31 18:20:11;李娜;500.00\r\n2026-10-30 12:01:02;美团;35.50\r\n".encode("gbk")
+    )
+    result = encrypt(src, "-o", enc, "--column", "交易对方", "--scope", "交易对方=bills.party")
+    assert result.exit_code == 0, result.output
+    assert "encrypted 交易对方: 2 of 2 value(s) under scope bills.party" in result.stderr
+    lines = enc.read_bytes().decode("gbk").split("\r\n")
+    assert lines[:3] == ["sep=;", "交易记录明细;;", "交易时间;交易对方;金额"]
+    assert lines[3].startswith("2026-10-31 18:20:11;dg1:")
+    assert lines[3].endswith(";500.00")
+    result = decrypt(enc, "-o", dec, "--column", "交易对方")
+    assert result.exit_code == 0, result.output
+    assert dec.read_bytes() == src.read_bytes()
+
+    headless = tmp_path / "phones.csv"
+    headless.write_text("13812341050,张三丰\n13912345678,李娜\n", "utf-8")
+    result = encrypt(headless, "-o", tmp_path / "p.csv", "--column", "mobile")
+    assert result.exit_code == 2
+    assert "column 1 of the header holds a CN_MOBILE value" in result.stderr
+    assert "13812341050" not in result.output
+    assert "张三丰" not in result.output
+
+
 # -- JSON lines ------------------------------------------------------------------------------
 
 EVENTS = (
