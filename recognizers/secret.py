@@ -180,6 +180,9 @@ _CVV_KEY = (
     r"(?=[CcSs安卡])(?:(?<![A-Za-z])(?i:cv[vcn]2?|card_?security_?code)|(?<=[a-z_])C(?i:v[vcn])2?"
     r"|(?:卡片?背面)?安全码|卡背面(?:后)?三位(?:数字?)?)"
 )
+# A JSON string's quote, escaped once or more inside a JSON string, or percent-encoded in a
+# query string (the normaliser keeps %22: a decoded quote would end the value early).
+_JSON_QUOTE = r'(?:\\{0,3}"|%22)'
 # Or an opening bracket, as SMS templates and Java log templates wrap the code
 # (验证码【384920】, 发送验证码[{}]成功).
 _CODE_SEP = (
@@ -351,6 +354,17 @@ class SecretRecognizer(Recognizer):
         no-match: token: expired, please log in again
         no-match: token is 3 days old
         match: INFO sms code=⟦384920⟧ sent to 186****1234
+        match: SendSms PhoneNumbers=13812341050&TemplateParam={"code":"⟦384920⟧"}
+        match: {"TemplateCode":"SMS_1","TemplateParam":"{\\"code\\":\\"⟦384920⟧\\"}"}
+        match: {"PhoneNumberSet":["+8613812341050"],"TemplateParamSet":["⟦384920⟧","5"]}
+        match: verify code ok: mobile=186****1234 code=⟦384920⟧
+        match: 1732600000.1 [0 10.0.0.5:5123] "SET" "sms:code:186****1234" "⟦384920⟧" "EX" "300"
+        match: redis SETEX captcha:u7 300 ⟦8391⟧
+        no-match: sms send failed, error code=1001
+        no-match: 短信发送结果 code=1001
+        match: GET /sms?TemplateParam=%7B%22code%22%3A%22⟦384920⟧%22%7D
+        no-match: SendSms TemplateCode=SMS_12345678 ok
+        no-match: redis SET user:42:name 123456
         match: your login code: ⟦558201⟧
         no-match: INFO http code=200 sent
         no-match: {"密码": ""}
@@ -405,6 +419,44 @@ class SecretRecognizer(Recognizer):
         Pattern(
             "secret_sms_code",
             _CODE_KEY + _CODE_SEP + r"(?<![0-9])(?P<value>[0-9]{4,8})(?![0-9])",
+            0.85,
+        ),
+        # ref. the SMS gateways' send APIs, logged with their requests: Alibaba Cloud's
+        # SendSms TemplateParam ({"code":"384920"}: its verification templates' variable,
+        # JSON inside a query or JSON string), Tencent Cloud's TemplateParamSet and Huawei
+        # Cloud's templateParas (the code as the first parameter).
+        Pattern(
+            "secret_sms_template_code",
+            r"(?=[Tt])(?:(?i:templateparam)[^\r\n]{0,40}?"
+            + _JSON_QUOTE
+            + r"code"
+            + _JSON_QUOTE
+            + r"[ \t]*:[ \t]*|(?i:templateparamset|templateparas)"
+            + _JSON_QUOTE
+            + r"?[ \t]*[:=][ \t]*\[[ \t]*)"
+            + _JSON_QUOTE
+            + r"(?P<value>[0-9]{4,8})"
+            + _JSON_QUOTE,
+            0.85,
+        ),
+        # …and a bare code key on a line about an SMS or a verification (verify code ok:
+        # mobile=… code=384920), not a status, error or HTTP code.
+        Pattern(
+            "secret_code_after_sms",
+            r"(?=[SsVvOo短验])(?:(?i:sms|verif(?:y|ication)?|otp)|短信|验证)"
+            # Not a provider's answer (短信发送结果 code=1001, sms resp {"code":2}).
+            r"(?:(?!结果|返回|(?i:result|resp|status|error|err\b))[^\r\n]){0,80}?"
+            r"(?<![A-Za-z0-9_.])(?<!status )(?<!error )(?<!http )(?<!return )(?i:code)"
+            r"\\{0,3}[\"']?[ \t]*[:=][ \t]*\\{0,3}[\"']?(?P<value>[0-9]{4,8})(?![0-9])",
+            0.85,
+        ),
+        # ref. Redis commands (MONITOR, slow log, a client's debug log) storing a code under
+        # its key: SET sms:code:138… 384920 EX 300, SETEX "captcha:…" 300 "8391".
+        Pattern(
+            "secret_code_stored",
+            r"(?<![A-Za-z0-9_])\"?(?i:set|setex|psetex)\"?[ \t]+\"?[^\s\"]*"
+            r"(?i:code|captcha|yzm|otp|verify)[^\s\"]*\"?[ \t]+(?:\"?[0-9]+\"?[ \t]+)?"
+            r"\"?(?P<value>[0-9]{4,8})\"?(?![0-9])",
             0.85,
         ),
         Pattern(

@@ -1602,3 +1602,32 @@ def test_a_fhir_resources_names_are_masked(masker: Masker, lines: int) -> None:
         masker.mask_lines(["first_name=小明 last_name=王"] * lines)
         == ["first_name=** last_name=王"] * lines
     )
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_sms_gateway_codes_are_masked(masker: Masker, lines: int) -> None:
+    """Feishu: no verification codes in logs. The SMS gateways' requests carry the code
+    as a template parameter (Alibaba Cloud's TemplateParam, Tencent Cloud's
+    TemplateParamSet), and apps store it in Redis under a key naming it: all went out."""
+    cases = {
+        # Display masks by hand: a mobile keeps its last 4 digits, a code is six stars.
+        'SendSms PhoneNumbers=13812341050&TemplateParam={"code":"384920"}': (
+            'SendSms PhoneNumbers=******1050&TemplateParam={"code":"******"}'
+        ),
+        '{"TemplateCode":"SMS_1","TemplateParam":"{\\"code\\":\\"384920\\"}"}': (
+            '{"TemplateCode":"SMS_1","TemplateParam":"{\\"code\\":\\"******\\"}"}'
+        ),
+        '{"TemplateId":"1234567","TemplateParamSet":["384920","5"]}': (
+            '{"TemplateId":"1234567","TemplateParamSet":["******","5"]}'
+        ),
+        "verify code ok: mobile=13812341050 code=384920": (
+            "verify code ok: mobile=******1050 code=******"
+        ),
+        "redis SET sms:code:13812341050 384920 EX 300": (
+            "redis SET sms:code:******1050 ****** EX 300"
+        ),
+        # A provider's answer keeps its code.
+        "短信发送结果 code=1001": "短信发送结果 code=1001",
+    }
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines, line
