@@ -112,6 +112,13 @@ _SQL_KEY_LITERAL = re.compile(
     # Not a dict repr's next key ({'password': 'x', 'note': …}): no colon after the value.
     r"(?=[ \t]*,[ \t]*'(?P<sq>(?:[^'\\\n]|\\.|'')*)'(?![ \t]*:))"
 )
+# ref. the same tables' updates: ``UPDATE sys_config SET config_value = '…' WHERE
+# config_key = 'db.password'``, the value in SET, its key in WHERE (one column each).
+_SQL_UPDATE_KEY = re.compile(
+    r"(?i:\bset)[ \t]+[`\"]?[A-Za-z_][\w.]*[`\"]?[ \t]*=[ \t]*'(?P<value>(?:[^'\\\n]|\\.|'')*)'"
+    r"[ \t]+(?i:where)[ \t]+[`\"]?[A-Za-z_][\w.]*[`\"]?[ \t]*=[ \t]*"
+    r"'(?P<key>[A-Za-z_][\w.\-]{0,63})'"
+)
 _MYBATIS_KEY_PARAMETER = re.compile(
     r"(?<![\w.\-])(?P<key>[A-Za-z_][\w.\-]{0,63})\(String\),[ \t]*"
     r"(?=(?P<bare>[^\n]*?)\(String\)(?:,[ \t]|[ \t]*$))"
@@ -280,6 +287,9 @@ def _kv_spans_of(line: str) -> list[KeySpan]:
         if mark in line
     ]
     inner = _matches(line, marked) if marked else []
+    if "where" in line or "WHERE" in line:
+        # An UPDATE's value under the key its WHERE names, not under its own column.
+        inner = inner + _updated_values(line)
     if inner and pairs:
         pairs = _not_holding(pairs, inner)
     spans = sorted(pairs + inner, key=lambda s: s.start)
@@ -392,6 +402,18 @@ def _not_holding(outer: list[KeySpan], inner: list[KeySpan]) -> list[KeySpan]:
         if k == len(inner) or earliest_end[k] > span.end:
             kept.append(span)
     return kept
+
+
+def _updated_values(line: str) -> list[KeySpan]:
+    """The values ``UPDATE … SET value_column = '…' WHERE key_column = 'key'`` sets, each
+    under the key its WHERE names (the key comes after the value: :func:`_matches` reads
+    the value's group as closing last)."""
+    spans = []
+    for m in _SQL_UPDATE_KEY.finditer(line):
+        value = _value_at(line, *m.span("value"))
+        if value is not None:
+            spans.append(KeySpan(m["key"], *value, "raw"))
+    return spans
 
 
 _NEXT_WORD = re.compile(r"[ \t]+[^\s&,;'\"<>()\[\]{}]+")

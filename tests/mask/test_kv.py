@@ -1466,6 +1466,16 @@ def test_a_key_value_rows_literals_are_read_key_then_value(masker: Masker, lines
         ),
         # A placeholder is no value; a literal after a non-key stays.
         "VALUES ('password', ?), ('site', 'shop')": "VALUES ('password', ?), ('site', 'shop')",
+        # An UPDATE sets the value before its WHERE names the key.
+        "UPDATE sys_config SET config_value = 'S3cr3t!pw' WHERE config_key = 'db.password';": (
+            "UPDATE sys_config SET config_value = '******' WHERE config_key = 'db.password';"
+        ),
+        "update t_user_attr set attr_value='张三丰' where attr_key='real_name' and user_id=7": (
+            "update t_user_attr set attr_value='张**' where attr_key='real_name' and user_id=7"
+        ),
+        "UPDATE sys_config SET config_value = '商城' WHERE config_key = 'site.title'": (
+            "UPDATE sys_config SET config_value = '商城' WHERE config_key = 'site.title'"
+        ),
     }
     for line, expected in cases.items():
         assert masker.mask_lines([line] * lines) == [expected] * lines, line
