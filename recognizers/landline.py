@@ -24,9 +24,10 @@ _INTL = r"(?:\+86|\(\+?86\)|0086(?=[- ]))[- ]?"
 # Extensions: ``-1234``, ``转1234``, ``ext.1234``, ``x1234``.
 # An extension is not the first group of a grouped number after it (``0991-5397136 x 4367
 # 4200 9010 6948`` is a landline and a card: read as an extension, 4367 made the landline
-# overlap the card, which won, and the landline went out unmasked).
+# overlap the card, which won, and the landline went out unmasked), the groups spaced or
+# dashed (``0531-34166655 - 6222-0255-6486-9997-916``).
 _EXT_MARK = r"(?:-|转|[Ee][Xx][Tt]\.?|[Xx])"
-_EXT = r"(?:[ ]?" + _EXT_MARK + r"[ ]?[1-9][0-9]{0,5}(?![ ][0-9]{4}[ -][0-9]))?"
+_EXT = r"(?:[ ]?" + _EXT_MARK + r"[ ]?[1-9][0-9]{0,5}(?![ -][0-9]{4}[ -][0-9]))?"
 # Switchboards number extensions with leading zeros too (``-085``, ``转063``). Such an
 # extension has patterns of its own: candidates of one pattern never overlap, so an
 # optional ``-0…`` (or ``x 0…``) tail would eat the start of a second number after it

@@ -172,6 +172,10 @@ def test_an_extension_is_not_the_first_group_of_a_card_after_it(detector: Detect
     text = "0991-5397136 x 4367 4200 9010 6948"
     found = [(f.entity, text[f.start : f.end]) for f in detector.detect(text)]
     assert found == [("CN_LANDLINE", "0991-5397136"), ("BANK_CARD", "4367 4200 9010 6948")]
+    # The card's groups dashed (hypothesis again).
+    text = "0531-34166655 - 6222-0255-6486-9997-916"
+    found = [(f.entity, text[f.start : f.end]) for f in detector.detect(text)]
+    assert found == [("CN_LANDLINE", "0531-34166655"), ("BANK_CARD", "6222-0255-6486-9997-916")]
     text = "0571-88881234-8021 13812345678"  # an extension before a mobile stays one
     found = [(f.entity, text[f.start : f.end]) for f in detector.detect(text)]
     assert found == [("CN_LANDLINE", "0571-88881234-8021"), ("CN_MOBILE", "13812345678")]
