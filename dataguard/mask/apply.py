@@ -126,6 +126,8 @@ _KEY_BEFORE_VALUE = (
 _ESCAPED_LABEL = r"\\u[4-9][0-9a-fA-F]{3}(?:\\u[fF][fF]1[aA]|[:=])"
 # An UPDATE setting a value where a key column is a literal (kv.py's _SQL_UPDATE_KEY).
 _SQL_UPDATE_BY_KEY = r"(?i:\bset)[ \t][^\n]*'[ \t]+(?i:where)[ \t][^\n]*=[ \t]*'"
+# A Redis hash command (kv.py's _REDIS_HASH_SET).
+_REDIS_HASH_SET = r"(?i:\bh(?:m?set|setnx))\b"
 # A bare JSON number long enough to be personal data (after ``:``, ``[`` or ``,``).
 _BARE_NUMBER = r"[:\[,][ \t]*-?[0-9]{5,}"
 # Below this many lines polars' per-call cost outweighs reading keys in Python.
@@ -326,10 +328,12 @@ class Masker:
         # A Chinese label escaped in a JSON string ({"message": "\u6536…\u5740\uff1a…"},
         # as json.dumps writes it) shows no key until decoded: those lines are read too.
         # A finding in a bare JSON number must become a quoted string: those lines too.
-        # An UPDATE's value comes before the key its WHERE names: those lines are read too.
+        # An UPDATE's value comes before the key its WHERE names, and a Redis hash command
+        # names its fields with no sign: those lines are read too.
         marks = frame.select(
             escaped=pl.col("t").str.contains(_ESCAPED_LABEL)
-            | pl.col("t").str.contains(_SQL_UPDATE_BY_KEY),
+            | pl.col("t").str.contains(_SQL_UPDATE_BY_KEY)
+            | pl.col("t").str.contains(_REDIS_HASH_SET),
             numbers=pl.col("t").str.contains(_BARE_NUMBER),
         )
         escaped = marks["escaped"].arg_true().to_list()

@@ -290,6 +290,8 @@ def _kv_spans_of(line: str) -> list[KeySpan]:
     if "where" in line or "WHERE" in line:
         # An UPDATE's value under the key its WHERE names, not under its own column.
         inner = inner + _updated_values(line)
+    if "SET" in line or "set" in line:  # HSET, hmset …
+        inner = inner + _redis_hash_fields(line)
     if inner and pairs:
         pairs = _not_holding(pairs, inner)
     spans = sorted(pairs + inner, key=lambda s: s.start)
@@ -402,6 +404,34 @@ def _not_holding(outer: list[KeySpan], inner: list[KeySpan]) -> list[KeySpan]:
         if k == len(inner) or earliest_end[k] > span.end:
             kept.append(span)
     return kept
+
+
+# ref. Redis's hash commands as MONITOR, the slow log and clients' debug logs write them:
+# ``"HSET" "user:42" "name" "张三" "mobile" "138…"`` (quoted, MONITOR) or ``HSET user:42
+# name 张三`` (redis-cli): after the hash's key, fields and values alternate.
+_REDIS_HASH_SET = re.compile(r"(?<![\w\"])\"?(?i:hset|hmset|hsetnx)\"?[ \t]+")
+_REDIS_ARGUMENT = re.compile(r'"((?:[^"\\\n]|\\.)*)"|([^\s"]+)')
+_BLANKS = re.compile(r"[ \t]*")
+
+
+def _redis_hash_fields(line: str) -> list[KeySpan]:
+    """The values of Redis hash commands in *line*, each under its field."""
+    spans = []
+    for command in _REDIS_HASH_SET.finditer(line):
+        arguments: list[tuple[str, int, int]] = []  # text, start, end (of the text)
+        at = command.end()
+        while (m := _REDIS_ARGUMENT.match(line, at)) is not None:
+            group = 1 if m.group(1) is not None else 2
+            arguments.append((m.group(group), *m.span(group)))
+            at = _BLANKS.match(line, m.end()).end()  # type: ignore[union-attr]
+            if at == m.end():
+                break  # no blank after it: the command's arguments end
+        # The hash's key first, then field, value, field, value…
+        for (name, _, _), (_, start, end) in zip(arguments[1::2], arguments[2::2], strict=False):
+            value = _value_at(line, start, end)
+            if value is not None:
+                spans.append(KeySpan(name, *value, "raw"))
+    return spans
 
 
 def _updated_values(line: str) -> list[KeySpan]:

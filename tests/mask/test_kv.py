@@ -1641,3 +1641,29 @@ def test_sms_gateway_codes_are_masked(masker: Masker, lines: int) -> None:
     }
     for line, expected in cases.items():
         assert masker.mask_lines([line] * lines) == [expected] * lines, line
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_redis_hash_fields_are_masked_under_their_names(masker: Masker, lines: int) -> None:
+    """Redis's MONITOR and clients' debug logs write a hash's fields and values in turn,
+    with no sign between them: a name and an ID number with a wrong check digit went out
+    (a password only where its field name said so to the secret patterns)."""
+    monitor = '1732600000.123456 [0 127.0.0.1:51234] "HSET" "user:42" "name" "杨磊" '
+    cases = {
+        # Display masks by hand: a name keeps its surname, an ID its first and last
+        # characters, a password is six stars; the hash's key and other fields stay.
+        monitor + '"id_card" "110105199003074514" "vip" "3"': (
+            # (the client's IP address keeps its first two parts)
+            monitor.replace("0.0.1", "0.*.*").replace("杨磊", "杨*")
+            + '"id_card" "1****************4" "vip" "3"'
+        ),
+        "HSET user:42 real_name 杨磊 sfzh 110105199003074514": (
+            "HSET user:42 real_name 杨* sfzh 1****************4"
+        ),
+        "redis> HMSET u:1 password S3cret! level 2": "redis> HMSET u:1 password ****** level 2",
+        # The hash's key is no field; another command stays.
+        "HSET real_name 杨磊": "HSET real_name 杨磊",
+        "SET real_name 杨磊": "SET real_name 杨磊",
+    }
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines, line
