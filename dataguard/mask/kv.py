@@ -290,7 +290,7 @@ def _kv_spans_of(line: str) -> list[KeySpan]:
     if "where" in line or "WHERE" in line:
         # An UPDATE's value under the key its WHERE names, not under its own column.
         inner = inner + _updated_values(line)
-    if "SET" in line or "set" in line:  # HSET, hmset …
+    if "SET" in line or "set" in line or "Set" in line:  # HSET, hmset, HSet …
         inner = inner + _redis_hash_fields(line)
     if inner and pairs:
         pairs = _not_holding(pairs, inner)
