@@ -34,6 +34,13 @@ def spans(line: str, fmt: str = "auto") -> list[tuple[str, str, str]]:
     return out
 
 
+def assert_masks(masker: Masker, cases: dict[str, str], lines: int) -> None:
+    """Each line of *cases* masked into its expected text, alone (*lines* 1) or in a batch
+    of *lines* copies (the batch path reads keys and finds values its own way)."""
+    for line, expected in cases.items():
+        assert masker.mask_lines([line] * lines) == [expected] * lines, line
+
+
 @pytest.fixture(scope="module")
 def masker() -> Masker:
     return Masker("display")
@@ -1351,8 +1358,7 @@ def test_a_local_number_under_a_landline_key_is_masked(masker: Masker, lines: in
         "company_tel=0571-88885678 gddh=62345678": "company_tel=0571-*****678 gddh=*****678",
         "传真：0571-88885678": "传真：0571-*****678",
     }
-    for line, expected in cases.items():
-        assert masker.mask_lines([line] * lines) == [expected] * lines, line
+    assert_masks(masker, cases, lines)
 
 
 @pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
@@ -1392,8 +1398,7 @@ def test_xml_that_names_its_fields_in_an_attribute_is_masked_by_that_name(
             '<add key="PasswordMinLength" value="8" /><a name="top">Top</a>'
         ),
     }
-    for line, expected in cases.items():
-        assert masker.mask_lines([line] * lines) == [expected] * lines, line
+    assert_masks(masker, cases, lines)
 
 
 @pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
@@ -1426,8 +1431,7 @@ def test_a_value_is_read_under_the_field_name_its_object_gives_it(
             'INFO form=[{"value":"****","name":"地址"},{"name":"城市","value":"杭州"}]'
         ),
     }
-    for line, expected in cases.items():
-        assert masker.mask_lines([line] * lines) == [expected] * lines, line
+    assert_masks(masker, cases, lines)
 
 
 @pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
@@ -1477,8 +1481,7 @@ def test_a_key_value_rows_literals_are_read_key_then_value(masker: Masker, lines
             "UPDATE sys_config SET config_value = '商城' WHERE config_key = 'site.title'"
         ),
     }
-    for line, expected in cases.items():
-        assert masker.mask_lines([line] * lines) == [expected] * lines, line
+    assert_masks(masker, cases, lines)
 
 
 def _ldif(attribute: str, value: str) -> str:
@@ -1508,8 +1511,7 @@ def test_an_ldif_exports_base64_values_are_masked_and_stay_base64(
         ),
         "using std::abcd": "using std::abcd",
     }
-    for line, expected in cases.items():
-        assert masker.mask_lines([line] * lines) == [expected] * lines, line
+    assert_masks(masker, cases, lines)
 
 
 @pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
@@ -1542,8 +1544,7 @@ def test_springs_rejected_values_are_masked_under_their_field(masker: Masker, li
             f"{head} 'realName': rejected value [null]; codes [NotNull]"
         ),
     }
-    for line, expected in cases.items():
-        assert masker.mask_lines([line] * lines) == [expected] * lines, line
+    assert_masks(masker, cases, lines)
 
 
 @pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
@@ -1586,8 +1587,7 @@ def test_a_key_with_spaces_around_its_equals_sign_is_read(masker: Masker, lines:
         "if (id_card == '110105199003074514')": "if (id_card == '110105199003074514')",
         "level = 3": "level = 3",
     }
-    for line, expected in cases.items():
-        assert masker.mask_lines([line] * lines) == [expected] * lines, line
+    assert_masks(masker, cases, lines)
 
 
 @pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
@@ -1639,8 +1639,7 @@ def test_sms_gateway_codes_are_masked(masker: Masker, lines: int) -> None:
         # A provider's answer keeps its code.
         "短信发送结果 code=1001": "短信发送结果 code=1001",
     }
-    for line, expected in cases.items():
-        assert masker.mask_lines([line] * lines) == [expected] * lines, line
+    assert_masks(masker, cases, lines)
 
 
 @pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
@@ -1665,5 +1664,4 @@ def test_redis_hash_fields_are_masked_under_their_names(masker: Masker, lines: i
         "HSET real_name 杨磊": "HSET real_name 杨磊",
         "SET real_name 杨磊": "SET real_name 杨磊",
     }
-    for line, expected in cases.items():
-        assert masker.mask_lines([line] * lines) == [expected] * lines, line
+    assert_masks(masker, cases, lines)
