@@ -236,6 +236,13 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 张先生(13812341050)
         no-match: 王芳(13812341050123)
         match: [audit] user ⟦张伟⟧ (uid=1001) changed phone
+        match: ⟦张伟⟧登录成功
+        match: 2026-11-28 10:00:01 INFO ⟦李娜⟧下单成功，订单号E2026
+        no-match: 管理员登录成功
+        no-match: 平台支付成功
+        match: GET /api/user/⟦张伟⟧/profile HTTP/1.1
+        match: GET /v1/customers/⟦欧阳娜娜⟧?fields=all
+        no-match: GET /api/user/杭州/orders
         match: refund 7 approved by ⟦王芳⟧ at 10:00
         match: ERROR sms failed for ⟦张伟⟧
         match: transfer from ⟦李娜⟧ received
@@ -323,6 +330,23 @@ class NameBesideRecognizer(NameRecognizer):
         ),
         Pattern("cn_name_bracketed_mobile", _CONTACT_START + _CONTACT_NAME + _NUMBER_BESIDE, 0.5),
         Pattern("cn_name_actor", _CONTACT_START + _CONTACT_NAME + r"[ \t]+(?=" + _ACTS + ")", 0.5),
+        # …or right before an act and its outcome, as a log message starts
+        # (``张伟登录成功``, ``李娜下单成功``, ``王芳签收了``).
+        Pattern(
+            "cn_name_actor_glued",
+            r"(?:^|[^\u4e00-\u9fff·A-Za-z0-9_])"
+            + _CONTACT_NAME_BEFORE
+            + "(?=(?:登录|登入|注册|注销|退出|下单|支付|付款|签收|提交|修改|删除)(?:了|成功|失败))",
+            0.5,
+        ),
+        # ref. REST paths that name a person (``GET /api/user/张伟/profile``, its
+        # percent-encoded form decoded): the resource's noun, then the name as a segment.
+        Pattern(
+            "cn_name_url_segment",
+            r"/(?i:users?|customers?|members?|employees?|staff|patients?|students?|persons?"
+            r"|people|contacts?|drivers?|buyers?|sellers?)/" + _CONTACT_NAME + r"(?=[/?#;\s]|$)",
+            0.5,
+        ),
         # ref. order remarks and service notes: whom to contact, then the number to call
         # (``请联系王芳 137…``, ``致电李娜13912345678``, ``联系王芳，电话137…``).
         Pattern(
