@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from dataguard.detect.recognizer import Pattern, ideographs_except
 
+from ._tabular import repeat
 from .name import (
     _DOT,
     _END,
@@ -117,6 +118,16 @@ _PERSONAL_ATTRIBUTE = (
 _DONE_FOR_A_PERSON = "(?:打个?电话|回个?电话|回电|发个?短信|发消息|发微信|下的单|下单|付款|签收)"
 # The name fields whose new value a chat asks for (改成…): who receives, who is contacted.
 _NAME_FIELD_WORDS = "(?:收件人|收货人|联系人|签收人|姓名|名字)"
+# ref. approval, meeting, trip and policy records: a label of several people, then their
+# names in a list (审批人：张伟、李娜、王芳; 参会人员：张伟，李娜). The first name after
+# a label of NameRecognizer's is read there too; each is read here at its position.
+_PEOPLE_LABELS = (
+    "(?:审批人|抄送人?|参会人员?|与会人员|出席人员|参与人员?|成员|组员|团队成员|联系人|"
+    "负责人|经办人|收件人|乘客|乘机人|入住人|被保险人|家庭成员|执行人|处理人|值班人员?)"
+)
+_LIST_SEP = "[、，,/]"
+#: Names in a list after a people label are found at its first this many positions.
+_LIST_POSITIONS = 6
 # ref. uploads that HR, KYC, school and hospital systems name after the person and the
 # document (张伟_身份证正面.jpg, 李娜-简历.pdf, 王芳的毕业证.png, 刘洋身份证.png), logged
 # with their paths: the document and a file type after the name say whose file it is.
@@ -188,6 +199,10 @@ class NameBesideRecognizer(NameRecognizer):
         match: id=1 ⟦王芳⟧ 13812345678
         no-match: ERROR 查询 13812345678 失败
         no-match: sms 高新区 13812345678
+        match: 参会人员：⟦张伟⟧
+        match: 审批人：本人、⟦李娜⟧
+        match: 参会人员：本人，待定，⟦王芳⟧
+        no-match: 参会人员：北京，上海，广州
         match: 备注：请联系⟦王芳⟧ 13712345678
         match: 有问题联系⟦王芳⟧，电话13712345678
         match: 已致电⟦李娜⟧13912345678
@@ -458,6 +473,17 @@ class NameBesideRecognizer(NameRecognizer):
             + _FILE_TYPES
             + "(?![A-Za-z0-9])",
             0.5,
+        ),
+        *(
+            Pattern(
+                f"cn_name_listed_{k}",
+                _PEOPLE_LABELS
+                + r"[ \t]*[:：][ \t]*"
+                + repeat("[\u4e00-\u9fff·]{2,6}[ \t]*" + _LIST_SEP + "[ \t]*", k)
+                + _NAME,
+                0.5,
+            )
+            for k in range(_LIST_POSITIONS)
         ),
         # ref. order changes in chat: ``帮我改一下收件人，改成雷芳``, ``收件人姓名写错了，
         # 应该是诸葛思远``: the new name of a name field, ending its clause.
