@@ -310,6 +310,8 @@ _KEYS = (
     r"emp(?:loyee)?|staff|manager|leader|"
     # ref. referral, agency and customer-service records: who referred, invited or served.
     r"agent|referr?er|referee|inviter|invitee|introducer|customer|client|"
+    # ref. meeting and approval records: who took part (participants, attendees).
+    r"participant|attendee|"
     # ref. school, insurance and HR records: a student's parents, an insured's relatives.
     r"parent|father|mother|guardian|spouse|emergency_?contact|relative|insured|"
     r"policy_?holder|depositor)(?:_?name)?|"
@@ -523,6 +525,7 @@ class NameRecognizer(Recognizer):
         match: Array ( [姓名] => ⟦张伟⟧ [手机] => 13812341050 )
         match: ["姓名"]=> string(6) "⟦张伟⟧"
         match: {:name=>"⟦张伟⟧", :city=>"杭州"}
+        match: {"meetingId":7,"participants":["⟦张伟⟧"]}
         match: 姓名：⟦买买提·艾力⟧
         match: 用户[⟦张三丰⟧]修改手机号[13812341050]
         match: 操作人【⟦李娜⟧】审批通过
