@@ -41,9 +41,12 @@ columns (remarks, chat, JSON) go through the detection engine, the rest is copie
 Row count and column order are kept; CSV is read and written in its own encoding
 (UTF-8 with or without BOM, GBK/GB18030, UTF-16 with a BOM; LF, CRLF or bare-CR
 line endings) and separator (a comma, or ; | or tab, detected from the header,
-or named by Excel's sep= first line, which is kept). Parquet struct fields are
-masked as columns named by their path (buyer.mobile), lists element by element,
-lists of structs field by field (items.phone), maps of text as JSON by key.
+or named by Excel's sep= first line, which is kept). A spreadsheet's title
+lines above the header (a WeChat Pay or Alipay bill's account summary too) and a
+bill's summary below the records are read as such, masked as text and kept.
+Parquet struct fields are masked as columns named by their path (buyer.mobile),
+lists element by element, lists of structs field by field (items.phone), maps
+of text and lists of key-value structs as JSON by key.
 The output has the input's format unless --to or its extension names another.
 A gzip, bzip2 or xz export (orders.csv.gz) is decompressed into a private folder
 beside the output and read from there; an output named .gz, .bz2 or .xz is
