@@ -49,8 +49,13 @@ from dataguard.scan.report import ColumnReport, Evidence
 from dataguard.sources.catalog import ColumnInfo
 from dataguard.sources.sparse import zero_number
 
-__all__ = ["MAX_VALUE_CHARS", "TableAssessor", "as_text"]
+__all__ = ["MAX_VALUE_CHARS", "SUMMARY_COLUMN", "TITLE_COLUMN", "TableAssessor", "as_text"]
 
+#: The columns ``scan files`` reports a spreadsheet's title lines above its header and a
+#: bill's summary below its records under: a few lines of text, where one finding is the
+#: account holder's (用户:张伟), not a stray among thousands of values.
+TITLE_COLUMN = "<title>"
+SUMMARY_COLUMN = "<summary>"
 #: Longer values are cut for detection: a scan samples, it does not read whole documents.
 MAX_VALUE_CHARS = 8192
 #: Values whose protection form is read, per column.
@@ -311,6 +316,7 @@ class TableAssessor:
             verdict.kind == "text"
             and hits < min(2, len(real))
             and not verdict.entities.keys() & _PERSONAL_ALONE
+            and column.name not in (TITLE_COLUMN, SUMMARY_COLUMN)
         ):
             # One finding in a sample of many is as likely a false positive as a leak,
             # unless it is one that validates (a remark holding one customer's mobile).

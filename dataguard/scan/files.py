@@ -24,7 +24,7 @@ from dataguard.detect import Detector
 from dataguard.detect.headers import personal_column_name
 from dataguard.detect.normalize import UNDECODABLE_BYTE
 from dataguard.errors import UsageError
-from dataguard.scan.assess import MAX_VALUE_CHARS, TableAssessor
+from dataguard.scan.assess import MAX_VALUE_CHARS, SUMMARY_COLUMN, TITLE_COLUMN, TableAssessor
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.scan.reservoir import Reservoir
 from dataguard.sources.catalog import ColumnInfo
@@ -52,9 +52,6 @@ __all__ = ["LINE_COLUMN", "SUMMARY_COLUMN", "TITLE_COLUMN", "scan_files"]
 
 #: The column name a log file's lines are reported under.
 LINE_COLUMN = "<line>"
-#: …and a spreadsheet's title lines above its header, a bill's summary below its records.
-TITLE_COLUMN = "<title>"
-SUMMARY_COLUMN = "<summary>"
 
 
 def _walk(paths: Sequence[Path]) -> Iterator[Path]:
