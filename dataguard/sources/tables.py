@@ -549,14 +549,9 @@ def open_table(
     )
     skipped = (preamble is not None) + len(title)
     if cr or skipped or encoding not in ("utf-8", "utf-8-sig"):
-        handle, name = tempfile.mkstemp(prefix="dataguard-", suffix=".utf8.csv")
-        os.close(handle)
-        scratch = Path(name)
-        try:
-            _transcode(path, scratch, encoding, "utf-8", cr_to_lf=cr, skip_lines=skipped)
-        except BaseException:
-            scratch.unlink(missing_ok=True)
-            raise
+        scratch = _scratch_copy(
+            lambda copy: _transcode(path, copy, encoding, "utf-8", cr_to_lf=cr, skip_lines=skipped)
+        )
         source = scratch
     if separator is None:
         separator = declared or (sniff_separator(source) if fmt == "csv" else _separator(fmt))
@@ -566,14 +561,7 @@ def open_table(
         footer, cut = footer_lines(source, separator, len(names))
         if footer:  # read through a copy that ends before it
             if scratch is None:
-                handle, name = tempfile.mkstemp(prefix="dataguard-", suffix=".utf8.csv")
-                os.close(handle)
-                scratch = Path(name)
-                try:
-                    _copy_head(source, scratch, cut)
-                except BaseException:
-                    scratch.unlink(missing_ok=True)
-                    raise
+                scratch = _scratch_copy(lambda copy: _copy_head(source, copy, cut))
                 source = scratch
             else:
                 os.truncate(scratch, cut)
@@ -798,6 +786,20 @@ def footer_lines(path: Path, separator: str, width: int) -> tuple[tuple[str, ...
         if fields(line) >= width:
             return (), 0  # a record: the file ends in records
     return (), 0
+
+
+def _scratch_copy(fill: Callable[[Path], object]) -> Path:
+    """A private temporary file (0600, the system's temporary folder) that *fill* writes:
+    the UTF-8 copy a CSV is read through. Removed if writing it fails."""
+    handle, name = tempfile.mkstemp(prefix="dataguard-", suffix=".utf8.csv")
+    os.close(handle)
+    scratch = Path(name)
+    try:
+        fill(scratch)
+    except BaseException:
+        scratch.unlink(missing_ok=True)
+        raise
+    return scratch
 
 
 def _copy_head(src: Path, dst: Path, length: int) -> None:
