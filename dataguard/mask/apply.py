@@ -128,6 +128,10 @@ _ESCAPED_LABEL = r"\\u[4-9][0-9a-fA-F]{3}(?:\\u[fF][fF]1[aA]|[:=])"
 _SQL_UPDATE_BY_KEY = r"(?i:\bset)[ \t][^\n]*'[ \t]+(?i:where)[ \t][^\n]*=[ \t]*'"
 # A Redis hash command (kv.py's _REDIS_HASH_SET).
 _REDIS_HASH_SET = r"(?i:\bh(?:m?set|setnx))\b"
+# Lines whose keys _KEY_BEFORE_VALUE cannot see, read whenever they hold one of these.
+_KEYED_OTHERWISE = "|".join(
+    f"(?:{regex})" for regex in (_ESCAPED_LABEL, _SQL_UPDATE_BY_KEY, _REDIS_HASH_SET)
+)
 # A bare JSON number long enough to be personal data (after ``:``, ``[`` or ``,``).
 _BARE_NUMBER = r"[:\[,][ \t]*-?[0-9]{5,}"
 # Below this many lines polars' per-call cost outweighs reading keys in Python.
@@ -326,19 +330,17 @@ class Masker:
             .filter(pl.col("k").is_in(keys))
         )
         # A Chinese label escaped in a JSON string ({"message": "\u6536…\u5740\uff1a…"},
-        # as json.dumps writes it) shows no key until decoded: those lines are read too.
+        # as json.dumps writes it) shows no key until decoded; an UPDATE's value comes
+        # before the key its WHERE names; a Redis hash command names its fields with no
+        # sign: those lines are read too (one scan of the batch for the three).
         # A finding in a bare JSON number must become a quoted string: those lines too.
-        # An UPDATE's value comes before the key its WHERE names, and a Redis hash command
-        # names its fields with no sign: those lines are read too.
         marks = frame.select(
-            escaped=pl.col("t").str.contains(_ESCAPED_LABEL)
-            | pl.col("t").str.contains(_SQL_UPDATE_BY_KEY)
-            | pl.col("t").str.contains(_REDIS_HASH_SET),
+            keyed=pl.col("t").str.contains(_KEYED_OTHERWISE),
             numbers=pl.col("t").str.contains(_BARE_NUMBER),
         )
-        escaped = marks["escaped"].arg_true().to_list()
+        keyed = marks["keyed"].arg_true().to_list()
         numbers = marks["numbers"].arg_true().to_list()
-        return set(hits["i"].to_list()) | set(escaped), set(numbers)
+        return set(hits["i"].to_list()) | set(keyed), set(numbers)
 
     def _apply(
         self, text: str, findings: Sequence[Finding], spans: Sequence[KeySpan], field: str | None
