@@ -399,7 +399,7 @@ class SecretRecognizer(Recognizer):
             "secret_password_zh",
             # A quoted key and value: PHP's array('密码' => '…'), Python's {'密码': '…'}.
             # A PHP array's bracketed key (``[密码] => …``), var_dump's type tag after it.
-            r"(?:密码|口令)['\"]?\]?[ \t]*(?:=>" + PHP_STRING_TYPE + r"|[:：=]|是|为)[ \t]*['\"]?"
+            r"(?:密码|口令)['\"]?\]?" + _SEP + r"['\"]?"
             r"(?P<value>(?!['\"])[!-~]+?)(?=[\s，。；、,;\"']|$)",
             0.85,
         ),
