@@ -20,6 +20,7 @@ reported clean without detection.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import functools
@@ -44,7 +45,7 @@ from dataguard.scan.grading import Scheme, action_for, grade, mandates_for
 from dataguard.scan.naming import entity_of_comment, entity_of_name
 from dataguard.scan.pairs import key_entity, key_value_pairs
 from dataguard.scan.placeholders import is_placeholder
-from dataguard.scan.protection import PROTECTED, column_protection, masked_entities
+from dataguard.scan.protection import PROTECTED, column_protection, masked_entities, value_form
 from dataguard.scan.report import ColumnReport, Evidence
 from dataguard.sources.catalog import ColumnInfo
 from dataguard.sources.sparse import zero_number
@@ -275,6 +276,12 @@ class TableAssessor:
         by_comment = entity_of_comment(column.comment)
         named = by_name or by_comment
         if protection in PROTECTED or protection == "weak-hash":
+            exposed = self._exposed(
+                table, column, real, found, by_name, by_comment, protection, forms, sampled,
+                non_empty, placeholders,
+            )  # fmt: skip
+            if exposed is not None:
+                return exposed
             if named == "SECRET" and protection == "opaque-ciphertext":
                 # Random tokens in a token column are the credentials themselves.
                 protection = "plaintext"
@@ -295,15 +302,7 @@ class TableAssessor:
                     table, column, named, by_name, by_comment, protection, forms, sampled,
                     non_empty, placeholders,
                 )  # fmt: skip
-        verdict = classify_column(
-            column.name,
-            real,
-            self.detector,
-            keys=self.keys,
-            found=found,
-            comment=column.comment,
-        )
-        verdict = name_column(verdict, real, self.detector)
+        verdict = self._classify(column, real, found)
         if verdict.kind == "clean":
             # JSON members naming each other's fields ([{"name": "姓名", "value": …}])
             # hold what the masker masks by key and no pattern finds.
@@ -402,6 +401,61 @@ class TableAssessor:
         return self._report(
             table, column, verdict.kind, entities, confidence, protection, evidence, previews
         )
+
+    def _classify(
+        self, column: ColumnInfo, values: list[str], found: list[list[Finding]]
+    ) -> ColumnClass:
+        """*column*'s class from its *values* and their findings (names read as a whole)."""
+        verdict = classify_column(
+            column.name,
+            values,
+            self.detector,
+            keys=self.keys,
+            found=found,
+            comment=column.comment,
+        )
+        return name_column(verdict, values, self.detector)
+
+    def _exposed(
+        self,
+        table: str,
+        column: ColumnInfo,
+        values: list[str],
+        found: list[list[Finding]],
+        by_name: str | None,
+        by_comment: str | None,
+        protection: str,
+        forms: Counter[str],
+        sampled: int,
+        non_empty: int,
+        placeholders: int,
+    ) -> ColumnReport | None:
+        """The report of a column whose values are mostly protected but some of them
+        plaintext personal data, else None.
+
+        A column half-way through an encryption migration, or written to by a service
+        that bypasses it (80% ciphertext, 20% plaintext phones), was reported by its
+        majority form, ``opaque-ciphertext``, "0 in plaintext": the plaintext rows are the
+        leak the scan is for. Two plaintext values with findings are needed (one is as
+        likely a stray), and the plaintext values alone are classified.
+        """
+        plain = [i for i, value in enumerate(values) if value_form(value) == "plaintext"]
+        if sum(1 for i in plain if found[i]) < 2:
+            return None
+        plain_values = [values[i] for i in plain]
+        plain_found = [found[i] for i in plain]
+        verdict = self._classify(column, plain_values, plain_found)
+        if verdict.kind == "clean":
+            return None
+        note = (
+            f"{len(plain)} of {len(values)} sampled values are plaintext, the others mostly "
+            f"{protection}: the column is protected in part"
+        )
+        verdict = dataclasses.replace(verdict, evidence=(note, *verdict.evidence))
+        return self._personal(
+            table, column, verdict, by_name, by_comment, "plaintext", forms, sampled,
+            non_empty, placeholders, plain_values, plain_found,
+        )  # fmt: skip
 
     def _protected(
         self,

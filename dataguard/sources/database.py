@@ -367,18 +367,49 @@ def read_only_engine(url: str) -> Any:
     return _engine(url)
 
 
+def _row_hash(dialect: str, info: TableInfo, seed: int) -> tuple[Any, int] | None:
+    """An SQL expression hashing each row's identity with *seed* to an integer in
+    [0, size), and *size*; None where the table has no identity to hash (a MySQL table
+    without a primary key) or the dialect is not one of the three."""
+    import sqlalchemy as sa
+
+    if dialect == "sqlite":
+        # A Lehmer step then a square mod 2**31 - 1: a linear hash of rowid would keep
+        # every k-th row, in step with any periodic pattern in the data.
+        prime = 2147483647
+        step: Any = (sa.literal_column("rowid") % prime * 48271 + seed % prime) % prime
+        return step * step % prime, prime
+    if dialect == "postgresql":
+        # The tuple's place, which only a rewrite of the table (VACUUM FULL, CLUSTER) or
+        # of the row moves; hashtext is int4, shifted to [0, 2**32).
+        place: Any = sa.literal_column("ctid::text") + sa.literal(f":{seed}")
+        return sa.cast(sa.func.hashtext(place), sa.BigInteger) + 2**31, 2**32
+    if dialect in ("mysql", "mariadb") and info.primary_key:
+        key = sa.func.concat_ws("\x1f", str(seed), *(sa.column(c) for c in info.primary_key))
+        # The first 32 bits of SHA-256 (CRC32 is linear: its high bits follow a
+        # sequential key's low digits).
+        return sa.func.conv(sa.func.left(sa.func.sha2(key, 256), 8), 16, 10) + 0, 2**32
+    return None
+
+
 def sample_table(connection: Any, info: TableInfo, rows: int, seed: int) -> dict[str, list[Any]]:
     """About *rows* rows of the table *info* describes, spread over it, as column lists.
 
     Small tables (at most twice *rows*) are read whole up to *rows*. Larger ones are
-    sampled where the rows live, each row kept with probability ``p`` chosen to draw about
-    1.5 × *rows*, then *rows* of those are picked with the seed (so no part of the table is
-    favoured by a LIMIT):
+    sampled where the rows live: every row's identity is hashed with the seed to a number
+    ``h`` in [0, 1), the rows with ``h < p`` are kept (``p`` chosen from the row estimate to
+    keep about 1.5 × *rows*), and of those the *rows* with the smallest ``h`` are the
+    sample (so no part of the table is favoured by a LIMIT). The sample is then the
+    *rows* smallest hashes of the whole table, whatever ``p`` was: it stays the same when
+    only the row estimate moves (a server refreshing its statistics), not only the data.
 
-    * PostgreSQL: ``TABLESAMPLE BERNOULLI (p) REPEATABLE (seed)`` (row by row; ``SYSTEM``
-      would be faster but takes whole pages, i.e. runs of neighbouring rows);
-    * MySQL/MariaDB (no TABLESAMPLE): ``WHERE RAND(seed) < p``, one pass without sorting;
-    * SQLite: rows whose ``rowid`` hashes into a band (tables without rowid: the first rows).
+    * PostgreSQL: ``hashtext(ctid || seed)``, the tuple's place (``TABLESAMPLE BERNOULLI``
+      hashes the same, but cannot give its hash to order by);
+    * MySQL/MariaDB: SHA-256 of the seed and the primary key; a table without one keeps
+      ``WHERE RAND(seed) < p`` and picks *rows* of those with the seed, so there the sample
+      moves with the estimate;
+    * SQLite: a Lehmer step of ``rowid`` and the seed, squared (tables without rowid: the
+      first rows).
 
     Values come back as the driver gives them (int, Decimal, str, dict for JSON…).
     """
@@ -391,20 +422,15 @@ def sample_table(connection: Any, info: TableInfo, rows: int, seed: int) -> dict
     statement = sa.select(*columns).limit(rows)
     if big and info.rows:
         share = min(1.0, 1.5 * rows / info.rows)
-        cap = 3 * rows  # a bound on what one sample may fetch, estimates being estimates
-        if dialect == "postgresql":
-            sampled = sa.tablesample(table, sa.func.bernoulli(share * 100), seed=sa.literal(seed))
-            statement = sa.select(*(sampled.c[c.name] for c in info.columns)).limit(cap)
+        hashed = _row_hash(dialect, info, seed)
+        if hashed is not None:
+            value, size = hashed
+            statement = (
+                sa.select(*columns).where(value < int(share * size)).order_by(value).limit(rows)
+            )
         elif dialect in ("mysql", "mariadb"):
+            cap = 3 * rows  # a bound on what one sample may fetch, estimates being estimates
             statement = sa.select(*columns).where(sa.func.rand(seed) < share).limit(cap)
-        elif dialect == "sqlite":
-            stride = max(1, round(1 / share))
-            # A Lehmer step then a square mod 2**31 - 1: a linear hash of rowid would pick
-            # every k-th row, in step with any periodic pattern in the data.
-            prime = 2147483647
-            step: Any = (sa.literal_column("rowid") % prime * 48271 + seed % prime) % prime
-            band = step * step % prime % stride
-            statement = sa.select(*columns).where(band == 0).limit(cap)
     try:
         fetched = connection.execute(statement).fetchall()
     except sa.exc.OperationalError:

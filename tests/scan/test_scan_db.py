@@ -10,8 +10,10 @@ import hashlib
 import json
 import pickle
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -153,11 +155,13 @@ def test_the_scan_never_writes(shop: str) -> None:
     assert before == after == ROWS
 
 
-def test_big_tables_are_sampled_across_their_rows(empty_database: str) -> None:
+def _events(url: str) -> tuple[Any, Any]:
+    """A table ``events`` of ids 1-20,000 (analysed on PostgreSQL, for its row estimate):
+    a read-only engine, and the table as the catalogue describes it."""
     from dataguard.sources.catalog import read_catalog
-    from dataguard.sources.database import read_only_engine, sample_table
+    from dataguard.sources.database import read_only_engine
 
-    engine = sa.create_engine(empty_database)
+    engine = sa.create_engine(url)
     metadata = sa.MetaData()
     table = sa.Table("events", metadata, sa.Column("id", sa.Integer, primary_key=True))
     metadata.create_all(engine)
@@ -166,8 +170,14 @@ def test_big_tables_are_sampled_across_their_rows(empty_database: str) -> None:
         if engine.dialect.name == "postgresql":
             connection.execute(sa.text("ANALYZE events"))
     engine.dispose()
-    reader = read_only_engine(empty_database)
-    info = next(iter(read_catalog(reader)))
+    reader = read_only_engine(url)
+    return reader, next(iter(read_catalog(reader)))
+
+
+def test_big_tables_are_sampled_across_their_rows(empty_database: str) -> None:
+    from dataguard.sources.database import sample_table
+
+    reader, info = _events(empty_database)
     assert info.rows is not None
     assert info.rows > 10_000
     with reader.connect() as connection:
@@ -179,6 +189,26 @@ def test_big_tables_are_sampled_across_their_rows(empty_database: str) -> None:
     # Spread over the table, not its first rows.
     assert max(ids) > 10_000
     assert min(ids) < 10_000
+
+
+def test_the_sample_stays_when_the_row_estimate_drifts(empty_database: str) -> None:
+    """The row estimate (``information_schema.tables.table_rows``, ``pg_class.reltuples``)
+    moves when the server refreshes its statistics, not only when data changes: a MariaDB
+    table scanned right after it was loaded and again a minute later gave two samples
+    (476 and 499 values of one column) from one seed on the same rows."""
+    import dataclasses
+
+    from dataguard.sources.database import sample_table
+
+    reader, info = _events(empty_database)
+    samples = []
+    with reader.connect() as connection:
+        for estimate in (17_000, 19_000, 20_000, 23_000):
+            drifted = dataclasses.replace(info, rows=estimate)
+            samples.append(sorted(sample_table(connection, drifted, 200, seed=5)["id"]))
+    reader.dispose()
+    assert len(samples[0]) == 200
+    assert all(sample == samples[0] for sample in samples)
 
 
 def _accounts(path: str, tables: int = 1) -> str:
@@ -258,27 +288,79 @@ def _binary_rows(seed: int = 5) -> list[dict[str, object]]:
     return rows
 
 
+def _scan_one_table(url: str, *columns: sa.Column[Any], rows: list[dict[str, Any]]) -> Any:
+    """Create the table ``t`` of *columns* in *url*, insert *rows*, scan the database: the
+    report, and its columns by name."""
+    engine = sa.create_engine(url)
+    metadata = sa.MetaData()
+    table = sa.Table("t", metadata, *columns)
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(table.insert(), rows)
+    engine.dispose()
+    report = scan_database(url)
+    return report, {c.column: c for c in report.columns}
+
+
+def test_plaintext_rows_in_a_mostly_encrypted_column_are_reported(empty_database: str) -> None:
+    """A column half-way through an encryption migration (or written to by a service that
+    bypasses it) was reported by its majority form: 80% ciphertext, 20% plaintext mobiles
+    and ID numbers, "opaque-ciphertext, 0 in plaintext". The plaintext rows are the leak."""
+    import base64
+
+    rng = random.Random(4)
+
+    def ciphertext() -> str:
+        return base64.b64encode(rng.randbytes(32)).decode()
+
+    rows = [
+        {
+            "id": i,
+            "mobile": gen.mobile_digits(rng) if i % 5 == 0 else ciphertext(),
+            "cert_no": gen.id_card(rng) if i % 5 == 0 else ciphertext(),
+            # One stray plaintext value among ciphertext is not enough to say so.
+            "bank_account": gen.bank_card_digits(rng) if i == 7 else ciphertext(),
+        }
+        for i in range(1, 301)  # not 0: MariaDB numbers an id of 0 itself
+    ]
+    report, columns = _scan_one_table(
+        empty_database,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("mobile", sa.String(64)),
+        sa.Column("cert_no", sa.String(64)),
+        sa.Column("bank_account", sa.String(64)),
+        rows=rows,
+    )
+    verdicts = {name: (c.entity, c.protection, c.action) for name, c in columns.items()}
+    assert verdicts == {
+        "id": (None, None, "none"),
+        "mobile": ("CN_MOBILE", "plaintext", "encrypt"),
+        "cert_no": ("CN_ID_CARD", "plaintext", "encrypt"),
+        "bank_account": ("BANK_CARD", "opaque-ciphertext", "none"),
+    }
+    mobile = columns["mobile"]
+    assert mobile.evidence.valid == 60
+    assert "60 of 300 sampled values are plaintext" in mobile.evidence.reasons[0]
+    # The previews are the plaintext values, masked; never a ciphertext.
+    assert len(mobile.previews) == 3
+    assert all(re.fullmatch(r"\*{6}\d{4}", preview) for preview in mobile.previews)
+    plain = {row["mobile"] for row in rows if row["id"] % 5 == 0}
+    assert not any(value in str(report.to_dict()) for value in plain)
+
+
 def test_binary_columns_are_judged_by_their_bytes(empty_database: str) -> None:
     # Bytes that are not UTF-8 were skipped like NULLs: a BINARY(32) digest column was
     # reported as a plaintext mobile on its name alone, an encrypted address likewise, and
     # the mobiles inside a pickled profile were never read.
-    engine = sa.create_engine(empty_database)
-    metadata = sa.MetaData()
-    members = sa.Table(
-        "members",
-        metadata,
+    rows = _binary_rows()
+    report, columns = _scan_one_table(
+        empty_database,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("mobile_digest", sa.LargeBinary),
         sa.Column("receiver_address", sa.LargeBinary),
         sa.Column("profile_blob", sa.LargeBinary),
+        rows=rows,
     )
-    metadata.create_all(engine)
-    rows = _binary_rows()
-    with engine.begin() as connection:
-        connection.execute(members.insert(), rows)
-    engine.dispose()
-    report = scan_database(empty_database)
-    columns = {c.column: c for c in report.columns}
     verdicts = {name: (c.entity, c.protection, c.kind) for name, c in columns.items()}
     assert verdicts == {
         "id": (None, None, "clean"),
