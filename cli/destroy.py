@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -221,11 +221,19 @@ def destroy_plan_command(
             exemptions=len(body["exemptions"]),
         )
     click.echo(f"plan {output}: hash {document.hash}")
-    for target in document.body["targets"]:
-        click.echo(f"  {_describe_planned(target)}")
+    _echo_targets(document.body["targets"])
     for exemption in document.body["exemptions"]:
         click.echo(f"  exempt: {_describe_exemption(exemption)}")
     click.echo(f"next: an approver runs `dataguard destroy approve {output}`")
+
+
+def _echo_targets(targets: Sequence[Mapping[str, Any]]) -> None:
+    """Each planned target on a line, a rows target's notes (foreign keys) under it."""
+    for target in targets:
+        click.echo(f"  {_describe_planned(target)}")
+        if target["kind"] == "rows":
+            for note in target.get("notes", ()):  # older plans have none
+                click.echo(f"    note: {note}")
 
 
 def _describe_planned(target: Mapping[str, Any]) -> str:
@@ -502,8 +510,7 @@ def destroy_status_command(plan: Path) -> None:
     companions = Companions(Path(plan).resolve())
     click.echo(f"plan {plan}: {document.body['name']!r}, hash {document.hash}")
     click.echo(f"  made by {document.signer.name} on {document.body['created']}")
-    for target in document.body["targets"]:
-        click.echo(f"  {_describe_planned(target)}")
+    _echo_targets(document.body["targets"])
     steps: list[tuple[str, Callable[[], bool]]] = [
         ("approved", companions.approval.exists),
         ("run finished", companions.run.exists),

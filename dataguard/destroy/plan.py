@@ -41,6 +41,7 @@ from dataguard.destroy.documents import (
     write_document,
 )
 from dataguard.destroy.exemptions import ENTERPRISE_RULE, enterprise_registration_evidence
+from dataguard.destroy.order import foreign_keys
 from dataguard.destroy.selection import bind, row_hasher
 from dataguard.destroy.subject_keys import plan_keys
 from dataguard.errors import UsageError
@@ -209,13 +210,16 @@ def _plan_targets(
     companions: Companions,
     progress: Progress | None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every target's plan entry, and the exemptions honoured, in config order."""
+    """Every target's plan entry, and the exemptions honoured: rows targets in the order
+    they can be deleted in (:mod:`dataguard.destroy.order`), then files, then keys."""
     targets: list[dict[str, Any]] = []
     exemptions: list[dict[str, Any]] = []
-    for number, target in enumerate(config.rows, 1):
+    references = foreign_keys(config.rows)
+    for number, target in enumerate(references.order, 1):
         entry, exempt = _plan_rows(
             target, config, number, key, algorithm, now, companions.rows, progress
         )
+        entry["notes"] = references.notes[target.target_id]
         targets.append(entry)
         exemptions.extend(exempt)
     targets.extend(_plan_files(config, key, algorithm))

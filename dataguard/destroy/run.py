@@ -5,7 +5,8 @@ the approval (of this very plan, by an approver who is not its operator), that t
 running it is an operator other than the approver, that the keystore is the plan's (its
 destroy key made the row hashes) and that destroy.toml is the one the plan pinned.
 
-Then, target by target, in plan order:
+Then, target by target, in plan order (rows that reference other targets' rows first:
+:mod:`dataguard.destroy.order`):
 
 * **rows**: the rows the rule and holds select *now* are read by key, a page at a time;
   only those whose row hash is in the plan are deleted (a row added since the plan, or a
@@ -149,6 +150,17 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 def _database_error(target: str, exc: Exception) -> UsageError:
+    import sqlalchemy as sa
+
+    if isinstance(exc, sa.exc.IntegrityError):
+        # The database's own message is not repeated: PostgreSQL's names the key's values.
+        return UsageError(
+            f"{target}: the database refused to delete a batch ({type(exc).__name__}): "
+            "rows outside the plan still reference it through a foreign key (another "
+            "table's rows, or rows the plan keeps); destroy those first (a [[rows]] target "
+            "for their table in a new plan) or keep these. Nothing of the refused batch was "
+            "deleted; the batches the journal records as done stay done"
+        )
     return UsageError(
         f"{target}: the database failed ({type(exc).__name__}); nothing beyond the journal's "
         "last done batch is assumed; run the same command again to resume"

@@ -282,3 +282,23 @@ def test_keys_that_signed_or_hashed_cannot_be_rotated(
         refused = run("keys", "rotate", scope, "--keystore", "team.json", env=env)
         assert refused.exit_code == 2
         assert reason in refused.output
+
+
+def test_plan_and_status_show_what_other_tables_reference(
+    shop: Path, people: dict[str, dict[str, str]]
+) -> None:
+    """A table that is no target but references one: its rows go with the target's (ON
+    DELETE CASCADE), uncounted by the plan; the approver reads it before approving."""
+    with sqlite3.connect(shop / "shop.db") as connection:
+        connection.execute(
+            "CREATE TABLE refunds (id INTEGER PRIMARY KEY, "
+            "order_id INTEGER REFERENCES orders(id) ON DELETE CASCADE)"
+        )
+    note = (
+        "    note: refunds.order_id references these rows (ON DELETE CASCADE): its rows go "
+        "with them, and the plan does not count them\n"
+    )
+    plan = run("destroy", "plan", "--config", "destroy.toml", "-o", "plan.json", env=people["olga"])
+    assert plan.exit_code == 0, plan.output
+    assert note in plan.output
+    assert note in run("destroy", "status", "plan.json").output

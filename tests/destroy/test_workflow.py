@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -583,3 +583,100 @@ def test_a_plan_that_fails_part_way_leaves_nothing(people: People, tmp_path: Pat
         _plan_with_where(people, tmp_path, '"no_such_column = 1"')
     assert not (tmp_path / "plan.json").exists()
     assert not (tmp_path / "plan.rows").exists()
+
+
+def _customers_and_orders(url: str) -> None:
+    """customer 1-6 (1-4 old), orders 10-15 referencing them (10-13 old)."""
+    engine = sa.create_engine(url)
+    metadata = sa.MetaData()
+    customer = sa.Table(
+        "customer",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("mobile", sa.String(20)),
+        sa.Column("created_at", sa.DateTime),
+    )
+    orders = sa.Table(
+        "orders",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("customer_id", sa.Integer, sa.ForeignKey("customer.id")),
+        sa.Column("created_at", sa.DateTime),
+    )
+    metadata.create_all(engine)
+    old, new = dt.datetime(2020, 1, 1), dt.datetime(2026, 1, 1)
+    with engine.begin() as connection:
+        connection.execute(
+            customer.insert(),
+            [{"id": i, "mobile": f"1381234{i:04d}", "created_at": old if i <= 4 else new}
+             for i in range(1, 7)],
+        )  # fmt: skip
+        connection.execute(
+            orders.insert(),
+            [{"id": 9 + i, "customer_id": i, "created_at": old if i <= 4 else new}
+             for i in range(1, 7)],
+        )  # fmt: skip
+    engine.dispose()
+
+
+def _retention_config(tmp_path: Path, url: str, tables: Sequence[str]) -> Path:
+    path = tmp_path / "destroy.toml"
+    rows = "".join(
+        f'\n[[rows]]\ntable = "{table}"\ndate_column = "created_at"\nolder_than = "3y"\n'
+        for table in tables
+    )
+    path.write_text(
+        f'name = "fk-test"\nreason = "authorisation lapsed"\n[database]\nurl = "{url}"\n' + rows,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_rows_that_reference_others_are_destroyed_first(
+    empty_database: str, people: People, tmp_path: Path
+) -> None:
+    """destroy.toml listed customer before orders, whose customer_id references it: the
+    run failed at its first batch (MariaDB 1451, PostgreSQL 23503) and at every resume."""
+    _customers_and_orders(empty_database)
+    config = load_config(_retention_config(tmp_path, empty_database, ["customer", "orders"]))
+    plan = tmp_path / "plan.json"
+    make_plan(config, people.team, people.operator, plan, now=NOW)
+    planned = json.loads(plan.read_text())["body"]["targets"]
+    assert [t["id"] for t in planned] == ["rows:orders", "rows:customer"]
+    assert [t["notes"] for t in planned] == [[], []]  # the reference is within the plan
+    approve(plan, people.approver)
+    record = run_plan(plan, people.team, people.operator)
+    assert {t["id"]: t["deleted"] for t in record.body["targets"]} == {
+        "rows:orders": 4,
+        "rows:customer": 4,
+    }
+    assert _ids(empty_database, "customer") == {5, 6}
+    assert _ids(empty_database, "orders") == {14, 15}
+    assert verify_plan(plan, people.team, people.auditor).body["passed"] is True
+
+
+def test_a_delete_refused_by_a_foreign_key_says_why_without_values(
+    empty_database: str, people: People, tmp_path: Path
+) -> None:
+    """Only customer is a target; orders outside the plan still reference its rows."""
+    if empty_database.startswith("sqlite"):
+        pytest.skip("SQLite enforces foreign keys only with PRAGMA foreign_keys = ON")
+    _customers_and_orders(empty_database)
+    config = load_config(_retention_config(tmp_path, empty_database, ["customer"]))
+    plan = tmp_path / "plan.json"
+    make_plan(config, people.team, people.operator, plan, now=NOW)
+    # The approver is told before approving.
+    [target] = json.loads(plan.read_text())["body"]["targets"]
+    assert target["notes"] == [
+        "orders.customer_id references these rows and is no target: a row it still "
+        "references cannot be deleted, and the run stops there (make it a target, or keep "
+        "these rows)"
+    ]
+    approve(plan, people.approver)
+    with pytest.raises(UsageError) as refused:
+        run_plan(plan, people.team, people.operator)
+    message = str(refused.value)
+    assert "foreign key" in message
+    assert "run the same command again" not in message  # it would fail the same way
+    assert not re.search(r"\d{4}", message)  # no key or value of the refused rows
+    assert _ids(empty_database, "customer") == {1, 2, 3, 4, 5, 6}
