@@ -70,6 +70,8 @@ _FOLLOWERS = (
     # ref. court records: 原告张伟诉…, 被告李娜一案 (not the 投 of 投诉, 上诉, 起诉, 申诉:
     # 用户张磊投诉 is 张磊).
     "(?<![投上起申])诉|一案|"
+    # ref. medical and nursing records: 患者李娜因头痛入院, 家属沈嘉怡陪同, 家属王芳签字.
+    "因(?!此)|陪同|签字|签名|"
     "的|已|正在|在|于|和|与|说|收"
 )
 # A mask character right after it means the name was masked already: 欧阳** is the display
@@ -197,6 +199,9 @@ _RECORD_LABELS = (
     "交接人|委托人|代理人|举报人|见证人|推荐人|缴费人|领款人|"
     # ref. clinic, property and HR records: who the record is about (患者：王秀兰，女，68岁).
     "患者|病人|车主|业主|租客|房东|住户|家长|员工|"
+    # ref. hospital and loan records: who came with or stands for the patient or
+    # borrower (家属沈嘉怡陪同, 陪护人：陈静, 配偶：王芳).
+    "患者家属|家属|陪护人|陪同人|陪诊人|配偶|"
     # ref. insurance and examination records: 参保人 刘德华, 被保人：…, 考生 李小龙.
     "参保人|被保人|考生|"
     # ref. real-estate, lease, logistics and invoice records: who brokered, introduced,
@@ -204,7 +209,10 @@ _RECORD_LABELS = (
     "经纪人|介绍人|邀请人|保证人|证明人|责任人|联络人|签约人|授权人|被授权人|"
     "承租人|出租人|购房人|购买人|户主|发货人|托运人|开票人|收票人|领用人|借用人|"
     # ref. court and police records: the parties (当事人：…, 原告 张伟, 报警人 李娜).
-    "当事人|原告|被告|证人|受害人|被害人|报警人|"
+    "当事人|原告(?![席方])|被告(?![席方])|证人|受害人|被害人|报警人|"
+    # ref. contracts and their signing logs: the parties (乙方：赵磊; a company's name is
+    # too long to end as a name does).
+    "甲方|乙方|丙方|"
     # ref. order and waybill logs: 收货信息：张三，138…，地址… (name, phone, address).
     "收货人信息|收件人信息|寄件人信息|联系人信息|收货信息|收件信息|寄件信息|"
     # ref. parcel lockers and pick-up codes: 取件人：黄晓明, 代收人：李娜.
@@ -213,7 +221,7 @@ _RECORD_LABELS = (
     "收款方|付款方|汇款方|"
     # ref. business registration and KYC records: 法人 王建国 (the legal representative),
     # and trip and order records: 乘客 张伟 (12306 and airline itineraries), 买家：邹丽.
-    "法人代表|法人|乘客|旅客|住客|房客|买家|卖家|"
+    "法人代表|法人(?!代表)|乘客|旅客|住客|房客|买家|卖家|"
     # ref. housing-fund and deposit records: 缴存人：刘德华, 存款人 王芳.
     "缴存人|存款人|持有人|账户持有人|缴款人|"
     # ref. CRM and sales records: 销售代表：周杰, 对接人：王芳.
@@ -321,7 +329,10 @@ _KEYS = (
     r"cn|given_?name|"
     # Pinyin initials of government and hospital systems (dataguard.mask.keys): 姓名,
     # 联系人, 收件人, 收货人, 负责人, 法定代表人, 客户姓名, 患者姓名.
-    r"xm|lxr|sjr|shr|fzr|fddbr|khxm|hzxm)"
+    r"xm|lxr|sjr|shr|fzr|fddbr|khxm|hzxm|"
+    # ref. the National Healthcare Security Administration's settlement interface
+    # (``"psn_name":…`` beside psn_no and certno) and hospital systems (<PatName>, brxm).
+    r"psn_?name|pat_?name|brxm)"
 )
 # A name column of a CSV header or an INSERT column list.
 _COLUMN = (
@@ -690,6 +701,17 @@ class NameRecognizer(Recognizer):
         match: GT1|1||⟦王建国⟧|
         no-match: PID|1||P001||测试^患者|
         no-match: PV1|1|I|内科^01^02||||
+        match: {"psn_no":"33010000000012345678","psn_name":"⟦张伟⟧","certno":"x"}
+        match: <Request><PatName>⟦黄晓明⟧</PatName></Request>
+        match: 合同签署 甲方:杭州某某小额贷款有限公司 乙方:⟦赵磊⟧
+        match: 家属⟦沈嘉怡⟧陪同
+        match: 患者⟦李娜⟧因头痛入院
+        match: 陪护人:⟦陈静⟧ 床位12
+        match: 配偶：⟦王芳⟧，职业：教师
+        match: 家属⟦王芳⟧签字
+        no-match: 家属已签字
+        no-match: 某大学家属院3栋
+        no-match: 客户：原告席改地址到上海
     """
 
     entity: ClassVar[str] = "CN_NAME"
@@ -958,7 +980,11 @@ class NameRecognizer(Recognizer):
     # 推荐人 or 代理人 over 诸葛亮, 王五: copied while the list here was kept by hand), and
     # so do the role headers dataguard.mask.keys names as CN_NAME columns.
     context: ClassVar[tuple[str, ...]] = (
-        *dict.fromkeys((_LABELS + "|" + _RECORD_LABELS + "|" + _COURIERS).split("|")),
+        *dict.fromkeys(
+            # A label's lookahead (原告(?!席): 原告席 is the plaintiff's seat) is no word.
+            re.sub(r"\(\?!\[?\w+\]?\)", "", word)
+            for word in (_LABELS + "|" + _RECORD_LABELS + "|" + _COURIERS).split("|")
+        ),
         "shoujianren",
         "shouhuoren",
         "lianxiren",

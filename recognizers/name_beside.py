@@ -44,7 +44,13 @@ _CELL_SEP = r"""["']?(?:[ \t]*[,，\t|_][ \t]*|[ \t]+)["']?"""
 # anchored check there would look behind the tab.
 # Or a space after an ASCII word, as a log message writes name and phone after its level,
 # time or a key (``INFO 王芳 138…``, ``10:00:01 王芳 138… 浙江省…``).
-_ROW_START = r"""(?:^|[\r\n,，\t|(\[]|[!-~][ \t])[ \t]*["']?"""
+# ref. loan applications and hospital records: a contact's relation to the person, then the
+# contact (紧急联系人1:母亲 孙丽 137…, 联系人：配偶：刘洋，138…).
+_RELATION = (
+    "(?:母亲|父亲|妈妈|爸爸|配偶|丈夫|妻子|儿子|女儿|子女"
+    "|同事|朋友|亲属|兄弟|姐妹|哥哥|姐姐|弟弟|妹妹)"
+)
+_ROW_START = r"""(?:^|[\r\n,，\t|(\[]|[!-~][ \t]|""" + _RELATION + r"""[ \t:：])[ \t]*["']?"""
 # The cell after the name: a mobile (``+86``, ``(+86)`` and grouped forms included:
 # ``+86 137 6279 8788``) or an ID number (18 characters, or the legacy 15 digits).
 _MOBILE = r"(?:\(\+?86\)|\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}"
@@ -177,7 +183,9 @@ class NameBesideRecognizer(NameRecognizer):
       transfer's payee or payer (``转账给黄丽丽``, ``张三丰给您转账``), thanks
       (``感谢黄丽丽的耐心服务``), the new value of a name field (``收件人，改成雷芳``), whose
       phone, ID or address it is (``邹丽的手机号``, ``这是邹丽的身份证``), or whom one
-      calls or orders for (``给邹丽打电话``, ``帮邹丽下的单``).
+      calls or orders for (``给邹丽打电话``, ``帮邹丽下的单``);
+    * a whole lexeme of a PostgreSQL ``tsvector`` (``'13812341050':2 '张伟':1``), a search
+      column that copies its row's text.
 
     Since no name label says so, a word in that place must not read as a name: besides
     what :class:`NameRecognizer` rejects, every division name (counties too: ``余杭,138…``
@@ -328,6 +336,13 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 用户：收件人写错了
         no-match: 收件人地址改成杭州市
         no-match: 联系人电话改成13812341050
+        match: '13812341050':2 '⟦秦雨桐⟧':1 'vip':3
+        match: '⟦张伟⟧':1A,4 '杭州':2
+        no-match: '本科':2 '杭州市':1 '高兴':3 '黄金':5
+        no-match: tag='张伟':1
+        match: 紧急联系人1:母亲 ⟦孙丽⟧ 13712345678
+        match: 联系人：配偶：⟦刘洋⟧，13812341050
+        no-match: 紧急联系人1:母亲 13712345678
     """
 
     patterns = (
@@ -491,6 +506,15 @@ class NameBesideRecognizer(NameRecognizer):
                 0.5,
             )
             for k in range(_LIST_POSITIONS)
+        ),
+        # ref. PostgreSQL §8.11.2 (tsvector): a search column's lexemes, each quoted and
+        # followed by its positions (``'13812341050':2 '张伟':1A``). A lexeme that is a
+        # whole name, and no common word or place, is the name a row's text held,
+        # copied into its search index.
+        Pattern(
+            "cn_name_tsvector",
+            r"(?:^|(?<= ))'" + _NAME + r"':[0-9]+[A-D]?(?:,[0-9]+[A-D]?)*(?= '|$)",
+            0.5,
         ),
         # ref. order changes in chat: ``帮我改一下收件人，改成雷芳``, ``收件人姓名写错了，
         # 应该是诸葛思远``: the new name of a name field, ending its clause.

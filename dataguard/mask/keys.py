@@ -82,8 +82,14 @@ SENSITIVE_KEYS: dict[str, str] = {
         "bank_acct payee_account payer_account settlement_account 银行账户 收款账号 付款账号 "
         "收款账户 付款账户 对公账号 对公账户 结算账号 结算账户 开户账号 工资账户 工资卡号 "
         "对方账号 对方账户 counterparty_account "
-        # 银行卡号, 银行账号 (not kh: 客户 as often as 卡号).
-        "yhkh yhzh",
+        # ref. medical-insurance and social-security cards (医保卡号, 社保卡号: many
+        # provinces' 社保卡 is a co-branded bank card) and a hospital's patient card
+        # (就诊卡号): card numbers, masked as cards whether or not their digits pass Luhn
+        # (the one in ten that did was masked, the others copied).
+        "医保卡号 医保卡 社保卡号 社保卡 就诊卡号 medical_card_no medical_insurance_card_no "
+        "si_card_no "
+        # 银行卡号, 银行账号, 医保卡号, 社保卡号, 就诊卡号 (not kh: 客户 as often as 卡号).
+        "yhkh yhzh ybkh sbkh jzkh",
     ),
     **_keys(
         "CN_LANDLINE",
@@ -120,6 +126,11 @@ SENSITIVE_KEYS: dict[str, str] = {
         # ref. real-name verification APIs (Alipay's and WeChat's face and ID checks): the
         # name on the certificate beside its number (certName=…&certNo=…).
         "cert_name id_card_name identity_name "
+        # ref. the National Healthcare Security Administration's settlement interface
+        # (psn_name beside psn_no and certno) and hospital systems' patient records
+        # (PatName; brxm: 病人姓名), and who a loan or care record names beside the
+        # person (配偶: the spouse; 陪护人: the carer).
+        "psn_name pat_name brxm 配偶 配偶姓名 家属姓名 陪护人 "
         # ref. HL7 FHIR HumanName (given: the given names; the family name stays, as a
         # name's mask keeps the surname) and Western forms' first names.
         "given given_name first_name "

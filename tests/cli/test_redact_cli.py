@@ -1246,3 +1246,22 @@ def test_a_ragged_line_of_database_text_is_refused_by_its_number(
     assert f"users.tsv: not valid TSV: {says}" in result.output
     assert "张三丰" not in result.output
     assert listing(tmp_path) == ["users.tsv"]
+
+
+def test_medical_insurance_card_columns_are_masked_whole(tmp_path: Path) -> None:
+    """A hospital's export: 医保卡号 (medical-insurance card numbers, city-issued, no Luhn
+    digit) was read as free text, and only the one in ten that passed Luhn was masked as a
+    bank card; the others were copied. 就诊卡号 (the hospital's patient card) likewise."""
+    rng = random.Random(5)
+    cards = ["3301" + "".join(rng.choice("0123456789") for _ in range(12)) for _ in range(40)]
+    visits = [f"00{rng.randrange(10**8):08d}" for _ in range(40)]
+    lines = ["门诊号,医保卡号,就诊卡号"] + [
+        f"MZ{i:06d},{card},{visit}"
+        for i, (card, visit) in enumerate(zip(cards, visits, strict=True))
+    ]
+    result, out = redact_lines(tmp_path / "his.csv", lines)
+    text = out.read_bytes().decode("gbk")
+    assert not [c for c in cards + visits if c in text]
+    rows = text.splitlines()
+    assert rows[1] == f"MZ000000,{cards[0][:6]}******{cards[0][-4:]},**********"
+    assert "masked 医保卡号 as BANK_CARD" in result.output

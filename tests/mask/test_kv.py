@@ -1665,3 +1665,28 @@ def test_redis_hash_fields_are_masked_under_their_names(masker: Masker, lines: i
         "SET real_name 杨磊": "SET real_name 杨磊",
     }
     assert_masks(masker, cases, lines)
+
+
+@pytest.mark.parametrize("lines", [1, 40], ids=["line", "batch"])
+def test_hospital_and_medical_insurance_records_are_masked_by_key(
+    masker: Masker, lines: int
+) -> None:
+    """The National Healthcare Security Administration's settlement interface names the
+    insured ``psn_name`` (beside psn_no and certno), hospital systems ``PatName``; a
+    medical-insurance card number (医保卡号) passes Luhn one time in ten, and only then
+    was it masked. All went out as they were."""
+    cases = {
+        # Display masks by hand: a name keeps its surname, a card its first six and last
+        # four digits, a ten-digit card nothing.
+        '{"psn_no":"33010000000012345678","psn_name":"张伟","insutype":"310"}': (
+            '{"psn_no":"33010000000012345678","psn_name":"张*","insutype":"310"}'
+        ),
+        "<Request><PatName>黄晓明</PatName></Request>": (
+            "<Request><PatName>黄**</PatName></Request>"
+        ),
+        '{"医保卡号":"330112345678","就诊卡号":"0012345678"}': (
+            '{"医保卡号":"330112**5678","就诊卡号":"**********"}'
+        ),
+        "配偶：王芳，陪护人:陈静": "配偶：王*，陪护人:陈*",
+    }
+    assert_masks(masker, cases, lines)

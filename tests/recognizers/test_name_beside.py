@@ -196,6 +196,23 @@ def test_a_transcripts_sentence_after_a_speakers_colon_is_no_name(
         assert _names(detector, text) == [], text
 
 
+def test_a_word_that_starts_with_a_name_label_is_no_label(detector: Detector) -> None:
+    """原告方 (the plaintiff's side), 原告席 and 法人代表 start with the labels 原告 and 法人,
+    and what followed them was read as a name (方改, 代表). Every common word that starts
+    with a label, in the two sentences of the property test above."""
+    from dataguard.recognizers.name import NameRecognizer
+
+    labels = [word for word in NameRecognizer.context if len(word) >= 2]
+    words = [w for w in common_words() if any(w.startswith(label) for label in labels)]
+    assert len(words) > 10  # the check has something to check
+    found = {
+        text: _names(detector, text)
+        for word in words
+        for text in (f"客户：{word}，谢谢", f"客户：{word}改地址到上海")
+    }
+    assert {text: names for text, names in found.items() if names} == {}
+
+
 @settings(max_examples=150, deadline=None)
 @given(seed=st.integers(0, 10**6), title=st.sampled_from(["客户", "会员", "车主", "同学"]))
 def test_a_two_character_name_before_a_customer_title_is_found(
