@@ -340,11 +340,19 @@ def _summary(report: dict[str, Any], dry_run: bool) -> None:
         click.echo(f"{verb} {column['column']} {how}{changed}", err=True)
     kept = [c for c in report["columns"] if c["action"] == "keep"]
     for column in kept:
-        if column.get("changed"):
+        strays = column.get("changed", 0) - column.get("changed_by_row_names", 0)
+        if strays:
             click.echo(
-                f"masked {column['changed']:,} stray value(s) in {column['column']}, clean in "
+                f"masked {strays:,} stray value(s) in {column['column']}, clean in "
                 "the sample (values shaped like a phone, ID number, e-mail, landline or card "
                 "were checked by the engine)",
+                err=True,
+            )
+    for column in report["columns"]:
+        if column.get("row_names"):
+            click.echo(
+                f"masked {column['row_names']:,} name(s) in {column['column']} where they "
+                "recur from their row's name column",
                 err=True,
             )
     for column in kept:

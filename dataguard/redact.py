@@ -350,11 +350,15 @@ def _redact_source(
 
 
 def _add_counts(column: dict[str, Any], counts: Counter[str]) -> None:
-    """A report column's counts: values read, values changed, and per entity the values
-    found (masked, or for a number column copied as numbers, copied)."""
+    """A report column's counts: values read, values changed, per entity the values found
+    (masked, or for a number column copied as numbers, copied), and the row names masked
+    in it (:mod:`dataguard.mask.row_names`) with the values only they changed."""
     column["values"] = counts.get("values", 0)
     column["changed"] = counts.get("changed", 0)
     column["entities"] = {k[7:]: v for k, v in counts.items() if k.startswith("entity:") and v}
+    if counts.get("row_names"):
+        column["row_names"] = counts["row_names"]
+        column["changed_by_row_names"] = counts.get("row_names_changed", 0)
 
 
 def _redact_compressed(

@@ -54,6 +54,7 @@ from dataguard.errors import UsageError
 from dataguard.mask.apply import Masker
 from dataguard.mask.keys import SENSITIVE_KEYS, canonical_key
 from dataguard.mask.operator import MaskContext, Operator
+from dataguard.mask.row_names import mask_row_names
 from dataguard.mask.stream import MaskerSpec
 from dataguard.scan.classify import (
     ColumnClass,
@@ -300,8 +301,9 @@ class TableRedactor:
             rows = batch_rows or WORKER_BATCH_ROWS
             yield from self._apply_in_workers(frame, plan, spec, jobs, rows, check)
             return
+        pairs = name_pairs(plan)
         for batch in self._checked(frame, batch_rows or BATCH_ROWS, check):
-            yield _redacted(batch, functions)
+            yield self._row_names(batch, _redacted(batch, functions), pairs)
 
     def _checked(
         self, frame: pl.LazyFrame, batch_rows: int, check: Callable[[pl.DataFrame], object] | None
@@ -376,7 +378,26 @@ class TableRedactor:
         functions = self._functions(plan)
         if not functions:
             return frame
-        return _redacted(frame.collect(), functions).lazy()
+        batch = frame.collect()
+        return self._row_names(batch, _redacted(batch, functions), name_pairs(plan)).lazy()
+
+    def _row_names(
+        self, batch: pl.DataFrame, redacted: pl.DataFrame, pairs: Sequence[tuple[str, str]]
+    ) -> pl.DataFrame:
+        """*redacted* with each row's name masked where it recurs in the row's text
+        (:mod:`dataguard.mask.row_names`), counted in the text column's counts."""
+        if not pairs:
+            return redacted
+
+        def tally(column: str, changed: int, names: int) -> None:
+            with self._lock:
+                counts = self.counts.setdefault(column, Counter())
+                counts["changed"] += changed
+                counts["entity:CN_NAME"] += names
+                counts["row_names"] += names
+                counts["row_names_changed"] += changed
+
+        return mask_row_names(batch, redacted, pairs, tally)
 
     def _functions(self, plan: TablePlan) -> dict[str, ColumnFunction]:
         functions: dict[str, ColumnFunction] = {}
@@ -485,6 +506,23 @@ class TableRedactor:
             return out.alias(name)
 
         return run
+
+
+def name_pairs(plan: TablePlan) -> list[tuple[str, str]]:
+    """(name column, text column) pairs of *plan* whose rows' names are followed into their
+    text (:mod:`dataguard.mask.row_names`): each column masked as ``CN_NAME`` with each
+    string column that goes through the engine (free text, JSON by key) or that the sample
+    saw clean (a remark column whose sampled names stood with no context), but not one the
+    policy keeps or hands to a verbatim operator."""
+    names = [c.column for c in plan.columns if c.action == "mask" and c.entity == "CN_NAME"]
+    texts = [
+        c.column
+        for c in plan.columns
+        if c.dtype == "String"
+        and c.column not in names
+        and (c.action in ("engine", "by_key") or (c.action == "keep" and not c.pinned))
+    ]
+    return [(name, text) for name in names for text in texts]
 
 
 def _redacted(batch: pl.DataFrame, functions: dict[str, ColumnFunction]) -> pl.DataFrame:
@@ -619,7 +657,7 @@ def _by_key(
 
 
 # One redactor per worker process, built by the pool's initializer.
-_worker: tuple[TableRedactor, dict[str, ColumnFunction]] | None = None
+_worker: tuple[TableRedactor, dict[str, ColumnFunction], list[tuple[str, str]]] | None = None
 
 
 def _init_worker(spec: MaskerSpec, plan: TablePlan) -> None:
@@ -629,14 +667,14 @@ def _init_worker(spec: MaskerSpec, plan: TablePlan) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent()
     redactor = TableRedactor(spec.build())
-    _worker = (redactor, redactor._functions(plan))
+    _worker = (redactor, redactor._functions(plan), name_pairs(plan))
 
 
 def _redact_in_worker(batch: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Counter[str]]]:
     """One batch masked in a worker, with the counts it added (then reset)."""
     assert _worker is not None, "worker not initialised"
-    redactor, functions = _worker
-    out = _redacted(batch, functions)
+    redactor, functions, pairs = _worker
+    out = redactor._row_names(batch, _redacted(batch, functions), pairs)
     counts = {column: Counter(found) for column, found in redactor.counts.items()}
     for found in redactor.counts.values():
         found.clear()  # in place: each column's function holds its own Counter

@@ -1265,3 +1265,30 @@ def test_medical_insurance_card_columns_are_masked_whole(tmp_path: Path) -> None
     rows = text.splitlines()
     assert rows[1] == f"MZ000000,{cards[0][:6]}******{cards[0][-4:]},**********"
     assert "masked 医保卡号 as BANK_CARD" in result.output
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_rows_name_is_masked_where_it_recurs_in_the_rows_remark(
+    tmp_path: Path, jobs: str
+) -> None:
+    """A ticket export: 万华 and 江南 (a company and a region as well as names) stood in the
+    remark with nothing beside them that says "name", and went out there while the name
+    column was masked. The row says whose name it is."""
+    rng = random.Random(3)
+    names = ["万华", "江南", "于洋"] + [gen.chinese_name(rng) for _ in range(57)]
+    lines = ["工单号,姓名,备注"] + [
+        f"T{i:05d},{name},{name}来电咨询退款进度" for i, name in enumerate(names)
+    ]
+    result, out = redact_lines(tmp_path / "tickets.csv", lines, "--jobs", jobs)
+    rows = [row.split(",") for row in out.read_bytes().decode("gbk").splitlines()[1:]]
+    assert [row[2] for row in rows[:3]] == [
+        "万*来电咨询退款进度",
+        "江*来电咨询退款进度",
+        "于*来电咨询退款进度",
+    ]
+    assert all(row[2] == row[1] + "来电咨询退款进度" for row in rows)  # as its column masks it
+    assert not [name for name in names if name in out.read_bytes().decode("gbk")]
+    assert "masked 60 name(s) in 备注 where they recur from their row's name column" in (
+        result.output
+    )
+    assert "stray" not in result.output  # the remark's values were no strays
