@@ -16,7 +16,6 @@ engine no longer occurs there, so nothing is masked twice.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 import polars as pl
