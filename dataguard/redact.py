@@ -42,6 +42,7 @@ from dataguard.sources.compressed import (
     open_output,
     process_alive,
 )
+from dataguard.sources.mojibake import utf8_behind_latin1
 from dataguard.sources.nested import flatten, holds_bytes, leaves, restore, unsupported
 from dataguard.sources.sparse import top_up_frame
 from dataguard.sources.tables import (
@@ -305,6 +306,7 @@ def _redact_source(
             drawn = drawn.with_columns(pl.col(texts).cast(pl.String))  # a database's sample
             # A short CSV record in the sample is refused before it is classified padded.
             source.check_batch(drawn)
+            _refuse_utf8_read_as_latin1(source, drawn)
             # A column the sample sees (almost) empty would be planned clean and copied.
             extra = top_up_frame(source.frame, drawn)
             plan = redactor.plan(drawn, extra, source.comments)
@@ -431,6 +433,32 @@ def _not_text_error(
         "bytes that are not UTF-8 text (an image or a file?); leave such a column out (with "
         "--from-db, a --query selecting the others) or copy it unchanged with a policy: "
         f"{keep_rule(texts[0])}"
+    )
+
+
+def _refuse_utf8_read_as_latin1(source: TableSource, drawn: pl.DataFrame) -> None:
+    """Refuse a sample whose text columns hold UTF-8 stored in a latin1 column (乱码,
+    :mod:`dataguard.sources.mojibake`): names and addresses in it cannot be found as
+    stored, and written as read they would go out readable to anyone who reverses the
+    encoding. The error names the columns and counts (no values) and how to read them."""
+    garbled: dict[str, int] = {}
+    for name, dtype in drawn.schema.items():
+        if dtype == pl.String:
+            values = drawn.get_column(name).drop_nulls().unique().to_list()
+            count = sum(1 for v in values if utf8_behind_latin1(v) is not None)
+            if count:
+                garbled[name] = count
+    if not garbled:
+        return
+    listed = ", ".join(f"{name!r} ({count} sampled values)" for name, count in garbled.items())
+    first = next(iter(garbled))
+    query = f"SELECT …, CONVERT(CAST({first} AS BINARY) USING utf8mb4) AS {first} FROM …"  # noqa: S608 - shown, never run
+    raise UsageError(
+        f"{source.path.name}: {listed} hold UTF-8 text stored as latin1 (乱码: a legacy latin1 "
+        "connection wrote it), whose names and addresses cannot be found as stored; "
+        "nothing was written. Read it as the UTF-8 it is: from MySQL/MariaDB with --query "
+        f"'{query}'; a file by converting it back first (its text to Windows-1252 bytes, "
+        "read as UTF-8)"
     )
 
 

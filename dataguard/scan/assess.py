@@ -48,6 +48,7 @@ from dataguard.scan.placeholders import is_placeholder
 from dataguard.scan.protection import PROTECTED, column_protection, masked_entities, value_form
 from dataguard.scan.report import ColumnReport, Evidence
 from dataguard.sources.catalog import ColumnInfo
+from dataguard.sources.mojibake import utf8_behind_latin1
 from dataguard.sources.sparse import zero_number
 
 __all__ = ["MAX_VALUE_CHARS", "SUMMARY_COLUMN", "TITLE_COLUMN", "TableAssessor", "as_text"]
@@ -117,6 +118,31 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
+def _read_as_utf8(texts: list[str | None]) -> tuple[list[str | None], int]:
+    """*texts* with UTF-8 stored in a latin1 column read as the UTF-8 it is
+    (:mod:`dataguard.sources.mojibake`), and how many values were."""
+    repaired = 0
+    out: list[str | None] = []
+    for text in texts:
+        fixed = None if text is None else utf8_behind_latin1(text)
+        repaired += fixed is not None
+        out.append(text if fixed is None else fixed)
+    return out, repaired
+
+
+def _noting_garbled(report: ColumnReport, garbled: int) -> ColumnReport:
+    """*report* with a reason saying that *garbled* of its values were UTF-8 stored as
+    latin1 (what every client but the application that wrote them shows as 乱码)."""
+    if not garbled:
+        return report
+    reason = (
+        f"{garbled} sampled values are UTF-8 stored in a latin1 column (mojibake to any "
+        "other client), read as UTF-8"
+    )
+    evidence = dataclasses.replace(report.evidence, reasons=(reason, *report.evidence.reasons))
+    return dataclasses.replace(report, evidence=evidence)
+
+
 class TableAssessor:
     """Assesses the columns of tables from their samples.
 
@@ -141,10 +167,12 @@ class TableAssessor:
         """One report per column of *table*, from *sample* (column name → sampled values)."""
         real: dict[str, list[str]] = {}
         counts: dict[str, tuple[int, int, int]] = {}
+        garbled: dict[str, int] = {}
         for column in columns:
             raw = sample.get(column.name, ())
             # Zero in a number column is its "nothing" (BIGINT NOT NULL DEFAULT 0), like NULL.
-            texts = (as_text(v) for v in raw if not zero_number(v))
+            texts = [as_text(v) for v in raw if not zero_number(v)]
+            texts, garbled[column.name] = _read_as_utf8(texts)
             present = [
                 v[:MAX_VALUE_CHARS] for v in texts if v is not None and not _EMPTY_TEXT.fullmatch(v)
             ]
@@ -185,7 +213,7 @@ class TableAssessor:
             reports.append(
                 self._assess_column(table, column, values, per_value, *counts[column.name])
             )
-        return reports
+        return [_noting_garbled(report, garbled.get(report.column, 0)) for report in reports]
 
     # -- one column ---------------------------------------------------------------------
 

@@ -105,6 +105,17 @@ def to_fullwidth(text: str) -> str:
     return "".join(out)
 
 
+def as_read_from_latin1(text: str) -> str:
+    """What a utf8mb4 client reads of *text*'s UTF-8 bytes stored in a MySQL latin1 column
+    (乱码): each byte a character of MySQL's latin1, which is Windows-1252 with its five
+    unassigned bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) as the C1 controls of the same number.
+    Written out byte by byte here, independently of :mod:`dataguard.sources.mojibake`."""
+    return "".join(
+        chr(b) if b in b"\x81\x8d\x8f\x90\x9d" else bytes([b]).decode("cp1252")
+        for b in text.encode("utf-8")
+    )
+
+
 def _group(digits: str, sizes: tuple[int, ...], sep: str) -> str:
     parts: list[str] = []
     pos = 0

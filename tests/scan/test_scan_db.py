@@ -564,3 +564,46 @@ def test_a_partitioned_table_is_one_table_and_a_materialized_view_is_scanned(
     alone = scan_database(empty_database, tables=["orders_m2"])
     assert [t.table for t in alone.tables] == ["public.orders_m2"]
     assert alone.notes == []
+
+
+def test_utf8_stored_in_a_latin1_column_is_read_as_utf8(empty_database: str) -> None:
+    """A legacy application wrote UTF-8 into latin1 columns (乱码 to every other client):
+    the names and addresses were not found, the column of names was reported clean, and
+    the previews of the remarks around their phone numbers showed the rest, readable to
+    anyone who reverses the encoding."""
+    rng = random.Random(6)
+    people = [(gen.chinese_name(rng), gen.address(rng), gen.mobile_digits(rng)) for _ in range(60)]
+    engine = sa.create_engine(empty_database)
+    mysql = engine.dialect.name in ("mysql", "mariadb")
+    with engine.begin() as connection:
+        charset = " CHARACTER SET latin1" if mysql else ""
+        connection.execute(
+            sa.text(f"CREATE TABLE member (id INT PRIMARY KEY, name VARCHAR(50), "
+                    f"addr VARCHAR(200), note VARCHAR(200)){charset}")
+        )  # fmt: skip
+        for i, (name, address, mobile) in enumerate(people, 1):
+            texts = [name, address, f"客户{name}电话{mobile}"]
+            # MySQL: the bytes themselves, as the application's latin1 connection wrote
+            # them; elsewhere what a client reads of them.
+            stored = [t.encode("utf-8") if mysql else gen.as_read_from_latin1(t) for t in texts]
+            connection.execute(
+                sa.text("INSERT INTO member VALUES (:i, :n, :a, :r)"),
+                {"i": i, "n": stored[0], "a": stored[1], "r": stored[2]},
+            )
+    engine.dispose()
+    report = scan_database(empty_database)
+    columns = {c.column: c for c in report.columns}
+    assert {c: (columns[c].entity, columns[c].protection) for c in ("name", "addr", "note")} == {
+        "name": ("CN_NAME", "plaintext"),
+        "addr": ("CN_ADDRESS", "plaintext"),
+        "note": ("CN_NAME", "plaintext"),
+    }
+    assert columns["note"].entities == ("CN_NAME", "CN_MOBILE")
+    assert columns["name"].evidence.reasons[0] == (
+        "60 sampled values are UTF-8 stored in a latin1 column (mojibake to any other client), "
+        "read as UTF-8"
+    )
+    text = report.to_json()
+    leaked = [v for person in people for v in person + tuple(map(gen.as_read_from_latin1, person))]
+    assert not [v for v in leaked if v in text]
+    assert "**" in "".join(columns["note"].previews)
