@@ -341,6 +341,11 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: '本科':2 '杭州市':1 '高兴':3 '黄金':5
         no-match: tag='张伟':1
         match: 紧急联系人1:母亲 ⟦孙丽⟧ 13712345678
+        match: 订单备注：送给⟦郭颖⟧的生日礼物
+        match: 寄给⟦张伟⟧，谢谢
+        no-match: 送给老师的礼物
+        no-match: 寄给杭州的包裹
+        no-match: 发给客户的通知
         match: 联系人：配偶：⟦刘洋⟧，13812341050
         no-match: 紧急联系人1:母亲 13712345678
     """
@@ -414,6 +419,13 @@ class NameBesideRecognizer(NameRecognizer):
         Pattern(
             "cn_name_payee",
             "(?:转账给|转给|汇款给|付款给|打款给|还款给)" + _CONTACT_NAME + r"(?![\u4e00-\u9fff])",
+            0.5,
+        ),
+        # ref. order remarks and parcel notes: whom a gift or parcel is for (``送给郭颖的
+        # 生日礼物``, ``寄给张伟``, ``发给王芳，谢谢``).
+        Pattern(
+            "cn_name_gift_recipient",
+            "(?:送给|寄给|发给)" + _CONTACT_NAME + r"(?=的|[^\u4e00-\u9fff]|$)",
             0.5,
         ),
         # …and the payer of a payment notice: ``张三丰给您转账500元``, ``王芳向你付款``.
