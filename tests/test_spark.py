@@ -428,3 +428,17 @@ def test_a_key_value_table_is_masked_by_key_as_on_one_machine(
     # By hand: the nickname stays, a name keeps its surname, a mobile its last 4 digits,
     # a password is six stars.
     assert distributed["attr_value"].to_list()[:4] == ["lily", "李*", "******1050", "******"]
+
+
+def test_a_rows_name_in_its_remark_is_masked_as_on_one_machine(
+    spark: object, tmp_path: Path
+) -> None:
+    """万华 and 江南 stand in the remark with nothing saying "name" (dataguard.mask.row_names)."""
+    rng = random.Random(3)
+    names = ["万华", "江南"] + [gen.chinese_name(rng) for _ in range(58)]
+    table = pl.DataFrame(
+        {"id": list(range(60)), "姓名": names, "备注": [f"{n}来电咨询退款进度" for n in names]}
+    )
+    local, distributed, _, _ = _one_machine_and_spark(spark, tmp_path, table)
+    assert distributed.equals(local)
+    assert distributed["备注"].to_list()[:2] == ["万*来电咨询退款进度", "江*来电咨询退款进度"]
