@@ -9,6 +9,8 @@ How a text is scanned (docs/engine.md has the full story):
 3. Validators run only on those candidates; context words near them (or the field name
    of a structured record) move their score.
 4. Overlaps are resolved (:mod:`~dataguard.detect.overlap`) and spans mapped back.
+5. A name found once is found wherever else it stands in the text
+   (:mod:`~dataguard.detect.repeats`).
 
 :meth:`Detector.detect` runs step 2 with Python's ``re``; :meth:`Detector.detect_lines`
 runs it for a whole batch in Rust through polars (:mod:`~dataguard.detect.batch`), after
@@ -30,6 +32,7 @@ from dataguard.detect.normalize import normalize
 from dataguard.detect.overlap import resolve_overlaps
 from dataguard.detect.recognizer import Pattern, Recognizer
 from dataguard.detect.registry import load_recognizers
+from dataguard.detect.repeats import with_repeats
 from dataguard.detect.scan import ScanForm, scan_form
 from dataguard.errors import UsageError
 
@@ -258,6 +261,7 @@ class Detector:
         """Verify, validate and score candidate starts; resolve overlaps (shared by paths)."""
         found: list[tuple[Finding, int]] = []
         shadows: list[tuple[int, int]] = []
+        names: dict[int, tuple[int, int]] = {}  # id(finding) -> span in text
         # Context words match the lowercased text of an ASCII line faster (context.py).
         lowered = text.lower() if text.isascii() else None
         min_score = self.min_score
@@ -297,6 +301,8 @@ class Detector:
                 recognizer.entity, o_start, o_end, score, recognizer.name, preview_of(value)
             )
             found.append((finding, recognizer.specificity))
+            if recognizer.entity == "CN_NAME":
+                names[id(finding)] = (start, end)
         if not found:
             return []
         # A suppressor span holds a finding only if it starts at or before it; where offsets
@@ -309,8 +315,11 @@ class Detector:
             if span is not None and alt.recognizer.validate(text[span[0] : span[1]]) is not False:
                 shadows.append(to_original(*span))
         if len(found) == 1 and not shadows:  # nothing to resolve (most lines)
-            return [found[0][0]]
-        return resolve_overlaps(found, shadows, self._unsuppressed)
+            kept = [found[0][0]]
+        else:
+            kept = resolve_overlaps(found, shadows, self._unsuppressed)
+        # A name found once stands unmasked nowhere else in the text (repeats.py).
+        return with_repeats(text, kept, names, to_original) if names else kept
 
     # -- structured records -----------------------------------------------------------
 

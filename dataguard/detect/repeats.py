@@ -1,0 +1,59 @@
+"""A name found once in a text, found wherever else it stands in that text.
+
+A name is found by its context: a label (``姓名：``), a phone beside it, an honorific, a
+key (``"name":``). The same person is often written again in the same line without any
+(``{"name":"万华","remark":"万华来电咨询退款"}``; ``客户：李娜，李娜要求退款``), and the
+second time stood unmasked beside the masked first: the line said whose it was. Every other
+occurrence of a found Chinese name (two characters or more, the first an ideograph: a
+Latin ``Li`` occurs inside words) is a finding of the same entity, score and recognizer,
+where no other finding already covers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from dataguard.detect.finding import Finding
+
+__all__ = ["with_repeats"]
+
+
+def _followed(value: str) -> bool:
+    return len(value) >= 2 and "\u3400" <= value[0] <= "\u9fff"
+
+
+def with_repeats(
+    text: str,
+    kept: list[Finding],
+    spans: Mapping[int, tuple[int, int]],
+    to_original: Callable[[int, int], tuple[int, int]],
+) -> list[Finding]:
+    """*kept* (findings of *text*, in order) with the other occurrences in *text* of each
+    name among them; *spans* maps ``id(finding)`` of the names to their span in *text*
+    (which *to_original* maps to the original's offsets, as the findings' are)."""
+    sources: dict[str, Finding] = {}
+    for finding in kept:
+        span = spans.get(id(finding))
+        if span is not None:
+            value = text[span[0] : span[1]]
+            if _followed(value):
+                sources.setdefault(value, finding)
+    if not sources:
+        return kept
+    taken = [(f.start, f.end) for f in kept]
+    added: list[Finding] = []
+    for value, source in sources.items():
+        at = text.find(value)
+        while at >= 0:
+            start, end = to_original(at, at + len(value))
+            if not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
+                added.append(
+                    Finding(
+                        source.entity, start, end, source.score, source.recognizer, source.preview
+                    )
+                )
+            at = text.find(value, at + len(value))
+    if not added:
+        return kept
+    return sorted(kept + added, key=lambda f: f.start)
