@@ -510,11 +510,16 @@ class TableRedactor:
 
 def name_pairs(plan: TablePlan) -> list[tuple[str, str]]:
     """(name column, text column) pairs of *plan* whose rows' names are followed into their
-    text (:mod:`dataguard.mask.row_names`): each column masked as ``CN_NAME`` with each
+    text (:mod:`dataguard.mask.row_names`): each string column masked as ``CN_NAME`` (not
+    a list of names, masked element by element, nor a struct's leaf list) with each
     string column that goes through the engine (free text, JSON by key) or that the sample
     saw clean (a remark column whose sampled names stood with no context), but not one the
     policy keeps or hands to a verbatim operator."""
-    names = [c.column for c in plan.columns if c.action == "mask" and c.entity == "CN_NAME"]
+    names = [
+        c.column
+        for c in plan.columns
+        if c.action == "mask" and c.entity == "CN_NAME" and c.dtype == "String"
+    ]
     texts = [
         c.column
         for c in plan.columns
