@@ -42,7 +42,7 @@ from dataguard.sources.compressed import (
     open_output,
     process_alive,
 )
-from dataguard.sources.mojibake import utf8_behind_latin1
+from dataguard.sources.mojibake import read_as_utf8
 from dataguard.sources.nested import flatten, holds_bytes, leaves, restore, unsupported
 from dataguard.sources.sparse import top_up_frame
 from dataguard.sources.tables import (
@@ -444,8 +444,7 @@ def _refuse_utf8_read_as_latin1(source: TableSource, drawn: pl.DataFrame) -> Non
     garbled: dict[str, int] = {}
     for name, dtype in drawn.schema.items():
         if dtype == pl.String:
-            values = drawn.get_column(name).drop_nulls().unique().to_list()
-            count = sum(1 for v in values if utf8_behind_latin1(v) is not None)
+            _, count = read_as_utf8(drawn.get_column(name).drop_nulls().unique().to_list())
             if count:
                 garbled[name] = count
     if not garbled:

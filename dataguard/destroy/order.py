@@ -131,7 +131,8 @@ def foreign_keys(targets: Sequence[RowsTarget]) -> ForeignKeys:
     placed: list[int] = []
     left = list(range(len(targets)))
     while left:
-        ready = [j for j in left if not (before[j] & set(left))]
+        waiting = set(left)
+        ready = [j for j in left if not (before[j] & waiting)]
         chosen = ready[0] if ready else left[0]  # a cycle: destroy.toml's order
         placed.append(chosen)
         left.remove(chosen)

@@ -11,15 +11,17 @@ where no other finding already covers it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from dataguard.detect.finding import Finding
 
-__all__ = ["with_repeats"]
+__all__ = ["FOLLOWED_NAME", "with_repeats"]
 
-
-def _followed(value: str) -> bool:
-    return len(value) >= 2 and "\u3400" <= value[0] <= "\u9fff"
+#: A name worth following: two characters or more, the first an ideograph (a Latin ``Li``
+#: occurs inside words). A regex, as polars reads it too (dataguard.mask.row_names).
+FOLLOWED_NAME = "^[\u3400-\u9fff]."
+_FOLLOWED = re.compile(FOLLOWED_NAME)
 
 
 def with_repeats(
@@ -36,7 +38,7 @@ def with_repeats(
         span = spans.get(id(finding))
         if span is not None:
             value = text[span[0] : span[1]]
-            if _followed(value):
+            if _FOLLOWED.match(value):
                 sources.setdefault(value, finding)
     if not sources:
         return kept

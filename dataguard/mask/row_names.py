@@ -20,10 +20,9 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
-__all__ = ["mask_row_names"]
+from dataguard.detect.repeats import FOLLOWED_NAME
 
-#: A value worth following: two or more characters, the first a CJK ideograph.
-_CHINESE_NAME = r"^[\u3400-\u9fff].+"
+__all__ = ["mask_row_names"]
 
 Tally = Callable[[str, int, int], None]
 
@@ -46,7 +45,7 @@ def mask_row_names(
         frame = pl.DataFrame({"text": text, "name": names})
         hit = frame.select(
             (
-                pl.col("name").str.contains(_CHINESE_NAME)
+                pl.col("name").str.contains(FOLLOWED_NAME)
                 & pl.col("text").str.contains(pl.col("name"), literal=True)
             ).fill_null(False)
         ).to_series()

@@ -48,7 +48,7 @@ from dataguard.scan.placeholders import is_placeholder
 from dataguard.scan.protection import PROTECTED, column_protection, masked_entities, value_form
 from dataguard.scan.report import ColumnReport, Evidence
 from dataguard.sources.catalog import ColumnInfo
-from dataguard.sources.mojibake import utf8_behind_latin1
+from dataguard.sources.mojibake import read_as_utf8
 from dataguard.sources.sparse import zero_number
 
 __all__ = ["MAX_VALUE_CHARS", "SUMMARY_COLUMN", "TITLE_COLUMN", "TableAssessor", "as_text"]
@@ -118,18 +118,6 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _read_as_utf8(texts: list[str | None]) -> tuple[list[str | None], int]:
-    """*texts* with UTF-8 stored in a latin1 column read as the UTF-8 it is
-    (:mod:`dataguard.sources.mojibake`), and how many values were."""
-    repaired = 0
-    out: list[str | None] = []
-    for text in texts:
-        fixed = None if text is None else utf8_behind_latin1(text)
-        repaired += fixed is not None
-        out.append(text if fixed is None else fixed)
-    return out, repaired
-
-
 def _noting_garbled(report: ColumnReport, garbled: int) -> ColumnReport:
     """*report* with a reason saying that *garbled* of its values were UTF-8 stored as
     latin1 (what every client but the application that wrote them shows as 乱码)."""
@@ -172,7 +160,7 @@ class TableAssessor:
             raw = sample.get(column.name, ())
             # Zero in a number column is its "nothing" (BIGINT NOT NULL DEFAULT 0), like NULL.
             texts = [as_text(v) for v in raw if not zero_number(v)]
-            texts, garbled[column.name] = _read_as_utf8(texts)
+            texts, garbled[column.name] = read_as_utf8(texts)
             present = [
                 v[:MAX_VALUE_CHARS] for v in texts if v is not None and not _EMPTY_TEXT.fullmatch(v)
             ]
@@ -304,12 +292,13 @@ class TableAssessor:
         by_comment = entity_of_comment(column.comment)
         named = by_name or by_comment
         if protection in PROTECTED or protection == "weak-hash":
-            exposed = self._exposed(
-                table, column, real, found, by_name, by_comment, protection, forms, sampled,
-                non_empty, placeholders,
-            )  # fmt: skip
+            exposed = self._plaintext_part(column, real, found, protection)
             if exposed is not None:
-                return exposed
+                verdict, plain, plain_found = exposed
+                return self._personal(
+                    table, column, verdict, by_name, by_comment, "plaintext", forms, sampled,
+                    non_empty, placeholders, plain, plain_found,
+                )  # fmt: skip
             if named == "SECRET" and protection == "opaque-ciphertext":
                 # Random tokens in a token column are the credentials themselves.
                 protection = "plaintext"
@@ -444,22 +433,11 @@ class TableAssessor:
         )
         return name_column(verdict, values, self.detector)
 
-    def _exposed(
-        self,
-        table: str,
-        column: ColumnInfo,
-        values: list[str],
-        found: list[list[Finding]],
-        by_name: str | None,
-        by_comment: str | None,
-        protection: str,
-        forms: Counter[str],
-        sampled: int,
-        non_empty: int,
-        placeholders: int,
-    ) -> ColumnReport | None:
-        """The report of a column whose values are mostly protected but some of them
-        plaintext personal data, else None.
+    def _plaintext_part(
+        self, column: ColumnInfo, values: list[str], found: list[list[Finding]], protection: str
+    ) -> tuple[ColumnClass, list[str], list[list[Finding]]] | None:
+        """The class of a mostly protected column's plaintext values, when they hold
+        personal data, with those values and their findings; else None.
 
         A column half-way through an encryption migration, or written to by a service
         that bypasses it (80% ciphertext, 20% plaintext phones), was reported by its
@@ -480,10 +458,7 @@ class TableAssessor:
             f"{protection}: the column is protected in part"
         )
         verdict = dataclasses.replace(verdict, evidence=(note, *verdict.evidence))
-        return self._personal(
-            table, column, verdict, by_name, by_comment, "plaintext", forms, sampled,
-            non_empty, placeholders, plain_values, plain_found,
-        )  # fmt: skip
+        return verdict, plain_values, plain_found
 
     def _protected(
         self,

@@ -20,8 +20,9 @@ encoded) to be what it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["utf8_behind_latin1"]
+__all__ = ["read_as_utf8", "utf8_behind_latin1"]
 
 # Windows-1252's characters for bytes 0x80-0x9F (the five it leaves unassigned are the C1
 # controls U+0081 … U+009D, below U+0100 like every other byte of latin1).
@@ -43,3 +44,15 @@ def utf8_behind_latin1(value: str) -> str | None:
     except UnicodeDecodeError:
         return None
     return text if _CJK.search(text) else None
+
+
+def read_as_utf8(texts: Sequence[str | None]) -> tuple[list[str | None], int]:
+    """*texts* with each value :func:`utf8_behind_latin1` reads as UTF-8 replaced by that
+    text (None stays None), and how many were."""
+    repaired = 0
+    out: list[str | None] = []
+    for text in texts:
+        fixed = None if text is None else utf8_behind_latin1(text)
+        repaired += fixed is not None
+        out.append(text if fixed is None else fixed)
+    return out, repaired
