@@ -36,9 +36,9 @@ def _rule_lines() -> str:
 LINT_HELP = f"""Check a schema against the hygiene rules of Youzan 7.1–7.3.
 
 TARGET is a database URL (SQLAlchemy; read-only) or a DDL file or dump (.sql,
-.sql.gz; MySQL or PostgreSQL). Only the schema is read: names, types, comments,
-engine, charset and keys, never a row; findings name tables and columns and say
-how to fix them.
+.sql.gz; MySQL or PostgreSQL; pg_dump -Fc/-Ft/-Fd archives through pg_restore).
+Only the schema is read: names, types, comments, engine, charset and keys, never
+a row; findings name tables and columns and say how to fix them.
 
 \b
 Examples:
@@ -191,9 +191,12 @@ def _read_database(
 def _read_file(
     path: Path, dialect: str, schemas: Sequence[str], tables: Sequence[str]
 ) -> tuple[list[TableInfo], str, str | None]:
-    if not path.is_file():
+    from dataguard.sources.dump.archive import archive_format
+
+    if not path.is_file() and archive_format(path) is None:
         raise UsageError(
-            f"no file {path}; TARGET is a DDL file or dump (.sql, .sql.gz) or a database URL "
+            f"no file {path}; TARGET is a DDL file or dump (.sql, .sql.gz, a pg_dump archive) "
+            "or a database URL "
             "such as sqlite:///shop.db"
         )
     try:

@@ -195,19 +195,22 @@ def scan_db_command(
 
 DUMP_HELP = """Scan a MySQL/MariaDB or PostgreSQL SQL dump without a server.
 
-The dump (plain or .gz) is streamed: CREATE TABLE statements give the columns,
-types and comments; INSERT and COPY data give a seeded reservoir sample of at
-most --sample rows per table, so multi-GB dumps scan in bounded memory.
+The dump (plain, .gz, .bz2 or .xz) is streamed: CREATE TABLE statements give
+the columns, types and comments; INSERT and COPY data give a seeded reservoir
+sample of at most --sample rows per table, so multi-GB dumps scan in bounded
+memory. pg_dump archives (-Fc custom, -Ft tar, -Fd directory) are read through
+pg_restore, which comes with the PostgreSQL client; no server is needed.
 
 \b
 Examples:
   mysqldump shop > shop.sql && dataguard scan dump shop.sql -o shop.html
   pg_dump shop | gzip > shop.sql.gz && dataguard scan dump shop.sql.gz -f md
+  pg_dump -Fc shop > shop.dump && dataguard scan dump shop.dump -o shop.html
 """
 
 
 @scan_group.command("dump", help=DUMP_HELP)
-@click.argument("dump", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("dump", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--dialect",
     type=click.Choice(["auto", "mysql", "postgresql"]),
@@ -220,10 +223,11 @@ Examples:
 @user_errors
 def scan_dump_command(dump: Path, dialect: str, tables: tuple[str, ...], **opts: Any) -> None:
     from dataguard.scan.dump import scan_dump
+    from dataguard.sources.dump.archive import archive_size
 
     with audited("scan.dump", role="operator") as trail:
         _audit(trail, opts, target=dump.name)
-        progress = _Progress("bytes", total=dump.stat().st_size)
+        progress = _Progress("bytes", total=archive_size(dump))
         exit_on_sigterm()
         with progress:
             report = scan_dump(

@@ -15,6 +15,8 @@ What is understood
   follow), ``LOCK TABLES``, ``/*!40101 … */`` conditional comments, ``DELIMITER`` blocks of
   triggers and routines (skipped whole), ``--`` and ``#`` comments, ``CREATE TABLE`` with
   column and table ``COMMENT``, inline and table ``PRIMARY KEY`` and table options.
+* **pg_dump** archives (custom ``-Fc``, tar ``-Ft``, directory ``-Fd``) are read through
+  ``pg_restore --file=-`` as the plain script they hold (:mod:`.archive`).
 * **pg_dump** (plain format): ``COPY … FROM stdin`` blocks, ``--inserts`` and
   ``--column-inserts`` (including ``--rows-per-insert`` and ``OVERRIDING SYSTEM VALUE``),
   ``COMMENT ON TABLE/COLUMN``, ``ALTER TABLE [ONLY] … ADD [CONSTRAINT …] PRIMARY KEY``,
@@ -82,6 +84,7 @@ Messages never quote the data: rows may hold personal data.
 Modules
 =======
 
+* :mod:`.archive`: pg_dump's custom, tar and directory archives, through pg_restore.
 * :mod:`.stream`: the file as a sliding window of decoded text (decompression, encoding).
 * :mod:`.dialect`: which dialect a dump is written in.
 * :mod:`.session`: the settings the dump changes as it goes (quoting, delimiter, schema).
@@ -98,9 +101,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from dataguard.errors import UsageError
 from dataguard.sources.catalog import TableInfo
+from dataguard.sources.dump.archive import RestoredScript, archive_format
 from dataguard.sources.dump.copy_blocks import COPY_HEADER, read_copy
 from dataguard.sources.dump.ddl import TableDefinitions
 from dataguard.sources.dump.dialect import DIALECTS, detect_dialect
@@ -137,13 +142,15 @@ def read_dump(
     (``COMMENT ON``, ``ALTER TABLE … ADD PRIMARY KEY`` …): keep the last one per qualified name.
 
     Args:
-        path: a ``.sql`` file, or a gzip/bzip2/xz-compressed one.
+        path: a ``.sql`` file, a gzip/bzip2/xz-compressed one, or a pg_dump custom, tar or
+            directory archive (read through ``pg_restore``, see :mod:`.archive`).
         dialect: ``auto`` (decided from the first megabyte: backticks, ``ENGINE=``, ``/*!40101``
             → mysql; ``COPY … FROM stdin``, ``SET search_path``, a pg_dump header →
             postgresql; mysql when nothing tells), ``mysql`` or ``postgresql``.
         batch_rows: the largest number of rows in one :class:`DumpRows`.
         on_bytes: called with the number of bytes of *path* consumed so far (compressed bytes
-            for a compressed file), after every chunk, for a progress bar.
+            for a compressed file, archive bytes pg_restore has read for an archive), after
+            every chunk, for a progress bar.
 
     Raises:
         UsageError: a bad argument, an unreadable file, or malformed SQL (with the line number,
@@ -172,7 +179,12 @@ def _check_arguments(path: Path, dialect: str, batch_rows: int) -> None:
         raise UsageError(f"unknown SQL dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
     if batch_rows < 1:
         raise UsageError("batch_rows must be at least 1")
-    if not Path(path).is_file():
+    if Path(path).is_dir() and archive_format(Path(path)) is None:
+        raise UsageError(
+            f"{path} is a directory and not a pg_dump directory-format archive (no toc.dat "
+            "in it); pass a dump file"
+        )
+    if not Path(path).exists():
         raise UsageError(f"no such file: {path}")
 
 
@@ -184,12 +196,18 @@ def _read(
     *,
     rows: bool,
 ) -> Iterator[TableInfo | DumpRows]:
+    kind = archive_format(path)
+    raw: BinaryIO
     try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+        raw = (
+            RestoredScript(path, kind, schema_only=not rows)  # type: ignore[assignment]
+            if kind
+            else open(path, "rb")  # noqa: SIM115 - closed in the finally below
+        )
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     try:
-        window = TextWindow(path, raw, on_bytes)
+        window = TextWindow(path, raw, on_bytes, compressed=kind is None)
         if dialect == "auto":
             dialect = detect_dialect(window.head_text())
         yield from _events(window, Session(dialect), batch_rows, rows=rows)

@@ -79,13 +79,19 @@ class TextWindow:
     """
 
     def __init__(
-        self, path: Path, raw: IO[bytes], on_bytes: Callable[[int], object] | None
+        self,
+        path: Path,
+        raw: IO[bytes],
+        on_bytes: Callable[[int], object] | None,
+        *,
+        compressed: bool = True,
     ) -> None:
         self.name = str(path)
         self._raw = raw
         self._on_bytes = on_bytes
         try:
-            self._stream = decompressed(raw, self.name)
+            # compressed=False: a stream that cannot seek back after its magic is sniffed
+            self._stream = decompressed(raw, self.name) if compressed else cast(BinaryIO, raw)
             head = self._stream.read(_SNIFF)
         except (OSError, EOFError, lzma.LZMAError) as exc:
             raise UsageError(f"cannot read {path}: {exc}") from None
