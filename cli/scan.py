@@ -387,8 +387,9 @@ def _finish(report: ScanReport, opts: dict[str, Any], trail: Trail) -> None:
         output.write_text(text, "utf-8")
     _summary(full, report, changes, output)
     if full.unreadable:  # no gate may read a scan that skipped files as a clean one
+        what = "table(s)" if full.source == "database" else "file(s)"
         click.echo(
-            f"error: {full.unreadable} file(s) could not be scanned (see the notes)", err=True
+            f"error: {full.unreadable} {what} could not be scanned (see the notes)", err=True
         )
         raise SystemExit(EXIT_USAGE)
     if _fails(opts["fail_on"], full, changes):

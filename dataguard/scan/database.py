@@ -10,7 +10,11 @@ can sample (:func:`~dataguard.sources.database.sample_table`); the sample is ass
 one detection batch (:mod:`dataguard.scan.assess`). Reading samples overlaps with
 assessing them, on every core (:mod:`dataguard.scan.parallel`). Text and wide number
 columns the sample leaves almost empty get a second look (:mod:`dataguard.sources.sparse`),
-noted in the report.
+noted in the report. A table the server refuses to let the scanning user read (no
+``SELECT`` grant, a statement timeout: :mod:`dataguard.sources.refusals`) costs that table,
+not the scan: it is named in the notes with what to grant, counted in
+:attr:`~dataguard.scan.report.ScanReport.unreadable`, and ``dataguard scan db`` exits 2
+after writing the report, so no gate reads a partial scan as a clean one.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from dataguard.scan.parallel import assess_tables
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.sources.catalog import ColumnInfo, TableInfo, read_catalog
 from dataguard.sources.database import describe_url, read_only_engine, sample_table
+from dataguard.sources.refusals import DENIED, refusal
 from dataguard.sources.sparse import sparse_columns, sparse_note, top_up
 
 __all__ = ["DEFAULT_SAMPLE", "scan_database"]
@@ -74,8 +79,9 @@ def scan_database(
             table's note says so and its sparse columns are judged from the sample alone.
 
     Raises:
-        UsageError: a bad URL, an unreachable database, an unknown scheme, or filters that
-            match no table. Messages name the database with its password hidden.
+        UsageError: a bad URL, an unreachable database, an unknown scheme, filters that
+            match no table, or no table the server lets the user read (one refused table
+            among others is a note instead). Messages name the database with its password hidden.
     """
     import sqlalchemy as sa
 
@@ -98,10 +104,19 @@ def scan_database(
         topped_up: dict[str, list[str]] = {}
         second_look_failed: dict[str, str] = {}  # table: the database error's class
 
+        refused: dict[str, tuple[str, str]] = {}  # table: (refusal, the error's class)
+
         def read(info: TableInfo) -> tuple[str, tuple[ColumnInfo, ...], dict[str, list[Any]]]:
             name = info.qualified_name
             with engine.connect() as connection:
-                values = sample_table(connection, info, sample, seed)
+                try:
+                    values = sample_table(connection, info, sample, seed)
+                except sa.exc.DBAPIError as exc:
+                    why = refusal(exc)
+                    if why is None:  # the connection or the database: the scan's end
+                        raise
+                    refused[name] = (why, type(exc.orig).__name__)
+                    return name, info.columns, {c.name: [] for c in info.columns}
                 rows_sampled[name] = len(next(iter(values.values()), []))
                 if sparse:
                     dialect = connection.dialect.name
@@ -124,6 +139,13 @@ def scan_database(
         assessed = assess_tables(catalog, read, assessor, workers=jobs)
         for done, (info, _, reports) in enumerate(assessed, 1):
             name = info.qualified_name
+            if name in refused:
+                report.unreadable += 1
+                user = engine.url.username or "the scanning user"
+                report.notes.append(_refused_note(name, user, *refused[name]))
+                if on_table is not None:
+                    on_table(info, done, len(catalog))
+                continue
             report.columns.extend(reports)
             report.tables.append(
                 TableSummary(name, info.rows, len(info.columns), info.comment, rows_sampled[name])
@@ -151,5 +173,25 @@ def scan_database(
         ) from None
     finally:
         engine.dispose()
+    if not report.tables:
+        raise UsageError(
+            f"no table of {target} could be read: "
+            + "; ".join(n for n in report.notes if " not scanned: " in n)
+        )
     report.seconds = time.perf_counter() - clock
     return report
+
+
+def _refused_note(table: str, user: str, why: str, kind: str) -> str:
+    """The report's note for a table the server would not let *user* read."""
+    if why == DENIED:
+        return (
+            f"{table} not scanned: the server refused to let {user} read it ({kind}); "
+            f"grant it (GRANT SELECT ON {table} TO {user}), or scan as a user who may read it"
+        )
+    return (
+        f"{table} not scanned: reading its sample outlasted the server's statement or "
+        f"lock timeout ({kind}); raise the scanning user's timeout (PostgreSQL: ALTER ROLE "
+        "… SET statement_timeout; MySQL: max_execution_time; MariaDB: "
+        "max_statement_time) or scan it when the table is not locked"
+    )

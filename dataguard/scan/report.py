@@ -199,8 +199,8 @@ class ScanReport:
         baseline: for a scan against a baseline, what changed (see :mod:`.baseline`).
         notes: what a reader should know about how the scan saw the source (a table
             without a definition in a dump, say); names only, never values.
-        unreadable: how many files of a ``files`` scan could not be read (each has a
-            note saying why); the rest were scanned.
+        unreadable: how many files of a ``files`` scan, or tables of a ``database``
+            scan, could not be read (each has a note saying why); the rest were scanned.
     """
 
     target: str

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dataguard.sources.refusals import refusal
+
 __all__ = ["ColumnInfo", "TableInfo", "matches", "read_catalog", "unknown_types_quiet"]
 
 
@@ -107,7 +109,8 @@ def _schemas(inspector: Any, dialect: str, schemas: Sequence[str]) -> list[str |
 
 
 def _row_estimate(connection: Any, dialect: str, schema: str | None, table: str) -> int | None:
-    """The catalogue's row estimate (cheap), or an exact count for SQLite."""
+    """The catalogue's row estimate (cheap), or an exact count for SQLite and for a
+    PostgreSQL table never analysed (None when the server refuses to count it)."""
     import sqlalchemy as sa
 
     if dialect == "postgresql":
@@ -125,7 +128,18 @@ def _row_estimate(connection: Any, dialect: str, schema: str | None, table: str)
         value = connection.execute(query, {"t": table, "s": schema}).scalar()
         return None if value is None else int(value)
     quoted = sa.table(table, schema=schema)
-    return int(connection.execute(sa.select(sa.func.count()).select_from(quoted)).scalar())
+    count = sa.select(sa.func.count()).select_from(quoted)
+    if dialect != "postgresql":
+        return int(connection.execute(count).scalar())
+    try:
+        # A savepoint: a table the user may not read (or a count that outlasts the
+        # statement timeout) has no count, and the catalogue's transaction goes on.
+        with connection.begin_nested():
+            return int(connection.execute(count).scalar())
+    except sa.exc.DBAPIError as exc:
+        if refusal(exc) is None:
+            raise
+        return None
 
 
 def read_catalog(

@@ -1,0 +1,161 @@
+"""``scan db`` with the narrow audit accounts DBAs scan with (real PostgreSQL and MariaDB).
+
+An account granted ``SELECT`` table by table, or one whose reads wait on a lock until its
+timeout, used to end the whole scan at the first table it could not read
+("failed during the scan (InsufficientPrivilege)"): the tables it could read went
+unreported. Now a refused table is named in the notes with the grant it needs, the rest
+are reported, and the CLI exits 2 after writing the report.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from dataguard.cli.main import cli
+
+from dataguard.errors import UsageError
+from dataguard.scan.database import scan_database
+from dataguard.sources.refusals import DENIED, TIMED_OUT, refusal
+from dataguard.testing import generators as gen
+
+
+def _fill(url: str) -> None:
+    rng = random.Random(11)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE emp (id INT PRIMARY KEY, sjh VARCHAR(20))"))
+        connection.execute(
+            sa.text("CREATE TABLE salary (id INT PRIMARY KEY, bank_card VARCHAR(30))")
+        )
+        for i in range(1, 41):
+            connection.execute(
+                sa.text("INSERT INTO emp VALUES (:i, :m)"), {"i": i, "m": gen.mobile_digits(rng)}
+            )
+            connection.execute(
+                sa.text("INSERT INTO salary VALUES (:i, :c)"),
+                {"i": i, "c": gen.bank_card_digits(rng)},
+            )
+    # Not analysed: PostgreSQL's catalogue has no estimate yet (reltuples -1), so the scan
+    # counts rows, and the count of a table the user may not read is refused too.
+    engine.dispose()
+
+
+@pytest.fixture
+def audit_url(empty_database: str) -> Iterator[str]:
+    """A login that may read ``emp`` and not ``salary``, on a filled database."""
+    _fill(empty_database)
+    url = sa.engine.make_url(empty_database)
+    user = f"dg_audit_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if url.get_backend_name() == "postgresql":
+            connection.execute(sa.text(f"CREATE ROLE {user} LOGIN"))
+            connection.execute(sa.text(f"GRANT SELECT ON emp TO {user}"))
+        else:
+            connection.execute(sa.text(f"CREATE USER '{user}'@'%'"))
+            connection.execute(sa.text(f"CREATE USER '{user}'@'localhost'"))
+            for host in ("%", "localhost"):
+                connection.execute(
+                    sa.text(f"GRANT SELECT ON {url.database}.emp TO '{user}'@'{host}'")
+                )
+                # MySQL lists only tables the user holds some privilege on: INSERT
+                # makes salary visible to the catalogue, and still unreadable
+                connection.execute(
+                    sa.text(f"GRANT INSERT ON {url.database}.salary TO '{user}'@'{host}'")
+                )
+    try:
+        yield url.set(username=user, password=None).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            if url.get_backend_name() == "postgresql":
+                connection.execute(sa.text(f"DROP OWNED BY {user}"))
+                connection.execute(sa.text(f"DROP ROLE {user}"))
+            else:
+                connection.execute(sa.text(f"DROP USER '{user}'@'%'"))
+                connection.execute(sa.text(f"DROP USER '{user}'@'localhost'"))
+        admin.dispose()
+
+
+@pytest.mark.parametrize("empty_database", ["postgresql", "mariadb"], indirect=True)
+def test_a_table_the_user_may_not_read_is_named_and_the_rest_are_scanned(
+    audit_url: str,
+) -> None:
+    report = scan_database(audit_url, tables=["emp", "salary"])
+    user = sa.engine.make_url(audit_url).username
+    assert [t.table.rsplit(".", 1)[-1] for t in report.tables] == ["emp"]
+    assert [(c.column, c.entity) for c in report.columns if c.entity] == [("sjh", "CN_MOBILE")]
+    assert report.unreadable == 1
+    (note,) = [n for n in report.notes if "not scanned" in n]
+    assert "salary not scanned" in note
+    assert "GRANT SELECT ON" in note
+    assert f"TO {user}" in note
+
+
+@pytest.mark.parametrize("empty_database", ["postgresql", "mariadb"], indirect=True)
+def test_the_cli_writes_the_report_and_exits_2(audit_url: str) -> None:
+    result = CliRunner().invoke(cli, ["scan", "db", audit_url, "-f", "md", "--fail-on", "never"])
+    assert result.exit_code == 2, result.output
+    assert "| sjh |" in result.stdout
+    assert "salary not scanned" in result.stdout
+    assert "1 table(s) could not be scanned" in result.stderr
+
+
+@pytest.mark.parametrize("empty_database", ["postgresql", "mariadb"], indirect=True)
+def test_a_user_who_may_read_nothing_gets_one_error(audit_url: str) -> None:
+    with pytest.raises(UsageError, match=r"no table of .* could be read: .*salary not scanned"):
+        scan_database(audit_url, tables=["salary"])
+
+
+@pytest.mark.parametrize("empty_database", ["postgresql"], indirect=True)
+def test_a_table_locked_past_the_users_lock_timeout_costs_that_table(
+    empty_database: str,
+) -> None:
+    _fill(empty_database)
+    holder = sa.create_engine(empty_database)
+    locked = threading.Event()
+    release = threading.Event()
+
+    def hold_lock() -> None:
+        with holder.begin() as connection:  # as a migration's ALTER TABLE would
+            connection.execute(sa.text("LOCK TABLE salary IN ACCESS EXCLUSIVE MODE"))
+            locked.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=hold_lock)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        url = sa.engine.make_url(empty_database).update_query_dict(
+            {"options": "-c lock_timeout=300"}
+        )
+        report = scan_database(url.render_as_string(hide_password=False))
+    finally:
+        release.set()
+        thread.join()
+        holder.dispose()
+    assert [t.table.rsplit(".", 1)[-1] for t in report.tables] == ["emp"]
+    assert report.unreadable == 1
+    assert any("salary not scanned" in n and "timeout" in n for n in report.notes)
+
+
+def test_refusals_are_told_from_lost_connections() -> None:
+    class PgError(Exception):
+        def __init__(self, sqlstate: str) -> None:
+            self.sqlstate = sqlstate
+
+    assert refusal(PgError("42501")) == DENIED
+    assert refusal(PgError("57014")) == TIMED_OUT
+    assert refusal(PgError("08006")) is None  # connection failure
+    assert refusal(Exception(1142, "SELECT command denied")) == DENIED
+    mysql_error = Exception(1142, "SELECT command denied")
+    mysql_error.sqlstate = "42000"  # type: ignore[attr-defined] # PyMySQL sets one too
+    assert refusal(mysql_error) == DENIED
+    assert refusal(Exception(3024, "Query execution was interrupted")) == TIMED_OUT
+    assert refusal(Exception(2013, "Lost connection to MySQL server")) is None
+    assert refusal(Exception("no code")) is None
