@@ -61,3 +61,20 @@ def test_a_dump_with_its_schema_has_no_notes(tmp_path: Path) -> None:
     assert report.notes == []
     assert "notes" not in json.loads(report.to_json())
     assert "Note:" not in render_markdown(report)
+
+
+def test_clean_columns_show_no_python_none_in_markdown_or_csv(tmp_path: Path) -> None:
+    """A clean column has no protection state: the tables show a dash (CSV: empty), as
+    they do for its grade and entity, not Python's ``None``."""
+    from dataguard.scan.render import render_csv
+
+    dump = tmp_path / "shop.sql"
+    dump.write_text(_DEFINITION + _rows(random.Random(2), 30), "utf-8")
+    report = scan_dump(dump)
+    clean = [c for c in report.columns if c.entity is None]
+    assert clean
+    assert all(c.protection is None for c in clean)
+    markdown = render_markdown(report, include_clean=True)
+    assert "| members | id | - | 1.00 | - | none |" in markdown
+    assert "None" not in markdown
+    assert "None" not in render_csv(report, include_clean=True)
