@@ -72,6 +72,9 @@ _FOLLOWERS = (
     "(?<![投上起申])诉|一案|"
     # ref. medical and nursing records: 患者李娜因头痛入院, 家属沈嘉怡陪同, 家属王芳签字.
     "因(?!此)|陪同|签字|签名|"
+    # ref. lending, collection and payment logs: 客户王芳逾期30天, 还款人黄丽丽还款500元,
+    # 担保人刘德华签署担保合同, 客户张伟提现200元.
+    "逾期|还款|借款|贷款|放款|提额|签署|签约|签订|支付|付款|退款|缴费|充值|提现|续费|"
     "的|已|正在|在|于|和|与|说|收"
 )
 # A mask character right after it means the name was masked already: 欧阳** is the display
@@ -192,6 +195,8 @@ _SPEAKER_NAME_END = r"(?=[，,。.！!？?；;、：:\s|)）\]】\"'&<]|$)"
 # too Hyperscan refused the INSERT one (it was then scanned on every line of every batch).
 _RECORD_LABELS = (
     "收款人|付款人|汇款人|借款人|担保人|共同借款人|监护人|操作人|操作员|审批人|审核人|"
+    # ref. loan and collection records: who repays or owes (还款人黄丽丽, 债务人：张伟).
+    "还款人|共同还款人|贷款人|债务人|抵押人|出质人|"
     "创建人|修改人|处理人|提交人|下单人|订购人|预订人|报案人|投诉人|"
     # ref. vouchers and approval slips: who checked, approved, entered or handled it
     # (经办人：陈静  复核人：赵磊; 制单人, 记账人 on accounting vouchers).
@@ -400,6 +405,9 @@ _NOT_NAME_STARTS = frozenset(
         # start with a surname character: 明天张先生来取件, 周末王女士来过, 谢谢李先生.
         # Not the weekdays: 周一鸣 and 周一凡 are names.
         *("明天", "明早", "明晚", "明年", "后天", "周末", "谢谢", "多谢"),
+        # Payment words that start with a surname character: 客户付款100元, 用户充值100元,
+        # 客户支付成功 are what the customer did (付, 充, 支, 续, 代, 申, 解 are surnames).
+        *("付款", "充值", "支付", "续费", "代扣", "申购", "解冻"),
     )
 )
 
@@ -712,6 +720,13 @@ class NameRecognizer(Recognizer):
         no-match: 家属已签字
         no-match: 某大学家属院3栋
         no-match: 客户：原告席改地址到上海
+        match: 客户⟦王芳⟧逾期30天，已转入M2
+        match: 还款人⟦黄丽丽⟧还款500元
+        match: 担保人⟦刘德华⟧签署担保合同
+        match: 债务人：⟦张伟⟧，欠款12000元
+        no-match: 客户付款100元
+        no-match: 用户充值100元
+        no-match: 借款人逾期3天未还款
     """
 
     entity: ClassVar[str] = "CN_NAME"
