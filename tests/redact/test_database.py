@@ -504,3 +504,54 @@ def test_a_settings_table_masks_each_value_as_what_its_key_names(
             "4,support.mobile,******1050",
             "id,config_key,config_value",
         ]
+
+
+@pytest.mark.parametrize("server", ["postgresql", "mariadb"])
+def test_a_table_is_copied_in_primary_key_order_whatever_its_physical_order(
+    server: str, tmp_path: Path
+) -> None:
+    """A SELECT without ORDER BY has no order: PostgreSQL returns an updated row where its
+    new version lies (at the end of the heap), and its synchronised scans start a large
+    table's scan mid-table, so two runs copied its rows in different orders. A table with
+    a primary key is copied in its order."""
+    rows = [{"id": i, "m": f"1381234{i:04d}"} for i in range(1, 41)]
+    with server_table(
+        server,
+        "CREATE TABLE {table} (id INTEGER PRIMARY KEY, mobile VARCHAR(20), note VARCHAR(20))",
+        ("INSERT INTO {table} (id, mobile) VALUES (:id, :m)", rows),  # type: ignore[arg-type]
+        "UPDATE {table} SET note = 'moved' WHERE id <= 5",  # new versions go to the end
+    ) as (url, table):
+        out = tmp_path / "out.csv"
+        result = redact_table(url, table, out)
+        assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+        ids = [int(line.split(",")[0]) for line in out.read_text("utf-8").splitlines()[1:]]
+        assert ids == list(range(1, 41))
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql", "mariadb"])
+def test_the_database_counts_the_rows_before_any_is_streamed(kind: str, tmp_path: Path) -> None:
+    """The count (a progress bar's total, the sample's stride) comes from the server: it
+    used to stream the whole table through Python once only to count it."""
+    from dataguard.sources.database import open_database
+
+    url = _server_or_sqlite(kind, tmp_path)
+    rows = [{"id": i, "m": f"1391234{i:04d}"} for i in range(1, 258)]
+    table = f"dg_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE TABLE {table} (id INTEGER, mobile VARCHAR(20))"))
+        connection.execute(sa.text(f"INSERT INTO {table} VALUES (:id, :m)"), rows)
+    try:
+        assert open_database(url, table=table).rows == 257
+        query = f"SELECT * FROM {table} WHERE id > 7;"
+        assert open_database(url, query=query).rows == 250
+        out = tmp_path / "out.csv"
+        result = CliRunner().invoke(
+            cli, ["redact", "--from-db", url, "--query", query, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.stderr
+        assert len(out.read_text("utf-8").splitlines()) == 251
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP TABLE {table}"))
+        engine.dispose()
