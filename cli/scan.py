@@ -348,7 +348,9 @@ def render(report: ScanReport, fmt: str, include_clean: bool) -> str:
 
 
 def _finish(report: ScanReport, opts: dict[str, Any], trail: Trail) -> None:
-    """Compare with the baseline, write the report, summarise, and exit by --fail-on."""
+    """Compare with the baseline, write the report, summarise, and exit by --fail-on
+    (exit 2 after the report when part of the source could not be scanned; such a scan
+    never becomes the baseline)."""
     counts = report.summary()
     trail.details.update(
         tables=counts["tables"],
@@ -363,7 +365,14 @@ def _finish(report: ScanReport, opts: dict[str, Any], trail: Trail) -> None:
     full = report
     if baseline_path is not None:
         baseline = load_baseline(baseline_path)
-        if baseline is None or opts["update_baseline"]:
+        if report.unreadable and (baseline is None or opts["update_baseline"]):
+            # A partial scan as the baseline would make the unread tables "new" next time.
+            click.echo(
+                f"baseline not recorded in {baseline_path}: part of the source could not "
+                "be scanned",
+                err=True,
+            )
+        elif baseline is None or opts["update_baseline"]:
             save_baseline(report, baseline_path)
             click.echo(f"baseline recorded in {baseline_path}", err=True)
         if baseline is None:

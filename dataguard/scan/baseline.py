@@ -8,7 +8,8 @@ it sorts personal columns into:
 ``changed``
     held personal data before and now, but its entity, grade or protection changed;
 ``gone``
-    held personal data before, does not now (dropped, emptied or protected away);
+    held personal data before, does not now (dropped, emptied or protected away); not the
+    columns of a table or file the new scan could not read (``ScanReport.not_scanned``);
 ``new_plaintext``
     the ``new`` and ``changed`` columns that are plaintext now and were not before: what
     ``--fail-on new-plaintext`` fails on.
@@ -66,7 +67,14 @@ def compare(report: ScanReport, baseline: ScanReport) -> Changes:
     before = {c.key: c for c in baseline.personal}
     after = {c.key: c for c in report.personal}
     new = sorted(set(after) - set(before))
-    gone = sorted(set(before) - set(after))
+    # A table or file this scan could not read is unread, not gone (a narrower account,
+    # a file locked by its writer): its columns stay out of the changes.
+    unread = set(report.not_scanned)
+    gone = sorted(
+        key
+        for key in set(before) - set(after)
+        if before[key].table not in unread and before[key].table.split("#")[0] not in unread
+    )
     changed = []
     details: dict[str, list[str]] = {}
     for key in sorted(set(after) & set(before)):

@@ -141,6 +141,7 @@ def scan_database(
             name = info.qualified_name
             if name in refused:
                 report.unreadable += 1
+                report.not_scanned.append(name)
                 user = engine.url.username or "the scanning user"
                 report.notes.append(_refused_note(name, user, *refused[name]))
                 if on_table is not None:

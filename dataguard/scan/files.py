@@ -104,6 +104,7 @@ def scan_files(
         except UsageError as exc:  # its message names the file and place, never a value
             first_error = first_error or exc
             report.unreadable += 1
+            report.not_scanned.append(str(path))
             report.notes.append(f"not scanned ({path}): {exc}")
         if on_file is not None:
             on_file(path, done)

@@ -201,6 +201,8 @@ class ScanReport:
             without a definition in a dump, say); names only, never values.
         unreadable: how many files of a ``files`` scan, or tables of a ``database``
             scan, could not be read (each has a note saying why); the rest were scanned.
+        not_scanned: those files (paths) or tables (qualified names): a baseline's
+            columns in them are not "gone", only unread this time.
     """
 
     target: str
@@ -216,6 +218,7 @@ class ScanReport:
     baseline: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     unreadable: int = 0
+    not_scanned: list[str] = field(default_factory=list)
 
     @classmethod
     def begin(cls, target: str, source: str, *, scheme: str, sample: int, seed: int) -> ScanReport:
@@ -290,6 +293,8 @@ class ScanReport:
             data["notes"] = list(self.notes)
         if self.unreadable:
             data["unreadable"] = self.unreadable
+        if self.not_scanned:
+            data["not_scanned"] = list(self.not_scanned)
         return data
 
     def to_json(self, *, include_clean: bool = True) -> str:
@@ -314,4 +319,5 @@ class ScanReport:
             read_only=bool(data.get("read_only", True)),
             notes=list(data.get("notes", [])),
             unreadable=int(data.get("unreadable", 0)),
+            not_scanned=list(data.get("not_scanned", [])),
         )

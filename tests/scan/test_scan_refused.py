@@ -9,10 +9,12 @@ are reported, and the CLI exits 2 after writing the report.
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -159,3 +161,27 @@ def test_refusals_are_told_from_lost_connections() -> None:
     assert refusal(Exception(3024, "Query execution was interrupted")) == TIMED_OUT
     assert refusal(Exception(2013, "Lost connection to MySQL server")) is None
     assert refusal(Exception("no code")) is None
+
+
+@pytest.mark.parametrize("empty_database", ["postgresql"], indirect=True)
+def test_against_a_baseline_an_unread_table_is_not_gone_and_never_the_baseline(
+    audit_url: str, empty_database: str, tmp_path: Path
+) -> None:
+    """The baseline of the owner's full scan, then the audit account's partial one: the
+    table it could not read was reported "gone: salary.bank_card", and --update-baseline
+    recorded the partial scan, so the table came back as new next time."""
+    baseline = tmp_path / "baseline.json"
+    first = CliRunner().invoke(cli, ["scan", "db", empty_database, "--baseline", str(baseline)])
+    assert first.exit_code == 1, first.output  # plaintext personal data: the default gate
+    recorded = baseline.read_bytes()
+    assert b"bank_card" in recorded
+    partial = CliRunner().invoke(
+        cli,
+        ["scan", "db", audit_url, "--baseline", str(baseline), "--update-baseline"],
+    )
+    assert partial.exit_code == 2, partial.output
+    report = json.loads(partial.stdout)
+    assert report["baseline"]["gone"] == []
+    assert [t.rsplit(".", 1)[-1] for t in report["not_scanned"]] == ["salary"]
+    assert "baseline not recorded" in partial.stderr
+    assert baseline.read_bytes() == recorded
