@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from dataguard.errors import UsageError
-from dataguard.sources.catalog import TableInfo, unknown_types_quiet
+from dataguard.sources.catalog import ColumnInfo, TableInfo, unknown_types_quiet
 from dataguard.sources.tables import TableSource, draw_sample
 
 __all__ = [
@@ -322,6 +322,7 @@ def open_database(
     and columns mixing kinds of value are read as text; a later value that would not fit
     its column's type is a :class:`UsageError`, never rounded or dropped.
     """
+    import sqlalchemy as sa
     from polars.io.plugins import register_io_source
 
     from dataguard.sources.db_columns import column_types, to_frame
@@ -364,7 +365,47 @@ def open_database(
     frame = register_io_source(source, schema=polars_schema)
     opened = TableSource(Path(shown), "database", frame, comments=_comments(selectable))
     opened.rows = _count(engine, selectable)
+    if not isinstance(selectable, sa.TextClause):
+
+        def server_sample(rows: int, seed: int) -> pl.DataFrame | None:
+            picked = _hashed_sample(engine, selectable, opened.rows, rows, seed)
+            return None if picked is None else to_frame(shown, columns, picked, 1)
+
+        opened.server_sample = server_sample
     return opened
+
+
+def _hashed_sample(
+    engine: Any, selectable: Any, total: int | None, rows: int, seed: int
+) -> list[Any] | None:
+    """The *rows* rows of a table whose identity hashes lowest with *seed*, chosen by the
+    database as ``scan db`` chooses its sample (:func:`sample_table`): the server reads
+    the table once and sends only those rows, where sampling the stream sent every row
+    through Python. In the hash's order. None when the table has no identity to hash (a
+    MySQL table without a primary key, an SQLite table without rowid) or no count.
+    """
+
+    table = selectable.get_final_froms()[0]
+    if total is None or total <= 2 * rows:
+        return None
+    info = TableInfo(
+        table.name,
+        tuple(ColumnInfo(c.name, "", primary_key=c.primary_key) for c in table.columns),
+        schema=table.schema,
+        rows=total,
+    )
+    hashed = _row_hash(engine.dialect.name, info, seed)
+    if hashed is None:
+        return None
+    value, size = hashed
+    share = min(1.0, 1.5 * rows / total)
+    statement = (
+        selectable.order_by(None).where(value < int(share * size)).order_by(value).limit(rows)
+    )
+    try:
+        return [row for _, batch in _rows(engine, statement, rows) for row in batch]
+    except UsageError:  # a WITHOUT ROWID table has no rowid: sampled as it streams
+        return None
 
 
 def _comments(selectable: Any) -> dict[str, str]:
@@ -387,6 +428,10 @@ def sample_database(source: TableSource, rows: int, seed: int) -> pl.DataFrame:
     stride = max(1, total // max(rows, 1))
     if stride == 1:
         return source.frame.head(rows).collect()
+    if source.server_sample is not None:
+        picked = source.server_sample(rows, seed)
+        if picked is not None:
+            return picked
     empty = source.frame.head(0).collect()
     return draw_sample(source.frame, rows, stride, seed, empty=empty)
 

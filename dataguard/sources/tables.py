@@ -290,6 +290,11 @@ class TableSource:
     #: A database table's column comments by column name (``referrer`` → ``推荐人``):
     #: evidence and detection context when the name says nothing.
     comments: dict[str, str] = field(default_factory=dict)
+    #: A database table's own sampler, ``server_sample(rows, seed)``: about *rows* rows
+    #: spread over the table, picked by the server so that only they are sent
+    #: (:func:`~dataguard.sources.database.open_database`); it returns None where it
+    #: cannot pick them, and the source is sampled as it streams instead.
+    server_sample: Callable[[int, int], pl.DataFrame | None] | None = None
     #: Whether :meth:`check_records` found every record as wide as the header.
     records_checked: bool = field(default=False, init=False, repr=False)
 

@@ -555,3 +555,59 @@ def test_the_database_counts_the_rows_before_any_is_streamed(kind: str, tmp_path
         with engine.begin() as connection:
             connection.execute(sa.text(f"DROP TABLE {table}"))
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("kind", "create"),
+    [
+        ("sqlite", "CREATE TABLE {table} (id INTEGER PRIMARY KEY, contact VARCHAR(20))"),
+        ("postgresql", "CREATE TABLE {table} (id INTEGER PRIMARY KEY, contact VARCHAR(20))"),
+        ("mariadb", "CREATE TABLE {table} (id INTEGER PRIMARY KEY, contact VARCHAR(20))"),
+        # No identity to hash: sampled as it streams, as before.
+        ("mariadb", "CREATE TABLE {table} (id INTEGER, contact VARCHAR(20))"),
+        ("sqlite", "CREATE TABLE {table} (id INTEGER PRIMARY KEY, contact TEXT) WITHOUT ROWID"),
+    ],
+)
+def test_a_large_tables_sample_is_spread_over_it_and_repeats(
+    kind: str, create: str, tmp_path: Path
+) -> None:
+    """The server picks the sample of a table with an identity (the rows whose primary
+    key, ctid or rowid hashes lowest with the seed), so only those rows are sent: the
+    stream sampled before sent the whole table through Python. Either way the sample
+    spreads over the table (the phones live only in its last fifth) and repeats."""
+    url = _server_or_sqlite(kind, tmp_path)
+    rows = [{"id": i, "c": f"1391234{i:04d}" if i > 4000 else None} for i in range(1, 5001)]
+    table = f"dg_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(create.format(table=table)))
+        connection.execute(sa.text(f"INSERT INTO {table} VALUES (:id, :c)"), rows)
+    try:
+        from dataguard.sources.database import open_database
+
+        sampler = open_database(url, table=table).server_sample
+        assert sampler is not None
+        picked = sampler(400, 0)
+        if "PRIMARY KEY" in create and "WITHOUT ROWID" not in create:
+            assert picked is not None
+            assert picked.height == 400
+            assert picked["id"].min() < 1000 < 4000 < picked["id"].max()  # type: ignore[operator]
+        else:
+            assert picked is None
+        reports = []
+        for run in range(2):
+            out = tmp_path / f"out{run}.csv"
+            report = tmp_path / f"report{run}.json"
+            result = redact_table(url, table, out, "--sample", "400", "--report", str(report))
+            assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+            lines = out.read_text("utf-8").splitlines()
+            assert len(lines) == 5001
+            assert lines[-1].endswith(",******5000")
+            reports.append(json.loads(report.read_text("utf-8"))["columns"])
+        assert reports[0] == reports[1]
+        (contact,) = [c for c in reports[0] if c["column"] == "contact"]
+        assert contact["entity"] == "CN_MOBILE"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP TABLE {table}"))
+        engine.dispose()
