@@ -408,6 +408,9 @@ _NOT_NAME_STARTS = frozenset(
         # Payment words that start with a surname character: 客户付款100元, 用户充值100元,
         # 客户支付成功 are what the customer did (付, 充, 支, 续, 代, 申, 解 are surnames).
         *("付款", "充值", "支付", "续费", "代扣", "申购", "解冻"),
+        # Compounds of a record's role that data/cn_words.txt lacks: 员工花名册,
+        # 员工关怀, 员工年假, 考生须知, 员工晋升.
+        *("花名册", "关怀", "年假", "须知", "晋升"),
     )
 )
 
@@ -735,14 +738,29 @@ class NameRecognizer(Recognizer):
             "cn_name_label",
             "(?:"
             + _LABELS
-            + "|"
-            + _RECORD_LABELS
             + ")"
             + _QUOTE
             + r"[ \t]*(?:"
             + _LABEL_SEP
             # ref. Java log templates: 用户[{}]修改手机号, 收件人【{}】, 操作人({})审批.
             + r"|是|为|叫|[\[【(（「])?"
+            + _SECOND_LABEL
+            + _NAME,
+            0.5,
+        ),
+        # A record's role (员工, 患者, 借款人 …) names whom it is about with a separator or a
+        # space between them (员工：高峰, 患者 李娜, 操作人(王芳)). Run on, it is as often a
+        # compound word (员工福利, 员工花名册, 患者满意度, 考生须知): that form is
+        # NameBesideRecognizer's, which rejects common words.
+        Pattern(
+            "cn_name_record_label",
+            "(?:"
+            + _RECORD_LABELS
+            + ")"
+            + _QUOTE
+            + r"(?:[ \t]*(?:"
+            + _LABEL_SEP
+            + r"|是|为|叫|[\[【(（「])|[ \t]+)"
             + _SECOND_LABEL
             + _NAME,
             0.5,
@@ -1069,7 +1087,7 @@ class NameRecognizer(Recognizer):
     def validate(self, value: str) -> bool | None:
         if re.search(_DOT, value):
             return None
-        if value in _NOT_NAMES or value[:2] in _NOT_NAME_STARTS:
+        if value in _NOT_NAMES or value[:2] in _NOT_NAME_STARTS or value[:3] in _NOT_NAME_STARTS:
             return False
         # A longer division name (张家口) and a province's or prefecture's (杭州, the
         # value of many a log parameter) are places; a county's two-character name (梁平,

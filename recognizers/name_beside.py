@@ -18,6 +18,7 @@ from .name import (
     _GIVEN,
     _NAME,
     _NOT_BEFORE_TITLES,
+    _RECORD_LABELS,
     _SECOND_LABEL_WORD,
     _SPEAKER_COLON,
     _SPEAKER_NAME_END,
@@ -348,9 +349,20 @@ class NameBesideRecognizer(NameRecognizer):
         no-match: 发给客户的通知
         match: 联系人：配偶：⟦刘洋⟧，13812341050
         no-match: 紧急联系人1:母亲 13712345678
+        match: 患者⟦李娜⟧因头痛入院
+        match: 员工⟦张伟⟧（工号E001）已离职
+        no-match: XX科技有限公司员工花名册（2026年11月）
+        no-match: 员工福利（2026年）
+        no-match: 患者满意度（2026年）
+        no-match: 员工和家属（共12人）
     """
 
     patterns = (
+        # A record's role run on into the name (患者李娜因…, 员工张伟（工号…）, 家属王芳签字):
+        # here, not among NameRecognizer's labels, since the run-on words are as often a
+        # compound (员工福利, 员工花名册, 患者满意度, 考生须知, 员工通讯录) whose tail reads
+        # as a name: common words are rejected. Nor a conjunction (员工和家属).
+        Pattern("cn_name_record_run_on", "(?:" + _RECORD_LABELS + ")(?![和与及跟同])" + _NAME, 0.5),
         Pattern(
             "cn_name_row",
             _ROW_START + _NAME + _CELL_SEP + "(?=" + _PERSONAL_CELL + ")",

@@ -60,17 +60,12 @@ def audit_url(empty_database: str) -> Iterator[str]:
             connection.execute(sa.text(f"CREATE ROLE {user} LOGIN"))
             connection.execute(sa.text(f"GRANT SELECT ON emp TO {user}"))
         else:
-            connection.execute(sa.text(f"CREATE USER '{user}'@'%'"))
-            connection.execute(sa.text(f"CREATE USER '{user}'@'localhost'"))
-            for host in ("%", "localhost"):
-                connection.execute(
-                    sa.text(f"GRANT SELECT ON {url.database}.emp TO '{user}'@'{host}'")
-                )
+            for grantee in _mysql_accounts(user):
+                connection.execute(sa.text(f"CREATE USER {grantee}"))
+                connection.execute(sa.text(f"GRANT SELECT ON {url.database}.emp TO {grantee}"))
                 # MySQL lists only tables the user holds some privilege on: INSERT
                 # makes salary visible to the catalogue, and still unreadable
-                connection.execute(
-                    sa.text(f"GRANT INSERT ON {url.database}.salary TO '{user}'@'{host}'")
-                )
+                connection.execute(sa.text(f"GRANT INSERT ON {url.database}.salary TO {grantee}"))
     try:
         yield url.set(username=user, password=None).render_as_string(hide_password=False)
     finally:
@@ -79,9 +74,14 @@ def audit_url(empty_database: str) -> Iterator[str]:
                 connection.execute(sa.text(f"DROP OWNED BY {user}"))
                 connection.execute(sa.text(f"DROP ROLE {user}"))
             else:
-                connection.execute(sa.text(f"DROP USER '{user}'@'%'"))
-                connection.execute(sa.text(f"DROP USER '{user}'@'localhost'"))
+                for grantee in _mysql_accounts(user):
+                    connection.execute(sa.text(f"DROP USER {grantee}"))
         admin.dispose()
+
+
+def _mysql_accounts(user: str) -> tuple[str, ...]:
+    """The accounts a login from anywhere and from the local socket use."""
+    return (f"'{user}'@'%'", f"'{user}'@'localhost'")
 
 
 @pytest.mark.parametrize("empty_database", ["postgresql", "mariadb"], indirect=True)
