@@ -32,6 +32,7 @@ __all__ = [
     "read_write_engine",
     "sample_database",
     "sample_table",
+    "with_installed_driver",
 ]
 
 _WRITABLE_DIALECTS = ("sqlite", "postgresql", "mysql", "mariadb")
@@ -59,6 +60,37 @@ def describe_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
+# URL schemes written without a driver, as DATABASE_URL variables and other tools write them,
+# and the driver dataguard's extras install for each (``postgres`` is Heroku's and libpq's
+# spelling, which SQLAlchemy does not know; its default drivers, psycopg2 and mysqlclient,
+# are not the ones ``dataguard[postgres]`` and ``dataguard[mysql]`` install).
+_BARE_SCHEMES = {
+    "postgres": ("postgresql", "psycopg2", "psycopg"),
+    "postgresql": ("postgresql", "psycopg2", "psycopg"),
+    "mysql": ("mysql", "MySQLdb", "pymysql"),
+    "mariadb": ("mariadb", "MySQLdb", "pymysql"),
+}
+
+
+def with_installed_driver(url: Any) -> Any:
+    """*url* (text or an SQLAlchemy URL) as an SQLAlchemy URL that names a driver this
+    Python has: ``postgres://`` and ``postgresql://`` read with psycopg (3) and ``mysql://``
+    and ``mariadb://`` with PyMySQL when SQLAlchemy's default drivers (psycopg2,
+    mysqlclient) are not installed; any other URL unchanged."""
+    import importlib.util
+
+    import sqlalchemy as sa
+
+    parsed = sa.engine.make_url(url)
+    bare = _BARE_SCHEMES.get(parsed.drivername)
+    if bare is None:
+        return parsed
+    dialect, default, installed = bare
+    if importlib.util.find_spec(default) is None and importlib.util.find_spec(installed):
+        return parsed.set(drivername=f"{dialect}+{installed}")
+    return parsed.set(drivername=dialect)
+
+
 def _engine(url: str) -> Any:
     try:
         import sqlalchemy as sa
@@ -69,7 +101,7 @@ def _engine(url: str) -> Any:
             "pip install 'dataguard[postgres]' or 'dataguard[mysql]'"
         ) from None
     try:
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(with_installed_driver(url))
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise UsageError(f"cannot use database URL {describe_url(url)}: {exc}") from None
     database = engine.url.database or ""
@@ -110,7 +142,7 @@ def read_write_engine(url: str) -> Any:
         ) from None
     shown = describe_url(url)
     try:
-        parsed = sa.engine.make_url(url)
+        parsed = with_installed_driver(url)
     except sa.exc.ArgumentError:
         raise UsageError(
             f"cannot parse database URL {shown}; write it as dialect+driver://user@host/db"
