@@ -51,13 +51,27 @@ _READ_ONLY = {
 
 def describe_url(url: str) -> str:
     """The URL with its password hidden, for messages and reports."""
-    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return _parsed(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "<unparseable database URL>"
+
+
+def _parsed(url: Any) -> Any:
+    """*url* parsed by SQLAlchemy, with a password holding an unescaped ``@`` put back
+    together: ``root:p@ss#1@db/shop`` parses as password ``p`` and host ``ss#1@db``, so
+    messages showed ``root:***@ss#1@db``, the password's tail. A host never holds ``@``:
+    the last one ends the password."""
+    import sqlalchemy as sa
+
+    parsed = sa.engine.make_url(url)
+    host = parsed.host or ""
+    if "@" in host and parsed.password is not None:
+        tail, host = host.rsplit("@", 1)
+        parsed = parsed.set(password=f"{parsed.password}@{tail}", host=host)
+    return parsed
 
 
 # URL schemes written without a driver, as DATABASE_URL variables and other tools write them,
@@ -76,12 +90,11 @@ def with_installed_driver(url: Any) -> Any:
     """*url* (text or an SQLAlchemy URL) as an SQLAlchemy URL that names a driver this
     Python has: ``postgres://`` and ``postgresql://`` read with psycopg (3) and ``mysql://``
     and ``mariadb://`` with PyMySQL when SQLAlchemy's default drivers (psycopg2,
-    mysqlclient) are not installed; any other URL unchanged."""
+    mysqlclient) are not installed; any other URL unchanged. A password with an unescaped
+    ``@`` is read whole (see :func:`_parsed`)."""
     import importlib.util
 
-    import sqlalchemy as sa
-
-    parsed = sa.engine.make_url(url)
+    parsed = _parsed(url)
     bare = _BARE_SCHEMES.get(parsed.drivername)
     if bare is None:
         return parsed

@@ -9,6 +9,7 @@ with "No module named 'MySQLdb'" / "'psycopg2'", drivers the extras do not insta
 from __future__ import annotations
 
 import importlib.util
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 from dataguard.cli.main import cli
 
 from dataguard.scan.database import scan_database
-from dataguard.sources.database import with_installed_driver
+from dataguard.sources.database import describe_url, with_installed_driver
 
 
 def _bare(url: str, scheme: str) -> str:
@@ -77,3 +78,38 @@ def test_scan_db_reads_a_database_url_as_other_tools_write_it(
         assert report.target.startswith(f"{scheme}://")  # as the user wrote it
         result = CliRunner().invoke(cli, ["scan", "db", url, "--fail-on", "never", "-f", "md"])
         assert result.exit_code == 0, result.output
+
+
+def test_a_password_holding_an_unescaped_at_sign_is_read_whole_and_never_shown() -> None:
+    """SQLAlchemy ends the password at its first ``@``: ``p@ss#1`` became password ``p``
+    and host ``ss#1@127.0.0.1``, and messages showed ``root:***@ss#1@127.0.0.1``."""
+    written = "mysql+pymysql://root:p@ss#1@127.0.0.1:3306/shop"
+    url = with_installed_driver(written)
+    assert (url.password, url.host, url.port, url.database) == ("p@ss#1", "127.0.0.1", 3306, "shop")
+    assert describe_url(written) == "mysql+pymysql://root:***@127.0.0.1:3306/shop"
+
+
+@pytest.mark.parametrize("empty_database", ["mariadb"], indirect=True)
+def test_an_account_whose_password_holds_an_at_sign_can_scan(empty_database: str) -> None:
+    admin = sa.create_engine(empty_database, isolation_level="AUTOCOMMIT")
+    user = f"dg_at_{uuid.uuid4().hex[:8]}"
+    database = sa.engine.make_url(empty_database).database
+    accounts = (f"'{user}'@'%'", f"'{user}'@'localhost'")
+    with admin.connect() as connection:
+        connection.execute(sa.text("CREATE TABLE members (id INT PRIMARY KEY, sjh VARCHAR(20))"))
+        connection.execute(sa.text("INSERT INTO members VALUES (1, '13812341050')"))
+        for account in accounts:
+            connection.execute(sa.text(f"CREATE USER {account} IDENTIFIED BY 'p@ss#1'"))
+            connection.execute(sa.text(f"GRANT SELECT ON {database}.* TO {account}"))
+    try:
+        host = sa.engine.make_url(empty_database)
+        url = f"mysql://{user}:p@ss#1@{host.host}:{host.port or 3306}/{database}"
+        result = CliRunner().invoke(cli, ["scan", "db", url, "--fail-on", "never", "-f", "md"])
+        assert result.exit_code == 0, result.output
+        assert "| sjh |" in result.stdout
+        assert "ss#1" not in result.output
+    finally:
+        with admin.connect() as connection:
+            for account in accounts:
+                connection.execute(sa.text(f"DROP USER {account}"))
+        admin.dispose()
