@@ -223,7 +223,9 @@ class TokenVault:
                 parents=True, exist_ok=True, mode=0o700
             )
         try:
-            engine = sa.create_engine(url)
+            from dataguard.sources.database import with_installed_driver
+
+            engine = sa.create_engine(with_installed_driver(url))
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
             shown = _describe(url)
             raise UsageError(f"cannot use database URL {shown} for a token vault: {exc}") from None
@@ -445,11 +447,10 @@ def _check_name(name: str) -> None:
 
 
 def _describe(url: Any) -> str:
-    """The URL with its password hidden."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return "<unparseable database URL>"
+    """The URL with its password hidden (all of it, ``@`` included)."""
+    from dataguard.sources.database import describe_url  # polars: only when needed
+
+    return describe_url(url)
 
 
 def _sqlite_secure_delete(connection: Any, _record: Any) -> None:

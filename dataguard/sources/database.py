@@ -49,8 +49,9 @@ _READ_ONLY = {
 }
 
 
-def describe_url(url: str) -> str:
-    """The URL with its password hidden, for messages and reports."""
+def describe_url(url: Any) -> str:
+    """The URL (text or an SQLAlchemy URL) with its password hidden, for messages and
+    reports."""
     from sqlalchemy.exc import ArgumentError
 
     try:
