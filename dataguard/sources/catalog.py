@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dataguard.errors import UsageError
 from dataguard.sources.refusals import refusal
 
 __all__ = ["ColumnInfo", "TableInfo", "matches", "read_catalog", "unknown_types_quiet"]
@@ -103,6 +104,12 @@ def _schemas(inspector: Any, dialect: str, schemas: Sequence[str]) -> list[str |
         return [None]
     if dialect in ("mysql", "mariadb") and not schemas:
         # The database in the URL; scanning every database on a server is opt-in.
+        if not inspector.bind.url.database:
+            raise UsageError(
+                "the MySQL/MariaDB URL names no database: add one (mysql://user@host/shop), "
+                "or name databases with --schema PATTERN (--schema '*' reads every database "
+                "on the server but the system's)"
+            )
         return [None]
     names = [s for s in inspector.get_schema_names() if s not in _SYSTEM_SCHEMAS]
     return [s for s in names if matches(s, schemas) and not s.startswith("pg_")]

@@ -113,3 +113,22 @@ def test_an_account_whose_password_holds_an_at_sign_can_scan(empty_database: str
             for account in accounts:
                 connection.execute(sa.text(f"DROP USER {account}"))
         admin.dispose()
+
+
+@pytest.mark.parametrize("empty_database", ["mariadb"], indirect=True)
+def test_a_mysql_url_without_a_database_asks_for_one_or_for_schemas(empty_database: str) -> None:
+    """``mysql://root@host/`` (a server, no database) crashed with an AttributeError
+    traceback inside SQLAlchemy's reflection."""
+    engine = sa.create_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE members (id INT PRIMARY KEY, sjh VARCHAR(20))"))
+        connection.execute(sa.text("INSERT INTO members VALUES (1, '13812341050')"))
+    engine.dispose()
+    parsed = sa.engine.make_url(empty_database)
+    server = parsed.set(database=None).render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["scan", "db", server])
+    assert result.exit_code == 2
+    assert "names no database" in result.output
+    assert "Traceback" not in result.output
+    report = scan_database(server, schemas=[str(parsed.database)])
+    assert [(c.column, c.entity) for c in report.personal] == [("sjh", "CN_MOBILE")]
