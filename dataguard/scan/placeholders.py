@@ -16,7 +16,10 @@ __all__ = ["PLACEHOLDER_WORDS", "is_placeholder"]
 # ref. what Chinese web forms and seed scripts commonly fill in for "unknown".
 _WORDS_TEXT = (
     "n/a na null none nil undefined unknown test tbd todo - -- / 无 暂无 未知 未填 空 不详 "
-    "xxx 待定 待补充 保密"
+    "xxx 待定 待补充 保密 "
+    # How database tools write NULL into an export: Navicat (Null), DataGrip <null>,
+    # DBeaver [NULL], MySQL's SELECT … INTO OUTFILE and mysqldump --tab \N.
+    "(null) <null> [null] \\n"
 )
 #: The placeholder words, lower case: what a form or an export writes for "no value".
 PLACEHOLDER_WORDS = frozenset(_WORDS_TEXT.split())

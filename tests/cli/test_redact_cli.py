@@ -1312,3 +1312,22 @@ def test_utf8_stored_as_latin1_is_refused_naming_the_columns(tmp_path: Path) -> 
     garbled = [gen.as_read_from_latin1(name) for name, _ in people]
     plain = [value for person in people for value in person]
     assert not [value for value in garbled + plain if value in result.output]
+
+
+def test_the_nulls_database_tools_write_into_exports_stay_as_they_are(tmp_path: Path) -> None:
+    """Navicat writes NULL as ``(Null)``, DataGrip as ``<null>``, DBeaver as ``[NULL]``,
+    ``SELECT … INTO OUTFILE`` as ``\\N``: masked, each came out as a phone's ``******``,
+    a value that was never there, and was counted as changed."""
+    header = "id,cust_name,phone,id_no"
+    rows = [
+        "1,罗华,18401815908,360102194709173012",
+        "2,马子涵,(Null),(Null)",
+        "3,董雪,<null>,[NULL]",
+        "4,陈静,\\N,\\N",
+        "5,王芳,13912345678,440305198110084644",
+    ]
+    result, out = redact_lines(tmp_path / "navicat.csv", [header, *rows], encoding="utf-8")
+    got = out.read_text("utf-8").splitlines()
+    assert got[2:5] == ["2,马**,(Null),(Null)", "3,董*,<null>,[NULL]", "4,陈*,\\N,\\N"]
+    assert got[1] == "1,罗*,******5908,3****************2"
+    assert "masked phone as CN_MOBILE with keep_ends: 2 value(s) changed" in result.output
