@@ -23,6 +23,7 @@ import polars as pl
 
 from dataguard.errors import UsageError
 from dataguard.sources.catalog import ColumnInfo, TableInfo, unknown_types_quiet
+from dataguard.sources.refusals import DENIED, TIMED_OUT, refusal
 from dataguard.sources.tables import TableSource, draw_sample
 
 __all__ = [
@@ -338,8 +339,23 @@ def _sqlite_storage(engine: Any, selectable: Any, names: list[str]) -> dict[str,
 def _unreachable(engine: Any, exc: Exception) -> UsageError:
     """The error for a database that cannot be read: which one, what kind; no data."""
     kind = type(getattr(exc, "orig", exc)).__name__
+    shown = describe_url(engine.url)
+    why = refusal(exc)
+    if why == DENIED:
+        user = engine.url.username or "this user"
+        return UsageError(
+            f"database {shown} refused to let {user} read the table or query ({kind}); "
+            f"grant {user} SELECT on it, or connect as a user who may read it"
+        )
+    if why == TIMED_OUT:
+        return UsageError(
+            f"database {shown} stopped the read at its statement or lock timeout ({kind}); "
+            "raise the user's timeout (PostgreSQL statement_timeout, MySQL "
+            "max_execution_time, MariaDB max_statement_time), or read when the table is "
+            "not locked"
+        )
     return UsageError(
-        f"database {describe_url(str(engine.url))} failed ({kind}); "
+        f"database {shown} failed ({kind}); "
         "check that it is reachable, the credentials, and the table or query"
     )
 

@@ -611,3 +611,30 @@ def test_a_large_tables_sample_is_spread_over_it_and_repeats(
         with engine.begin() as connection:
             connection.execute(sa.text(f"DROP TABLE {table}"))
         engine.dispose()
+
+
+def test_a_table_the_user_may_not_read_names_the_grant_it_needs(tmp_path: Path) -> None:
+    """A read-only account without SELECT on the table got "failed (InsufficientPrivilege);
+    check that it is reachable, the credentials, and the table or query"."""
+    role = f"dg_reader_{uuid.uuid4().hex[:8]}"
+    with server_table(
+        "postgresql",
+        "CREATE TABLE {table} (id INTEGER PRIMARY KEY, mobile VARCHAR(20))",
+        "INSERT INTO {table} VALUES (1, '13812341050')",
+        f"CREATE ROLE {role} LOGIN",
+    ) as (url, table):
+        try:
+            reader = sa.engine.make_url(url).set(username=role).render_as_string(False)
+            out = tmp_path / "out.csv"
+            result = redact_table(reader, table, out)
+            assert result.exit_code == 2  # type: ignore[attr-defined]
+            message = result.output  # type: ignore[attr-defined]
+            assert f"refused to let {role} read" in message
+            assert f"grant {role} SELECT" in message
+            assert "13812341050" not in message
+            assert not out.exists()
+        finally:
+            admin = sa.create_engine(url)
+            with admin.begin() as connection:
+                connection.execute(sa.text(f"DROP ROLE {role}"))
+            admin.dispose()
