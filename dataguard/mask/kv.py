@@ -181,7 +181,16 @@ _JSON_TOKEN = re.compile(
 #: The kind of a value by the group that matched it: a bare JSON number, or text inside
 #: XML or HTML (its replacement is entity-escaped).
 _KINDS = {"num": "number", "xml": "xml"}
-_EMPTY = frozenset({"", "-", "null", "none", "nil", "undefined"})
+# Empty markers: what a log or an export writes for "no value" under any key, a
+# sensitive one too. Masked, ``phone: N/A`` became ``phone: ******`` and
+# ``"realName":"未知"`` became ``"未*"``: a value that was never there, shown as one masked
+# (batch redaction keeps the same words, scan.placeholders). Not words a password could be
+# (``test``, ``unknown``): those are values. Not MySQL's ``\N`` either: the raw text here
+# is JSON's escaped newline too.
+_EMPTY = frozenset(
+    {"", "-", "null", "none", "nil", "undefined"}
+    | {"n/a", "(null)", "<null>", "[null]", "无", "暂无", "未知", "未填", "不详"}
+)
 _LONGEST_EMPTY = max(map(len, _EMPTY))
 # A template's placeholder, where a value will go: SQL parameters (``mobile=?``, ``$1``,
 # ``:mobile``), MyBatis (``#{mobile}``), Spring and shell variables (``${DB_PASSWORD}``),

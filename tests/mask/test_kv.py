@@ -228,7 +228,8 @@ def test_kv_without_keys() -> None:
 
 # -- key_spans: JSON reference walk (property) --------------------------------------------
 
-_EMPTY = {"", "-", "null", "none", "nil", "undefined"}
+_EMPTY = {"", "-", "null", "none", "nil", "undefined", "n/a", "(null)", "<null>", "[null]"}
+_EMPTY |= {"无", "暂无", "未知", "未填", "不详"}
 
 
 # Reference: a template's placeholder without a default (SQL, MyBatis, Spring, printf).
@@ -252,19 +253,21 @@ _JSON = st.recursive(
 )
 
 
-def _walk(node: Any, key: str | None) -> list[tuple[str, Any]]:
-    """Reference: (innermost non-empty key, value) of every non-empty scalar, in order."""
+def _walk(node: Any, key: str | None, ascii_only: bool = False) -> list[tuple[str, Any]]:
+    """Reference: (innermost non-empty key, value) of every non-empty scalar, in order.
+    An empty marker is one as the line writes it (``未知``, not ``\\u672a\\u77e5``)."""
     out: list[tuple[str, Any]] = []
     if isinstance(node, dict):
         for k, v in node.items():
-            out += _walk(v, k or key)
+            out += _walk(v, k or key, ascii_only)
     elif isinstance(node, list):
         for v in node:
-            out += _walk(v, key)
+            out += _walk(v, key, ascii_only)
     elif isinstance(node, bool) or node is None:
         pass
     elif isinstance(node, str):
-        if key is not None and node.lower() not in _EMPTY and not _PLACEHOLDER.fullmatch(node):
+        written = json.dumps(node, ensure_ascii=ascii_only)[1:-1]
+        if key is not None and written.lower() not in _EMPTY and not _PLACEHOLDER.fullmatch(node):
             out.append((key, node))
     elif key is not None:
         out.append((key, node))
@@ -276,7 +279,7 @@ def _walk(node: Any, key: str | None) -> list[tuple[str, Any]]:
 def test_json_spans_match_a_reference_walk(obj: dict[str, Any], ascii_only: bool) -> None:
     line = json.dumps(obj, ensure_ascii=ascii_only)
     found = key_spans(line, "json")
-    expected = _walk(obj, None)
+    expected = _walk(obj, None, ascii_only)
     assert [s.key for s in found] == [k for k, _ in expected]
     for span, (_, value) in zip(found, expected, strict=True):
         raw = line[span.start : span.end]
@@ -347,7 +350,7 @@ def test_json_number_under_sensitive_key_becomes_string(masker: Masker) -> None:
 
 
 def test_json_non_value_sensitive_key_masked_whole(masker: Masker) -> None:
-    out = mask1(masker, '{"phone": "n/a", "password": "hunter2", "token": "abc"}')
+    out = mask1(masker, '{"phone": "tbd", "password": "hunter2", "token": "abc"}')
     assert json.loads(out) == {"phone": "******", "password": "******", "token": "******"}
 
 
@@ -375,7 +378,7 @@ def test_json_escaped_quotes_survive(masker: Masker) -> None:
 
 
 def test_json_unicode_escaped_key_is_a_sensitive_key(masker: Masker) -> None:
-    out = mask1(masker, r'{"\u624b\u673a": "n/a"}')  # 手机
+    out = mask1(masker, r'{"\u624b\u673a": "tbd"}')  # 手机
     assert out == r'{"\u624b\u673a": "******"}'
 
 
@@ -711,7 +714,7 @@ def test_batch_reads_the_keys_single_lines_read(masker: Masker) -> None:
     lines = [
         '{"n": 13812341050, "ts": 1715911200000}',  # a finding in a bare number
         '{"ts": 1715911200000, "qty": 20240517}',  # bare numbers, no finding
-        '{"order": {"amount": 138123, "phone": "n/a"}}',  # a sensitive key, no pattern
+        '{"order": {"amount": 138123, "phone": "tbd"}}',  # a sensitive key, no pattern
         "SET timestamp=1715911200; SELECT 1 FROM t WHERE id = 13812341050",
         "password=hunter2 ts=1715911200000",
         "[1715911200000, 13912345678]",
@@ -773,10 +776,10 @@ def test_csv_quoted_fields_keep_their_number(masker: Masker) -> None:
 
 
 def test_format_selection() -> None:
-    line = '{"phone": "n/a"}'
+    line = '{"phone": "tbd"}'
     assert Masker("display", fmt="plain").mask_lines([line]) == [line]
     assert Masker("display", fmt="json").mask_lines([line]) == ['{"phone": "******"}']
-    kv = "buyer_phone=n/a"
+    kv = "buyer_phone=tbd"
     assert Masker("display", fmt="json").mask_lines([kv]) == [kv]
     assert Masker("display", fmt="kv").mask_lines([kv]) == ["buyer_phone=******"]
     assert Masker("display", fmt="logfmt").mask_lines([kv]) == ["buyer_phone=******"]
@@ -784,7 +787,7 @@ def test_format_selection() -> None:
 
 def test_mask_lines_counts_by_key(masker: Masker) -> None:
     m = Masker("display")
-    m.mask_lines(['{"phone": "n/a", "password": "x"}'])
+    m.mask_lines(['{"phone": "tbd", "password": "x"}'])
     assert m.stats["by_key"] == 2
     assert m.stats["entity:CN_MOBILE"] >= 1
 
@@ -891,10 +894,10 @@ def test_batch_selection_of_long_and_dotted_keys(masker: Masker) -> None:
     """Keys up to kv.py's 64 characters, dotted paths and longer words, in a batch."""
     long_key = "a" * 70
     lines = [
-        "user.profile.phone=n/a",  # a dotted key is its last part: a sensitive key
+        "user.profile.phone=tbd",  # a dotted key is its last part: a sensitive key
         f"{'x' * 60}_password=hunter2",  # 69 characters: no key to kv.py (SECRET finds it)
         f"{long_key}=13812341050",  # too long a key: its value is still a finding
-        f"{'k' * 64}=n/a",  # 64 characters: a key, not a sensitive one
+        f"{'k' * 64}=tbd",  # 64 characters: a key, not a sensitive one
     ] * 5
     batch = masker.mask_lines(lines)
     assert batch == [masker.mask_lines([line])[0] for line in lines]
@@ -902,7 +905,7 @@ def test_batch_selection_of_long_and_dotted_keys(masker: Masker) -> None:
         "user.profile.phone=******",
         f"{'x' * 60}_password=******",
         f"{long_key}=******1050",
-        f"{'k' * 64}=n/a",
+        f"{'k' * 64}=tbd",
     ]
 
 
@@ -1690,3 +1693,22 @@ def test_hospital_and_medical_insurance_records_are_masked_by_key(
         "配偶：王芳，陪护人:陈静": "配偶：王*，陪护人:陈*",
     }
     assert_masks(masker, cases, lines)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "phone: N/A",
+        '{"mobile": "n/a", "realName": "未知", "idCard": "(Null)"}',
+        "buyer_phone=<null> id_no=[NULL] name=无 address=不详",
+        "mobile=(NULL)\tname=暂无",
+    ],
+)
+def test_an_empty_marker_under_a_sensitive_key_is_no_value(masker: Masker, line: str) -> None:
+    """``phone: N/A`` became ``phone: ******`` and ``"realName":"未知"`` ``"未*"``: a value
+    that was never there, shown as one masked. Batch redaction keeps the same words."""
+    assert mask1(masker, line) == line
+
+
+def test_a_password_that_is_a_placeholder_word_is_still_masked(masker: Masker) -> None:
+    assert mask1(masker, "password=test token=unknown") == "password=****** token=******"
