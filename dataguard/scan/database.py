@@ -29,7 +29,12 @@ from dataguard.scan.assess import TableAssessor
 from dataguard.scan.parallel import assess_tables
 from dataguard.scan.report import ScanReport, TableSummary
 from dataguard.sources.catalog import ColumnInfo, TableInfo, read_catalog
-from dataguard.sources.database import describe_url, read_only_engine, sample_table
+from dataguard.sources.database import (
+    describe_url,
+    read_only_engine,
+    row_security_applies,
+    sample_table,
+)
 from dataguard.sources.refusals import DENIED, refusal
 from dataguard.sources.sparse import sparse_columns, sparse_note, top_up
 
@@ -105,6 +110,7 @@ def scan_database(
         second_look_failed: dict[str, str] = {}  # table: the database error's class
 
         refused: dict[str, tuple[str, str]] = {}  # table: (refusal, the error's class)
+        filtered: set[str] = set()  # tables row-level security filters for this user
 
         def read(info: TableInfo) -> tuple[str, tuple[ColumnInfo, ...], dict[str, list[Any]]]:
             name = info.qualified_name
@@ -118,6 +124,8 @@ def scan_database(
                     refused[name] = (why, type(exc.orig).__name__)
                     return name, info.columns, {c.name: [] for c in info.columns}
                 rows_sampled[name] = len(next(iter(values.values()), []))
+                if row_security_applies(connection, info):
+                    filtered.add(name)
                 if sparse:
                     dialect = connection.dialect.name
                     thin = sparse_columns(info, values, sample, dialect)
@@ -139,14 +147,25 @@ def scan_database(
         assessed = assess_tables(catalog, read, assessor, workers=jobs)
         for done, (info, _, reports) in enumerate(assessed, 1):
             name = info.qualified_name
+            user = engine.url.username or "the scanning user"
+            if name in filtered and not rows_sampled[name] and info.rows:
+                # Policies show the user none of its rows: judged by names alone, the
+                # table would read as clean.
+                refused[name] = ("row security", "row-level security")
             if name in refused:
                 report.unreadable += 1
                 report.not_scanned.append(name)
-                user = engine.url.username or "the scanning user"
                 report.notes.append(_refused_note(name, user, *refused[name]))
                 if on_table is not None:
                     on_table(info, done, len(catalog))
                 continue
+            if name in filtered:
+                report.notes.append(
+                    f"{name} has row-level security for {user}: the sample holds only the "
+                    f"rows its policies show {user} ({rows_sampled[name]:,} sampled, about "
+                    f"{info.rows or 0:,} in the table); scan as the table's owner or a role "
+                    "with BYPASSRLS to see them all"
+                )
             report.columns.extend(reports)
             report.tables.append(
                 TableSummary(name, info.rows, len(info.columns), info.comment, rows_sampled[name])
@@ -189,6 +208,12 @@ def _refused_note(table: str, user: str, why: str, kind: str) -> str:
         return (
             f"{table} not scanned: the server refused to let {user} read it ({kind}); "
             f"grant it (GRANT SELECT ON {table} TO {user}), or scan as a user who may read it"
+        )
+    if why == "row security":
+        return (
+            f"{table} not scanned: its row-level security policies show {user} none of its "
+            f"rows; scan as the table's owner or a role with BYPASSRLS (ALTER ROLE {user} "
+            "BYPASSRLS), or add a policy that lets it read them"
         )
     return (
         f"{table} not scanned: reading its sample outlasted the server's statement or "

@@ -31,6 +31,7 @@ __all__ = [
     "open_database",
     "read_only_engine",
     "read_write_engine",
+    "row_security_applies",
     "sample_database",
     "sample_table",
     "with_installed_driver",
@@ -530,6 +531,31 @@ def _row_hash(dialect: str, info: TableInfo, seed: int) -> tuple[Any, int] | Non
         # sequential key's low digits).
         return sa.func.conv(sa.func.left(sa.func.sha2(key, 256), 8), 16, 10) + 0, 2**32
     return None
+
+
+# ref. PostgreSQL 15 §5.8 Row Security Policies: policies apply to a role that is neither a
+# superuser nor BYPASSRLS, and to the table's owner only under FORCE ROW LEVEL SECURITY.
+_ROW_SECURITY_SQL = (
+    "SELECT c.relrowsecurity AND NOT (r.rolsuper OR r.rolbypassrls) "
+    "AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE')) "
+    "FROM pg_class c, pg_roles r "
+    "WHERE c.oid = to_regclass(quote_ident(COALESCE(:s, current_schema())) || '.' "
+    "|| quote_ident(:t)) AND r.rolname = current_user"
+)
+
+
+def row_security_applies(connection: Any, info: TableInfo) -> bool:
+    """Whether PostgreSQL row-level security filters what this connection's user reads of
+    the table: a sample then holds only the rows the policies show it, and a scan that
+    sees none must not read as a clean one. False on other databases."""
+    import sqlalchemy as sa
+
+    if connection.dialect.name != "postgresql":
+        return False
+    applies = connection.execute(
+        sa.text(_ROW_SECURITY_SQL), {"s": info.schema, "t": info.name}
+    ).scalar()
+    return bool(applies)
 
 
 def sample_table(connection: Any, info: TableInfo, rows: int, seed: int) -> dict[str, list[Any]]:

@@ -185,3 +185,45 @@ def test_against_a_baseline_an_unread_table_is_not_gone_and_never_the_baseline(
     assert [t.rsplit(".", 1)[-1] for t in report["not_scanned"]] == ["salary"]
     assert "baseline not recorded" in partial.stderr
     assert baseline.read_bytes() == recorded
+
+
+@pytest.mark.parametrize("empty_database", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("policy", ["tenant = 'nobody'", "id % 2 = 0"])
+def test_row_level_security_that_hides_rows_from_the_account_is_said(
+    empty_database: str, policy: str
+) -> None:
+    """Row-level security showed the audit account none (or half) of a table's rows, and
+    the scan judged it from what it saw without a word: no rows, a column with a telling
+    name only, or a clean table."""
+    engine = sa.create_engine(empty_database, isolation_level="AUTOCOMMIT")
+    role = f"dg_rls_{uuid.uuid4().hex[:8]}"
+    rng = random.Random(5)
+    with engine.connect() as connection:
+        connection.execute(sa.text("CREATE TABLE staff (id INT PRIMARY KEY, tenant TEXT, c3 TEXT)"))
+        connection.execute(
+            sa.text("INSERT INTO staff VALUES (:i, 'a', :m)"),
+            [{"i": i, "m": gen.mobile_digits(rng)} for i in range(1, 41)],
+        )
+        connection.execute(sa.text("ANALYZE staff"))
+        connection.execute(sa.text("ALTER TABLE staff ENABLE ROW LEVEL SECURITY"))
+        connection.execute(sa.text(f"CREATE POLICY only_some ON staff USING ({policy})"))
+        connection.execute(sa.text(f"CREATE ROLE {role} LOGIN"))
+        connection.execute(sa.text(f"GRANT SELECT ON staff TO {role}"))
+    url = sa.engine.make_url(empty_database).set(username=role).render_as_string(False)
+    try:
+        if policy.startswith("tenant"):  # none of its rows
+            with pytest.raises(UsageError, match=r"row-level security policies show .* none"):
+                scan_database(url)
+        else:
+            report = scan_database(url)
+            assert report.unreadable == 0
+            (note,) = [n for n in report.notes if "row-level security" in n]
+            assert "20 sampled, about 40 in the table" in note
+            assert [c.entity for c in report.columns if c.column == "c3"] == ["CN_MOBILE"]
+        owner = scan_database(empty_database)  # the owner: no policy applies
+        assert not [n for n in owner.notes if "row-level security" in n]
+    finally:
+        with engine.connect() as connection:
+            connection.execute(sa.text("DROP TABLE staff"))
+            connection.execute(sa.text(f"DROP ROLE {role}"))
+        engine.dispose()
