@@ -368,6 +368,13 @@ def _summary(report: dict[str, Any], dry_run: bool) -> None:
                 f"{pin_rule(column['column'], entity)}",
                 err=True,
             )
+    if report.get("row_security"):
+        click.echo(
+            "warning: row-level security filters what this database user reads of the "
+            "table: the copy holds only the rows its policies show it; read as the table's "
+            "owner or a role with BYPASSRLS for all of them",
+            err=True,
+        )
     untouched = [c["column"] for c in kept if not c.get("changed") and not c.get("entities")]
     if untouched:
         click.echo(

@@ -641,8 +641,11 @@ def _redact_database(
     if target is not None and not run.dry_run:
         check_output(target, force)
     source = open_database(url, table=table, query=query, schema=db_schema)
+    row_security = source.row_security
     report = _redact_source(source, target, masker, out_fmt, sample_database, run)
     report["read_only"] = True
+    if row_security:
+        report["row_security"] = True
     return report
 
 

@@ -295,6 +295,9 @@ class TableSource:
     #: (:func:`~dataguard.sources.database.open_database`); it returns None where it
     #: cannot pick them, and the source is sampled as it streams instead.
     server_sample: Callable[[int, int], pl.DataFrame | None] | None = None
+    #: Whether PostgreSQL row-level security filters the rows the database user reads of
+    #: the table: the copy then holds only the rows its policies show that user.
+    row_security: bool = False
     #: Whether :meth:`check_records` found every record as wide as the header.
     records_checked: bool = field(default=False, init=False, repr=False)
 

@@ -638,3 +638,36 @@ def test_a_table_the_user_may_not_read_names_the_grant_it_needs(tmp_path: Path) 
             with admin.begin() as connection:
                 connection.execute(sa.text(f"DROP ROLE {role}"))
             admin.dispose()
+
+
+def test_a_copy_filtered_by_row_level_security_says_so(tmp_path: Path) -> None:
+    """Row-level security showed the database user half of the table, and the copy held
+    that half without a word: an export that silently leaves rows out."""
+    role = f"dg_rls_{uuid.uuid4().hex[:8]}"
+    rows = [{"id": i, "m": f"1391234{i:04d}"} for i in range(1, 41)]
+    with server_table(
+        "postgresql",
+        "CREATE TABLE {table} (id INTEGER PRIMARY KEY, mobile VARCHAR(20))",
+        ("INSERT INTO {table} VALUES (:id, :m)", rows),  # type: ignore[arg-type]
+        "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY even ON {table} USING (id % 2 = 0)",
+        f"CREATE ROLE {role} LOGIN",
+        f"GRANT SELECT ON {{table}} TO {role}",
+    ) as (url, table):
+        try:
+            reader = sa.engine.make_url(url).set(username=role).render_as_string(False)
+            out = tmp_path / "out.csv"
+            report = tmp_path / "report.json"
+            result = redact_table(reader, table, out, "--report", str(report))
+            assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+            assert "row-level security" in result.output  # type: ignore[attr-defined]
+            assert json.loads(report.read_text("utf-8"))["row_security"] is True
+            assert len(out.read_text("utf-8").splitlines()) == 21
+            owner = redact_table(url, table, tmp_path / "all.csv")
+            assert "row-level security" not in owner.output  # type: ignore[attr-defined]
+        finally:
+            admin = sa.create_engine(url)
+            with admin.begin() as connection:
+                connection.execute(sa.text(f"DROP OWNED BY {role}"))
+                connection.execute(sa.text(f"DROP ROLE {role}"))
+            admin.dispose()
