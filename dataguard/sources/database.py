@@ -435,10 +435,10 @@ def open_database(
             return None if picked is None else to_frame(shown, columns, picked, 1)
 
         opened.server_sample = server_sample
-        table = selectable.get_final_froms()[0]
+        read = selectable.get_final_froms()[0]
         with engine.connect() as connection:
             opened.row_security = row_security_applies(
-                connection, TableInfo(table.name, (), schema=table.schema)
+                connection, TableInfo(read.name, (), schema=read.schema)
             )
     return opened
 
