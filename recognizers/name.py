@@ -618,6 +618,8 @@ class NameRecognizer(Recognizer):
         no-match: DETAIL:  Key (city)=(杭州) already exists.
         no-match: <city>杭州</city><status>已发货</status>
         no-match: ==> Parameters: 杭州(String), 已发货(String), 王府井店(String)
+        match: DETAIL:  parameters: $1 = '⟦赵磊⟧', $2 = '13712345678'
+        no-match: DETAIL:  parameters: $1 = '杭州', $2 = '已发货', $3 = '2026-11-28'
         match: <==        Row: 7, ⟦张伟⟧, 13812341050, 2024-05-17 10:00:01
         match: <==        Row: 7, 杭州, 已发货, ⟦李娜⟧
         no-match: <==        Row: 7, 杭州, 已发货, 王府井店
@@ -970,6 +972,15 @@ class NameRecognizer(Recognizer):
         Pattern(
             "cn_name_mybatis_parameter",
             r"(?:Parameters:[ \t]*|,[ \t])" + _NAME + r"\(String\)",
+            0.5,
+        ),
+        # ref. PostgreSQL's server log (log_min_duration_statement, log_statement with
+        # prepared statements; PostgreSQL 15 §20.8): ``DETAIL:  parameters: $1 = '赵磊',
+        # $2 = '137…'``, the statement with its $n on the line before. As for MyBatis, a
+        # whole text parameter that reads as a name is one.
+        Pattern(
+            "cn_name_postgres_parameter",
+            r"(?:parameters:[ \t]*|,[ \t])\$[0-9]{1,4} = '" + _NAME + r"'(?=,|[ \t]*$)",
             0.5,
         ),
         # ref. MyBatis's result-set logging (BaseJdbcLogger at TRACE): ``<==    Columns: id,
