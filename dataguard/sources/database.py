@@ -446,10 +446,13 @@ def open_database(
 
         opened.server_sample = server_sample
         read = selectable.get_final_froms()[0]
-        with engine.connect() as connection:
-            opened.row_security = row_security_applies(
-                connection, TableInfo(read.name, (), schema=read.schema)
-            )
+        try:
+            with engine.connect() as connection:
+                opened.row_security = row_security_applies(
+                    connection, TableInfo(read.name, (), schema=read.schema)
+                )
+        except sa.exc.SQLAlchemyError as exc:
+            raise _unreachable(engine, exc) from None
     return opened
 
 
@@ -462,7 +465,6 @@ def _hashed_sample(
     through Python. In the hash's order. None when the table has no identity to hash (a
     MySQL table without a primary key, an SQLite table without rowid) or no count.
     """
-
     table = selectable.get_final_froms()[0]
     if total is None or total <= 2 * rows:
         return None
