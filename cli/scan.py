@@ -247,7 +247,9 @@ FILES_HELP = """Scan files: CSV, TSV, JSON lines, Parquet, Excel (.xlsx) and log
 
 Tables are classified column by column from a seeded sample spread over the
 file; any other file is read as a log (a reservoir of --sample lines, one
-free-text column). Directories are walked; hidden files are skipped.
+free-text column). pg_dump archives (-Fc, -Ft, -Fd) among them are scanned as
+`scan dump` scans them, their tables named PATH#schema.table. Directories are
+walked; hidden files are skipped.
 
 \b
 Examples:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,6 +35,7 @@ from dataguard.sources.compressed import (
     decompressed_copy,
     open_decompressed,
 )
+from dataguard.sources.dump.archive import archive_format
 from dataguard.sources.logs import decode_text
 from dataguard.sources.nested import elements, flatten
 from dataguard.sources.sparse import sparse_note, top_up_frame
@@ -55,13 +57,23 @@ LINE_COLUMN = "<line>"
 
 
 def _walk(paths: Sequence[Path]) -> Iterator[Path]:
+    """The files under *paths*, hidden ones left out; a pg_dump directory-format archive
+    (a folder holding ``toc.dat``) is one item, read as the archive it is."""
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and archive_format(path) is None:
+            archives: list[Path] = []
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in relative):
+                if any(p.startswith(".") for p in relative):
+                    continue
+                if any(child.is_relative_to(a) for a in archives):
+                    continue
+                if child.is_dir() and archive_format(child) == "directory":
+                    archives.append(child)
                     yield child
-        elif path.is_file():
+                elif child.is_file():
+                    yield child
+        elif path.is_file() or path.is_dir():
             yield path
         else:
             raise UsageError(f"no such file or directory: {path}")
@@ -125,6 +137,9 @@ def _scan_file(
     quoting: bool,
 ) -> None:
     """Assess each table of *path* into *report*."""
+    if archive_format(path) is not None:
+        _scan_archive(report, assessor, path, sample, seed)
+        return
     for name, frame, rows, extra, notes, title, footer in _tables(
         path, sample, seed, assessor.detector, sparse=sparse, quoting=quoting
     ):
@@ -145,6 +160,28 @@ def _scan_file(
             report.notes.append(sparse_note(name, list(extra), frame.height))
         report.notes.extend(notes)
         report.tables.append(TableSummary(name, rows, len(columns), None, frame.height))
+
+
+def _scan_archive(
+    report: ScanReport, assessor: TableAssessor, path: Path, sample: int, seed: int
+) -> None:
+    """A pg_dump archive among the files (a nightly ``backup.dump``), scanned as ``scan dump``
+    scans it: read as bytes it is compressed junk, and a backup full of personal data was
+    reported clean. Its tables are named ``PATH#schema.table``."""
+    from dataguard.scan.dump import scan_dump
+
+    dumped = scan_dump(
+        path,
+        sample=sample,
+        seed=seed,
+        scheme=report.scheme,
+        detector=assessor.detector,
+        keys=assessor.keys,
+    )
+    prefix = f"{path}#"
+    report.columns.extend(replace(c, table=prefix + c.table) for c in dumped.columns)
+    report.tables.extend(replace(t, table=prefix + t.table) for t in dumped.tables)
+    report.notes.extend(f"{path}: {note}" for note in dumped.notes)
 
 
 def _type_name(dtype: pl.DataType) -> str:

@@ -131,3 +131,35 @@ def test_a_folder_that_is_not_an_archive_and_a_foreign_tar_are_told_apart(
     with tarfile.open(foreign, "w", format=tarfile.USTAR_FORMAT) as tar:
         tar.add(member, arcname="dump.sql")
     assert archive_format(foreign) is None
+
+
+def test_scan_files_reads_a_backup_folders_archives_as_dumps(shop: str, tmp_path: Path) -> None:
+    """``scan files backups/`` read a custom archive's compressed bytes as lines and reported
+    a backup full of personal data clean; a directory archive's files one by one."""
+    from dataguard.scan.files import scan_files
+
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    plain = _pg_dump(shop, tmp_path / "shop.sql")
+    _pg_dump(shop, backups / "nightly.dump", "-Fc")
+    _pg_dump(shop, backups / "weekly", "-Fd")
+    (backups / "cut.dump").write_bytes((backups / "nightly.dump").read_bytes()[:4000])
+    report = scan_files([backups])
+    expected = _verdicts(scan_dump(plain))
+    for archive in ("nightly.dump", "weekly"):
+        prefix = f"{backups / archive}#"
+        got = {
+            (c.table.removeprefix(prefix), c.column): (
+                c.entity,
+                c.protection,
+                c.kind,
+                c.comment,
+                c.grade,
+            )
+            for c in report.columns
+            if c.table.startswith(prefix)
+        }
+        assert got == expected
+    assert not [c for c in report.columns if "toc.dat" in c.table or ".dat" in c.table]
+    assert report.not_scanned == [str(backups / "cut.dump")]
+    assert report.unreadable == 1
