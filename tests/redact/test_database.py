@@ -641,6 +641,19 @@ def test_a_large_tables_sample_is_spread_over_it_and_repeats(
         engine.dispose()
 
 
+def _login(url: str, role: str) -> str:
+    """*url* for a login *role* without a password (URL.set keeps the old one)."""
+    return sa.engine.make_url(url)._replace(username=role, password=None).render_as_string(False)
+
+
+def _drop_role(url: str, role: str) -> None:
+    admin = sa.create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"DROP OWNED BY {role}"))
+        connection.execute(sa.text(f"DROP ROLE {role}"))
+    admin.dispose()
+
+
 def test_a_table_the_user_may_not_read_names_the_grant_it_needs(tmp_path: Path) -> None:
     """A read-only account without SELECT on the table got "failed (InsufficientPrivilege);
     check that it is reachable, the credentials, and the table or query"."""
@@ -652,11 +665,7 @@ def test_a_table_the_user_may_not_read_names_the_grant_it_needs(tmp_path: Path) 
         f"CREATE ROLE {role} LOGIN",
     ) as (url, table):
         try:
-            reader = (
-                sa.engine.make_url(url)
-                ._replace(username=role, password=None)
-                .render_as_string(False)
-            )
+            reader = _login(url, role)
             out = tmp_path / "out.csv"
             result = redact_table(reader, table, out)
             assert result.exit_code == 2  # type: ignore[attr-defined]
@@ -666,10 +675,7 @@ def test_a_table_the_user_may_not_read_names_the_grant_it_needs(tmp_path: Path) 
             assert "13812341050" not in message
             assert not out.exists()
         finally:
-            admin = sa.create_engine(url)
-            with admin.begin() as connection:
-                connection.execute(sa.text(f"DROP ROLE {role}"))
-            admin.dispose()
+            _drop_role(url, role)
 
 
 def test_a_copy_filtered_by_row_level_security_says_so(tmp_path: Path) -> None:
@@ -687,11 +693,7 @@ def test_a_copy_filtered_by_row_level_security_says_so(tmp_path: Path) -> None:
         f"GRANT SELECT ON {{table}} TO {role}",
     ) as (url, table):
         try:
-            reader = (
-                sa.engine.make_url(url)
-                ._replace(username=role, password=None)
-                .render_as_string(False)
-            )
+            reader = _login(url, role)
             out = tmp_path / "out.csv"
             report = tmp_path / "report.json"
             result = redact_table(reader, table, out, "--report", str(report))
@@ -702,8 +704,4 @@ def test_a_copy_filtered_by_row_level_security_says_so(tmp_path: Path) -> None:
             owner = redact_table(url, table, tmp_path / "all.csv")
             assert "row-level security" not in owner.output  # type: ignore[attr-defined]
         finally:
-            admin = sa.create_engine(url)
-            with admin.begin() as connection:
-                connection.execute(sa.text(f"DROP OWNED BY {role}"))
-                connection.execute(sa.text(f"DROP ROLE {role}"))
-            admin.dispose()
+            _drop_role(url, role)
