@@ -148,6 +148,8 @@ def scan_database(
         for done, (info, _, reports) in enumerate(assessed, 1):
             name = info.qualified_name
             user = engine.url.username or "the scanning user"
+            if engine.dialect.name in ("mysql", "mariadb") and engine.url.username:
+                user = f"'{user}'@'%'"  # MySQL grants name an account: user and host
             if name in filtered and not rows_sampled[name] and info.rows:
                 # Policies show the user none of its rows: judged by names alone, the
                 # table would read as clean.
