@@ -163,3 +163,21 @@ def test_scan_files_reads_a_backup_folders_archives_as_dumps(shop: str, tmp_path
     assert not [c for c in report.columns if "toc.dat" in c.table or ".dat" in c.table]
     assert report.not_scanned == [str(backups / "cut.dump")]
     assert report.unreadable == 1
+
+
+@pytest.mark.parametrize(("option", "kind"), [("-Fc", "custom"), ("-Ft", "tar")])
+def test_a_compressed_archive_says_to_decompress_it_first(
+    shop: str, tmp_path: Path, option: str, kind: str
+) -> None:
+    """``pg_dump -Ft | gzip`` was read as SQL: the tar's restore script gave the tables with
+    no rows (their data is in the tar's .dat members), judged by column names alone, and
+    no word said so."""
+    import gzip
+
+    archive = _pg_dump(shop, tmp_path / f"shop.{kind}", option)
+    packed = tmp_path / f"shop.{kind}.gz"
+    packed.write_bytes(gzip.compress(archive.read_bytes()))
+    with pytest.raises(UsageError, match="compressed pg_dump archive: decompress it first"):
+        scan_dump(packed)
+    result = CliRunner().invoke(cli, ["scan", "dump", str(packed)])
+    assert result.exit_code == 2

@@ -70,6 +70,14 @@ def decompressed(raw: IO[bytes], name: str) -> BinaryIO:
     return decompressor(cast(BinaryIO, raw), name, magic)
 
 
+def _pg_archive_head(head: bytes) -> bool:
+    """Whether *head* starts a pg_dump custom (``PGDMP``) or tar archive (a POSIX tar
+    whose first member is ``toc.dat``; see :mod:`.archive`)."""
+    return head.startswith(b"PGDMP") or (
+        head.startswith(b"toc.dat\x00") and head[257:262] == b"ustar"
+    )
+
+
 class TextWindow:
     """The decoded text of one dump, seen through a buffer that slides forward.
 
@@ -95,6 +103,14 @@ class TextWindow:
             head = self._stream.read(_SNIFF)
         except (OSError, EOFError, lzma.LZMAError) as exc:
             raise UsageError(f"cannot read {path}: {exc}") from None
+        if compressed and self._stream is not raw and _pg_archive_head(head):
+            # Read as SQL, a gzipped tar archive gave its restore script's tables with no
+            # rows (its data is in the tar's .dat members), judged by their names alone.
+            raise UsageError(
+                f"{path} holds a compressed pg_dump archive: decompress it first "
+                f"(zcat {path.name} > backup.dump, or gunzip -k) and scan that file, which "
+                "is read through pg_restore"
+            )
         self._codec = sniff_encoding(head)
         self._decoder = codecs.getincrementaldecoder(self._codec)("replace")
         # for the bytes of octal/hex escapes (encoding with utf-8-sig would add a BOM)
