@@ -36,12 +36,14 @@ from typing import IO
 
 from dataguard.errors import UsageError
 
-__all__ = ["RestoredScript", "archive_format", "archive_size"]
+__all__ = ["HEAD_BYTES", "RestoredScript", "archive_format", "archive_size", "head_format"]
 
 _CUSTOM_MAGIC = b"PGDMP"
 _TAR_MAGIC_AT = 257  # POSIX ustar header: the magic "ustar" at this offset
 _TAR_FIRST_MEMBER = b"toc.dat\x00"
 _TOC = "toc.dat"
+#: How many bytes of a file :func:`head_format` needs to tell an archive.
+HEAD_BYTES = _TAR_MAGIC_AT + 8
 _MESSAGE_CHARS = 300  # of pg_restore's message, quoted in errors
 
 
@@ -52,9 +54,14 @@ def archive_format(path: Path) -> str | None:
         return "directory" if (path / _TOC).is_file() else None
     try:
         with open(path, "rb") as handle:
-            head = handle.read(_TAR_MAGIC_AT + 8)
+            return head_format(handle.read(HEAD_BYTES))
     except OSError:
         return None
+
+
+def head_format(head: bytes) -> str | None:
+    """``"custom"`` or ``"tar"`` when the bytes *head* (at least :data:`HEAD_BYTES` of
+    them) start a pg_dump archive file, else None."""
     if head.startswith(_CUSTOM_MAGIC):
         return "custom"
     if head[_TAR_MAGIC_AT : _TAR_MAGIC_AT + 5] == b"ustar" and head.startswith(_TAR_FIRST_MEMBER):

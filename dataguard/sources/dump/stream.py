@@ -17,6 +17,7 @@ from typing import IO, BinaryIO, cast
 
 from dataguard.errors import UsageError
 from dataguard.sources.compressed import decompressor
+from dataguard.sources.dump.archive import head_format
 
 _CHUNK = 1 << 19  # bytes read per refill
 _SNIFF = 1 << 20  # bytes that decide the encoding and the dialect
@@ -70,14 +71,6 @@ def decompressed(raw: IO[bytes], name: str) -> BinaryIO:
     return decompressor(cast(BinaryIO, raw), name, magic)
 
 
-def _pg_archive_head(head: bytes) -> bool:
-    """Whether *head* starts a pg_dump custom (``PGDMP``) or tar archive (a POSIX tar
-    whose first member is ``toc.dat``; see :mod:`.archive`)."""
-    return head.startswith(b"PGDMP") or (
-        head.startswith(b"toc.dat\x00") and head[257:262] == b"ustar"
-    )
-
-
 class TextWindow:
     """The decoded text of one dump, seen through a buffer that slides forward.
 
@@ -103,7 +96,7 @@ class TextWindow:
             head = self._stream.read(_SNIFF)
         except (OSError, EOFError, lzma.LZMAError) as exc:
             raise UsageError(f"cannot read {path}: {exc}") from None
-        if compressed and self._stream is not raw and _pg_archive_head(head):
+        if compressed and self._stream is not raw and head_format(head) is not None:
             # Read as SQL, a gzipped tar archive gave its restore script's tables with no
             # rows (its data is in the tar's .dat members), judged by their names alone.
             raise UsageError(
