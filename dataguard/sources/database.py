@@ -466,22 +466,15 @@ def _hashed_sample(
     MySQL table without a primary key, an SQLite table without rowid) or no count.
     """
     table = selectable.get_final_froms()[0]
-    if total is None or total <= 2 * rows:
-        return None
     info = TableInfo(
         table.name,
         tuple(ColumnInfo(c.name, "", primary_key=c.primary_key) for c in table.columns),
         schema=table.schema,
         rows=total,
     )
-    hashed = _row_hash(engine.dialect.name, info, seed)
-    if hashed is None:
+    statement = _lowest_hashes(selectable.order_by(None), engine.dialect.name, info, rows, seed)
+    if statement is None:
         return None
-    value, size = hashed
-    share = min(1.0, 1.5 * rows / total)
-    statement = (
-        selectable.order_by(None).where(value < int(share * size)).order_by(value).limit(rows)
-    )
     try:
         return [row for _, batch in _rows(engine, statement, rows) for row in batch]
     except UsageError:  # a WITHOUT ROWID table has no rowid: sampled as it streams
@@ -575,6 +568,22 @@ def row_security_applies(connection: Any, info: TableInfo) -> bool:
     return bool(applies)
 
 
+def _lowest_hashes(select: Any, dialect: str, info: TableInfo, rows: int, seed: int) -> Any:
+    """*select* (of the table *info* describes) narrowed to the *rows* rows whose identity
+    hashes lowest with *seed* (:func:`_row_hash`), in the hash's order: rows with a hash
+    below the band that keeps about 1.5 × *rows* by the row count, then the lowest of those.
+    None for a small table (at most twice *rows*: read it whole) or one without an
+    identity to hash. The sample of ``scan db`` and of ``redact --from-db``."""
+    if info.rows is None or info.rows <= 2 * rows:
+        return None
+    hashed = _row_hash(dialect, info, seed)
+    if hashed is None:
+        return None
+    value, size = hashed
+    share = min(1.0, 1.5 * rows / info.rows)
+    return select.where(value < int(share * size)).order_by(value).limit(rows)
+
+
 def sample_table(connection: Any, info: TableInfo, rows: int, seed: int) -> dict[str, list[Any]]:
     """About *rows* rows of the table *info* describes, spread over it, as column lists.
 
@@ -601,17 +610,11 @@ def sample_table(connection: Any, info: TableInfo, rows: int, seed: int) -> dict
     table = sa.table(info.name, *(sa.column(c.name) for c in info.columns), schema=info.schema)
     columns = [table.c[c.name] for c in info.columns]
     dialect = connection.dialect.name
-    big = info.rows is not None and info.rows > 2 * rows
-    statement = sa.select(*columns).limit(rows)
-    if big and info.rows:
-        share = min(1.0, 1.5 * rows / info.rows)
-        hashed = _row_hash(dialect, info, seed)
-        if hashed is not None:
-            value, size = hashed
-            statement = (
-                sa.select(*columns).where(value < int(share * size)).order_by(value).limit(rows)
-            )
-        elif dialect in ("mysql", "mariadb"):
+    statement = _lowest_hashes(sa.select(*columns), dialect, info, rows, seed)
+    if statement is None:
+        statement = sa.select(*columns).limit(rows)
+        if info.rows and info.rows > 2 * rows and dialect in ("mysql", "mariadb"):
+            share = min(1.0, 1.5 * rows / info.rows)
             cap = 3 * rows  # a bound on what one sample may fetch, estimates being estimates
             statement = sa.select(*columns).where(sa.func.rand(seed) < share).limit(cap)
     try:
