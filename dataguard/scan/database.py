@@ -35,7 +35,7 @@ from dataguard.sources.database import (
     row_security_applies,
     sample_table,
 )
-from dataguard.sources.refusals import DENIED, refusal
+from dataguard.sources.refusals import DENIED, TIMEOUT_SETTINGS, account, refusal
 from dataguard.sources.sparse import sparse_columns, sparse_note, top_up
 
 __all__ = ["DEFAULT_SAMPLE", "scan_database"]
@@ -145,15 +145,13 @@ def scan_database(
 
         jobs = 1 if workers is None else workers
         assessed = assess_tables(catalog, read, assessor, workers=jobs)
+        user = account(engine.url, "the scanning user")
         for done, (info, _, reports) in enumerate(assessed, 1):
             name = info.qualified_name
-            user = engine.url.username or "the scanning user"
-            if engine.dialect.name in ("mysql", "mariadb") and engine.url.username:
-                user = f"'{user}'@'%'"  # MySQL grants name an account: user and host
             if name in filtered and not rows_sampled[name] and info.rows:
                 # Policies show the user none of its rows: judged by names alone, the
                 # table would read as clean.
-                refused[name] = ("row security", "row-level security")
+                refused[name] = (_ROW_SECURITY, "row-level security")
             if name in refused:
                 report.unreadable += 1
                 report.not_scanned.append(name)
@@ -204,6 +202,10 @@ def scan_database(
     return report
 
 
+# Not a refusal of the server's: policies that show the scanning user no row of a table.
+_ROW_SECURITY = "row security"
+
+
 def _refused_note(table: str, user: str, why: str, kind: str) -> str:
     """The report's note for a table the server would not let *user* read."""
     if why == DENIED:
@@ -211,7 +213,7 @@ def _refused_note(table: str, user: str, why: str, kind: str) -> str:
             f"{table} not scanned: the server refused to let {user} read it ({kind}); "
             f"grant it (GRANT SELECT ON {table} TO {user}), or scan as a user who may read it"
         )
-    if why == "row security":
+    if why == _ROW_SECURITY:
         return (
             f"{table} not scanned: its row-level security policies show {user} none of its "
             f"rows; scan as the table's owner or a role with BYPASSRLS (ALTER ROLE {user} "
@@ -219,7 +221,6 @@ def _refused_note(table: str, user: str, why: str, kind: str) -> str:
         )
     return (
         f"{table} not scanned: reading its sample outlasted the server's statement or "
-        f"lock timeout ({kind}); raise the scanning user's timeout (PostgreSQL: ALTER ROLE "
-        "… SET statement_timeout; MySQL: max_execution_time; MariaDB: "
-        "max_statement_time) or scan it when the table is not locked"
+        f"lock timeout ({kind}); raise the scanning user's timeout ({TIMEOUT_SETTINGS}) "
+        "or scan it when the table is not locked"
     )

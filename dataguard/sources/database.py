@@ -23,7 +23,7 @@ import polars as pl
 
 from dataguard.errors import UsageError
 from dataguard.sources.catalog import ColumnInfo, TableInfo, unknown_types_quiet
-from dataguard.sources.refusals import DENIED, TIMED_OUT, refusal
+from dataguard.sources.refusals import DENIED, TIMED_OUT, TIMEOUT_SETTINGS, account, refusal
 from dataguard.sources.tables import TableSource, draw_sample
 
 __all__ = [
@@ -353,7 +353,7 @@ def _unreachable(engine: Any, exc: Exception) -> UsageError:
     shown = describe_url(engine.url)
     why = refusal(exc)
     if why == DENIED:
-        user = engine.url.username or "this user"
+        user = account(engine.url, "this user")
         return UsageError(
             f"database {shown} refused to let {user} read the table or query ({kind}); "
             f"grant {user} SELECT on it, or connect as a user who may read it"
@@ -361,9 +361,8 @@ def _unreachable(engine: Any, exc: Exception) -> UsageError:
     if why == TIMED_OUT:
         return UsageError(
             f"database {shown} stopped the read at its statement or lock timeout ({kind}); "
-            "raise the user's timeout (PostgreSQL statement_timeout, MySQL "
-            "max_execution_time, MariaDB max_statement_time), or read when the table is "
-            "not locked"
+            f"raise the user's timeout ({TIMEOUT_SETTINGS}), or read when the table is not "
+            "locked"
         )
     return UsageError(
         f"database {shown} failed ({kind}); "

@@ -16,12 +16,20 @@ ER_STATEMENT_TIMEOUT (max_statement_time).
 
 from __future__ import annotations
 
-__all__ = ["DENIED", "TIMED_OUT", "refusal"]
+from typing import Any
+
+__all__ = ["DENIED", "TIMED_OUT", "TIMEOUT_SETTINGS", "account", "refusal"]
 
 #: What :func:`refusal` returns for a missing privilege.
 DENIED = "permission denied"
 #: What :func:`refusal` returns for a statement or lock timeout.
 TIMED_OUT = "timeout"
+
+#: Where each database sets the timeout a refused read outlasted, for the advice in errors.
+TIMEOUT_SETTINGS = (
+    "PostgreSQL: ALTER ROLE … SET statement_timeout or lock_timeout; MySQL: "
+    "max_execution_time; MariaDB: max_statement_time"
+)
 
 _POSTGRES = {"42501": DENIED, "57014": TIMED_OUT, "55P03": TIMED_OUT}
 _MYSQL = {1142: DENIED, 1143: DENIED, 3024: TIMED_OUT, 1205: TIMED_OUT, 1969: TIMED_OUT}
@@ -39,3 +47,14 @@ def refusal(exc: BaseException) -> str | None:
     # errors), so the MySQL error number is read first.
     sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     return _POSTGRES.get(sqlstate) if isinstance(sqlstate, str) else None
+
+
+def account(url: Any, fallback: str) -> str:
+    """The database account of *url* (an SQLAlchemy URL) as a ``GRANT`` names it: the user
+    on PostgreSQL, ``'user'@'%'`` on MySQL/MariaDB (an account is a user and a host there);
+    *fallback* when the URL names no user."""
+    if not url.username:
+        return fallback
+    if url.get_backend_name() in ("mysql", "mariadb"):
+        return f"'{url.username}'@'%'"
+    return str(url.username)
