@@ -12,7 +12,8 @@ where no other finding already covers it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping
 
 from dataguard.detect.finding import Finding
 
@@ -42,14 +43,14 @@ def with_repeats(
                 sources.setdefault(value, finding)
     if not sources:
         return kept
-    taken = [(f.start, f.end) for f in kept]
+    taken = _Taken((f.start, f.end) for f in kept)
     added: list[Finding] = []
     for value, source in sources.items():
         at = text.find(value)
         while at >= 0:
             start, end = to_original(at, at + len(value))
-            if not any(s < end and start < e for s, e in taken):
-                taken.append((start, end))
+            if taken.free(start, end):
+                taken.add(start, end)
                 added.append(
                     Finding(
                         source.entity, start, end, source.score, source.recognizer, source.preview
@@ -59,3 +60,33 @@ def with_repeats(
     if not added:
         return kept
     return sorted(kept + added, key=lambda f: f.start)
+
+
+class _Taken:
+    """The spans findings cover, as disjoint intervals sorted by start.
+
+    Whether a span is free is one bisection, not a look at every finding: a line naming
+    the same person 8,000 times (``@李雷 @李雷 …``, a mention list) took 5.6 s that way.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in sorted(spans):
+            if self._ends and start < self._ends[-1]:  # overlapping findings: one interval
+                self._ends[-1] = max(self._ends[-1], end)
+            else:
+                self._starts.append(start)
+                self._ends.append(end)
+
+    def free(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps no interval."""
+        # The intervals starting before *end*; of them the last ends last (disjoint).
+        before = bisect_left(self._starts, end)
+        return before == 0 or self._ends[before - 1] <= start
+
+    def add(self, start: int, end: int) -> None:
+        """Take a free span."""
+        at = bisect_left(self._starts, start)
+        self._starts.insert(at, start)
+        self._ends.insert(at, end)
