@@ -27,6 +27,7 @@ from dataguard.cli.options import (
     parse_entities,
 )
 
+from dataguard import json_text
 from dataguard.detect import Detector, Finding
 from dataguard.detect.parallel import detect_batches
 from dataguard.detect.registry import load_recognizers
@@ -103,7 +104,7 @@ def _scan_json_batch(
     slots: list[int] = []
     for text in batch:
         try:
-            record = json.loads(text)
+            record = json_text.loads(text)
         except ValueError:
             out.append({"spans": [], "error": "not valid JSON"})
             continue

@@ -58,6 +58,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from dataguard import json_text
 from dataguard.detect.regex_tools import first_char_hint
 
 __all__ = [
@@ -527,7 +528,7 @@ def base64_json(token: str) -> str | None:
     try:
         raw = base64.b64decode(padded, altchars=b"-_" if urlsafe else None, validate=True)
         text = raw.decode("utf-8")
-        value = json.loads(text)
+        value = json_text.loads(text)
     except (binascii.Error, ValueError):  # UnicodeDecodeError and JSONDecodeError too
         return None
     return text if isinstance(value, dict) else None
@@ -560,7 +561,7 @@ def byte_array_json(token: str) -> tuple[str, bool] | None:
         return None
     try:
         text = bytes(n % 256 for n in numbers).decode("utf-8")
-        value = json.loads(text)
+        value = json_text.loads(text)
     except ValueError:  # UnicodeDecodeError and JSONDecodeError too
         return None
     return (text, signed) if isinstance(value, dict) else None

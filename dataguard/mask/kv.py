@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
+from dataguard import json_text
 from dataguard.detect.normalize import CONTROL_SEQUENCE
 from dataguard.mask.keys import canonical_key
 from dataguard.recognizers.secret import STATUS_WORDS
@@ -517,8 +518,8 @@ def _json_spans(line: str) -> list[KeySpan] | None:
     if not stripped.startswith("{"):
         return None
     try:
-        json.loads(line)
-    except ValueError:
+        json_text.loads(line)
+    except ValueError:  # a too deep document too
         return None
     spans: list[KeySpan] = []
     # Parser state: a stack of containers; in an object, the key awaiting its value.

@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from dataguard import json_text
 from dataguard.errors import UsageError
 from dataguard.sources.catalog import ColumnInfo, TableInfo, unknown_types_quiet
 from dataguard.sources.refusals import DENIED, TIMED_OUT, TIMEOUT_SETTINGS, account, refusal
@@ -117,7 +118,9 @@ def _engine(url: str) -> Any:
             "pip install 'dataguard[postgres]' or 'dataguard[mysql]'"
         ) from None
     try:
-        engine = sa.create_engine(with_installed_driver(url))
+        engine = sa.create_engine(
+            with_installed_driver(url), json_deserializer=json_text.loads_or_text
+        )
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise UsageError(f"cannot use database URL {describe_url(url)}: {exc}") from None
     database = engine.url.database or ""
@@ -172,7 +175,7 @@ def read_write_engine(url: str) -> Any:
     if dialect not in _WRITABLE_DIALECTS:
         raise UsageError(f"{dialect} is not supported; use SQLite, PostgreSQL or MySQL/MariaDB")
     try:
-        engine = sa.create_engine(parsed)
+        engine = sa.create_engine(parsed, json_deserializer=json_text.loads_or_text)
     except (sa.exc.NoSuchModuleError, ImportError) as exc:
         raise UsageError(f"cannot use database URL {shown}: {exc}") from None
     if dialect == "sqlite":

@@ -11,7 +11,8 @@ the values of the first rows. Three kinds of column are read as **text**, lossle
   dicts, ``hstore`` as dicts, arrays as lists). Each value becomes its JSON text
   (``json.dumps``, non-ASCII kept: ``["13812341050", "13912345678"]``), which the
   redaction engine masks in place, keeping it valid JSON (the ``{"password": …}`` key
-  rule included);
+  rule included); a document nested too deeply to parse comes as its text
+  (:func:`dataguard.json_text.loads_or_text`) and is masked as text;
 * a column holding values of more than one kind (SQLite: an ``INTEGER`` column holding
   ``'138-1234-1050'``);
 * a MySQL ``SET`` column, which SQLAlchemy hands over as Python sets: the text MySQL

@@ -42,6 +42,7 @@ from typing import Any, NamedTuple
 
 import polars as pl
 
+from dataguard import json_text
 from dataguard.errors import UsageError
 from dataguard.sources.compressed import (
     CAT,
@@ -1129,7 +1130,7 @@ def scan_jsonl(path: Path, rows: int, seed: int, *, first_values: bool = False) 
                 # Only keys still short of values are written as text: once the common
                 # keys have theirs, a line costs its parse alone.
                 try:
-                    parsed = json.loads(raw)
+                    parsed = json_text.loads(raw)
                 except ValueError:
                     parsed = None
                 if not isinstance(parsed, dict):
@@ -1154,9 +1155,10 @@ def _jsonl_record(path: Path, number: int, raw: bytes) -> dict[str, str | None]:
     """Line *number* of a JSON-lines file: its top-level values as text (nested values as
     their JSON), or a UsageError naming the line."""
     try:
-        record = json.loads(raw)
-    except ValueError:
-        raise UsageError(f"{path.name}: line {number} is not valid JSON") from None
+        record = json_text.loads(raw)
+    except ValueError as exc:
+        why = exc.args[0] if exc.args == (json_text.TOO_DEEP,) else "not valid JSON"
+        raise UsageError(f"{path.name}: line {number} is {why}") from None
     if not isinstance(record, dict):
         raise UsageError(f"{path.name}: line {number} is not a JSON object")
     return _as_text(record)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,13 +63,20 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[s
     engine.dispose()
 
 
-@contextmanager
 def server_table(
     server: str, *statements: str | tuple[str, Mapping[str, object]]
+) -> AbstractContextManager[tuple[str, str]]:
+    """``(url, table)`` of a scratch table on *server* (see :func:`table_at`)."""
+    return table_at(server_url(server), *statements)
+
+
+@contextmanager
+def table_at(
+    url: str, *statements: str | tuple[str, Mapping[str, object]]
 ) -> Iterator[tuple[str, str]]:
-    """``(url, table)`` of a scratch table on *server*, made by *statements* (``{table}``
-    in them is its name; a statement may come with its parameters), dropped afterwards."""
-    url = server_url(server)
+    """``(url, table)`` of a scratch table in the database at *url*, made by *statements*
+    (``{table}`` in them is its name; a statement may come with its parameters), dropped
+    afterwards."""
     table = f"dg_test_{uuid.uuid4().hex[:10]}"
     engine = sa.create_engine(url)
     with engine.begin() as connection:
@@ -251,6 +258,34 @@ def test_a_postgres_jsonb_column_is_masked_as_json_text(tmp_path: Path) -> None:
         assert json.loads(rows[1]["profile"]) == ["x"]
         # An unconstrained numeric keeps every digit (it was rounded to the first rows' scale).
         assert [r["amount"] for r in rows] == ["1.5", "123456789012.125"]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_json_document_too_deep_to_parse_is_read_as_its_text(kind: str, tmp_path: Path) -> None:
+    # psycopg (and SQLAlchemy, for a column declared JSON) parse JSON with json.loads,
+    # which raised RecursionError on a document thousands of levels deep: the scan and the
+    # redaction stopped with a traceback. The document is its text instead, still masked.
+    deep = '{"a":' * 3000 + '"13812341050"' + "}" * 3000
+    column = "JSONB" if kind == "postgresql" else "JSON"
+    with table_at(
+        _server_or_sqlite(kind, tmp_path),
+        f"CREATE TABLE {{table}} (id INTEGER PRIMARY KEY, doc {column})",
+        (
+            "INSERT INTO {table} VALUES (1, :d), (2, :s)",
+            {"d": deep, "s": '{"phone": "13912345678"}'},
+        ),
+    ) as (url, table):
+        out = tmp_path / "out.jsonl"
+        result = redact_table(url, table, out)
+        assert result.exit_code == 0, result.stderr
+        written = out.read_text("utf-8")
+        assert "13812341050" not in written
+        assert "13912345678" not in written
+        rows = [json.loads(line) for line in written.splitlines()]
+        assert rows[0]["doc"].count('{"a":') == 3000
+        scanned = CliRunner().invoke(cli, ["scan", "db", url, "--table", table, "-f", "json"])
+        assert scanned.exit_code == 1, scanned.stderr
+        assert "13812341050" not in scanned.stdout
 
 
 @pytest.mark.parametrize("server", ["postgresql", "mariadb"])
