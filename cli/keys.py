@@ -332,7 +332,8 @@ def _context(pairs: tuple[str, ...]) -> dict[str, str] | None:
 
 
 def _inputs(values: tuple[str, ...]) -> Iterator[str]:
-    if values:
+    """The arguments, or the lines of stdin when there are none or the one is ``-``."""
+    if values and values != ("-",):
         yield from values
         return
     for line in sys.stdin:
@@ -350,8 +351,9 @@ _context_option = click.option(
 
 ENCRYPT_HELP = """Encrypt values under a scope's data key: one dg1: token per value.
 
-Values come from the arguments, or one per line on stdin. The token carries the
-suite, key id and version, so `dataguard decrypt` needs only the keystore.
+Values come from the arguments, or one per line on stdin (no argument, or `-`).
+The token carries the suite, key id and version, so `dataguard decrypt` needs only
+the keystore.
 
 \b
 Examples:
@@ -447,7 +449,7 @@ def encrypt_command(
             trail.details["values"] = count
 
 
-DECRYPT_HELP = """Decrypt dg1: tokens (arguments, or one per line on stdin).
+DECRYPT_HELP = """Decrypt dg1: tokens (arguments, or one per line on stdin: none, or `-`).
 
 A token that does not decrypt (tampered, another row's context, a destroyed key)
 is an error: nothing about why is said, and the exit status is 1.

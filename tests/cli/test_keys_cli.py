@@ -41,6 +41,15 @@ def test_encrypt_decrypt_round_trip_with_context(keystore: Path) -> None:
     assert "token 1 does not decrypt" in wrong_row.stderr
 
 
+def test_a_dash_reads_stdin_as_unix_tools_do(keystore: Path) -> None:
+    encrypted = run("encrypt", "--scope", "members.mobile", "-", stdin="13812341050\n")
+    assert encrypted.exit_code == 0, encrypted.output
+    token = encrypted.stdout.strip()
+    assert token.startswith("dg1:")
+    decrypted = run("decrypt", "-", stdin=token + "\n")
+    assert (decrypted.exit_code, decrypted.stdout) == (0, "13812341050\n")
+
+
 def test_stdin_lines_and_blind_index(keystore: Path) -> None:
     result = run(
         "encrypt", "--scope", "m.phone", "--deterministic", "--blind-index",

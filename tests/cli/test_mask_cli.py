@@ -55,6 +55,15 @@ def test_mask_as_an_entity_skips_detection() -> None:
     assert (code, out) == (0, b"1****************X\n")
 
 
+def test_mask_reads_a_column_of_values_from_stdin_for_a_dash() -> None:
+    code, out, _ = run(["mask", "--as", "CN_MOBILE", "-"], stdin=b"13812341050\n13912345678\r\n")
+    assert (code, out) == (0, b"******1050\n******5678\n")
+    code, out, _ = run(
+        ["mask", "tt@163.com", "-"], stdin="住址浙江省杭州市西湖区文三路90号\n".encode()
+    )
+    assert (code, out.decode()) == (0, "tt**@1**.com\n住址浙江省杭州市西湖区****\n")
+
+
 def test_mask_as_an_unknown_entity_is_a_usage_error() -> None:
     code, _, err = run(["mask", "--as", "PHONE", "13812341050"])
     assert code == 2
