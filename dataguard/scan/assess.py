@@ -51,7 +51,14 @@ from dataguard.sources.catalog import ColumnInfo
 from dataguard.sources.mojibake import read_as_utf8
 from dataguard.sources.sparse import zero_number
 
-__all__ = ["MAX_VALUE_CHARS", "SUMMARY_COLUMN", "TITLE_COLUMN", "TableAssessor", "as_text"]
+__all__ = [
+    "MAX_VALUE_CHARS",
+    "SUMMARY_COLUMN",
+    "TITLE_COLUMN",
+    "TableAssessor",
+    "as_text",
+    "read_in_part",
+]
 
 #: The columns ``scan files`` reports a spreadsheet's title lines above its header and a
 #: bill's summary below its records under: a few lines of text, where one finding is the
@@ -59,6 +66,8 @@ __all__ = ["MAX_VALUE_CHARS", "SUMMARY_COLUMN", "TITLE_COLUMN", "TableAssessor",
 TITLE_COLUMN = "<title>"
 SUMMARY_COLUMN = "<summary>"
 #: Longer values are cut for detection: a scan samples, it does not read whole documents.
+#: It reads their head and tail (:func:`read_in_part`), where a post, a ticket or a mail
+#: puts who wrote it and how to reach them.
 MAX_VALUE_CHARS = 8192
 #: Values whose protection form is read, per column.
 PROTECTION_SAMPLE = 256
@@ -118,6 +127,32 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
+def read_in_part(value: str) -> str:
+    """*value*, or, longer than :data:`MAX_VALUE_CHARS`, its first and last halves of
+    that many characters on two lines.
+
+    Only the first 8,192 characters were read: a CMS post's or a ticket's contact line
+    at its end (``如有问题请联系13812341050``) went unseen, and the column was reported
+    clean, "no personal data in 300 sampled values"."""
+    if len(value) <= MAX_VALUE_CHARS:
+        return value
+    half = MAX_VALUE_CHARS // 2
+    return value[:half] + "\n" + value[-half:]
+
+
+def _noting_partial(report: ColumnReport, cut: int) -> ColumnReport:
+    """*report* with a reason saying that *cut* of its values were read in part."""
+    if not cut:
+        return report
+    half = MAX_VALUE_CHARS // 2
+    reason = (
+        f"{cut} sampled values longer than {MAX_VALUE_CHARS:,} characters were read in "
+        f"part: their first and last {half:,}"
+    )
+    evidence = dataclasses.replace(report.evidence, reasons=(*report.evidence.reasons, reason))
+    return dataclasses.replace(report, evidence=evidence)
+
+
 def _noting_garbled(report: ColumnReport, garbled: int) -> ColumnReport:
     """*report* with a reason saying that *garbled* of its values were UTF-8 stored as
     latin1 (what every client but the application that wrote them shows as 乱码)."""
@@ -156,14 +191,15 @@ class TableAssessor:
         real: dict[str, list[str]] = {}
         counts: dict[str, tuple[int, int, int]] = {}
         garbled: dict[str, int] = {}
+        cut: dict[str, int] = {}
         for column in columns:
             raw = sample.get(column.name, ())
             # Zero in a number column is its "nothing" (BIGINT NOT NULL DEFAULT 0), like NULL.
             texts = [as_text(v) for v in raw if not zero_number(v)]
             texts, garbled[column.name] = read_as_utf8(texts)
-            present = [
-                v[:MAX_VALUE_CHARS] for v in texts if v is not None and not _EMPTY_TEXT.fullmatch(v)
-            ]
+            whole = [v for v in texts if v is not None and not _EMPTY_TEXT.fullmatch(v)]
+            cut[column.name] = sum(len(v) > MAX_VALUE_CHARS for v in whole)
+            present = [read_in_part(v) for v in whole]
             kept = [v for v in present if not _placeholder(v)]
             real[column.name] = kept
             counts[column.name] = (len(raw), len(present), len(present) - len(kept))
@@ -201,7 +237,12 @@ class TableAssessor:
             reports.append(
                 self._assess_column(table, column, values, per_value, *counts[column.name])
             )
-        return [_noting_garbled(report, garbled.get(report.column, 0)) for report in reports]
+        return [
+            _noting_partial(
+                _noting_garbled(report, garbled.get(report.column, 0)), cut.get(report.column, 0)
+            )
+            for report in reports
+        ]
 
     # -- one column ---------------------------------------------------------------------
 
@@ -220,7 +261,7 @@ class TableAssessor:
         in it with its key as the field."""
         pairs = [(as_text(k) or "", as_text(v)) for k, v in rows]
         texts = [
-            (k, v[:MAX_VALUE_CHARS])
+            (k, read_in_part(v))
             for k, v in pairs
             if v is not None and not _EMPTY_TEXT.fullmatch(v)
         ]

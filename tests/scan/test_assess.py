@@ -163,3 +163,25 @@ def test_json_members_that_name_each_others_fields_are_read_by_key() -> None:
     clean = ['[{"name": "事由", "value": "出差"}]'] * 30
     (report,) = _assessor().assess("approval", [column], {"form": clean})
     assert report.kind == "clean"
+
+
+def test_a_long_documents_contact_line_at_its_end_is_read() -> None:
+    # Values were cut at their first 8,192 characters: a post whose author left a phone at
+    # the end was "no personal data in 40 sampled values".
+    rng = random.Random(5)
+    body = "这是一段很长的文章内容，" * 2_000
+    posts = [body + f"如有问题请联系{gen.mobile_digits(rng)}" for _ in range(40)]
+    short = ["请尽快发货"] * 10
+    column = ColumnInfo("body", "TEXT")
+    (report,) = _assessor().assess("posts", [column], {"body": posts + short})
+    assert (report.entity, report.kind) == ("CN_MOBILE", "text")
+    assert report.evidence.reasons[-1] == (
+        "40 sampled values longer than 8,192 characters were read in part: "
+        "their first and last 4,096"
+    )
+    (clean,) = _assessor().assess("posts", [column], {"body": [body] * 3})
+    assert clean.evidence.reasons == (
+        "no personal data in 3 sampled values",
+        "3 sampled values longer than 8,192 characters were read in part: "
+        "their first and last 4,096",
+    )
