@@ -20,6 +20,7 @@ from dataguard.sources.compressed import (
     open_decompressed,
 )
 from dataguard.sources.logs import decode_text, read_pieces
+from dataguard.sources.utf16 import utf8_lines
 
 __all__ = [
     "BATCH_BYTES",
@@ -74,11 +75,13 @@ def batches(
     detect`` answers each line as it arrives while a file or a busy pipe still comes in
     large batches. With ``size`` 1 every record is read alone, with ``readline``.
     ``on_bytes`` is told how many bytes each line took (for a progress bar). Lines are
-    read in *encoding* (:func:`decode_line`).
+    read in *encoding* (:func:`decode_line`); a stream starting with a UTF-16 byte-order
+    mark, as UTF-16 (:mod:`dataguard.sources.utf16`).
     """
     for stream in streams:
+        lines, _ = utf8_lines(stream)  # a UTF-16 log (its byte-order mark) is read as text
         # A record is never cut: max_line is unbounded, a record needs its whole text.
-        pieces = read_pieces(stream, block=block, max_line=sys.maxsize, line_buffered=size == 1)
+        pieces = read_pieces(lines, block=block, max_line=sys.maxsize, line_buffered=size == 1)
         for arrived in pieces:
             for start in range(0, len(arrived), size):
                 batch = arrived[start : start + size]

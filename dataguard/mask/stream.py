@@ -39,6 +39,7 @@ from dataguard.sources.logs import (
     reads_as_gbk,
     split_terminator,
 )
+from dataguard.sources.utf16 import Utf8AsUtf16, utf8_lines
 from dataguard.workers import exit_with_parent, in_order
 
 __all__ = ["GBK_LINES", "MaskerSpec", "filter_stream", "mask_pieces"]
@@ -151,13 +152,29 @@ def _mask_in_worker(
     return mask_pieces(_worker, pieces, encoding), Counter(_worker.stats)
 
 
+#: How a batch's masked pieces are written: as they are, or re-encoded (a UTF-16 source).
+_WriteBack = Callable[[bytes], bytes]
+
+
+def _as_is(data: bytes) -> bytes:
+    return data
+
+
 def _batches(
     src: BinaryIO, line_buffered: bool, on_bytes: Callable[[int], object] | None
-) -> Iterator[list[bytes]]:
-    for batch in read_pieces(src, line_buffered=line_buffered):
+) -> Iterator[tuple[list[bytes], _WriteBack]]:
+    """Batches of *src*'s pieces, each with how to write it back. A stream starting with
+    a UTF-16 byte-order mark is read as UTF-8 and written back as UTF-16
+    (:mod:`dataguard.sources.utf16`); its odd last byte, if any, ends it as it was."""
+    stream, decoded = utf8_lines(src)
+    back: _WriteBack = _as_is if decoded is None else Utf8AsUtf16(decoded.codec)
+    for batch in read_pieces(stream, line_buffered=line_buffered):
         if on_bytes is not None:
             on_bytes(sum(len(p) for p in batch))
-        yield batch
+        yield batch, back
+    if decoded is not None and decoded.leftover:
+        leftover = decoded.leftover
+        yield [], lambda _: leftover
 
 
 def filter_stream(
@@ -188,8 +205,10 @@ def filter_stream(
         raise ValueError(f"encoding must be one of {', '.join(ENCODINGS)}")
     counts: Counter[str] = Counter() if stats is None else stats
 
-    def emit(original: Sequence[bytes], masked: Sequence[bytes], found: Counter[str]) -> None:
-        dst.write(b"".join(masked))
+    def emit(
+        original: Sequence[bytes], masked: Sequence[bytes], found: Counter[str], back: _WriteBack
+    ) -> None:
+        dst.write(back(b"".join(masked)))
         dst.flush()
         counts["lines"] += sum(1 for p in original if p.endswith(b"\n"))
         counts["bytes"] += sum(len(p) for p in original)
@@ -204,9 +223,9 @@ def filter_stream(
         masker = spec.build()
         if line_buffered:  # steady latency from the first line (see load_prefilter)
             masker.detector.load_prefilter()
-        for batch in batches:
+        for batch, back in batches:
             masker.stats.clear()
-            emit(batch, mask_pieces(masker, batch, encoding), masker.stats)
+            emit(batch, mask_pieces(masker, batch, encoding), masker.stats, back)
         return counts
     with ProcessPoolExecutor(
         max_workers=jobs,
@@ -216,14 +235,15 @@ def filter_stream(
     ) as pool:
         # in_order feeds the workers from its own thread and hands each result on as soon
         # as it is done; the batches it took wait here, in the same order, for theirs.
-        taken: deque[list[bytes]] = deque()
+        taken: deque[tuple[list[bytes], _WriteBack]] = deque()
 
         def take() -> Iterator[list[bytes]]:
-            for batch in batches:
-                taken.append(batch)
+            for batch, back in batches:
+                taken.append((batch, back))
                 yield batch
 
         work = functools.partial(_mask_in_worker, encoding=encoding)
         for masked, found in in_order(pool, work, take(), window=2 * jobs):
-            emit(taken.popleft(), masked, found)
+            batch, back = taken.popleft()
+            emit(batch, masked, found, back)
     return counts

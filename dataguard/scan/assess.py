@@ -261,9 +261,7 @@ class TableAssessor:
         in it with its key as the field."""
         pairs = [(as_text(k) or "", as_text(v)) for k, v in rows]
         texts = [
-            (k, read_in_part(v))
-            for k, v in pairs
-            if v is not None and not _EMPTY_TEXT.fullmatch(v)
+            (k, read_in_part(v)) for k, v in pairs if v is not None and not _EMPTY_TEXT.fullmatch(v)
         ]
         real = [(k, v) for k, v in texts if not _placeholder(v)]
         named = {k: key_entity(k, self.keys) for k in dict.fromkeys(k for k, _ in real)}

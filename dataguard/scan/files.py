@@ -49,6 +49,7 @@ from dataguard.sources.tables import (
     sample_rows,
     scan_jsonl,
 )
+from dataguard.sources.utf16 import utf8_lines
 
 __all__ = ["LINE_COLUMN", "SUMMARY_COLUMN", "TITLE_COLUMN", "scan_files"]
 
@@ -332,16 +333,18 @@ def _sample_lines(path: Path, sample: int, seed: int) -> tuple[list[str], int]:
     when it is, else as GB18030 when it is (a Windows service's GBK log: read as UTF-8, its
     names and addresses were U+FFFD and went unseen), as ``filter --encoding auto`` reads
     it; bytes valid in neither become U+FFFD (the sample is for detection; nothing is
-    written back). A gzip, bzip2 or xz file is read decompressed
+    written back). A file starting with a UTF-16 byte-order mark is read as UTF-16
+    (:mod:`dataguard.sources.utf16`). A gzip, bzip2 or xz file is read decompressed
     (:mod:`dataguard.sources.compressed`).
     """
     kept: Reservoir[str] = Reservoir(sample, seed)
     limit = MAX_VALUE_CHARS * 4
-    with open_decompressed(path) as stream:  # a rotated app.log.1.gz holds lines too
-        while raw := stream.readline(limit):
+    with open_decompressed(path) as opened:  # a rotated app.log.1.gz holds lines too
+        lines, _ = utf8_lines(opened)  # SQL Server's ERRORLOG is UTF-16
+        while raw := lines.readline(limit):
             if not raw.endswith(b"\n"):
                 # A huge line: keep its head, skip the rest without holding it.
-                while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+                while (rest := lines.readline(limit)) and not rest.endswith(b"\n"):
                     pass
             text, _ = decode_text(raw.rstrip(b"\r\n"), "auto")
             kept.add(UNDECODABLE_BYTE.sub("\ufffd", text))
