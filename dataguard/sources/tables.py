@@ -52,6 +52,7 @@ from dataguard.sources.compressed import (
     open_output,
 )
 from dataguard.sources.sparse import FirstValues
+from dataguard.sources.utf16 import utf16_codec
 
 __all__ = [
     "JsonlScan",
@@ -1157,6 +1158,11 @@ def _jsonl_record(path: Path, number: int, raw: bytes) -> dict[str, str | None]:
     try:
         record = json_text.loads(raw)
     except ValueError as exc:
+        if number == 1 and utf16_codec(raw):
+            raise UsageError(
+                f"{path.name} is UTF-16 (it starts with a byte-order mark); JSON lines are "
+                "UTF-8: convert it first (iconv -f utf-16 -t utf-8)"
+            ) from None
         why = exc.args[0] if exc.args == (json_text.TOO_DEEP,) else "not valid JSON"
         raise UsageError(f"{path.name}: line {number} is {why}") from None
     if not isinstance(record, dict):

@@ -137,3 +137,12 @@ def test_scan_files_reads_a_utf16_log(tmp_path: Path) -> None:
     assert (column["column"], column["kind"]) == ("<line>", "text")
     assert column["evidence"]["reasons"] == ["10/15 sampled values hold personal data inside text"]
     assert MOBILE not in result.stdout
+
+
+def test_a_utf16_json_lines_file_is_refused_with_what_to_run(tmp_path: Path) -> None:
+    source = tmp_path / "events.jsonl"
+    source.write_bytes(b"\xff\xfe" + f'{{"phone":"{MOBILE}"}}\r\n'.encode("utf-16-le"))
+    result = CliRunner().invoke(cli, ["redact", str(source), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 2
+    assert "events.jsonl is UTF-16" in result.stderr
+    assert "iconv -f utf-16 -t utf-8" in result.stderr
