@@ -165,6 +165,11 @@ def common_words() -> frozenset[str]:
     return _word_list("cn_words.txt")
 
 
+# Sentence-final particles, and with them the verbs of a short reply (到, 来, 走, 见, 退, 好).
+_PARTICLES = "呢吗吧啊呀嘛哦啦么哈咯"
+_TURN_ENDINGS = frozenset(_PARTICLES + "到来走见退好")
+
+
 class NameBesideRecognizer(NameRecognizer):
     """A Chinese personal name labelled by what stands beside it, not by a name label.
 
@@ -338,6 +343,9 @@ class NameBesideRecognizer(NameRecognizer):
         match: 用户：收件人写⟦刘洋⟧，电话不变
         match: 用户：帮我查下⟦陈静⟧的订单
         no-match: 用户：收件人写错了
+        match: 客服：请问是哪位？ 用户：⟦王芳⟧呢？
+        no-match: 用户：马上到。
+        no-match: 用户：余额呢？
         no-match: 收件人地址改成杭州市
         no-match: 联系人电话改成13812341050
         match: '13812341050':2 '⟦秦雨桐⟧':1 'vip':3
@@ -484,7 +492,12 @@ class NameBesideRecognizer(NameRecognizer):
             + _SECOND_LABEL_WORD
             + ")(?P<value>"
             + _FULL_NAME
-            + ")"
+            # …before a particle (用户：王芳呢？ asks for 王芳), which no name ends in.
+            + ")(?<!["
+            + _PARTICLES
+            + "])["
+            + _PARTICLES
+            + "]?"
             + _SPEAKER_NAME_END,
             0.5,
         ),
@@ -567,10 +580,17 @@ class NameBesideRecognizer(NameRecognizer):
 
     def validate(self, value: str) -> bool | None:
         # A dotted minority name (帕提古丽·库尔班) is no word or place.
-        if not re.search(_DOT, value) and (
-            value in common_words()
-            or value in _place_names()
-            or value.endswith(_NOT_PERSON_ENDINGS)
+        if (
+            not re.search(_DOT, value)
+            and (
+                value in common_words()
+                or value in _place_names()
+                or value.endswith(_NOT_PERSON_ENDINGS)
+                # A common word, then a particle or a verb of coming and going: a customer's
+                # whole turn (马上到, 余额呢, 方便吗: 马, 余, 方 are surnames), no name, which
+                # never ends so (a given name of 子涵 after 金, or 欧阳's 平, still is one).
+                or (len(value) == 3 and value[2] in _TURN_ENDINGS and value[:2] in common_words())
+            )
         ):
             return False
         return super().validate(value)
