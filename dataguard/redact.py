@@ -42,7 +42,7 @@ from dataguard.sources.compressed import (
     open_output,
     process_alive,
 )
-from dataguard.sources.mojibake import read_as_utf8
+from dataguard.sources.mojibake import read_as_gbk, read_as_utf8
 from dataguard.sources.nested import flatten, holds_bytes, leaves, restore, unsupported
 from dataguard.sources.sparse import top_up_frame
 from dataguard.sources.tables import (
@@ -437,27 +437,34 @@ def _not_text_error(
 
 
 def _refuse_utf8_read_as_latin1(source: TableSource, drawn: pl.DataFrame) -> None:
-    """Refuse a sample whose text columns hold UTF-8 stored in a latin1 column (乱码,
-    :mod:`dataguard.sources.mojibake`): names and addresses in it cannot be found as
+    """Refuse a sample whose text columns hold UTF-8 (or GBK) stored in a latin1 column
+    (乱码, :mod:`dataguard.sources.mojibake`): names and addresses in it cannot be found as
     stored, and written as read they would go out readable to anyone who reverses the
     encoding. The error names the columns and counts (no values) and how to read them."""
-    garbled: dict[str, int] = {}
+    garbled: dict[str, tuple[str, int]] = {}
     for name, dtype in drawn.schema.items():
         if dtype == pl.String:
-            _, count = read_as_utf8(drawn.get_column(name).drop_nulls().unique().to_list())
-            if count:
-                garbled[name] = count
+            values = drawn.get_column(name).drop_nulls().unique().to_list()
+            _, as_utf8 = read_as_utf8(values)
+            _, as_gbk = read_as_gbk(values)
+            if as_utf8 or as_gbk:
+                garbled[name] = ("UTF-8", as_utf8) if as_utf8 >= as_gbk else ("GBK", as_gbk)
     if not garbled:
         return
-    listed = ", ".join(f"{name!r} ({count} sampled values)" for name, count in garbled.items())
-    first = next(iter(garbled))
-    query = f"SELECT …, CONVERT(CAST({first} AS BINARY) USING utf8mb4) AS {first} FROM …"  # noqa: S608 - shown, never run
+    listed = ", ".join(
+        f"{name!r} ({count} sampled values of {encoding})"
+        for name, (encoding, count) in garbled.items()
+    )
+    first, (encoding, _) = next(iter(garbled.items()))
+    charset = "utf8mb4" if encoding == "UTF-8" else "gbk"
+    query = f"SELECT …, CONVERT(CAST({first} AS BINARY) USING {charset}) AS {first} FROM …"  # noqa: S608 - shown, never run
+    python_codec = "utf-8" if encoding == "UTF-8" else "gbk"
     raise UsageError(
-        f"{source.path.name}: {listed} hold UTF-8 text stored as latin1 (乱码: a legacy latin1 "
+        f"{source.path.name}: {listed} hold text stored as latin1 (乱码: a legacy latin1 "
         "connection wrote it), whose names and addresses cannot be found as stored; "
-        "nothing was written. Read it as the UTF-8 it is: from MySQL/MariaDB with --query "
+        "nothing was written. Read it as the text it is: from MySQL/MariaDB with --query "
         f"'{query}'; a file by converting it back first (its text to Windows-1252 bytes, "
-        "read as UTF-8)"
+        f"read as {python_codec})"
     )
 
 

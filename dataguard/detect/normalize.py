@@ -387,10 +387,13 @@ def _percent_units(run: str) -> list[tuple[int, str]] | None:
 
 # ref. GB 18030: legacy Chinese sites and clients percent-encode in GBK
 # (``name=%D5%C5%CE%B0`` is 张伟). A run that is not UTF-8 is read as GB 18030 only when it
-# decodes to ASCII, CJK ideographs and CJK or full-width punctuation, two characters or more
-# of them not ASCII: almost any byte pairs decode as GB 18030, and a signature or a cipher
-# text must not become text to scan.
-_GBK_TEXT = re.compile("[\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
+# decodes to ASCII, CJK ideographs and CJK or full-width punctuation (with the middle dot of
+# minority names, 帕提古丽·库尔班, and the dashes, quotes and ellipsis Chinese text writes
+# in GBK's own), two characters or more of them not ASCII: almost any byte pairs decode as
+# GB 18030, and a signature or a cipher text must not become text to scan.
+_GBK_TEXT = re.compile(
+    "[\x00-\x7f\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+"
+)
 
 
 def gbk_text(text: str) -> bool:

@@ -48,7 +48,7 @@ from dataguard.scan.placeholders import is_placeholder
 from dataguard.scan.protection import PROTECTED, column_protection, masked_entities, value_form
 from dataguard.scan.report import ColumnReport, Evidence
 from dataguard.sources.catalog import ColumnInfo
-from dataguard.sources.mojibake import read_as_utf8
+from dataguard.sources.mojibake import read_as_gbk, read_as_utf8
 from dataguard.sources.sparse import zero_number
 
 __all__ = [
@@ -153,16 +153,18 @@ def _noting_partial(report: ColumnReport, cut: int) -> ColumnReport:
     return dataclasses.replace(report, evidence=evidence)
 
 
-def _noting_garbled(report: ColumnReport, garbled: int) -> ColumnReport:
-    """*report* with a reason saying that *garbled* of its values were UTF-8 stored as
+def _noting_garbled(report: ColumnReport, garbled: Mapping[str, int]) -> ColumnReport:
+    """*report* with a reason saying how many of its values were UTF-8 or GBK stored as
     latin1 (what every client but the application that wrote them shows as 乱码)."""
-    if not garbled:
-        return report
-    reason = (
-        f"{garbled} sampled values are UTF-8 stored in a latin1 column (mojibake to any "
-        "other client), read as UTF-8"
+    reasons = tuple(
+        f"{count} sampled values are {encoding} stored in a latin1 column (mojibake to any "
+        f"other client), read as {encoding}"
+        for encoding, count in garbled.items()
+        if count
     )
-    evidence = dataclasses.replace(report.evidence, reasons=(reason, *report.evidence.reasons))
+    if not reasons:
+        return report
+    evidence = dataclasses.replace(report.evidence, reasons=(*reasons, *report.evidence.reasons))
     return dataclasses.replace(report, evidence=evidence)
 
 
@@ -190,13 +192,15 @@ class TableAssessor:
         """One report per column of *table*, from *sample* (column name → sampled values)."""
         real: dict[str, list[str]] = {}
         counts: dict[str, tuple[int, int, int]] = {}
-        garbled: dict[str, int] = {}
+        garbled: dict[str, dict[str, int]] = {}
         cut: dict[str, int] = {}
         for column in columns:
             raw = sample.get(column.name, ())
             # Zero in a number column is its "nothing" (BIGINT NOT NULL DEFAULT 0), like NULL.
             texts = [as_text(v) for v in raw if not zero_number(v)]
-            texts, garbled[column.name] = read_as_utf8(texts)
+            texts, as_utf8 = read_as_utf8(texts)
+            texts, as_gbk = read_as_gbk(texts)
+            garbled[column.name] = {"UTF-8": as_utf8, "GBK": as_gbk}
             whole = [v for v in texts if v is not None and not _EMPTY_TEXT.fullmatch(v)]
             cut[column.name] = sum(len(v) > MAX_VALUE_CHARS for v in whole)
             present = [read_in_part(v) for v in whole]
@@ -239,7 +243,7 @@ class TableAssessor:
             )
         return [
             _noting_partial(
-                _noting_garbled(report, garbled.get(report.column, 0)), cut.get(report.column, 0)
+                _noting_garbled(report, garbled.get(report.column, {})), cut.get(report.column, 0)
             )
             for report in reports
         ]

@@ -15,14 +15,22 @@ latin1, at least one of them outside ASCII, whose bytes are valid UTF-8 holding 
 ideograph, is that UTF-8 text. Valid UTF-8 by chance is rare in real Western text (``é``
 alone is an invalid sequence), and the ideograph requirement leaves ``Ã©`` (é, twice
 encoded) to be what it is.
+
+A GBK client on a latin1 connection (old PHP sites: ``SET NAMES latin1``, pages in GB2312)
+stored GBK bytes the same way: ``张伟`` reads ``ÕÅÎ°``. :func:`gbk_behind_latin1` reads
+a value whose bytes are not UTF-8 Chinese but valid GBK as that GBK when it is Chinese text (two
+or more characters outside ASCII, all of them CJK: what the log filter asks of a line to
+call it GBK), so accented Western text (``café``: a lone high byte) stays as it is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-__all__ = ["read_as_utf8", "utf8_behind_latin1"]
+from dataguard.detect.normalize import gbk_text
+
+__all__ = ["gbk_behind_latin1", "read_as_gbk", "read_as_utf8", "utf8_behind_latin1"]
 
 # Windows-1252's characters for bytes 0x80-0x9F (the five it leaves unassigned are the C1
 # controls U+0081 … U+009D, below U+0100 like every other byte of latin1).
@@ -33,12 +41,19 @@ _NOT_LATIN1 = re.compile("[^\x00-\xff" + re.escape("".join(_CP1252_HIGH)) + "]")
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+def _latin1_bytes(value: str) -> bytes | None:
+    """The bytes whose MySQL latin1 characters *value* is, if it has one outside ASCII."""
+    if value.isascii() or _NOT_LATIN1.search(value):
+        return None
+    return bytes(_CP1252_HIGH.get(c, ord(c) if ord(c) < 0x100 else 0) for c in value)
+
+
 def utf8_behind_latin1(value: str) -> str | None:
     """The UTF-8 text *value*'s latin1 characters are the bytes of, if it holds Chinese
     (module docstring); else None."""
-    if value.isascii() or _NOT_LATIN1.search(value):
+    raw = _latin1_bytes(value)
+    if raw is None:
         return None
-    raw = bytes(_CP1252_HIGH.get(c, ord(c) if ord(c) < 0x100 else 0) for c in value)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -46,13 +61,38 @@ def utf8_behind_latin1(value: str) -> str | None:
     return text if _CJK.search(text) else None
 
 
-def read_as_utf8(texts: Sequence[str | None]) -> tuple[list[str | None], int]:
-    """*texts* with each value :func:`utf8_behind_latin1` reads as UTF-8 replaced by that
-    text (None stays None), and how many were."""
+def gbk_behind_latin1(value: str) -> str | None:
+    """The GBK text *value*'s latin1 characters are the bytes of, if they are no UTF-8
+    and read as Chinese text in GBK (module docstring); else None."""
+    raw = _latin1_bytes(value)
+    if raw is None or utf8_behind_latin1(value) is not None:
+        return None  # UTF-8's (a name's GBK bytes may be valid UTF-8 too: 0xC3 0xA9 …)
+    try:
+        text = raw.decode("gbk")
+    except UnicodeDecodeError:
+        return None
+    return text if gbk_text(text) else None
+
+
+def _read_as(
+    texts: Sequence[str | None], behind: Callable[[str], str | None]
+) -> tuple[list[str | None], int]:
     repaired = 0
     out: list[str | None] = []
     for text in texts:
-        fixed = None if text is None else utf8_behind_latin1(text)
+        fixed = None if text is None else behind(text)
         repaired += fixed is not None
         out.append(text if fixed is None else fixed)
     return out, repaired
+
+
+def read_as_utf8(texts: Sequence[str | None]) -> tuple[list[str | None], int]:
+    """*texts* with each value :func:`utf8_behind_latin1` reads as UTF-8 replaced by that
+    text (None stays None), and how many were."""
+    return _read_as(texts, utf8_behind_latin1)
+
+
+def read_as_gbk(texts: Sequence[str | None]) -> tuple[list[str | None], int]:
+    """*texts* with each value :func:`gbk_behind_latin1` reads as GBK replaced by that
+    text (None stays None), and how many were."""
+    return _read_as(texts, gbk_behind_latin1)

@@ -105,14 +105,15 @@ def to_fullwidth(text: str) -> str:
     return "".join(out)
 
 
-def as_read_from_latin1(text: str) -> str:
-    """What a utf8mb4 client reads of *text*'s UTF-8 bytes stored in a MySQL latin1 column
-    (乱码): each byte a character of MySQL's latin1, which is Windows-1252 with its five
-    unassigned bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) as the C1 controls of the same number.
+def as_read_from_latin1(text: str, encoding: str = "utf-8") -> str:
+    """What a utf8mb4 client reads of *text*'s bytes in *encoding* (UTF-8, or GBK: a GBK
+    client on a latin1 connection) stored in a MySQL latin1 column (乱码): each byte a
+    character of MySQL's latin1, which is Windows-1252 with its five unassigned bytes
+    (0x81, 0x8D, 0x8F, 0x90, 0x9D) as the C1 controls of the same number.
     Written out byte by byte here, independently of :mod:`dataguard.sources.mojibake`."""
     return "".join(
         chr(b) if b in b"\x81\x8d\x8f\x90\x9d" else bytes([b]).decode("cp1252")
-        for b in text.encode("utf-8")
+        for b in text.encode(encoding)
     )
 
 

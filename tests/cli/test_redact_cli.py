@@ -1294,22 +1294,26 @@ def test_a_rows_name_is_masked_where_it_recurs_in_the_rows_remark(
     assert "stray" not in result.output  # the remark's values were no strays
 
 
-def test_utf8_stored_as_latin1_is_refused_naming_the_columns(tmp_path: Path) -> None:
-    """An export of a legacy table whose latin1 columns hold UTF-8 (乱码): its names were
-    not found and went out as read, readable to anyone who reverses the encoding."""
+@pytest.mark.parametrize(("encoding", "charset"), [("UTF-8", "utf8mb4"), ("GBK", "gbk")])
+def test_text_stored_as_latin1_is_refused_naming_the_columns(
+    tmp_path: Path, encoding: str, charset: str
+) -> None:
+    """An export of a legacy table whose latin1 columns hold UTF-8 or GBK (乱码): its names
+    were not found and went out as read, readable to anyone who reverses the encoding."""
     rng = random.Random(8)
     people = [(gen.chinese_name(rng), gen.mobile_digits(rng)) for _ in range(30)]
     lines = ["id,name,phone"] + [
-        f"{i},{gen.as_read_from_latin1(name)},{phone}" for i, (name, phone) in enumerate(people)
+        f"{i},{gen.as_read_from_latin1(name, encoding)},{phone}"
+        for i, (name, phone) in enumerate(people)
     ]
     source = tmp_path / "legacy.csv"
     source.write_bytes(joined(lines, encoding="utf-8"))
     result = run(source, "-o", tmp_path / "out.csv")
     assert result.exit_code == 2
-    assert "'name' (30 sampled values) hold UTF-8 text stored as latin1" in result.output
-    assert "CONVERT(CAST(name AS BINARY) USING utf8mb4)" in result.output
+    assert f"'name' (30 sampled values of {encoding}) hold text stored as latin1" in result.output
+    assert f"CONVERT(CAST(name AS BINARY) USING {charset})" in result.output
     assert listing(tmp_path) == ["legacy.csv"]
-    garbled = [gen.as_read_from_latin1(name) for name, _ in people]
+    garbled = [gen.as_read_from_latin1(name, encoding) for name, _ in people]
     plain = [value for person in people for value in person]
     assert not [value for value in garbled + plain if value in result.output]
 

@@ -566,11 +566,14 @@ def test_a_partitioned_table_is_one_table_and_a_materialized_view_is_scanned(
     assert alone.notes == []
 
 
-def test_utf8_stored_in_a_latin1_column_is_read_as_utf8(empty_database: str) -> None:
-    """A legacy application wrote UTF-8 into latin1 columns (乱码 to every other client):
-    the names and addresses were not found, the column of names was reported clean, and
-    the previews of the remarks around their phone numbers showed the rest, readable to
-    anyone who reverses the encoding."""
+@pytest.mark.parametrize("encoding", ["UTF-8", "GBK"])
+def test_text_stored_in_a_latin1_column_is_read_as_what_it_is(
+    empty_database: str, encoding: str
+) -> None:
+    """A legacy application wrote UTF-8 (or, a GBK client, GBK) into latin1 columns (乱码
+    to every other client): the names and addresses were not found, the column of names
+    was reported clean, and the previews of the remarks around their phone numbers showed
+    the rest, readable to anyone who reverses the encoding."""
     rng = random.Random(6)
     people = [(gen.chinese_name(rng), gen.address(rng), gen.mobile_digits(rng)) for _ in range(60)]
     engine = sa.create_engine(empty_database)
@@ -585,7 +588,9 @@ def test_utf8_stored_in_a_latin1_column_is_read_as_utf8(empty_database: str) -> 
             texts = [name, address, f"客户{name}电话{mobile}"]
             # MySQL: the bytes themselves, as the application's latin1 connection wrote
             # them; elsewhere what a client reads of them.
-            stored = [t.encode("utf-8") if mysql else gen.as_read_from_latin1(t) for t in texts]
+            stored = [
+                t.encode(encoding) if mysql else gen.as_read_from_latin1(t, encoding) for t in texts
+            ]
             connection.execute(
                 sa.text("INSERT INTO member VALUES (:i, :n, :a, :r)"),
                 {"i": i, "n": stored[0], "a": stored[1], "r": stored[2]},
@@ -600,10 +605,14 @@ def test_utf8_stored_in_a_latin1_column_is_read_as_utf8(empty_database: str) -> 
     }
     assert columns["note"].entities == ("CN_NAME", "CN_MOBILE")
     assert columns["name"].evidence.reasons[0] == (
-        "60 sampled values are UTF-8 stored in a latin1 column (mojibake to any other client), "
-        "read as UTF-8"
+        f"60 sampled values are {encoding} stored in a latin1 column (mojibake to any other "
+        f"client), read as {encoding}"
     )
     text = report.to_json()
-    leaked = [v for person in people for v in person + tuple(map(gen.as_read_from_latin1, person))]
+    leaked = [
+        v
+        for person in people
+        for v in (*person, *(gen.as_read_from_latin1(t, encoding) for t in person))
+    ]
     assert not [v for v in leaked if v in text]
     assert "**" in "".join(columns["note"].previews)
