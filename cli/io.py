@@ -79,7 +79,9 @@ def batches(
     mark, as UTF-16 (:mod:`dataguard.sources.utf16`).
     """
     for stream in streams:
-        lines, _ = utf8_lines(stream)  # a UTF-16 log (its byte-order mark) is read as text
+        # A UTF-16 log (its byte-order mark) is read as text, UTF-8 once decoded.
+        lines, decoded = utf8_lines(stream)
+        read_in = encoding if decoded is None else "utf-8"
         # A record is never cut: max_line is unbounded, a record needs its whole text.
         pieces = read_pieces(lines, block=block, max_line=sys.maxsize, line_buffered=size == 1)
         for arrived in pieces:
@@ -87,7 +89,7 @@ def batches(
                 batch = arrived[start : start + size]
                 if on_bytes is not None:
                     on_bytes(sum(map(len, batch)))
-                yield [decode_line(raw, encoding) for raw in batch]
+                yield [decode_line(raw, read_in) for raw in batch]
 
 
 def total_size(paths: Sequence[str]) -> int | None:

@@ -19,7 +19,6 @@ trail byte, so lines split alike in all of them.
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -144,10 +143,9 @@ def _init_worker(spec: MaskerSpec) -> None:
     _worker = spec.build()
 
 
-def _mask_in_worker(
-    pieces: list[bytes], encoding: str = "utf-8"
-) -> tuple[list[bytes], Counter[str]]:
+def _mask_in_worker(job: tuple[list[bytes], str]) -> tuple[list[bytes], Counter[str]]:
     assert _worker is not None, "worker not initialised"
+    pieces, encoding = job
     _worker.stats.clear()
     return mask_pieces(_worker, pieces, encoding), Counter(_worker.stats)
 
@@ -158,6 +156,12 @@ _WriteBack = Callable[[bytes], bytes]
 
 def _as_is(data: bytes) -> bytes:
     return data
+
+
+def _read_in(encoding: str, back: _WriteBack) -> str:
+    """The encoding a batch's pieces are read in: *encoding*, but UTF-8 for a UTF-16
+    source's (read as UTF-8 whatever ``--encoding`` says for the others)."""
+    return encoding if back is _as_is else "utf-8"
 
 
 def _batches(
@@ -225,7 +229,8 @@ def filter_stream(
             masker.detector.load_prefilter()
         for batch, back in batches:
             masker.stats.clear()
-            emit(batch, mask_pieces(masker, batch, encoding), masker.stats, back)
+            masked = mask_pieces(masker, batch, _read_in(encoding, back))
+            emit(batch, masked, masker.stats, back)
         return counts
     with ProcessPoolExecutor(
         max_workers=jobs,
@@ -237,13 +242,12 @@ def filter_stream(
         # as it is done; the batches it took wait here, in the same order, for theirs.
         taken: deque[tuple[list[bytes], _WriteBack]] = deque()
 
-        def take() -> Iterator[list[bytes]]:
+        def take() -> Iterator[tuple[list[bytes], str]]:
             for batch, back in batches:
                 taken.append((batch, back))
-                yield batch
+                yield batch, _read_in(encoding, back)
 
-        work = functools.partial(_mask_in_worker, encoding=encoding)
-        for masked, found in in_order(pool, work, take(), window=2 * jobs):
+        for masked, found in in_order(pool, _mask_in_worker, take(), window=2 * jobs):
             batch, back = taken.popleft()
             emit(batch, masked, found, back)
     return counts

@@ -54,6 +54,16 @@ def test_a_utf16_log_is_masked_as_its_text_and_stays_utf16(
     assert text.splitlines(keepends=True)[2] == "没有个人信息的一行\r\n"
 
 
+@pytest.mark.parametrize("encoding", ["gbk", "auto"])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_utf16_log_is_read_as_utf16_whatever_encoding_says(encoding: str, jobs: int) -> None:
+    # --encoding names the encoding of the other logs of the run; a UTF-16 stream's lines,
+    # read as UTF-8 once decoded, were decoded as GBK and their names went unseen.
+    data = b"\xff\xfe" + LOG.encode("utf-16-le")
+    out = run_filter(data, encoding=encoding, jobs=jobs)
+    assert out[2:].decode("utf-16-le") == utf8_filtered(LOG)
+
+
 def test_the_cli_masks_a_utf16_file() -> None:
     data = b"\xff\xfe" + LOG.encode("utf-16-le")
     result = CliRunner().invoke(cli, ["filter"], input=data)
@@ -118,14 +128,16 @@ def test_marks_are_told_apart() -> None:
     assert Utf16AsUtf8(stream, codec).read1() == "\ufeffh".encode()
 
 
-def test_detect_reads_a_utf16_log_as_text() -> None:
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_detect_reads_a_utf16_log_as_text(encoding: str) -> None:
     data = b"\xff\xfe" + LOG.encode("utf-16-le")
-    result = CliRunner().invoke(cli, ["detect"], input=data)
+    result = CliRunner().invoke(cli, ["detect", "--encoding", encoding], input=data)
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
     # Offsets count the mark, as they count a UTF-8 file's: the record's first character.
     start = ("\ufeff" + LOG).index(MOBILE)
     assert f'"start": {start}, "end": {start + 11}, "entity": "CN_MOBILE"' in first
+    assert '"entity": "CN_NAME"' in first
 
 
 def test_scan_files_reads_a_utf16_log(tmp_path: Path) -> None:
