@@ -97,6 +97,17 @@ def test_gzip_and_the_cli(dumped: tuple[str, Path], tmp_path: Path) -> None:
     assert (phone["entity"], phone["grade"]) == ("CN_MOBILE", "S2")
 
 
+def test_a_dump_powershell_wrote_in_utf16_agrees_with_a_live_scan(
+    dumped: tuple[str, Path], tmp_path: Path
+) -> None:
+    # Windows PowerShell 5's `mysqldump … > backup.sql` writes UTF-16 with a byte-order
+    # mark; read as bytes it had "no CREATE TABLE, INSERT or COPY statements".
+    _, dump = dumped
+    utf16 = tmp_path / "backup.sql"
+    utf16.write_bytes(b"\xff\xfe" + dump.read_text("utf-8").encode("utf-16-le"))
+    assert _verdicts(scan_dump(utf16, sample=1000)) == _verdicts(scan_dump(dump, sample=1000))
+
+
 def test_a_small_sample_bounds_what_is_kept(dumped: tuple[str, Path]) -> None:
     _, dump = dumped
     report = scan_dump(dump, sample=7, seed=3)

@@ -18,6 +18,7 @@ from typing import IO, BinaryIO, cast
 from dataguard.errors import UsageError
 from dataguard.sources.compressed import decompressor
 from dataguard.sources.dump.archive import head_format
+from dataguard.sources.utf16 import utf16_codec
 
 _CHUNK = 1 << 19  # bytes read per refill
 _SNIFF = 1 << 20  # bytes that decide the encoding and the dialect
@@ -44,7 +45,14 @@ _DECLARED_ENCODING = re.compile(
 
 
 def sniff_encoding(head: bytes) -> str:
-    """The codec to decode a dump with, from its declaration or its first bytes."""
+    """The codec to decode a dump with, from its declaration or its first bytes.
+
+    A dump with a UTF-16 byte-order mark is UTF-16 whatever it declares: Windows
+    PowerShell 5's ``mysqldump … > backup.sql`` writes UTF-16 (and ``SET NAMES utf8mb4``
+    in it), which was read as bytes and had "no CREATE TABLE, INSERT or COPY statements".
+    """
+    if utf16_codec(head) is not None:
+        return "utf-16"
     match = _DECLARED_ENCODING.search(head)
     if match:
         name = (match.group(1) or match.group(2)).decode("ascii").lower()
@@ -107,7 +115,7 @@ class TextWindow:
         self._codec = sniff_encoding(head)
         self._decoder = codecs.getincrementaldecoder(self._codec)("replace")
         # for the bytes of octal/hex escapes (encoding with utf-8-sig would add a BOM)
-        self.encoding = "utf-8" if self._codec == "utf-8-sig" else self._codec
+        self.encoding = "utf-8" if self._codec in ("utf-8-sig", "utf-16") else self._codec
         self._pending = head  # sniffed bytes, handed to the decoder chunk by chunk
         self.buf = ""
         self.eof = False
