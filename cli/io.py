@@ -20,7 +20,7 @@ from dataguard.sources.compressed import (
     open_decompressed,
 )
 from dataguard.sources.logs import decode_text, read_pieces
-from dataguard.sources.utf16 import utf8_lines
+from dataguard.sources.utf16 import lines_encoding, utf8_lines
 
 __all__ = [
     "BATCH_BYTES",
@@ -81,7 +81,7 @@ def batches(
     for stream in streams:
         # A UTF-16 log (its byte-order mark) is read as text, UTF-8 once decoded.
         lines, decoded = utf8_lines(stream)
-        read_in = encoding if decoded is None else "utf-8"
+        read_in = lines_encoding(encoding, decoded)
         # A record is never cut: max_line is unbounded, a record needs its whole text.
         pieces = read_pieces(lines, block=block, max_line=sys.maxsize, line_buffered=size == 1)
         for arrived in pieces:

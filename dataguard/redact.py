@@ -42,7 +42,7 @@ from dataguard.sources.compressed import (
     open_output,
     process_alive,
 )
-from dataguard.sources.mojibake import read_as_gbk, read_as_utf8
+from dataguard.sources.mojibake import read_behind_latin1
 from dataguard.sources.nested import flatten, holds_bytes, leaves, restore, unsupported
 from dataguard.sources.sparse import top_up_frame
 from dataguard.sources.tables import (
@@ -306,7 +306,7 @@ def _redact_source(
             drawn = drawn.with_columns(pl.col(texts).cast(pl.String))  # a database's sample
             # A short CSV record in the sample is refused before it is classified padded.
             source.check_batch(drawn)
-            _refuse_utf8_read_as_latin1(source, drawn)
+            _refuse_text_stored_as_latin1(source, drawn)
             # A column the sample sees (almost) empty would be planned clean and copied.
             extra = top_up_frame(source.frame, drawn)
             plan = redactor.plan(drawn, extra, source.comments)
@@ -436,7 +436,12 @@ def _not_text_error(
     )
 
 
-def _refuse_utf8_read_as_latin1(source: TableSource, drawn: pl.DataFrame) -> None:
+# What the error names to read text of each encoding behind latin1 characters: MySQL's
+# character set for CONVERT, Python's codec for a file.
+_LATIN1_READ_AS = {"UTF-8": ("utf8mb4", "utf-8"), "GBK": ("gbk", "gbk")}
+
+
+def _refuse_text_stored_as_latin1(source: TableSource, drawn: pl.DataFrame) -> None:
     """Refuse a sample whose text columns hold UTF-8 (or GBK) stored in a latin1 column
     (乱码, :mod:`dataguard.sources.mojibake`): names and addresses in it cannot be found as
     stored, and written as read they would go out readable to anyone who reverses the
@@ -444,11 +449,10 @@ def _refuse_utf8_read_as_latin1(source: TableSource, drawn: pl.DataFrame) -> Non
     garbled: dict[str, tuple[str, int]] = {}
     for name, dtype in drawn.schema.items():
         if dtype == pl.String:
-            values = drawn.get_column(name).drop_nulls().unique().to_list()
-            _, as_utf8 = read_as_utf8(values)
-            _, as_gbk = read_as_gbk(values)
-            if as_utf8 or as_gbk:
-                garbled[name] = ("UTF-8", as_utf8) if as_utf8 >= as_gbk else ("GBK", as_gbk)
+            _, counts = read_behind_latin1(drawn.get_column(name).drop_nulls().unique().to_list())
+            encoding, count = max(counts.items(), key=lambda item: item[1])
+            if count:
+                garbled[name] = (encoding, count)
     if not garbled:
         return
     listed = ", ".join(
@@ -456,15 +460,14 @@ def _refuse_utf8_read_as_latin1(source: TableSource, drawn: pl.DataFrame) -> Non
         for name, (encoding, count) in garbled.items()
     )
     first, (encoding, _) = next(iter(garbled.items()))
-    charset = "utf8mb4" if encoding == "UTF-8" else "gbk"
+    charset, codec = _LATIN1_READ_AS[encoding]
     query = f"SELECT …, CONVERT(CAST({first} AS BINARY) USING {charset}) AS {first} FROM …"  # noqa: S608 - shown, never run
-    python_codec = "utf-8" if encoding == "UTF-8" else "gbk"
     raise UsageError(
         f"{source.path.name}: {listed} hold text stored as latin1 (乱码: a legacy latin1 "
         "connection wrote it), whose names and addresses cannot be found as stored; "
         "nothing was written. Read it as the text it is: from MySQL/MariaDB with --query "
         f"'{query}'; a file by converting it back first (its text to Windows-1252 bytes, "
-        f"read as {python_codec})"
+        f"read as {codec})"
     )
 
 

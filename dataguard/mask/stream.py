@@ -38,7 +38,7 @@ from dataguard.sources.logs import (
     reads_as_gbk,
     split_terminator,
 )
-from dataguard.sources.utf16 import Utf8AsUtf16, utf8_lines
+from dataguard.sources.utf16 import Utf8AsUtf16, lines_encoding, utf8_lines
 from dataguard.workers import exit_with_parent, in_order
 
 __all__ = ["GBK_LINES", "MaskerSpec", "filter_stream", "mask_pieces"]
@@ -158,27 +158,23 @@ def _as_is(data: bytes) -> bytes:
     return data
 
 
-def _read_in(encoding: str, back: _WriteBack) -> str:
-    """The encoding a batch's pieces are read in: *encoding*, but UTF-8 for a UTF-16
-    source's (read as UTF-8 whatever ``--encoding`` says for the others)."""
-    return encoding if back is _as_is else "utf-8"
-
-
 def _batches(
-    src: BinaryIO, line_buffered: bool, on_bytes: Callable[[int], object] | None
-) -> Iterator[tuple[list[bytes], _WriteBack]]:
-    """Batches of *src*'s pieces, each with how to write it back. A stream starting with
-    a UTF-16 byte-order mark is read as UTF-8 and written back as UTF-16
-    (:mod:`dataguard.sources.utf16`); its odd last byte, if any, ends it as it was."""
+    src: BinaryIO, encoding: str, line_buffered: bool, on_bytes: Callable[[int], object] | None
+) -> Iterator[tuple[list[bytes], str, _WriteBack]]:
+    """Batches of *src*'s pieces, each with the encoding to read them in and how to write
+    them back. A stream starting with a UTF-16 byte-order mark is read as UTF-8 and
+    written back as UTF-16 (:mod:`dataguard.sources.utf16`); its odd last byte, if any,
+    ends it as it was."""
     stream, decoded = utf8_lines(src)
+    read_in = lines_encoding(encoding, decoded)
     back: _WriteBack = _as_is if decoded is None else Utf8AsUtf16(decoded.codec)
     for batch in read_pieces(stream, line_buffered=line_buffered):
         if on_bytes is not None:
             on_bytes(sum(len(p) for p in batch))
-        yield batch, back
+        yield batch, read_in, back
     if decoded is not None and decoded.leftover:
         leftover = decoded.leftover
-        yield [], lambda _: leftover
+        yield [], read_in, lambda _: leftover
 
 
 def filter_stream(
@@ -222,15 +218,14 @@ def filter_stream(
         if first_gbk and on_first_gbk is not None:
             on_first_gbk()
 
-    batches = (b for src in sources for b in _batches(src, line_buffered, on_bytes))
+    batches = (b for src in sources for b in _batches(src, encoding, line_buffered, on_bytes))
     if jobs <= 1 or line_buffered or spec.extras:
         masker = spec.build()
         if line_buffered:  # steady latency from the first line (see load_prefilter)
             masker.detector.load_prefilter()
-        for batch, back in batches:
+        for batch, read_in, back in batches:
             masker.stats.clear()
-            masked = mask_pieces(masker, batch, _read_in(encoding, back))
-            emit(batch, masked, masker.stats, back)
+            emit(batch, mask_pieces(masker, batch, read_in), masker.stats, back)
         return counts
     with ProcessPoolExecutor(
         max_workers=jobs,
@@ -243,9 +238,9 @@ def filter_stream(
         taken: deque[tuple[list[bytes], _WriteBack]] = deque()
 
         def take() -> Iterator[tuple[list[bytes], str]]:
-            for batch, back in batches:
+            for batch, read_in, back in batches:
                 taken.append((batch, back))
-                yield batch, _read_in(encoding, back)
+                yield batch, read_in
 
         for masked, found in in_order(pool, _mask_in_worker, take(), window=2 * jobs):
             batch, back = taken.popleft()

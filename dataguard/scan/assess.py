@@ -48,7 +48,7 @@ from dataguard.scan.placeholders import is_placeholder
 from dataguard.scan.protection import PROTECTED, column_protection, masked_entities, value_form
 from dataguard.scan.report import ColumnReport, Evidence
 from dataguard.sources.catalog import ColumnInfo
-from dataguard.sources.mojibake import read_as_gbk, read_as_utf8
+from dataguard.sources.mojibake import read_behind_latin1
 from dataguard.sources.sparse import zero_number
 
 __all__ = [
@@ -198,9 +198,7 @@ class TableAssessor:
             raw = sample.get(column.name, ())
             # Zero in a number column is its "nothing" (BIGINT NOT NULL DEFAULT 0), like NULL.
             texts = [as_text(v) for v in raw if not zero_number(v)]
-            texts, as_utf8 = read_as_utf8(texts)
-            texts, as_gbk = read_as_gbk(texts)
-            garbled[column.name] = {"UTF-8": as_utf8, "GBK": as_gbk}
+            texts, garbled[column.name] = read_behind_latin1(texts)
             whole = [v for v in texts if v is not None and not _EMPTY_TEXT.fullmatch(v)]
             cut[column.name] = sum(len(v) > MAX_VALUE_CHARS for v in whole)
             present = [read_in_part(v) for v in whole]

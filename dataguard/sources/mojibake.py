@@ -18,19 +18,20 @@ encoded) to be what it is.
 
 A GBK client on a latin1 connection (old PHP sites: ``SET NAMES latin1``, pages in GB2312)
 stored GBK bytes the same way: ``张伟`` reads ``ÕÅÎ°``. :func:`gbk_behind_latin1` reads
-a value whose bytes are not UTF-8 Chinese but valid GBK as that GBK when it is Chinese text (two
-or more characters outside ASCII, all of them CJK: what the log filter asks of a line to
-call it GBK), so accented Western text (``café``: a lone high byte) stays as it is.
+a value whose bytes are not UTF-8 Chinese but valid GBK as that GBK when it is Chinese
+text (two or more characters outside ASCII, all of them CJK: what the log filter asks of
+a line to call it GBK), so accented Western text (``café``: a lone high byte) stays as it
+is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from dataguard.detect.normalize import gbk_text
 
-__all__ = ["gbk_behind_latin1", "read_as_gbk", "read_as_utf8", "utf8_behind_latin1"]
+__all__ = ["gbk_behind_latin1", "read_behind_latin1", "utf8_behind_latin1"]
 
 # Windows-1252's characters for bytes 0x80-0x9F (the five it leaves unassigned are the C1
 # controls U+0081 … U+009D, below U+0100 like every other byte of latin1).
@@ -48,12 +49,8 @@ def _latin1_bytes(value: str) -> bytes | None:
     return bytes(_CP1252_HIGH.get(c, ord(c) if ord(c) < 0x100 else 0) for c in value)
 
 
-def utf8_behind_latin1(value: str) -> str | None:
-    """The UTF-8 text *value*'s latin1 characters are the bytes of, if it holds Chinese
-    (module docstring); else None."""
-    raw = _latin1_bytes(value)
-    if raw is None:
-        return None
+def _utf8_chinese(raw: bytes) -> str | None:
+    """*raw* as UTF-8 text, if it is valid UTF-8 holding a CJK ideograph; else None."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -61,12 +58,15 @@ def utf8_behind_latin1(value: str) -> str | None:
     return text if _CJK.search(text) else None
 
 
-def gbk_behind_latin1(value: str) -> str | None:
-    """The GBK text *value*'s latin1 characters are the bytes of, if they are no UTF-8
-    and read as Chinese text in GBK (module docstring); else None."""
+def utf8_behind_latin1(value: str) -> str | None:
+    """The UTF-8 text *value*'s latin1 characters are the bytes of, if it holds Chinese
+    (module docstring); else None."""
     raw = _latin1_bytes(value)
-    if raw is None or utf8_behind_latin1(value) is not None:
-        return None  # UTF-8's (a name's GBK bytes may be valid UTF-8 too: 0xC3 0xA9 …)
+    return None if raw is None else _utf8_chinese(raw)
+
+
+def _gbk_chinese(raw: bytes) -> str | None:
+    """*raw* as GBK text, if it is valid GBK reading as Chinese text; else None."""
     try:
         text = raw.decode("gbk")
     except UnicodeDecodeError:
@@ -74,25 +74,29 @@ def gbk_behind_latin1(value: str) -> str | None:
     return text if gbk_text(text) else None
 
 
-def _read_as(
-    texts: Sequence[str | None], behind: Callable[[str], str | None]
-) -> tuple[list[str | None], int]:
-    repaired = 0
+def gbk_behind_latin1(value: str) -> str | None:
+    """The GBK text *value*'s latin1 characters are the bytes of, if they are no UTF-8
+    Chinese and read as Chinese text in GBK (module docstring); else None."""
+    raw = _latin1_bytes(value)
+    # UTF-8's first: a name's GBK bytes may be valid UTF-8 too (0xC3 0xA9 …).
+    if raw is None or _utf8_chinese(raw) is not None:
+        return None
+    return _gbk_chinese(raw)
+
+
+def read_behind_latin1(texts: Sequence[str | None]) -> tuple[list[str | None], dict[str, int]]:
+    """*texts* with each value that is UTF-8 (:func:`utf8_behind_latin1`), else GBK
+    (:func:`gbk_behind_latin1`), behind latin1 characters replaced by that text (None stays
+    None), and how many were of each (``{"UTF-8": n, "GBK": m}``)."""
+    counts = {"UTF-8": 0, "GBK": 0}
     out: list[str | None] = []
     for text in texts:
-        fixed = None if text is None else behind(text)
-        repaired += fixed is not None
+        raw = None if text is None else _latin1_bytes(text)
+        fixed = None
+        if raw is not None:
+            if (fixed := _utf8_chinese(raw)) is not None:
+                counts["UTF-8"] += 1
+            elif (fixed := _gbk_chinese(raw)) is not None:
+                counts["GBK"] += 1
         out.append(text if fixed is None else fixed)
-    return out, repaired
-
-
-def read_as_utf8(texts: Sequence[str | None]) -> tuple[list[str | None], int]:
-    """*texts* with each value :func:`utf8_behind_latin1` reads as UTF-8 replaced by that
-    text (None stays None), and how many were."""
-    return _read_as(texts, utf8_behind_latin1)
-
-
-def read_as_gbk(texts: Sequence[str | None]) -> tuple[list[str | None], int]:
-    """*texts* with each value :func:`gbk_behind_latin1` reads as GBK replaced by that
-    text (None stays None), and how many were."""
-    return _read_as(texts, gbk_behind_latin1)
+    return out, counts

@@ -15,13 +15,19 @@ from __future__ import annotations
 import codecs
 from typing import BinaryIO, cast
 
-__all__ = ["Utf8AsUtf16", "Utf16AsUtf8", "sniffed", "utf16_codec"]
+__all__ = [
+    "HEAD",
+    "Utf8AsUtf16",
+    "Utf16AsUtf8",
+    "lines_encoding",
+    "sniffed",
+    "utf8_lines",
+    "utf16_codec",
+]
 
 _MARKS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 #: Raw bytes read at a time to fill the UTF-8 buffer.
 _CHUNK = 1 << 16
-
-
 #: Bytes looked at to tell a UTF-16 stream: its mark, then what a read buffer holds.
 HEAD = 8192
 _ASCII_UNIT = frozenset(b"\t\n\r" + bytes(range(0x20, 0x7F)))
@@ -162,6 +168,12 @@ def utf8_lines(stream: BinaryIO) -> tuple[BinaryIO, Utf16AsUtf8 | None]:
         return opened, None
     decoded = Utf16AsUtf8(opened, codec)
     return cast(BinaryIO, decoded), decoded
+
+
+def lines_encoding(encoding: str, decoded: Utf16AsUtf8 | None) -> str:
+    """The encoding to read the lines of :func:`utf8_lines`' stream in: *encoding* (what
+    ``--encoding`` says of the run's logs), or UTF-8 for a UTF-16 stream, decoded."""
+    return encoding if decoded is None else "utf-8"
 
 
 class Utf8AsUtf16:
